@@ -1,0 +1,68 @@
+package domain
+
+import "time"
+
+// EventKind says what a person did.
+type EventKind int
+
+const (
+	// EventText is a plain text message (not a command).
+	EventText EventKind = iota + 1
+	// EventCommand is a message starting with "/": Command holds the name
+	// without slash or @botname, Args the rest.
+	EventCommand
+	// EventButton is a verified press on one of our inline buttons.
+	EventButton
+	// EventStaleButton is a press on a button that is forged, expired or from
+	// an erased session. It must get a calm answer, never an action.
+	EventStaleButton
+	// EventMedia is a sticker, photo, voice message, document, … Media names it.
+	EventMedia
+	// EventEdited is an edit of an earlier message.
+	EventEdited
+	// EventThrottled replaces an event when the person writes faster than
+	// the bot should answer; the flow answers once with a calm note.
+	EventThrottled
+)
+
+// Event is one thing a person did in a private chat, already decoded from
+// the messenger's wire format.
+type Event struct {
+	Kind EventKind
+	// UpdateID is the messenger's id of the update, unique per bot.
+	UpdateID int64
+	// ChatID identifies the private chat.
+	ChatID int64
+	// LanguageCode is the messenger's language hint (may be empty).
+	LanguageCode string
+	// FirstName is kept in memory only; it is never stored before the privacy
+	// acknowledgement and never logged.
+	FirstName string
+	// Text is the message text or media caption.
+	Text string
+	// Command and Args are set for EventCommand.
+	Command string
+	Args    string
+	// Action is set for EventButton.
+	Action Action
+	// Media is set for EventMedia: "photo", "sticker", "voice", "audio",
+	// "video", "video_note", "document", "location", "contact", "other".
+	Media string
+	// MessageID is the id of the message carrying the pressed button, so a
+	// reply can replace it instead of piling up new messages.
+	MessageID int
+	// At is when the messenger says the event happened.
+	At time.Time
+}
+
+// Action is what a button does: a short name and an optional argument. The
+// adapter signs and encodes it; flows only ever see verified actions.
+type Action struct {
+	Name string
+	Arg  string
+}
+
+// Command is one entry of the messenger's command menu.
+type Command struct {
+	Name, Description string
+}

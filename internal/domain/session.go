@@ -1,0 +1,29 @@
+package domain
+
+import "time"
+
+// Session is what Lotse remembers about one private chat between updates.
+//
+// Before the person has acknowledged the privacy notice it holds only the
+// language and the menu position (plus a random epoch that binds buttons to
+// this session); features that need more ask for the acknowledgement first.
+type Session struct {
+	// Lang is the shipped language code the person reads, e.g. "ar".
+	Lang string `json:"l,omitempty"`
+	// LangChosen is true once the person picked a language explicitly, so
+	// Telegram's language_code no longer overrides it.
+	LangChosen bool `json:"lc,omitempty"`
+	// Screen is the menu position, e.g. "menu", "area:housing", "faq:housing.wbs".
+	Screen string `json:"s,omitempty"`
+	// Epoch is a random number created with the session. Buttons are signed
+	// with it, so buttons from an erased or expired session are recognised as stale.
+	Epoch uint32 `json:"e"`
+	// PrivacyAck is when the person acknowledged the privacy notice; zero before.
+	PrivacyAck time.Time `json:"pa,omitempty"`
+	// Pending names the feature that waits for the privacy acknowledgement
+	// ("booking", "handover"); empty otherwise.
+	Pending string `json:"p,omitempty"`
+}
+
+// Acknowledged reports whether the person has seen and accepted the privacy notice.
+func (s *Session) Acknowledged() bool { return !s.PrivacyAck.IsZero() }
