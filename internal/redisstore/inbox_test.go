@@ -1,0 +1,254 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"lotse/internal/domain"
+	"lotse/internal/redisstore"
+	"lotse/internal/redisstore/redistest"
+)
+
+func pending(id int64) domain.Pending {
+	return domain.Pending{UpdateID: id, Payload: []byte(fmt.Sprintf(`{"update_id":%d}`, id))}
+}
+
+func TestInbox_OfferCommit(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	st := r.Store(redisstore.Options{})
+
+	t.Run("NewChatLeased", func(t *testing.T) {
+		c, err := st.Offer(ctx, 1, pending(10), "w1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.State != domain.ClaimLeased || c.Session != nil || len(c.Pending) != 1 || c.Pending[0].UpdateID != 10 {
+			t.Fatalf("claim = %+v", c)
+		}
+		if string(c.Pending[0].Payload) != `{"update_id":10}` {
+			t.Fatalf("payload = %s", c.Pending[0].Payload)
+		}
+		next, err := st.Commit(ctx, c.Lease, 10, &domain.Session{Lang: "ar", Epoch: 7})
+		if err != nil || len(next) != 0 {
+			t.Fatalf("commit = %v, %v", next, err)
+		}
+	})
+	t.Run("SessionRoundTrip", func(t *testing.T) {
+		c, err := st.Offer(ctx, 1, pending(11), "w2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Session == nil || c.Session.Lang != "ar" || c.Session.Epoch != 7 {
+			t.Fatalf("session = %+v", c.Session)
+		}
+		if _, err := st.Commit(ctx, c.Lease, 11, c.Session); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("Duplicate", func(t *testing.T) {
+		c, err := st.Offer(ctx, 1, pending(10), "w3")
+		if err != nil || c.State != domain.ClaimDuplicate {
+			t.Fatalf("claim = %+v, %v", c, err)
+		}
+	})
+	t.Run("CommitRetryIsIdempotent", func(t *testing.T) {
+		c, _ := st.Offer(ctx, 1, pending(12), "w4")
+		for i := 0; i < 2; i++ {
+			if _, err := st.Commit(ctx, c.Lease, 12, c.Session); err != nil {
+				t.Fatalf("commit %d: %v", i, err)
+			}
+		}
+	})
+	t.Run("Erase", func(t *testing.T) {
+		c, _ := st.Offer(ctx, 1, pending(13), "w5")
+		if _, err := st.Commit(ctx, c.Lease, 13, nil); err != nil {
+			t.Fatal(err)
+		}
+		c, _ = st.Offer(ctx, 1, pending(14), "w6")
+		if c.Session != nil {
+			t.Fatalf("session survived erasure: %+v", c.Session)
+		}
+		st.Commit(ctx, c.Lease, 14, nil)
+	})
+}
+
+func TestInbox_QueuedBehindHolder(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	st := r.Store(redisstore.Options{})
+
+	a, _ := st.Offer(ctx, 2, pending(21), "A")
+	b, err := st.Offer(ctx, 2, pending(20), "B")
+	if err != nil || b.State != domain.ClaimQueued {
+		t.Fatalf("second offer = %+v, %v", b, err)
+	}
+	// The holder commits its own update and is handed the queued one.
+	next, err := st.Commit(ctx, a.Lease, 21, &domain.Session{Lang: "de"})
+	if err != nil || len(next) != 1 || next[0].UpdateID != 20 {
+		t.Fatalf("next = %+v, %v", next, err)
+	}
+	if next, err = st.Commit(ctx, a.Lease, 20, &domain.Session{Lang: "de"}); err != nil || len(next) != 0 {
+		t.Fatalf("final commit = %+v, %v", next, err)
+	}
+	if c, _ := st.Offer(ctx, 2, pending(20), "B"); c.State != domain.ClaimDuplicate {
+		t.Fatalf("queued update not marked done: %+v", c)
+	}
+}
+
+// TestInbox_DrainInUpdateOrder: updates that arrive out of order while the
+// chat is busy are handed out in update order.
+func TestInbox_DrainInUpdateOrder(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	st := r.Store(redisstore.Options{})
+	a, _ := st.Offer(ctx, 6, pending(100), "A")
+	for _, id := range []int64{104, 102, 103, 101} {
+		if c, _ := st.Offer(ctx, 6, pending(id), "B"); c.State != domain.ClaimQueued {
+			t.Fatalf("offer %d: %+v", id, c)
+		}
+	}
+	var got []int64
+	work, err := st.Commit(ctx, a.Lease, 100, &domain.Session{})
+	for err == nil && len(work) > 0 {
+		got = append(got, work[0].UpdateID)
+		work, err = st.Commit(ctx, a.Lease, work[0].UpdateID, &domain.Session{})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "[101 102 103 104]" {
+		t.Fatalf("drain order = %v", got)
+	}
+}
+
+func TestInbox_LeaseExpiry(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	st := r.Store(redisstore.Options{Lease: 200 * time.Millisecond})
+
+	dead, _ := st.Offer(ctx, 3, pending(30), "dead")
+	// The worker dies without committing; its update stays queued.
+	if c, _ := st.Offer(ctx, 3, pending(30), "live"); c.State != domain.ClaimQueued {
+		t.Fatalf("while leased: %+v", c)
+	}
+	r.Elapse(300 * time.Millisecond)
+	c, err := st.Offer(ctx, 3, pending(30), "live")
+	if err != nil || c.State != domain.ClaimLeased || len(c.Pending) != 1 {
+		t.Fatalf("after expiry: %+v, %v", c, err)
+	}
+	if _, err := st.Commit(ctx, dead.Lease, 30, nil); !errors.Is(err, domain.ErrLeaseLost) {
+		t.Fatalf("dead worker commit: %v, want ErrLeaseLost", err)
+	}
+	if _, err := st.Commit(ctx, c.Lease, 30, &domain.Session{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestInbox_ConcurrentOrder: many workers offer the updates of one chat at
+// once; every update is processed exactly once and in update order.
+func TestInbox_ConcurrentOrder(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	st := r.Store(redisstore.Options{})
+	const n = 60
+
+	var mu sync.Mutex
+	var applied []int64
+	var wg sync.WaitGroup
+	// Two "replicas" receive every update (a redelivery), interleaved.
+	for rep := 0; rep < 2; rep++ {
+		for i := int64(1); i <= n; i++ {
+			wg.Add(1)
+			go func(id int64, token string) {
+				defer wg.Done()
+				for {
+					c, err := st.Offer(ctx, 4, pending(id), token)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					switch c.State {
+					case domain.ClaimDuplicate:
+						return
+					case domain.ClaimQueued:
+						time.Sleep(time.Millisecond)
+						continue
+					}
+					work := c.Pending
+					for len(work) > 0 {
+						p := work[0]
+						mu.Lock()
+						applied = append(applied, p.UpdateID)
+						mu.Unlock()
+						next, err := st.Commit(ctx, c.Lease, p.UpdateID, &domain.Session{})
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						work = next
+					}
+				}
+			}(i, fmt.Sprintf("r%d-%d", rep, i))
+		}
+	}
+	wg.Wait()
+	if len(applied) != n {
+		t.Fatalf("applied %d updates, want %d: %v", len(applied), n, applied)
+	}
+	seen := map[int64]bool{}
+	for _, id := range applied {
+		if seen[id] {
+			t.Fatalf("update %d applied twice", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestInbox_EveryKeyHasTTL(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	st := r.Store(redisstore.Options{})
+	c, _ := st.Offer(ctx, 5, pending(50), "w")
+	st.Offer(ctx, 5, pending(51), "other")
+	if _, err := st.Commit(ctx, c.Lease, 50, &domain.Session{Lang: "uk"}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := st.Lead(ctx, "poller", "w", time.Minute); err != nil || !ok {
+		t.Fatalf("lead = %v, %v", ok, err)
+	}
+	keys := r.Keys(t)
+	if len(keys) < 4 {
+		t.Fatalf("expected session, queue, payloads, done, lock, leader keys; got %v", keys)
+	}
+	for k, ttl := range keys {
+		if ttl <= 0 {
+			t.Errorf("key %s has no TTL (%v)", k, ttl)
+		}
+	}
+}
+
+func TestStore_Lead(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	st := r.Store(redisstore.Options{})
+	if ok, _ := st.Lead(ctx, "p", "a", time.Minute); !ok {
+		t.Fatal("a should lead")
+	}
+	if ok, _ := st.Lead(ctx, "p", "b", time.Minute); ok {
+		t.Fatal("b must not lead while a does")
+	}
+	if ok, _ := st.Lead(ctx, "p", "a", time.Minute); !ok {
+		t.Fatal("a should renew")
+	}
+	if err := st.Resign(ctx, "p", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := st.Lead(ctx, "p", "b", time.Minute); !ok {
+		t.Fatal("b should lead after a resigned")
+	}
+}
