@@ -1,0 +1,129 @@
+package kb
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Entry is the language-independent part of one knowledge-base answer.
+type Entry struct {
+	// ID is short ("housing.find_flat") because it travels in 64-byte
+	// Telegram button data.
+	ID   string
+	Area string
+	// Source is the official page the answer is based on.
+	Source string
+	// Reviewed is when the legal content was last checked.
+	Reviewed time.Time
+	// Related lists ids worth offering next.
+	Related []string
+}
+
+// Text is one entry in one language.
+type Text struct {
+	Question string
+	Answer   string
+	// Lang is the language actually used, after falling back.
+	Lang string
+	// HumanReviewed is false for translations nobody has checked yet; the
+	// bot may say so.
+	HumanReviewed bool
+}
+
+// Fallback languages, in order, when an entry is missing in the asked one.
+// German is the source language; English is the last resort.
+const (
+	sourceLang = "de"
+	lastLang   = "en"
+)
+
+// KB is a loaded knowledge base. It is read-only after Load.
+type KB struct {
+	areas   []string
+	entries []Entry        // file order
+	byID    map[string]int // id -> index in entries
+	langs   map[string]*langFile
+	files   []string // languages in sorted order
+
+	idx    *index
+	urgent *urgentList
+
+	// problems found while loading that do not stop loading (duplicate ids,
+	// stray files); Check reports them.
+	loadProblems []Problem
+}
+
+type langFile struct {
+	file          string // where the texts came from, for problem reports
+	humanReviewed bool   // the shipped file's flag, inherited by overrides without one
+	texts         map[string]langText
+	order         []string // ids in load order, for stable checks
+}
+
+type langText struct {
+	question, answer string
+	phrases          []string
+	humanReviewed    bool
+	file             string
+}
+
+// Areas returns the areas in display order.
+func (k *KB) Areas() []string { return slices.Clone(k.areas) }
+
+// Entries returns the entries of one area in file order.
+func (k *KB) Entries(area string) []Entry {
+	var out []Entry
+	for _, e := range k.entries {
+		if e.Area == area {
+			out = append(out, cloneEntry(e))
+		}
+	}
+	return out
+}
+
+// Entry returns the entry with the given id.
+func (k *KB) Entry(id string) (Entry, bool) {
+	i, ok := k.byID[id]
+	if !ok {
+		return Entry{}, false
+	}
+	return cloneEntry(k.entries[i]), true
+}
+
+func cloneEntry(e Entry) Entry {
+	e.Related = slices.Clone(e.Related)
+	return e
+}
+
+// Languages returns the languages that have a text file, sorted.
+func (k *KB) Languages() []string { return slices.Clone(k.files) }
+
+// Text returns the entry's question and answer in lang, falling back to
+// German (the source) and then English when that language lacks the entry.
+// lang may carry a region ("de-AT"); it is reduced to its primary subtag.
+func (k *KB) Text(id, lang string) (Text, bool) {
+	if _, ok := k.byID[id]; !ok {
+		return Text{}, false
+	}
+	for _, l := range []string{baseLang(lang), sourceLang, lastLang} {
+		f, ok := k.langs[l]
+		if !ok {
+			continue
+		}
+		t, ok := f.texts[id]
+		if !ok || strings.TrimSpace(t.question) == "" || strings.TrimSpace(t.answer) == "" {
+			continue
+		}
+		return Text{Question: t.question, Answer: t.answer, Lang: l, HumanReviewed: t.humanReviewed}, true
+	}
+	return Text{}, false
+}
+
+func baseLang(lang string) string {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		lang = lang[:i]
+	}
+	return lang
+}

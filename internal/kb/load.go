@@ -1,0 +1,271 @@
+package kb
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// File layout inside the locales tree (embedded, and mirrored by the
+// override directory).
+const (
+	kbDir         = "kb"
+	structureFile = "kb/structure.yaml"
+	urgentFile    = "urgent.yaml"
+	dateLayout    = "2006-01-02"
+)
+
+// langName is what a text file may be called: a primary language subtag.
+var langName = regexp.MustCompile(`^[a-z]{2,3}$`)
+
+type structureYAML struct {
+	Areas   []string    `yaml:"areas"`
+	Entries []entryYAML `yaml:"entries"`
+}
+
+type entryYAML struct {
+	ID       string   `yaml:"id"`
+	Area     string   `yaml:"area"`
+	Source   string   `yaml:"source"`
+	Reviewed string   `yaml:"reviewed"`
+	Related  []string `yaml:"related"`
+}
+
+type langYAML struct {
+	HumanReviewed *bool               `yaml:"human_reviewed"`
+	Entries       map[string]textYAML `yaml:"entries"`
+}
+
+type textYAML struct {
+	Question string   `yaml:"question"`
+	Answer   string   `yaml:"answer"`
+	Phrases  []string `yaml:"phrases"`
+}
+
+// Load reads the knowledge base from fsys ("kb/structure.yaml",
+// "kb/<lang>.yaml", "urgent.yaml") and then from overrideDir, a real
+// directory with the same layout where every file is optional. Override
+// files are merged by id: a field given there replaces the shipped one, new
+// ids are added. This lets a municipality correct or extend content without
+// a new release.
+//
+// Load fails on files it cannot read or parse (including unknown keys, so a
+// misspelt "anwser:" is caught). Content problems such as a missing
+// translation do not stop loading; Check reports them.
+func Load(fsys fs.FS, overrideDir string) (*KB, error) {
+	k := &KB{byID: map[string]int{}, langs: map[string]*langFile{}, urgent: newUrgentList()}
+
+	if err := k.loadTree(fsys, "", false); err != nil {
+		return nil, err
+	}
+	if overrideDir != "" {
+		st, err := os.Stat(overrideDir)
+		if err != nil {
+			return nil, fmt.Errorf("kb: load override dir: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("kb: load override dir %s: not a directory", overrideDir)
+		}
+		if err := k.loadTree(os.DirFS(overrideDir), overrideDir, true); err != nil {
+			return nil, err
+		}
+	}
+	if len(k.entries) == 0 {
+		return nil, fmt.Errorf("kb: load %s: no entries", structureFile)
+	}
+	for l := range k.langs {
+		k.files = append(k.files, l)
+	}
+	slices.Sort(k.files)
+	k.idx = buildIndex(k)
+	return k, nil
+}
+
+// loadTree reads one locales tree. dir is the override directory (for
+// problem reports) or "" for the shipped content.
+func (k *KB) loadTree(fsys fs.FS, dir string, override bool) error {
+	display := func(name string) string {
+		if dir == "" {
+			return name
+		}
+		return filepath.Join(dir, filepath.FromSlash(name))
+	}
+
+	b, err := fs.ReadFile(fsys, structureFile)
+	switch {
+	case err == nil:
+		if err := k.mergeStructure(display(structureFile), b, override); err != nil {
+			return err
+		}
+	case override && errors.Is(err, fs.ErrNotExist):
+	default:
+		return fmt.Errorf("kb: load %s: %w", display(structureFile), err)
+	}
+
+	names, err := fs.Glob(fsys, kbDir+"/*.yaml")
+	if err != nil {
+		return fmt.Errorf("kb: load %s: %w", display(kbDir), err)
+	}
+	for _, name := range names {
+		if name == structureFile {
+			continue
+		}
+		lang := strings.TrimSuffix(path.Base(name), ".yaml")
+		if !langName.MatchString(lang) {
+			k.loadProblems = append(k.loadProblems, Problem{File: display(name), Severity: SeverityWarning,
+				Msg: "file ignored: text files must be named after a language code, e.g. de.yaml"})
+			continue
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("kb: load %s: %w", display(name), err)
+		}
+		if err := k.mergeLang(lang, display(name), b, override); err != nil {
+			return err
+		}
+	}
+
+	b, err = fs.ReadFile(fsys, urgentFile)
+	switch {
+	case err == nil:
+		if err := k.urgent.merge(b); err != nil {
+			return fmt.Errorf("kb: load %s: %w", display(urgentFile), err)
+		}
+	case override && errors.Is(err, fs.ErrNotExist):
+	default:
+		// Without the list, urgent messages would silently go unnoticed.
+		return fmt.Errorf("kb: load %s: %w", display(urgentFile), err)
+	}
+	return nil
+}
+
+// decodeStrict decodes YAML and rejects unknown keys. An empty file (only
+// comments) decodes to the zero value.
+func decodeStrict(b []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+func (k *KB) mergeStructure(file string, b []byte, override bool) error {
+	var s structureYAML
+	if err := decodeStrict(b, &s); err != nil {
+		return fmt.Errorf("kb: load %s: %w", file, err)
+	}
+	for _, a := range s.Areas {
+		a = strings.TrimSpace(a)
+		if a != "" && !slices.Contains(k.areas, a) {
+			k.areas = append(k.areas, a)
+		}
+	}
+	seen := map[string]bool{}
+	for _, y := range s.Entries {
+		id := strings.TrimSpace(y.ID)
+		if seen[id] {
+			k.loadProblems = append(k.loadProblems, Problem{File: file, Key: id, Severity: SeverityError,
+				Msg: "id listed twice; the second one is ignored"})
+			continue
+		}
+		seen[id] = true
+		e := Entry{ID: id, Area: strings.TrimSpace(y.Area), Source: strings.TrimSpace(y.Source), Related: y.Related}
+		if y.Reviewed != "" {
+			// A bad date loads as zero; Check reports it.
+			e.Reviewed, _ = time.Parse(dateLayout, strings.TrimSpace(y.Reviewed))
+		}
+		i, exists := k.byID[id]
+		if !exists {
+			k.byID[id] = len(k.entries)
+			k.entries = append(k.entries, e)
+			continue
+		}
+		if !override {
+			continue
+		}
+		old := &k.entries[i]
+		if e.Area != "" {
+			old.Area = e.Area
+		}
+		if e.Source != "" {
+			old.Source = e.Source
+		}
+		if y.Reviewed != "" {
+			old.Reviewed = e.Reviewed
+		}
+		if e.Related != nil {
+			old.Related = e.Related
+		}
+	}
+	return nil
+}
+
+func (k *KB) mergeLang(lang, file string, b []byte, override bool) error {
+	var l langYAML
+	if err := decodeStrict(b, &l); err != nil {
+		return fmt.Errorf("kb: load %s: %w", file, err)
+	}
+	f, exists := k.langs[lang]
+	if !exists {
+		f = &langFile{file: file, texts: map[string]langText{}}
+		k.langs[lang] = f
+	}
+	reviewed := false
+	switch {
+	case l.HumanReviewed != nil:
+		reviewed = *l.HumanReviewed
+	case override && exists:
+		reviewed = f.humanReviewed
+	default:
+		k.loadProblems = append(k.loadProblems, Problem{File: file, Severity: SeverityWarning,
+			Msg: "human_reviewed is missing; the texts are treated as not reviewed"})
+	}
+	if !exists || !override {
+		f.humanReviewed = reviewed
+	}
+
+	ids := make([]string, 0, len(l.Entries))
+	for id := range l.Entries {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		y := l.Entries[id]
+		t := langText{
+			question:      strings.TrimSpace(y.Question),
+			answer:        strings.TrimSpace(y.Answer),
+			phrases:       y.Phrases,
+			humanReviewed: reviewed,
+			file:          file,
+		}
+		old, had := f.texts[id]
+		if had && override {
+			if t.question == "" {
+				t.question = old.question
+			}
+			if t.answer == "" {
+				t.answer = old.answer
+			}
+			if t.phrases == nil {
+				t.phrases = old.phrases
+			}
+		}
+		if !had {
+			f.order = append(f.order, id)
+		}
+		f.texts[id] = t
+	}
+	return nil
+}

@@ -1,0 +1,398 @@
+package kb
+
+import (
+	"cmp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Match is one entry that fits a question.
+type Match struct {
+	ID string
+	// Score is the entry's share of the best score possible for this
+	// question, 0..1; it orders Best but is not comparable across
+	// questions.
+	Score float64
+}
+
+// Result is the answer to a free-text question.
+type Result struct {
+	// Best holds up to three entries, best first; empty when nothing fits
+	// (greetings, weather, football).
+	Best []Match
+	// Confident means Best[0] fits clearly and can be shown directly;
+	// otherwise the bot should offer Best as choices.
+	Confident bool
+}
+
+// Tuning, checked against testdata/eval.yaml (see TestKB_SearchEval).
+const (
+	maxQueryRunes = 500 // longer messages are cut; nobody asks in an essay
+	maxQueryTerms = 24
+	maxScan       = 200 // terms examined per prefix or suffix range
+	minSim        = 0.5 // weaker word similarities are ignored
+	strongSim     = 0.7 // a word matches well: exact, inflected or one typo
+
+	// An entry is suggested when it explains at least minCoverage of the
+	// question, scores at least minScore (about one distinctive word) and
+	// at least relCutoff of the best entry. Words found only in its answer
+	// explain a question word by answerCredit at most.
+	minCoverage  = 0.3
+	answerCredit = 0.5
+	minScore     = 1.0
+	relCutoff    = 0.4
+
+	// Confident: the best entry explains most of the question, mainly
+	// through its questions and phrases, scores well, and is clearly ahead.
+	confCoverage = 0.55
+	confScore    = 2.0
+	confLead     = 1.35
+)
+
+// Search finds the entries that fit a question typed in any language,
+// tolerating typos, missing accents, inflection, German compounds and
+// mixed languages. lang is the person's language; it decides which
+// stopword lists apply (see stopMask).
+func (k *KB) Search(query, lang string) Result {
+	ix := k.idx
+	if utf8.RuneCountInString(query) > maxQueryRunes {
+		query = string([]rune(query)[:maxQueryRunes])
+	}
+	var toks []string
+	for _, t := range analyze(query, stopMask(baseLang(lang))) {
+		if len(toks) < maxQueryTerms && !slices.Contains(toks, t) {
+			toks = append(toks, t)
+		}
+	}
+	if len(toks) == 0 {
+		return Result{}
+	}
+
+	n := ix.entries
+	words := make([]int, n)       // query words matched well by questions or phrases
+	inQuestion := make([]bool, n) // a query word matched the entry's question
+	buf := make([]float64, 5*n)
+	score := buf[:n]          // sum over words of the best match
+	cover := buf[n : 2*n]     // how much of the question the entry explains, see below
+	best := buf[2*n : 3*n]    // per word: best match
+	bestAsk := buf[3*n : 4*n] // per word: credit from questions and phrases
+	bestAny := buf[4*n:]      // per word: credit from anywhere
+	var total float64
+	var cands []cand
+	for _, q := range toks {
+		cands = ix.candidates(q, cands[:0])
+		if len(cands) == 0 {
+			total += ix.unknownWeight
+			continue
+		}
+		w := ix.wordWeight(cands)
+		total += w
+		clear(best)
+		clear(bestAsk)
+		clear(bestAny)
+		for _, c := range cands {
+			sim := float64(c.sim)
+			for _, p := range ix.post[c.id] {
+				best[p.entry] = max(best[p.entry], sim*float64(p.w))
+				// A loosely similar word explains the question word only
+				// partly, however often the entry uses it.
+				credit := sim * min(float64(p.w), w)
+				bestAny[p.entry] = max(bestAny[p.entry], credit)
+				if p.field >= fieldPhrase {
+					bestAsk[p.entry] = max(bestAsk[p.entry], credit)
+				}
+				if p.field == fieldQuestion && sim >= strongSim {
+					inQuestion[p.entry] = true
+				}
+			}
+		}
+		for e := range best {
+			if bestAsk[e] >= strongSim*w {
+				words[e]++
+			}
+			score[e] += best[e]
+			// Words found only in the answer explain the question half
+			// as well as words from its questions and phrases.
+			cover[e] += max(bestAsk[e], bestAny[e]*answerCredit)
+		}
+	}
+
+	order := make([]int, 0, 8)
+	for e := range score {
+		if score[e] >= minScore && cover[e] >= minCoverage*total {
+			order = append(order, e)
+		}
+	}
+	if len(order) == 0 {
+		return Result{}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(score[b], score[a]) })
+	top := score[order[0]]
+	// The best possible score: every word matched exactly and often.
+	maxScore := total * (bm25K1 + 1)
+	var res Result
+	for _, e := range order {
+		if len(res.Best) == 3 || score[e] < relCutoff*top {
+			break
+		}
+		res.Best = append(res.Best, Match{ID: k.entries[e].ID, Score: min(1, score[e]/maxScore)})
+	}
+	first := order[0]
+	// One word that only occurs in a phrase is too thin for a direct
+	// answer ("what time is it" ~ "part time job"); it needs two words or
+	// a word of the entry's own question.
+	res.Confident = cover[first] >= confCoverage*total && top >= confScore &&
+		(len(order) == 1 || top >= confLead*score[order[1]]) &&
+		(words[first] >= 2 || inQuestion[first])
+	return res
+}
+
+// wordWeight is how much a query word counts: the idf of its closest
+// index term (the word itself when it is in the index), less when that
+// term occurs only in answers. It is not reduced by the similarity, so an
+// entry matching the word only loosely explains less of the question.
+func (ix *index) wordWeight(cands []cand) float64 {
+	var best cand
+	var w float64
+	for _, c := range cands {
+		t := &ix.terms[c.id]
+		tw := t.idf
+		if !t.asked {
+			tw *= answerOnly
+		}
+		if c.sim > best.sim || (c.sim == best.sim && tw > w) {
+			best, w = c, tw
+		}
+	}
+	return w
+}
+
+type cand struct {
+	id  int32
+	sim float32
+}
+
+// candidates finds the index terms similar to q: equal, sharing a stem,
+// one a prefix or suffix of the other (German compounds), or one typo
+// apart. Each is verified with sim.
+func (ix *index) candidates(q string, out []cand) []cand {
+	qr := []rune(q)
+	ar := isArabicScript(q)
+	add := func(id int32) {
+		for i := range out {
+			if out[i].id == id {
+				return
+			}
+		}
+		if s := sim(qr, ar, &ix.terms[id]); s >= minSim {
+			out = append(out, cand{id: id, sim: s})
+		}
+	}
+	if id, ok := ix.byTerm[q]; ok {
+		add(id)
+	}
+	n := len(qr)
+	minLen := 4
+	if ar {
+		minLen = 3
+	}
+	if n >= minLen {
+		// Same stem, other ending: terms starting with q minus up to
+		// three runes (шукаємо, шукаю; вчителька, вчителя).
+		stemLen := max(minLen, n-3)
+		ix.scanPrefix(ix.sorted, string(qr[:stemLen]), false, add)
+		// q is longer (compound, inflected): terms that are a prefix of q.
+		for l := minLen; l < stemLen; l++ {
+			if id, ok := ix.byTerm[string(qr[:l])]; ok {
+				add(id)
+			}
+		}
+	}
+	if n >= 5 && !ar {
+		// q is the head of a compound (gestattung → aufenthaltsgestattung).
+		rr := slices.Clone(qr)
+		slices.Reverse(rr)
+		ix.scanPrefix(ix.rsorted, string(rr), true, add)
+		// q is a compound ending in a known word.
+		for i := 1; n-i >= 5; i++ {
+			if id, ok := ix.byTerm[string(qr[i:])]; ok {
+				add(id)
+			}
+		}
+	}
+	if n >= 4 {
+		// One typo: deletion neighbourhoods on both sides.
+		for _, id := range ix.dels[q] {
+			add(id)
+		}
+		var buf [64]byte
+		for i := range qr {
+			b := appendWithout(buf[:0], qr, i)
+			if id, ok := ix.byTerm[string(b)]; ok {
+				add(id)
+			}
+			for _, id := range ix.dels[string(b)] {
+				add(id)
+			}
+		}
+	}
+	if ar && n >= 3 {
+		// Teh marbuta becomes teh before a suffix (شقة, شقتي).
+		last := qr[n-1]
+		if last == 'ت' || last == 'ه' {
+			alt := slices.Clone(qr)
+			alt[n-1] = 'ت' + 'ه' - last
+			if id, ok := ix.byTerm[string(alt)]; ok {
+				add(id)
+			}
+		}
+		// One-letter prefixes: conjunction, prepositions, verb person
+		// (بكورس, اسجل / سجل). The stemmer leaves them, as they are
+		// ambiguous; here the similarity check decides.
+		if n >= 4 && strings.ContainsRune(arLetterPrefixes, qr[0]) {
+			if id, ok := ix.byTerm[string(qr[1:])]; ok {
+				add(id)
+			}
+		}
+		var b [64]byte
+		for _, p := range arLetterPrefixes {
+			w := append(utf8.AppendRune(b[:0], p), q...)
+			if id, ok := ix.byTerm[string(w)]; ok {
+				add(id)
+			}
+		}
+	}
+	return out
+}
+
+// arLetterPrefixes are single letters that Arabic attaches to a word.
+const arLetterPrefixes = "وبلفکاینت"
+
+// arPrefixed reports whether long is short with one attached letter.
+func arPrefixed(long, short []rune) bool {
+	return len(long) == len(short)+1 && len(short) >= 3 &&
+		strings.ContainsRune(arLetterPrefixes, long[0]) && slices.Equal(long[1:], short)
+}
+
+// scanPrefix calls add for the terms in ids (sorted by text, or by
+// reversed text) that start with p.
+func (ix *index) scanPrefix(ids []int32, p string, rev bool, add func(int32)) {
+	key := func(id int32) string {
+		if rev {
+			return ix.terms[id].rev
+		}
+		return ix.terms[id].text
+	}
+	i := sort.Search(len(ids), func(i int) bool { return key(ids[i]) >= p })
+	for n := 0; i < len(ids) && n < maxScan && strings.HasPrefix(key(ids[i]), p); i, n = i+1, n+1 {
+		add(ids[i])
+	}
+}
+
+// sim rates how likely the query word q means term t, 0..1.
+func sim(q []rune, qArabic bool, t *term) float32 {
+	tr := t.runes
+	lq, lt := len(q), len(tr)
+	m, mx := min(lq, lt), max(lq, lt)
+	cp := 0
+	for cp < m && q[cp] == tr[cp] {
+		cp++
+	}
+	if cp == lq && lq == lt {
+		return 1
+	}
+	minLen := 4
+	if qArabic && t.arabic {
+		minLen = 3
+	}
+	ratio := func(a int) float32 { return float32(a) / float32(mx) }
+	switch {
+	case cp == m && m >= minLen && (m > 3 || mx-m <= 1):
+		// One is a prefix of the other: inflection or compound. Arabic
+		// stems of three letters only take one more (عمل, عملي).
+		return 0.55 + 0.4*ratio(m)
+	case cp >= minLen && cp >= m-2 && mx-cp <= 3 && (cp > 3 || mx-cp <= 1):
+		// Same stem, different ending (квартиру, квартира).
+		return 0.5 + 0.4*ratio(cp)
+	case cp >= 6 && cp >= m-4 && mx-cp <= 6 && isCyrillic(q[0]):
+		// Slavic verbs change longer endings (закінчився, закінчується).
+		// Not for Latin script: German compounds share long beginnings
+		// with different meanings (arbeitsvertrag, arbeitsverbot).
+		return 0.5 + 0.4*ratio(cp)
+	case qArabic && t.arabic && lq == lt && lq >= 4 && cp == lq-1 && q[cp]+tr[cp] == 'ت'+'ه':
+		return 0.9
+	case qArabic && t.arabic && (arPrefixed(q, tr) || arPrefixed(tr, q)):
+		return 0.8
+	}
+	if !qArabic && m >= 5 && hasRuneSuffix(q, tr) {
+		// Compound head: gestattung / aufenthaltsgestattung.
+		return 0.45 + 0.35*ratio(m)
+	}
+	if m >= 4 {
+		// Typos rarely hit the first letter; a different first letter in
+		// a short word is more often a different word (wetter, letter).
+		if q[0] != tr[0] && m < 7 {
+			return 0
+		}
+		maxD := 1
+		if m >= 8 {
+			maxD = 2
+		}
+		switch d := osa(q, tr, maxD); {
+		case d > maxD:
+		case d == 1 && m == 4:
+			return 0.6
+		case d == 1 && q[0] == tr[0]:
+			return 0.75
+		default:
+			return 0.55
+		}
+	}
+	return 0
+}
+
+func hasRuneSuffix(a, b []rune) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	return slices.Equal(a[len(a)-len(b):], b)
+}
+
+// osa is the optimal-string-alignment edit distance (Levenshtein plus
+// adjacent transposition), or maxD+1 when it exceeds maxD.
+func osa(a, b []rune, maxD int) int {
+	if d := len(a) - len(b); d > maxD || -d > maxD {
+		return maxD + 1
+	}
+	var rows [3][40]int
+	if len(b) >= len(rows[0]) {
+		return maxD + 1
+	}
+	prev2, prev, cur := rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > maxD {
+			return maxD + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(b)], maxD+1)
+}

@@ -1,0 +1,115 @@
+package kb
+
+import (
+	"slices"
+	"testing"
+)
+
+// urgentCases has, for every language in urgent.yaml, messages that must
+// trigger and ordinary questions that must not.
+var urgentCases = map[string]struct{ yes, no []string }{
+	"de": {
+		yes: []string{"Mein Mann schlägt mich", "weil er mich schlägt", "ich will mich umbringen", "Wo ist die Notaufnahme?", "bitte krankenwagen", "er bringt mich um", "Suizidgedanken", "mein kind ist bewusstlos", "es brennt in der unterkunft", "jemand bedroht mich mit einem messer", "Selbstmord"},
+		no:  []string{"Wie finde ich eine Wohnung?", "Ich habe eine Notiz vom Amt", "Die Heizung ist kaputt", "Vorschlag für einen Termin", "Wo ist die Feuerwehrstraße", "Brandenburg Umzug", "Ich brauche Hilfe bei der Anmeldung", "Mein Vater ist Notar"},
+	},
+	"en": {
+		yes: []string{"my husband hits me", "I want to kill myself", "call an ambulance please", "she is not breathing", "there is a fire in my building", "he threatened me with a knife", "I feel suicidal", "I was raped"},
+		no:  []string{"the heating is broken", "I got a notice from the office", "I was fired from my job", "can I work part time", "how do I find a flat", "what is the deadline", "the hearing is tomorrow", "I hit my deadline"},
+	},
+	"ar": {
+		yes: []string{"زوجي يضربني", "بدي انتحر", "اتصل بالإسعاف", "في حريق بالبيت", "أنا في خطر", "أريد أن أموت", "طفلي فاقد الوعي", "تهديد بالقتل"},
+		no:  []string{"كيف أجد شقة", "متى تنتهي إقامتي", "هل يحق لي العمل", "ما هي الكفالة", "كيف أسجل عنواني", "هل هناك خطورة على الإقامة"},
+	},
+	"fa": {
+		yes: []string{"شوهرم مرا کتک میزند", "میخواهم خودکشی کنم", "اورژانس لطفا", "خونریزی دارد", "در خطر هستم"},
+		no:  []string{"چطور خانه پیدا کنم", "اقامت من تمام میشود", "آیا اجازه کار دارم", "کلاس زبان آلمانی"},
+	},
+	"ps": {
+		yes: []string{"زما خاوند ما وهي", "ځان وژنه غواړم", "امبولانس ته اړتیا لرم", "زه په خطر کې یم"},
+		no:  []string{"کور څنګه پیدا کړم", "ایا کار کولی شم", "د اقامې اجازه"},
+	},
+	"uk": {
+		yes: []string{"чоловік б'є мене", "Мене б'ють, допоможіть", "мене побили", "хочу покінчити з собою", "викличте швидку", "тут пожежа", "дитина непритомна", "мені погрожують", "думаю про самогубство"},
+		no:  []string{"як знайти квартиру", "швидко отримати дозвіл на роботу", "більше ніж 600 євро", "коли закінчується дозвіл", "де бюргерамт"},
+	},
+	"ru": {
+		yes: []string{"муж бьёт меня", "меня бьют", "не хочу жить", "вызовите скорую", "пожар в доме", "мне угрожают", "он без сознания"},
+		no:  []string{"как найти квартиру", "можно ли мне работать", "где джобцентр", "скоро закончится разрешение"},
+	},
+	"tr": {
+		yes: []string{"kocam beni dövüyor", "intihar etmek istiyorum", "ambulans çağırın", "yangın var", "bıçakla tehdit etti"},
+		no:  []string{"nasıl ev bulurum", "çalışma izni nasıl alınır", "acil randevu lazım", "oturma iznim bitiyor"},
+	},
+	"ku": {
+		yes: []string{"mêrê min li min dixe", "ez dixwazim bimirim", "agir heye", "ambulans lazim e"},
+		no:  []string{"ez çawa xaniyek bibînim", "destûra kar", "kursa almanî"},
+	},
+	"ti": {
+		yes: []string{"ሓግዙኒ በጃኹም", "ሓደጋ ኣሎ", "ኣምቡላንስ ጸውዑ", "ዓመጽ ኣሎ"},
+		no:  []string{"ገዛ ከመይ ይረክብ", "ስራሕ ክሰርሕ ይኽእል ድየ", "ቋንቋ ጀርመን ትምህርቲ"},
+	},
+	"so": {
+		yes: []string{"ninkayga ayaa i garaaca", "waan dhimanayaa", "booliska u yeer", "xaalad degdeg ah"},
+		no:  []string{"sidee guri u helaa", "ma shaqeyn karaa", "si degdeg ah u hel ballan"},
+	},
+	"fr": {
+		yes: []string{"mon mari me frappe", "je veux me suicider", "appelez les pompiers", "il y a un incendie", "elle saigne beaucoup", "il va me tuer"},
+		no:  []string{"comment trouver un appartement", "est-ce que je peux travailler", "c'est urgent pour mon rendez-vous", "mon titre de séjour expire"},
+	},
+}
+
+func TestKB_Urgent(t *testing.T) {
+	k := MustLoad(t)
+	for lang := range k.urgent.langs {
+		if _, ok := urgentCases[lang]; !ok {
+			t.Errorf("urgent.yaml has language %s without test cases", lang)
+		}
+	}
+	langs := make([]string, 0, len(urgentCases))
+	for l := range urgentCases {
+		langs = append(langs, l)
+	}
+	slices.Sort(langs)
+	for _, lang := range langs {
+		c := urgentCases[lang]
+		t.Run(lang, func(t *testing.T) {
+			if k.urgent.langs[lang] == 0 {
+				t.Fatalf("urgent.yaml has no list for %s", lang)
+			}
+			for _, m := range c.yes {
+				if !k.Urgent(m) {
+					t.Errorf("Urgent(%q) = false, want true", m)
+				}
+			}
+			for _, m := range c.no {
+				if k.Urgent(m) {
+					t.Errorf("Urgent(%q) = true, want false", m)
+				}
+			}
+		})
+	}
+	t.Run("eval questions are not urgent", func(t *testing.T) {
+		for _, lang := range shippedLangs {
+			for _, id := range []string{"housing.find_flat", "status.duldung", "work.permission", "status.rejected"} {
+				txt, _ := k.Text(id, lang)
+				if k.Urgent(txt.Question) {
+					t.Errorf("question %s/%s is taken as urgent: %q", id, lang, txt.Question)
+				}
+			}
+		}
+	})
+}
+
+func TestParseUrgent(t *testing.T) {
+	t.Run("stem too short", func(t *testing.T) {
+		if _, err := parseUrgent("no*"); err == nil {
+			t.Fatal("a two-letter stem was accepted")
+		}
+	})
+	t.Run("phrase with stem", func(t *testing.T) {
+		p, err := parseUrgent("Bring* mich UM")
+		if err != nil || len(p) != 3 || !p[0].prefix || p[0].text != "bring" || p[2].text != "um" {
+			t.Fatalf("parseUrgent = %+v, %v", p, err)
+		}
+	})
+}
