@@ -1,0 +1,208 @@
+package flows
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"lotse/internal/domain"
+	"lotse/internal/i18n"
+	"lotse/internal/kb"
+)
+
+// Office is how a person reaches the integration management in person or
+// by phone.
+type Office struct {
+	Name, Address, Phone string
+}
+
+// Settings are the municipality's facts the conversation needs.
+type Settings struct {
+	// Town is the municipality's name, used in the greeting.
+	Town string
+	// Offices are shown when a person asks for an appointment or a person.
+	Offices []Office
+	// SessionIdle is how long a session is kept after the last message;
+	// the privacy notice tells the person.
+	SessionIdle time.Duration
+	// Facts are inserted into knowledge base answers ({{name}}).
+	Facts map[string]string
+}
+
+// Handler is the one shape of every route.
+type Handler func(ctx context.Context, r *Request) error
+
+// Engine routes events to handlers. It is safe for concurrent use.
+type Engine struct {
+	msgs     *i18n.Bundle
+	kb       *kb.KB
+	set      Settings
+	now      func() time.Time
+	log      *slog.Logger
+	commands map[string]Handler
+	actions  map[string]Handler
+	// answers are the knowledge base answers with local facts filled in,
+	// by language and entry id: rendered once, not per question.
+	answers map[string]map[string]string
+}
+
+// New builds the engine. now is injected so tests control time.
+func New(msgs *i18n.Bundle, base *kb.KB, set Settings, now func() time.Time, log *slog.Logger) *Engine {
+	e := &Engine{msgs: msgs, kb: base, set: set, now: now, log: log,
+		commands: map[string]Handler{}, actions: map[string]Handler{}}
+	e.renderAnswers()
+	e.routes()
+	return e
+}
+
+// Action names are short: they travel in Telegram's 64-byte callback data.
+const (
+	actMenu         = "m"
+	actArea         = "a"
+	actQuestion     = "q"
+	actLanguages    = "l"
+	actSetLanguage  = "L"
+	actPrivacy      = "p"
+	actPrivacyAck   = "pa"
+	actDelete       = "d"
+	actDeleteYes    = "dy"
+	actDeleteNo     = "dn"
+	actBooking      = "b"
+	actHandover     = "h"
+	maxTextRunes    = 1000
+	deleteConfirmOK = 10 * time.Minute
+)
+
+// routes is the whole surface of the bot: every command and button.
+func (e *Engine) routes() {
+	e.commands["start"] = e.start
+	e.commands["menu"] = e.showMenu
+	e.commands["help"] = e.showHelp
+	e.commands["language"] = e.pickLanguage
+	e.commands["privacy"] = e.showPrivacy
+	e.commands["delete"] = e.askDelete
+	e.commands["person"] = e.requestPerson
+	e.commands["appointment"] = e.requestBooking
+
+	e.actions[actMenu] = e.showMenu
+	e.actions[actArea] = e.showArea
+	e.actions[actQuestion] = e.showAnswer
+	e.actions[actLanguages] = e.pickLanguage
+	e.actions[actSetLanguage] = e.setLanguage
+	e.actions[actPrivacy] = e.showPrivacy
+	e.actions[actPrivacyAck] = e.ackPrivacy
+	e.actions[actDelete] = e.askDelete
+	e.actions[actDeleteYes] = e.confirmDelete
+	e.actions[actDeleteNo] = e.cancelDelete
+	e.actions[actBooking] = e.requestBooking
+	e.actions[actHandover] = e.requestPerson
+}
+
+// Commands lists the commands offered in Telegram's command menu, in order.
+func Commands() []string {
+	return []string{"start", "menu", "language", "person", "appointment", "privacy", "delete", "help"}
+}
+
+// Result is what the engine decided for one event.
+type Result struct {
+	Replies []domain.Reply
+	// Session is the next state; nil together with Erase.
+	Session *domain.Session
+	// Erase asks the caller to remove everything stored about the person.
+	Erase bool
+}
+
+// Handle runs one event against a copy of the session. isNew says the
+// session did not exist before (first contact, or after erasure/expiry).
+func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) Result {
+	e.resolveLanguage(&s, ev)
+	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now()}
+	h := e.route(r)
+	if err := h(ctx, r); err != nil {
+		e.log.Error("flow failed", "kind", int(ev.Kind), "err", err)
+		r.replies = nil
+		r.Say(r.T.T("error.generic", nil), e.menuRow(r))
+	}
+	if r.erase {
+		return Result{Replies: r.replies, Erase: true}
+	}
+	return Result{Replies: r.replies, Session: r.Session}
+}
+
+// resolveLanguage takes Telegram's hint until the person chooses.
+func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) {
+	if !s.LangChosen {
+		if l := i18n.Match(ev.LanguageCode); l != "" {
+			s.Lang = l
+		}
+	}
+	if !i18n.Shipped(s.Lang) {
+		s.Lang = i18n.Default
+	}
+}
+
+func (e *Engine) route(r *Request) Handler {
+	ev := r.Event
+	switch ev.Kind {
+	case domain.EventCommand:
+		if h, ok := e.commands[ev.Command]; ok {
+			return h
+		}
+		return e.unknownCommand
+	case domain.EventButton:
+		if h, ok := e.actions[ev.Action.Name]; ok {
+			return h
+		}
+		return e.staleButton
+	case domain.EventStaleButton:
+		return e.staleButton
+	case domain.EventText:
+		return e.onText
+	case domain.EventMedia:
+		return e.onMedia
+	case domain.EventEdited:
+		return e.onEdited
+	case domain.EventThrottled:
+		return e.slowDown
+	}
+	return e.unknownCommand
+}
+
+// Request is one event being handled: the session to change and the
+// replies collected so far.
+type Request struct {
+	Event   domain.Event
+	Session *domain.Session
+	New     bool
+	T       *i18n.Localizer
+	now     time.Time
+	replies []domain.Reply
+	erase   bool
+}
+
+// Say sends a new message.
+func (r *Request) Say(text string, rows ...[]domain.Button) {
+	r.replies = append(r.replies, domain.Reply{Text: text, Buttons: rows})
+}
+
+// Show replaces the message whose button was pressed, or sends a new one:
+// navigating menus should not pile up messages on a small screen.
+func (r *Request) Show(text string, rows ...[]domain.Button) {
+	edit := r.Event.Kind == domain.EventButton && r.Event.MessageID != 0 && len(r.replies) == 0
+	r.replies = append(r.replies, domain.Reply{Text: text, Buttons: rows, Edit: edit})
+}
+
+func button(label, action, arg string) domain.Button {
+	return domain.Button{Label: label, Action: domain.Action{Name: action, Arg: arg}}
+}
+
+// CommandMenu lists the commands with their descriptions in lang, for the
+// messenger's command menu.
+func (e *Engine) CommandMenu(lang string) []domain.Command {
+	t := e.msgs.For(lang)
+	out := make([]domain.Command, 0, len(Commands()))
+	for _, name := range Commands() {
+		out = append(out, domain.Command{Name: name, Description: t.T("command."+name, nil)})
+	}
+	return out
+}

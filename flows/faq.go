@@ -1,0 +1,117 @@
+package flows
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"lotse/internal/domain"
+	"lotse/internal/i18n"
+	"lotse/internal/kb"
+)
+
+// showAnswer shows one knowledge base answer with its source and review
+// date, and the ways on: back to the area, the menu, a person.
+func (e *Engine) showAnswer(ctx context.Context, r *Request) error {
+	id := r.Event.Action.Arg
+	en, ok := e.kb.Entry(id)
+	txt, found := e.kb.Text(id, r.T.Lang())
+	if !ok || !found {
+		return e.staleButton(ctx, r)
+	}
+	r.Session.Screen = screenQuestion + id
+	t := r.T
+	parts := []string{
+		"❓ " + txt.Question,
+		e.answers[t.Lang()][id],
+		t.T("faq.source", i18n.Data{"URL": en.Source}) + "\n" + t.T("faq.reviewed", i18n.Data{"Date": formatDate(t, en.Reviewed)}),
+	}
+	notes := []string{t.T("faq.not_advice", nil)}
+	switch {
+	case txt.Lang != t.Lang():
+		notes = append(notes, t.T("faq.other_language", nil))
+	case !txt.HumanReviewed:
+		notes = append(notes, t.T("faq.unreviewed", nil))
+	}
+	parts = append(parts, strings.Join(notes, "\n"))
+	rows := [][]domain.Button{
+		domain.Row(button(t.T("button.back", nil), actArea, en.Area), button(t.T("button.menu", nil), actMenu, "")),
+		domain.Row(button(t.T("button.person", nil), actHandover, "")),
+	}
+	r.Show(strings.Join(parts, "\n\n"), rows...)
+	return nil
+}
+
+// renderAnswers fills the local facts into every answer in every language.
+// In right-to-left text each fact is isolated: addresses and phone numbers
+// are written left to right.
+func (e *Engine) renderAnswers() {
+	rtlFacts := make(map[string]string, len(e.set.Facts))
+	for k, v := range e.set.Facts {
+		rtlFacts[k] = i18n.Isolate(v)
+	}
+	e.answers = map[string]map[string]string{}
+	for _, l := range i18n.Languages {
+		facts := e.set.Facts
+		if l.RTL {
+			facts = rtlFacts
+		}
+		e.answers[l.Code] = map[string]string{}
+		for _, area := range e.kb.Areas() {
+			for _, en := range e.kb.Entries(area) {
+				if txt, ok := e.kb.Text(en.ID, l.Code); ok {
+					e.answers[l.Code][en.ID] = kb.Render(txt.Answer, facts)
+				}
+			}
+		}
+	}
+}
+
+// onText answers a question typed in the person's own words.
+func (e *Engine) onText(ctx context.Context, r *Request) error {
+	text := strings.TrimSpace(r.Event.Text)
+	if e.kb.Urgent(text) {
+		return e.showEmergency(ctx, r)
+	}
+	if utf8.RuneCountInString(text) > maxTextRunes {
+		r.Say(r.T.T("input.too_long", nil), e.menuRow(r))
+		return nil
+	}
+	res := e.kb.Search(text, r.T.Lang())
+	if r.New {
+		// First contact: greet in their language first, whatever they wrote.
+		if err := e.start(ctx, r); err != nil {
+			return err
+		}
+		if !res.Confident {
+			return nil
+		}
+	}
+	switch {
+	case res.Confident:
+		r.Event.Action = domain.Action{Name: actQuestion, Arg: res.Best[0].ID}
+		return e.showAnswer(ctx, r)
+	case len(res.Best) > 0:
+		rows := make([][]domain.Button, 0, len(res.Best)+1)
+		for _, m := range res.Best {
+			if txt, ok := e.kb.Text(m.ID, r.T.Lang()); ok {
+				rows = append(rows, domain.Row(button(txt.Question, actQuestion, m.ID)))
+			}
+		}
+		rows = append(rows, e.menuRow(r))
+		r.Say(r.T.T("faq.suggest", nil), rows...)
+	default:
+		r.Say(r.T.T("faq.no_match", nil), e.menuRow(r))
+	}
+	return nil
+}
+
+// showEmergency comes before anything else when a message carries urgent
+// words: the numbers first, then the way to a person.
+func (e *Engine) showEmergency(_ context.Context, r *Request) error {
+	r.Say(r.T.T("urgent.numbers", i18n.Data{
+		"Police": "110", "Emergency": "112", "Doctor": "116 117",
+		"Crisis": "0800 111 0 111", "Women": "116 016",
+	}), e.menuRow(r))
+	return nil
+}

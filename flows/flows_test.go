@@ -1,0 +1,314 @@
+package flows_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/flows"
+	"lotse/internal/domain"
+	"lotse/internal/i18n"
+	"lotse/internal/kb"
+	"lotse/locales"
+)
+
+var now = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+
+func mustEngine(tb testing.TB) *flows.Engine {
+	tb.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	msgs, err := i18n.Load(locales.FS, "messages", log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	base, err := kb.Load(locales.FS, "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return flows.New(msgs, base, flows.Settings{
+		Town:        "Musterstadt",
+		Offices:     []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
+		SessionIdle: 30 * 24 * time.Hour,
+		Facts:       map[string]string{"jobcenter": "Jobcenter Musterstadt"},
+	}, func() time.Time { return now }, log)
+}
+
+func text(s string) domain.Event    { return domain.Event{Kind: domain.EventText, Text: s} }
+func command(c string) domain.Event { return domain.Event{Kind: domain.EventCommand, Command: c} }
+func press(name, arg string) domain.Event {
+	return domain.Event{Kind: domain.EventButton, Action: domain.Action{Name: name, Arg: arg}, MessageID: 7}
+}
+func withLang(ev domain.Event, code string) domain.Event { ev.LanguageCode = code; return ev }
+
+func buttons(r flows.Result) []domain.Button {
+	var out []domain.Button
+	for _, rep := range r.Replies {
+		for _, row := range rep.Buttons {
+			out = append(out, row...)
+		}
+	}
+	return out
+}
+
+func hasAction(r flows.Result, name string) bool {
+	for _, b := range buttons(r) {
+		if b.Action.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func allText(r flows.Result) string {
+	var sb strings.Builder
+	for _, rep := range r.Replies {
+		sb.WriteString(rep.Text + "\n")
+	}
+	return sb.String()
+}
+
+func TestEngine_FirstContact(t *testing.T) {
+	e := mustEngine(t)
+	tests := []struct {
+		name, code, input, wantLang, wantText string
+	}{
+		{"Arabic", "ar", "مرحبا", "ar", "Musterstadt"},
+		{"UkrainianRegion", "uk-UA", "/start", "uk", "Musterstadt"},
+		{"DariByPrs", "prs", "salam", "fa", "Musterstadt"},
+		{"KurmanjiByKmr", "kmr", "silav", "ku", "Musterstadt"},
+		{"UnknownFallsBackToGerman", "zz", "hello", "de", "Hallo!"},
+		{"NoCodeGerman", "", "hi", "de", "Hallo!"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ev := text(tt.input)
+			if strings.HasPrefix(tt.input, "/") {
+				ev = command("start")
+			}
+			res := e.Handle(context.Background(), domain.Session{Epoch: 1}, true, withLang(ev, tt.code))
+			if res.Session == nil || res.Session.Lang != tt.wantLang {
+				t.Fatalf("lang = %+v, want %s", res.Session, tt.wantLang)
+			}
+			if !strings.Contains(allText(res), tt.wantText) {
+				t.Errorf("greeting = %q", allText(res))
+			}
+			for _, act := range []string{"a", "b", "h", "p", "l"} {
+				if !hasAction(res, act) {
+					t.Errorf("main menu lacks action %q", act)
+				}
+			}
+			// Before the privacy notice: language and menu position only.
+			s := *res.Session
+			if s.Acknowledged() || s.Pending != "" {
+				t.Errorf("stored more than language and position: %+v", s)
+			}
+		})
+	}
+}
+
+func TestEngine_Language(t *testing.T) {
+	e := mustEngine(t)
+	ctx := context.Background()
+	res := e.Handle(ctx, domain.Session{Lang: "de", Screen: "menu", Epoch: 1}, false, command("language"))
+	labels := map[string]bool{}
+	for _, b := range buttons(res) {
+		labels[b.Label] = true
+	}
+	for _, name := range []string{"العربية", "Українська", "دری", "پښتو", "Türkçe", "Kurmancî", "ትግርኛ", "Soomaali", "Русский", "Français", "English", "Deutsch"} {
+		if !labels[name] {
+			t.Errorf("picker lacks %s", name)
+		}
+	}
+	t.Run("Choose", func(t *testing.T) {
+		res := e.Handle(ctx, domain.Session{Lang: "de", Screen: "area:work", Epoch: 1}, false, withLang(press("L", "uk"), "de"))
+		if res.Session.Lang != "uk" || !res.Session.LangChosen {
+			t.Fatalf("session = %+v", res.Session)
+		}
+		if res.Session.Screen != "area:work" {
+			t.Errorf("screen after switch = %q, want the area again", res.Session.Screen)
+		}
+		// A chosen language is kept even if Telegram says otherwise.
+		res = e.Handle(ctx, *res.Session, false, withLang(command("menu"), "ar"))
+		if res.Session.Lang != "uk" {
+			t.Errorf("language_code overrode the choice: %s", res.Session.Lang)
+		}
+	})
+	t.Run("ForgedLanguage", func(t *testing.T) {
+		res := e.Handle(ctx, domain.Session{Lang: "de", Epoch: 1}, false, press("L", "xx"))
+		if res.Session.Lang != "de" || !hasAction(res, "a") {
+			t.Errorf("forged language accepted: %+v", res.Session)
+		}
+	})
+}
+
+func TestEngine_Knowledge(t *testing.T) {
+	e := mustEngine(t)
+	ctx := context.Background()
+	s := domain.Session{Lang: "en", Epoch: 1}
+	res := e.Handle(ctx, s, false, press("a", "housing"))
+	var qs []domain.Button
+	for _, b := range buttons(res) {
+		if b.Action.Name == "q" {
+			qs = append(qs, b)
+		}
+	}
+	if len(qs) < 4 || !res.Replies[0].Edit {
+		t.Fatalf("housing lists %d questions (edit=%v)", len(qs), res.Replies[0].Edit)
+	}
+	res = e.Handle(ctx, *res.Session, false, press("q", qs[0].Action.Arg))
+	out := allText(res)
+	for _, want := range []string{"https://", "Last reviewed", "not legal advice"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("answer lacks %q:\n%s", want, out)
+		}
+	}
+	if !hasAction(res, "a") || !hasAction(res, "m") || !hasAction(res, "h") {
+		t.Errorf("answer must end with back, menu and person: %+v", buttons(res))
+	}
+	if res.Session.Screen != "faq:"+qs[0].Action.Arg {
+		t.Errorf("screen = %q", res.Session.Screen)
+	}
+	t.Run("FreeTextConfident", func(t *testing.T) {
+		res := e.Handle(ctx, s, false, text("How do I register my address at the Bürgeramt?"))
+		if !strings.Contains(allText(res), "https://") {
+			t.Errorf("no answer for a clear question: %s", allText(res))
+		}
+	})
+	t.Run("OutOfScope", func(t *testing.T) {
+		res := e.Handle(ctx, s, false, text("what is the weather tomorrow"))
+		if strings.Contains(allText(res), "https://") || !hasAction(res, "h") {
+			t.Errorf("out-of-scope answered or no person offered: %s", allText(res))
+		}
+	})
+	t.Run("StaleQuestion", func(t *testing.T) {
+		res := e.Handle(ctx, s, false, press("q", "housing.nope"))
+		if !hasAction(res, "a") {
+			t.Errorf("stale question did not show the menu")
+		}
+	})
+}
+
+func TestEngine_Urgent(t *testing.T) {
+	e := mustEngine(t)
+	for _, tt := range []struct{ lang, text string }{
+		{"de", "Mein Mann schlägt mich, Hilfe"},
+		{"en", "I want to kill myself"},
+		{"ar", "أريد أن أنتحر"},
+		{"uk", "Мене б'ють, допоможіть"},
+	} {
+		res := e.Handle(context.Background(), domain.Session{Lang: tt.lang, Epoch: 1}, false, text(tt.text))
+		if len(res.Replies) == 0 || !strings.Contains(res.Replies[0].Text, "112") || !strings.Contains(res.Replies[0].Text, "110") {
+			t.Errorf("%s %q: first reply lacks emergency numbers: %q", tt.lang, tt.text, allText(res))
+		}
+	}
+}
+
+func TestEngine_BadInput(t *testing.T) {
+	e := mustEngine(t)
+	s := domain.Session{Lang: "de", Epoch: 1}
+	long := strings.Repeat("Wohnung ", 400)
+	tests := []struct {
+		name string
+		ev   domain.Event
+		want string
+	}{
+		{"Photo", domain.Event{Kind: domain.EventMedia, Media: "photo"}, "keine Fotos"},
+		{"Document", domain.Event{Kind: domain.EventMedia, Media: "document"}, "keine Fotos"},
+		{"Voice", domain.Event{Kind: domain.EventMedia, Media: "voice"}, "Sprachnachrichten"},
+		{"Sticker", domain.Event{Kind: domain.EventMedia, Media: "sticker"}, "nur Text"},
+		{"Location", domain.Event{Kind: domain.EventMedia, Media: "location"}, "nur Text"},
+		{"Edited", domain.Event{Kind: domain.EventEdited}, "geändert"},
+		{"UnknownCommand", command("foo"), "Befehl"},
+		{"StaleButton", domain.Event{Kind: domain.EventStaleButton}, "nicht mehr aktuell"},
+		{"UnknownAction", press("zz", ""), "nicht mehr aktuell"},
+		{"TooLong", text(long), "sehr lang"},
+		{"Throttled", domain.Event{Kind: domain.EventThrottled}, "sehr schnell"},
+		{"Empty", text("   "), "keine Antwort"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.Handle(context.Background(), s, false, tt.ev)
+			if len(res.Replies) == 0 {
+				t.Fatal("silence")
+			}
+			if !strings.Contains(allText(res), tt.want) {
+				t.Errorf("reply = %q, want %q", allText(res), tt.want)
+			}
+			if tt.name != "Throttled" && len(buttons(res)) == 0 {
+				t.Errorf("dead end: no buttons")
+			}
+		})
+	}
+}
+
+func TestEngine_Privacy(t *testing.T) {
+	e := mustEngine(t)
+	ctx := context.Background()
+	s := domain.Session{Lang: "en", Epoch: 1}
+	res := e.Handle(ctx, s, false, command("privacy"))
+	out := allText(res)
+	for _, want := range []string{"not end-to-end encrypted", "30 days", "/delete"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("privacy notice lacks %q", want)
+		}
+	}
+	t.Run("BookingAsksFirst", func(t *testing.T) {
+		res := e.Handle(ctx, s, false, press("b", ""))
+		if res.Session.Pending != "b" || !hasAction(res, "pa") {
+			t.Fatalf("booking did not ask for the privacy acknowledgement: %+v", res.Session)
+		}
+		res = e.Handle(ctx, *res.Session, false, press("pa", ""))
+		if !res.Session.Acknowledged() || res.Session.Pending != "" {
+			t.Fatalf("ack not recorded: %+v", res.Session)
+		}
+		if !strings.Contains(allText(res), "Marktplatz 1") {
+			t.Errorf("booking did not continue to the offices: %s", allText(res))
+		}
+		// Once acknowledged, no second notice.
+		res = e.Handle(ctx, *res.Session, false, press("h", ""))
+		if hasAction(res, "pa") || !strings.Contains(allText(res), "+49 1234 5678") {
+			t.Errorf("person request after ack: %s", allText(res))
+		}
+	})
+	t.Run("Delete", func(t *testing.T) {
+		res := e.Handle(ctx, s, false, command("delete"))
+		var yes domain.Button
+		for _, b := range buttons(res) {
+			if b.Action.Name == "dy" {
+				yes = b
+			}
+		}
+		if yes.Action.Arg != strconv.FormatInt(now.Unix(), 10) {
+			t.Fatalf("confirm button = %+v", yes)
+		}
+		res = e.Handle(ctx, s, false, press("dy", yes.Action.Arg))
+		if !res.Erase || res.Session != nil || !strings.Contains(allText(res), "Deleted") {
+			t.Fatalf("delete = %+v", res)
+		}
+		old := strconv.FormatInt(now.Add(-time.Hour).Unix(), 10)
+		if res := e.Handle(ctx, s, false, press("dy", old)); res.Erase {
+			t.Error("an hour-old confirmation erased")
+		}
+		if res := e.Handle(ctx, s, false, press("dy", "garbage")); res.Erase {
+			t.Error("a forged confirmation erased")
+		}
+		if res := e.Handle(ctx, s, false, press("dn", "")); res.Erase || !strings.Contains(allText(res), "nothing was deleted") {
+			t.Errorf("cancel = %s", allText(res))
+		}
+	})
+}
+
+func TestEngine_CommandMenu(t *testing.T) {
+	e := mustEngine(t)
+	for _, l := range i18n.Languages {
+		for _, c := range e.CommandMenu(l.Code) {
+			if c.Description == "" || len([]rune(c.Description)) > 256 || c.Description == "command."+c.Name {
+				t.Errorf("%s /%s: description %q", l.Code, c.Name, c.Description)
+			}
+		}
+	}
+}

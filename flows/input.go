@@ -1,0 +1,41 @@
+package flows
+
+import "context"
+
+// The calm answers to everything that is not a question or a known button.
+// None of them is silent and none is a dead end.
+
+func (e *Engine) onMedia(_ context.Context, r *Request) error {
+	id := "input.other"
+	switch r.Event.Media {
+	case "voice", "audio", "video_note":
+		id = "input.voice"
+	case "photo", "document", "video":
+		// Often a photographed letter or ID: say why we don't want it here.
+		id = "input.document"
+	}
+	r.Say(r.T.T(id, nil), e.menuRow(r))
+	return nil
+}
+
+func (e *Engine) onEdited(_ context.Context, r *Request) error {
+	r.Say(r.T.T("input.edited", nil), e.menuRow(r))
+	return nil
+}
+
+func (e *Engine) unknownCommand(_ context.Context, r *Request) error {
+	r.Say(r.T.T("input.unknown_command", nil), e.menuRow(r))
+	return nil
+}
+
+// staleButton answers a forged, expired or outdated button with the menu.
+func (e *Engine) staleButton(_ context.Context, r *Request) error {
+	r.Session.Screen = screenMenu
+	r.Say(r.T.T("input.stale_button", nil), e.menuRows(r)...)
+	return nil
+}
+
+func (e *Engine) slowDown(_ context.Context, r *Request) error {
+	r.Say(r.T.T("input.slow_down", nil))
+	return nil
+}

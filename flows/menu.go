@@ -1,0 +1,51 @@
+package flows
+
+import (
+	"context"
+
+	"lotse/internal/domain"
+	"lotse/internal/i18n"
+)
+
+func (e *Engine) showMenu(_ context.Context, r *Request) error {
+	r.Session.Screen = screenMenu
+	r.Show(r.T.T("menu.title", nil), e.menuRows(r)...)
+	return nil
+}
+
+// menuRows is the main menu: the three knowledge areas, the two ways to a
+// person, privacy and the language switch.
+func (e *Engine) menuRows(r *Request) [][]domain.Button {
+	t := r.T
+	return [][]domain.Button{
+		domain.Row(button(t.T("menu.housing", nil), actArea, "housing"), button(t.T("menu.status", nil), actArea, "status")),
+		domain.Row(button(t.T("menu.work", nil), actArea, "work"), button(t.T("menu.booking", nil), actBooking, "")),
+		domain.Row(button(t.T("menu.handover", nil), actHandover, "")),
+		domain.Row(button(t.T("menu.privacy", nil), actPrivacy, ""), button(t.T("menu.language", nil), actLanguages, "")),
+	}
+}
+
+// menuRow is the way out offered under every answer: the main menu and a
+// person. No screen is a dead end.
+func (e *Engine) menuRow(r *Request) []domain.Button {
+	return domain.Row(button(r.T.T("button.menu", nil), actMenu, ""), button(r.T.T("button.person", nil), actHandover, ""))
+}
+
+// showArea lists the questions of one knowledge area.
+func (e *Engine) showArea(ctx context.Context, r *Request) error {
+	area := r.Event.Action.Arg
+	entries := e.kb.Entries(area)
+	if len(entries) == 0 {
+		return e.staleButton(ctx, r)
+	}
+	r.Session.Screen = screenArea + area
+	rows := make([][]domain.Button, 0, len(entries)+1)
+	for _, en := range entries {
+		if txt, ok := e.kb.Text(en.ID, r.T.Lang()); ok {
+			rows = append(rows, domain.Row(button(txt.Question, actQuestion, en.ID)))
+		}
+	}
+	rows = append(rows, e.menuRow(r))
+	r.Show(r.T.T("area.intro", i18n.Data{"Area": r.T.T("menu."+area, nil)}), rows...)
+	return nil
+}

@@ -1,0 +1,81 @@
+package flows
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"lotse/internal/domain"
+)
+
+// showPrivacy explains, in plain words, what is kept, why, for how long,
+// and what not to send.
+func (e *Engine) showPrivacy(_ context.Context, r *Request) error {
+	r.Session.Screen = screenPrivacy
+	t := r.T
+	var rows [][]domain.Button
+	if !r.Session.Acknowledged() {
+		rows = append(rows, domain.Row(button(t.T("privacy.ack", nil), actPrivacyAck, "")))
+	}
+	rows = append(rows,
+		domain.Row(button(t.T("privacy.delete", nil), actDelete, "")),
+		domain.Row(button(t.T("button.menu", nil), actMenu, "")))
+	days := int(e.set.SessionIdle / (24 * time.Hour))
+	r.Show(t.T("privacy.notice", nil)+"\n\n"+t.N("privacy.retention", days, nil), rows...)
+	return nil
+}
+
+// requirePrivacy shows the notice before a feature that stores more than
+// language and menu position, and remembers the feature to continue with.
+// It reports whether the person has already acknowledged.
+func (e *Engine) requirePrivacy(ctx context.Context, r *Request, feature string) (bool, error) {
+	if r.Session.Acknowledged() {
+		return true, nil
+	}
+	r.Session.Pending = feature
+	r.Say(r.T.T("privacy.first", nil))
+	return false, e.showPrivacy(ctx, r)
+}
+
+// ackPrivacy records the acknowledgement and continues with the feature
+// that asked for it.
+func (e *Engine) ackPrivacy(ctx context.Context, r *Request) error {
+	if !r.Session.Acknowledged() {
+		r.Session.PrivacyAck = r.now.UTC()
+	}
+	pending := r.Session.Pending
+	r.Session.Pending = ""
+	switch pending {
+	case actBooking:
+		return e.requestBooking(ctx, r)
+	case actHandover:
+		return e.requestPerson(ctx, r)
+	}
+	r.Say(r.T.T("privacy.thanks", nil))
+	return e.showMenu(ctx, r)
+}
+
+// askDelete asks once more; the confirmation button carries the time it
+// was offered, so an old "yes" found later in the chat cannot erase.
+func (e *Engine) askDelete(_ context.Context, r *Request) error {
+	t := r.T
+	r.Show(t.T("delete.confirm", nil),
+		domain.Row(button(t.T("delete.yes", nil), actDeleteYes, strconv.FormatInt(r.now.Unix(), 10))),
+		domain.Row(button(t.T("delete.no", nil), actDeleteNo, "")))
+	return nil
+}
+
+func (e *Engine) confirmDelete(ctx context.Context, r *Request) error {
+	asked, err := strconv.ParseInt(r.Event.Action.Arg, 10, 64)
+	if err != nil || r.now.Sub(time.Unix(asked, 0)) > deleteConfirmOK || time.Unix(asked, 0).After(r.now.Add(time.Minute)) {
+		return e.staleButton(ctx, r)
+	}
+	r.erase = true
+	r.Show(r.T.T("delete.done", nil))
+	return nil
+}
+
+func (e *Engine) cancelDelete(ctx context.Context, r *Request) error {
+	r.Say(r.T.T("delete.cancelled", nil))
+	return e.showMenu(ctx, r)
+}
