@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,6 +93,32 @@ func (r *Redis) Keys(tb testing.TB) map[string]time.Duration {
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// CountRoundTrips counts the commands and pipelines the test's client sends
+// from now on; each is one network round trip.
+func (r *Redis) CountRoundTrips() *atomic.Int64 {
+	n := &atomic.Int64{}
+	r.Client.AddHook(countHook{n})
+	return n
+}
+
+type countHook struct{ n *atomic.Int64 }
+
+func (h countHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h countHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h countHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmds)
+	}
 }
 
 func randomHex(n int) string {

@@ -1,0 +1,233 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"lotse/internal/domain"
+)
+
+// Client is a thin layer over the library: timeouts, retry_after on 429,
+// pacing, metrics, and errors that never carry the bot token (the
+// library's transport errors contain it in the URL).
+type Client struct {
+	api   *tgbotapi.BotAPI
+	token string
+	pace  *pacer
+	log   *slog.Logger
+	m     *Metrics
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// ClientOptions configure a Client.
+type ClientOptions struct {
+	// APIURL is the Bot API base URL; the bot calls APIURL/bot<token>/<method>.
+	APIURL string
+	// Timeout bounds one HTTP request. Long polls add their own timeout to it.
+	Timeout time.Duration
+	// Pacing are the send limits; zero values get Telegram's.
+	Pacing Pacing
+	// Base is cancelled on hard shutdown and aborts requests in flight.
+	Base context.Context
+}
+
+// NewClient connects to the Bot API and checks the token with getMe.
+func NewClient(token string, opt ClientOptions, m *Metrics, log *slog.Logger) (*Client, error) {
+	if opt.Timeout <= 0 {
+		opt.Timeout = 60 * time.Second
+	}
+	if opt.Base == nil {
+		opt.Base = context.Background()
+	}
+	endpoint := strings.TrimRight(opt.APIURL, "/") + "/bot%s/%s"
+	// Updates of many chats are answered at once; the default transport
+	// keeps only two idle connections per host and would reconnect for
+	// nearly every request.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64
+	httpc := &ctxClient{base: opt.Base, c: &http.Client{Timeout: opt.Timeout, Transport: tr}}
+	c := &Client{token: token, pace: newPacer(opt.Pacing), log: log, m: m, sleep: sleepCtx}
+	api, err := tgbotapi.NewBotAPIWithClient(token, endpoint, httpc)
+	if err != nil {
+		return nil, c.wrap("getMe", err)
+	}
+	c.api = api
+	return c, nil
+}
+
+// Username is the bot's @username without the @.
+func (c *Client) Username() string { return c.api.Self.UserName }
+
+// ctxClient ties every request to a base context, because the library's
+// calls take none: cancelling it aborts a long poll at shutdown.
+type ctxClient struct {
+	base context.Context
+	c    *http.Client
+}
+
+func (h *ctxClient) Do(req *http.Request) (*http.Response, error) {
+	return h.c.Do(req.WithContext(h.base))
+}
+
+// Call invokes any Bot API method by name with form parameters — also
+// those the library predates, such as setWebhook's secret_token.
+func (c *Client) Call(ctx context.Context, method string, params tgbotapi.Params) (json.RawMessage, error) {
+	var res json.RawMessage
+	err := c.retry(ctx, method, func() error {
+		resp, err := c.api.MakeRequest(method, params)
+		if err == nil {
+			res = resp.Result
+		}
+		return err
+	})
+	return res, err
+}
+
+// Send sends one message-like request to chatID, paced by the chat's
+// limit and, for bulk sends (reminders), by the global one. It returns the
+// id of the message sent (or edited).
+func (c *Client) Send(ctx context.Context, chatID int64, bulk bool, msg tgbotapi.Chattable) (int, error) {
+	if err := c.pace.wait(ctx, chatID, bulk); err != nil {
+		return 0, err
+	}
+	var resp *tgbotapi.APIResponse
+	err := c.retry(ctx, methodOf(msg), func() error {
+		var err error
+		resp, err = c.api.Request(msg)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	// Only the id is needed: decoding the whole Message costs more than
+	// the rest of an ordinary reply.
+	var sent struct {
+		MessageID int `json:"message_id"`
+	}
+	json.Unmarshal(resp.Result, &sent)
+	return sent.MessageID, nil
+}
+
+// Request runs a request whose result is not a message (answerCallbackQuery,
+// leaveChat, setMyCommands …). It is not paced: Telegram limits messages.
+func (c *Client) Request(ctx context.Context, req tgbotapi.Chattable) error {
+	return c.retry(ctx, methodOf(req), func() error {
+		_, err := c.api.Request(req)
+		return err
+	})
+}
+
+// maxAttempts bounds retries after 429 so a flood never blocks an update forever.
+const maxAttempts = 4
+
+// retry obeys Telegram's retry_after on 429 and wraps errors without the token.
+func (c *Client) retry(ctx context.Context, method string, do func() error) error {
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		err := do()
+		c.m.observeRequest(method, err, time.Since(start))
+		if err == nil {
+			return nil
+		}
+		var apiErr *tgbotapi.Error
+		if errors.As(err, &apiErr) && apiErr.Code == http.StatusTooManyRequests && attempt < maxAttempts {
+			wait := time.Duration(apiErr.RetryAfter) * time.Second
+			if wait <= 0 {
+				wait = time.Second
+			}
+			c.log.Warn("telegram flood control", "method", method, "retry_after_s", apiErr.RetryAfter, "attempt", attempt)
+			if err := c.sleep(ctx, wait); err != nil {
+				return c.wrap(method, err)
+			}
+			continue
+		}
+		return c.wrap(method, err)
+	}
+}
+
+// APIError is an error answer of the Bot API.
+type APIError struct {
+	Method      string
+	Code        int
+	Description string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("telegram: %s: %d %s", e.Method, e.Code, e.Description)
+}
+
+// Is lets errors.Is(err, domain.ErrUnsupported) find a method the server
+// does not implement.
+func (e *APIError) Is(target error) bool {
+	return target == domain.ErrUnsupported && e.Code == http.StatusNotFound
+}
+
+// Permanent reports whether retrying cannot help: the request itself was
+// refused (bad request, bot blocked by the person, chat gone).
+func (e *APIError) Permanent() bool {
+	return e.Code == http.StatusBadRequest || e.Code == http.StatusForbidden || e.Code == http.StatusNotFound
+}
+
+func (c *Client) wrap(method string, err error) error {
+	var apiErr *tgbotapi.Error
+	if errors.As(err, &apiErr) {
+		return &APIError{Method: method, Code: apiErr.Code, Description: c.redact(apiErr.Message)}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("telegram: %s: %w", method, context.Canceled)
+	}
+	// Transport errors (*url.Error) print the request URL, which holds the token.
+	return fmt.Errorf("telegram: %s: %s", method, c.redact(err.Error()))
+}
+
+func (c *Client) redact(s string) string {
+	if c.token == "" {
+		return s
+	}
+	return strings.ReplaceAll(s, c.token, "<token>")
+}
+
+func methodOf(c tgbotapi.Chattable) string {
+	switch c.(type) {
+	case tgbotapi.MessageConfig:
+		return "sendMessage"
+	case tgbotapi.EditMessageTextConfig:
+		return "editMessageText"
+	case tgbotapi.EditMessageReplyMarkupConfig:
+		return "editMessageReplyMarkup"
+	case tgbotapi.CallbackConfig:
+		return "answerCallbackQuery"
+	case tgbotapi.LeaveChatConfig:
+		return "leaveChat"
+	case tgbotapi.SetMyCommandsConfig:
+		return "setMyCommands"
+	case tgbotapi.DocumentConfig:
+		return "sendDocument"
+	case tgbotapi.LocationConfig:
+		return "sendLocation"
+	case tgbotapi.VenueConfig:
+		return "sendVenue"
+	case tgbotapi.CopyMessageConfig:
+		return "copyMessage"
+	}
+	return "other"
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,270 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"golang.org/x/time/rate"
+
+	"lotse/flows"
+	"lotse/internal/domain"
+)
+
+// Options configure the dispatcher.
+type Options struct {
+	// Secret keys the button MACs; all replicas must share it.
+	Secret []byte
+	// StaffChatID is the case managers' group; the bot stays in it.
+	StaffChatID int64
+	// BusyWait is how long an update waits for another worker that holds
+	// its chat before it is handed back for redelivery.
+	BusyWait time.Duration
+	// UserRate and UserBurst limit how fast one person is answered.
+	UserRate  rate.Limit
+	UserBurst int
+}
+
+// Conversation decides what to answer; flows.Engine is the real one, a
+// bare echo is the benchmark's baseline.
+type Conversation interface {
+	Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) flows.Result
+}
+
+// Dispatcher processes updates exactly once and in order per chat:
+// recover → dedupe and order (inbox) → verify buttons → throttle → flow →
+// send → commit.
+type Dispatcher struct {
+	client *Client
+	inbox  domain.Inbox
+	conv   Conversation
+	codec  buttonCodec
+	pseu   domain.Pseudonyms
+	opt    Options
+	log    *slog.Logger
+	m      *Metrics
+
+	mu       sync.Mutex
+	limiters map[int64]*userLimit
+}
+
+type userLimit struct {
+	lim      *rate.Limiter
+	notified time.Time
+}
+
+// NewDispatcher wires the adapter's processing pipeline.
+func NewDispatcher(c *Client, inbox domain.Inbox, conv Conversation, pseu domain.Pseudonyms, opt Options, m *Metrics, log *slog.Logger) *Dispatcher {
+	if opt.BusyWait <= 0 {
+		opt.BusyWait = 20 * time.Second
+	}
+	if opt.UserRate == 0 {
+		opt.UserRate, opt.UserBurst = rate.Every(3*time.Second), 12
+	}
+	return &Dispatcher{client: c, inbox: inbox, conv: conv, codec: buttonCodec{key: opt.Secret},
+		pseu: pseu, opt: opt, log: log, m: m, limiters: map[int64]*userLimit{}}
+}
+
+// Process handles one update as received from Telegram. It returns nil once
+// the update is processed (now, earlier, or by another worker) and an error
+// when Telegram should deliver it again.
+func (d *Dispatcher) Process(ctx context.Context, raw []byte) (err error) {
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			d.log.Error("update panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("bot: update panicked: %v", p)
+		}
+	}()
+	var u tgbotapi.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		// Can never succeed: acknowledge so it is not redelivered forever.
+		d.log.Warn("undecodable update dropped", "err", err)
+		d.m.observeUpdate("ignored", 0)
+		return nil
+	}
+	in, ok := decode(&u)
+	if !ok {
+		d.m.observeUpdate("ignored", 0)
+		return nil
+	}
+	if in.chatType != "private" {
+		return d.handleGroup(ctx, in)
+	}
+	token := newToken()
+	deadline := time.Now().Add(d.opt.BusyWait)
+	p := domain.Pending{UpdateID: int64(u.UpdateID), Payload: raw}
+	for {
+		claim, err := d.inbox.Offer(ctx, in.chatID, p, token)
+		if err != nil {
+			d.m.observeUpdate("failed", 0)
+			return fmt.Errorf("bot: offer: %w", err)
+		}
+		switch claim.State {
+		case domain.ClaimDuplicate:
+			d.m.observeUpdate("duplicate", 0)
+			return nil
+		case domain.ClaimLeased:
+			return d.drain(ctx, claim, p.UpdateID, in, start)
+		}
+		if time.Now().After(deadline) {
+			d.m.observeUpdate("busy", 0)
+			return fmt.Errorf("bot: update %d: %w", p.UpdateID, domain.ErrBusy)
+		}
+		if err := sleepCtx(ctx, 20*time.Millisecond); err != nil {
+			return err
+		}
+	}
+}
+
+// drain processes the chat's waiting updates in order while holding its
+// lease. Our own update counts as done once it is committed, even if a
+// later one (queued by another worker) fails and is left for redelivery.
+func (d *Dispatcher) drain(ctx context.Context, claim domain.Claim, own int64, ownIn incoming, start time.Time) error {
+	sess := claim.Session
+	work := claim.Pending
+	ownDone := false
+	for len(work) > 0 {
+		p := work[0]
+		var in incoming
+		ok := p.UpdateID == own
+		if ok {
+			in = ownIn // already decoded
+		} else {
+			in, ok = decodeRaw(p.Payload)
+		}
+		next, err := d.processOne(ctx, claim.Lease, &sess, p.UpdateID, in, ok)
+		if err != nil {
+			if rerr := d.inbox.Release(context.WithoutCancel(ctx), claim.Lease); rerr != nil {
+				d.log.Warn("lease release failed", "err", rerr)
+			}
+			d.m.observeUpdate("failed", 0)
+			if ownDone {
+				return nil
+			}
+			return fmt.Errorf("bot: update %d: %w", p.UpdateID, err)
+		}
+		if p.UpdateID == own {
+			ownDone = true
+		}
+		d.m.observeUpdate("processed", time.Since(start))
+		work = next
+	}
+	return nil
+}
+
+// processOne runs one update through the flows, sends the replies and
+// commits the new session.
+func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **domain.Session, updateID int64, in incoming, ok bool) ([]domain.Pending, error) {
+	if !ok {
+		return d.inbox.Commit(ctx, lease, updateID, *sess)
+	}
+	isNew := *sess == nil
+	s := domain.Session{Epoch: newEpoch()}
+	if !isNew {
+		s = **sess
+	}
+	ev := in.event
+	if in.callbackID != "" {
+		if a, valid := d.codec.decode(in.chatID, s.Epoch, in.callbackData); valid && !isNew {
+			ev.Kind, ev.Action = domain.EventButton, a
+		}
+		// Every press must be answered, or the client shows a spinner.
+		if err := d.client.Request(ctx, tgbotapi.NewCallback(in.callbackID, "")); err != nil {
+			d.log.Warn("answer callback failed", "chat", d.pseu.Chat(in.chatID), "err", err)
+		}
+	}
+	replies := true
+	if ev.Kind != domain.EventStaleButton {
+		ev.Kind, replies = d.throttle(in.chatID, ev.Kind)
+	}
+	res := d.conv.Handle(ctx, s, isNew, ev)
+	if !replies {
+		res.Replies = nil
+	}
+	var epoch uint32
+	if res.Session != nil {
+		epoch = res.Session.Epoch
+	}
+	if err := d.sendAll(ctx, in.chatID, ev.MessageID, epoch, res.Replies); err != nil {
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || !apiErr.Permanent() {
+			return nil, err
+		}
+		// Blocked by the person or refused: retrying cannot help.
+		d.log.Warn("reply refused", "chat", d.pseu.Chat(in.chatID), "err", err)
+	}
+	next, err := d.inbox.Commit(ctx, lease, updateID, res.Session)
+	if err != nil {
+		return nil, err
+	}
+	*sess = res.Session
+	if res.Erase {
+		d.log.Info("person erased their data", "chat", d.pseu.Chat(in.chatID))
+	}
+	return next, nil
+}
+
+// throttle limits how fast one person is answered: past the limit the
+// person is told once a minute, other messages get no reply.
+func (d *Dispatcher) throttle(chatID int64, kind domain.EventKind) (domain.EventKind, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ul, ok := d.limiters[chatID]
+	if !ok {
+		if len(d.limiters) > 10000 {
+			d.limiters = map[int64]*userLimit{}
+		}
+		ul = &userLimit{lim: rate.NewLimiter(d.opt.UserRate, d.opt.UserBurst)}
+		d.limiters[chatID] = ul
+	}
+	if ul.lim.Allow() {
+		return kind, true
+	}
+	if time.Since(ul.notified) < time.Minute {
+		return kind, false
+	}
+	ul.notified = time.Now()
+	return domain.EventThrottled, true
+}
+
+// handleGroup: the bot serves private chats and the staff group only; it
+// leaves any other group it was added to, without a word.
+func (d *Dispatcher) handleGroup(ctx context.Context, in incoming) error {
+	if in.callbackID != "" {
+		_ = d.client.Request(ctx, tgbotapi.NewCallback(in.callbackID, ""))
+	}
+	if in.chatID == d.opt.StaffChatID {
+		d.m.observeUpdate("ignored", 0)
+		return nil
+	}
+	err := d.client.Request(ctx, tgbotapi.LeaveChatConfig{ChatID: in.chatID})
+	var apiErr *APIError
+	if err != nil && !(errors.As(err, &apiErr) && apiErr.Permanent()) {
+		return err
+	}
+	d.log.Info("left unknown group", "chat", d.pseu.Chat(in.chatID))
+	d.m.observeUpdate("ignored", 0)
+	return nil
+}
+
+func newToken() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func newEpoch() uint32 {
+	var b [4]byte
+	rand.Read(b[:])
+	return binary.BigEndian.Uint32(b[:])
+}

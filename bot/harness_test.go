@@ -1,0 +1,176 @@
+package bot_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"lotse/bot"
+	"lotse/flows"
+	"lotse/internal/i18n"
+	"lotse/internal/kb"
+	"lotse/internal/redisstore"
+	"lotse/internal/redisstore/redistest"
+	"lotse/internal/telegramtest"
+	"lotse/locales"
+)
+
+const token = "123456:test-token-SECRET"
+
+var (
+	engineOnce sync.Once
+	engine     *flows.Engine
+)
+
+func mustEngine(tb testing.TB) *flows.Engine {
+	tb.Helper()
+	engineOnce.Do(func() {
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		msgs, err := i18n.Load(locales.FS, "messages", log)
+		if err != nil {
+			panic(err)
+		}
+		base, err := kb.Load(locales.FS, "")
+		if err != nil {
+			panic(err)
+		}
+		engine = flows.New(msgs, base, flows.Settings{
+			Town:        "Musterstadt",
+			Offices:     []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
+			SessionIdle: 30 * 24 * time.Hour,
+		}, time.Now, log)
+	})
+	return engine
+}
+
+// instance is one running bot replica against the fake Bot API.
+type instance struct {
+	client *bot.Client
+	d      *bot.Dispatcher
+	store  *redisstore.Store
+	stop   context.CancelFunc // hard kill: aborts requests in flight
+	done   chan struct{}
+	logs   *syncBuffer
+	log    *slog.Logger
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	sb strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sb.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sb.String()
+}
+
+type setup struct {
+	conv      bot.Conversation // default: the real flows
+	staffChat int64
+	pacing    bot.Pacing
+	opts      []func(*bot.Options)
+}
+
+// mustInstance builds a replica on the shared Redis r; it does not receive
+// updates until poll or the webhook is started.
+func mustInstance(tb testing.TB, fake *telegramtest.Server, r *redistest.Redis, cfg setup) *instance {
+	tb.Helper()
+	hard, stop := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	m := bot.NewMetrics(prometheus.NewRegistry())
+	client, err := bot.NewClient(fake.Token(), bot.ClientOptions{APIURL: fake.URL(), Base: hard, Pacing: cfg.pacing, Timeout: 10 * time.Second}, m, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	store := r.Store(redisstore.Options{})
+	opt := bot.Options{Secret: []byte("button-secret"), StaffChatID: cfg.staffChat}
+	for _, f := range cfg.opts {
+		f(&opt)
+	}
+	var conv bot.Conversation = mustEngine(tb)
+	if cfg.conv != nil {
+		conv = cfg.conv
+	}
+	d := bot.NewDispatcher(client, store, conv, redistest.Pseudonyms, opt, m, log)
+	notPolling := make(chan struct{})
+	close(notPolling)
+	in := &instance{client: client, d: d, store: store, stop: stop, done: notPolling, logs: logs, log: log}
+	tb.Cleanup(func() { in.stop(); <-in.done })
+	return in
+}
+
+// poll starts long polling; the poller stops when the instance is killed.
+func (in *instance) poll(tb testing.TB, concurrency int) {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := bot.NewPoller(in.client, in.d, in.store, in.log)
+	p.Timeout, p.Concurrency, p.LeaderTTL = time.Second, concurrency, 3*time.Second
+	stop := in.stop
+	in.stop = func() { cancel(); stop() }
+	done := make(chan struct{})
+	in.done = done
+	go func() { defer close(done); p.Run(ctx) }()
+}
+
+func mustFake(tb testing.TB) *telegramtest.Server {
+	tb.Helper()
+	return telegramtest.MustStart(tb, token, telegramtest.WithRetryDelay(20*time.Millisecond))
+}
+
+// waitFor waits until cond holds for the messages sent so far.
+func waitFor(tb testing.TB, fake *telegramtest.Server, what string, cond func([]telegramtest.Sent) bool) []telegramtest.Sent {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	sent, err := fake.WaitFor(ctx, cond)
+	if err != nil {
+		tb.Fatalf("waiting for %s: %v (sent so far: %d)", what, err, len(sent))
+	}
+	return sent
+}
+
+// messagesTo lists the messages (sent or edited) shown in a chat.
+func messagesTo(sent []telegramtest.Sent, chat int64) []telegramtest.Sent {
+	var out []telegramtest.Sent
+	for _, s := range sent {
+		if s.ChatID == chat && (s.Method == "sendMessage" || s.Method == "editMessageText") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// waitReplies waits until chat has received at least n messages.
+func waitReplies(tb testing.TB, fake *telegramtest.Server, chat int64, n int) []telegramtest.Sent {
+	tb.Helper()
+	sent := waitFor(tb, fake, "replies", func(s []telegramtest.Sent) bool { return len(messagesTo(s, chat)) >= n })
+	return messagesTo(sent, chat)
+}
+
+// button finds the callback data of the button whose label contains label.
+func button(tb testing.TB, s telegramtest.Sent, label string) string {
+	tb.Helper()
+	for _, row := range s.Buttons {
+		for _, b := range row {
+			if strings.Contains(b.Text, label) {
+				return b.CallbackData
+			}
+		}
+	}
+	tb.Fatalf("no button %q in %+v", label, s.Buttons)
+	return ""
+}

@@ -1,0 +1,73 @@
+package bot
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the adapter's Prometheus metrics. They count and time; they
+// never carry chat ids, names or text.
+type Metrics struct {
+	updates    *prometheus.CounterVec
+	duration   prometheus.Histogram
+	requests   *prometheus.CounterVec
+	reqLatency *prometheus.HistogramVec
+}
+
+// NewMetrics registers the adapter's metrics with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "lotse_updates_total",
+			Help: "Updates received, by outcome (processed, duplicate, busy, failed, ignored).",
+		}, []string{"outcome"}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "lotse_update_duration_seconds",
+			Help:    "Time from receiving an update to committing it, replies included.",
+			Buckets: prometheus.ExponentialBuckets(0.005, 2, 12),
+		}),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "lotse_telegram_requests_total",
+			Help: "Bot API requests by method and result (ok, error, flood).",
+		}, []string{"method", "result"}),
+		reqLatency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "lotse_telegram_request_seconds",
+			Help:    "Bot API request latency by method.",
+			Buckets: prometheus.ExponentialBuckets(0.005, 2, 12),
+		}, []string{"method"}),
+	}
+	reg.MustRegister(m.updates, m.duration, m.requests, m.reqLatency)
+	return m
+}
+
+func (m *Metrics) observeUpdate(outcome string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.updates.WithLabelValues(outcome).Inc()
+	if outcome == "processed" {
+		m.duration.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) observeRequest(method string, err error, d time.Duration) {
+	if m == nil {
+		return
+	}
+	result := "ok"
+	var apiErr *tgbotapi.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &apiErr) && apiErr.Code == http.StatusTooManyRequests:
+		result = "flood"
+	default:
+		result = "error"
+	}
+	m.requests.WithLabelValues(method, result).Inc()
+	m.reqLatency.WithLabelValues(method).Observe(d.Seconds())
+}

@@ -1,0 +1,181 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Leader elects the one replica that may call getUpdates.
+type Leader interface {
+	Lead(ctx context.Context, name, token string, ttl time.Duration) (bool, error)
+	Resign(ctx context.Context, name, token string) error
+}
+
+// allowedUpdates are the only update kinds Lotse asks Telegram for.
+var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
+
+// Poller receives updates by long polling. Unlike the library's
+// GetUpdatesChan it confirms a batch (by asking for a higher offset) only
+// after every update in it is processed, so a crash loses nothing.
+type Poller struct {
+	client      *Client
+	d           *Dispatcher
+	leader      Leader
+	log         *slog.Logger
+	Timeout     time.Duration // long-poll timeout
+	Concurrency int           // chats processed at once
+	LeaderTTL   time.Duration
+	token       string
+	leading     atomic.Bool
+}
+
+// NewPoller builds a poller. client should have a base context that is
+// cancelled on stop, so the long poll in flight ends at once.
+func NewPoller(client *Client, d *Dispatcher, leader Leader, log *slog.Logger) *Poller {
+	return &Poller{client: client, d: d, leader: leader, log: log,
+		Timeout: 25 * time.Second, Concurrency: 16, LeaderTTL: 30 * time.Second, token: newToken()}
+}
+
+// Run polls until ctx is cancelled. The batch in progress is finished, and
+// confirmed, before it returns.
+func (p *Poller) Run(ctx context.Context) error {
+	if _, err := p.client.Call(ctx, "deleteWebhook", tgbotapi.Params{}); err != nil {
+		p.log.Warn("deleteWebhook failed", "err", err)
+	}
+	leadCtx, stopLead := context.WithCancel(ctx)
+	defer stopLead()
+	go p.holdLeadership(leadCtx)
+
+	offset, backoff := int64(0), time.Second
+	for ctx.Err() == nil {
+		if !p.leading.Load() {
+			sleepCtx(ctx, time.Second)
+			continue
+		}
+		raws, err := p.fetch(ctx, offset, p.Timeout)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			p.log.Warn("getUpdates failed", "err", err, "backoff_s", backoff.Seconds())
+			sleepCtx(ctx, backoff)
+			backoff = min(backoff*2, 30*time.Second)
+			continue
+		}
+		backoff = time.Second
+		// In-flight updates finish even when a stop arrives mid-batch.
+		offset = p.processBatch(context.WithoutCancel(ctx), raws, offset)
+	}
+	// Confirm what was processed so a restart does not fetch it again
+	// (it would be recognised as a duplicate anyway).
+	if offset > 0 && p.leading.Load() {
+		confirm, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, err := p.client.Call(confirm, "getUpdates", tgbotapi.Params{"offset": strconv.FormatInt(offset, 10), "limit": "1", "timeout": "0"}); err != nil {
+			p.log.Warn("final confirm failed", "err", err)
+		}
+	}
+	if err := p.leader.Resign(context.WithoutCancel(ctx), "poller", p.token); err != nil {
+		p.log.Warn("resign failed", "err", err)
+	}
+	return nil
+}
+
+func (p *Poller) holdLeadership(ctx context.Context) {
+	for {
+		ok, err := p.leader.Lead(ctx, "poller", p.token, p.LeaderTTL)
+		if err != nil && ctx.Err() == nil {
+			p.log.Warn("leader election failed", "err", err)
+		}
+		if ok != p.leading.Load() {
+			p.log.Info("poller leadership changed", "leading", ok)
+		}
+		p.leading.Store(ok && err == nil)
+		if sleepCtx(ctx, p.LeaderTTL/3) != nil {
+			return
+		}
+	}
+}
+
+func (p *Poller) fetch(ctx context.Context, offset int64, timeout time.Duration) ([]json.RawMessage, error) {
+	params := tgbotapi.Params{"limit": "100", "timeout": strconv.Itoa(int(timeout.Seconds()))}
+	if offset > 0 {
+		params["offset"] = strconv.FormatInt(offset, 10)
+	}
+	if err := params.AddInterface("allowed_updates", allowedUpdates); err != nil {
+		return nil, err
+	}
+	res, err := p.client.Call(ctx, "getUpdates", params)
+	if err != nil {
+		return nil, err
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(res, &raws); err != nil {
+		return nil, fmt.Errorf("bot: decode getUpdates: %w", err)
+	}
+	return raws, nil
+}
+
+// processBatch processes different chats concurrently and each chat's
+// updates in order. It returns the next offset: past the batch, or at the
+// first update that failed so Telegram delivers it (and those after it,
+// which are then recognised as duplicates) again.
+func (p *Poller) processBatch(ctx context.Context, raws []json.RawMessage, offset int64) int64 {
+	type item struct {
+		id  int64
+		raw []byte
+	}
+	byChat := map[int64][]item{}
+	var order []int64
+	maxID := offset - 1
+	for _, raw := range raws {
+		var u tgbotapi.Update
+		if err := json.Unmarshal(raw, &u); err != nil {
+			continue
+		}
+		in, _ := decode(&u)
+		if _, seen := byChat[in.chatID]; !seen {
+			order = append(order, in.chatID)
+		}
+		byChat[in.chatID] = append(byChat[in.chatID], item{int64(u.UpdateID), raw})
+		maxID = max(maxID, int64(u.UpdateID))
+	}
+	var (
+		mu        sync.Mutex
+		minFailed int64 = -1
+		wg        sync.WaitGroup
+		sem       = make(chan struct{}, max(1, p.Concurrency))
+	)
+	for _, chat := range order {
+		items := byChat[chat]
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			for _, it := range items {
+				if err := p.d.Process(ctx, it.raw); err != nil {
+					p.log.Warn("update not processed, will be redelivered", "update", it.id, "err", err)
+					mu.Lock()
+					if minFailed < 0 || it.id < minFailed {
+						minFailed = it.id
+					}
+					mu.Unlock()
+					return // later updates of this chat must wait for it
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if minFailed >= 0 {
+		return minFailed
+	}
+	return maxID + 1
+}
