@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"lotse/bot"
+	"lotse/flows"
+	"lotse/internal/config"
+	"lotse/internal/domain"
+	"lotse/internal/i18n"
+	"lotse/internal/kb"
+	"lotse/internal/redisstore"
+	"lotse/locales"
+)
+
+// app is the wired bot, shared by serve and chat.
+type app struct {
+	log        *slog.Logger
+	store      *redisstore.Store
+	client     *bot.Client
+	dispatcher *bot.Dispatcher
+	engine     *flows.Engine
+	registry   *prometheus.Registry
+	closers    []func()
+}
+
+func (a *app) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("LOG_FORMAT: want json or text, got %q", format)
+}
+
+// newApp builds every part from the configuration. hard is cancelled only
+// when in-flight requests must be abandoned.
+func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
+	a := &app{log: log, registry: prometheus.NewRegistry()}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	msgs, err := i18n.Load(locales.FS, "messages", log)
+	if err != nil {
+		return nil, err
+	}
+	base, err := kb.Load(locales.FS, cfg.File.ContentDir)
+	if err != nil {
+		return nil, err
+	}
+	offices := make([]flows.Office, 0, len(cfg.File.Offices))
+	for _, o := range cfg.File.Offices {
+		offices = append(offices, flows.Office{Name: o.Name, Address: o.Address, Phone: o.Phone})
+	}
+	a.engine = flows.New(msgs, base, flows.Settings{
+		Town: cfg.File.Municipality, Offices: offices, SessionIdle: cfg.File.SessionIdle, Facts: cfg.File.Facts,
+	}, time.Now, log)
+
+	redisURL := cfg.RedisURL.Value()
+	if redisURL == "" {
+		emb, err := redisstore.StartEmbedded(log)
+		if err != nil {
+			return nil, err
+		}
+		a.closers = append(a.closers, emb.Close)
+		redisURL = emb.URL()
+	}
+	rdb, err := redisstore.Connect(redisURL, cfg.RedisSentinel, cfg.RedisCluster)
+	if err != nil {
+		return nil, err
+	}
+	secret := botSecret(cfg)
+	pseu := domain.NewPseudonyms(secret)
+	a.store = redisstore.New(rdb, pseu, redisstore.Options{SessionIdle: cfg.File.SessionIdle})
+	a.closers = append(a.closers, func() { a.store.Close() })
+	if err := a.store.Ping(hard); err != nil {
+		return nil, err
+	}
+
+	metrics := bot.NewMetrics(a.registry)
+	a.client, err = bot.NewClient(cfg.Token.Value(), bot.ClientOptions{APIURL: cfg.APIURL, Base: hard}, metrics, log)
+	if err != nil {
+		return nil, err
+	}
+	a.dispatcher = bot.NewDispatcher(a.client, a.store, a.engine, pseu,
+		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID}, metrics, log)
+	ok = true
+	return a, nil
+}
+
+// botSecret keys button signatures and pseudonyms. Without LOTSE_SECRET it
+// is derived from the token: stable across restarts and replicas, and as
+// secret as the token itself.
+func botSecret(cfg *config.Config) []byte {
+	if cfg.Secret != "" {
+		return []byte(cfg.Secret.Value())
+	}
+	m := hmac.New(sha256.New, []byte("lotse button and pseudonym key"))
+	m.Write([]byte(cfg.Token.Value()))
+	return m.Sum(nil)
+}
+
+// languages lists the shipped language codes.
+func languages() []string {
+	out := make([]string, 0, len(i18n.Languages))
+	for _, l := range i18n.Languages {
+		out = append(out, l.Code)
+	}
+	return out
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"lotse/bot"
+	"lotse/internal/config"
+	"lotse/internal/telegramtest"
+)
+
+const chatHelp = `Lotse demo – you are a newcomer writing to the bot. Everything runs in this
+process: an in-memory Redis, a fake Telegram server, the real bot.
+Type a question in any language, a command such as /language, the number
+of a button to press it, or !photo, !voice, !sticker to send media.
+Ctrl-D or "exit" ends the demo.
+`
+
+// chat runs the whole stack in one process and lets a person in the
+// terminal talk to it as a newcomer would in Telegram.
+func chat(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("chat", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	lang := fl.String("lang", "de", "your Telegram app's language code, e.g. ar, uk, fa, en")
+	if err := fl.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	fake := telegramtest.New("demo-token")
+	defer fake.Close()
+	cfg.Token, cfg.APIURL, cfg.RedisURL = "demo-token", fake.URL(), ""
+	log, err := newLogger(stderr, "error", "text")
+	if err != nil {
+		return err
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	a, err := newApp(runCtx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	poller := bot.NewPoller(a.client.WithBase(runCtx), a.dispatcher, a.store, log)
+	poller.Timeout = time.Second
+	polling := make(chan error, 1)
+	go func() { polling <- poller.Run(runCtx) }()
+	defer func() { stop(); <-polling }()
+
+	fmt.Fprint(stdout, chatHelp)
+	user := telegramtest.User{ID: 4242, FirstName: "Demo", LanguageCode: *lang}
+	t := &transcript{fake: fake, user: user, out: stdout}
+	in := bufio.NewScanner(stdin)
+	fmt.Fprint(stdout, "\n> ")
+	for in.Scan() {
+		line := strings.TrimSpace(in.Text())
+		switch {
+		case line == "":
+			fmt.Fprint(stdout, "> ")
+			continue
+		case line == "exit" || line == "quit":
+			return nil
+		}
+		if err := t.send(ctx, line); err != nil {
+			return err
+		}
+		fmt.Fprint(stdout, "\n> ")
+	}
+	fmt.Fprintln(stdout)
+	return in.Err()
+}
+
+// transcript turns terminal lines into Telegram updates and prints what
+// the bot sent, with buttons as numbers.
+type transcript struct {
+	fake    *telegramtest.Server
+	user    telegramtest.User
+	out     io.Writer
+	seen    int
+	buttons []telegramtest.Button
+	msgID   int
+}
+
+var mediaKinds = []string{"photo", "sticker", "voice", "audio", "video", "video_note", "document", "location", "contact", "animation"}
+
+func (t *transcript) send(ctx context.Context, line string) error {
+	n, err := strconv.Atoi(line)
+	switch {
+	case err == nil && n >= 1 && n <= len(t.buttons):
+		b := t.buttons[n-1]
+		if b.URL != "" {
+			fmt.Fprintf(t.out, "(link: %s)\n", b.URL)
+			return nil
+		}
+		t.fake.Press(t.user, t.msgID, b.CallbackData)
+	case strings.HasPrefix(line, "!"):
+		kind := strings.TrimPrefix(line, "!")
+		if !slices.Contains(mediaKinds, kind) {
+			fmt.Fprintf(t.out, "(media kinds: %s)\n", strings.Join(mediaKinds, ", "))
+			return nil
+		}
+		t.fake.SendMedia(t.user, kind, "")
+	default:
+		t.fake.SendText(t.user, line)
+	}
+	return t.printReplies(ctx)
+}
+
+// printReplies waits until the update is processed and confirmed, then
+// prints every new message.
+func (t *transcript) printReplies(ctx context.Context) error {
+	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for t.fake.Pending() > 0 {
+		if err := sleep(wait, 10*time.Millisecond); err != nil {
+			return fmt.Errorf("chat: no answer from the bot: %w", err)
+		}
+	}
+	sent := t.fake.SentTo(t.user.ID)
+	for _, s := range sent[t.seen:] {
+		switch s.Method {
+		case "sendMessage":
+			fmt.Fprintf(t.out, "\nLotse:\n%s\n", s.Text)
+		case "editMessageText":
+			fmt.Fprintf(t.out, "\nLotse (updated):\n%s\n", s.Text)
+		default:
+			continue
+		}
+		if len(s.Buttons) > 0 {
+			t.buttons, t.msgID = nil, s.MessageID
+			for _, row := range s.Buttons {
+				for _, b := range row {
+					t.buttons = append(t.buttons, b)
+					fmt.Fprintf(t.out, "  [%d] %s\n", len(t.buttons), b.Text)
+				}
+			}
+		}
+	}
+	t.seen = len(sent)
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
+}

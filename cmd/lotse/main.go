@@ -1,0 +1,71 @@
+// Command lotse runs Lotse, the Telegram guide for newcomers: `serve` runs
+// the bot, `chat` a terminal demo of the whole stack. main only wires.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `Lotse – a Telegram guide for newcomers in a German municipality.
+
+Usage:
+  lotse serve                 run the bot (configured by environment variables)
+  lotse chat [--lang CODE]    talk to the bot in this terminal: embedded Redis,
+                              an in-process fake Telegram, the real adapter
+  lotse help                  show this help
+
+Environment (serve):
+  TELEGRAM_BOT_TOKEN     bot token from @BotFather (required; or TELEGRAM_BOT_TOKEN_FILE)
+  TELEGRAM_API_URL       Bot API base URL (default https://api.telegram.org)
+  REDIS_URL              redis:// or rediss:// URL; unset: embedded in-memory Redis (state lost on exit)
+  REDIS_SENTINEL_MASTER  Sentinel master name (REDIS_URL then names a Sentinel)
+  REDIS_CLUSTER          true for Redis Cluster (REDIS_URL names a seed node)
+  LOTSE_CONFIG           path of the YAML config file (default: embedded sample)
+  LOTSE_SECRET           key for button signatures and pseudonyms (default: derived from the token)
+  HTTP_ADDR              address for /healthz, /readyz, /metrics and the webhook (default :8080)
+  WEBHOOK_URL            public HTTPS URL of the webhook; set: webhook mode, unset: long polling
+  WEBHOOK_SECRET         required with WEBHOOK_URL; Telegram sends it back in every request
+  STAFF_CHAT_ID          the case managers' Telegram group (the bot stays only there)
+  LOG_LEVEL              debug, info, warn or error (default info)
+  LOG_FORMAT             json or text (default json)
+Every secret can also be given as NAME_FILE, the path of a file holding it.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, errUsage) {
+			fmt.Fprint(os.Stderr, usage)
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "lotse:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage")
+
+// run is the whole program; end-to-end tests call it with their own
+// arguments, environment and terminal.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stderr)
+	case "chat":
+		return chat(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return errUsage
+}

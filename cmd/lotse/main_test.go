@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"lotse/internal/redisstore/redistest"
+	"lotse/internal/telegramtest"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestRun_Help(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"--help"}, env(nil), nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "REDIS_URL", "LOTSE_CONFIG", "HTTP_ADDR", "WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_CHAT_ID", "chat"} {
+		if !strings.Contains(out.String(), v) {
+			t.Errorf("--help does not mention %s", v)
+		}
+	}
+	if err := run(context.Background(), []string{"bogus"}, env(nil), nil, io.Discard, io.Discard); err != errUsage {
+		t.Errorf("unknown command: %v", err)
+	}
+}
+
+func TestServe_RefusesBadConfig(t *testing.T) {
+	cases := map[string]struct {
+		env  map[string]string
+		want string
+	}{
+		"NoToken":             {map[string]string{}, "TELEGRAM_BOT_TOKEN"},
+		"WebhookNoSecret":     {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://bot.example.org/hook"}, "WEBHOOK_SECRET is required"},
+		"WebhookBadSecret":    {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "has space"}, "WEBHOOK_SECRET"},
+		"BadStaffChat":        {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "STAFF_CHAT_ID": "staff"}, "STAFF_CHAT_ID"},
+		"MissingConfigFile":   {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOTSE_CONFIG": "/nonexistent/lotse.yaml"}, "/nonexistent/lotse.yaml"},
+		"TokenAndTokenFile":   {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_BOT_TOKEN_FILE": "/x"}, "both set"},
+		"UnreachableTelegram": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:SECRETTOKEN", "TELEGRAM_API_URL": "http://" + freeAddr(t), "HTTP_ADDR": "127.0.0.1:0"}, "getMe"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			err := run(context.Background(), []string{"serve"}, env(c.env), nil, io.Discard, io.Discard)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, c.want)
+			}
+			if strings.Contains(err.Error(), "SECRETTOKEN") {
+				t.Errorf("error leaks the token: %v", err)
+			}
+		})
+	}
+}
+
+// TestServe_Polling runs the real program against the fake Bot API:
+// health endpoints, a conversation, graceful stop.
+func TestServe_Polling(t *testing.T) {
+	fake := telegramtest.MustStart(t, "42:serve-token")
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var logs syncWriter
+	go func() {
+		done <- run(ctx, []string{"serve"}, env(map[string]string{
+			"TELEGRAM_BOT_TOKEN": "42:serve-token", "TELEGRAM_API_URL": fake.URL(),
+			"REDIS_URL": redistest.Must(t).URL, "HTTP_ADDR": addr, "LOTSE_SECRET": "test",
+		}), nil, io.Discard, &logs)
+	}()
+	waitHTTP(t, "http://"+addr+"/healthz", http.StatusOK)
+	waitHTTP(t, "http://"+addr+"/readyz", http.StatusOK)
+	u := telegramtest.User{ID: 77, FirstName: "Nadia", LanguageCode: "fa"}
+	fake.SendText(u, "سلام")
+	sent, err := fake.WaitFor(timeout(t), func(s []telegramtest.Sent) bool { return len(onlyTo(s, u.ID)) > 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if greeting := onlyTo(sent, u.ID)[0].Text; !strings.Contains(greeting, "Musterstadt") {
+		t.Errorf("greeting = %q", greeting)
+	}
+	// The update is committed just after its reply went out.
+	var metrics string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if metrics = get(t, "http://"+addr+"/metrics"); strings.Contains(metrics, `lotse_updates_total{outcome="processed"} 1`) {
+			break
+		}
+	}
+	if !strings.Contains(metrics, `lotse_updates_total{outcome="processed"} 1`) {
+		t.Errorf("metrics lack the processed update:\n%s", metrics)
+	}
+	if fake.Calls("setMyCommands") == 0 {
+		t.Error("command menu not registered")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop on cancel")
+	}
+	if strings.Contains(logs.String(), "Nadia") || strings.Contains(logs.String(), "سلام") {
+		t.Errorf("logs contain personal content:\n%s", logs.String())
+	}
+}
+
+// TestServe_Webhook: webhook mode registers the secret and serves updates
+// on the URL's path.
+func TestServe_Webhook(t *testing.T) {
+	fake := telegramtest.MustStart(t, "43:hook-token", telegramtest.WithRetryDelay(20*time.Millisecond))
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve"}, env(map[string]string{
+			"TELEGRAM_BOT_TOKEN": "43:hook-token", "TELEGRAM_API_URL": fake.URL(),
+			"HTTP_ADDR": addr, "WEBHOOK_URL": "http://" + addr + "/tg/hook", "WEBHOOK_SECRET": "abc_DEF-123",
+		}), nil, io.Discard, io.Discard)
+	}()
+	waitHTTP(t, "http://"+addr+"/healthz", http.StatusOK)
+	for {
+		if url, secret := fake.Webhook(); url != "" {
+			if secret != "abc_DEF-123" || !strings.HasSuffix(url, "/tg/hook") {
+				t.Fatalf("webhook %q secret %q", url, secret)
+			}
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	u := telegramtest.User{ID: 78, LanguageCode: "tr"}
+	fake.SendText(u, "/start")
+	if _, err := fake.WaitFor(timeout(t), func(s []telegramtest.Sent) bool { return len(onlyTo(s, u.ID)) > 0 }); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post("http://"+addr+"/tg/hook", "application/json", strings.NewReader(`{"update_id":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("post without secret: %d", resp.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestChat runs the terminal demo as a person would: Arabic, a button by
+// number, a photo, a question.
+func TestChat(t *testing.T) {
+	in := strings.NewReader("مرحبا\n1\n!photo\n!bogus\nWie melde ich meine Wohnung an?\n1\nexit\n")
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := run(ctx, []string{"chat", "--lang", "ar"}, env(map[string]string{}), in, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"Musterstadt", "[1] ", "Lotse (updated):", "https://"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func onlyTo(sent []telegramtest.Sent, chat int64) []telegramtest.Sent {
+	var out []telegramtest.Sent
+	for _, s := range sent {
+		if s.ChatID == chat && s.Method == "sendMessage" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func timeout(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func waitHTTP(t *testing.T, url string, status int) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == status {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never answered %d", url, status)
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+type syncWriter struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (w *syncWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(p)
+}
+
+func (w *syncWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}

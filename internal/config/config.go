@@ -1,0 +1,278 @@
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Sample is the embedded example configuration, used when LOTSE_CONFIG is
+// not set so that a first start needs nothing but a token.
+//
+//go:embed sample.yaml
+var Sample []byte
+
+// Config is everything Lotse is configured with.
+type Config struct {
+	// From the environment.
+	Token          Secret // TELEGRAM_BOT_TOKEN
+	APIURL         string // TELEGRAM_API_URL
+	RedisURL       Secret // REDIS_URL (may carry a password)
+	RedisSentinel  string // REDIS_SENTINEL_MASTER
+	RedisCluster   bool   // REDIS_CLUSTER
+	ConfigPath     string // LOTSE_CONFIG
+	HTTPAddr       string // HTTP_ADDR
+	WebhookURL     string // WEBHOOK_URL
+	WebhookSecret  Secret // WEBHOOK_SECRET
+	StaffChatID    int64  // STAFF_CHAT_ID
+	Secret         Secret // LOTSE_SECRET
+	LogLevel       string // LOG_LEVEL
+	LogFormat      string // LOG_FORMAT
+	ShutdownWait   time.Duration
+	ConfigFileName string // for messages: the path or "embedded sample"
+
+	File File
+}
+
+// File is the YAML configuration file.
+type File struct {
+	Municipality string            `yaml:"municipality"`
+	SessionIdle  time.Duration     `yaml:"session_idle"`
+	ContentDir   string            `yaml:"content_dir"`
+	Offices      []Office          `yaml:"offices"`
+	Facts        map[string]string `yaml:"facts"`
+}
+
+// Office is a place where people meet the integration management.
+type Office struct {
+	ID      string `yaml:"id"`
+	Name    string `yaml:"name"`
+	Address string `yaml:"address"`
+	Phone   string `yaml:"phone"`
+}
+
+// Secret is a string that never prints.
+type Secret string
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "<redacted>"
+}
+
+// GoString keeps %#v from printing it too.
+func (s Secret) GoString() string { return s.String() }
+
+// Value returns the secret itself.
+func (s Secret) Value() string { return string(s) }
+
+// Mode is how updates arrive.
+func (c *Config) Webhook() bool { return c.WebhookURL != "" }
+
+// Load reads the environment (through getenv, so tests pass their own) and
+// the YAML file it names.
+func Load(getenv func(string) string) (*Config, error) {
+	c := &Config{
+		APIURL:        or(getenv("TELEGRAM_API_URL"), "https://api.telegram.org"),
+		RedisSentinel: getenv("REDIS_SENTINEL_MASTER"),
+		ConfigPath:    getenv("LOTSE_CONFIG"),
+		HTTPAddr:      or(getenv("HTTP_ADDR"), ":8080"),
+		WebhookURL:    getenv("WEBHOOK_URL"),
+		LogLevel:      or(getenv("LOG_LEVEL"), "info"),
+		LogFormat:     or(getenv("LOG_FORMAT"), "json"),
+		ShutdownWait:  30 * time.Second,
+	}
+	var errs []error
+	secret := func(name string) Secret {
+		v, err := fromEnvOrFile(getenv, name)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		return Secret(v)
+	}
+	c.Token = secret("TELEGRAM_BOT_TOKEN")
+	c.RedisURL = secret("REDIS_URL")
+	c.WebhookSecret = secret("WEBHOOK_SECRET")
+	c.Secret = secret("LOTSE_SECRET")
+	if v := getenv("REDIS_CLUSTER"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("REDIS_CLUSTER: want true or false, got %q", v))
+		}
+		c.RedisCluster = b
+	}
+	if v := getenv("STAFF_CHAT_ID"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("STAFF_CHAT_ID: want a numeric chat id, got %q", v))
+		}
+		c.StaffChatID = id
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	data, name := Sample, "embedded sample config"
+	if c.ConfigPath != "" {
+		var err error
+		if data, err = os.ReadFile(c.ConfigPath); err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		name = c.ConfigPath
+	}
+	c.ConfigFileName = name
+	f, err := ParseFile(name, data)
+	if err != nil {
+		return nil, err
+	}
+	c.File = *f
+	return c, nil
+}
+
+// ValidateServe checks what `lotse serve` needs beyond Load.
+func (c *Config) ValidateServe() error {
+	var errs []error
+	if c.Token == "" {
+		errs = append(errs, errors.New("TELEGRAM_BOT_TOKEN is required (or TELEGRAM_BOT_TOKEN_FILE)"))
+	}
+	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme == "" || u.Host == "" {
+		errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: not an absolute URL: %q", c.APIURL))
+	}
+	if c.Webhook() {
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("WEBHOOK_URL: not an absolute http(s) URL: %q", c.WebhookURL))
+		}
+		switch {
+		case c.WebhookSecret == "":
+			errs = append(errs, errors.New("WEBHOOK_SECRET is required in webhook mode: without it anyone could send the bot forged updates"))
+		case !secretToken.MatchString(c.WebhookSecret.Value()):
+			errs = append(errs, errors.New("WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule for secret_token)"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+var secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+
+// WebhookPath is the path of WEBHOOK_URL, where the handler listens.
+func (c *Config) WebhookPath() string {
+	u, err := url.Parse(c.WebhookURL)
+	if err != nil || u.Path == "" || u.Path == "/" {
+		return "/webhook"
+	}
+	return u.Path
+}
+
+// ParseFile decodes and validates a YAML configuration; errors name the
+// file and line.
+func ParseFile(name string, data []byte) (*File, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", name, err)
+	}
+	f := &File{SessionIdle: 30 * 24 * time.Hour}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(f); err != nil {
+		return nil, fmt.Errorf("config: %s: %w", name, err)
+	}
+	var errs []error
+	bad := func(path, msg string) {
+		errs = append(errs, fmt.Errorf("config: %s:%d: %s: %s", name, lineOf(&root, path), path, msg))
+	}
+	if strings.TrimSpace(f.Municipality) == "" {
+		bad("municipality", "must not be empty")
+	}
+	if f.SessionIdle < time.Hour {
+		bad("session_idle", "must be at least 1h")
+	}
+	if f.ContentDir != "" {
+		if st, err := os.Stat(f.ContentDir); err != nil || !st.IsDir() {
+			bad("content_dir", fmt.Sprintf("%q is not a directory", f.ContentDir))
+		}
+	}
+	if len(f.Offices) == 0 {
+		bad("offices", "at least one office is needed: people must be able to reach a person")
+	}
+	seen := map[string]bool{}
+	for i, o := range f.Offices {
+		p := fmt.Sprintf("offices.%d", i)
+		switch {
+		case o.ID == "":
+			bad(p+".id", "must not be empty")
+		case seen[o.ID]:
+			bad(p+".id", fmt.Sprintf("duplicate office id %q", o.ID))
+		}
+		seen[o.ID] = true
+		if o.Name == "" || o.Address == "" || o.Phone == "" {
+			bad(p, "name, address and phone are required")
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return f, nil
+}
+
+// lineOf finds the line of a dotted path (map keys and list indexes) in
+// the YAML document, or of the deepest part that exists.
+func lineOf(root *yaml.Node, path string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	for _, part := range strings.Split(path, ".") {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == part {
+					line, next = n.Content[i].Line, n.Content[i+1]
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(part); err == nil && i < len(n.Content) {
+				next = n.Content[i]
+				line = next.Line
+			}
+		}
+		if next == nil {
+			break
+		}
+		n = next
+	}
+	return line
+}
+
+// fromEnvOrFile reads NAME, or the file named by NAME_FILE (Docker secrets).
+func fromEnvOrFile(getenv func(string) string, name string) (string, error) {
+	v, file := getenv(name), getenv(name+"_FILE")
+	if v != "" && file != "" {
+		return "", fmt.Errorf("%s and %s_FILE are both set; use one", name, name)
+	}
+	if file == "" {
+		return v, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(data)), nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

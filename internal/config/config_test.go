@@ -1,0 +1,95 @@
+package config_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/internal/config"
+)
+
+func TestLoad_Defaults(t *testing.T) {
+	c, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.APIURL != "https://api.telegram.org" || c.HTTPAddr != ":8080" || c.Webhook() {
+		t.Errorf("defaults = %+v", c)
+	}
+	if c.File.Municipality == "" || len(c.File.Offices) == 0 || c.File.SessionIdle != 720*time.Hour {
+		t.Errorf("sample config = %+v", c.File)
+	}
+}
+
+func TestLoad_SecretsFromFilesAreRedacted(t *testing.T) {
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "token")
+	os.WriteFile(tokenFile, []byte("123:very-secret\n"), 0o600)
+	c, err := config.Load(func(k string) string {
+		return map[string]string{"TELEGRAM_BOT_TOKEN_FILE": tokenFile, "REDIS_URL": "redis://:pw@redis:6379"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Token.Value() != "123:very-secret" {
+		t.Errorf("token = %q", c.Token.Value())
+	}
+	for _, dump := range []string{fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c)} {
+		if strings.Contains(dump, "very-secret") || strings.Contains(dump, "pw@") {
+			t.Errorf("secret in dump: %s", dump)
+		}
+	}
+}
+
+func TestParseFile_Errors(t *testing.T) {
+	cases := map[string]struct{ yaml, want string }{
+		"UnknownField": {"municipality: X\nofices: []\n", "line 2"},
+		"EmptyTown":    {"municipality: \"\"\noffices:\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:1: municipality"},
+		"NoOffices":    {"municipality: X\n", "offices"},
+		"DuplicateID":  {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:4: offices.1.id: duplicate"},
+		"MissingPhone": {"municipality: X\noffices:\n  - id: a\n    name: A\n    address: B\n", "x.yaml:3: offices.0"},
+		"ShortIdle":    {"municipality: X\nsession_idle: 5m\noffices:\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:2: session_idle"},
+		"BadDuration":  {"municipality: X\nsession_idle: soon\n", "x.yaml"},
+		"NoContentDir": {"municipality: X\ncontent_dir: /nonexistent\noffices:\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:2: content_dir"},
+		"BrokenYAML":   {"municipality: [\n", "x.yaml"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := config.ParseFile("x.yaml", []byte(c.yaml))
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestValidateServe(t *testing.T) {
+	base := map[string]string{"TELEGRAM_BOT_TOKEN": "1:x"}
+	load := func(extra map[string]string) error {
+		c, err := config.Load(func(k string) string {
+			if v, ok := extra[k]; ok {
+				return v
+			}
+			return base[k]
+		})
+		if err != nil {
+			return err
+		}
+		return c.ValidateServe()
+	}
+	if err := load(nil); err != nil {
+		t.Errorf("polling with token: %v", err)
+	}
+	if err := load(map[string]string{"WEBHOOK_URL": "https://x.example/h", "WEBHOOK_SECRET": "ok_secret"}); err != nil {
+		t.Errorf("webhook with secret: %v", err)
+	}
+	if err := load(map[string]string{"WEBHOOK_URL": "https://x.example/h"}); err == nil {
+		t.Error("webhook without secret accepted")
+	}
+	if err := load(map[string]string{"TELEGRAM_API_URL": "not a url"}); err == nil {
+		t.Error("bad API URL accepted")
+	}
+}
