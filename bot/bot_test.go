@@ -20,7 +20,8 @@ import (
 // in their language, menu, an answer, the language switch.
 func TestBot_Conversation(t *testing.T) {
 	fake := mustFake(t)
-	in := mustInstance(t, fake, redistest.Must(t), setup{})
+	r := redistest.Must(t)
+	in := mustInstance(t, fake, r, setup{})
 	in.poll(t, 4)
 	amal := telegramtest.User{ID: 501, FirstName: "Amal", LanguageCode: "ar"}
 
@@ -61,6 +62,21 @@ func TestBot_Conversation(t *testing.T) {
 	msgs = waitReplies(t, fake, amal.ID, 6)
 	if !strings.Contains(msgs[4].Text, "українською") {
 		t.Errorf("language switch confirmation = %q", msgs[4].Text)
+	}
+
+	// Privacy: after the whole journey every key has a TTL, and none
+	// names the chat.
+	keys := r.Keys(t)
+	if len(keys) == 0 {
+		t.Fatal("no keys written")
+	}
+	for k, ttl := range keys {
+		if ttl <= 0 || ttl > 31*24*time.Hour {
+			t.Errorf("key %s has TTL %v", k, ttl)
+		}
+		if strings.Contains(k, "501") {
+			t.Errorf("key %s contains the chat id", k)
+		}
 	}
 }
 

@@ -15,36 +15,22 @@ import (
 func (e *Engine) showAnswer(ctx context.Context, r *Request) error {
 	id := r.Event.Action.Arg
 	en, ok := e.kb.Entry(id)
-	txt, found := e.kb.Text(id, r.T.Lang())
+	text, found := e.answers[r.T.Lang()][id]
 	if !ok || !found {
 		return e.staleButton(ctx, r)
 	}
 	r.Session.Screen = screenQuestion + id
 	t := r.T
-	parts := []string{
-		"❓ " + txt.Question,
-		e.answers[t.Lang()][id],
-		t.T("faq.source", i18n.Data{"URL": en.Source}) + "\n" + t.T("faq.reviewed", i18n.Data{"Date": formatDate(t, en.Reviewed)}),
-	}
-	notes := []string{t.T("faq.not_advice", nil)}
-	switch {
-	case txt.Lang != t.Lang():
-		notes = append(notes, t.T("faq.other_language", nil))
-	case !txt.HumanReviewed:
-		notes = append(notes, t.T("faq.unreviewed", nil))
-	}
-	parts = append(parts, strings.Join(notes, "\n"))
-	rows := [][]domain.Button{
+	r.Show(text,
 		domain.Row(button(t.T("button.back", nil), actArea, en.Area), button(t.T("button.menu", nil), actMenu, "")),
-		domain.Row(button(t.T("button.person", nil), actHandover, "")),
-	}
-	r.Show(strings.Join(parts, "\n\n"), rows...)
+		domain.Row(button(t.T("button.person", nil), actHandover, "")))
 	return nil
 }
 
-// renderAnswers fills the local facts into every answer in every language.
-// In right-to-left text each fact is isolated: addresses and phone numbers
-// are written left to right.
+// renderAnswers composes every answer in every language once, at start:
+// question, answer with the local facts filled in, source, review date and
+// the notes. In right-to-left text each fact is isolated: addresses and
+// phone numbers are written left to right.
 func (e *Engine) renderAnswers() {
 	rtlFacts := make(map[string]string, len(e.set.Facts))
 	for k, v := range e.set.Facts {
@@ -56,12 +42,27 @@ func (e *Engine) renderAnswers() {
 		if l.RTL {
 			facts = rtlFacts
 		}
+		t := e.msgs.For(l.Code)
 		e.answers[l.Code] = map[string]string{}
 		for _, area := range e.kb.Areas() {
 			for _, en := range e.kb.Entries(area) {
-				if txt, ok := e.kb.Text(en.ID, l.Code); ok {
-					e.answers[l.Code][en.ID] = kb.Render(txt.Answer, facts)
+				txt, ok := e.kb.Text(en.ID, l.Code)
+				if !ok {
+					continue
 				}
+				notes := []string{t.T("faq.not_advice", nil)}
+				switch {
+				case txt.Lang != l.Code:
+					notes = append(notes, t.T("faq.other_language", nil))
+				case !txt.HumanReviewed:
+					notes = append(notes, t.T("faq.unreviewed", nil))
+				}
+				e.answers[l.Code][en.ID] = strings.Join([]string{
+					"❓ " + txt.Question,
+					kb.Render(txt.Answer, facts),
+					t.T("faq.source", i18n.Data{"URL": en.Source}) + "\n" + t.T("faq.reviewed", i18n.Data{"Date": formatDate(t, en.Reviewed)}),
+					strings.Join(notes, "\n"),
+				}, "\n\n")
 			}
 		}
 	}

@@ -128,11 +128,13 @@ func TestServe_Webhook(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
+	var logs syncWriter
 	go func() {
+		// No REDIS_URL: the embedded server, with a warning.
 		done <- run(ctx, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": "43:hook-token", "TELEGRAM_API_URL": fake.URL(),
 			"HTTP_ADDR": addr, "WEBHOOK_URL": "http://" + addr + "/tg/hook", "WEBHOOK_SECRET": "abc_DEF-123",
-		}), nil, io.Discard, io.Discard)
+		}), nil, io.Discard, &logs)
 	}()
 	waitHTTP(t, "http://"+addr+"/healthz", http.StatusOK)
 	for {
@@ -160,6 +162,9 @@ func TestServe_Webhook(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "state is lost on exit") {
+		t.Errorf("no warning about the embedded Redis:\n%s", logs.String())
 	}
 }
 

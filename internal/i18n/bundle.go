@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path"
 	"strconv"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"go.yaml.in/yaml/v3"
@@ -23,6 +24,9 @@ type Bundle struct {
 	bundle *goi18n.Bundle
 	locs   map[string]*goi18n.Localizer
 	log    *slog.Logger
+	// static caches messages rendered without data (button labels, most
+	// texts): they never change, and rendering runs a template each time.
+	static sync.Map // lang + "\x00" + id → string
 }
 
 // Load reads one message file per shipped language, named <code>.yaml,
@@ -72,7 +76,16 @@ func (l *Localizer) RTL() bool { return IsRTL(l.lang) }
 
 // T renders the message id with data.
 func (l *Localizer) T(id string, data Data) string {
-	return l.render(&goi18n.LocalizeConfig{MessageID: id, TemplateData: l.prepare(data)})
+	if len(data) > 0 {
+		return l.render(&goi18n.LocalizeConfig{MessageID: id, TemplateData: l.prepare(data)})
+	}
+	key := l.lang + "\x00" + id
+	if text, ok := l.b.static.Load(key); ok {
+		return text.(string)
+	}
+	text := l.render(&goi18n.LocalizeConfig{MessageID: id})
+	l.b.static.Store(key, text)
+	return text
 }
 
 // Value renders the message id as a value to be inserted into another

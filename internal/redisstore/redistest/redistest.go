@@ -76,7 +76,7 @@ func (r *Redis) Elapse(d time.Duration) {
 	time.Sleep(d)
 }
 
-// Keys lists the test's keys with their TTLs.
+// Keys lists the test's keys with their TTLs (-1ns: none).
 func (r *Redis) Keys(tb testing.TB) map[string]time.Duration {
 	tb.Helper()
 	ctx := context.Background()
@@ -86,6 +86,9 @@ func (r *Redis) Keys(tb testing.TB) map[string]time.Duration {
 		ttl, err := r.Client.PTTL(ctx, iter.Val()).Result()
 		if err != nil {
 			tb.Fatal(err)
+		}
+		if ttl == -2*time.Nanosecond {
+			continue // deleted since the scan saw it
 		}
 		out[iter.Val()] = ttl
 	}
