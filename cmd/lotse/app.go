@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -99,12 +100,19 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	pseu := domain.NewPseudonyms(secret)
 	a.store = redisstore.New(rdb, pseu, redisstore.Options{SessionIdle: cfg.File.SessionIdle})
 	a.closers = append(a.closers, func() { a.store.Close() })
-	if err := a.store.Ping(hard); err != nil {
+	if err := waitFor(hard, cfg.StartupWait, log, "redis", func() error { return a.store.Ping(hard) }); err != nil {
 		return nil, err
 	}
 
 	metrics := bot.NewMetrics(a.registry)
-	a.client, err = bot.NewClient(cfg.Token.Value(), bot.ClientOptions{APIURL: cfg.APIURL, Base: hard}, metrics, log)
+	err = waitFor(hard, cfg.StartupWait, log, "telegram", func() error {
+		a.client, err = bot.NewClient(cfg.Token.Value(), bot.ClientOptions{APIURL: cfg.APIURL, Base: hard}, metrics, log)
+		var apiErr *bot.APIError
+		if errors.As(err, &apiErr) {
+			return permanent{err} // a wrong token does not get better
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -113,6 +121,34 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	ok = true
 	return a, nil
 }
+
+// waitFor retries a start-up dependency (Redis, the Bot API) for up to
+// max, so a container that starts before its Redis or API server does not
+// die at once. Permanent errors end it early.
+func waitFor(ctx context.Context, max time.Duration, log *slog.Logger, what string, try func() error) error {
+	deadline := time.Now().Add(max)
+	wait := 250 * time.Millisecond
+	for {
+		err := try()
+		if p, ok := err.(permanent); ok {
+			return p.err
+		}
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		log.Warn("dependency not ready, retrying", "what", what, "err", err, "retry_in_s", wait.Seconds())
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+type permanent struct{ err error }
+
+func (p permanent) Error() string { return p.err.Error() }
 
 // botSecret keys button signatures and pseudonyms. Without LOTSE_SECRET it
 // is derived from the token: stable across restarts and replicas, and as

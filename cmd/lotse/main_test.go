@@ -47,13 +47,13 @@ func TestServe_RefusesBadConfig(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		"NoToken":             {map[string]string{}, "TELEGRAM_BOT_TOKEN"},
-		"WebhookNoSecret":     {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://bot.example.org/hook"}, "WEBHOOK_SECRET is required"},
-		"WebhookBadSecret":    {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "has space"}, "WEBHOOK_SECRET"},
-		"BadStaffChat":        {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "STAFF_CHAT_ID": "staff"}, "STAFF_CHAT_ID"},
-		"MissingConfigFile":   {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOTSE_CONFIG": "/nonexistent/lotse.yaml"}, "/nonexistent/lotse.yaml"},
-		"TokenAndTokenFile":   {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_BOT_TOKEN_FILE": "/x"}, "both set"},
-		"UnreachableTelegram": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:SECRETTOKEN", "TELEGRAM_API_URL": "http://" + freeAddr(t), "HTTP_ADDR": "127.0.0.1:0"}, "getMe"},
+		"NoToken":           {map[string]string{}, "TELEGRAM_BOT_TOKEN"},
+		"WebhookNoSecret":   {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://bot.example.org/hook"}, "WEBHOOK_SECRET is required"},
+		"WebhookBadSecret":  {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "WEBHOOK_URL": "https://bot.example.org/hook", "WEBHOOK_SECRET": "has space"}, "WEBHOOK_SECRET"},
+		"BadStaffChat":      {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "STAFF_CHAT_ID": "staff"}, "STAFF_CHAT_ID"},
+		"MissingConfigFile": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOTSE_CONFIG": "/nonexistent/lotse.yaml"}, "/nonexistent/lotse.yaml"},
+		"TokenAndTokenFile": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_BOT_TOKEN_FILE": "/x"}, "both set"},
+		"WrongToken":        {map[string]string{"TELEGRAM_BOT_TOKEN": "1:SECRETTOKEN", "TELEGRAM_API_URL": telegramtest.MustStart(t, "1:other").URL(), "HTTP_ADDR": "127.0.0.1:0"}, "getMe: 401"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {

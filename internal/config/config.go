@@ -38,7 +38,8 @@ type Config struct {
 	LogLevel       string // LOG_LEVEL
 	LogFormat      string // LOG_FORMAT
 	ShutdownWait   time.Duration
-	ConfigFileName string // for messages: the path or "embedded sample"
+	StartupWait    time.Duration // how long to wait for Redis and the Bot API at start
+	ConfigFileName string        // for messages: the path or "embedded sample"
 
 	File File
 }
