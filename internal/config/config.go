@@ -51,6 +51,48 @@ type File struct {
 	ContentDir   string            `yaml:"content_dir"`
 	Offices      []Office          `yaml:"offices"`
 	Facts        map[string]string `yaml:"facts"`
+	Staff        []Staff           `yaml:"staff"`
+	Handover     Handover          `yaml:"handover"`
+}
+
+// Staff is a case manager who may take hand-overs in the staff group.
+type Staff struct {
+	ID         string   `yaml:"id"`
+	Name       string   `yaml:"name"` // shown to the person
+	TelegramID int64    `yaml:"telegram_id"`
+	Languages  []string `yaml:"languages"`
+}
+
+// Handover configures hand-overs to case managers.
+type Handover struct {
+	// Language of the texts in the staff group: de or en.
+	StaffLanguage string `yaml:"staff_language"`
+	// Hours are when case managers answer; outside them people are told
+	// when the team is back.
+	Hours    []Hours `yaml:"hours"`
+	Timezone string  `yaml:"timezone"`
+	// ReannounceAfter: an untaken request is announced again after this.
+	ReannounceAfter time.Duration `yaml:"reannounce_after"`
+	// CloseInactiveAfter: a request with no message either way is closed.
+	CloseInactiveAfter time.Duration `yaml:"close_inactive_after"`
+	// Retention: how long a closed request is kept.
+	Retention time.Duration `yaml:"retention"`
+}
+
+// Hours is one weekly rule: days and a from–to time of day.
+type Hours struct {
+	Days []string `yaml:"days"` // mon … sun
+	From string   `yaml:"from"` // "08:00"
+	To   string   `yaml:"to"`   // "16:00"
+}
+
+// Location is the configured time zone.
+func (h Handover) Location() *time.Location {
+	loc, err := time.LoadLocation(h.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // Office is a place where people meet the integration management.
@@ -180,7 +222,10 @@ func ParseFile(name string, data []byte) (*File, error) {
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("config: %s: %w", name, err)
 	}
-	f := &File{SessionIdle: 30 * 24 * time.Hour}
+	f := &File{SessionIdle: 30 * 24 * time.Hour, Handover: Handover{
+		StaffLanguage: "de", Timezone: "Europe/Berlin",
+		ReannounceAfter: 30 * time.Minute, CloseInactiveAfter: 72 * time.Hour, Retention: 30 * 24 * time.Hour,
+	}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(f); err != nil {
@@ -218,10 +263,65 @@ func ParseFile(name string, data []byte) (*File, error) {
 			bad(p, "name, address and phone are required")
 		}
 	}
+	staffIDs := map[int64]bool{}
+	for i, st := range f.Staff {
+		p := fmt.Sprintf("staff.%d", i)
+		switch {
+		case st.TelegramID == 0:
+			bad(p+".telegram_id", "the case manager's numeric Telegram user id is required")
+		case staffIDs[st.TelegramID]:
+			bad(p+".telegram_id", fmt.Sprintf("duplicate Telegram id %d", st.TelegramID))
+		}
+		staffIDs[st.TelegramID] = true
+		if strings.TrimSpace(st.Name) == "" {
+			bad(p+".name", "the name people are told must not be empty")
+		}
+	}
+	h := f.Handover
+	if h.StaffLanguage != "de" && h.StaffLanguage != "en" {
+		bad("handover.staff_language", "de or en")
+	}
+	if _, err := time.LoadLocation(h.Timezone); err != nil {
+		bad("handover.timezone", fmt.Sprintf("unknown time zone %q", h.Timezone))
+	}
+	if h.ReannounceAfter < time.Minute || h.CloseInactiveAfter < time.Hour || h.Retention < 24*time.Hour {
+		bad("handover", "reannounce_after ≥ 1m, close_inactive_after ≥ 1h, retention ≥ 24h")
+	}
+	for i, hr := range h.Hours {
+		p := fmt.Sprintf("handover.hours.%d", i)
+		from, err1 := ParseClock(hr.From)
+		to, err2 := ParseClock(hr.To)
+		if err1 != nil || err2 != nil || to <= from {
+			bad(p, fmt.Sprintf("from %q to %q: want HH:MM, from before to", hr.From, hr.To))
+		}
+		if len(hr.Days) == 0 {
+			bad(p+".days", "at least one day (mon … sun)")
+		}
+		for _, d := range hr.Days {
+			if _, ok := Weekdays[strings.ToLower(d)]; !ok {
+				bad(p+".days", fmt.Sprintf("unknown day %q (mon … sun)", d))
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return f, nil
+}
+
+// Weekdays maps the config's day names.
+var Weekdays = map[string]time.Weekday{
+	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday,
+	"fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
+}
+
+// ParseClock reads "HH:MM" as the time since midnight.
+func ParseClock(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
 }
 
 // lineOf finds the line of a dotted path (map keys and list indexes) in

@@ -48,9 +48,13 @@ type Event struct {
 	// Media is set for EventMedia: "photo", "sticker", "voice", "audio",
 	// "video", "video_note", "document", "location", "contact", "other".
 	Media string
-	// MessageID is the id of the message carrying the pressed button, so a
-	// reply can replace it instead of piling up new messages.
+	// MessageID is the message itself, or for a button the message carrying
+	// it, so a reply can replace it instead of piling up new messages.
 	MessageID int
+	// UserID is the sender (in the staff group: the case manager).
+	UserID int64
+	// ReplyTo is the message this one replies to, 0 if none.
+	ReplyTo int
 	// At is when the messenger says the event happened.
 	At time.Time
 }

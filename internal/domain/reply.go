@@ -1,6 +1,6 @@
 package domain
 
-// Reply is one message Lotse sends to the person, fully localized.
+// Reply is one message Lotse sends, fully localized.
 type Reply struct {
 	// Text is plain text, sent without parse mode so nothing can format it.
 	Text string
@@ -9,6 +9,32 @@ type Reply struct {
 	// Edit asks to replace the message that carried the pressed button
 	// instead of sending a new one (keeps the chat short on small screens).
 	Edit bool
+	// ChatID sends the reply to another chat — a relay into the staff group,
+	// a case manager's answer to the person; 0 is the event's chat.
+	ChatID int64
+	// EditID edits that message of ChatID instead of sending (ticket cards).
+	EditID int
+	// Copy relays an existing message (media stay media) instead of Text.
+	Copy *Copy
+	// Ticket records the sent message as part of the ticket, so that staff
+	// replies to it reach the person; Card records it as the ticket's card.
+	Ticket int64
+	Card   bool
+	// Mention links these users in the text (case managers on a card).
+	Mention []Mention
+}
+
+// Copy names a message to relay.
+type Copy struct {
+	FromChatID int64
+	MessageID  int
+	Caption    string
+}
+
+// Mention links a user by id at a piece of the text.
+type Mention struct {
+	UserID int64
+	Text   string // must occur in Reply.Text
 }
 
 // Button is an inline button: either an action or a link.

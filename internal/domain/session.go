@@ -23,6 +23,14 @@ type Session struct {
 	// Pending names the feature that waits for the privacy acknowledgement
 	// ("booking", "handover"); empty otherwise.
 	Pending string `json:"p,omitempty"`
+	// Steps are the last questions the bot showed (entry ids), kept only
+	// after the acknowledgement, so a case manager sees what was asked.
+	Steps []string `json:"st,omitempty"`
+	// Handover is where a hand-over stands: "describe" (asked for a short
+	// description), "open" (a ticket exists), "rate", "comment".
+	Handover string `json:"h,omitempty"`
+	// Ticket is the person's current or last rated ticket.
+	Ticket int64 `json:"t,omitempty"`
 }
 
 // Acknowledged reports whether the person has seen and accepted the privacy notice.

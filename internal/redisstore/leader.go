@@ -38,3 +38,13 @@ func (s *Store) Resign(ctx context.Context, name, token string) error {
 	}
 	return nil
 }
+
+// Claim lets one replica claim a job's tick: the key names the tick, so
+// each tick is run once however the replicas' clocks and runs overlap.
+func (s *Store) Claim(ctx context.Context, job string, tick time.Time, ttl time.Duration) (bool, error) {
+	ok, err := s.rdb.SetNX(ctx, fmt.Sprintf("%s:tick:%s:%d", s.opt.Prefix, job, tick.Unix()), 1, ttl).Result()
+	if err != nil {
+		return false, fmt.Errorf("redisstore: claim %s: %w", job, err)
+	}
+	return ok, nil
+}

@@ -1,0 +1,83 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// TicketStatus is where a hand-over request stands.
+type TicketStatus string
+
+const (
+	TicketWaiting TicketStatus = "waiting" // announced, no case manager yet
+	TicketTaken   TicketStatus = "taken"   // a case manager owns the chat
+	TicketClosed  TicketStatus = "closed"
+)
+
+// Ticket is one hand-over of a conversation to a case manager.
+type Ticket struct {
+	ID        int64
+	ChatID    int64
+	FirstName string
+	Lang      string
+	Topic     string   // knowledge area the person was in, or ""
+	Steps     []string // the last questions the bot showed, by entry id
+	Status    TicketStatus
+	Owner     int64 // staff Telegram user id
+	OwnerName string
+	Created   time.Time
+	Taken     time.Time
+	Activity  time.Time // last message either way
+	Announced time.Time // last (re-)announcement in the staff group
+	CardID    int       // the card's message id in the staff group
+	Closed    time.Time
+	ClosedBy  string // staff, person, timeout, erased
+	Note      string // the case manager's closing note
+	Rating    int    // 1–5, 0 for none
+}
+
+// Error kinds of the ticket store.
+var (
+	// ErrTicketTaken: another case manager already owns the ticket.
+	ErrTicketTaken = ticketError("ticket already taken")
+	// ErrTicketClosed: the ticket is closed.
+	ErrTicketClosed = ticketError("ticket closed")
+)
+
+type ticketError string
+
+func (e ticketError) Error() string { return string(e) }
+
+// TicketStore keeps hand-over tickets, which staff-group message belongs
+// to which ticket, and who helped whom before.
+type TicketStore interface {
+	// Open creates a ticket and returns it with its number.
+	Open(ctx context.Context, t Ticket) (Ticket, error)
+	// Get returns a ticket; ErrNotFound if it expired or was erased.
+	Get(ctx context.Context, id int64) (Ticket, error)
+	// Take gives the ticket to a case manager atomically. With takeOver
+	// false it fails with ErrTicketTaken if someone else has it.
+	Take(ctx context.Context, id, staff int64, name string, takeOver bool, now time.Time) (Ticket, error)
+	// Touch records activity (and the card id, if not 0).
+	Touch(ctx context.Context, id int64, now time.Time, cardID int) error
+	// Close closes the ticket; closing twice returns ErrTicketClosed.
+	Close(ctx context.Context, id int64, by, note string, now time.Time) (Ticket, error)
+	// Rate stores the person's rating of a closed ticket.
+	Rate(ctx context.Context, id int64, rating int) (Ticket, error)
+	// Open tickets, oldest first.
+	Queue(ctx context.Context) ([]Ticket, error)
+	// Relay remembers that a staff-group message belongs to a ticket;
+	// RelayedTicket finds it again (ErrNotFound if not a ticket message).
+	Relay(ctx context.Context, staffMsgID int, ticket int64) error
+	RelayedTicket(ctx context.Context, staffMsgID int) (int64, error)
+	// Announced records a re-announcement.
+	Announced(ctx context.Context, id int64, now time.Time) error
+	// LastCaseManager is who last helped the person (0 if nobody).
+	LastCaseManager(ctx context.Context, chatID int64) (int64, error)
+	// Forget erases what is stored about the person: their tickets and
+	// who helped them.
+	Forget(ctx context.Context, chatID int64, ticket int64) error
+	// FirstNotice reports whether a non-staff user in the staff group is
+	// told for the first time (in 30 days) that the bot ignores them.
+	FirstNotice(ctx context.Context, userID int64) (bool, error)
+}

@@ -1,0 +1,117 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"lotse/internal/domain"
+	"lotse/internal/redisstore"
+	"lotse/internal/redisstore/redistest"
+)
+
+func TestTickets_Lifecycle(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	ts := r.Store(redisstore.Options{}).Tickets(0)
+	now := time.Unix(1_800_000_000, 0)
+
+	tk, err := ts.Open(ctx, domain.Ticket{ChatID: 42, FirstName: "Amal", Lang: "ar", Topic: "housing", Steps: []string{"housing.wbs"}, Created: now})
+	if err != nil || tk.ID == 0 || tk.Status != domain.TicketWaiting {
+		t.Fatalf("open = %+v, %v", tk, err)
+	}
+	t.Run("OpenRetryIsIdempotent", func(t *testing.T) {
+		again, err := ts.Open(ctx, domain.Ticket{ChatID: 42, FirstName: "Amal", Created: now})
+		if err != nil || again.ID != tk.ID {
+			t.Fatalf("retried open made ticket %d, want %d", again.ID, tk.ID)
+		}
+	})
+	got, err := ts.Get(ctx, tk.ID)
+	if err != nil || got.FirstName != "Amal" || got.Steps[0] != "housing.wbs" || got.ChatID != 42 {
+		t.Fatalf("get = %+v, %v", got, err)
+	}
+	if q, _ := ts.Queue(ctx); len(q) != 1 {
+		t.Fatalf("queue = %+v", q)
+	}
+	t.Run("TakeOnce", func(t *testing.T) {
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for staff := int64(1); staff <= 20; staff++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, err := ts.Take(ctx, tk.ID, staff, "Staff", false, now)
+				switch {
+				case err == nil:
+					wins.Add(1)
+				case !errors.Is(err, domain.ErrTicketTaken):
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Fatalf("%d case managers took the ticket", wins.Load())
+		}
+	})
+	owner, _ := ts.Get(ctx, tk.ID)
+	t.Run("TakeOver", func(t *testing.T) {
+		other := owner.Owner%20 + 1
+		if _, err := ts.Take(ctx, tk.ID, other, "Omar", false, now); !errors.Is(err, domain.ErrTicketTaken) {
+			t.Fatalf("take without take-over: %v", err)
+		}
+		tk2, err := ts.Take(ctx, tk.ID, other, "Omar", true, now)
+		if err != nil || tk2.Owner != other || tk2.OwnerName != "Omar" {
+			t.Fatalf("take over = %+v, %v", tk2, err)
+		}
+		if last, _ := ts.LastCaseManager(ctx, 42); last != other {
+			t.Errorf("last case manager = %d, want %d", last, other)
+		}
+	})
+	t.Run("Relay", func(t *testing.T) {
+		ts.Relay(ctx, 900, tk.ID)
+		if id, err := ts.RelayedTicket(ctx, 900); err != nil || id != tk.ID {
+			t.Fatalf("relayed = %d, %v", id, err)
+		}
+		if _, err := ts.RelayedTicket(ctx, 901); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("unknown message: %v", err)
+		}
+	})
+	t.Run("Close", func(t *testing.T) {
+		closed, err := ts.Close(ctx, tk.ID, "staff", "done", now)
+		if err != nil || closed.Status != domain.TicketClosed || closed.Note != "done" {
+			t.Fatalf("close = %+v, %v", closed, err)
+		}
+		if _, err := ts.Close(ctx, tk.ID, "staff", "", now); !errors.Is(err, domain.ErrTicketClosed) {
+			t.Fatalf("second close: %v", err)
+		}
+		if _, err := ts.Take(ctx, tk.ID, 5, "X", true, now); !errors.Is(err, domain.ErrTicketClosed) {
+			t.Fatalf("take closed: %v", err)
+		}
+		if rated, err := ts.Rate(ctx, tk.ID, 4); err != nil || rated.Rating != 4 {
+			t.Fatalf("rate = %+v, %v", rated, err)
+		}
+		if q, _ := ts.Queue(ctx); len(q) != 0 {
+			t.Fatalf("closed ticket still queued: %+v", q)
+		}
+	})
+	for k, ttl := range r.Keys(t) {
+		if ttl <= 0 {
+			t.Errorf("key %s has no TTL", k)
+		}
+	}
+	t.Run("Forget", func(t *testing.T) {
+		if err := ts.Forget(ctx, 42, tk.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ts.Get(ctx, tk.ID); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("ticket survived: %v", err)
+		}
+		if last, _ := ts.LastCaseManager(ctx, 42); last != 0 {
+			t.Error("last case manager survived")
+		}
+	})
+}

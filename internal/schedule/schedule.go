@@ -1,0 +1,75 @@
+// Package schedule runs Lotse's periodic jobs — today the hand-over sweep —
+// in every replica, with each tick carried out by one replica only. cron
+// is only the ticker: what is due lives in Redis, so ticks missed while a
+// replica was down are caught up by the next one.
+//
+// It is the only package that imports robfig/cron. It imports domain only.
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Claimer lets one replica claim a job's tick (a Redis SET NX keyed on the
+// tick's time, not a lock held while running: with clock skew a held lock
+// could be taken again right after release).
+type Claimer interface {
+	Claim(ctx context.Context, job string, tick time.Time, ttl time.Duration) (bool, error)
+}
+
+// Scheduler ticks jobs.
+type Scheduler struct {
+	c     *cron.Cron
+	claim Claimer
+	log   *slog.Logger
+	ctx   context.Context
+}
+
+// New builds a scheduler; ctx bounds every job run.
+func New(ctx context.Context, claim Claimer, log *slog.Logger) *Scheduler {
+	l := cronLogger{log}
+	// Recover is not in cron's default chain: without it a panicking job
+	// takes the whole process down.
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)))
+	return &Scheduler{c: c, claim: claim, log: log, ctx: ctx}
+}
+
+// Every runs job every interval (at least a second), in one replica per tick.
+func (s *Scheduler) Every(name string, interval time.Duration, job func(ctx context.Context) error) error {
+	_, err := s.c.AddFunc(fmt.Sprintf("@every %s", interval), func() {
+		tick := time.Now().UTC().Truncate(interval)
+		ok, err := s.claim.Claim(s.ctx, name, tick, 2*interval)
+		if err != nil {
+			s.log.Warn("job claim failed", "job", name, "err", err)
+			return
+		}
+		if !ok {
+			return // another replica has this tick
+		}
+		if err := job(s.ctx); err != nil {
+			s.log.Error("job failed", "job", name, "err", err)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("schedule: add %s: %w", name, err)
+	}
+	return nil
+}
+
+// Start starts ticking.
+func (s *Scheduler) Start() { s.c.Start() }
+
+// Stop stops ticking and waits for running jobs.
+func (s *Scheduler) Stop() { <-s.c.Stop().Done() }
+
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) { l.log.Debug("cron: "+msg, kv...) }
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error("cron: "+msg, append(kv, "err", err)...)
+}
