@@ -100,6 +100,10 @@ func (echoConversation) Handle(_ context.Context, s domain.Session, _ bool, ev d
 	return flows.Result{Replies: []domain.Reply{{Text: ev.Text}}, Session: &s}
 }
 
+func (echoConversation) HandleStaff(context.Context, domain.Event) flows.Result {
+	return flows.Result{}
+}
+
 // rawEcho is as little as a bot can do per update.
 func rawEcho(ctx context.Context, c *bot.Client, raw []byte) error {
 	var u struct {

@@ -392,7 +392,7 @@ func TestBot_Unsupported(t *testing.T) {
 	fake := mustFake(t)
 	fake.Unsupported("setMyCommands")
 	in := mustInstance(t, fake, redistest.Must(t), setup{})
-	in.client.RegisterCommands(context.Background(), []string{"de", "ar"}, "de", mustEngine(t).CommandMenu)
+	in.client.RegisterCommands(context.Background(), []string{"de", "ar"}, "de", mustEngine(t, redistest.Must(t)).CommandMenu)
 	if !strings.Contains(in.logs.String(), "does not support setMyCommands") {
 		t.Errorf("unsupported method not logged: %s", in.logs.String())
 	}
@@ -403,7 +403,7 @@ func TestBot_Unsupported(t *testing.T) {
 
 	fake2 := mustFake(t)
 	in2 := mustInstance(t, fake2, redistest.Must(t), setup{})
-	in2.client.RegisterCommands(context.Background(), []string{"de", "ar"}, "de", mustEngine(t).CommandMenu)
+	in2.client.RegisterCommands(context.Background(), []string{"de", "ar"}, "de", mustEngine(t, redistest.Must(t)).CommandMenu)
 	if got := fake2.Calls("setMyCommands"); got != 3 {
 		t.Errorf("setMyCommands calls = %d, want default + 2 languages", got)
 	}

@@ -70,8 +70,12 @@ func fromMessage(m *tgbotapi.Message, kind domain.EventKind) incoming {
 	ev := &in.event
 	ev.Kind = kind
 	ev.At = time.Unix(int64(m.Date), 0)
+	ev.MessageID = m.MessageID
 	if m.From != nil {
-		ev.LanguageCode, ev.FirstName = m.From.LanguageCode, m.From.FirstName
+		ev.LanguageCode, ev.FirstName, ev.UserID = m.From.LanguageCode, m.From.FirstName, m.From.ID
+	}
+	if m.ReplyToMessage != nil {
+		ev.ReplyTo = m.ReplyToMessage.MessageID
 	}
 	if kind == domain.EventEdited {
 		return in
@@ -91,7 +95,7 @@ func fromCallback(q *tgbotapi.CallbackQuery) incoming {
 	in := incoming{callbackID: q.ID, callbackData: q.Data}
 	if q.From != nil {
 		in.chatID, in.chatType = q.From.ID, "private"
-		in.event.LanguageCode, in.event.FirstName = q.From.LanguageCode, q.From.FirstName
+		in.event.LanguageCode, in.event.FirstName, in.event.UserID = q.From.LanguageCode, q.From.FirstName, q.From.ID
 	}
 	if q.Message != nil && q.Message.Chat != nil {
 		in.chatID, in.chatType = q.Message.Chat.ID, q.Message.Chat.Type

@@ -26,6 +26,8 @@ type Options struct {
 	Secret []byte
 	// StaffChatID is the case managers' group; the bot stays in it.
 	StaffChatID int64
+	// Tickets records which staff-group message belongs to which ticket.
+	Tickets domain.TicketStore
 	// BusyWait is how long an update waits for another worker that holds
 	// its chat before it is handed back for redelivery.
 	BusyWait time.Duration
@@ -37,7 +39,10 @@ type Options struct {
 // Conversation decides what to answer; flows.Engine is the real one, a
 // bare echo is the benchmark's baseline.
 type Conversation interface {
+	// Handle answers an event in a person's private chat.
 	Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) flows.Result
+	// HandleStaff answers an event in the case managers' group.
+	HandleStaff(ctx context.Context, ev domain.Event) flows.Result
 }
 
 // Dispatcher processes updates exactly once and in order per chat:
@@ -97,7 +102,7 @@ func (d *Dispatcher) Process(ctx context.Context, raw []byte) (err error) {
 		d.m.observeUpdate("ignored", 0)
 		return nil
 	}
-	if in.chatType != "private" {
+	if in.chatType != "private" && (in.chatID != d.opt.StaffChatID || d.opt.StaffChatID == 0) {
 		return d.handleGroup(ctx, in)
 	}
 	token := newToken()
@@ -168,6 +173,9 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 	if !ok {
 		return d.inbox.Commit(ctx, lease, updateID, *sess)
 	}
+	if in.chatID == d.opt.StaffChatID && d.opt.StaffChatID != 0 {
+		return d.processStaff(ctx, lease, updateID, in)
+	}
 	isNew := *sess == nil
 	s := domain.Session{Epoch: newEpoch()}
 	if !isNew {
@@ -175,12 +183,8 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 	}
 	ev := in.event
 	if in.callbackID != "" {
-		if a, valid := d.codec.decode(in.chatID, s.Epoch, in.callbackData); valid && !isNew {
+		if a, valid := d.verify(in.chatID, s.Epoch, isNew, in.callbackData); valid {
 			ev.Kind, ev.Action = domain.EventButton, a
-		}
-		// Every press must be answered, or the client shows a spinner.
-		if err := d.client.Request(ctx, tgbotapi.NewCallback(in.callbackID, "")); err != nil {
-			d.log.Warn("answer callback failed", "chat", d.pseu.Chat(in.chatID), "err", err)
 		}
 	}
 	replies := true
@@ -188,6 +192,7 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 		ev.Kind, replies = d.throttle(in.chatID, ev.Kind)
 	}
 	res := d.conv.Handle(ctx, s, isNew, ev)
+	d.answerCallback(ctx, in, res.Toast)
 	if !replies {
 		res.Replies = nil
 	}
@@ -195,14 +200,10 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 	if res.Session != nil {
 		epoch = res.Session.Epoch
 	}
-	if err := d.sendAll(ctx, in.chatID, ev.MessageID, epoch, res.Replies); err != nil {
-		var apiErr *APIError
-		if !errors.As(err, &apiErr) || !apiErr.Permanent() {
-			return nil, err
-		}
-		// Blocked by the person or refused: retrying cannot help.
-		d.log.Warn("reply refused", "chat", d.pseu.Chat(in.chatID), "err", err)
+	if err := d.deliver(ctx, in.chatID, ev.MessageID, epoch, res.Replies); err != nil {
+		return nil, err
 	}
+	d.m.observeTickets(res.Events)
 	next, err := d.inbox.Commit(ctx, lease, updateID, res.Session)
 	if err != nil {
 		return nil, err
@@ -212,6 +213,54 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 		d.log.Info("person erased their data", "chat", d.pseu.Chat(in.chatID))
 	}
 	return next, nil
+}
+
+// processStaff handles an update of the staff group. The group's updates
+// go through the inbox like a person's: exactly once, in order.
+func (d *Dispatcher) processStaff(ctx context.Context, lease domain.Lease, updateID int64, in incoming) ([]domain.Pending, error) {
+	ev := in.event
+	if in.callbackID != "" {
+		if a, valid := d.codec.decode(in.chatID, 0, in.callbackData); valid {
+			ev.Kind, ev.Action = domain.EventButton, a
+		}
+	}
+	res := d.conv.HandleStaff(ctx, ev)
+	d.answerCallback(ctx, in, res.Toast)
+	if err := d.deliver(ctx, in.chatID, 0, 0, res.Replies); err != nil {
+		return nil, err
+	}
+	d.m.observeTickets(res.Events)
+	return d.inbox.Commit(ctx, lease, updateID, nil)
+}
+
+// Deliver sends replies decided outside an update (the hand-over sweep).
+func (d *Dispatcher) Deliver(ctx context.Context, res flows.Result) error {
+	err := d.deliver(ctx, 0, 0, 0, res.Replies)
+	d.m.observeTickets(res.Events)
+	return err
+}
+
+// verify checks a button's MAC: against the session's epoch, or — for the
+// few buttons sent into the chat from outside the person's own
+// conversation (end, rate) — against epoch 0.
+func (d *Dispatcher) verify(chatID int64, epoch uint32, isNew bool, data string) (domain.Action, bool) {
+	if a, ok := d.codec.decode(chatID, epoch, data); ok && !isNew {
+		return a, true
+	}
+	if a, ok := d.codec.decode(chatID, 0, data); ok && flows.CrossChatActions[a.Name] {
+		return a, true
+	}
+	return domain.Action{}, false
+}
+
+// answerCallback answers every press, or the client shows a spinner.
+func (d *Dispatcher) answerCallback(ctx context.Context, in incoming, toast string) {
+	if in.callbackID == "" {
+		return
+	}
+	if err := d.client.Request(ctx, tgbotapi.NewCallback(in.callbackID, toast)); err != nil {
+		d.log.Warn("answer callback failed", "chat", d.pseu.Chat(in.chatID), "err", err)
+	}
 }
 
 // throttle limits how fast one person is answered: past the limit the

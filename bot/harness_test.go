@@ -24,29 +24,47 @@ import (
 const token = "123456:test-token-SECRET"
 
 var (
-	engineOnce sync.Once
-	engine     *flows.Engine
+	msgsOnce        sync.Once
+	msgs, staffMsgs *i18n.Bundle
+	base            *kb.KB
 )
 
-func mustEngine(tb testing.TB) *flows.Engine {
+const staffChat = -1009999
+
+var (
+	anna = flows.Staff{UserID: 7001, Name: "Anna Becker", Languages: []string{"de", "ar"}}
+	omar = flows.Staff{UserID: 7002, Name: "Omar Haidari", Languages: []string{"fa", "uk"}}
+)
+
+// mustEngine builds the conversation on the shipped texts, with hand-overs
+// to staffChat stored in r.
+func mustEngine(tb testing.TB, r *redistest.Redis) *flows.Engine {
 	tb.Helper()
-	engineOnce.Do(func() {
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		msgs, err := i18n.Load(locales.FS, "messages", log)
-		if err != nil {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	msgsOnce.Do(func() {
+		var err error
+		if msgs, err = i18n.Load(locales.FS, "messages", log); err != nil {
 			panic(err)
 		}
-		base, err := kb.Load(locales.FS, "")
-		if err != nil {
+		if staffMsgs, err = i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log); err != nil {
 			panic(err)
 		}
-		engine = flows.New(msgs, base, flows.Settings{
-			Town:        "Musterstadt",
-			Offices:     []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
-			SessionIdle: 30 * 24 * time.Hour,
-		}, time.Now, log)
+		if base, err = kb.Load(locales.FS, ""); err != nil {
+			panic(err)
+		}
 	})
-	return engine
+	return flows.New(flows.Deps{
+		Messages: msgs, StaffText: staffMsgs.For("en"), KB: base,
+		Tickets: r.Store(redisstore.Options{}).Tickets(0), Now: time.Now, Log: log,
+	}, flows.Settings{
+		Town:               "Musterstadt",
+		Offices:            []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
+		SessionIdle:        30 * 24 * time.Hour,
+		StaffChatID:        staffChat,
+		Staff:              []flows.Staff{anna, omar},
+		ReannounceAfter:    30 * time.Minute,
+		CloseInactiveAfter: 72 * time.Hour,
+	})
 }
 
 // instance is one running bot replica against the fake Bot API.
@@ -97,11 +115,14 @@ func mustInstance(tb testing.TB, fake *telegramtest.Server, r *redistest.Redis, 
 		tb.Fatal(err)
 	}
 	store := r.Store(redisstore.Options{})
-	opt := bot.Options{Secret: []byte("button-secret"), StaffChatID: cfg.staffChat}
+	if cfg.staffChat == 0 {
+		cfg.staffChat = staffChat
+	}
+	opt := bot.Options{Secret: []byte("button-secret"), StaffChatID: cfg.staffChat, Tickets: store.Tickets(0)}
 	for _, f := range cfg.opts {
 		f(&opt)
 	}
-	var conv bot.Conversation = mustEngine(tb)
+	var conv bot.Conversation = mustEngine(tb, r)
 	if cfg.conv != nil {
 		conv = cfg.conv
 	}

@@ -3,9 +3,12 @@ package bot
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"lotse/flows"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -13,6 +16,9 @@ import (
 // Metrics are the adapter's Prometheus metrics. They count and time; they
 // never carry chat ids, names or text.
 type Metrics struct {
+	tickets    *prometheus.CounterVec
+	ticketWait prometheus.Histogram
+	ratings    *prometheus.CounterVec
 	updates    *prometheus.CounterVec
 	duration   prometheus.Histogram
 	requests   *prometheus.CounterVec
@@ -41,8 +47,37 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Buckets: prometheus.ExponentialBuckets(0.005, 2, 12),
 		}, []string{"method"}),
 	}
-	reg.MustRegister(m.updates, m.duration, m.requests, m.reqLatency)
+	m.tickets = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lotse_handover_tickets_total",
+		Help: "Hand-over tickets by event (opened, taken, closed) and the person's language.",
+	}, []string{"event", "lang"})
+	m.ticketWait = prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name:    "lotse_handover_wait_seconds",
+		Help:    "How long a person waited until a case manager took the ticket.",
+		Buckets: []float64{60, 300, 900, 1800, 3600, 4 * 3600, 24 * 3600, 72 * 3600},
+	})
+	m.ratings = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "lotse_handover_ratings_total",
+		Help: "Ratings people gave after a hand-over, by stars.",
+	}, []string{"stars"})
+	reg.MustRegister(m.updates, m.duration, m.requests, m.reqLatency, m.tickets, m.ticketWait, m.ratings)
 	return m
+}
+
+func (m *Metrics) observeTickets(events []flows.TicketEvent) {
+	if m == nil {
+		return
+	}
+	for _, e := range events {
+		switch e.Kind {
+		case "rated":
+			m.ratings.WithLabelValues(strconv.Itoa(e.Rating)).Inc()
+			continue
+		case "taken":
+			m.ticketWait.Observe(e.Wait.Seconds())
+		}
+		m.tickets.WithLabelValues(e.Kind, e.Lang).Inc()
+	}
 }
 
 func (m *Metrics) observeUpdate(outcome string, d time.Duration) {

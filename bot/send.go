@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -15,36 +16,109 @@ import (
 // units as the Bot API counts them.
 const maxTextUnits = 4096
 
-// sendAll delivers the replies in order. Text goes without parse mode:
-// nothing in it can format, mention or link as the bot.
-func (d *Dispatcher) sendAll(ctx context.Context, chatID int64, pressedMsg int, epoch uint32, replies []domain.Reply) error {
+// deliver sends the replies in order. ownChat is the chat of the event
+// (0 for none); replies to it are signed with its session epoch, replies
+// to other chats with epoch 0. Text goes without parse mode: nothing in it
+// can format, mention or link as the bot.
+func (d *Dispatcher) deliver(ctx context.Context, ownChat int64, pressedMsg int, epoch uint32, replies []domain.Reply) error {
 	for _, r := range replies {
-		markup, err := d.keyboard(chatID, epoch, r.Buttons)
+		chat, ep := r.ChatID, epoch
+		if chat == 0 {
+			chat = ownChat
+		}
+		if chat != ownChat {
+			ep = 0
+		}
+		msgID, err := d.sendReply(ctx, chat, ep, pressedMsg, chat == ownChat, r)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.Permanent() {
+			// Blocked by the person, a message gone, a chat left: retrying
+			// cannot help, and the rest of the replies must still go out.
+			d.log.Warn("reply refused", "chat", d.pseu.Chat(chat), "err", err)
+			continue
+		}
 		if err != nil {
 			return err
 		}
-		chunks := splitText(r.Text, maxTextUnits)
-		for i, chunk := range chunks {
-			var kb *tgbotapi.InlineKeyboardMarkup
-			if i == len(chunks)-1 {
-				kb = markup
-			}
-			if r.Edit && i == 0 && pressedMsg != 0 && len(chunks) == 1 {
-				if d.edit(ctx, chatID, pressedMsg, chunk, kb) {
-					continue
-				}
-			}
-			msg := tgbotapi.NewMessage(chatID, chunk)
-			msg.DisableWebPagePreview = true
-			if kb != nil {
-				msg.ReplyMarkup = *kb
-			}
-			if _, err := d.client.Send(ctx, chatID, false, msg); err != nil {
+		if r.Ticket != 0 && msgID != 0 && d.opt.Tickets != nil {
+			if err := d.opt.Tickets.Relay(ctx, msgID, r.Ticket); err != nil {
 				return err
+			}
+			if r.Card {
+				if err := d.opt.Tickets.Touch(ctx, r.Ticket, time.Now(), msgID); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// sendReply sends one reply and returns the id of the (last) message.
+func (d *Dispatcher) sendReply(ctx context.Context, chat int64, epoch uint32, pressedMsg int, own bool, r domain.Reply) (int, error) {
+	markup, err := d.keyboard(chat, epoch, r.Buttons)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case r.Copy != nil:
+		c := tgbotapi.NewCopyMessage(chat, r.Copy.FromChatID, r.Copy.MessageID)
+		c.Caption = r.Copy.Caption
+		if markup != nil {
+			c.ReplyMarkup = *markup
+		}
+		return d.client.Send(ctx, chat, false, c)
+	case r.EditID != 0:
+		if d.edit(ctx, chat, r.EditID, r.Text, markup) {
+			return r.EditID, nil
+		}
+		return 0, nil
+	}
+	chunks := splitText(r.Text, maxTextUnits)
+	var last int
+	for i, chunk := range chunks {
+		var kb *tgbotapi.InlineKeyboardMarkup
+		if i == len(chunks)-1 {
+			kb = markup
+		}
+		if own && r.Edit && i == 0 && pressedMsg != 0 && len(chunks) == 1 && d.edit(ctx, chat, pressedMsg, chunk, kb) {
+			return pressedMsg, nil
+		}
+		msg := tgbotapi.NewMessage(chat, chunk)
+		msg.DisableWebPagePreview = true
+		if kb != nil {
+			msg.ReplyMarkup = *kb
+		}
+		if len(r.Mention) > 0 && len(chunks) == 1 {
+			msg.Entities = mentions(chunk, r.Mention)
+		}
+		if last, err = d.client.Send(ctx, chat, false, msg); err != nil {
+			return 0, err
+		}
+	}
+	return last, nil
+}
+
+// mentions links case managers by user id (text_mention entities), so they
+// are notified without usernames; offsets count UTF-16 units.
+func mentions(text string, ms []domain.Mention) []tgbotapi.MessageEntity {
+	var out []tgbotapi.MessageEntity
+	from := 0
+	for _, m := range ms {
+		i := strings.Index(text[from:], m.Text)
+		if i < 0 {
+			i = strings.Index(text, m.Text)
+			if i < 0 {
+				continue
+			}
+		} else {
+			i += from
+		}
+		out = append(out, tgbotapi.MessageEntity{Type: "text_mention", Offset: utf16Len(text[:i]),
+			Length: utf16Len(m.Text), User: &tgbotapi.User{ID: m.UserID}})
+		from = i + len(m.Text)
+	}
+	return out
 }
 
 // edit replaces the pressed message; it reports false when the message

@@ -17,15 +17,6 @@ func (e *Engine) requestBooking(ctx context.Context, r *Request) error {
 	return e.showOffices(r, "contact.booking")
 }
 
-// requestPerson leads to a case manager: reachable from every screen and
-// offered whenever the bot has no answer.
-func (e *Engine) requestPerson(ctx context.Context, r *Request) error {
-	if ok, err := e.requirePrivacy(ctx, r, actHandover); !ok || err != nil {
-		return err
-	}
-	return e.showOffices(r, "contact.person")
-}
-
 func (e *Engine) showOffices(r *Request, intro string) error {
 	r.Session.Screen = screenMenu
 	parts := []string{r.T.T(intro, nil)}

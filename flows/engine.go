@@ -16,8 +16,23 @@ type Office struct {
 	Name, Address, Phone string
 }
 
+// Staff is a case manager as the conversation knows them.
+type Staff struct {
+	UserID    int64
+	Name      string
+	Languages []string
+}
+
 // Settings are the municipality's facts the conversation needs.
 type Settings struct {
+	// StaffChatID is the case managers' group; 0 disables hand-overs (people
+	// are given the offices instead).
+	StaffChatID int64
+	Staff       []Staff
+	// Hours are when case managers answer.
+	Hours Hours
+	// ReannounceAfter and CloseInactiveAfter time the hand-over sweeps.
+	ReannounceAfter, CloseInactiveAfter time.Duration
 	// Town is the municipality's name, used in the greeting.
 	Town string
 	// Offices are shown when a person asks for an appointment or a person.
@@ -32,10 +47,24 @@ type Settings struct {
 // Handler is the one shape of every route.
 type Handler func(ctx context.Context, r *Request) error
 
+// Deps are the parts the engine works with.
+type Deps struct {
+	Messages *i18n.Bundle
+	// StaffText renders the staff group's texts (German or English).
+	StaffText *i18n.Localizer
+	KB        *kb.KB
+	// Tickets stores hand-overs; nil disables them.
+	Tickets domain.TicketStore
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
 // Engine routes events to handlers. It is safe for concurrent use.
 type Engine struct {
 	msgs     *i18n.Bundle
+	staff    *i18n.Localizer
 	kb       *kb.KB
+	tickets  domain.TicketStore
 	set      Settings
 	now      func() time.Time
 	log      *slog.Logger
@@ -46,10 +75,13 @@ type Engine struct {
 	answers map[string]map[string]string
 }
 
-// New builds the engine. now is injected so tests control time.
-func New(msgs *i18n.Bundle, base *kb.KB, set Settings, now func() time.Time, log *slog.Logger) *Engine {
-	e := &Engine{msgs: msgs, kb: base, set: set, now: now, log: log,
+// New builds the engine. Time is injected so tests control it.
+func New(d Deps, set Settings) *Engine {
+	e := &Engine{msgs: d.Messages, staff: d.StaffText, kb: d.KB, tickets: d.Tickets, set: set, now: d.Now, log: d.Log,
 		commands: map[string]Handler{}, actions: map[string]Handler{}}
+	if e.tickets == nil || e.staff == nil {
+		e.set.StaffChatID = 0
+	}
 	e.renderAnswers()
 	e.routes()
 	return e
@@ -69,6 +101,11 @@ const (
 	actDeleteNo     = "dn"
 	actBooking      = "b"
 	actHandover     = "h"
+	actSendRequest  = "hs"
+	actCancelReq    = "hc"
+	actEndHandover  = "he"
+	actRate         = "hr"
+	actSkip         = "hk"
 	maxTextRunes    = 1000
 	deleteConfirmOK = 10 * time.Minute
 )
@@ -83,6 +120,7 @@ func (e *Engine) routes() {
 	e.commands["delete"] = e.askDelete
 	e.commands["person"] = e.requestPerson
 	e.commands["appointment"] = e.requestBooking
+	e.commands["end"] = e.endHandover
 
 	e.actions[actMenu] = e.showMenu
 	e.actions[actArea] = e.showArea
@@ -96,16 +134,30 @@ func (e *Engine) routes() {
 	e.actions[actDeleteNo] = e.cancelDelete
 	e.actions[actBooking] = e.requestBooking
 	e.actions[actHandover] = e.requestPerson
+	e.actions[actSendRequest] = e.sendRequest
+	e.actions[actCancelReq] = e.cancelRequest
+	e.actions[actEndHandover] = e.endHandover
+	e.actions[actRate] = e.rate
+	e.actions[actSkip] = e.skipFeedback
 }
+
+// CrossChatActions are the buttons sent into a person's chat from outside
+// their own conversation (by a case manager's action or a sweep). They are
+// signed without the session epoch; each checks its ticket before acting.
+var CrossChatActions = map[string]bool{actEndHandover: true, actRate: true, actSkip: true}
 
 // Commands lists the commands offered in Telegram's command menu, in order.
 func Commands() []string {
-	return []string{"start", "menu", "language", "person", "appointment", "privacy", "delete", "help"}
+	return []string{"start", "menu", "language", "person", "end", "appointment", "privacy", "delete", "help"}
 }
 
 // Result is what the engine decided for one event.
 type Result struct {
 	Replies []domain.Reply
+	// Toast is shown to whoever pressed the button (answerCallbackQuery).
+	Toast string
+	// Events feed the hand-over metrics.
+	Events []TicketEvent
 	// Session is the next state; nil together with Erase.
 	Session *domain.Session
 	// Erase asks the caller to remove everything stored about the person.
@@ -118,15 +170,18 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 	e.resolveLanguage(&s, ev)
 	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now()}
 	h := e.route(r)
+	if gate := e.handoverGate(ctx, r); gate != nil {
+		h = gate
+	}
 	if err := h(ctx, r); err != nil {
 		e.log.Error("flow failed", "kind", int(ev.Kind), "err", err)
 		r.replies = nil
 		r.Say(r.T.T("error.generic", nil), e.menuRow(r))
 	}
 	if r.erase {
-		return Result{Replies: r.replies, Erase: true}
+		return Result{Replies: r.replies, Erase: true, Events: r.events}
 	}
-	return Result{Replies: r.replies, Session: r.Session}
+	return Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events}
 }
 
 // resolveLanguage takes Telegram's hint until the person chooses.
@@ -178,7 +233,20 @@ type Request struct {
 	now     time.Time
 	replies []domain.Reply
 	erase   bool
+	toast   string
+	events  []TicketEvent
 }
+
+// TicketEvent is something that happened to a hand-over, for metrics.
+type TicketEvent struct {
+	Kind   string // opened, taken, closed, rated
+	Lang   string
+	Wait   time.Duration // for taken: how long the person waited
+	Rating int
+}
+
+// send adds any reply, e.g. one to another chat.
+func (r *Request) send(rep domain.Reply) { r.replies = append(r.replies, rep) }
 
 // Say sends a new message.
 func (r *Request) Say(text string, rows ...[]domain.Button) {

@@ -20,6 +20,7 @@ func (e *Engine) showAnswer(ctx context.Context, r *Request) error {
 		return e.staleButton(ctx, r)
 	}
 	r.Session.Screen = screenQuestion + id
+	rememberStep(r.Session, id)
 	t := r.T
 	r.Show(text,
 		domain.Row(button(t.T("button.back", nil), actArea, en.Area), button(t.T("button.menu", nil), actMenu, "")),

@@ -13,15 +13,36 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
+	"lotse/internal/redisstore"
+	"lotse/internal/redisstore/redistest"
 	"lotse/locales"
 )
 
-var now = time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+// clock is the engine's time; tests that move it do not run in parallel.
+var clock = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // a Monday
 
-func mustEngine(tb testing.TB) *flows.Engine {
+const staffChat = -100777
+
+var (
+	anna = flows.Staff{UserID: 11, Name: "Anna Becker", Languages: []string{"de", "ar"}}
+	omar = flows.Staff{UserID: 12, Name: "Omar Haidari", Languages: []string{"fa"}}
+)
+
+// mustEngine builds the engine on the shipped texts and a ticket store on
+// the test Redis; staffChat 0 disables hand-overs.
+func mustEngine(tb testing.TB, opts ...func(*flows.Settings)) *flows.Engine {
+	tb.Helper()
+	return mustEngineWith(tb, redistest.Must(tb).Store(redisstore.Options{}).Tickets(0), opts...)
+}
+
+func mustEngineWith(tb testing.TB, tickets domain.TicketStore, opts ...func(*flows.Settings)) *flows.Engine {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	msgs, err := i18n.Load(locales.FS, "messages", log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	staffMsgs, err := i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -29,13 +50,27 @@ func mustEngine(tb testing.TB) *flows.Engine {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return flows.New(msgs, base, flows.Settings{
-		Town:        "Musterstadt",
-		Offices:     []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
-		SessionIdle: 30 * 24 * time.Hour,
-		Facts:       map[string]string{"jobcenter": "Jobcenter Musterstadt"},
-	}, func() time.Time { return now }, log)
+	set := flows.Settings{
+		Town:               "Musterstadt",
+		Offices:            []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
+		SessionIdle:        30 * 24 * time.Hour,
+		Facts:              map[string]string{"jobcenter": "Jobcenter Musterstadt"},
+		StaffChatID:        staffChat,
+		Staff:              []flows.Staff{anna, omar},
+		ReannounceAfter:    30 * time.Minute,
+		CloseInactiveAfter: 72 * time.Hour,
+	}
+	for _, o := range opts {
+		o(&set)
+	}
+	return flows.New(flows.Deps{
+		Messages: msgs, StaffText: staffMsgs.For("en"), KB: base,
+		Tickets: tickets,
+		Now:     func() time.Time { return clock }, Log: log,
+	}, set)
 }
+
+func noHandover(s *flows.Settings) { s.StaffChatID = 0 }
 
 func text(s string) domain.Event    { return domain.Event{Kind: domain.EventText, Text: s} }
 func command(c string) domain.Event { return domain.Event{Kind: domain.EventCommand, Command: c} }
@@ -270,8 +305,14 @@ func TestEngine_Privacy(t *testing.T) {
 		}
 		// Once acknowledged, no second notice.
 		res = e.Handle(ctx, *res.Session, false, press("h", ""))
-		if hasAction(res, "pa") || !strings.Contains(allText(res), "+49 1234 5678") {
+		if hasAction(res, "pa") || !hasAction(res, "hs") {
 			t.Errorf("person request after ack: %s", allText(res))
+		}
+		// Without a staff group, the offices instead.
+		plain := mustEngine(t, noHandover)
+		res = plain.Handle(ctx, *res.Session, false, press("h", ""))
+		if !strings.Contains(allText(res), "+49 1234 5678") {
+			t.Errorf("person request without staff group: %s", allText(res))
 		}
 	})
 	t.Run("Delete", func(t *testing.T) {
@@ -282,14 +323,14 @@ func TestEngine_Privacy(t *testing.T) {
 				yes = b
 			}
 		}
-		if yes.Action.Arg != strconv.FormatInt(now.Unix(), 10) {
+		if yes.Action.Arg != strconv.FormatInt(clock.Unix(), 10) {
 			t.Fatalf("confirm button = %+v", yes)
 		}
 		res = e.Handle(ctx, s, false, press("dy", yes.Action.Arg))
 		if !res.Erase || res.Session != nil || !strings.Contains(allText(res), "Deleted") {
 			t.Fatalf("delete = %+v", res)
 		}
-		old := strconv.FormatInt(now.Add(-time.Hour).Unix(), 10)
+		old := strconv.FormatInt(clock.Add(-time.Hour).Unix(), 10)
 		if res := e.Handle(ctx, s, false, press("dy", old)); res.Erase {
 			t.Error("an hour-old confirmation erased")
 		}

@@ -70,6 +70,9 @@ func (e *Engine) confirmDelete(ctx context.Context, r *Request) error {
 	if err != nil || r.now.Sub(time.Unix(asked, 0)) > deleteConfirmOK || time.Unix(asked, 0).After(r.now.Add(time.Minute)) {
 		return e.staleButton(ctx, r)
 	}
+	if err := e.forgetPerson(ctx, r); err != nil {
+		return err
+	}
 	r.erase = true
 	r.Show(r.T.T("delete.done", nil))
 	return nil

@@ -1,5 +1,6 @@
 // Package locales embeds every user-facing text of Lotse: the message
-// files (messages/<lang>.yaml), the knowledge base (kb/) and the urgent
+// files (messages/<lang>.yaml), the staff group's texts (staff/de.yaml,
+// staff/en.yaml), the knowledge base (kb/) and the urgent
 // word lists. Go code refers to message IDs only.
 package locales
 
@@ -8,5 +9,5 @@ import "embed"
 // FS holds the shipped texts; a municipality's override directory is
 // layered on top by the knowledge base loader.
 //
-//go:embed messages/*.yaml kb/*.yaml urgent.yaml
+//go:embed messages/*.yaml staff/*.yaml kb/*.yaml urgent.yaml
 var FS embed.FS

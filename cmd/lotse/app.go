@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -75,14 +76,6 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	if err != nil {
 		return nil, err
 	}
-	offices := make([]flows.Office, 0, len(cfg.File.Offices))
-	for _, o := range cfg.File.Offices {
-		offices = append(offices, flows.Office{Name: o.Name, Address: o.Address, Phone: o.Phone})
-	}
-	a.engine = flows.New(msgs, base, flows.Settings{
-		Town: cfg.File.Municipality, Offices: offices, SessionIdle: cfg.File.SessionIdle, Facts: cfg.File.Facts,
-	}, time.Now, log)
-
 	redisURL := cfg.RedisURL.Value()
 	if redisURL == "" {
 		emb, err := redisstore.StartEmbedded(log)
@@ -100,6 +93,15 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	pseu := domain.NewPseudonyms(secret)
 	a.store = redisstore.New(rdb, pseu, redisstore.Options{SessionIdle: cfg.File.SessionIdle})
 	a.closers = append(a.closers, func() { a.store.Close() })
+	tickets := a.store.Tickets(cfg.File.Handover.Retention)
+	staffMsgs, err := i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log)
+	if err != nil {
+		return nil, err
+	}
+	a.engine = flows.New(flows.Deps{
+		Messages: msgs, StaffText: staffMsgs.For(cfg.File.Handover.StaffLanguage), KB: base,
+		Tickets: tickets, Now: time.Now, Log: log,
+	}, settings(cfg))
 	if err := waitFor(hard, cfg.StartupWait, log, "redis", func() error { return a.store.Ping(hard) }); err != nil {
 		return nil, err
 	}
@@ -117,9 +119,47 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		return nil, err
 	}
 	a.dispatcher = bot.NewDispatcher(a.client, a.store, a.engine, pseu,
-		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID}, metrics, log)
+		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID, Tickets: tickets}, metrics, log)
+	a.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "lotse_handover_open_tickets",
+		Help: "Hand-over tickets not yet closed.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(hard, 2*time.Second)
+		defer cancel()
+		q, err := tickets.Queue(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(len(q))
+	}))
 	ok = true
 	return a, nil
+}
+
+// settings turns the configuration into what the conversation needs.
+func settings(cfg *config.Config) flows.Settings {
+	f := cfg.File
+	set := flows.Settings{
+		Town: f.Municipality, SessionIdle: f.SessionIdle, Facts: f.Facts, StaffChatID: cfg.StaffChatID,
+		ReannounceAfter: f.Handover.ReannounceAfter, CloseInactiveAfter: f.Handover.CloseInactiveAfter,
+		Hours: flows.Hours{Loc: f.Handover.Location()},
+	}
+	for _, o := range f.Offices {
+		set.Offices = append(set.Offices, flows.Office{Name: o.Name, Address: o.Address, Phone: o.Phone})
+	}
+	for _, st := range f.Staff {
+		set.Staff = append(set.Staff, flows.Staff{UserID: st.TelegramID, Name: st.Name, Languages: st.Languages})
+	}
+	for _, h := range f.Handover.Hours {
+		rule := flows.HoursRule{}
+		rule.From, _ = config.ParseClock(h.From) // validated when the file was read
+		rule.To, _ = config.ParseClock(h.To)
+		for _, d := range h.Days {
+			rule.Days = append(rule.Days, config.Weekdays[strings.ToLower(d)])
+		}
+		set.Hours.Rules = append(set.Hours.Rules, rule)
+	}
+	return set
 }
 
 // waitFor retries a start-up dependency (Redis, the Bot API) for up to

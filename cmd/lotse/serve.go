@@ -13,6 +13,7 @@ import (
 	"lotse/bot"
 	"lotse/internal/config"
 	"lotse/internal/i18n"
+	"lotse/internal/schedule"
 )
 
 // serve runs the bot until ctx is cancelled (SIGTERM), then finishes the
@@ -65,6 +66,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	log.Info("lotse started", "http", ln.Addr().String(), "webhook", cfg.Webhook(), "config", cfg.ConfigFileName)
 
 	a.client.RegisterCommands(ctx, languages(), i18n.Default, a.engine.CommandMenu)
+	sched := schedule.New(hard, a.store, log)
+	if err := sched.Every("handover-sweep", time.Minute, func(ctx context.Context) error {
+		res, err := a.engine.Sweep(ctx)
+		if err != nil {
+			return err
+		}
+		return a.dispatcher.Deliver(ctx, res)
+	}); err != nil {
+		return err
+	}
+	sched.Start()
+	defer sched.Stop()
 	done := make(chan error, 1)
 	if cfg.Webhook() {
 		if err := a.client.SetWebhook(ctx, cfg.WebhookURL, cfg.WebhookSecret.Value()); err != nil {

@@ -33,14 +33,24 @@ type Bundle struct {
 // from dir in fsys. A shipped language without a file is an error: the
 // picker would offer a language that cannot be shown.
 func Load(fsys fs.FS, dir string, log *slog.Logger) (*Bundle, error) {
+	codes := make([]string, len(Languages))
+	for i, l := range Languages {
+		codes[i] = l.Code
+	}
+	return LoadLanguages(fsys, dir, codes, log)
+}
+
+// LoadLanguages reads the message files of the given languages only; the
+// staff group's texts exist in German and English.
+func LoadLanguages(fsys fs.FS, dir string, codes []string, log *slog.Logger) (*Bundle, error) {
 	b := &Bundle{
 		bundle: goi18n.NewBundle(language.MustParse(Fallback)),
-		locs:   make(map[string]*goi18n.Localizer, len(Languages)),
+		locs:   make(map[string]*goi18n.Localizer, len(codes)),
 		log:    log,
 	}
 	b.bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
-	for _, l := range Languages {
-		file := path.Join(dir, l.Code+".yaml")
+	for _, code := range codes {
+		file := path.Join(dir, code+".yaml")
 		data, err := fs.ReadFile(fsys, file)
 		if err != nil {
 			return nil, fmt.Errorf("i18n: load %s: %w", file, err)
@@ -48,7 +58,7 @@ func Load(fsys fs.FS, dir string, log *slog.Logger) (*Bundle, error) {
 		if _, err := b.bundle.ParseMessageFileBytes(data, file); err != nil {
 			return nil, fmt.Errorf("i18n: parse %s: %w", file, err)
 		}
-		b.locs[l.Code] = goi18n.NewLocalizer(b.bundle, l.Code)
+		b.locs[code] = goi18n.NewLocalizer(b.bundle, code)
 	}
 	return b, nil
 }

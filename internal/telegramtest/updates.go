@@ -170,6 +170,12 @@ func replyTarget(ch *chatState, id int) map[string]any {
 // contact (u's own, as from a "share my number" button) or animation. The
 // caption is dropped for kinds that have none. It panics on other kinds.
 func (s *Server) SendMedia(u User, kind, caption string) int64 {
+	return s.SendMediaIn(privateChat(u), u, 0, kind, caption)
+}
+
+// SendMediaIn is SendMedia in any chat, optionally as a reply to the
+// message replyTo (a case manager answering with a photo in the staff group).
+func (s *Server) SendMediaIn(c Chat, u User, replyTo int, kind, caption string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fields := map[string]any{}
@@ -186,7 +192,10 @@ func (s *Server) SendMedia(u User, kind, caption string) int64 {
 	default:
 		panic(fmt.Sprintf("telegramtest: SendMedia: unknown kind %q", kind))
 	}
-	ch := s.personLocked(privateChat(u), u)
+	ch := s.personLocked(c, u)
+	if replyTo > 0 {
+		fields["reply_to_message"] = replyTarget(ch, replyTo)
+	}
 	return s.enqueueLocked(map[string]any{"message": s.newMessageLocked(ch, userObject(u, false), fields)})
 }
 
@@ -218,9 +227,14 @@ func (s *Server) EditText(u User, messageID int, text string) int64 {
 // bot's message messageID in their private chat. The query carries that
 // message as last sent or edited; answer it with answerCallbackQuery.
 func (s *Server) Press(u User, messageID int, data string) int64 {
+	return s.PressIn(privateChat(u), u, messageID, data)
+}
+
+// PressIn is Press on a message in any chat, e.g. a card in a group.
+func (s *Server) PressIn(c Chat, u User, messageID int, data string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ch := s.personLocked(privateChat(u), u)
+	ch := s.personLocked(c, u)
 	var msg any = map[string]any{"message_id": messageID, "chat": ch.obj, "date": 0} // an inaccessible message
 	if m := ch.msgs[messageID]; m != nil {
 		msg = m.obj

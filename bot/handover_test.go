@@ -1,0 +1,241 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"lotse/internal/redisstore/redistest"
+	"lotse/internal/telegramtest"
+)
+
+var (
+	staffGroup = telegramtest.Chat{ID: staffChat, Type: "supergroup", Title: "Integrationsmanagement"}
+	annaUser   = telegramtest.User{ID: anna.UserID, FirstName: "Anna"}
+	omarUser   = telegramtest.User{ID: omar.UserID, FirstName: "Omar"}
+)
+
+// inChat lists what the bot sent into one chat (messages, edits, copies).
+func inChat(sent []telegramtest.Sent, chat int64) []telegramtest.Sent {
+	var out []telegramtest.Sent
+	for _, s := range sent {
+		if s.ChatID == chat && (s.Method == "sendMessage" || s.Method == "editMessageText" || s.Method == "copyMessage") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func waitIn(tb testing.TB, fake *telegramtest.Server, chat int64, n int) []telegramtest.Sent {
+	tb.Helper()
+	sent := waitFor(tb, fake, fmt.Sprintf("%d messages in chat %d", n, chat), func(s []telegramtest.Sent) bool { return len(inChat(s, chat)) >= n })
+	return inChat(sent, chat)
+}
+
+// askForPerson takes a person from /person through the privacy notice to
+// a request with a description; it returns the card in the staff group.
+func askForPerson(t *testing.T, fake *telegramtest.Server, u telegramtest.User, description string) telegramtest.Sent {
+	t.Helper()
+	before := len(inChat(fake.Sent(), u.ID))
+	staffBefore := len(inChat(fake.Sent(), staffChat))
+	fake.SendText(u, "/person")
+	msgs := waitIn(t, fake, u.ID, before+2)
+	notice := msgs[len(msgs)-1]
+	fake.Press(u, notice.MessageID, button(t, notice, "✅"))
+	msgs = waitIn(t, fake, u.ID, before+3)
+	if !strings.Contains(msgs[len(msgs)-1].Text, "🙋") {
+		t.Fatalf("no description prompt: %q", msgs[len(msgs)-1].Text)
+	}
+	fake.SendText(u, description)
+	waitIn(t, fake, u.ID, before+4)
+	staff := waitIn(t, fake, staffChat, staffBefore+2)
+	return staff[staffBefore]
+}
+
+// TestBot_HandoverCycle: request, card, take, relay both ways with text and
+// media, end, rating — over HTTP with a private chat and a supergroup.
+func TestBot_HandoverCycle(t *testing.T) {
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	amal := telegramtest.User{ID: 3001, FirstName: "Amal", LanguageCode: "ar"}
+
+	card := askForPerson(t, fake, amal, "عندي رسالة من مكتب الأجانب <a href='x'>*bold*</a>")
+	if !strings.Contains(card.Text, "Amal") || !strings.Contains(card.Text, "ar") {
+		t.Fatalf("card = %q", card.Text)
+	}
+	if !strings.Contains(card.Params["entities"], "text_mention") || !strings.Contains(card.Params["entities"], fmt.Sprint(anna.UserID)) {
+		t.Errorf("card does not mention the Arabic-speaking case manager: %s", card.Params["entities"])
+	}
+	relay := waitIn(t, fake, staffChat, 2)[1]
+	if !strings.Contains(relay.Text, "<a href='x'>*bold*</a>") || relay.Params["parse_mode"] != "" {
+		t.Errorf("relayed text must arrive literally, without parse mode: %q %q", relay.Text, relay.Params["parse_mode"])
+	}
+
+	// Two case managers tap Take at once: exactly one gets it.
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	fake.PressIn(staffGroup, omarUser, card.MessageID, button(t, card, "🙋"))
+	msgs := waitIn(t, fake, amal.ID, 5)
+	if !strings.Contains(msgs[4].Text, "Anna Becker") {
+		t.Fatalf("person not told who took over: %q", msgs[4].Text)
+	}
+	taken := waitFor(t, fake, "card edit", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, staffChat) {
+			if m.Method == "editMessageText" && strings.Contains(m.Text, "Taken by") {
+				return true
+			}
+		}
+		return false
+	})
+	takes := 0
+	for _, m := range inChat(taken, staffChat) {
+		if m.Method == "editMessageText" && strings.Contains(m.Text, "Taken by") {
+			takes++
+		}
+	}
+	if takes != 1 {
+		t.Errorf("card shows %d takes", takes)
+	}
+
+	// The person sends a photo; it reaches the staff group as media.
+	staffN := len(inChat(fake.Sent(), staffChat))
+	fake.SendMedia(amal, "photo", "الرسالة")
+	copied := waitIn(t, fake, staffChat, staffN+1)[staffN]
+	if copied.Method != "copyMessage" || copied.Params["from_chat_id"] != fmt.Sprint(amal.ID) || !strings.Contains(copied.Params["caption"], "#") {
+		t.Fatalf("photo relay = %+v", copied)
+	}
+
+	// Anna answers the photo with text and with a photo of her own.
+	fake.ReplyTo(staffGroup, annaUser, copied.MessageID, "شكرا، سأتصل بك غدا")
+	msgs = waitIn(t, fake, amal.ID, 6)
+	if !strings.Contains(msgs[5].Text, "Anna Becker") || !strings.Contains(msgs[5].Text, "غدا") {
+		t.Fatalf("staff text reply = %q", msgs[5].Text)
+	}
+	fake.SendMediaIn(staffGroup, annaUser, copied.MessageID, "document", "Formular")
+	msgs = waitIn(t, fake, amal.ID, 7)
+	if msgs[6].Method != "copyMessage" || msgs[6].Params["from_chat_id"] != fmt.Sprint(staffChat) {
+		t.Fatalf("staff media reply = %+v", msgs[6])
+	}
+
+	// Staff chatter that replies to nothing of a ticket stays in the group.
+	fake.SendTextIn(staffGroup, omarUser, "Kaffee?")
+
+	fake.SendText(amal, "/end")
+	msgs = waitIn(t, fake, amal.ID, 8)
+	rating := msgs[7]
+	fake.Press(amal, rating.MessageID, button(t, rating, "5⭐"))
+	msgs = waitIn(t, fake, amal.ID, 9)
+	fake.SendText(amal, "شكرا جزيلا")
+	msgs = waitIn(t, fake, amal.ID, 11)
+	closedCard := waitFor(t, fake, "rating on the card", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, staffChat) {
+			if m.MessageID == card.MessageID && strings.Contains(m.Text, "★★★★★") {
+				return true
+			}
+		}
+		return false
+	})
+	_ = closedCard
+	for _, m := range inChat(fake.Sent(), amal.ID) {
+		if strings.Contains(m.Text, "Kaffee") {
+			t.Errorf("staff chatter reached the person")
+		}
+	}
+}
+
+// TestBot_HandoverInterleaved: many people talk to case managers at once;
+// every staff reply reaches exactly the person of its ticket.
+func TestBot_HandoverInterleaved(t *testing.T) {
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 8)
+	const people = 6
+	var users []telegramtest.User
+	for i := 0; i < people; i++ {
+		users = append(users, telegramtest.User{ID: int64(3100 + i), FirstName: fmt.Sprintf("P%d", i), LanguageCode: "uk"})
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	relays := map[int64]int{} // person → a relayed message id in the staff group
+	for _, u := range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fake.SendText(u, "/person")
+		}()
+	}
+	wg.Wait()
+	for _, u := range users {
+		notice := waitIn(t, fake, u.ID, 2)[1]
+		fake.Press(u, notice.MessageID, button(t, notice, "✅"))
+	}
+	for _, u := range users {
+		waitIn(t, fake, u.ID, 3)
+		fake.SendText(u, fmt.Sprintf("question of %s", u.FirstName))
+	}
+	sent := waitIn(t, fake, staffChat, 2*people)
+	for _, m := range sent {
+		for _, u := range users {
+			if strings.Contains(m.Text, "question of "+u.FirstName) {
+				mu.Lock()
+				relays[u.ID] = m.MessageID
+				mu.Unlock()
+			}
+		}
+	}
+	if len(relays) != people {
+		t.Fatalf("relayed %d of %d questions", len(relays), people)
+	}
+	for _, u := range users {
+		fake.ReplyTo(staffGroup, omarUser, relays[u.ID], "answer for "+u.FirstName)
+	}
+	for _, u := range users {
+		msgs := waitFor(t, fake, "answers", func(s []telegramtest.Sent) bool {
+			for _, m := range inChat(s, u.ID) {
+				if strings.Contains(m.Text, "answer for") {
+					return true
+				}
+			}
+			return false
+		})
+		for _, m := range inChat(msgs, u.ID) {
+			if strings.Contains(m.Text, "answer for") && !strings.Contains(m.Text, "answer for "+u.FirstName) {
+				t.Errorf("%s received %q", u.FirstName, m.Text)
+			}
+		}
+	}
+}
+
+// TestBot_HandoverRestartAndReplay: a replica restarts mid-conversation
+// and an update arrives twice; nothing is lost or relayed twice.
+func TestBot_HandoverRestartAndReplay(t *testing.T) {
+	fake := mustFake(t)
+	r := redistest.Must(t)
+	a := mustInstance(t, fake, r, setup{pacing: fastPacing})
+	a.poll(t, 2)
+	u := telegramtest.User{ID: 3201, FirstName: "Nadia", LanguageCode: "fa"}
+	card := askForPerson(t, fake, u, "سلام، کمک لازم دارم")
+	fake.PressIn(staffGroup, omarUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+	a.stop()
+	<-a.done
+
+	b := mustInstance(t, fake, r, setup{pacing: fastPacing})
+	raw := []byte(fmt.Sprintf(`{"update_id":990001,"message":{"message_id":77,"date":1763700000,"chat":{"id":%d,"type":"private"},"from":{"id":%d,"is_bot":false,"first_name":"Nadia","language_code":"fa"},"text":"پیام بعد از راه‌اندازی مجدد"}}`, u.ID, u.ID))
+	for i := 0; i < 2; i++ {
+		if err := b.d.Process(context.Background(), raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for _, m := range inChat(fake.Sent(), staffChat) {
+		if strings.Contains(m.Text, "راه‌اندازی") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("message relayed %d times after restart and replay", n)
+	}
+}

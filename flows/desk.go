@@ -1,0 +1,365 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"lotse/internal/domain"
+	"lotse/internal/i18n"
+)
+
+// The case managers' side, in the staff group: ticket cards with Take and
+// Close, replies that reach the person, /queue and /close, and the sweep
+// that re-announces and closes tickets. Only configured staff act; the
+// bot never sends a person's message anywhere but the staff group, and a
+// staff reply only to the person of the ticket it answers.
+
+// Staff-group button actions.
+const (
+	actTake        = "T"
+	actTakeOver    = "O"
+	actConfirmOver = "Y"
+	actKeepOwner   = "N"
+	actClose       = "X"
+)
+
+// HandleStaff handles one event in the staff group.
+func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) Result {
+	r := &Request{Event: ev, now: e.now()}
+	if err := e.handleStaff(ctx, r); err != nil {
+		e.log.Error("staff action failed", "err", err)
+		r.toast = e.staff.T("staff.error", nil)
+	}
+	return Result{Replies: r.replies, Toast: r.toast, Events: r.events}
+}
+
+func (e *Engine) handleStaff(ctx context.Context, r *Request) error {
+	if e.set.StaffChatID == 0 {
+		return nil
+	}
+	ev := r.Event
+	st, ok := e.staffMember(ev.UserID)
+	acting := ev.Kind == domain.EventButton || ev.Kind == domain.EventStaleButton || ev.Kind == domain.EventCommand || ev.ReplyTo != 0
+	if !ok {
+		if acting {
+			return e.refuseNonStaff(ctx, r)
+		}
+		return nil
+	}
+	switch ev.Kind {
+	case domain.EventButton:
+		id, _ := strconv.ParseInt(strings.SplitN(ev.Action.Arg, ":", 2)[0], 10, 64)
+		switch ev.Action.Name {
+		case actTake:
+			return e.take(ctx, r, st, id, false)
+		case actTakeOver:
+			return e.offerTakeOver(ctx, r, st, id)
+		case actConfirmOver:
+			if ev.Action.Arg != strconv.FormatInt(id, 10)+":"+strconv.FormatInt(st.UserID, 10) {
+				r.toast = e.staff.T("staff.not_yours", nil)
+				return nil
+			}
+			return e.take(ctx, r, st, id, true)
+		case actKeepOwner:
+			tk, err := e.tickets.Get(ctx, id)
+			if err != nil {
+				return err
+			}
+			r.send(e.cardUpdate(tk))
+			return nil
+		case actClose:
+			return e.closeTicket(ctx, r, id, "")
+		}
+	case domain.EventStaleButton:
+		r.toast = e.staff.T("staff.stale", nil)
+		return nil
+	case domain.EventCommand:
+		switch ev.Command {
+		case "queue":
+			return e.showQueue(ctx, r)
+		case "close":
+			id, err := e.tickets.RelayedTicket(ctx, ev.ReplyTo)
+			if err != nil {
+				r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.close_usage", nil)})
+				return nil
+			}
+			return e.closeTicket(ctx, r, id, ev.Args)
+		}
+	}
+	if ev.ReplyTo != 0 && (ev.Kind == domain.EventText || ev.Kind == domain.EventMedia) {
+		return e.answerPerson(ctx, r, st)
+	}
+	return nil
+}
+
+func (e *Engine) staffMember(userID int64) (Staff, bool) {
+	for _, st := range e.set.Staff {
+		if st.UserID == userID && userID != 0 {
+			return st, true
+		}
+	}
+	return Staff{}, false
+}
+
+// refuseNonStaff ignores someone in the staff group who is not configured
+// staff, and tells them so privately, once.
+func (e *Engine) refuseNonStaff(ctx context.Context, r *Request) error {
+	r.toast = e.staff.T("staff.not_staff", nil)
+	first, err := e.tickets.FirstNotice(ctx, r.Event.UserID)
+	if err != nil || !first {
+		return err
+	}
+	r.send(domain.Reply{ChatID: r.Event.UserID, Text: e.staff.T("staff.not_staff", nil)})
+	return nil
+}
+
+// take gives the ticket to a case manager, updates the card and tells the
+// person who is now with them.
+func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeOver bool) error {
+	before, err := e.tickets.Get(ctx, id)
+	if err != nil {
+		r.toast = e.staff.T("staff.gone", nil)
+		return nil
+	}
+	tk, err := e.tickets.Take(ctx, id, st.UserID, st.Name, takeOver, r.now)
+	switch {
+	case errors.Is(err, domain.ErrTicketTaken):
+		r.toast = e.staff.T("staff.taken_by", i18n.Data{"ID": id, "Name": tk.OwnerName})
+		return nil
+	case errors.Is(err, domain.ErrTicketClosed), errors.Is(err, domain.ErrNotFound):
+		r.toast = e.staff.T("staff.gone", nil)
+		return nil
+	case err != nil:
+		return err
+	}
+	r.send(e.cardUpdate(tk))
+	if before.Owner == st.UserID {
+		return nil // already theirs: a double tap
+	}
+	if before.Status == domain.TicketWaiting {
+		r.events = append(r.events, TicketEvent{Kind: "taken", Lang: tk.Lang, Wait: r.now.Sub(tk.Created)})
+	}
+	t := e.msgs.For(tk.Lang)
+	r.send(domain.Reply{ChatID: tk.ChatID, Text: t.T("handover.taken", i18n.Data{"Name": st.Name}),
+		Buttons: [][]domain.Button{domain.Row(button(t.T("handover.end", nil), actEndHandover, ""))}})
+	return nil
+}
+
+// offerTakeOver asks the case manager who pressed "take over" to confirm.
+func (e *Engine) offerTakeOver(ctx context.Context, r *Request, st Staff, id int64) error {
+	tk, err := e.tickets.Get(ctx, id)
+	if err != nil || tk.Status == domain.TicketClosed {
+		r.toast = e.staff.T("staff.gone", nil)
+		return nil
+	}
+	if tk.Owner == st.UserID {
+		r.toast = e.staff.T("staff.already_yours", nil)
+		return nil
+	}
+	card := e.cardUpdate(tk)
+	card.Buttons = [][]domain.Button{domain.Row(
+		button(e.staff.T("staff.confirm_takeover", i18n.Data{"Name": st.Name, "Owner": tk.OwnerName}), actConfirmOver,
+			strconv.FormatInt(id, 10)+":"+strconv.FormatInt(st.UserID, 10)),
+		button(e.staff.T("staff.keep_owner", nil), actKeepOwner, strconv.FormatInt(id, 10)))}
+	r.send(card)
+	return nil
+}
+
+// closeTicket ends a ticket from the staff side and asks the person to rate.
+func (e *Engine) closeTicket(ctx context.Context, r *Request, id int64, note string) error {
+	tk, err := e.tickets.Close(ctx, id, "staff", note, r.now)
+	if errors.Is(err, domain.ErrTicketClosed) || errors.Is(err, domain.ErrNotFound) {
+		r.toast = e.staff.T("staff.gone", nil)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.send(e.cardUpdate(tk))
+	r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+	t := e.msgs.For(tk.Lang)
+	rep := e.askRating(t, tk)
+	rep.ChatID = tk.ChatID
+	rep.Text = t.T("handover.closed_by_staff", nil) + "\n\n" + rep.Text
+	r.send(rep)
+	return nil
+}
+
+// answerPerson delivers a case manager's reply to the person of the ticket
+// the reply answers — and only to them.
+func (e *Engine) answerPerson(ctx context.Context, r *Request, st Staff) error {
+	ev := r.Event
+	id, err := e.tickets.RelayedTicket(ctx, ev.ReplyTo)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil // not a ticket message: staff talking among themselves
+	}
+	if err != nil {
+		return err
+	}
+	tk, err := e.tickets.Get(ctx, id)
+	if err != nil || tk.Status == domain.TicketClosed {
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.reply_closed", i18n.Data{"ID": id})})
+		return nil
+	}
+	if tk.Owner != st.UserID {
+		if tk.Status == domain.TicketTaken {
+			r.send(domain.Reply{ChatID: st.UserID, Text: e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})})
+			return nil
+		}
+		// Answering a waiting ticket takes it.
+		if err := e.take(ctx, r, st, id, false); err != nil {
+			return err
+		}
+		if tk, err = e.tickets.Get(ctx, id); err != nil || tk.Owner != st.UserID {
+			return err
+		}
+	}
+	if ev.Kind == domain.EventMedia {
+		r.send(domain.Reply{ChatID: tk.ChatID, Copy: &domain.Copy{FromChatID: e.set.StaffChatID, MessageID: ev.MessageID}})
+	} else {
+		r.send(domain.Reply{ChatID: tk.ChatID, Text: "👤 " + st.Name + "\n" + ev.Text})
+	}
+	// The reply itself now belongs to the ticket: replying to it works too.
+	if err := e.tickets.Relay(ctx, ev.MessageID, id); err != nil {
+		return err
+	}
+	return e.tickets.Touch(ctx, id, r.now, 0)
+}
+
+// showQueue lists open tickets, longest waiting first.
+func (e *Engine) showQueue(ctx context.Context, r *Request) error {
+	q, err := e.tickets.Queue(ctx)
+	if err != nil {
+		return err
+	}
+	if len(q) == 0 {
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.queue_empty", nil)})
+		return nil
+	}
+	lines := []string{e.staff.T("staff.queue_title", i18n.Data{"Count": len(q)})}
+	for _, tk := range q {
+		owner := e.staff.T("staff.waiting", nil)
+		if tk.Status == domain.TicketTaken {
+			owner = tk.OwnerName
+		}
+		lines = append(lines, e.staff.T("staff.queue_line", i18n.Data{
+			"ID": tk.ID, "Name": tk.FirstName, "Lang": tk.Lang, "Owner": owner, "Minutes": int(r.now.Sub(tk.Created).Minutes()),
+		}))
+	}
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n")})
+	return nil
+}
+
+// card is a new ticket's announcement, mentioning who speaks the language
+// and who helped the person before.
+func (e *Engine) card(tk domain.Ticket, prev int64) domain.Reply {
+	rep := e.cardUpdate(tk)
+	rep.EditID, rep.Card, rep.Ticket = 0, true, tk.ID
+	var speakers []string
+	for _, st := range e.set.Staff {
+		for _, l := range st.Languages {
+			if l == tk.Lang {
+				speakers = append(speakers, st.Name)
+				rep.Mention = append(rep.Mention, domain.Mention{UserID: st.UserID, Text: st.Name})
+			}
+		}
+	}
+	if len(speakers) > 0 {
+		rep.Text += "\n" + e.staff.T("staff.card_speakers", i18n.Data{"Lang": tk.Lang, "Names": strings.Join(speakers, ", ")})
+	}
+	if st, ok := e.staffMember(prev); ok {
+		rep.Text += "\n" + e.staff.T("staff.card_previous", i18n.Data{"Name": st.Name})
+		if !strings.Contains(strings.Join(speakers, ","), st.Name) {
+			rep.Mention = append(rep.Mention, domain.Mention{UserID: st.UserID, Text: st.Name})
+		}
+	}
+	return rep
+}
+
+// cardUpdate renders the ticket's card as it stands, as an edit of it.
+func (e *Engine) cardUpdate(tk domain.Ticket) domain.Reply {
+	s := e.staff
+	name, steps := tk.FirstName, strings.Join(tk.Steps, ", ")
+	if tk.ClosedBy == "erased" {
+		name, steps = "—", ""
+	}
+	if steps == "" {
+		steps = "—"
+	}
+	topic := tk.Topic
+	if topic == "" {
+		topic = "—"
+	}
+	lines := []string{s.T("staff.card", i18n.Data{
+		"ID": tk.ID, "Since": e.clock(tk.Created), "Name": name, "Lang": tk.Lang, "Topic": topic, "Steps": steps,
+	})}
+	var rows [][]domain.Button
+	id := strconv.FormatInt(tk.ID, 10)
+	switch tk.Status {
+	case domain.TicketWaiting:
+		rows = append(rows, domain.Row(button(s.T("staff.take", nil), actTake, id), button(s.T("staff.close", nil), actClose, id)))
+	case domain.TicketTaken:
+		lines = append(lines, s.T("staff.card_taken", i18n.Data{"Name": tk.OwnerName, "Time": e.clock(tk.Taken)}))
+		rows = append(rows, domain.Row(button(s.T("staff.takeover", nil), actTakeOver, id), button(s.T("staff.close", nil), actClose, id)))
+	case domain.TicketClosed:
+		if tk.OwnerName != "" {
+			lines = append(lines, s.T("staff.card_taken", i18n.Data{"Name": tk.OwnerName, "Time": e.clock(tk.Taken)}))
+		}
+		lines = append(lines, s.T("staff.card_closed", i18n.Data{"By": s.T("staff.closed_by."+tk.ClosedBy, nil), "Time": e.clock(tk.Closed)}))
+		if tk.Note != "" {
+			lines = append(lines, s.T("staff.card_note", i18n.Data{"Note": tk.Note}))
+		}
+		if tk.Rating > 0 {
+			lines = append(lines, s.T("staff.card_rating", i18n.Data{"Stars": strings.Repeat("★", tk.Rating) + strings.Repeat("☆", 5-tk.Rating)}))
+		}
+	}
+	return domain.Reply{ChatID: e.set.StaffChatID, EditID: tk.CardID, Text: strings.Join(lines, "\n"), Buttons: rows}
+}
+
+func (e *Engine) clock(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(e.set.Hours.loc()).Format("02.01. 15:04")
+}
+
+// Sweep re-announces tickets nobody took and closes tickets nobody wrote
+// in; the scheduler calls it every minute in one replica.
+func (e *Engine) Sweep(ctx context.Context) (Result, error) {
+	r := &Request{now: e.now()}
+	if e.set.StaffChatID == 0 {
+		return Result{}, nil
+	}
+	q, err := e.tickets.Queue(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	for _, tk := range q {
+		switch {
+		case r.now.Sub(tk.Activity) >= e.set.CloseInactiveAfter:
+			closed, err := e.tickets.Close(ctx, tk.ID, "timeout", "", r.now)
+			if err != nil {
+				continue // closed meanwhile
+			}
+			r.send(e.cardUpdate(closed))
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.timeout", i18n.Data{"ID": tk.ID})})
+			t := e.msgs.For(tk.Lang)
+			rep := e.askRating(t, closed)
+			rep.ChatID = tk.ChatID
+			rep.Text = t.T("handover.closed_inactive", nil) + "\n\n" + rep.Text
+			r.send(rep)
+			r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+		case tk.Status == domain.TicketWaiting && r.now.Sub(tk.Announced) >= e.set.ReannounceAfter:
+			if err := e.tickets.Announced(ctx, tk.ID, r.now); err != nil {
+				return Result{}, err
+			}
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
+				Text:    e.staff.T("staff.reannounce", i18n.Data{"ID": tk.ID, "Minutes": int(r.now.Sub(tk.Created).Minutes())}),
+				Buttons: [][]domain.Button{domain.Row(button(e.staff.T("staff.take", nil), actTake, strconv.FormatInt(tk.ID, 10)))}})
+		}
+	}
+	return Result{Replies: r.replies, Events: r.events}, nil
+}

@@ -1,0 +1,320 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"lotse/internal/domain"
+	"lotse/internal/i18n"
+)
+
+// The person's side of a hand-over: asking for a person, describing the
+// matter, waiting, talking to the case manager through the bot, ending
+// and rating. Session.Handover says where it stands.
+const (
+	handoverDescribe = "describe"
+	handoverOpen     = "open"
+	handoverRate     = "rate"
+	handoverComment  = "comment"
+	maxSteps         = 5
+)
+
+// requestPerson leads to a case manager: reachable from every screen and
+// offered whenever the bot has no answer.
+func (e *Engine) requestPerson(ctx context.Context, r *Request) error {
+	if ok, err := e.requirePrivacy(ctx, r, actHandover); !ok || err != nil {
+		return err
+	}
+	if e.set.StaffChatID == 0 {
+		return e.showOffices(r, "contact.person")
+	}
+	t := r.T
+	if r.Session.Handover == handoverOpen {
+		r.Say(t.T("handover.already_open", i18n.Data{"Ticket": r.Session.Ticket}),
+			domain.Row(button(t.T("handover.cancel", nil), actCancelReq, "")))
+		return nil
+	}
+	r.Session.Handover = handoverDescribe
+	r.Show(t.T("handover.describe", nil),
+		domain.Row(button(t.T("handover.send_now", nil), actSendRequest, "")),
+		domain.Row(button(t.T("handover.cancel", nil), actCancelReq, "")))
+	return nil
+}
+
+// sendRequest opens the ticket without a description.
+func (e *Engine) sendRequest(ctx context.Context, r *Request) error {
+	if r.Session.Handover != handoverDescribe {
+		return e.staleButton(ctx, r)
+	}
+	return e.openTicket(ctx, r, false)
+}
+
+// handoverGate returns the handler for events that belong to a hand-over,
+// or nil to route the event as usual. While a ticket is open, what the
+// person writes goes to the case manager, not to the bot.
+func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
+	s, ev := r.Session, r.Event
+	textOrMedia := ev.Kind == domain.EventText || ev.Kind == domain.EventMedia
+	switch s.Handover {
+	case handoverDescribe:
+		if textOrMedia {
+			return func(ctx context.Context, r *Request) error { return e.openTicket(ctx, r, true) }
+		}
+		if ev.Kind == domain.EventCommand {
+			s.Handover = "" // a command leaves the description step
+		}
+	case handoverOpen:
+		tk, err := e.tickets.Get(ctx, s.Ticket)
+		if err != nil || tk.Status == domain.TicketClosed {
+			// Closed by a case manager, a sweep, or expired: back to the bot.
+			s.Handover = ""
+			return nil
+		}
+		if textOrMedia || ev.Kind == domain.EventCommand && !passThrough[ev.Command] {
+			return func(ctx context.Context, r *Request) error { return e.relayToStaff(ctx, r, tk) }
+		}
+	case handoverComment:
+		if ev.Kind == domain.EventText {
+			return e.comment
+		}
+		s.Handover = ""
+	case handoverRate:
+		if ev.Kind != domain.EventButton {
+			s.Handover = ""
+		}
+	}
+	return nil
+}
+
+// passThrough are the commands that still reach the bot during a hand-over.
+var passThrough = map[string]bool{"end": true, "delete": true, "privacy": true, "language": true}
+
+// openTicket announces the request in the staff group with its card, relays
+// the description if there is one, and tells the person what happens next.
+func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription bool) error {
+	s := r.Session
+	tk, err := e.tickets.Open(ctx, domain.Ticket{
+		ChatID: r.Event.ChatID, FirstName: r.Event.FirstName, Lang: s.Lang,
+		Topic: topicOf(s.Screen), Steps: s.Steps, Created: r.now,
+	})
+	if err != nil {
+		return err
+	}
+	prev, err := e.tickets.LastCaseManager(ctx, r.Event.ChatID)
+	if err != nil {
+		e.log.Warn("last case manager unknown", "err", err)
+	}
+	r.send(e.card(tk, prev))
+	if withDescription {
+		e.relay(r, tk)
+	}
+	s.Handover, s.Ticket = handoverOpen, tk.ID
+	t := r.T
+	cancel := domain.Row(button(t.T("handover.cancel", nil), actCancelReq, ""))
+	if e.set.Hours.Open(r.now) {
+		r.Say(t.T("handover.queued_open", i18n.Data{"Ticket": tk.ID}), cancel)
+	} else {
+		back := e.set.Hours.NextOpen(r.now).In(e.set.Hours.loc())
+		r.Say(t.T("handover.queued_closed", i18n.Data{"Ticket": tk.ID, "Back": formatDate(t, back) + " " + back.Format("15:04")}),
+			cancel, domain.Row(button(t.T("menu.booking", nil), actBooking, "")))
+	}
+	r.events = append(r.events, TicketEvent{Kind: "opened", Lang: s.Lang})
+	return nil
+}
+
+// relayToStaff passes what the person sends to the case managers. Urgent
+// words still get the emergency numbers first.
+func (e *Engine) relayToStaff(ctx context.Context, r *Request, tk domain.Ticket) error {
+	if r.Event.Kind == domain.EventText && e.kb.Urgent(r.Event.Text) {
+		if err := e.showEmergency(ctx, r); err != nil {
+			return err
+		}
+	}
+	e.relay(r, tk)
+	if err := e.tickets.Touch(ctx, tk.ID, r.now, 0); err != nil {
+		return err
+	}
+	if tk.Status == domain.TicketWaiting {
+		r.Say(r.T.T("handover.passed_on", nil))
+	}
+	return nil
+}
+
+// relay copies the person's message into the staff group, marked with the
+// ticket: text as plain text (it can neither format nor link as the bot),
+// media as media.
+func (e *Engine) relay(r *Request, tk domain.Ticket) {
+	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": tk.FirstName})
+	ev := r.Event
+	switch {
+	case ev.Kind == domain.EventMedia && captionable[ev.Media]:
+		caption := head
+		if ev.Text != "" {
+			caption += "\n" + cleanRelay(ev.Text)
+		}
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
+			Copy: &domain.Copy{FromChatID: ev.ChatID, MessageID: ev.MessageID, Caption: caption}})
+	case ev.Kind == domain.EventMedia:
+		// Stickers, locations and contacts carry no caption: a header first.
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head})
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
+			Copy: &domain.Copy{FromChatID: ev.ChatID, MessageID: ev.MessageID}})
+	default:
+		text := ev.Text
+		if ev.Kind == domain.EventCommand {
+			text = "/" + ev.Command + " " + ev.Args
+		}
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head + "\n" + cleanRelay(text)})
+	}
+}
+
+var captionable = map[string]bool{"photo": true, "video": true, "document": true, "audio": true, "voice": true, "animation": true}
+
+// cleanRelay removes directional embeddings, overrides and isolates from
+// relayed text: they can make a message look different to the case
+// manager than what was written (Trojan Source). Marks (LRM, RLM, ALM)
+// that real Arabic and Persian text uses stay.
+func cleanRelay(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// endHandover gives the conversation back to the bot and asks for a rating.
+func (e *Engine) endHandover(ctx context.Context, r *Request) error {
+	s := r.Session
+	if s.Handover != handoverOpen || s.Ticket == 0 {
+		r.Say(r.T.T("handover.none", nil), e.menuRow(r))
+		return nil
+	}
+	tk, err := e.tickets.Close(ctx, s.Ticket, "person", "", r.now)
+	if err != nil && !errors.Is(err, domain.ErrTicketClosed) {
+		return err
+	}
+	if err == nil {
+		r.send(e.cardUpdate(tk))
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.person_ended", i18n.Data{"ID": tk.ID})})
+		r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+	}
+	s.Handover = handoverRate
+	rep := e.askRating(r.T, tk)
+	rep.Text = r.T.T("handover.ended", nil) + "\n\n" + rep.Text
+	r.send(rep)
+	return nil
+}
+
+// cancelRequest withdraws the request (or leaves the description step).
+func (e *Engine) cancelRequest(ctx context.Context, r *Request) error {
+	s := r.Session
+	if s.Handover == handoverOpen && s.Ticket != 0 {
+		tk, err := e.tickets.Close(ctx, s.Ticket, "cancelled", "", r.now)
+		if err != nil && !errors.Is(err, domain.ErrTicketClosed) {
+			return err
+		}
+		if err == nil {
+			r.send(e.cardUpdate(tk))
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.person_cancelled", i18n.Data{"ID": tk.ID})})
+			r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+		}
+	}
+	s.Handover = ""
+	r.Say(r.T.T("handover.cancelled", nil))
+	return e.showMenu(ctx, r)
+}
+
+// askRating offers 1–5 stars for a ticket, in the person's language.
+func (e *Engine) askRating(t *i18n.Localizer, tk domain.Ticket) domain.Reply {
+	var stars []domain.Button
+	for n := 1; n <= 5; n++ {
+		stars = append(stars, button(strconv.Itoa(n)+"⭐", actRate, strconv.FormatInt(tk.ID, 10)+":"+strconv.Itoa(n)))
+	}
+	return domain.Reply{Text: t.T("handover.rate", nil), Buttons: [][]domain.Button{
+		stars, domain.Row(button(t.T("handover.skip", nil), actSkip, strconv.FormatInt(tk.ID, 10))),
+	}}
+}
+
+// rate records the person's rating and asks for an optional comment.
+func (e *Engine) rate(ctx context.Context, r *Request) error {
+	idStr, nStr, _ := strings.Cut(r.Event.Action.Arg, ":")
+	id, err1 := strconv.ParseInt(idStr, 10, 64)
+	n, err2 := strconv.Atoi(nStr)
+	if err1 != nil || err2 != nil || n < 1 || n > 5 {
+		return e.staleButton(ctx, r)
+	}
+	tk, err := e.tickets.Get(ctx, id)
+	if err != nil || tk.ChatID != r.Event.ChatID || tk.Status != domain.TicketClosed || tk.Rating != 0 {
+		r.Say(r.T.T("handover.thanks", nil), e.menuRow(r))
+		return nil
+	}
+	if tk, err = e.tickets.Rate(ctx, id, n); err != nil {
+		return err
+	}
+	r.send(e.cardUpdate(tk))
+	r.events = append(r.events, TicketEvent{Kind: "rated", Lang: tk.Lang, Rating: n})
+	r.Session.Handover, r.Session.Ticket = handoverComment, id
+	r.Show(r.T.T("handover.comment", nil), domain.Row(button(r.T.T("handover.skip", nil), actSkip, idStr)))
+	return nil
+}
+
+// comment passes the person's optional comment to the case managers.
+func (e *Engine) comment(ctx context.Context, r *Request) error {
+	tk, err := e.tickets.Get(ctx, r.Session.Ticket)
+	if err == nil {
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
+			Text: e.staff.T("staff.feedback", i18n.Data{"ID": tk.ID}) + "\n" + cleanRelay(r.Event.Text)})
+	}
+	return e.skipFeedback(ctx, r)
+}
+
+func (e *Engine) skipFeedback(ctx context.Context, r *Request) error {
+	r.Session.Handover = ""
+	r.Say(r.T.T("handover.thanks", nil))
+	return e.showMenu(ctx, r)
+}
+
+// rememberStep keeps the last questions shown, for the case manager's card;
+// only after the privacy acknowledgement.
+func rememberStep(s *domain.Session, id string) {
+	if !s.Acknowledged() {
+		return
+	}
+	s.Steps = append(s.Steps, id)
+	if len(s.Steps) > maxSteps {
+		s.Steps = s.Steps[len(s.Steps)-maxSteps:]
+	}
+}
+
+// topicOf names the knowledge area the person was in.
+func topicOf(screen string) string {
+	switch {
+	case strings.HasPrefix(screen, screenArea):
+		return strings.TrimPrefix(screen, screenArea)
+	case strings.HasPrefix(screen, screenQuestion):
+		id := strings.TrimPrefix(screen, screenQuestion)
+		area, _, _ := strings.Cut(id, ".")
+		return area
+	}
+	return ""
+}
+
+// forgetPerson closes an open ticket on erasure, tells the case managers,
+// and removes the person's tickets.
+func (e *Engine) forgetPerson(ctx context.Context, r *Request) error {
+	if e.tickets == nil {
+		return nil
+	}
+	s := r.Session
+	if s.Ticket != 0 {
+		if tk, err := e.tickets.Close(ctx, s.Ticket, "erased", "", r.now); err == nil {
+			r.send(e.cardUpdate(tk))
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.erased", i18n.Data{"ID": tk.ID})})
+			r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+		}
+	}
+	return e.tickets.Forget(ctx, r.Event.ChatID, s.Ticket)
+}

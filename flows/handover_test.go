@@ -1,0 +1,251 @@
+package flows_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/flows"
+	"lotse/internal/domain"
+	"lotse/internal/redisstore"
+	"lotse/internal/redisstore/redistest"
+)
+
+const amalChat = 4242
+
+func amalSession() domain.Session {
+	return domain.Session{Lang: "ar", Epoch: 1, PrivacyAck: clock, Screen: "faq:housing.wbs", Steps: []string{"housing.wbs"}}
+}
+
+func personText(s string) domain.Event {
+	return domain.Event{Kind: domain.EventText, Text: s, ChatID: amalChat, FirstName: "Amal", MessageID: 50}
+}
+
+func personPress(name, arg string) domain.Event {
+	ev := press(name, arg)
+	ev.ChatID, ev.FirstName = amalChat, "Amal"
+	return ev
+}
+
+func staffPress(user int64, name, arg string) domain.Event {
+	return domain.Event{Kind: domain.EventButton, ChatID: staffChat, UserID: user, Action: domain.Action{Name: name, Arg: arg}}
+}
+
+// repliesTo picks the replies for one chat (0: the event's own chat).
+func repliesTo(r flows.Result, chat int64) []domain.Reply {
+	var out []domain.Reply
+	for _, rep := range r.Replies {
+		if rep.ChatID == chat {
+			out = append(out, rep)
+		}
+	}
+	return out
+}
+
+func TestHandover_FullCycle(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+
+	res := e.Handle(ctx, s, false, personPress("h", ""))
+	if res.Session.Handover != "describe" || !hasAction(res, "hs") || !hasAction(res, "hc") {
+		t.Fatalf("request: %+v", res.Session)
+	}
+	res = e.Handle(ctx, *res.Session, false, personText("رسالة من مكتب الأجانب <b>urgent</b>"))
+	s = *res.Session
+	if s.Handover != "open" || s.Ticket == 0 {
+		t.Fatalf("ticket not opened: %+v", s)
+	}
+	id := strconv.FormatInt(s.Ticket, 10)
+	staff := repliesTo(res, staffChat)
+	if len(staff) != 2 || !staff[0].Card || staff[0].Ticket != s.Ticket {
+		t.Fatalf("staff group got %+v", staff)
+	}
+	card := staff[0]
+	for _, want := range []string{"#" + id, "Amal", "ar", "housing", "housing.wbs"} {
+		if !strings.Contains(card.Text, want) {
+			t.Errorf("card lacks %q:\n%s", want, card.Text)
+		}
+	}
+	if len(card.Mention) != 1 || card.Mention[0].UserID != anna.UserID {
+		t.Errorf("card should mention the Arabic speaker: %+v", card.Mention)
+	}
+	if !strings.Contains(staff[1].Text, "<b>urgent</b>") || staff[1].Ticket != s.Ticket {
+		t.Errorf("description relay = %+v", staff[1])
+	}
+	if own := repliesTo(res, 0); len(own) != 1 || !strings.Contains(own[0].Text, id) {
+		t.Errorf("person not told: %+v", own)
+	}
+	events := res.Events
+	if len(events) != 1 || events[0].Kind != "opened" || events[0].Lang != "ar" {
+		t.Errorf("events = %+v", events)
+	}
+
+	t.Run("WaitingMessagesAreRelayed", func(t *testing.T) {
+		res := e.Handle(ctx, s, false, personText("هل من أحد؟"))
+		if len(repliesTo(res, staffChat)) != 1 || len(repliesTo(res, 0)) != 1 {
+			t.Errorf("waiting message: %+v", res.Replies)
+		}
+		media := domain.Event{Kind: domain.EventMedia, Media: "photo", ChatID: amalChat, FirstName: "Amal", MessageID: 51, Text: "الرسالة"}
+		res = e.Handle(ctx, s, false, media)
+		relay := repliesTo(res, staffChat)
+		if len(relay) != 1 || relay[0].Copy == nil || relay[0].Copy.MessageID != 51 || relay[0].Copy.FromChatID != amalChat {
+			t.Errorf("photo not relayed as media: %+v", relay)
+		}
+	})
+
+	t.Run("NonStaffIgnored", func(t *testing.T) {
+		res := e.HandleStaff(ctx, staffPress(999, "T", id))
+		if res.Toast == "" || len(repliesTo(res, 999)) != 1 {
+			t.Errorf("stranger not told privately: %+v", res)
+		}
+		res = e.HandleStaff(ctx, staffPress(999, "T", id))
+		if len(res.Replies) != 0 {
+			t.Errorf("stranger told twice: %+v", res.Replies)
+		}
+	})
+
+	res = e.HandleStaff(ctx, staffPress(anna.UserID, "T", id))
+	toPerson := repliesTo(res, amalChat)
+	if len(toPerson) != 1 || !strings.Contains(toPerson[0].Text, "Anna Becker") || toPerson[0].Buttons[0][0].Action.Name != "he" {
+		t.Fatalf("person not told who took over: %+v", res.Replies)
+	}
+	if cardUpd := repliesTo(res, staffChat); len(cardUpd) != 1 || !strings.Contains(cardUpd[0].Text, "Taken by Anna Becker") {
+		t.Errorf("card not updated: %+v", cardUpd)
+	}
+
+	t.Run("SecondTakeRefused", func(t *testing.T) {
+		res := e.HandleStaff(ctx, staffPress(omar.UserID, "T", id))
+		if !strings.Contains(res.Toast, "Anna Becker") || len(repliesTo(res, amalChat)) != 0 {
+			t.Errorf("second take: %+v", res)
+		}
+	})
+
+	// Anna answers by replying to the relayed description (message 500).
+	if err := tickets.Relay(ctx, 500, s.Ticket); err != nil {
+		t.Fatal(err)
+	}
+	reply := domain.Event{Kind: domain.EventText, ChatID: staffChat, UserID: anna.UserID, ReplyTo: 500, MessageID: 501, Text: "مرحبا أمل، أرسلي لي الرسالة"}
+	res = e.HandleStaff(ctx, reply)
+	if got := repliesTo(res, amalChat); len(got) != 1 || !strings.Contains(got[0].Text, "أرسلي") {
+		t.Fatalf("staff reply not delivered: %+v", res.Replies)
+	}
+	t.Run("OtherStaffCannotReply", func(t *testing.T) {
+		res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventText, ChatID: staffChat, UserID: omar.UserID, ReplyTo: 501, MessageID: 502, Text: "x"})
+		if len(repliesTo(res, amalChat)) != 0 || len(repliesTo(res, omar.UserID)) != 1 {
+			t.Errorf("non-owner reply: %+v", res.Replies)
+		}
+	})
+	t.Run("NotATicketMessage", func(t *testing.T) {
+		res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventText, ChatID: staffChat, UserID: anna.UserID, ReplyTo: 7777, Text: "coffee?"})
+		if len(res.Replies) != 0 {
+			t.Errorf("staff chatter answered: %+v", res.Replies)
+		}
+	})
+
+	// Taken: the person's messages go to Anna without an acknowledgement.
+	res = e.Handle(ctx, s, false, personText("شكرا"))
+	if len(repliesTo(res, 0)) != 0 || len(repliesTo(res, staffChat)) != 1 {
+		t.Errorf("live message: %+v", res.Replies)
+	}
+
+	end := command("end")
+	end.ChatID = amalChat
+	res = e.Handle(ctx, s, false, end)
+	s = *res.Session
+	if s.Handover != "rate" || !hasAction(res, "hr") {
+		t.Fatalf("end: %+v", s)
+	}
+	var four domain.Button
+	for _, b := range buttons(res) {
+		if b.Action.Name == "hr" && strings.HasSuffix(b.Action.Arg, ":4") {
+			four = b
+		}
+	}
+	res = e.Handle(ctx, s, false, personPress("hr", four.Action.Arg))
+	if res.Session.Handover != "comment" {
+		t.Fatalf("rate: %+v", res.Session)
+	}
+	if upd := repliesTo(res, staffChat); len(upd) != 1 || !strings.Contains(upd[0].Text, "★★★★☆") {
+		t.Errorf("card lacks the rating: %+v", upd)
+	}
+	res = e.Handle(ctx, *res.Session, false, personText("كانت مفيدة جدا"))
+	if res.Session.Handover != "" || len(repliesTo(res, staffChat)) != 1 {
+		t.Errorf("comment: %+v / %+v", res.Session, res.Replies)
+	}
+	// Back with the bot: a question gets an answer, nothing is relayed.
+	res = e.Handle(ctx, *res.Session, false, personText("Wohnberechtigungsschein beantragen"))
+	if len(repliesTo(res, staffChat)) != 0 {
+		t.Errorf("relayed after the hand-over ended: %+v", res.Replies)
+	}
+	tk, _ := tickets.Get(ctx, s.Ticket)
+	if tk.Status != domain.TicketClosed || tk.Rating != 4 || tk.ClosedBy != "person" {
+		t.Errorf("ticket = %+v", tk)
+	}
+}
+
+func TestHandover_OutsideHours(t *testing.T) {
+	e := mustEngine(t, func(set *flows.Settings) {
+		loc, _ := time.LoadLocation("Europe/Berlin")
+		set.Hours = flows.Hours{Loc: loc, Rules: []flows.HoursRule{{Days: []time.Weekday{time.Tuesday}, From: 8 * time.Hour, To: 12 * time.Hour}}}
+	})
+	s := amalSession()
+	s.Lang = "en"
+	s.Handover = "describe"
+	res := e.Handle(context.Background(), s, false, personPress("hs", ""))
+	if own := repliesTo(res, 0); len(own) != 1 || !strings.Contains(own[0].Text, "24/11/2026 08:00") || !hasAction(res, "b") {
+		t.Errorf("outside hours: %+v", own)
+	}
+}
+
+func TestHandover_DeleteClosesTicket(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Handover = "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	res = e.Handle(ctx, s, false, personPress("dy", strconv.FormatInt(clock.Unix(), 10)))
+	if !res.Erase {
+		t.Fatal("not erased")
+	}
+	staff := repliesTo(res, staffChat)
+	if len(staff) != 2 || !strings.Contains(staff[1].Text, "erased") || strings.Contains(staff[0].Text, "Amal") {
+		t.Errorf("staff not told, or the card still names the person: %+v", staff)
+	}
+	if _, err := tickets.Get(ctx, s.Ticket); err == nil {
+		t.Error("ticket survived erasure")
+	}
+}
+
+func TestHandover_Sweep(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Handover = "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	id := res.Session.Ticket
+
+	defer func(c time.Time) { clock = c }(clock)
+	clock = clock.Add(31 * time.Minute)
+	res, err := e.Sweep(ctx)
+	if err != nil || len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, "31") || res.Replies[0].Ticket != id {
+		t.Fatalf("reannounce: %+v, %v", res.Replies, err)
+	}
+	if res, _ = e.Sweep(ctx); len(res.Replies) != 0 {
+		t.Errorf("announced twice within the interval: %+v", res.Replies)
+	}
+	clock = clock.Add(73 * time.Hour)
+	res, _ = e.Sweep(ctx)
+	if len(repliesTo(res, amalChat)) != 1 || len(repliesTo(res, staffChat)) != 2 {
+		t.Fatalf("timeout close: %+v", res.Replies)
+	}
+	if tk, _ := tickets.Get(ctx, id); tk.ClosedBy != "timeout" {
+		t.Errorf("ticket = %+v", tk)
+	}
+}
