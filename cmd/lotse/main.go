@@ -18,6 +18,17 @@ Usage:
   lotse serve                 run the bot (configured by environment variables)
   lotse chat [--lang CODE]    talk to the bot in this terminal: embedded Redis,
                               an in-process fake Telegram, the real adapter
+  lotse content check [--dir DIR] [--override] [--max-age 365d] [--config FILE]
+                              check the knowledge base: the shipped content with
+                              the config's content_dir, or DIR (a complete tree
+                              if it has kb/structure.yaml, else an override)
+  lotse content export --lang CODE [--dir DIR] [--since FILE] [-o FILE]
+                              write a translator's file: the German text next to
+                              the CODE translation; --since: only what changed
+  lotse content import --lang CODE --file FILE [--dir DIR] [--reviewed]
+                              merge a translator's file into DIR/kb/CODE.yaml
+                              (DIR default ./locales); --reviewed: checked by a
+                              person who speaks CODE
   lotse help                  show this help
 
 Environment (serve):
@@ -63,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serve(ctx, args[1:], getenv, stderr)
 	case "chat":
 		return chat(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "content":
+		return content(args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
