@@ -35,14 +35,28 @@ func New(ctx context.Context, claim Claimer, log *slog.Logger) *Scheduler {
 	l := cronLogger{log}
 	// Recover is not in cron's default chain: without it a panicking job
 	// takes the whole process down.
-	c := cron.New(cron.WithLocation(time.UTC), cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)))
+	c := cron.New(cron.WithSeconds(), cron.WithLocation(time.UTC), cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)))
 	return &Scheduler{c: c, claim: claim, log: log, ctx: ctx}
 }
 
-// Every runs job every interval (at least a second), in one replica per tick.
+// Every runs job every interval, in one replica per tick. The interval is
+// whole seconds dividing a minute, or whole minutes dividing an hour, so
+// that every replica fires at the same wall-clock moments (an "@every"
+// schedule would fire at offsets from each replica's start).
 func (s *Scheduler) Every(name string, interval time.Duration, job func(ctx context.Context) error) error {
-	_, err := s.c.AddFunc(fmt.Sprintf("@every %s", interval), func() {
-		tick := time.Now().UTC().Truncate(interval)
+	var spec string
+	switch secs, mins := int(interval/time.Second), int(interval/time.Minute); {
+	case interval < time.Minute && secs > 0 && 60%secs == 0 && interval%time.Second == 0:
+		spec = fmt.Sprintf("*/%d * * * * *", secs)
+	case interval >= time.Minute && interval <= time.Hour && 60%mins == 0 && interval%time.Minute == 0:
+		spec = fmt.Sprintf("0 */%d * * * *", mins)
+	default:
+		return fmt.Errorf("schedule: %s: interval %v must divide a minute or an hour", name, interval)
+	}
+	_, err := s.c.AddFunc(spec, func() {
+		// Rounded, not truncated: replicas whose clocks differ a little
+		// still name the same tick.
+		tick := time.Now().UTC().Round(interval)
 		ok, err := s.claim.Claim(s.ctx, name, tick, 2*interval)
 		if err != nil {
 			s.log.Warn("job claim failed", "job", name, "err", err)
