@@ -18,11 +18,16 @@ func MustLoad(tb testing.TB) *KB {
 	return k
 }
 
-// shippedLangs must have every entry; shippedFacts are the placeholders
-// listed at the top of locales/kb/structure.yaml.
+// shippedLangs are the languages with a knowledge-base file. German and
+// English (completeLangs) must have every entry; the others may lag behind
+// while translators catch up, and people then see the German text.
+// shippedFacts are the placeholders listed at the top of
+// locales/kb/structure.yaml.
 var (
-	shippedLangs = []string{"de", "en", "ar", "uk"}
-	shippedFacts = []string{"auslaenderbehoerde", "buergerbuero", "jobcenter", "sozialamt", "wohnungsamt", "migrationsberatung"}
+	shippedLangs  = []string{"de", "en", "ar", "uk"}
+	completeLangs = []string{sourceLang, lastLang}
+	shippedFacts  = []string{"auslaenderbehoerde", "buergerbuero", "jobcenter", "sozialamt", "wohnungsamt",
+		"migrationsberatung", "agentur_fuer_arbeit", "mietobergrenze"}
 )
 
 func TestKB_Content(t *testing.T) {
@@ -33,8 +38,8 @@ func TestKB_Content(t *testing.T) {
 			t.Fatalf("Areas() = %v, want %v", got, want)
 		}
 		for _, a := range k.Areas() {
-			if n := len(k.Entries(a)); n < 5 {
-				t.Errorf("area %s has %d entries, want at least 5", a, n)
+			if n := len(k.Entries(a)); n < 13 {
+				t.Errorf("area %s has %d entries, want at least 13", a, n)
 			}
 		}
 	})
@@ -45,11 +50,21 @@ func TestKB_Content(t *testing.T) {
 				t.Fatalf("language %s not loaded", lang)
 			}
 		}
+		missing := map[string]int{}
 		for _, a := range k.Areas() {
 			for _, e := range k.Entries(a) {
 				for _, lang := range shippedLangs {
 					txt, ok := k.Text(e.ID, lang)
-					if !ok || txt.Lang != lang {
+					switch {
+					case !ok:
+						t.Errorf("%s: no text at all for %s", e.ID, lang)
+						continue
+					case txt.Lang == lang:
+					case !slices.Contains(completeLangs, lang) && txt.Lang == sourceLang:
+						// Not translated yet: the German text is shown
+						// with a note; Check reports it as a warning.
+						missing[lang]++
+					default:
 						t.Errorf("%s: no %s text (got %+v)", e.ID, lang, txt)
 						continue
 					}
@@ -57,6 +72,11 @@ func TestKB_Content(t *testing.T) {
 						t.Errorf("%s/%s: empty question or answer", e.ID, lang)
 					}
 				}
+			}
+		}
+		for _, lang := range shippedLangs {
+			if missing[lang] > 0 {
+				t.Logf("%s: %d entries not translated yet, shown in German", lang, missing[lang])
 			}
 		}
 	})
@@ -77,12 +97,14 @@ func TestKB_Content(t *testing.T) {
 		for _, f := range shippedFacts {
 			all[f] = "Musterstraße 1"
 		}
-		for _, e := range k.Entries("housing") {
-			for _, lang := range shippedLangs {
-				txt, _ := k.Text(e.ID, lang)
-				for _, facts := range []map[string]string{nil, all} {
-					if out := Render(txt.Answer, facts); strings.ContainsAny(out, "{}") || strings.Contains(out, "()") {
-						t.Errorf("%s/%s renders as %q", e.ID, lang, out)
+		for _, a := range k.Areas() {
+			for _, e := range k.Entries(a) {
+				for _, lang := range shippedLangs {
+					txt, _ := k.Text(e.ID, lang)
+					for _, facts := range []map[string]string{nil, all} {
+						if out := Render(txt.Answer, facts); strings.ContainsAny(out, "{}") || strings.Contains(out, "()") {
+							t.Errorf("%s/%s renders as %q", e.ID, lang, out)
+						}
 					}
 				}
 			}

@@ -27,7 +27,7 @@ type Result struct {
 	Confident bool
 }
 
-// Tuning, checked against testdata/eval.yaml (see TestKB_SearchEval).
+// Tuning, checked against testdata/eval/<lang>.yaml (see TestKB_SearchEval).
 const (
 	maxQueryRunes = 500 // longer messages are cut; nobody asks in an essay
 	maxQueryTerms = 24
