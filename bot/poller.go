@@ -60,6 +60,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			sleepCtx(ctx, time.Second)
 			continue
 		}
+		polled := time.Now()
 		raws, err := p.fetch(ctx, offset, p.Timeout)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -71,6 +72,12 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		backoff = time.Second
+		if len(raws) == 0 && time.Since(polled) < p.Timeout/10 {
+			// A server that ignores the long-poll timeout answers at once;
+			// don't hammer it.
+			sleepCtx(ctx, 100*time.Millisecond)
+			continue
+		}
 		// In-flight updates finish even when a stop arrives mid-batch.
 		offset = p.processBatch(context.WithoutCancel(ctx), raws, offset)
 	}

@@ -192,14 +192,9 @@ func (e *Engine) endHandover(ctx context.Context, r *Request) error {
 		r.Say(r.T.T("handover.none", nil), e.menuRow(r))
 		return nil
 	}
-	tk, err := e.tickets.Close(ctx, s.Ticket, "person", "", r.now)
-	if err != nil && !errors.Is(err, domain.ErrTicketClosed) {
+	tk, err := e.closeByPerson(ctx, r, "person", "staff.person_ended")
+	if err != nil {
 		return err
-	}
-	if err == nil {
-		r.send(e.cardUpdate(tk))
-		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.person_ended", i18n.Data{"ID": tk.ID})})
-		r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
 	}
 	s.Handover = handoverRate
 	rep := e.askRating(r.T, tk)
@@ -212,19 +207,29 @@ func (e *Engine) endHandover(ctx context.Context, r *Request) error {
 func (e *Engine) cancelRequest(ctx context.Context, r *Request) error {
 	s := r.Session
 	if s.Handover == handoverOpen && s.Ticket != 0 {
-		tk, err := e.tickets.Close(ctx, s.Ticket, "cancelled", "", r.now)
-		if err != nil && !errors.Is(err, domain.ErrTicketClosed) {
+		if _, err := e.closeByPerson(ctx, r, "cancelled", "staff.person_cancelled"); err != nil {
 			return err
-		}
-		if err == nil {
-			r.send(e.cardUpdate(tk))
-			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.person_cancelled", i18n.Data{"ID": tk.ID})})
-			r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
 		}
 	}
 	s.Handover = ""
 	r.Say(r.T.T("handover.cancelled", nil))
 	return e.showMenu(ctx, r)
+}
+
+// closeByPerson closes the person's ticket and tells the staff group; a
+// ticket closed meanwhile (by staff or a sweep) is no error.
+func (e *Engine) closeByPerson(ctx context.Context, r *Request, by, staffNote string) (domain.Ticket, error) {
+	tk, err := e.tickets.Close(ctx, r.Session.Ticket, by, "", r.now)
+	switch {
+	case errors.Is(err, domain.ErrTicketClosed):
+		return tk, nil
+	case err != nil:
+		return tk, err
+	}
+	r.send(e.cardUpdate(tk))
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T(staffNote, i18n.Data{"ID": tk.ID})})
+	r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+	return tk, nil
 }
 
 // askRating offers 1–5 stars for a ticket, in the person's language.

@@ -139,14 +139,16 @@ func (t *Tickets) Take(ctx context.Context, id, staff int64, name string, takeOv
 	if err != nil {
 		return domain.Ticket{}, fmt.Errorf("redisstore: take ticket %d: %w", id, err)
 	}
+	return ticketResult(res, "take", id)
+}
+
+// ticketResult reads a take or close script's answer: a code, then the
+// ticket's fields.
+func ticketResult(res []any, op string, id int64) (domain.Ticket, error) {
 	tk := parseTicket(pairs(res[1:]))
-	switch code(res) {
-	case 1:
-		return tk, fmt.Errorf("redisstore: take ticket %d: %w", id, domain.ErrTicketTaken)
-	case 2:
-		return tk, fmt.Errorf("redisstore: take ticket %d: %w", id, domain.ErrTicketClosed)
-	case 3:
-		return tk, fmt.Errorf("redisstore: take ticket %d: %w", id, domain.ErrNotFound)
+	kind := map[int64]error{1: domain.ErrTicketTaken, 2: domain.ErrTicketClosed, 3: domain.ErrNotFound}[code(res)]
+	if kind != nil {
+		return tk, fmt.Errorf("redisstore: %s ticket %d: %w", op, id, kind)
 	}
 	return tk, nil
 }
@@ -185,14 +187,7 @@ func (t *Tickets) Close(ctx context.Context, id int64, by, note string, now time
 	if err != nil {
 		return domain.Ticket{}, fmt.Errorf("redisstore: close ticket %d: %w", id, err)
 	}
-	tk := parseTicket(pairs(res[1:]))
-	switch code(res) {
-	case 2:
-		return tk, fmt.Errorf("redisstore: close ticket %d: %w", id, domain.ErrTicketClosed)
-	case 3:
-		return tk, fmt.Errorf("redisstore: close ticket %d: %w", id, domain.ErrNotFound)
-	}
-	return tk, nil
+	return ticketResult(res, "close", id)
 }
 
 // Rate implements domain.TicketStore.
