@@ -70,7 +70,7 @@ type userLimit struct {
 // NewDispatcher wires the adapter's processing pipeline.
 func NewDispatcher(c *Client, inbox domain.Inbox, conv Conversation, pseu domain.Pseudonyms, opt Options, m *Metrics, log *slog.Logger) *Dispatcher {
 	if opt.BusyWait <= 0 {
-		opt.BusyWait = 20 * time.Second
+		opt.BusyWait = 5 * time.Second
 	}
 	if opt.UserRate == 0 {
 		opt.UserRate, opt.UserBurst = rate.Every(3*time.Second), 12

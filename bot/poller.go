@@ -41,7 +41,7 @@ type Poller struct {
 // cancelled on stop, so the long poll in flight ends at once.
 func NewPoller(client *Client, d *Dispatcher, leader Leader, log *slog.Logger) *Poller {
 	return &Poller{client: client, d: d, leader: leader, log: log,
-		Timeout: 25 * time.Second, Concurrency: 16, LeaderTTL: 30 * time.Second, token: newToken()}
+		Timeout: 25 * time.Second, Concurrency: 16, LeaderTTL: 10 * time.Second, token: newToken()}
 }
 
 // Run polls until ctx is cancelled. The batch in progress is finished, and

@@ -43,7 +43,7 @@ func New(rdb redis.UniversalClient, pseu domain.Pseudonyms, opt Options) *Store 
 		opt.SessionIdle = 30 * 24 * time.Hour
 	}
 	if opt.Lease <= 0 {
-		opt.Lease = 2 * time.Minute
+		opt.Lease = 45 * time.Second
 	}
 	if opt.DoneTTL <= 0 {
 		opt.DoneTTL = 25 * time.Hour
