@@ -53,6 +53,7 @@ type File struct {
 	Facts        map[string]string `yaml:"facts"`
 	Staff        []Staff           `yaml:"staff"`
 	Handover     Handover          `yaml:"handover"`
+	Booking      Booking           `yaml:"booking"`
 }
 
 // Staff is a case manager who may take hand-overs in the staff group.
@@ -61,6 +62,7 @@ type Staff struct {
 	Name       string   `yaml:"name"` // shown to the person
 	TelegramID int64    `yaml:"telegram_id"`
 	Languages  []string `yaml:"languages"`
+	Offices    []string `yaml:"offices"` // offices whose hours they hold
 }
 
 // Handover configures hand-overs to case managers.
@@ -97,10 +99,53 @@ func (h Handover) Location() *time.Location {
 
 // Office is a place where people meet the integration management.
 type Office struct {
-	ID      string `yaml:"id"`
-	Name    string `yaml:"name"`
-	Address string `yaml:"address"`
-	Phone   string `yaml:"phone"`
+	ID            string  `yaml:"id"`
+	Name          string  `yaml:"name"`
+	Address       string  `yaml:"address"`
+	Phone         string  `yaml:"phone"`
+	Lat           float64 `yaml:"lat"`
+	Lon           float64 `yaml:"lon"`
+	Notes         string  `yaml:"notes"`         // opening notes, shown with a booking
+	Accessibility string  `yaml:"accessibility"` // e.g. step-free entrance
+}
+
+// Booking configures office-hour appointments.
+type Booking struct {
+	Timezone   string          `yaml:"timezone"`
+	DaysAhead  int             `yaml:"days_ahead"`
+	MinLead    time.Duration   `yaml:"min_lead"`
+	MaxActive  int             `yaml:"max_active"`
+	Topics     []string        `yaml:"topics"`
+	Reminders  []time.Duration `yaml:"reminders"`
+	AgendaTime string          `yaml:"agenda_time"`
+	// Hours are weekly office hours; Extra are one-off hours on a date.
+	Hours    []OfficeHours `yaml:"hours"`
+	Extra    []OfficeHours `yaml:"extra"`
+	Closures []Closure     `yaml:"closures"`
+}
+
+// OfficeHours is a weekly rule (Days) or a one-off date (Date) of office
+// hours in one office, cut into slots.
+type OfficeHours struct {
+	Office   string        `yaml:"office"`
+	Days     []string      `yaml:"days"`
+	Date     string        `yaml:"date"` // YYYY-MM-DD, for extra hours
+	From     string        `yaml:"from"`
+	To       string        `yaml:"to"`
+	Slot     time.Duration `yaml:"slot"`
+	Capacity int           `yaml:"capacity"` // people per slot and case manager
+	Staff    []string      `yaml:"staff"`    // staff ids; default: all serving the office
+}
+
+// Closure closes a date range (From–To, or one Date) for an office, for one
+// case manager (an absence), or everywhere.
+type Closure struct {
+	Date   string `yaml:"date"`
+	From   string `yaml:"from"`
+	To     string `yaml:"to"`
+	Office string `yaml:"office"`
+	Staff  string `yaml:"staff"`
+	Note   string `yaml:"note"`
 }
 
 // Secret is a string that never prints.
@@ -225,6 +270,10 @@ func ParseFile(name string, data []byte) (*File, error) {
 	f := &File{SessionIdle: 30 * 24 * time.Hour, Handover: Handover{
 		StaffLanguage: "de", Timezone: "Europe/Berlin",
 		ReannounceAfter: 30 * time.Minute, CloseInactiveAfter: 72 * time.Hour, Retention: 30 * 24 * time.Hour,
+	}, Booking: Booking{
+		Timezone: "Europe/Berlin", DaysAhead: 21, MinLead: 2 * time.Hour, MaxActive: 2,
+		Topics: []string{"housing", "status", "work", "other"}, Reminders: []time.Duration{24 * time.Hour, 2 * time.Hour},
+		AgendaTime: "07:30",
 	}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -263,6 +312,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 			bad(p, "name, address and phone are required")
 		}
 	}
+	validateBooking(f, bad)
 	staffIDs := map[int64]bool{}
 	for i, st := range f.Staff {
 		p := fmt.Sprintf("staff.%d", i)
@@ -307,6 +357,98 @@ func ParseFile(name string, data []byte) (*File, error) {
 		return nil, errors.Join(errs...)
 	}
 	return f, nil
+}
+
+func validateBooking(f *File, bad func(path, msg string)) {
+	b := f.Booking
+	if _, err := time.LoadLocation(b.Timezone); err != nil {
+		bad("booking.timezone", fmt.Sprintf("unknown time zone %q", b.Timezone))
+	}
+	if b.DaysAhead < 1 || b.DaysAhead > 365 {
+		bad("booking.days_ahead", "between 1 and 365")
+	}
+	if b.MinLead < 0 || b.MaxActive < 1 {
+		bad("booking", "min_lead must not be negative, max_active at least 1")
+	}
+	if len(b.Topics) == 0 {
+		bad("booking.topics", "at least one topic")
+	}
+	for i, r := range b.Reminders {
+		if r <= 0 || r > 14*24*time.Hour {
+			bad(fmt.Sprintf("booking.reminders.%d", i), "between 1s and 14 days before the appointment")
+		}
+	}
+	if _, err := ParseClock(b.AgendaTime); err != nil {
+		bad("booking.agenda_time", fmt.Sprintf("%q: want HH:MM", b.AgendaTime))
+	}
+	offices, staff := map[string]bool{}, map[string]bool{}
+	for _, o := range f.Offices {
+		offices[o.ID] = true
+	}
+	for i, st := range f.Staff {
+		staff[st.ID] = true
+		for _, o := range st.Offices {
+			if !offices[o] {
+				bad(fmt.Sprintf("staff.%d.offices", i), fmt.Sprintf("unknown office %q", o))
+			}
+		}
+	}
+	hours := func(kind string, list []OfficeHours, weekly bool) {
+		for i, h := range list {
+			p := fmt.Sprintf("booking.%s.%d", kind, i)
+			if !offices[h.Office] {
+				bad(p+".office", fmt.Sprintf("unknown office %q", h.Office))
+			}
+			from, err1 := ParseClock(h.From)
+			to, err2 := ParseClock(h.To)
+			if err1 != nil || err2 != nil || to <= from {
+				bad(p, fmt.Sprintf("from %q to %q: want HH:MM, from before to", h.From, h.To))
+			}
+			if h.Slot < 5*time.Minute || err1 == nil && err2 == nil && h.Slot > to-from {
+				bad(p+".slot", "at least 5m and not longer than the hours")
+			}
+			if h.Capacity < 1 {
+				bad(p+".capacity", "at least 1 person per slot and case manager")
+			}
+			if weekly {
+				if len(h.Days) == 0 {
+					bad(p+".days", "at least one day (mon … sun)")
+				}
+				for _, d := range h.Days {
+					if _, ok := Weekdays[strings.ToLower(d)]; !ok {
+						bad(p+".days", fmt.Sprintf("unknown day %q (mon … sun)", d))
+					}
+				}
+			} else if _, err := time.Parse(time.DateOnly, h.Date); err != nil {
+				bad(p+".date", fmt.Sprintf("%q: want YYYY-MM-DD", h.Date))
+			}
+			for _, s := range h.Staff {
+				if !staff[s] {
+					bad(p+".staff", fmt.Sprintf("unknown staff id %q", s))
+				}
+			}
+		}
+	}
+	hours("hours", b.Hours, true)
+	hours("extra", b.Extra, false)
+	for i, c := range b.Closures {
+		p := fmt.Sprintf("booking.closures.%d", i)
+		from, to := c.From, c.To
+		if c.Date != "" {
+			from, to = c.Date, c.Date
+		}
+		f, err1 := time.Parse(time.DateOnly, from)
+		t, err2 := time.Parse(time.DateOnly, to)
+		if err1 != nil || err2 != nil || t.Before(f) {
+			bad(p, "date, or from and to, as YYYY-MM-DD with from before to")
+		}
+		if c.Office != "" && !offices[c.Office] {
+			bad(p+".office", fmt.Sprintf("unknown office %q", c.Office))
+		}
+		if c.Staff != "" && !staff[c.Staff] {
+			bad(p+".staff", fmt.Sprintf("unknown staff id %q", c.Staff))
+		}
+	}
 }
 
 // Weekdays maps the config's day names.
