@@ -66,7 +66,7 @@ func TestCalendar_DST(t *testing.T) {
 		utcHourPre  int
 		utcHourPost int
 	}{
-		{"March", time.Date(2027, 3, 27, 0, 0, 0, 0, berlin), 8, 7},   // CET → CEST on 28 March 2027
+		{"March", time.Date(2027, 3, 27, 0, 0, 0, 0, berlin), 8, 7},    // CET → CEST on 28 March 2027
 		{"October", time.Date(2026, 10, 24, 0, 0, 0, 0, berlin), 7, 8}, // CEST → CET on 25 October 2026
 	} {
 		t.Run(tc.name, func(t *testing.T) {
