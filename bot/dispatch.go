@@ -200,7 +200,7 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 	if res.Session != nil {
 		epoch = res.Session.Epoch
 	}
-	if err := d.deliver(ctx, in.chatID, ev.MessageID, epoch, res.Replies); err != nil {
+	if err := d.deliver(ctx, in.chatID, ev.MessageID, epoch, false, res.Replies); err != nil {
 		return nil, err
 	}
 	d.m.observeTickets(res.Events)
@@ -226,16 +226,18 @@ func (d *Dispatcher) processStaff(ctx context.Context, lease domain.Lease, updat
 	}
 	res := d.conv.HandleStaff(ctx, ev)
 	d.answerCallback(ctx, in, res.Toast)
-	if err := d.deliver(ctx, in.chatID, 0, 0, res.Replies); err != nil {
+	if err := d.deliver(ctx, in.chatID, 0, 0, false, res.Replies); err != nil {
 		return nil, err
 	}
 	d.m.observeTickets(res.Events)
 	return d.inbox.Commit(ctx, lease, updateID, nil)
 }
 
-// Deliver sends replies decided outside an update (the hand-over sweep).
-func (d *Dispatcher) Deliver(ctx context.Context, res flows.Result) error {
-	err := d.deliver(ctx, 0, 0, 0, res.Replies)
+// Deliver sends replies decided outside an update: the hand-over sweep,
+// the agenda, reminders. Bulk sends (reminders) are paced to Telegram's
+// overall limit as well.
+func (d *Dispatcher) Deliver(ctx context.Context, res flows.Result, bulk bool) error {
+	err := d.deliver(ctx, 0, 0, 0, bulk, res.Replies)
 	d.m.observeTickets(res.Events)
 	return err
 }

@@ -20,7 +20,7 @@ const maxTextUnits = 4096
 // (0 for none); replies to it are signed with its session epoch, replies
 // to other chats with epoch 0. Text goes without parse mode: nothing in it
 // can format, mention or link as the bot.
-func (d *Dispatcher) deliver(ctx context.Context, ownChat int64, pressedMsg int, epoch uint32, replies []domain.Reply) error {
+func (d *Dispatcher) deliver(ctx context.Context, ownChat int64, pressedMsg int, epoch uint32, bulk bool, replies []domain.Reply) error {
 	for _, r := range replies {
 		chat, ep := r.ChatID, epoch
 		if chat == 0 {
@@ -29,7 +29,7 @@ func (d *Dispatcher) deliver(ctx context.Context, ownChat int64, pressedMsg int,
 		if chat != ownChat {
 			ep = 0
 		}
-		msgID, err := d.sendReply(ctx, chat, ep, pressedMsg, chat == ownChat, r)
+		msgID, err := d.sendReply(ctx, chat, ep, pressedMsg, chat == ownChat, bulk, r)
 		var apiErr *APIError
 		if errors.As(err, &apiErr) && apiErr.Permanent() {
 			// Blocked by the person, a message gone, a chat left: retrying
@@ -55,7 +55,7 @@ func (d *Dispatcher) deliver(ctx context.Context, ownChat int64, pressedMsg int,
 }
 
 // sendReply sends one reply and returns the id of the (last) message.
-func (d *Dispatcher) sendReply(ctx context.Context, chat int64, epoch uint32, pressedMsg int, own bool, r domain.Reply) (int, error) {
+func (d *Dispatcher) sendReply(ctx context.Context, chat int64, epoch uint32, pressedMsg int, own, bulk bool, r domain.Reply) (int, error) {
 	markup, err := d.keyboard(chat, epoch, r.Buttons)
 	if err != nil {
 		return 0, err
@@ -67,7 +67,13 @@ func (d *Dispatcher) sendReply(ctx context.Context, chat int64, epoch uint32, pr
 		if markup != nil {
 			c.ReplyMarkup = *markup
 		}
-		return d.client.Send(ctx, chat, false, c)
+		return d.client.Send(ctx, chat, bulk, c)
+	case r.Venue != nil:
+		v := tgbotapi.NewVenue(chat, r.Venue.Title, r.Venue.Address, r.Venue.Lat, r.Venue.Lon)
+		return d.client.Send(ctx, chat, bulk, v)
+	case r.Document != nil:
+		doc := tgbotapi.NewDocument(chat, tgbotapi.FileBytes{Name: r.Document.Name, Bytes: r.Document.Data})
+		return d.client.Send(ctx, chat, bulk, doc)
 	case r.EditID != 0:
 		if d.edit(ctx, chat, r.EditID, r.Text, markup) {
 			return r.EditID, nil
@@ -92,7 +98,7 @@ func (d *Dispatcher) sendReply(ctx context.Context, chat int64, epoch uint32, pr
 		if len(r.Mention) > 0 && len(chunks) == 1 {
 			msg.Entities = mentions(chunk, r.Mention)
 		}
-		if last, err = d.client.Send(ctx, chat, false, msg); err != nil {
+		if last, err = d.client.Send(ctx, chat, bulk, msg); err != nil {
 			return 0, err
 		}
 	}

@@ -72,6 +72,10 @@ func (e *Engine) handleStaff(ctx context.Context, r *Request) error {
 			return nil
 		case actClose:
 			return e.closeTicket(ctx, r, id, "")
+		case actAttended:
+			return e.markBooking(ctx, r, domain.BookingAttended)
+		case actNoShow:
+			return e.markBooking(ctx, r, domain.BookingNoShow)
 		}
 	case domain.EventStaleButton:
 		r.toast = e.staff.T("staff.stale", nil)
@@ -80,6 +84,14 @@ func (e *Engine) handleStaff(ctx context.Context, r *Request) error {
 		switch ev.Command {
 		case "queue":
 			return e.showQueue(ctx, r)
+		case "agenda":
+			if e.bookingEnabled() {
+				return e.showAgenda(ctx, r)
+			}
+		case "block":
+			if e.bookingEnabled() {
+				return e.blockSlots(ctx, r)
+			}
 		case "close":
 			id, err := e.tickets.RelayedTicket(ctx, ev.ReplyTo)
 			if err != nil {

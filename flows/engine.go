@@ -5,15 +5,27 @@ import (
 	"log/slog"
 	"time"
 
+	"lotse/internal/calendar"
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
 )
 
-// Office is how a person reaches the integration management in person or
-// by phone.
+// Office is where a person meets the integration management.
 type Office struct {
-	Name, Address, Phone string
+	ID, Name, Address, Phone string
+	Lat, Lon                 float64
+	Notes, Accessibility     string
+}
+
+// BookingRules are the office hours and rules for appointments.
+type BookingRules struct {
+	Calendar  calendar.Calendar
+	DaysAhead int
+	MinLead   time.Duration
+	MaxActive int
+	Topics    []string
+	Reminders []time.Duration // before the start
 }
 
 // Staff is a case manager as the conversation knows them.
@@ -21,6 +33,12 @@ type Staff struct {
 	UserID    int64
 	Name      string
 	Languages []string
+}
+
+// SessionLanguages reads a person's current language, for messages sent
+// outside their own conversation (reminders).
+type SessionLanguages interface {
+	Language(ctx context.Context, chatID int64) (string, error)
 }
 
 // Settings are the municipality's facts the conversation needs.
@@ -33,6 +51,8 @@ type Settings struct {
 	Hours Hours
 	// ReannounceAfter and CloseInactiveAfter time the hand-over sweeps.
 	ReannounceAfter, CloseInactiveAfter time.Duration
+	// Booking enables appointments when it has office hours.
+	Booking BookingRules
 	// Town is the municipality's name, used in the greeting.
 	Town string
 	// Offices are shown when a person asks for an appointment or a person.
@@ -55,8 +75,12 @@ type Deps struct {
 	KB        *kb.KB
 	// Tickets stores hand-overs; nil disables them.
 	Tickets domain.TicketStore
-	Now     func() time.Time
-	Log     *slog.Logger
+	// Bookings and Reminders store appointments; nil disables them.
+	Bookings  domain.BookingStore
+	Reminders domain.ReminderQueue
+	Sessions  SessionLanguages
+	Now       func() time.Time
+	Log       *slog.Logger
 }
 
 // Engine routes events to handlers. It is safe for concurrent use.
@@ -65,6 +89,9 @@ type Engine struct {
 	staff    *i18n.Localizer
 	kb       *kb.KB
 	tickets  domain.TicketStore
+	bookings domain.BookingStore
+	remind   domain.ReminderQueue
+	sessions SessionLanguages
 	set      Settings
 	now      func() time.Time
 	log      *slog.Logger
@@ -78,7 +105,11 @@ type Engine struct {
 // New builds the engine. Time is injected so tests control it.
 func New(d Deps, set Settings) *Engine {
 	e := &Engine{msgs: d.Messages, staff: d.StaffText, kb: d.KB, tickets: d.Tickets, set: set, now: d.Now, log: d.Log,
+		bookings: d.Bookings, remind: d.Reminders, sessions: d.Sessions,
 		commands: map[string]Handler{}, actions: map[string]Handler{}}
+	if e.bookings == nil || e.remind == nil || len(set.Booking.Calendar.Rules) == 0 {
+		e.set.Booking.Calendar.Rules = nil
+	}
 	if e.tickets == nil || e.staff == nil {
 		e.set.StaffChatID = 0
 	}
@@ -121,6 +152,7 @@ func (e *Engine) routes() {
 	e.commands["person"] = e.requestPerson
 	e.commands["appointment"] = e.requestBooking
 	e.commands["end"] = e.endHandover
+	e.commands["appointments"] = e.showAppointments
 
 	e.actions[actMenu] = e.showMenu
 	e.actions[actArea] = e.showArea
@@ -139,16 +171,28 @@ func (e *Engine) routes() {
 	e.actions[actEndHandover] = e.endHandover
 	e.actions[actRate] = e.rate
 	e.actions[actSkip] = e.skipFeedback
+	e.actions[actTopic] = e.chooseTopic
+	e.actions[actOffice] = e.chooseOffice
+	e.actions[actDay] = e.showTimes
+	e.actions[actInterp] = e.toggleInterpreter
+	e.actions[actSlot] = e.confirmSlot
+	e.actions[actBook] = e.book
+	e.actions[actAppointments] = e.showAppointments
+	e.actions[actCancelAppt] = e.cancelAppointment
+	e.actions[actReschedule] = e.reschedule
+	e.actions[actComing] = e.confirmComing
+	e.actions[actChange] = e.changeAppointment
 }
 
 // CrossChatActions are the buttons sent into a person's chat from outside
 // their own conversation (by a case manager's action or a sweep). They are
 // signed without the session epoch; each checks its ticket before acting.
-var CrossChatActions = map[string]bool{actEndHandover: true, actRate: true, actSkip: true}
+var CrossChatActions = map[string]bool{actEndHandover: true, actRate: true, actSkip: true,
+	actComing: true, actChange: true, actBooking: true}
 
 // Commands lists the commands offered in Telegram's command menu, in order.
 func Commands() []string {
-	return []string{"start", "menu", "language", "person", "end", "appointment", "privacy", "delete", "help"}
+	return []string{"start", "menu", "language", "person", "end", "appointment", "appointments", "privacy", "delete", "help"}
 }
 
 // Result is what the engine decided for one event.

@@ -37,6 +37,12 @@ func mustEngine(tb testing.TB, opts ...func(*flows.Settings)) *flows.Engine {
 
 func mustEngineWith(tb testing.TB, tickets domain.TicketStore, opts ...func(*flows.Settings)) *flows.Engine {
 	tb.Helper()
+	return mustEngineWithDeps(tb, flows.Deps{Tickets: tickets}, opts...)
+}
+
+// mustEngineWithDeps fills in texts, knowledge base, clock and log.
+func mustEngineWithDeps(tb testing.TB, deps flows.Deps, opts ...func(*flows.Settings)) *flows.Engine {
+	tb.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	msgs, err := i18n.Load(locales.FS, "messages", log)
 	if err != nil {
@@ -63,11 +69,9 @@ func mustEngineWith(tb testing.TB, tickets domain.TicketStore, opts ...func(*flo
 	for _, o := range opts {
 		o(&set)
 	}
-	return flows.New(flows.Deps{
-		Messages: msgs, StaffText: staffMsgs.For("en"), KB: base,
-		Tickets: tickets,
-		Now:     func() time.Time { return clock }, Log: log,
-	}, set)
+	deps.Messages, deps.StaffText, deps.KB = msgs, staffMsgs.For("en"), base
+	deps.Now, deps.Log = func() time.Time { return clock }, log
+	return flows.New(deps, set)
 }
 
 func noHandover(s *flows.Settings) { s.StaffChatID = 0 }

@@ -307,9 +307,21 @@ func topicOf(screen string) string {
 	return ""
 }
 
-// forgetPerson closes an open ticket on erasure, tells the case managers,
-// and removes the person's tickets.
+// forgetPerson erases what is stored about the person beyond the session:
+// their appointments (freeing the places, dropping the reminders), and
+// their tickets — an open one is closed and the case managers are told.
 func (e *Engine) forgetPerson(ctx context.Context, r *Request) error {
+	if e.bookings != nil {
+		gone, err := e.bookings.Forget(ctx, r.Event.ChatID)
+		if err != nil {
+			return err
+		}
+		for _, bk := range gone {
+			if err := e.remind.Unschedule(ctx, e.reminderIDs(bk.ID)); err != nil {
+				return err
+			}
+		}
+	}
 	if e.tickets == nil {
 		return nil
 	}

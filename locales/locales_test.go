@@ -106,6 +106,9 @@ func TestMessages_Referenced(t *testing.T) {
 		used["command."+c] = true
 	}
 	used["language.name"] = true
+	for d := 0; d < 7; d++ {
+		used["weekday."+strconv.Itoa(d)] = true
+	}
 	for id := range source {
 		if !used[id] {
 			t.Errorf("message %q is referenced nowhere in the code", id)
@@ -189,7 +192,7 @@ func TestMessages_Render(t *testing.T) {
 	data := i18n.Data{"Town": "Musterstadt", "Area": "A", "URL": "https://www.bamf.de", "Date": "01.11.2026",
 		"Police": "110", "Emergency": "112", "Doctor": "116 117", "Crisis": "0800 111 0 111", "Women": "116 016",
 		"Name": "Rathaus", "Address": "Marktplatz 1", "Phone": "+49 1234", "Day": "01", "Month": "11", "Year": "2026",
-		"Ticket": 12, "Back": "24.11.2026 08:00"}
+		"Ticket": 12, "Back": "24.11.2026 08:00", "Time": "09:30", "Office": "Rathaus"}
 	for _, l := range i18n.Languages {
 		loc := bundle.For(l.Code)
 		for id, v := range source {
@@ -258,6 +261,7 @@ func TestStaffMessages(t *testing.T) {
 	for _, by := range []string{"staff", "person", "cancelled", "timeout", "erased"} {
 		used["staff.closed_by."+by] = true
 	}
+	used["staff.booking_status.attended"], used["staff.booking_status.noshow"] = true, true
 	for id := range de {
 		if _, ok := en[id]; !ok {
 			t.Errorf("staff/en.yaml lacks %q", id)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 
 	"lotse/bot"
 	"lotse/flows"
+	"lotse/internal/calendar"
 	"lotse/internal/config"
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
@@ -100,7 +102,8 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	}
 	a.engine = flows.New(flows.Deps{
 		Messages: msgs, StaffText: staffMsgs.For(cfg.File.Handover.StaffLanguage), KB: base,
-		Tickets: tickets, Now: time.Now, Log: log,
+		Tickets: tickets, Bookings: a.store.Bookings(), Reminders: a.store.Reminders(), Sessions: a.store,
+		Now: time.Now, Log: log,
 	}, settings(cfg))
 	if err := waitFor(hard, cfg.StartupWait, log, "redis", func() error { return a.store.Ping(hard) }); err != nil {
 		return nil, err
@@ -145,11 +148,13 @@ func settings(cfg *config.Config) flows.Settings {
 		Hours: flows.Hours{Loc: f.Handover.Location()},
 	}
 	for _, o := range f.Offices {
-		set.Offices = append(set.Offices, flows.Office{Name: o.Name, Address: o.Address, Phone: o.Phone})
+		set.Offices = append(set.Offices, flows.Office{ID: o.ID, Name: o.Name, Address: o.Address, Phone: o.Phone,
+			Lat: o.Lat, Lon: o.Lon, Notes: o.Notes, Accessibility: o.Accessibility})
 	}
 	for _, st := range f.Staff {
 		set.Staff = append(set.Staff, flows.Staff{UserID: st.TelegramID, Name: st.Name, Languages: st.Languages})
 	}
+	set.Booking = bookingRules(f)
 	for _, h := range f.Handover.Hours {
 		rule := flows.HoursRule{}
 		rule.From, _ = config.ParseClock(h.From) // validated when the file was read
@@ -160,6 +165,61 @@ func settings(cfg *config.Config) flows.Settings {
 		set.Hours.Rules = append(set.Hours.Rules, rule)
 	}
 	return set
+}
+
+// bookingRules turns office hours, extra hours and closures into the
+// calendar. Hours without listed staff are held by everyone who serves
+// the office.
+func bookingRules(f config.File) flows.BookingRules {
+	b := f.Booking
+	loc, err := time.LoadLocation(b.Timezone)
+	if err != nil {
+		loc = time.UTC // validated when the file was read
+	}
+	byID := map[string]int64{}
+	for _, st := range f.Staff {
+		byID[st.ID] = st.TelegramID
+	}
+	holders := func(h config.OfficeHours) []int64 {
+		var ids []int64
+		for _, id := range h.Staff {
+			ids = append(ids, byID[id])
+		}
+		if len(ids) > 0 {
+			return ids
+		}
+		for _, st := range f.Staff {
+			if slices.Contains(st.Offices, h.Office) {
+				ids = append(ids, st.TelegramID)
+			}
+		}
+		return ids
+	}
+	rule := func(h config.OfficeHours) calendar.Rule {
+		from, _ := config.ParseClock(h.From)
+		to, _ := config.ParseClock(h.To)
+		r := calendar.Rule{Office: h.Office, Date: h.Date, From: from, To: to, Slot: h.Slot, Capacity: h.Capacity, Staff: holders(h)}
+		for _, d := range h.Days {
+			r.Weekdays = append(r.Weekdays, config.Weekdays[strings.ToLower(d)])
+		}
+		return r
+	}
+	cal := calendar.Calendar{Loc: loc}
+	for _, h := range b.Hours {
+		cal.Rules = append(cal.Rules, rule(h))
+	}
+	for _, h := range b.Extra {
+		cal.Rules = append(cal.Rules, rule(h))
+	}
+	for _, c := range b.Closures {
+		cl := calendar.Closure{From: c.From, To: c.To, Office: c.Office, Staff: byID[c.Staff]}
+		if c.Date != "" {
+			cl.From, cl.To = c.Date, c.Date
+		}
+		cal.Closures = append(cal.Closures, cl)
+	}
+	return flows.BookingRules{Calendar: cal, DaysAhead: b.DaysAhead, MinLead: b.MinLead, MaxActive: b.MaxActive,
+		Topics: b.Topics, Reminders: b.Reminders}
 }
 
 // waitFor retries a start-up dependency (Redis, the Bot API) for up to

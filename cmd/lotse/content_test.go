@@ -271,6 +271,10 @@ func fill(t *testing.T, file string, n int, prefix string) []string {
 func TestContent_ExportImport(t *testing.T) {
 	dir := t.TempDir()
 	copyShipped(t, dir)
+	// Start from a language with no translation yet.
+	if err := os.Remove(filepath.Join(dir, "kb", "fa.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	work := t.TempDir()
 	file := filepath.Join(work, "fa.yaml")
 

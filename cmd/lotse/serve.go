@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -66,17 +67,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	log.Info("lotse started", "http", ln.Addr().String(), "webhook", cfg.Webhook(), "config", cfg.ConfigFileName)
 
 	a.client.RegisterCommands(ctx, languages(), i18n.Default, a.engine.CommandMenu)
-	sched := schedule.New(hard, a.store, log)
-	if err := sched.Every("handover-sweep", time.Minute, func(ctx context.Context) error {
-		res, err := a.engine.Sweep(ctx)
-		if err != nil {
-			return err
-		}
-		return a.dispatcher.Deliver(ctx, res)
-	}); err != nil {
+	sched, err := startJobs(hard, cfg, a, log)
+	if err != nil {
 		return err
 	}
-	sched.Start()
 	defer sched.Stop()
 	done := make(chan error, 1)
 	if cfg.Webhook() {
@@ -103,4 +97,68 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	log.Info("lotse stopped")
 	return err
+}
+
+// startJobs starts the periodic jobs: the hand-over sweep (one replica a
+// minute), reminders (every replica, each reminder claimed once), and the
+// morning agenda (one replica a day).
+func startJobs(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) (*schedule.Scheduler, error) {
+	sched := schedule.New(ctx, a.store, log)
+	err := sched.Every("handover-sweep", time.Minute, func(ctx context.Context) error {
+		res, err := a.engine.Sweep(ctx)
+		if err != nil {
+			return err
+		}
+		return a.dispatcher.Deliver(ctx, res, false)
+	})
+	if err == nil {
+		err = sched.Tick("reminders", 10*time.Second, func(ctx context.Context) error {
+			return sendReminders(ctx, a, time.Now)
+		})
+	}
+	if err == nil {
+		b := cfg.File.Booking
+		loc, _ := time.LoadLocation(b.Timezone)
+		err = sched.Daily("agenda", b.AgendaTime, loc, func(ctx context.Context, date string) error {
+			res, err := a.engine.Agenda(ctx, date)
+			if err != nil {
+				return err
+			}
+			return a.dispatcher.Deliver(ctx, res, false)
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	sched.Start()
+	return sched, nil
+}
+
+// reminderLease is how long a replica holds claimed reminders; if it dies,
+// they are claimed again after this.
+const reminderLease = 2 * time.Minute
+
+// sendReminders claims due reminders in batches and sends them, paced as
+// bulk messages, until none are due. A reminder is marked sent only after
+// Telegram accepted it.
+func sendReminders(ctx context.Context, a *app, now func() time.Time) error {
+	q := a.store.Reminders()
+	for {
+		ids, err := q.Claim(ctx, now(), reminderLease, 50)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		for _, id := range ids {
+			res, err := a.engine.Reminder(ctx, id)
+			if err != nil {
+				return err
+			}
+			if err := a.dispatcher.Deliver(ctx, res, true); err != nil {
+				return err // the lease runs out and the reminder is claimed again
+			}
+			if err := q.Ack(ctx, id); err != nil {
+				return err
+			}
+		}
+	}
 }

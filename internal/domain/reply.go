@@ -22,6 +22,21 @@ type Reply struct {
 	Card   bool
 	// Mention links these users in the text (case managers on a card).
 	Mention []Mention
+	// Venue sends a map location instead of Text; Document a file.
+	Venue    *Venue
+	Document *Document
+}
+
+// Venue is a place on the map.
+type Venue struct {
+	Lat, Lon       float64
+	Title, Address string
+}
+
+// Document is a file to send, e.g. an .ics calendar entry.
+type Document struct {
+	Name string
+	Data []byte
 }
 
 // Copy names a message to relay.

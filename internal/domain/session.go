@@ -31,6 +31,20 @@ type Session struct {
 	Handover string `json:"h,omitempty"`
 	// Ticket is the person's current or last rated ticket.
 	Ticket int64 `json:"t,omitempty"`
+	// Draft is an appointment being booked, step by step.
+	Draft *Draft `json:"d,omitempty"`
+}
+
+// Draft is what a person has chosen so far while booking.
+type Draft struct {
+	Topic       string `json:"t,omitempty"`
+	Office      string `json:"o,omitempty"`
+	Interpreter bool   `json:"i,omitempty"`
+	// Replace is the booking a new time is chosen for.
+	Replace string `json:"r,omitempty"`
+	// Nonce makes each booking attempt's request id unique, so the same
+	// slot can be booked again after a cancellation.
+	Nonce string `json:"n,omitempty"`
 }
 
 // Acknowledged reports whether the person has seen and accepted the privacy notice.

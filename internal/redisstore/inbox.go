@@ -158,3 +158,20 @@ func pendings(flat []any) ([]domain.Pending, error) {
 	}
 	return out, nil
 }
+
+// Language reads a person's current language from their session, for
+// messages sent outside their own conversation; "" if there is none.
+func (s *Store) Language(ctx context.Context, chatID int64) (string, error) {
+	raw, err := s.rdb.Get(ctx, s.keys(chatID).session).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("redisstore: session language: %w", err)
+	}
+	var sess domain.Session
+	if err := json.Unmarshal(raw, &sess); err != nil {
+		return "", fmt.Errorf("redisstore: decode session: %w", err)
+	}
+	return sess.Lang, nil
+}

@@ -75,6 +75,45 @@ func (s *Scheduler) Every(name string, interval time.Duration, job func(ctx cont
 	return nil
 }
 
+// Tick runs job every interval in every replica: for work that is claimed
+// item by item (reminders), so replicas share it.
+func (s *Scheduler) Tick(name string, interval time.Duration, job func(ctx context.Context) error) error {
+	_, err := s.c.AddFunc(fmt.Sprintf("@every %s", interval), func() {
+		if err := job(s.ctx); err != nil {
+			s.log.Error("job failed", "job", name, "err", err)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("schedule: add %s: %w", name, err)
+	}
+	return nil
+}
+
+// Daily runs job once a day at clock ("07:30") in loc, in one replica. The
+// job gets the local date it runs for.
+func (s *Scheduler) Daily(name, clock string, loc *time.Location, job func(ctx context.Context, date string) error) error {
+	t, err := time.Parse("15:04", clock)
+	if err != nil {
+		return fmt.Errorf("schedule: %s: time %q: %w", name, clock, err)
+	}
+	spec := fmt.Sprintf("CRON_TZ=%s 0 %d %d * * *", loc.String(), t.Minute(), t.Hour())
+	_, err = s.c.AddFunc(spec, func() {
+		date := time.Now().In(loc).Format(time.DateOnly)
+		day, _ := time.ParseInLocation(time.DateOnly, date, loc)
+		ok, err := s.claim.Claim(s.ctx, name, day, 36*time.Hour)
+		if err != nil || !ok {
+			return
+		}
+		if err := job(s.ctx, date); err != nil {
+			s.log.Error("job failed", "job", name, "err", err)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("schedule: add %s: %w", name, err)
+	}
+	return nil
+}
+
 // Start starts ticking.
 func (s *Scheduler) Start() { s.c.Start() }
 

@@ -1,0 +1,686 @@
+package flows
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"lotse/internal/calendar"
+	"lotse/internal/domain"
+	"lotse/internal/i18n"
+)
+
+// Booking an appointment in office hours: topic → office (skipped if only
+// one) → day → time → confirm; /appointments to see, move or cancel; and
+// the reminders. Every step has back and cancel, and a slot someone else
+// just took gets the nearest free times, never an error.
+const (
+	actTopic        = "bt"
+	actOffice       = "bo"
+	actDay          = "bd"
+	actInterp       = "bi"
+	actSlot         = "bs"
+	actBook         = "bc"
+	actAppointments = "ba"
+	actCancelAppt   = "ac"
+	actReschedule   = "ar"
+	actComing       = "rk"
+	actChange       = "rx"
+	maxDayButtons   = 8
+	maxTimeButtons  = 12
+)
+
+func (e *Engine) bookingEnabled() bool { return len(e.set.Booking.Calendar.Rules) > 0 }
+
+// requestBooking starts booking, after the privacy notice.
+func (e *Engine) requestBooking(ctx context.Context, r *Request) error {
+	if ok, err := e.requirePrivacy(ctx, r, actBooking); !ok || err != nil {
+		return err
+	}
+	if !e.bookingEnabled() {
+		return e.showOffices(r, "contact.booking")
+	}
+	active, err := e.upcoming(ctx, r.Event.ChatID)
+	if err != nil {
+		return err
+	}
+	if len(active) >= e.set.Booking.MaxActive && (r.Session.Draft == nil || r.Session.Draft.Replace == "") {
+		r.Show(r.T.N("booking.max_active", len(active), nil),
+			domain.Row(button(r.T.T("booking.my_appointments", nil), actAppointments, "")), e.menuRow(r))
+		return nil
+	}
+	replace := ""
+	if r.Session.Draft != nil {
+		replace = r.Session.Draft.Replace
+	}
+	r.Session.Draft = &domain.Draft{Replace: replace, Nonce: nonce()}
+	t := r.T
+	var rows [][]domain.Button
+	for _, topic := range e.set.Booking.Topics {
+		rows = append(rows, domain.Row(button(e.topicLabel(t, topic), actTopic, topic)))
+	}
+	rows = append(rows, e.cancelRow(r))
+	r.Show(t.T("booking.topic_prompt", nil), rows...)
+	return nil
+}
+
+func (e *Engine) topicLabel(t *i18n.Localizer, topic string) string {
+	switch topic {
+	case "housing", "status", "work":
+		return t.T("menu."+topic, nil)
+	}
+	return t.T("booking.topic_other", nil)
+}
+
+func (e *Engine) cancelRow(r *Request) []domain.Button {
+	return domain.Row(button(r.T.T("button.back", nil), actBooking, ""), button(r.T.T("booking.stop", nil), actMenu, ""))
+}
+
+// draft returns the booking in progress, or shows the start again.
+func (e *Engine) draft(ctx context.Context, r *Request) (*domain.Draft, bool, error) {
+	if r.Session.Draft == nil || !e.bookingEnabled() {
+		return nil, false, e.requestBooking(ctx, r)
+	}
+	return r.Session.Draft, true, nil
+}
+
+func (e *Engine) chooseTopic(ctx context.Context, r *Request) error {
+	d, ok, err := e.draft(ctx, r)
+	if !ok {
+		return err
+	}
+	d.Topic = r.Event.Action.Arg
+	offices := e.bookableOffices()
+	if len(offices) == 1 {
+		d.Office = offices[0].ID
+		return e.showDays(ctx, r)
+	}
+	var rows [][]domain.Button
+	for _, o := range offices {
+		rows = append(rows, domain.Row(button(o.Name, actOffice, o.ID)))
+	}
+	rows = append(rows, e.cancelRow(r))
+	r.Show(r.T.T("booking.office_prompt", nil), rows...)
+	return nil
+}
+
+func (e *Engine) chooseOffice(ctx context.Context, r *Request) error {
+	d, ok, err := e.draft(ctx, r)
+	if !ok {
+		return err
+	}
+	if _, known := e.office(r.Event.Action.Arg); !known {
+		return e.staleButton(ctx, r)
+	}
+	d.Office = r.Event.Action.Arg
+	return e.showDays(ctx, r)
+}
+
+// bookableOffices are the configured offices that hold office hours.
+func (e *Engine) bookableOffices() []Office {
+	var out []Office
+	for _, o := range e.set.Offices {
+		for _, rule := range e.set.Booking.Calendar.Rules {
+			if rule.Office == o.ID {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func (e *Engine) office(id string) (Office, bool) {
+	for _, o := range e.set.Offices {
+		if o.ID == id {
+			return o, true
+		}
+	}
+	return Office{}, false
+}
+
+// freeSlot is a slot with room, and whether a case manager with room
+// speaks the person's language.
+type freeSlot struct {
+	calendar.Slot
+	candidates []domain.Candidate
+	speaks     bool
+}
+
+// freeSlots lists the office's bookable slots in [from, to) with room.
+func (e *Engine) freeSlots(ctx context.Context, office, lang string, from, to time.Time) ([]freeSlot, error) {
+	rules := e.set.Booking
+	earliest := e.now().Add(rules.MinLead)
+	if from.Before(earliest) {
+		from = earliest
+	}
+	if horizon := e.now().AddDate(0, 0, rules.DaysAhead); to.After(horizon) {
+		to = horizon
+	}
+	blocks, err := e.bookings.Blocks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cal := rules.Calendar
+	slots := cal.Slots(office, from, to, func(o string, start time.Time) bool {
+		local := start.In(cal.Loc)
+		return blocks[o+"|"+local.Format(time.DateOnly)] || blocks[o+"|"+local.Format("2006-01-02 15:04")]
+	})
+	starts := make([]time.Time, len(slots))
+	for i, s := range slots {
+		starts[i] = s.Start
+	}
+	booked, err := e.bookings.Booked(ctx, office, starts)
+	if err != nil {
+		return nil, err
+	}
+	var out []freeSlot
+	for _, s := range slots {
+		fs := freeSlot{Slot: s}
+		var others []domain.Candidate
+		for staff, capacity := range s.Staff {
+			left := capacity - booked[s.Start.Unix()][staff]
+			if left <= 0 {
+				continue
+			}
+			c := domain.Candidate{Staff: staff, Capacity: capacity}
+			if e.speaks(staff, lang) {
+				fs.speaks = true
+				fs.candidates = append(fs.candidates, c)
+			} else {
+				others = append(others, c)
+			}
+		}
+		sortCandidates(fs.candidates)
+		sortCandidates(others)
+		fs.candidates = append(fs.candidates, others...)
+		if len(fs.candidates) > 0 {
+			out = append(out, fs)
+		}
+	}
+	return out, nil
+}
+
+func sortCandidates(cs []domain.Candidate) {
+	sort.Slice(cs, func(i, j int) bool { return cs[i].Staff < cs[j].Staff })
+}
+
+func (e *Engine) speaks(staff int64, lang string) bool {
+	for _, st := range e.set.Staff {
+		if st.UserID == staff {
+			for _, l := range st.Languages {
+				if l == lang {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// showDays offers the days with free slots; days where someone speaks the
+// person's language are marked.
+func (e *Engine) showDays(ctx context.Context, r *Request) error {
+	d := r.Session.Draft
+	free, err := e.freeSlots(ctx, d.Office, r.T.Lang(), e.now(), e.now().AddDate(0, 0, e.set.Booking.DaysAhead))
+	if err != nil {
+		return err
+	}
+	cal := e.set.Booking.Calendar
+	var days []string
+	speaks := map[string]bool{}
+	for _, s := range free {
+		day := cal.Date(s.Start)
+		if len(days) == 0 || days[len(days)-1] != day {
+			days = append(days, day)
+		}
+		speaks[day] = speaks[day] || s.speaks
+	}
+	t := r.T
+	if len(days) == 0 {
+		r.Show(t.T("booking.no_slots", nil), domain.Row(button(t.T("button.person", nil), actHandover, "")), e.cancelRow(r))
+		return nil
+	}
+	if len(days) > maxDayButtons {
+		days = days[:maxDayButtons]
+	}
+	var rows [][]domain.Button
+	for _, day := range days {
+		start, _ := cal.DayStart(day)
+		label := e.dayLabel(t, start)
+		if speaks[day] {
+			label = "🗣 " + label
+		}
+		rows = append(rows, domain.Row(button(label, actDay, day)))
+	}
+	rows = append(rows, e.cancelRow(r))
+	r.Show(t.T("booking.day_prompt", nil)+"\n"+t.T("booking.lang_mark", nil), rows...)
+	return nil
+}
+
+// showTimes offers the free times of a day, those with a case manager who
+// speaks the person's language first.
+func (e *Engine) showTimes(ctx context.Context, r *Request) error {
+	d, ok, err := e.draft(ctx, r)
+	if !ok {
+		return err
+	}
+	cal := e.set.Booking.Calendar
+	day, err := cal.DayStart(r.Event.Action.Arg)
+	if err != nil {
+		return e.staleButton(ctx, r)
+	}
+	free, err := e.freeSlots(ctx, d.Office, r.T.Lang(), day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return err
+	}
+	t := r.T
+	if len(free) == 0 {
+		return e.offerNearest(ctx, r, day)
+	}
+	sort.SliceStable(free, func(i, j int) bool { return free[i].speaks && !free[j].speaks })
+	if len(free) > maxTimeButtons {
+		free = free[:maxTimeButtons]
+	}
+	var rows [][]domain.Button
+	var row []domain.Button
+	for _, s := range free {
+		label := s.Start.In(cal.Loc).Format("15:04")
+		if s.speaks {
+			label = "🗣 " + label
+		}
+		row = append(row, button(label, actSlot, strconv.FormatInt(s.Start.Unix(), 10)))
+		if len(row) == 3 {
+			rows, row = append(rows, row), nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	interp := t.T("booking.interpreter", nil)
+	if d.Interpreter {
+		interp = t.T("booking.interpreter_on", nil)
+	}
+	rows = append(rows, domain.Row(button(interp, actInterp, r.Event.Action.Arg)))
+	rows = append(rows, domain.Row(button(t.T("button.back", nil), actOffice, d.Office), button(t.T("booking.stop", nil), actMenu, "")))
+	r.Show(t.T("booking.time_prompt", i18n.Data{"Day": e.dayLabel(t, day)})+"\n"+t.T("booking.lang_mark", nil), rows...)
+	return nil
+}
+
+// toggleInterpreter asks for (or no longer for) an interpreter and shows
+// the day's times again.
+func (e *Engine) toggleInterpreter(ctx context.Context, r *Request) error {
+	d, ok, err := e.draft(ctx, r)
+	if !ok {
+		return err
+	}
+	d.Interpreter = !d.Interpreter
+	return e.showTimes(ctx, r)
+}
+
+// slotFromEvent reads the slot a button names, if it still exists.
+func (e *Engine) slotFromEvent(r *Request) (time.Time, bool) {
+	unix, err := strconv.ParseInt(r.Event.Action.Arg, 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(unix, 0), true
+}
+
+// confirmSlot shows what will be booked and asks to confirm.
+func (e *Engine) confirmSlot(ctx context.Context, r *Request) error {
+	d, ok, err := e.draft(ctx, r)
+	if !ok {
+		return err
+	}
+	start, ok := e.slotFromEvent(r)
+	if !ok {
+		return e.staleButton(ctx, r)
+	}
+	o, _ := e.office(d.Office)
+	t := r.T
+	cal := e.set.Booking.Calendar
+	text := t.T("booking.confirm_prompt", i18n.Data{
+		"Day": e.dayLabel(t, start), "Time": start.In(cal.Loc).Format("15:04"), "Office": o.Name, "Address": o.Address,
+	})
+	if d.Interpreter {
+		text += "\n" + t.T("booking.interpreter_on", nil)
+	}
+	r.Show(text,
+		domain.Row(button(t.T("booking.confirm_button", nil), actBook, r.Event.Action.Arg)),
+		domain.Row(button(t.T("button.back", nil), actDay, cal.Date(start)), button(t.T("booking.stop", nil), actMenu, "")))
+	return nil
+}
+
+// book takes the place atomically; a slot just taken offers the nearest
+// free times instead.
+func (e *Engine) book(ctx context.Context, r *Request) error {
+	d, ok, err := e.draft(ctx, r)
+	if !ok {
+		return err
+	}
+	start, ok := e.slotFromEvent(r)
+	if !ok {
+		return e.staleButton(ctx, r)
+	}
+	free, err := e.freeSlots(ctx, d.Office, r.T.Lang(), start, start.Add(time.Second))
+	if err != nil {
+		return err
+	}
+	if len(free) == 0 || !free[0].Start.Equal(start) {
+		return e.offerNearest(ctx, r, start)
+	}
+	slot := free[0]
+	bk, err := e.bookings.Book(ctx, domain.BookRequest{
+		RequestID: fmt.Sprintf("%d.%s.%d", r.Event.ChatID, d.Nonce, start.Unix()),
+		Booking: domain.Booking{
+			ChatID: r.Event.ChatID, FirstName: r.Event.FirstName, Lang: r.T.Lang(), Topic: d.Topic,
+			Interpreter: d.Interpreter, Office: d.Office, Start: slot.Start, End: slot.End, Created: r.now,
+		},
+		Candidates: slot.candidates,
+	})
+	if errors.Is(err, domain.ErrSlotTaken) {
+		return e.offerNearest(ctx, r, start)
+	}
+	if err != nil {
+		return err
+	}
+	if err := e.remind.Schedule(ctx, e.reminderTimes(bk)); err != nil {
+		return err
+	}
+	if d.Replace != "" {
+		if err := e.cancelBooking(ctx, d.Replace, r.Event.ChatID); err != nil {
+			return err
+		}
+	}
+	r.Session.Draft = nil
+	e.confirmation(r, bk)
+	return nil
+}
+
+// reminderTimes are the reminders of a booking still ahead: a reminder id
+// names the booking and the offset. Whole days before are counted on the
+// wall clock — "the day before at the same time", also across a daylight
+// saving switch — shorter offsets as elapsed time.
+func (e *Engine) reminderTimes(bk domain.Booking) map[string]time.Time {
+	out := map[string]time.Time{}
+	loc := e.set.Booking.Calendar.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	for i, before := range e.set.Booking.Reminders {
+		at := bk.Start.Add(-before)
+		if before%(24*time.Hour) == 0 {
+			l := bk.Start.In(loc)
+			at = time.Date(l.Year(), l.Month(), l.Day()-int(before/(24*time.Hour)), l.Hour(), l.Minute(), 0, 0, loc)
+		}
+		if at.After(e.now()) {
+			out[bk.ID+"|"+strconv.Itoa(i)] = at
+		}
+	}
+	return out
+}
+
+func (e *Engine) reminderIDs(bookingID string) []string {
+	ids := make([]string, len(e.set.Booking.Reminders))
+	for i := range ids {
+		ids[i] = bookingID + "|" + strconv.Itoa(i)
+	}
+	return ids
+}
+
+// confirmation tells what was booked, where, what to bring, with the place
+// on the map and a calendar file for the phone.
+func (e *Engine) confirmation(r *Request, bk domain.Booking) {
+	t := r.T
+	o, _ := e.office(bk.Office)
+	cal := e.set.Booking.Calendar
+	lines := []string{t.T("booking.confirmed", i18n.Data{
+		"Day": e.dayLabel(t, bk.Start), "Time": bk.Start.In(cal.Loc).Format("15:04"), "Office": o.Name, "Address": o.Address,
+	})}
+	if o.Notes != "" {
+		lines = append(lines, "ℹ️ "+o.Notes)
+	}
+	if o.Accessibility != "" {
+		lines = append(lines, "♿ "+o.Accessibility)
+	}
+	if bk.Interpreter {
+		lines = append(lines, t.T("booking.interpreter_on", nil))
+	}
+	lines = append(lines, t.T("booking.bring", nil))
+	r.Show(strings.Join(lines, "\n"),
+		domain.Row(button(t.T("booking.my_appointments", nil), actAppointments, "")), e.menuRow(r))
+	if o.Lat != 0 || o.Lon != 0 {
+		r.send(domain.Reply{Venue: &domain.Venue{Lat: o.Lat, Lon: o.Lon, Title: o.Name, Address: o.Address}})
+	}
+	r.send(domain.Reply{Document: &domain.Document{Name: "termin.ics", Data: ics(bk, o, t.T("booking.ics_summary", nil))}})
+}
+
+// offerNearest answers a slot or day that just filled up with the nearest
+// free times.
+func (e *Engine) offerNearest(ctx context.Context, r *Request, near time.Time) error {
+	d := r.Session.Draft
+	free, err := e.freeSlots(ctx, d.Office, r.T.Lang(), e.now(), e.now().AddDate(0, 0, e.set.Booking.DaysAhead))
+	if err != nil {
+		return err
+	}
+	sort.SliceStable(free, func(i, j int) bool { return absDur(free[i].Start.Sub(near)) < absDur(free[j].Start.Sub(near)) })
+	if len(free) > 3 {
+		free = free[:3]
+	}
+	sort.Slice(free, func(i, j int) bool { return free[i].Start.Before(free[j].Start) })
+	t := r.T
+	cal := e.set.Booking.Calendar
+	var rows [][]domain.Button
+	for _, s := range free {
+		rows = append(rows, domain.Row(button(e.dayLabel(t, s.Start)+" "+s.Start.In(cal.Loc).Format("15:04"), actSlot, strconv.FormatInt(s.Start.Unix(), 10))))
+	}
+	rows = append(rows, e.cancelRow(r))
+	if len(free) == 0 {
+		r.Say(t.T("booking.no_slots", nil), rows...)
+		return nil
+	}
+	r.Say(t.T("booking.taken", nil), rows...)
+	return nil
+}
+
+func absDur(d time.Duration) time.Duration {
+	if d < 0 {
+		return -d
+	}
+	return d
+}
+
+// upcoming lists the person's booked, not yet started appointments.
+func (e *Engine) upcoming(ctx context.Context, chatID int64) ([]domain.Booking, error) {
+	if e.bookings == nil {
+		return nil, nil
+	}
+	all, err := e.bookings.ByPerson(ctx, chatID)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Booking
+	for _, bk := range all {
+		if bk.Status == domain.BookingBooked && bk.Start.After(e.now()) {
+			out = append(out, bk)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start.Before(out[j].Start) })
+	return out, nil
+}
+
+// showAppointments lists upcoming appointments with cancel and new time.
+func (e *Engine) showAppointments(ctx context.Context, r *Request) error {
+	t := r.T
+	if !e.bookingEnabled() {
+		return e.showOffices(r, "contact.booking")
+	}
+	list, err := e.upcoming(ctx, r.Event.ChatID)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		r.Show(t.T("booking.none", nil), domain.Row(button(t.T("menu.booking", nil), actBooking, "")), e.menuRow(r))
+		return nil
+	}
+	lines := []string{t.T("booking.list_title", nil)}
+	var rows [][]domain.Button
+	cal := e.set.Booking.Calendar
+	for i, bk := range list {
+		o, _ := e.office(bk.Office)
+		n := strconv.Itoa(i + 1)
+		lines = append(lines, n+". "+e.dayLabel(t, bk.Start)+" "+bk.Start.In(cal.Loc).Format("15:04")+" · "+o.Name)
+		rows = append(rows, domain.Row(
+			button(n+" · "+t.T("booking.reschedule_button", nil), actReschedule, bk.ID),
+			button(n+" · "+t.T("booking.cancel_button", nil), actCancelAppt, bk.ID)))
+	}
+	rows = append(rows, e.menuRow(r))
+	r.Show(strings.Join(lines, "\n"), rows...)
+	return nil
+}
+
+// ownBooking reads a booking named by a button and checks it is the
+// person's and still upcoming.
+func (e *Engine) ownBooking(ctx context.Context, r *Request) (domain.Booking, bool) {
+	if e.bookings == nil {
+		return domain.Booking{}, false
+	}
+	bk, err := e.bookings.Get(ctx, r.Event.Action.Arg)
+	if err != nil || bk.ChatID != r.Event.ChatID || bk.Status != domain.BookingBooked || !bk.Start.After(e.now()) {
+		return domain.Booking{}, false
+	}
+	return bk, true
+}
+
+func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
+	bk, ok := e.ownBooking(ctx, r)
+	if !ok {
+		r.Say(r.T.T("booking.gone", nil))
+		return e.showAppointments(ctx, r)
+	}
+	if err := e.cancelBooking(ctx, bk.ID, r.Event.ChatID); err != nil {
+		return err
+	}
+	t := r.T
+	r.Show(t.T("booking.cancelled", nil), domain.Row(button(t.T("menu.booking", nil), actBooking, "")), e.menuRow(r))
+	return nil
+}
+
+// cancelBooking frees the place at once and drops its reminders.
+func (e *Engine) cancelBooking(ctx context.Context, id string, chatID int64) error {
+	bk, err := e.bookings.Get(ctx, id)
+	if err != nil || bk.ChatID != chatID {
+		return nil
+	}
+	if _, err := e.bookings.SetStatus(ctx, id, domain.BookingCancelled); err != nil {
+		return err
+	}
+	return e.remind.Unschedule(ctx, e.reminderIDs(id))
+}
+
+// reschedule keeps the booking until a new time is booked, then frees it.
+func (e *Engine) reschedule(ctx context.Context, r *Request) error {
+	bk, ok := e.ownBooking(ctx, r)
+	if !ok {
+		r.Say(r.T.T("booking.gone", nil))
+		return e.showAppointments(ctx, r)
+	}
+	r.Session.Draft = &domain.Draft{Topic: bk.Topic, Office: bk.Office, Interpreter: bk.Interpreter, Replace: bk.ID, Nonce: nonce()}
+	return e.showDays(ctx, r)
+}
+
+// confirmComing answers "I'll come" under a reminder.
+func (e *Engine) confirmComing(ctx context.Context, r *Request) error {
+	if _, ok := e.ownBooking(ctx, r); !ok {
+		r.Say(r.T.T("booking.gone", nil), e.menuRow(r))
+		return nil
+	}
+	r.Say(r.T.T("reminder.thanks", nil), e.menuRow(r))
+	return nil
+}
+
+// changeAppointment answers "Cancel / new time" under a reminder.
+func (e *Engine) changeAppointment(ctx context.Context, r *Request) error {
+	bk, ok := e.ownBooking(ctx, r)
+	if !ok {
+		r.Say(r.T.T("booking.gone", nil), e.menuRow(r))
+		return nil
+	}
+	t := r.T
+	r.Say(t.T("booking.change_prompt", nil),
+		domain.Row(button(t.T("booking.reschedule_button", nil), actReschedule, bk.ID)),
+		domain.Row(button(t.T("booking.cancel_button", nil), actCancelAppt, bk.ID)),
+		e.menuRow(r))
+	return nil
+}
+
+// Reminder renders a due reminder in the person's current language, or
+// nothing if the booking was cancelled, moved or has started.
+func (e *Engine) Reminder(ctx context.Context, id string) (Result, error) {
+	bookingID, _, _ := strings.Cut(id, "|")
+	bk, err := e.bookings.Get(ctx, bookingID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return Result{}, nil
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	if bk.Status != domain.BookingBooked || !bk.Start.After(e.now()) {
+		return Result{}, nil
+	}
+	lang := bk.Lang
+	if e.sessions != nil {
+		if l, err := e.sessions.Language(ctx, bk.ChatID); err == nil && l != "" {
+			lang = l
+		}
+	}
+	t := e.msgs.For(lang)
+	o, _ := e.office(bk.Office)
+	cal := e.set.Booking.Calendar
+	hours := int(bk.Start.Sub(e.now()).Round(time.Hour) / time.Hour)
+	text := t.N("reminder.hours_left", max(hours, 1), nil) + "\n" + t.T("booking.confirmed", i18n.Data{
+		"Day": e.dayLabel(t, bk.Start), "Time": bk.Start.In(cal.Loc).Format("15:04"), "Office": o.Name, "Address": o.Address,
+	})
+	return Result{Replies: []domain.Reply{{ChatID: bk.ChatID, Text: text, Buttons: [][]domain.Button{
+		domain.Row(button(t.T("reminder.coming", nil), actComing, bk.ID)),
+		domain.Row(button(t.T("reminder.change", nil), actChange, bk.ID)),
+	}}}}, nil
+}
+
+// dayLabel is "Mon 01.12.2026" in the person's language.
+func (e *Engine) dayLabel(t *i18n.Localizer, at time.Time) string {
+	local := at.In(e.set.Booking.Calendar.Loc)
+	return t.T("weekday."+strconv.Itoa(int(local.Weekday())), nil) + " " + formatDate(t, local)
+}
+
+func nonce() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// ics is a calendar file for the appointment (RFC 5545), in UTC.
+func ics(bk domain.Booking, o Office, summary string) []byte {
+	const stamp = "20060102T150405Z"
+	esc := strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`).Replace
+	lines := []string{
+		"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Lotse//Termin//DE", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+		"BEGIN:VEVENT",
+		"UID:" + bk.ID + "@lotse",
+		"DTSTAMP:" + bk.Created.UTC().Format(stamp),
+		"DTSTART:" + bk.Start.UTC().Format(stamp),
+		"DTEND:" + bk.End.UTC().Format(stamp),
+		"SUMMARY:" + esc(summary+" – "+o.Name),
+		"LOCATION:" + esc(o.Address),
+		"BEGIN:VALARM", "TRIGGER:-PT2H", "ACTION:DISPLAY", "DESCRIPTION:" + esc(summary), "END:VALARM",
+		"END:VEVENT", "END:VCALENDAR",
+	}
+	return []byte(strings.Join(lines, "\r\n") + "\r\n")
+}

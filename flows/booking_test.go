@@ -1,0 +1,243 @@
+package flows_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/flows"
+	"lotse/internal/calendar"
+	"lotse/internal/domain"
+	"lotse/internal/redisstore"
+	"lotse/internal/redisstore/redistest"
+)
+
+var berlin, _ = time.LoadLocation("Europe/Berlin")
+
+type langs map[int64]string
+
+func (l langs) Language(_ context.Context, chat int64) (string, error) { return l[chat], nil }
+
+// bookingEngine has office hours Mon–Fri 09:00–11:00 in 30-minute slots,
+// held by Anna (Arabic) and Omar (Dari), one person each.
+func bookingEngine(t *testing.T, sessions langs) (*flows.Engine, *redisstore.Store) {
+	t.Helper()
+	store := redistest.Must(t).Store(redisstore.Options{})
+	rules := flows.BookingRules{
+		Calendar: calendar.Calendar{Loc: berlin, Rules: []calendar.Rule{{
+			Office: "rathaus", Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday},
+			From: 9 * time.Hour, To: 11 * time.Hour, Slot: 30 * time.Minute, Capacity: 1, Staff: []int64{anna.UserID, omar.UserID},
+		}}},
+		DaysAhead: 14, MinLead: 2 * time.Hour, MaxActive: 2, Topics: []string{"housing", "status", "work", "other"},
+		Reminders: []time.Duration{24 * time.Hour, 2 * time.Hour},
+	}
+	e := mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: store.Bookings(), Reminders: store.Reminders(), Sessions: sessions},
+		func(s *flows.Settings) {
+			s.Booking = rules
+			s.Offices = []flows.Office{{ID: "rathaus", Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1", Lat: 51.96, Lon: 7.62, Notes: "Zimmer 104"}}
+		})
+	return e, store
+}
+
+func find(t *testing.T, res flows.Result, action string) domain.Button {
+	t.Helper()
+	for _, b := range buttons(res) {
+		if b.Action.Name == action {
+			return b
+		}
+	}
+	t.Fatalf("no %q button in %+v", action, buttons(res))
+	return domain.Button{}
+}
+
+func bookFirstSlot(t *testing.T, e *flows.Engine, s domain.Session, chat int64) (flows.Result, domain.Session) {
+	t.Helper()
+	ctx := context.Background()
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: chat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	res := e.Handle(ctx, s, false, ev("b", ""))
+	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	day := find(t, res, "bd")
+	res = e.Handle(ctx, *res.Session, false, ev("bd", day.Action.Arg))
+	slot := find(t, res, "bs")
+	res = e.Handle(ctx, *res.Session, false, ev("bs", slot.Action.Arg))
+	confirm := find(t, res, "bc")
+	res = e.Handle(ctx, *res.Session, false, ev("bc", confirm.Action.Arg))
+	return res, *res.Session
+}
+
+func TestBooking_BookCancel(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	s := amalSession()
+	res, s := bookFirstSlot(t, e, s, amalChat)
+	text := allText(res)
+	if !strings.Contains(text, "Marktplatz 1") || !strings.Contains(text, "Zimmer 104") {
+		t.Fatalf("confirmation = %q", text)
+	}
+	var venue, ics bool
+	for _, rep := range res.Replies {
+		venue = venue || rep.Venue != nil && rep.Venue.Lat == 51.96
+		if rep.Document != nil && strings.HasSuffix(rep.Document.Name, ".ics") {
+			ics = strings.Contains(string(rep.Document.Data), "DTSTART:") && strings.Contains(string(rep.Document.Data), "BEGIN:VEVENT")
+		}
+	}
+	if !venue || !ics {
+		t.Errorf("confirmation lacks map (%v) or calendar file (%v)", venue, ics)
+	}
+	mine, _ := store.Bookings().ByPerson(ctx, amalChat)
+	if len(mine) != 1 || mine[0].Staff != anna.UserID || mine[0].Lang != "ar" {
+		t.Fatalf("booking = %+v (the Arabic speaker should be preferred)", mine)
+	}
+	bk := mine[0]
+	// Booked less than a day ahead: the day-before reminder has passed and
+	// is not scheduled; the 2 h one is.
+	due, _ := store.Reminders().Claim(ctx, bk.Start.Add(-2*time.Hour), time.Minute, 10)
+	if len(due) != 1 || !strings.HasSuffix(due[0], "|1") {
+		t.Errorf("reminders due 2 h before = %v", due)
+	}
+
+	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "appointments", ChatID: amalChat})
+	cancel := find(t, res, "ac")
+	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, Action: cancel.Action})
+	if got, _ := store.Bookings().Get(ctx, bk.ID); got.Status != domain.BookingCancelled {
+		t.Fatalf("not cancelled: %+v", got)
+	}
+	if r, _ := e.Reminder(ctx, bk.ID+"|0"); len(r.Replies) != 0 {
+		t.Errorf("reminder of a cancelled booking: %+v", r.Replies)
+	}
+	// The freed slot can be booked again.
+	if _, s2 := bookFirstSlot(t, e, amalSession(), amalChat+1); s2.Draft != nil {
+		t.Errorf("second booking did not complete: %+v", s2.Draft)
+	}
+}
+
+func TestBooking_SlotJustTaken(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	ev := func(chat int64, name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: chat, FirstName: "P", Action: domain.Action{Name: name, Arg: arg}}
+	}
+	// Three people walk up to the same slot; it holds two.
+	var sessions []domain.Session
+	var slot string
+	english := amalSession()
+	english.Lang, english.LangChosen = "en", true
+	for i := int64(0); i < 3; i++ {
+		res := e.Handle(ctx, english, false, ev(900+i, "b", ""))
+		res = e.Handle(ctx, *res.Session, false, ev(900+i, "bt", "housing"))
+		res = e.Handle(ctx, *res.Session, false, ev(900+i, "bd", find(t, res, "bd").Action.Arg))
+		slot = find(t, res, "bs").Action.Arg
+		res = e.Handle(ctx, *res.Session, false, ev(900+i, "bs", slot))
+		sessions = append(sessions, *res.Session)
+	}
+	for i := int64(0); i < 2; i++ {
+		if res := e.Handle(ctx, sessions[i], false, ev(900+i, "bc", slot)); res.Session.Draft != nil {
+			t.Fatalf("booking %d failed: %s", i, allText(res))
+		}
+	}
+	res := e.Handle(ctx, sessions[2], false, ev(902, "bc", slot))
+	if !strings.Contains(allText(res), "just taken") || len(buttons(res)) < 2 || find(t, res, "bs").Action.Arg == slot {
+		t.Fatalf("third person: %s %+v", allText(res), buttons(res))
+	}
+}
+
+func TestBooking_ReminderLanguageAndDST(t *testing.T) {
+	ctx := context.Background()
+	current := langs{}
+	e, store := bookingEngine(t, current)
+	// Book Sunday 29 March 2026, 09:00 (the clocks went forward at 02:00).
+	defer func(c time.Time) { clock = c }(clock)
+	clock = time.Date(2026, 3, 27, 8, 0, 0, 0, berlin)
+	start := time.Date(2026, 3, 29, 9, 0, 0, 0, berlin)
+	s := amalSession()
+	s.Draft = &domain.Draft{Topic: "work", Office: "rathaus", Nonce: "x"}
+	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", Action: domain.Action{Name: "bc", Arg: strconv.FormatInt(start.Unix(), 10)}})
+	if res.Session.Draft != nil {
+		t.Fatalf("booking failed: %s", allText(res))
+	}
+	// The day-before reminder is Saturday 09:00 local (CET), i.e. 08:00 UTC,
+	// not 24 elapsed hours before (which would be 08:00 local).
+	q := store.Reminders()
+	if ids, _ := q.Claim(ctx, time.Date(2026, 3, 28, 7, 59, 0, 0, time.UTC), time.Minute, 10); len(ids) != 0 {
+		t.Fatalf("reminder due too early: %v", ids)
+	}
+	ids, _ := q.Claim(ctx, time.Date(2026, 3, 28, 8, 0, 0, 0, time.UTC), time.Minute, 10)
+	if len(ids) != 1 {
+		t.Fatalf("day-before reminder at 09:00 local: %v", ids)
+	}
+	// The person switched to Ukrainian meanwhile: the reminder follows.
+	current[amalChat] = "uk"
+	clock = time.Date(2026, 3, 28, 9, 0, 0, 0, berlin)
+	r, err := e.Reminder(ctx, ids[0])
+	if err != nil || len(r.Replies) != 1 || r.Replies[0].ChatID != amalChat {
+		t.Fatalf("reminder = %+v, %v", r, err)
+	}
+	if !strings.Contains(r.Replies[0].Text, "Нагадування") && !strings.Contains(r.Replies[0].Text, "нагад") {
+		t.Errorf("reminder not in Ukrainian: %q", r.Replies[0].Text)
+	}
+	if len(r.Replies[0].Buttons) != 2 {
+		t.Errorf("reminder buttons = %+v", r.Replies[0].Buttons)
+	}
+}
+
+func TestBooking_StaffAgendaAndBlock(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	_, _ = bookFirstSlot(t, e, amalSession(), amalChat)
+	bk, _ := store.Bookings().ByPerson(ctx, amalChat)
+	date := bk[0].Start.In(berlin).Format(time.DateOnly)
+
+	res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "agenda", Args: date, ChatID: staffChat, UserID: anna.UserID})
+	if len(res.Replies) != 1 || !strings.Contains(res.Replies[0].Text, "Amal") || len(res.Replies[0].Buttons) != 1 {
+		t.Fatalf("agenda = %+v", res.Replies)
+	}
+	res = e.HandleStaff(ctx, staffPress(anna.UserID, "ka", bk[0].ID))
+	if got, _ := store.Bookings().Get(ctx, bk[0].ID); got.Status != domain.BookingAttended || res.Toast == "" {
+		t.Errorf("attended: %+v %q", got, res.Toast)
+	}
+	// Someone not on the staff list gets nothing.
+	if res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "agenda", ChatID: staffChat, UserID: 555}); len(repliesTo(res, staffChat)) != 0 {
+		t.Errorf("agenda shown to a stranger: %+v", res.Replies)
+	}
+
+	_, _ = bookFirstSlot(t, e, amalSession(), amalChat+5)
+	other, _ := store.Bookings().ByPerson(ctx, amalChat+5)
+	date = other[0].Start.In(berlin).Format(time.DateOnly)
+	res = e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "block", Args: date, ChatID: staffChat, UserID: omar.UserID})
+	told := repliesTo(res, amalChat+5)
+	if len(told) != 1 || told[0].Buttons[0][0].Action.Name != "b" {
+		t.Fatalf("person not told with a rebook button: %+v", res.Replies)
+	}
+	if got, _ := store.Bookings().Get(ctx, other[0].ID); got.Status != domain.BookingRemoved {
+		t.Errorf("booking not removed: %+v", got)
+	}
+	// The blocked day is no longer offered.
+	res = e.Handle(ctx, amalSession(), false, domain.Event{Kind: domain.EventButton, ChatID: 4, Action: domain.Action{Name: "b"}})
+	res = e.Handle(ctx, *res.Session, false, domain.Event{Kind: domain.EventButton, ChatID: 4, Action: domain.Action{Name: "bt", Arg: "work"}})
+	for _, b := range buttons(res) {
+		if b.Action.Name == "bd" && b.Action.Arg == date {
+			t.Errorf("blocked day %s still offered", date)
+		}
+	}
+}
+
+func TestBooking_DeleteFreesPlaces(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
+	bk, _ := store.Bookings().ByPerson(ctx, amalChat)
+	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, Action: domain.Action{Name: "dy", Arg: strconv.FormatInt(clock.Unix(), 10)}})
+	if !res.Erase {
+		t.Fatal("not erased")
+	}
+	if _, err := store.Bookings().Get(ctx, bk[0].ID); err == nil {
+		t.Error("booking survived erasure")
+	}
+	if ids, _ := store.Reminders().Claim(ctx, bk[0].Start, time.Minute, 10); len(ids) != 0 {
+		t.Errorf("reminders survived erasure: %v", ids)
+	}
+}
