@@ -130,7 +130,7 @@ func TestKB_Text(t *testing.T) {
 		{"own language", "work.minijob", "uk", "uk", true},
 		{"region subtag", "work.minijob", "de-AT", "de", true},
 		{"upper case", "work.minijob", "EN", "en", true},
-		{"not yet translated falls back to German", "work.minijob", "fa", "de", true},
+		{"language without content falls back to German", "work.minijob", "pt", "de", true},
 		{"empty language", "work.minijob", "", "de", true},
 		{"unknown id", "work.nothing", "de", "", false},
 	} {

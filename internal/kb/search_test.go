@@ -156,3 +156,12 @@ func TestKB_SearchEval(t *testing.T) {
 	}
 	t.Logf("top-1 accuracy per language: %s", strings.Join(summary, ", "))
 }
+
+// TestKB_GreetingNotAnswered: a Pashto greeting ("hello brother") is not a
+// question about arrival papers (ورور is one letter from Dari ورود).
+func TestKB_GreetingNotAnswered(t *testing.T) {
+	k := MustLoad(t)
+	if res := k.Search("سلام ورور څنګه یې", "ps"); res.Confident {
+		t.Errorf("greeting answered with %v", res.Best)
+	}
+}

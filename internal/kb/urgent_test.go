@@ -113,3 +113,14 @@ func TestParseUrgent(t *testing.T) {
 		}
 	})
 }
+
+// TestKB_UrgentNoFalseFriends: words of one language that fold to an
+// urgent word of another must not trigger emergency numbers.
+func TestKB_UrgentNoFalseFriends(t *testing.T) {
+	k := MustLoad(t)
+	for _, q := range []string{"kac gun surer", "kaç gün sürer oturum izni", "3 gün sonra randevum var"} {
+		if k.Urgent(q) {
+			t.Errorf("Urgent(%q) = true", q)
+		}
+	}
+}
