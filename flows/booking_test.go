@@ -184,6 +184,29 @@ func TestBooking_ReminderLanguageAndDST(t *testing.T) {
 	}
 }
 
+// TestBooking_ReminderOctober: the clocks go back on Sunday 25 October
+// 2026 at 03:00; a Sunday 09:00 appointment is reminded on Saturday at
+// 09:00 local (CEST, 07:00 UTC), not 24 elapsed hours before (10:00 local).
+func TestBooking_ReminderOctober(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	defer func(c time.Time) { clock = c }(clock)
+	clock = time.Date(2026, 10, 23, 8, 0, 0, 0, berlin)
+	start := time.Date(2026, 10, 25, 9, 0, 0, 0, berlin)
+	s := amalSession()
+	s.Draft = &domain.Draft{Topic: "work", Office: "rathaus", Nonce: "y"}
+	if res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", Action: domain.Action{Name: "bc", Arg: strconv.FormatInt(start.Unix(), 10)}}); res.Session.Draft != nil {
+		t.Fatalf("booking failed: %s", allText(res))
+	}
+	q := store.Reminders()
+	if ids, _ := q.Claim(ctx, time.Date(2026, 10, 24, 6, 59, 0, 0, time.UTC), time.Minute, 10); len(ids) != 0 {
+		t.Fatalf("reminder due too early: %v", ids)
+	}
+	if ids, _ := q.Claim(ctx, time.Date(2026, 10, 24, 7, 0, 0, 0, time.UTC), time.Minute, 10); len(ids) != 1 {
+		t.Fatalf("day-before reminder at 09:00 local: %v", ids)
+	}
+}
+
 func TestBooking_StaffAgendaAndBlock(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})

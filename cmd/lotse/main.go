@@ -42,7 +42,7 @@ Environment (serve):
   HTTP_ADDR              address for /healthz, /readyz, /metrics and the webhook (default :8080)
   WEBHOOK_URL            public HTTPS URL of the webhook; set: webhook mode, unset: long polling
   WEBHOOK_SECRET         required with WEBHOOK_URL; Telegram sends it back in every request
-  STAFF_CHAT_ID          the case managers' Telegram group (the bot stays only there)
+  STAFF_CHAT_ID          the case managers' Telegram supergroup: hand-overs, agenda (the bot leaves other groups)
   LOG_LEVEL              debug, info, warn or error (default info)
   LOG_FORMAT             json or text (default json)
 Every secret can also be given as NAME_FILE, the path of a file holding it.
