@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -262,5 +263,67 @@ func TestBooking_DeleteFreesPlaces(t *testing.T) {
 	}
 	if ids, _ := store.Reminders().Claim(ctx, bk[0].Start, time.Minute, 10); len(ids) != 0 {
 		t.Errorf("reminders survived erasure: %v", ids)
+	}
+}
+
+// TestBooking_LastPlaceRush: 200 people tap the same slot at the same
+// moment on two replicas (two engines sharing one Redis). Exactly its
+// capacity get it; everyone else is offered the nearest free times.
+func TestBooking_LastPlaceRush(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	var engines []*flows.Engine
+	for i := 0; i < 2; i++ {
+		store := r.Store(redisstore.Options{})
+		e := mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: store.Bookings(), Reminders: store.Reminders(), Sessions: langs{}},
+			func(s *flows.Settings) {
+				s.Booking = flows.BookingRules{
+					Calendar: calendar.Calendar{Loc: berlin, Rules: []calendar.Rule{{
+						Office: "rathaus", Weekdays: []time.Weekday{time.Tuesday}, From: 9 * time.Hour, To: 11 * time.Hour,
+						Slot: 30 * time.Minute, Capacity: 1, Staff: []int64{anna.UserID, omar.UserID},
+					}}},
+					DaysAhead: 14, MinLead: time.Hour, MaxActive: 2, Topics: []string{"work"}, Reminders: []time.Duration{2 * time.Hour},
+				}
+				s.Offices = []flows.Office{{ID: "rathaus", Name: "Rathaus", Address: "Marktplatz 1", Phone: "1"}}
+			})
+		engines = append(engines, e)
+	}
+	slot := strconv.FormatInt(time.Date(2026, 11, 24, 9, 0, 0, 0, berlin).Unix(), 10)
+	type outcome struct {
+		booked  bool
+		offered int
+	}
+	results := make(chan outcome, 200)
+	var wg sync.WaitGroup
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := amalSession()
+			s.Lang, s.LangChosen = "en", true
+			s.Draft = &domain.Draft{Topic: "work", Office: "rathaus", Nonce: strconv.Itoa(i)}
+			res := engines[i%2].Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: int64(20000 + i), FirstName: "P",
+				Action: domain.Action{Name: "bc", Arg: slot}})
+			o := outcome{booked: res.Session.Draft == nil}
+			for _, b := range buttons(res) {
+				if b.Action.Name == "bs" && b.Action.Arg != slot {
+					o.offered++
+				}
+			}
+			results <- o
+		}()
+	}
+	wg.Wait()
+	close(results)
+	booked, offered := 0, 0
+	for o := range results {
+		if o.booked {
+			booked++
+		} else if o.offered > 0 {
+			offered++
+		}
+	}
+	if booked != 2 || offered != 198 {
+		t.Fatalf("%d booked (capacity 2), %d offered other times, of 200", booked, offered)
 	}
 }
