@@ -162,10 +162,7 @@ func (e *Engine) blockSlots(ctx context.Context, r *Request) error {
 		}
 		removed++
 		t := e.msgs.For(bk.Lang)
-		o, _ := e.office(bk.Office)
-		r.send(domain.Reply{ChatID: bk.ChatID, Text: t.T("booking.removed", i18n.Data{
-			"Day": e.dayLabel(t, bk.Start), "Time": bk.Start.In(cal.Loc).Format("15:04"), "Office": o.Name,
-		}), Buttons: [][]domain.Button{domain.Row(button(t.T("menu.booking", nil), actBooking, ""))}})
+		r.send(domain.Reply{ChatID: bk.ChatID, Text: t.T("booking.removed", e.when(t, bk.Start, bk.Office)), Buttons: [][]domain.Button{domain.Row(button(t.T("menu.booking", nil), actBooking, ""))}})
 	}
 	when := date
 	if clock != "" {

@@ -324,31 +324,34 @@ func (e *Engine) toggleInterpreter(ctx context.Context, r *Request) error {
 	return e.showTimes(ctx, r)
 }
 
-// slotFromEvent reads the slot a button names, if it still exists.
-func (e *Engine) slotFromEvent(r *Request) (time.Time, bool) {
-	unix, err := strconv.ParseInt(r.Event.Action.Arg, 10, 64)
-	if err != nil {
-		return time.Time{}, false
+// draftSlot returns the booking in progress and the slot start a button
+// names; ok is false when a reply has been given instead.
+func (e *Engine) draftSlot(ctx context.Context, r *Request) (d *domain.Draft, start time.Time, ok bool, err error) {
+	if d, ok, err = e.draft(ctx, r); !ok {
+		return nil, time.Time{}, false, err
 	}
-	return time.Unix(unix, 0), true
+	unix, perr := strconv.ParseInt(r.Event.Action.Arg, 10, 64)
+	if perr != nil {
+		return nil, time.Time{}, false, e.staleButton(ctx, r)
+	}
+	return d, time.Unix(unix, 0), true, nil
+}
+
+// when is the template data naming an appointment: day, time, office, address.
+func (e *Engine) when(t *i18n.Localizer, start time.Time, office string) i18n.Data {
+	o, _ := e.office(office)
+	return i18n.Data{"Day": e.dayLabel(t, start), "Time": start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": o.Name, "Address": o.Address}
 }
 
 // confirmSlot shows what will be booked and asks to confirm.
 func (e *Engine) confirmSlot(ctx context.Context, r *Request) error {
-	d, ok, err := e.draft(ctx, r)
+	d, start, ok, err := e.draftSlot(ctx, r)
 	if !ok {
 		return err
 	}
-	start, ok := e.slotFromEvent(r)
-	if !ok {
-		return e.staleButton(ctx, r)
-	}
-	o, _ := e.office(d.Office)
 	t := r.T
 	cal := e.set.Booking.Calendar
-	text := t.T("booking.confirm_prompt", i18n.Data{
-		"Day": e.dayLabel(t, start), "Time": start.In(cal.Loc).Format("15:04"), "Office": o.Name, "Address": o.Address,
-	})
+	text := t.T("booking.confirm_prompt", e.when(t, start, d.Office))
 	if d.Interpreter {
 		text += "\n" + t.T("booking.interpreter_on", nil)
 	}
@@ -361,13 +364,9 @@ func (e *Engine) confirmSlot(ctx context.Context, r *Request) error {
 // book takes the place atomically; a slot just taken offers the nearest
 // free times instead.
 func (e *Engine) book(ctx context.Context, r *Request) error {
-	d, ok, err := e.draft(ctx, r)
+	d, start, ok, err := e.draftSlot(ctx, r)
 	if !ok {
 		return err
-	}
-	start, ok := e.slotFromEvent(r)
-	if !ok {
-		return e.staleButton(ctx, r)
 	}
 	free, err := e.freeSlots(ctx, d.Office, r.T.Lang(), start, start.Add(time.Second))
 	if err != nil {
@@ -440,10 +439,7 @@ func (e *Engine) reminderIDs(bookingID string) []string {
 func (e *Engine) confirmation(r *Request, bk domain.Booking) {
 	t := r.T
 	o, _ := e.office(bk.Office)
-	cal := e.set.Booking.Calendar
-	lines := []string{t.T("booking.confirmed", i18n.Data{
-		"Day": e.dayLabel(t, bk.Start), "Time": bk.Start.In(cal.Loc).Format("15:04"), "Office": o.Name, "Address": o.Address,
-	})}
+	lines := []string{t.T("booking.confirmed", e.when(t, bk.Start, bk.Office))}
 	if o.Notes != "" {
 		lines = append(lines, "ℹ️ "+o.Notes)
 	}
@@ -642,12 +638,8 @@ func (e *Engine) Reminder(ctx context.Context, id string) (Result, error) {
 		}
 	}
 	t := e.msgs.For(lang)
-	o, _ := e.office(bk.Office)
-	cal := e.set.Booking.Calendar
 	hours := int(bk.Start.Sub(e.now()).Round(time.Hour) / time.Hour)
-	text := t.N("reminder.hours_left", max(hours, 1), nil) + "\n" + t.T("booking.confirmed", i18n.Data{
-		"Day": e.dayLabel(t, bk.Start), "Time": bk.Start.In(cal.Loc).Format("15:04"), "Office": o.Name, "Address": o.Address,
-	})
+	text := t.N("reminder.hours_left", max(hours, 1), nil) + "\n" + t.T("booking.confirmed", e.when(t, bk.Start, bk.Office))
 	return Result{Replies: []domain.Reply{{ChatID: bk.ChatID, Text: text, Buttons: [][]domain.Button{
 		domain.Row(button(t.T("reminder.coming", nil), actComing, bk.ID)),
 		domain.Row(button(t.T("reminder.change", nil), actChange, bk.ID)),
