@@ -132,6 +132,12 @@ func (t *transcript) printReplies(ctx context.Context) error {
 			fmt.Fprintf(t.out, "\nLotse:\n%s\n", s.Text)
 		case "editMessageText":
 			fmt.Fprintf(t.out, "\nLotse (updated):\n%s\n", s.Text)
+		case "sendVenue", "sendLocation":
+			fmt.Fprintf(t.out, "\nLotse: 📍 (map) %s %s, %s\n", s.Params["title"], s.Params["latitude"], s.Params["longitude"])
+			continue
+		case "sendDocument":
+			fmt.Fprintf(t.out, "\nLotse: 📎 %s (%d bytes)\n", s.FileName, len(s.FileBytes))
+			continue
 		default:
 			continue
 		}
