@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"lotse/bot"
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/telegramtest"
 )
@@ -238,4 +239,54 @@ func TestBot_HandoverRestartAndReplay(t *testing.T) {
 	if n != 1 {
 		t.Errorf("message relayed %d times after restart and replay", n)
 	}
+}
+
+// TestBot_HandoverBatching: what a person sends while the ticket waits is
+// collected and posted in one message when a case manager takes it, so
+// waiting people cannot flood the group past Telegram's 20 messages a
+// minute; nothing is lost, and a reply to the batch reaches the person.
+func TestBot_HandoverBatching(t *testing.T) {
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing, opts: []func(*bot.Options){func(o *bot.Options) { o.UserRate, o.UserBurst = 100, 100 }}})
+	in.poll(t, 8)
+	u := telegramtest.User{ID: 3301, FirstName: "Leyla", LanguageCode: "tr"}
+	card := askForPerson(t, fake, u, "ilk mesaj")
+	before := len(inChat(fake.Sent(), staffChat))
+	const n = 12
+	for i := 0; i < n; i++ {
+		fake.SendText(u, fmt.Sprintf("parça %d", i))
+	}
+	waitIn(t, fake, u.ID, 4+n) // each acknowledged to the person
+	if got := len(inChat(fake.Sent(), staffChat)); got != before {
+		t.Fatalf("%d group messages while the ticket waits", got-before)
+	}
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	sent := waitFor(t, fake, "the collected texts", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, staffChat) {
+			if strings.Contains(m.Text, fmt.Sprintf("parça %d", n-1)) {
+				return true
+			}
+		}
+		return false
+	})
+	var batch telegramtest.Sent
+	for _, m := range inChat(sent, staffChat)[before:] {
+		if strings.Contains(m.Text, "parça 0") {
+			batch = m
+		}
+	}
+	for i := 0; i < n; i++ {
+		if !strings.Contains(batch.Text, fmt.Sprintf("parça %d", i)) {
+			t.Errorf("batch lacks text %d: %q", i, batch.Text)
+		}
+	}
+	fake.ReplyTo(staffGroup, annaUser, batch.MessageID, "tamam")
+	waitFor(t, fake, "reply to the batch", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, u.ID) {
+			if strings.Contains(m.Text, "tamam") {
+				return true
+			}
+		}
+		return false
+	})
 }

@@ -153,6 +153,9 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 	}
 	if before.Status == domain.TicketWaiting {
 		r.events = append(r.events, TicketEvent{Kind: "taken", Lang: tk.Lang, Wait: r.now.Sub(tk.Created)})
+		if err := e.flushCollected(ctx, r, tk); err != nil {
+			return err
+		}
 	}
 	t := e.msgs.For(tk.Lang)
 	r.send(domain.Reply{ChatID: tk.ChatID, Text: t.T("handover.taken", i18n.Data{"Name": st.Name}),

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -132,13 +133,74 @@ func (e *Engine) relayToStaff(ctx context.Context, r *Request, tk domain.Ticket)
 			return err
 		}
 	}
-	e.relay(r, tk)
-	if err := e.tickets.Touch(ctx, tk.ID, r.now, 0); err != nil {
+	if tk.Status == domain.TicketWaiting {
+		// Collected until a case manager takes the ticket, then posted as
+		// one batch: many waiting people must not flood the group past
+		// Telegram's 20 messages a minute.
+		if err := e.collect(ctx, r, tk); err != nil {
+			return err
+		}
+		r.Say(r.T.T("handover.passed_on", nil))
+	} else {
+		e.relay(r, tk)
+	}
+	return e.tickets.Touch(ctx, tk.ID, r.now, 0)
+}
+
+// collected is one thing a person sent while their ticket waited.
+type collected struct {
+	Text    string `json:"t,omitempty"`
+	Chat    int64  `json:"c,omitempty"`
+	Message int    `json:"m,omitempty"`
+	Caption string `json:"cap,omitempty"`
+	Media   string `json:"k,omitempty"`
+}
+
+func (e *Engine) collect(ctx context.Context, r *Request, tk domain.Ticket) error {
+	ev := r.Event
+	item := collected{Text: ev.Text}
+	switch ev.Kind {
+	case domain.EventMedia:
+		item = collected{Chat: ev.ChatID, Message: ev.MessageID, Caption: ev.Text, Media: ev.Media}
+	case domain.EventCommand:
+		item.Text = "/" + ev.Command + " " + ev.Args
+	}
+	raw, err := json.Marshal(item)
+	if err != nil {
 		return err
 	}
-	if tk.Status == domain.TicketWaiting {
-		r.Say(r.T.T("handover.passed_on", nil))
+	return e.tickets.Collect(ctx, tk.ID, string(raw))
+}
+
+// flushCollected posts what the person sent while waiting, once a case
+// manager has taken the ticket: all texts in one message, media as media.
+func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticket) error {
+	items, err := e.tickets.Collected(ctx, tk.ID)
+	if err != nil || len(items) == 0 {
+		return err
 	}
+	head := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": tk.FirstName})
+	var texts []string
+	var media []domain.Reply
+	for _, raw := range items {
+		var it collected
+		if json.Unmarshal([]byte(raw), &it) != nil {
+			continue
+		}
+		if it.Message == 0 {
+			texts = append(texts, "• "+cleanRelay(it.Text))
+			continue
+		}
+		cp := &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}
+		if captionable[it.Media] {
+			cp.Caption = e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": tk.FirstName}) + "\n" + cleanRelay(it.Caption)
+		}
+		media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: cp})
+	}
+	if len(texts) > 0 {
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head + "\n" + strings.Join(texts, "\n")})
+	}
+	r.replies = append(r.replies, media...)
 	return nil
 }
 

@@ -84,16 +84,15 @@ func TestHandover_FullCycle(t *testing.T) {
 		t.Errorf("events = %+v", events)
 	}
 
-	t.Run("WaitingMessagesAreRelayed", func(t *testing.T) {
+	t.Run("WaitingMessagesAreCollected", func(t *testing.T) {
 		res := e.Handle(ctx, s, false, personText("هل من أحد؟"))
-		if len(repliesTo(res, staffChat)) != 1 || len(repliesTo(res, 0)) != 1 {
+		if len(repliesTo(res, staffChat)) != 0 || len(repliesTo(res, 0)) != 1 {
 			t.Errorf("waiting message: %+v", res.Replies)
 		}
 		media := domain.Event{Kind: domain.EventMedia, Media: "photo", ChatID: amalChat, FirstName: "Amal", MessageID: 51, Text: "الرسالة"}
 		res = e.Handle(ctx, s, false, media)
-		relay := repliesTo(res, staffChat)
-		if len(relay) != 1 || relay[0].Copy == nil || relay[0].Copy.MessageID != 51 || relay[0].Copy.FromChatID != amalChat {
-			t.Errorf("photo not relayed as media: %+v", relay)
+		if len(repliesTo(res, staffChat)) != 0 || len(repliesTo(res, 0)) != 1 {
+			t.Errorf("waiting photo: %+v", res.Replies)
 		}
 	})
 
@@ -113,8 +112,16 @@ func TestHandover_FullCycle(t *testing.T) {
 	if len(toPerson) != 1 || !strings.Contains(toPerson[0].Text, "Anna Becker") || toPerson[0].Buttons[0][0].Action.Name != "he" {
 		t.Fatalf("person not told who took over: %+v", res.Replies)
 	}
-	if cardUpd := repliesTo(res, staffChat); len(cardUpd) != 1 || !strings.Contains(cardUpd[0].Text, "Taken by Anna Becker") {
-		t.Errorf("card not updated: %+v", cardUpd)
+	group := repliesTo(res, staffChat)
+	if len(group) != 3 || !strings.Contains(group[0].Text, "Taken by Anna Becker") {
+		t.Fatalf("card update and what was collected: %+v", group)
+	}
+	// What was sent while waiting arrives now: texts together, media as media.
+	if !strings.Contains(group[1].Text, "هل من أحد؟") || group[1].Ticket != s.Ticket {
+		t.Errorf("collected texts = %+v", group[1])
+	}
+	if cp := group[2].Copy; cp == nil || cp.MessageID != 51 || cp.FromChatID != amalChat || group[2].Ticket != s.Ticket {
+		t.Errorf("collected photo = %+v", group[2])
 	}
 
 	t.Run("SecondTakeRefused", func(t *testing.T) {

@@ -77,6 +77,10 @@ type TicketStore interface {
 	// Forget erases what is stored about the person: their tickets and
 	// who helped them.
 	Forget(ctx context.Context, chatID int64, ticket int64) error
+	// Collect keeps what a person sends while their ticket waits; Collected
+	// returns it in order and forgets it.
+	Collect(ctx context.Context, ticket int64, item string) error
+	Collected(ctx context.Context, ticket int64) ([]string, error)
 	// FirstNotice reports whether a non-staff user in the staff group is
 	// told for the first time (in 30 days) that the bot ignores them.
 	FirstNotice(ctx context.Context, userID int64) (bool, error)

@@ -281,10 +281,10 @@ func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) error 
 	}
 	keys := []string{t.key("by", pseu), t.key("last", pseu)}
 	for _, id := range ids {
-		keys = append(keys, t.key("t", id))
+		keys = append(keys, t.key("t", id), t.key("w", id))
 	}
 	if ticket != 0 {
-		keys = append(keys, t.ticketKey(ticket))
+		keys = append(keys, t.ticketKey(ticket), t.key("w", strconv.FormatInt(ticket, 10)))
 	}
 	pipe := t.rdb.TxPipeline()
 	pipe.Del(ctx, keys...)
@@ -295,6 +295,31 @@ func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) error 
 		return fmt.Errorf("redisstore: forget: %w", err)
 	}
 	return nil
+}
+
+// Collect implements domain.TicketStore.
+func (t *Tickets) Collect(ctx context.Context, ticket int64, item string) error {
+	k := t.key("w", strconv.FormatInt(ticket, 10))
+	pipe := t.rdb.TxPipeline()
+	pipe.RPush(ctx, k, item)
+	pipe.Expire(ctx, k, t.Retention)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("redisstore: collect: %w", err)
+	}
+	return nil
+}
+
+// Collected implements domain.TicketStore; reading and forgetting are one
+// transaction, so two replicas never both hand the same items on.
+func (t *Tickets) Collected(ctx context.Context, ticket int64) ([]string, error) {
+	k := t.key("w", strconv.FormatInt(ticket, 10))
+	pipe := t.rdb.TxPipeline()
+	items := pipe.LRange(ctx, k, 0, -1)
+	pipe.Del(ctx, k)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("redisstore: collected: %w", err)
+	}
+	return items.Val(), nil
 }
 
 // FirstNotice implements domain.TicketStore.
