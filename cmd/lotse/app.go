@@ -93,7 +93,7 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	}
 	secret := botSecret(cfg)
 	pseu := domain.NewPseudonyms(secret)
-	a.store = redisstore.New(rdb, pseu, redisstore.Options{SessionIdle: cfg.File.SessionIdle})
+	a.store = redisstore.New(rdb, pseu, redisstore.Options{Prefix: cfg.RedisPrefix, SessionIdle: cfg.File.SessionIdle})
 	a.closers = append(a.closers, func() { a.store.Close() })
 	tickets := a.store.Tickets(cfg.File.Handover.Retention)
 	staffMsgs, err := i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log)

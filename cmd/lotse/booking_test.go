@@ -16,13 +16,14 @@ import (
 // comes with a map location and a calendar file; /appointments cancels.
 func TestServe_Booking(t *testing.T) {
 	fake := telegramtest.MustStart(t, "44:booking-token")
+	r := redistest.Must(t)
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": "44:booking-token", "TELEGRAM_API_URL": fake.URL(),
-			"REDIS_URL": redistest.Must(t).URL, "HTTP_ADDR": addr,
+			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "HTTP_ADDR": addr,
 		}), nil, io.Discard, io.Discard)
 	}()
 	defer func() { cancel(); <-done }()

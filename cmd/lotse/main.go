@@ -37,6 +37,7 @@ Environment (serve):
   REDIS_URL              redis:// or rediss:// URL; unset: embedded in-memory Redis (state lost on exit)
   REDIS_SENTINEL_MASTER  Sentinel master name (REDIS_URL then names a Sentinel)
   REDIS_CLUSTER          true for Redis Cluster (REDIS_URL names a seed node)
+  REDIS_PREFIX           first part of every Redis key (default lotse), to share a Redis
   LOTSE_CONFIG           path of the YAML config file (default: embedded sample)
   LOTSE_SECRET           key for button signatures and pseudonyms (default: derived from the token)
   HTTP_ADDR              address for /healthz, /readyz, /metrics and the webhook (default :8080)

@@ -72,6 +72,7 @@ func TestServe_RefusesBadConfig(t *testing.T) {
 // health endpoints, a conversation, graceful stop.
 func TestServe_Polling(t *testing.T) {
 	fake := telegramtest.MustStart(t, "42:serve-token")
+	r := redistest.Must(t)
 	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -79,7 +80,7 @@ func TestServe_Polling(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": "42:serve-token", "TELEGRAM_API_URL": fake.URL(),
-			"REDIS_URL": redistest.Must(t).URL, "HTTP_ADDR": addr, "LOTSE_SECRET": "test",
+			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "HTTP_ADDR": addr, "LOTSE_SECRET": "test",
 		}), nil, io.Discard, &logs)
 	}()
 	waitHTTP(t, "http://"+addr+"/healthz", http.StatusOK)

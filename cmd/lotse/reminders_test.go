@@ -24,7 +24,7 @@ func TestSendReminders(t *testing.T) {
 	fake := telegramtest.MustStart(t, "55:reminder-token")
 	r := redistest.Must(t)
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"TELEGRAM_BOT_TOKEN": "55:reminder-token", "TELEGRAM_API_URL": fake.URL(), "REDIS_URL": r.URL}[k]
+		return map[string]string{"TELEGRAM_BOT_TOKEN": "55:reminder-token", "TELEGRAM_API_URL": fake.URL(), "REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix}[k]
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -29,6 +29,7 @@ type Config struct {
 	RedisURL       Secret // REDIS_URL (may carry a password)
 	RedisSentinel  string // REDIS_SENTINEL_MASTER
 	RedisCluster   bool   // REDIS_CLUSTER
+	RedisPrefix    string // REDIS_PREFIX: first part of every key
 	ConfigPath     string // LOTSE_CONFIG
 	HTTPAddr       string // HTTP_ADDR
 	WebhookURL     string // WEBHOOK_URL
@@ -173,6 +174,7 @@ func Load(getenv func(string) string) (*Config, error) {
 	c := &Config{
 		APIURL:        or(getenv("TELEGRAM_API_URL"), "https://api.telegram.org"),
 		RedisSentinel: getenv("REDIS_SENTINEL_MASTER"),
+		RedisPrefix:   or(getenv("REDIS_PREFIX"), "lotse"),
 		ConfigPath:    getenv("LOTSE_CONFIG"),
 		HTTPAddr:      or(getenv("HTTP_ADDR"), ":8080"),
 		WebhookURL:    getenv("WEBHOOK_URL"),
