@@ -376,12 +376,12 @@ func TestBot_Throttle(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		fake.SendText(u, "/help")
 	}
-	msgs := waitReplies(t, fake, u.ID, 4)
+	waitReplies(t, fake, u.ID, 4)
 	deadline := time.Now().Add(300 * time.Millisecond)
 	for fake.Pending() > 0 || time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	msgs = messagesTo(fake.Sent(), u.ID)
+	msgs := messagesTo(fake.Sent(), u.ID)
 	if len(msgs) != 4 || !strings.Contains(msgs[3].Text, "very fast") {
 		t.Errorf("flood of 8 got %d replies; the 4th should be the slow-down note", len(msgs))
 	}

@@ -34,7 +34,7 @@ func bookingEngine(t *testing.T, sessions langs) (*flows.Engine, *redisstore.Sto
 		DaysAhead: 14, MinLead: 2 * time.Hour, MaxActive: 2, Topics: []string{"housing", "status", "work", "other"},
 		Reminders: []time.Duration{24 * time.Hour, 2 * time.Hour},
 	}
-	e := mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: store.Bookings(), Reminders: store.Reminders(), Sessions: sessions},
+	e := mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: store.Bookings(0), Reminders: store.Reminders(), Sessions: sessions},
 		func(s *flows.Settings) {
 			s.Booking = rules
 			s.Offices = []flows.Office{{ID: "rathaus", Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1", Lat: 51.96, Lon: 7.62, Notes: "Zimmer 104"}}
@@ -89,7 +89,7 @@ func TestBooking_BookCancel(t *testing.T) {
 	if !venue || !ics {
 		t.Errorf("confirmation lacks map (%v) or calendar file (%v)", venue, ics)
 	}
-	mine, _ := store.Bookings().ByPerson(ctx, amalChat)
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
 	if len(mine) != 1 || mine[0].Staff != anna.UserID || mine[0].Lang != "ar" {
 		t.Fatalf("booking = %+v (the Arabic speaker should be preferred)", mine)
 	}
@@ -104,7 +104,7 @@ func TestBooking_BookCancel(t *testing.T) {
 	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "appointments", ChatID: amalChat})
 	cancel := find(t, res, "ac")
 	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, Action: cancel.Action})
-	if got, _ := store.Bookings().Get(ctx, bk.ID); got.Status != domain.BookingCancelled {
+	if got, _ := store.Bookings(0).Get(ctx, bk.ID); got.Status != domain.BookingCancelled {
 		t.Fatalf("not cancelled: %+v", got)
 	}
 	if r, _ := e.Reminder(ctx, bk.ID+"|0"); len(r.Replies) != 0 {
@@ -212,7 +212,7 @@ func TestBooking_StaffAgendaAndBlock(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})
 	_, _ = bookFirstSlot(t, e, amalSession(), amalChat)
-	bk, _ := store.Bookings().ByPerson(ctx, amalChat)
+	bk, _ := store.Bookings(0).ByPerson(ctx, amalChat)
 	date := bk[0].Start.In(berlin).Format(time.DateOnly)
 
 	res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "agenda", Args: date, ChatID: staffChat, UserID: anna.UserID})
@@ -220,7 +220,7 @@ func TestBooking_StaffAgendaAndBlock(t *testing.T) {
 		t.Fatalf("agenda = %+v", res.Replies)
 	}
 	res = e.HandleStaff(ctx, staffPress(anna.UserID, "ka", bk[0].ID))
-	if got, _ := store.Bookings().Get(ctx, bk[0].ID); got.Status != domain.BookingAttended || res.Toast == "" {
+	if got, _ := store.Bookings(0).Get(ctx, bk[0].ID); got.Status != domain.BookingAttended || res.Toast == "" {
 		t.Errorf("attended: %+v %q", got, res.Toast)
 	}
 	// Someone not on the staff list gets nothing.
@@ -229,14 +229,14 @@ func TestBooking_StaffAgendaAndBlock(t *testing.T) {
 	}
 
 	_, _ = bookFirstSlot(t, e, amalSession(), amalChat+5)
-	other, _ := store.Bookings().ByPerson(ctx, amalChat+5)
+	other, _ := store.Bookings(0).ByPerson(ctx, amalChat+5)
 	date = other[0].Start.In(berlin).Format(time.DateOnly)
 	res = e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "block", Args: date, ChatID: staffChat, UserID: omar.UserID})
 	told := repliesTo(res, amalChat+5)
 	if len(told) != 1 || told[0].Buttons[0][0].Action.Name != "b" {
 		t.Fatalf("person not told with a rebook button: %+v", res.Replies)
 	}
-	if got, _ := store.Bookings().Get(ctx, other[0].ID); got.Status != domain.BookingRemoved {
+	if got, _ := store.Bookings(0).Get(ctx, other[0].ID); got.Status != domain.BookingRemoved {
 		t.Errorf("booking not removed: %+v", got)
 	}
 	// The blocked day is no longer offered.
@@ -253,12 +253,12 @@ func TestBooking_DeleteFreesPlaces(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})
 	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
-	bk, _ := store.Bookings().ByPerson(ctx, amalChat)
+	bk, _ := store.Bookings(0).ByPerson(ctx, amalChat)
 	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, Action: domain.Action{Name: "dy", Arg: strconv.FormatInt(clock.Unix(), 10)}})
 	if !res.Erase {
 		t.Fatal("not erased")
 	}
-	if _, err := store.Bookings().Get(ctx, bk[0].ID); err == nil {
+	if _, err := store.Bookings(0).Get(ctx, bk[0].ID); err == nil {
 		t.Error("booking survived erasure")
 	}
 	if ids, _ := store.Reminders().Claim(ctx, bk[0].Start, time.Minute, 10); len(ids) != 0 {
@@ -275,7 +275,7 @@ func TestBooking_LastPlaceRush(t *testing.T) {
 	var engines []*flows.Engine
 	for i := 0; i < 2; i++ {
 		store := r.Store(redisstore.Options{})
-		e := mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: store.Bookings(), Reminders: store.Reminders(), Sessions: langs{}},
+		e := mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: store.Bookings(0), Reminders: store.Reminders(), Sessions: langs{}},
 			func(s *flows.Settings) {
 				s.Booking = flows.BookingRules{
 					Calendar: calendar.Calendar{Loc: berlin, Rules: []calendar.Rule{{

@@ -58,8 +58,9 @@ type Settings struct {
 	// Offices are shown when a person asks for an appointment or a person.
 	Offices []Office
 	// SessionIdle is how long a session is kept after the last message;
-	// the privacy notice tells the person.
-	SessionIdle time.Duration
+	// RecordsKept how long appointments and closed hand-overs are kept.
+	// The privacy notice tells the person both.
+	SessionIdle, RecordsKept time.Duration
 	// Facts are inserted into knowledge base answers ({{name}}).
 	Facts map[string]string
 }

@@ -21,7 +21,11 @@ func (e *Engine) showPrivacy(_ context.Context, r *Request) error {
 		domain.Row(button(t.T("privacy.delete", nil), actDelete, "")),
 		domain.Row(button(t.T("button.menu", nil), actMenu, "")))
 	days := int(e.set.SessionIdle / (24 * time.Hour))
-	r.Show(t.T("privacy.notice", nil)+"\n\n"+t.N("privacy.retention", days, nil), rows...)
+	text := t.T("privacy.notice", nil) + "\n\n" + t.N("privacy.retention", days, nil)
+	if e.bookingEnabled() || e.set.StaffChatID != 0 {
+		text += "\n" + t.N("privacy.retention_records", int(e.set.RecordsKept/(24*time.Hour)), nil)
+	}
+	r.Show(text, rows...)
 	return nil
 }
 

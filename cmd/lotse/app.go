@@ -102,7 +102,7 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	}
 	a.engine = flows.New(flows.Deps{
 		Messages: msgs, StaffText: staffMsgs.For(cfg.File.Handover.StaffLanguage), KB: base,
-		Tickets: tickets, Bookings: a.store.Bookings(), Reminders: a.store.Reminders(), Sessions: a.store,
+		Tickets: tickets, Bookings: a.store.Bookings(cfg.File.Handover.Retention), Reminders: a.store.Reminders(), Sessions: a.store,
 		Now: time.Now, Log: log,
 	}, settings(cfg))
 	if err := waitFor(hard, cfg.StartupWait, log, "redis", func() error { return a.store.Ping(hard) }); err != nil {
@@ -143,7 +143,7 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 func settings(cfg *config.Config) flows.Settings {
 	f := cfg.File
 	set := flows.Settings{
-		Town: f.Municipality, SessionIdle: f.SessionIdle, Facts: f.Facts, StaffChatID: cfg.StaffChatID,
+		Town: f.Municipality, SessionIdle: f.SessionIdle, RecordsKept: f.Handover.Retention, Facts: f.Facts, StaffChatID: cfg.StaffChatID,
 		ReannounceAfter: f.Handover.ReannounceAfter, CloseInactiveAfter: f.Handover.CloseInactiveAfter,
 		Hours: flows.Hours{Loc: f.Handover.Location()},
 	}

@@ -47,7 +47,7 @@ func TestSendReminders(t *testing.T) {
 	const people = 45
 	due := map[string]time.Time{}
 	for i := 0; i < people; i++ {
-		bk, err := store.Bookings().Book(ctx, domain.BookRequest{
+		bk, err := store.Bookings(0).Book(ctx, domain.BookRequest{
 			RequestID:  fmt.Sprint("r", i),
 			Booking:    domain.Booking{ChatID: int64(5000 + i), FirstName: "P", Lang: "ar", Topic: "work", Office: "rathaus", Start: start, End: start.Add(30 * time.Minute), Created: now},
 			Candidates: []domain.Candidate{{Staff: 100001, Capacity: people}},

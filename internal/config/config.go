@@ -78,7 +78,8 @@ type Handover struct {
 	ReannounceAfter time.Duration `yaml:"reannounce_after"`
 	// CloseInactiveAfter: a request with no message either way is closed.
 	CloseInactiveAfter time.Duration `yaml:"close_inactive_after"`
-	// Retention: how long a closed request is kept.
+	// Retention: how long a closed request, and an appointment after its
+	// day, is kept.
 	Retention time.Duration `yaml:"retention"`
 }
 
@@ -165,7 +166,7 @@ func (s Secret) GoString() string { return s.String() }
 // Value returns the secret itself.
 func (s Secret) Value() string { return string(s) }
 
-// Mode is how updates arrive.
+// Webhook reports whether updates arrive by webhook (else long polling).
 func (c *Config) Webhook() bool { return c.WebhookURL != "" }
 
 // Load reads the environment (through getenv, so tests pass their own) and

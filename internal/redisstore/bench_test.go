@@ -17,7 +17,7 @@ import (
 //	REDIS_URL=redis://127.0.0.1:6379 go test -run '^$' -bench Book ./internal/redisstore/
 func BenchmarkBook(b *testing.B) {
 	ctx := context.Background()
-	bs := redistest.Must(b).Store(redisstore.Options{}).Bookings()
+	bs := redistest.Must(b).Store(redisstore.Options{}).Bookings(0)
 	base := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
 	var n atomic.Int64
 	b.SetParallelism(8)

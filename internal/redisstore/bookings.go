@@ -29,9 +29,13 @@ type Bookings struct {
 
 var _ domain.BookingStore = (*Bookings)(nil)
 
-// Bookings returns the booking store sharing this store's client and prefix.
-func (s *Store) Bookings() *Bookings {
-	return &Bookings{rdb: s.rdb, prefix: s.opt.Prefix, pseu: s.pseu, Keep: 30 * 24 * time.Hour}
+// Bookings returns the booking store sharing this store's client and
+// prefix; a booking is kept until keep after its start.
+func (s *Store) Bookings(keep time.Duration) *Bookings {
+	if keep <= 0 {
+		keep = 30 * 24 * time.Hour
+	}
+	return &Bookings{rdb: s.rdb, prefix: s.opt.Prefix, pseu: s.pseu, Keep: keep}
 }
 
 func (b *Bookings) slotTag(office string, start time.Time) string {

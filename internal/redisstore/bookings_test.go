@@ -32,8 +32,8 @@ func TestBookings_NoOverbooking(t *testing.T) {
 	other, _ := redisstore.Connect(r.URL, "", false)
 	defer other.Close()
 	replicas := []*redisstore.Bookings{
-		r.Store(redisstore.Options{}).Bookings(),
-		redisstore.New(other, redistest.Pseudonyms, redisstore.Options{Prefix: r.Prefix}).Bookings(),
+		r.Store(redisstore.Options{}).Bookings(0),
+		redisstore.New(other, redistest.Pseudonyms, redisstore.Options{Prefix: r.Prefix}).Bookings(0),
 	}
 	start := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
 	var ok, taken atomic.Int32
@@ -66,7 +66,7 @@ func TestBookings_NoOverbooking(t *testing.T) {
 func TestBookings_Lifecycle(t *testing.T) {
 	ctx := context.Background()
 	r := redistest.Must(t)
-	bs := r.Store(redisstore.Options{}).Bookings()
+	bs := r.Store(redisstore.Options{}).Bookings(0)
 	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
 
 	first, err := bs.Book(ctx, bookReq(7, start, "tap-1"))
