@@ -155,7 +155,15 @@ func settings(cfg *config.Config) flows.Settings {
 		set.Staff = append(set.Staff, flows.Staff{UserID: st.TelegramID, Name: st.Name, Languages: st.Languages})
 	}
 	set.Booking = bookingRules(f)
-	for _, h := range f.Handover.Hours {
+	// When the team answers: the hand-over hours, or else the office hours
+	// people can book.
+	hours := f.Handover.Hours
+	if len(hours) == 0 {
+		for _, h := range f.Booking.Hours {
+			hours = append(hours, config.Hours{Days: h.Days, From: h.From, To: h.To})
+		}
+	}
+	for _, h := range hours {
 		rule := flows.HoursRule{}
 		rule.From, _ = config.ParseClock(h.From) // validated when the file was read
 		rule.To, _ = config.ParseClock(h.To)
