@@ -3,6 +3,7 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -29,11 +30,23 @@ const (
 // HandleStaff handles one event in the staff group.
 func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) Result {
 	r := &Request{Event: ev, now: e.now()}
-	if err := e.handleStaff(ctx, r); err != nil {
+	if err := e.guard(func() error { return e.handleStaff(ctx, r) }); err != nil {
 		e.log.Error("staff action failed", "err", err)
 		r.toast = e.staff.T("staff.error", nil)
 	}
 	return Result{Replies: r.replies, Toast: r.toast, Events: r.events}
+}
+
+// guard turns a panic into an error: a message that makes a handler panic
+// must get an answer and be done with, or it would be redelivered, and
+// block its chat, until Telegram gives up.
+func (e *Engine) guard(f func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("flows: panic: %v", p)
+		}
+	}()
+	return f()
 }
 
 func (e *Engine) handleStaff(ctx context.Context, r *Request) error {

@@ -214,19 +214,26 @@ type Result struct {
 func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) Result {
 	e.resolveLanguage(&s, ev)
 	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now()}
-	h := e.route(r)
-	if gate := e.handoverGate(ctx, r); gate != nil {
-		h = gate
-	}
-	if err := h(ctx, r); err != nil {
+	if err := e.run(ctx, r); err != nil {
 		e.log.Error("flow failed", "kind", int(ev.Kind), "err", err)
-		r.replies = nil
+		r.replies, r.erase = nil, false
 		r.Say(r.T.T("error.generic", nil), e.menuRow(r))
 	}
 	if r.erase {
 		return Result{Replies: r.replies, Erase: true, Events: r.events}
 	}
 	return Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events}
+}
+
+// run routes the event, guarded against panics.
+func (e *Engine) run(ctx context.Context, r *Request) error {
+	return e.guard(func() error {
+		h := e.route(r)
+		if gate := e.handoverGate(ctx, r); gate != nil {
+			h = gate
+		}
+		return h(ctx, r)
+	})
 }
 
 // resolveLanguage takes Telegram's hint until the person chooses.
