@@ -169,11 +169,13 @@ func (t *Tickets) Touch(ctx context.Context, id int64, now time.Time, cardID int
 	return nil
 }
 
-// closeScript: KEYS ticket, open; ARGV by, note, now, ttl s.
+// closeScript: KEYS ticket, open, collected; ARGV by, note, now, ttl s.
+// What the person sent while waiting is not kept past the ticket.
 var closeScript = redis.NewScript(`
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {3} end
 if st == 'closed' then return {2, unpack(redis.call('HGETALL', KEYS[1]))} end
+redis.call('DEL', KEYS[3])
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closed_by', ARGV[1], 'note', ARGV[2], 'closed', ARGV[3], 'activity', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'id'))
@@ -182,7 +184,7 @@ return {0, unpack(redis.call('HGETALL', KEYS[1]))}
 
 // Close implements domain.TicketStore.
 func (t *Tickets) Close(ctx context.Context, id int64, by, note string, now time.Time) (domain.Ticket, error) {
-	res, err := closeScript.Run(ctx, t.rdb, []string{t.ticketKey(id), t.key("open")},
+	res, err := closeScript.Run(ctx, t.rdb, []string{t.ticketKey(id), t.key("open"), t.key("w", strconv.FormatInt(id, 10))},
 		by, note, now.Unix(), int64(t.Retention.Seconds())).Slice()
 	if err != nil {
 		return domain.Ticket{}, fmt.Errorf("redisstore: close ticket %d: %w", id, err)

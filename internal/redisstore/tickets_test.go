@@ -81,6 +81,7 @@ func TestTickets_Lifecycle(t *testing.T) {
 		}
 	})
 	t.Run("Close", func(t *testing.T) {
+		ts.Collect(ctx, tk.ID, `{"t":"written while waiting"}`)
 		closed, err := ts.Close(ctx, tk.ID, "staff", "done", now)
 		if err != nil || closed.Status != domain.TicketClosed || closed.Note != "done" {
 			t.Fatalf("close = %+v, %v", closed, err)
@@ -96,6 +97,9 @@ func TestTickets_Lifecycle(t *testing.T) {
 		}
 		if q, _ := ts.Queue(ctx); len(q) != 0 {
 			t.Fatalf("closed ticket still queued: %+v", q)
+		}
+		if items, _ := ts.Collected(ctx, tk.ID); len(items) != 0 {
+			t.Errorf("collected messages outlived the ticket: %v", items)
 		}
 	})
 	for k, ttl := range r.Keys(t) {
