@@ -63,8 +63,10 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 		if textOrMedia {
 			return func(ctx context.Context, r *Request) error { return e.openTicket(ctx, r, true) }
 		}
-		if ev.Kind == domain.EventCommand {
-			s.Handover = "" // a command leaves the description step
+		// A command or another button leaves the description step, so a later
+		// question goes to the bot, not to the team.
+		if ev.Kind == domain.EventCommand || ev.Kind == domain.EventButton && ev.Action.Name != actSendRequest && ev.Action.Name != actCancelReq {
+			s.Handover = ""
 		}
 	case handoverOpen:
 		tk, err := e.tickets.Get(ctx, s.Ticket)

@@ -256,3 +256,18 @@ func TestHandover_Sweep(t *testing.T) {
 		t.Errorf("ticket = %+v", tk)
 	}
 }
+
+// TestHandover_LeavingDescription: someone who asks for a person and then
+// taps elsewhere is back with the bot; their next question is answered,
+// not sent to the team.
+func TestHandover_LeavingDescription(t *testing.T) {
+	e := mustEngine(t)
+	s := amalSession()
+	s.Lang = "en"
+	res := e.Handle(context.Background(), s, false, personPress("h", ""))
+	res = e.Handle(context.Background(), *res.Session, false, personPress("a", "housing"))
+	res = e.Handle(context.Background(), *res.Session, false, personText("How do I register my address at the Bürgeramt?"))
+	if len(repliesTo(res, staffChat)) != 0 || res.Session.Ticket != 0 {
+		t.Errorf("question opened a ticket after leaving: %+v", res.Replies)
+	}
+}
