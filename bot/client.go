@@ -63,9 +63,6 @@ func NewClient(token string, opt ClientOptions, m *Metrics, log *slog.Logger) (*
 	return c, nil
 }
 
-// Username is the bot's @username without the @.
-func (c *Client) Username() string { return c.api.Self.UserName }
-
 // ctxClient ties every request to a base context, because the library's
 // calls take none: cancelling it aborts a long poll at shutdown.
 type ctxClient struct {

@@ -44,15 +44,6 @@ type Slot struct {
 	Staff      map[int64]int
 }
 
-// Capacity is the total number of people the slot takes.
-func (s Slot) Capacity() int {
-	n := 0
-	for _, c := range s.Staff {
-		n += c
-	}
-	return n
-}
-
 // Slots lists the slots of an office ("" for all) starting in [from, to),
 // by start time. blocked, if not nil, removes slots staff blocked.
 func (c Calendar) Slots(office string, from, to time.Time, blocked func(office string, start time.Time) bool) []Slot {
@@ -97,16 +88,6 @@ func (c Calendar) Slots(office string, from, to time.Time, blocked func(office s
 		return out[i].Office < out[j].Office
 	})
 	return out
-}
-
-// Find returns the slot of an office starting at start, if there is one.
-func (c Calendar) Find(office string, start time.Time, blocked func(string, time.Time) bool) (Slot, bool) {
-	for _, s := range c.Slots(office, start, start.Add(time.Minute), blocked) {
-		if s.Start.Equal(start) {
-			return s, true
-		}
-	}
-	return Slot{}, false
 }
 
 // Date is the local calendar date of t, as YYYY-MM-DD.

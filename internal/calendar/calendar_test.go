@@ -28,7 +28,7 @@ func TestCalendar_Slots(t *testing.T) {
 	if len(slots) != 14 {
 		t.Fatalf("%d slots: %+v", len(slots), slots)
 	}
-	if s := slots[0]; s.Office != "rathaus" || s.Start.In(berlin).Hour() != 9 || s.Capacity() != 2 {
+	if s := slots[0]; s.Office != "rathaus" || s.Start.In(berlin).Hour() != 9 || s.Staff[1] != 1 || s.Staff[2] != 1 {
 		t.Errorf("first slot = %+v", s)
 	}
 	t.Run("Absence", func(t *testing.T) {
@@ -83,16 +83,5 @@ func TestCalendar_DST(t *testing.T) {
 				t.Errorf("UTC hours %d and %d, want %d and %d", slots[0].Start.UTC().Hour(), slots[2].Start.UTC().Hour(), tc.utcHourPre, tc.utcHourPost)
 			}
 		})
-	}
-}
-
-func TestCalendar_Find(t *testing.T) {
-	c := cal()
-	start := time.Date(2026, 12, 2, 10, 30, 0, 0, berlin)
-	if s, ok := c.Find("rathaus", start, nil); !ok || !s.Start.Equal(start) {
-		t.Fatalf("find = %+v %v", s, ok)
-	}
-	if _, ok := c.Find("rathaus", start.Add(10*time.Minute), nil); ok {
-		t.Error("found a slot at a time that is not a slot start")
 	}
 }
