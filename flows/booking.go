@@ -544,19 +544,28 @@ func (e *Engine) showAppointments(ctx context.Context, r *Request) error {
 
 // ownBooking reads a booking named by a button and checks it is the
 // person's and still upcoming.
-func (e *Engine) ownBooking(ctx context.Context, r *Request) (domain.Booking, bool) {
+func (e *Engine) ownBooking(ctx context.Context, r *Request) (domain.Booking, bool, error) {
 	if e.bookings == nil {
-		return domain.Booking{}, false
+		return domain.Booking{}, false, nil
 	}
 	bk, err := e.bookings.Get(ctx, r.Event.Action.Arg)
-	if err != nil || bk.ChatID != r.Event.ChatID || bk.Status != domain.BookingBooked || !bk.Start.After(e.now()) {
-		return domain.Booking{}, false
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.Booking{}, false, nil
 	}
-	return bk, true
+	if err != nil {
+		return domain.Booking{}, false, fmt.Errorf("booking: read %s: %w", r.Event.Action.Arg, err)
+	}
+	if bk.ChatID != r.Event.ChatID || bk.Status != domain.BookingBooked || !bk.Start.After(e.now()) {
+		return domain.Booking{}, false, nil
+	}
+	return bk, true, nil
 }
 
 func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
-	bk, ok := e.ownBooking(ctx, r)
+	bk, ok, err := e.ownBooking(ctx, r)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		r.Say(r.T.T("booking.gone", nil))
 		return e.showAppointments(ctx, r)
@@ -569,21 +578,35 @@ func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// cancelBooking frees the place at once and drops its reminders.
+// cancelBooking frees the place at once and drops its reminders. A
+// booking that is gone, or not the person's, needs nothing; any other
+// failure is returned, so a move never leaves the old place taken.
 func (e *Engine) cancelBooking(ctx context.Context, id string, chatID int64) error {
 	bk, err := e.bookings.Get(ctx, id)
-	if err != nil || bk.ChatID != chatID {
+	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}
-	if _, err := e.bookings.SetStatus(ctx, id, domain.BookingCancelled); err != nil {
-		return err
+	if err != nil {
+		return fmt.Errorf("booking: cancel %s: %w", id, err)
 	}
-	return e.remind.Unschedule(ctx, e.reminderIDs(id))
+	if bk.ChatID != chatID {
+		return nil
+	}
+	if _, err := e.bookings.SetStatus(ctx, id, domain.BookingCancelled); err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("booking: cancel %s: %w", id, err)
+	}
+	if err := e.remind.Unschedule(ctx, e.reminderIDs(id)); err != nil {
+		return fmt.Errorf("booking: cancel %s: drop reminders: %w", id, err)
+	}
+	return nil
 }
 
 // reschedule keeps the booking until a new time is booked, then frees it.
 func (e *Engine) reschedule(ctx context.Context, r *Request) error {
-	bk, ok := e.ownBooking(ctx, r)
+	bk, ok, err := e.ownBooking(ctx, r)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		r.Say(r.T.T("booking.gone", nil))
 		return e.showAppointments(ctx, r)
@@ -594,7 +617,11 @@ func (e *Engine) reschedule(ctx context.Context, r *Request) error {
 
 // confirmComing answers "I'll come" under a reminder.
 func (e *Engine) confirmComing(ctx context.Context, r *Request) error {
-	if _, ok := e.ownBooking(ctx, r); !ok {
+	_, ok, err := e.ownBooking(ctx, r)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		r.Say(r.T.T("booking.gone", nil), e.menuRow(r))
 		return nil
 	}
@@ -604,7 +631,10 @@ func (e *Engine) confirmComing(ctx context.Context, r *Request) error {
 
 // changeAppointment answers "Cancel / new time" under a reminder.
 func (e *Engine) changeAppointment(ctx context.Context, r *Request) error {
-	bk, ok := e.ownBooking(ctx, r)
+	bk, ok, err := e.ownBooking(ctx, r)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		r.Say(r.T.T("booking.gone", nil), e.menuRow(r))
 		return nil
@@ -633,7 +663,11 @@ func (e *Engine) Reminder(ctx context.Context, id string) (Result, error) {
 	}
 	lang := bk.Lang
 	if e.sessions != nil {
-		if l, err := e.sessions.Language(ctx, bk.ChatID); err == nil && l != "" {
+		l, err := e.sessions.Language(ctx, bk.ChatID)
+		if err != nil {
+			return Result{}, fmt.Errorf("booking: reminder %s: %w", id, err)
+		}
+		if l != "" {
 			lang = l
 		}
 	}

@@ -31,8 +31,13 @@ const (
 func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) Result {
 	r := &Request{Event: ev, now: e.now()}
 	if err := e.guard(func() error { return e.handleStaff(ctx, r) }); err != nil {
-		e.log.Error("staff action failed", "err", err)
+		e.log.Error("staff action failed", "op", e.routeName(ev), "err", err)
+		r.replies, r.events = nil, nil
 		r.toast = e.staff.T("staff.error", nil)
+		if ev.Kind != domain.EventButton && ev.Kind != domain.EventStaleButton {
+			// A command or reply has no toast to show it in.
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: r.toast})
+		}
 	}
 	return Result{Replies: r.replies, Toast: r.toast, Events: r.events}
 }
@@ -78,8 +83,12 @@ func (e *Engine) handleStaff(ctx context.Context, r *Request) error {
 			return e.take(ctx, r, st, id, true)
 		case actKeepOwner:
 			tk, err := e.tickets.Get(ctx, id)
+			if errors.Is(err, domain.ErrNotFound) {
+				r.toast = e.staff.T("staff.gone", nil)
+				return nil
+			}
 			if err != nil {
-				return err
+				return fmt.Errorf("desk: keep owner of ticket %d: %w", id, err)
 			}
 			r.send(e.cardUpdate(tk))
 			return nil
@@ -145,9 +154,12 @@ func (e *Engine) refuseNonStaff(ctx context.Context, r *Request) error {
 // person who is now with them.
 func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeOver bool) error {
 	before, err := e.tickets.Get(ctx, id)
-	if err != nil {
+	if errors.Is(err, domain.ErrNotFound) {
 		r.toast = e.staff.T("staff.gone", nil)
 		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("desk: take ticket %d: %w", id, err)
 	}
 	tk, err := e.tickets.Take(ctx, id, st.UserID, st.Name, takeOver, r.now)
 	switch {
@@ -158,7 +170,7 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 		r.toast = e.staff.T("staff.gone", nil)
 		return nil
 	case err != nil:
-		return err
+		return fmt.Errorf("desk: take ticket %d: %w", id, err)
 	}
 	r.send(e.cardUpdate(tk))
 	if before.Owner == st.UserID {
@@ -179,6 +191,9 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 // offerTakeOver asks the case manager who pressed "take over" to confirm.
 func (e *Engine) offerTakeOver(ctx context.Context, r *Request, st Staff, id int64) error {
 	tk, err := e.tickets.Get(ctx, id)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("desk: offer take-over of ticket %d: %w", id, err)
+	}
 	if err != nil || tk.Status == domain.TicketClosed {
 		r.toast = e.staff.T("staff.gone", nil)
 		return nil
@@ -204,7 +219,7 @@ func (e *Engine) closeTicket(ctx context.Context, r *Request, id int64, note str
 		return nil
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("desk: close ticket %d: %w", id, err)
 	}
 	r.send(e.cardUpdate(tk))
 	r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
@@ -225,9 +240,12 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request, st Staff) error {
 		return nil // not a ticket message: staff talking among themselves
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("desk: answer: %w", err)
 	}
 	tk, err := e.tickets.Get(ctx, id)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("desk: answer ticket %d: %w", id, err)
+	}
 	if err != nil || tk.Status == domain.TicketClosed {
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.reply_closed", i18n.Data{"ID": id})})
 		return nil
@@ -241,8 +259,11 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request, st Staff) error {
 		if err := e.take(ctx, r, st, id, false); err != nil {
 			return err
 		}
-		if tk, err = e.tickets.Get(ctx, id); err != nil || tk.Owner != st.UserID {
-			return err
+		if tk, err = e.tickets.Get(ctx, id); err != nil {
+			return fmt.Errorf("desk: answer ticket %d: %w", id, err)
+		}
+		if tk.Owner != st.UserID {
+			return nil
 		}
 	}
 	if ev.Kind == domain.EventMedia {
@@ -274,7 +295,7 @@ func (e *Engine) showQueue(ctx context.Context, r *Request) error {
 			owner = tk.OwnerName
 		}
 		lines = append(lines, e.staff.T("staff.queue_line", i18n.Data{
-			"ID": tk.ID, "Name": tk.FirstName, "Lang": tk.Lang, "Owner": owner, "Minutes": int(r.now.Sub(tk.Created).Minutes()),
+			"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName), "Lang": tk.Lang, "Owner": owner, "Minutes": int(r.now.Sub(tk.Created).Minutes()),
 		}))
 	}
 	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n")})
@@ -310,9 +331,12 @@ func (e *Engine) card(tk domain.Ticket, prev int64) domain.Reply {
 // cardUpdate renders the ticket's card as it stands, as an edit of it.
 func (e *Engine) cardUpdate(tk domain.Ticket) domain.Reply {
 	s := e.staff
-	name, steps := tk.FirstName, strings.Join(tk.Steps, ", ")
+	name, steps := i18n.OneLine(tk.FirstName), strings.Join(tk.Steps, ", ")
 	if tk.ClosedBy == "erased" {
-		name, steps = "—", ""
+		name, steps = "", ""
+	}
+	if name == "" {
+		name = "—"
 	}
 	if steps == "" {
 		steps = "—"
@@ -369,8 +393,11 @@ func (e *Engine) Sweep(ctx context.Context) (Result, error) {
 		switch {
 		case r.now.Sub(tk.Activity) >= e.set.CloseInactiveAfter:
 			closed, err := e.tickets.Close(ctx, tk.ID, "timeout", "", r.now)
-			if err != nil {
+			if errors.Is(err, domain.ErrTicketClosed) || errors.Is(err, domain.ErrNotFound) {
 				continue // closed meanwhile
+			}
+			if err != nil {
+				return Result{}, fmt.Errorf("desk: sweep: close ticket %d: %w", tk.ID, err)
 			}
 			r.send(e.cardUpdate(closed))
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.timeout", i18n.Data{"ID": tk.ID})})

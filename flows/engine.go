@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -213,10 +214,14 @@ type Result struct {
 // session did not exist before (first contact, or after erasure/expiry).
 func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) Result {
 	e.resolveLanguage(&s, ev)
+	before := s.Clone()
 	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now()}
 	if err := e.run(ctx, r); err != nil {
-		e.log.Error("flow failed", "kind", int(ev.Kind), "err", err)
-		r.replies, r.erase = nil, false
+		e.log.Error("flow failed", "op", e.routeName(ev), "err", err)
+		// Nothing the failed handler decided is kept: the person is where
+		// they were before and can simply try again.
+		*r.Session = before
+		r.replies, r.erase, r.events, r.toast = nil, false, nil, ""
 		r.Say(r.T.T("error.generic", nil), e.menuRow(r))
 	}
 	if r.erase {
@@ -232,8 +237,27 @@ func (e *Engine) run(ctx context.Context, r *Request) error {
 		if gate := e.handoverGate(ctx, r); gate != nil {
 			h = gate
 		}
-		return h(ctx, r)
+		if err := h(ctx, r); err != nil {
+			return fmt.Errorf("flows: %s: %w", e.routeName(r.Event), err)
+		}
+		return nil
 	})
+}
+
+// routeName names what an event asked for, for logs and errors: the kind,
+// and the command or button if it is one of ours (never free text).
+func (e *Engine) routeName(ev domain.Event) string {
+	switch ev.Kind {
+	case domain.EventCommand:
+		if _, ok := e.commands[ev.Command]; ok {
+			return "command " + ev.Command
+		}
+	case domain.EventButton:
+		if _, ok := e.actions[ev.Action.Name]; ok {
+			return "button " + ev.Action.Name
+		}
+	}
+	return ev.Kind.String()
 }
 
 // resolveLanguage takes Telegram's hint until the person chooses.

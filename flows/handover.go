@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -70,6 +71,13 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 		}
 	case handoverOpen:
 		tk, err := e.tickets.Get(ctx, s.Ticket)
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			// The store could not say: the person stays with their ticket
+			// and is asked to try again.
+			return func(context.Context, *Request) error {
+				return fmt.Errorf("handover: ticket %d: %w", s.Ticket, err)
+			}
+		}
 		if err != nil || tk.Status == domain.TicketClosed {
 			// Closed by a case manager, a sweep, or expired: back to the bot.
 			s.Handover = ""
@@ -181,7 +189,7 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 	if err != nil || len(items) == 0 {
 		return err
 	}
-	head := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": tk.FirstName})
+	head := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)})
 	var texts []string
 	var media []domain.Reply
 	for _, raw := range items {
@@ -190,12 +198,12 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 			continue
 		}
 		if it.Message == 0 {
-			texts = append(texts, "• "+cleanRelay(it.Text))
+			texts = append(texts, "• "+i18n.StripOverrides(it.Text))
 			continue
 		}
 		cp := &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}
 		if captionable[it.Media] {
-			cp.Caption = e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": tk.FirstName}) + "\n" + cleanRelay(it.Caption)
+			cp.Caption = e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)}) + "\n" + i18n.StripOverrides(it.Caption)
 		}
 		media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: cp})
 	}
@@ -210,13 +218,13 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 // ticket: text as plain text (it can neither format nor link as the bot),
 // media as media.
 func (e *Engine) relay(r *Request, tk domain.Ticket) {
-	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": tk.FirstName})
+	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)})
 	ev := r.Event
 	switch {
 	case ev.Kind == domain.EventMedia && captionable[ev.Media]:
 		caption := head
 		if ev.Text != "" {
-			caption += "\n" + cleanRelay(ev.Text)
+			caption += "\n" + i18n.StripOverrides(ev.Text)
 		}
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
 			Copy: &domain.Copy{FromChatID: ev.ChatID, MessageID: ev.MessageID, Caption: caption}})
@@ -230,24 +238,11 @@ func (e *Engine) relay(r *Request, tk domain.Ticket) {
 		if ev.Kind == domain.EventCommand {
 			text = "/" + ev.Command + " " + ev.Args
 		}
-		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head + "\n" + cleanRelay(text)})
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head + "\n" + i18n.StripOverrides(text)})
 	}
 }
 
 var captionable = map[string]bool{"photo": true, "video": true, "document": true, "audio": true, "voice": true, "animation": true}
-
-// cleanRelay removes directional embeddings, overrides and isolates from
-// relayed text: they can make a message look different to the case
-// manager than what was written (Trojan Source). Marks (LRM, RLM, ALM)
-// that real Arabic and Persian text uses stay.
-func cleanRelay(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 0x202A && r <= 0x202E || r >= 0x2066 && r <= 0x2069 {
-			return -1
-		}
-		return r
-	}, s)
-}
 
 // endHandover gives the conversation back to the bot and asks for a rating.
 func (e *Engine) endHandover(ctx context.Context, r *Request) error {
@@ -316,12 +311,15 @@ func (e *Engine) rate(ctx context.Context, r *Request) error {
 		return e.staleButton(ctx, r)
 	}
 	tk, err := e.tickets.Get(ctx, id)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("handover: rate ticket %d: %w", id, err)
+	}
 	if err != nil || tk.ChatID != r.Event.ChatID || tk.Status != domain.TicketClosed || tk.Rating != 0 {
 		r.Say(r.T.T("handover.thanks", nil), e.menuRow(r))
 		return nil
 	}
 	if tk, err = e.tickets.Rate(ctx, id, n); err != nil {
-		return err
+		return fmt.Errorf("handover: rate ticket %d: %w", id, err)
 	}
 	r.send(e.cardUpdate(tk))
 	r.events = append(r.events, TicketEvent{Kind: "rated", Lang: tk.Lang, Rating: n})
@@ -333,9 +331,12 @@ func (e *Engine) rate(ctx context.Context, r *Request) error {
 // comment passes the person's optional comment to the case managers.
 func (e *Engine) comment(ctx context.Context, r *Request) error {
 	tk, err := e.tickets.Get(ctx, r.Session.Ticket)
-	if err == nil {
+	switch {
+	case err == nil:
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
-			Text: e.staff.T("staff.feedback", i18n.Data{"ID": tk.ID}) + "\n" + cleanRelay(r.Event.Text)})
+			Text: e.staff.T("staff.feedback", i18n.Data{"ID": tk.ID}) + "\n" + i18n.OneLine(r.Event.Text)})
+	case !errors.Is(err, domain.ErrNotFound):
+		return fmt.Errorf("handover: comment on ticket %d: %w", r.Session.Ticket, err)
 	}
 	return e.skipFeedback(ctx, r)
 }

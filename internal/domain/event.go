@@ -70,3 +70,14 @@ type Action struct {
 type Command struct {
 	Name, Description string
 }
+
+var eventKindNames = [...]string{EventText: "text", EventCommand: "command", EventButton: "button",
+	EventStaleButton: "stale_button", EventMedia: "media", EventEdited: "edited", EventThrottled: "throttled"}
+
+// String names the kind for logs.
+func (k EventKind) String() string {
+	if k > 0 && int(k) < len(eventKindNames) {
+		return eventKindNames[k]
+	}
+	return "unknown"
+}

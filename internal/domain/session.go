@@ -49,3 +49,14 @@ type Draft struct {
 
 // Acknowledged reports whether the person has seen and accepted the privacy notice.
 func (s *Session) Acknowledged() bool { return !s.PrivacyAck.IsZero() }
+
+// Clone returns a copy that shares nothing mutable with s, so a failed
+// handler's changes can be thrown away.
+func (s Session) Clone() Session {
+	s.Steps = append([]string(nil), s.Steps...)
+	if s.Draft != nil {
+		d := *s.Draft
+		s.Draft = &d
+	}
+	return s
+}
