@@ -69,7 +69,7 @@ func (e *Engine) Agenda(ctx context.Context, date string) (Result, error) {
 		o, _ := e.office(bk.Office)
 		line := strconv.Itoa(i+1) + ". " + s.T("staff.agenda_line", i18n.Data{
 			"Time": bk.Start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": o.Name,
-			"Name": bk.FirstName, "Lang": bk.Lang, "Topic": bk.Topic, "CaseManager": e.staffName(bk.Staff),
+			"Name": i18n.OneLine(bk.FirstName), "Lang": bk.Lang, "Topic": bk.Topic, "CaseManager": e.staffName(bk.Staff),
 		})
 		if bk.Interpreter {
 			line += " · " + s.T("staff.agenda_interpreter", nil)
@@ -118,7 +118,7 @@ func (e *Engine) markBooking(ctx context.Context, r *Request, status string) err
 		r.toast = e.staff.T("staff.gone", nil)
 		return nil
 	}
-	r.toast = e.staff.T("staff.marked", i18n.Data{"Name": bk.FirstName, "Status": e.staff.T("staff.booking_status."+status, nil)})
+	r.toast = e.staff.T("staff.marked", i18n.Data{"Name": i18n.OneLine(bk.FirstName), "Status": e.staff.T("staff.booking_status."+status, nil)})
 	return nil
 }
 
