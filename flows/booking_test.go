@@ -13,6 +13,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
+	"lotse/internal/testclock"
 )
 
 var berlin, _ = time.LoadLocation("Europe/Berlin")
@@ -25,7 +26,7 @@ func (l langs) Language(_ context.Context, chat int64) (string, error) { return 
 // held by Anna (Arabic) and Omar (Dari), one person each.
 func bookingEngine(t *testing.T, sessions langs) (*flows.Engine, *redisstore.Store) {
 	t.Helper()
-	store := redistest.Must(t).Store(redisstore.Options{})
+	store := mustStore(t)
 	rules := flows.BookingRules{
 		Calendar: calendar.Calendar{Loc: berlin, Rules: []calendar.Rule{{
 			Office: "rathaus", Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday},
@@ -150,10 +151,11 @@ func TestBooking_ReminderLanguageAndDST(t *testing.T) {
 	ctx := context.Background()
 	current := langs{}
 	e, store := bookingEngine(t, current)
-	// Book Sunday 29 March 2026, 09:00 (the clocks went forward at 02:00).
+	// Book the Sunday the clocks go forward (at 02:00), 09:00.
 	defer func(c time.Time) { clock = c }(clock)
-	clock = time.Date(2026, 3, 27, 8, 0, 0, 0, berlin)
-	start := time.Date(2026, 3, 29, 9, 0, 0, 0, berlin)
+	start := testclock.LastSunday(testclock.Year(), time.March, 9, berlin)
+	sat := start.AddDate(0, 0, -1)
+	clock = start.AddDate(0, 0, -2).Add(-time.Hour)
 	s := amalSession()
 	s.Draft = &domain.Draft{Topic: "work", Office: "rathaus", Nonce: "x"}
 	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", Action: domain.Action{Name: "bc", Arg: strconv.FormatInt(start.Unix(), 10)}})
@@ -163,16 +165,22 @@ func TestBooking_ReminderLanguageAndDST(t *testing.T) {
 	// The day-before reminder is Saturday 09:00 local (CET), i.e. 08:00 UTC,
 	// not 24 elapsed hours before (which would be 08:00 local).
 	q := store.Reminders()
-	if ids, _ := q.Claim(ctx, time.Date(2026, 3, 28, 7, 59, 0, 0, time.UTC), time.Minute, 10); len(ids) != 0 {
+	if ids, _ := q.Claim(ctx, sat.Add(-time.Minute), time.Minute, 10); len(ids) != 0 {
 		t.Fatalf("reminder due too early: %v", ids)
 	}
-	ids, _ := q.Claim(ctx, time.Date(2026, 3, 28, 8, 0, 0, 0, time.UTC), time.Minute, 10)
+	if _, off := sat.Zone(); off != 3600 {
+		t.Fatalf("%v is not in CET", sat)
+	}
+	if _, off := start.Zone(); off != 7200 {
+		t.Fatalf("%v is not in CEST", start)
+	}
+	ids, _ := q.Claim(ctx, sat, time.Minute, 10)
 	if len(ids) != 1 {
 		t.Fatalf("day-before reminder at 09:00 local: %v", ids)
 	}
 	// The person switched to Ukrainian meanwhile: the reminder follows.
 	current[amalChat] = "uk"
-	clock = time.Date(2026, 3, 28, 9, 0, 0, 0, berlin)
+	clock = sat
 	r, err := e.Reminder(ctx, ids[0])
 	if err != nil || len(r.Replies) != 1 || r.Replies[0].ChatID != amalChat {
 		t.Fatalf("reminder = %+v, %v", r, err)
@@ -185,25 +193,32 @@ func TestBooking_ReminderLanguageAndDST(t *testing.T) {
 	}
 }
 
-// TestBooking_ReminderOctober: the clocks go back on Sunday 25 October
-// 2026 at 03:00; a Sunday 09:00 appointment is reminded on Saturday at
+// TestBooking_ReminderOctober: the clocks go back on the last Sunday of
+// October at 03:00; a Sunday 09:00 appointment is reminded on Saturday at
 // 09:00 local (CEST, 07:00 UTC), not 24 elapsed hours before (10:00 local).
 func TestBooking_ReminderOctober(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})
 	defer func(c time.Time) { clock = c }(clock)
-	clock = time.Date(2026, 10, 23, 8, 0, 0, 0, berlin)
-	start := time.Date(2026, 10, 25, 9, 0, 0, 0, berlin)
+	start := testclock.LastSunday(testclock.Year(), time.October, 9, berlin)
+	sat := start.AddDate(0, 0, -1)
+	clock = start.AddDate(0, 0, -2).Add(-time.Hour)
 	s := amalSession()
 	s.Draft = &domain.Draft{Topic: "work", Office: "rathaus", Nonce: "y"}
 	if res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", Action: domain.Action{Name: "bc", Arg: strconv.FormatInt(start.Unix(), 10)}}); res.Session.Draft != nil {
 		t.Fatalf("booking failed: %s", allText(res))
 	}
 	q := store.Reminders()
-	if ids, _ := q.Claim(ctx, time.Date(2026, 10, 24, 6, 59, 0, 0, time.UTC), time.Minute, 10); len(ids) != 0 {
+	if _, off := sat.Zone(); off != 7200 {
+		t.Fatalf("%v is not in CEST", sat)
+	}
+	if _, off := start.Zone(); off != 3600 {
+		t.Fatalf("%v is not in CET", start)
+	}
+	if ids, _ := q.Claim(ctx, sat.Add(-time.Minute), time.Minute, 10); len(ids) != 0 {
 		t.Fatalf("reminder due too early: %v", ids)
 	}
-	if ids, _ := q.Claim(ctx, time.Date(2026, 10, 24, 7, 0, 0, 0, time.UTC), time.Minute, 10); len(ids) != 1 {
+	if ids, _ := q.Claim(ctx, sat, time.Minute, 10); len(ids) != 1 {
 		t.Fatalf("day-before reminder at 09:00 local: %v", ids)
 	}
 }
@@ -274,7 +289,7 @@ func TestBooking_LastPlaceRush(t *testing.T) {
 	r := redistest.Must(t)
 	var engines []*flows.Engine
 	for i := 0; i < 2; i++ {
-		store := r.Store(redisstore.Options{})
+		store := r.Store(redisstore.Options{Now: func() time.Time { return clock }})
 		e := mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: store.Bookings(0), Reminders: store.Reminders(), Sessions: langs{}},
 			func(s *flows.Settings) {
 				s.Booking = flows.BookingRules{
@@ -288,7 +303,8 @@ func TestBooking_LastPlaceRush(t *testing.T) {
 			})
 		engines = append(engines, e)
 	}
-	slot := strconv.FormatInt(time.Date(2026, 11, 24, 9, 0, 0, 0, berlin).Unix(), 10)
+	tue := clock.In(berlin).AddDate(0, 0, 1) // the clock is a Monday
+	slot := strconv.FormatInt(time.Date(tue.Year(), tue.Month(), tue.Day(), 9, 0, 0, 0, berlin).Unix(), 10)
 	type outcome struct {
 		booked  bool
 		offered int

@@ -15,11 +15,13 @@ import (
 	"lotse/internal/kb"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
+	"lotse/internal/testclock"
 	"lotse/locales"
 )
 
-// clock is the engine's time; tests that move it do not run in parallel.
-var clock = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) // a Monday
+// clock is the engine's and the store's time; tests that move it do not
+// run in parallel. It starts on a Monday morning (see testclock).
+var clock = testclock.Start()
 
 const staffChat = -100777
 
@@ -32,7 +34,13 @@ var (
 // the test Redis; staffChat 0 disables hand-overs.
 func mustEngine(tb testing.TB, opts ...func(*flows.Settings)) *flows.Engine {
 	tb.Helper()
-	return mustEngineWith(tb, redistest.Must(tb).Store(redisstore.Options{}).Tickets(0), opts...)
+	return mustEngineWith(tb, mustStore(tb).Tickets(0), opts...)
+}
+
+// mustStore opens a store on the test Redis that reads the engine's clock.
+func mustStore(tb testing.TB) *redisstore.Store {
+	tb.Helper()
+	return redistest.Must(tb).Store(redisstore.Options{Now: func() time.Time { return clock }})
 }
 
 func mustEngineWith(tb testing.TB, tickets domain.TicketStore, opts ...func(*flows.Settings)) *flows.Engine {

@@ -17,8 +17,9 @@ import (
 //	REDIS_URL=redis://127.0.0.1:6379 go test -run '^$' -bench Book ./internal/redisstore/
 func BenchmarkBook(b *testing.B) {
 	ctx := context.Background()
-	bs := redistest.Must(b).Store(redisstore.Options{}).Bookings(0)
-	base := time.Now().Add(48 * time.Hour).Truncate(time.Hour)
+	r := redistest.Must(b)
+	bs := r.Store(redisstore.Options{}).Bookings(0)
+	base := r.Now().Add(48 * time.Hour).Truncate(time.Hour)
 	var n atomic.Int64
 	b.SetParallelism(8)
 	b.ResetTimer()
@@ -29,7 +30,7 @@ func BenchmarkBook(b *testing.B) {
 			slot := base.Add(time.Duration(i%500) * 30 * time.Minute)
 			_, err := bs.Book(ctx, domain.BookRequest{
 				RequestID:  fmt.Sprint("req-", i),
-				Booking:    domain.Booking{ChatID: i, Office: "rathaus", Start: slot, End: slot.Add(30 * time.Minute), Lang: "ar", Created: time.Now()},
+				Booking:    domain.Booking{ChatID: i, Office: "rathaus", Start: slot, End: slot.Add(30 * time.Minute), Lang: "ar", Created: base},
 				Candidates: []domain.Candidate{{Staff: 1, Capacity: 1 << 20}},
 			})
 			if err != nil {

@@ -23,6 +23,7 @@ type Bookings struct {
 	rdb    redis.UniversalClient
 	prefix string
 	pseu   domain.Pseudonyms
+	now    func() time.Time
 	// Keep is how long a booking is kept after its start.
 	Keep time.Duration
 }
@@ -35,7 +36,7 @@ func (s *Store) Bookings(keep time.Duration) *Bookings {
 	if keep <= 0 {
 		keep = 30 * 24 * time.Hour
 	}
-	return &Bookings{rdb: s.rdb, prefix: s.opt.Prefix, pseu: s.pseu, Keep: keep}
+	return &Bookings{rdb: s.rdb, prefix: s.opt.Prefix, pseu: s.pseu, now: s.opt.Now, Keep: keep}
 }
 
 func (b *Bookings) slotTag(office string, start time.Time) string {
@@ -108,7 +109,7 @@ func (b *Bookings) Book(ctx context.Context, req domain.BookRequest) (domain.Boo
 		staff = append(staff, c.Staff)
 	}
 	fields := bookingFields(bk)
-	ttl := int64(time.Until(bk.Start.Add(b.Keep)).Seconds())
+	ttl := int64(bk.Start.Add(b.Keep).Sub(b.now()).Seconds())
 	args := []any{id, max(ttl, 60), tag + "b:" + id, len(fields) / 2}
 	args = append(append(append(args, fields...), caps...), staff...)
 	args = append(args, tag+"all")
@@ -279,7 +280,7 @@ func (b *Bookings) Block(ctx context.Context, office, when string, expires time.
 	key := b.prefix + ":blocks"
 	pipe := b.rdb.TxPipeline()
 	pipe.ZAdd(ctx, key, redis.Z{Score: float64(expires.Unix()), Member: office + "|" + when})
-	pipe.ZRemRangeByScore(ctx, key, "-inf", strconv.FormatInt(time.Now().Unix(), 10))
+	pipe.ZRemRangeByScore(ctx, key, "-inf", strconv.FormatInt(b.now().Unix(), 10))
 	// Expired blocks are pruned by score; the key lives as long as the
 	// furthest booking horizon.
 	pipe.Expire(ctx, key, 400*24*time.Hour)
@@ -291,7 +292,7 @@ func (b *Bookings) Block(ctx context.Context, office, when string, expires time.
 
 // Blocks implements domain.BookingStore.
 func (b *Bookings) Blocks(ctx context.Context) (map[string]bool, error) {
-	members, err := b.rdb.ZRangeByScore(ctx, b.prefix+":blocks", &redis.ZRangeBy{Min: strconv.FormatInt(time.Now().Unix(), 10), Max: "+inf"}).Result()
+	members, err := b.rdb.ZRangeByScore(ctx, b.prefix+":blocks", &redis.ZRangeBy{Min: strconv.FormatInt(b.now().Unix(), 10), Max: "+inf"}).Result()
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: blocks: %w", err)
 	}

@@ -18,7 +18,7 @@ import (
 func bookReq(chat int64, start time.Time, req string) domain.BookRequest {
 	return domain.BookRequest{
 		RequestID:  req,
-		Booking:    domain.Booking{ChatID: chat, FirstName: "P", Lang: "ar", Topic: "housing", Office: "rathaus", Start: start, End: start.Add(30 * time.Minute), Created: time.Now()},
+		Booking:    domain.Booking{ChatID: chat, FirstName: "P", Lang: "ar", Topic: "housing", Office: "rathaus", Start: start, End: start.Add(30 * time.Minute), Created: start.Add(-48 * time.Hour)},
 		Candidates: []domain.Candidate{{Staff: 1, Capacity: 1}, {Staff: 2, Capacity: 2}},
 	}
 }
@@ -33,9 +33,9 @@ func TestBookings_NoOverbooking(t *testing.T) {
 	defer other.Close()
 	replicas := []*redisstore.Bookings{
 		r.Store(redisstore.Options{}).Bookings(0),
-		redisstore.New(other, redistest.Pseudonyms, redisstore.Options{Prefix: r.Prefix}).Bookings(0),
+		redisstore.New(other, redistest.Pseudonyms, redisstore.Options{Prefix: r.Prefix, Now: r.Now}).Bookings(0),
 	}
-	start := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
+	start := r.Now().Add(48 * time.Hour).Truncate(time.Minute)
 	var ok, taken atomic.Int32
 	var wg sync.WaitGroup
 	for i := 0; i < 200; i++ {
@@ -67,7 +67,7 @@ func TestBookings_Lifecycle(t *testing.T) {
 	ctx := context.Background()
 	r := redistest.Must(t)
 	bs := r.Store(redisstore.Options{}).Bookings(0)
-	start := time.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	start := r.Now().Add(72 * time.Hour).Truncate(time.Minute)
 
 	first, err := bs.Book(ctx, bookReq(7, start, "tap-1"))
 	if err != nil || first.Staff != 1 || first.Status != domain.BookingBooked || first.ChatID != 7 {
@@ -116,10 +116,12 @@ func TestBookings_Lifecycle(t *testing.T) {
 		}
 	})
 	t.Run("Blocks", func(t *testing.T) {
-		bs.Block(ctx, "rathaus", "2026-12-01", time.Now().Add(time.Hour))
+		day := start.Format(time.DateOnly)
+		bs.Block(ctx, "rathaus", day, r.Now().Add(time.Hour))
+		bs.Block(ctx, "rathaus", day+" 09:00", r.Now().Add(-time.Second))
 		blocks, err := bs.Blocks(ctx)
-		if err != nil || !blocks["rathaus|2026-12-01"] {
-			t.Errorf("blocks = %v, %v", blocks, err)
+		if err != nil || !blocks["rathaus|"+day] || len(blocks) != 1 {
+			t.Errorf("blocks = %v, %v; want the day only (the slot's block has expired)", blocks, err)
 		}
 	})
 	for k, ttl := range r.Keys(t) {
@@ -137,7 +139,7 @@ func TestReminders_OnceAcrossReplicas(t *testing.T) {
 	r := redistest.Must(t)
 	q := r.Store(redisstore.Options{}).Reminders()
 	const n = 3000
-	now := time.Now()
+	now := r.Now()
 	due := map[string]time.Time{}
 	for i := 0; i < n; i++ {
 		due[fmt.Sprintf("b%d|0", i)] = now.Add(-time.Duration(i%60) * time.Second)

@@ -116,7 +116,7 @@ func (s *Store) Commit(ctx context.Context, l domain.Lease, updateID int64, sess
 	k := s.keys(l.ChatID)
 	res, err := commitScript.Run(ctx, s.rdb, k.list(),
 		updateID, l.Token, blob, int64(s.opt.SessionIdle.Seconds()), int64(s.opt.DoneTTL.Seconds()),
-		s.now().Unix(), s.opt.Lease.Milliseconds()).Slice()
+		s.opt.Now().Unix(), s.opt.Lease.Milliseconds()).Slice()
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: commit update %d: %w", updateID, err)
 	}

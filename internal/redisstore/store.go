@@ -22,6 +22,10 @@ type Options struct {
 	// DoneTTL is how long processed update ids are remembered. Telegram keeps
 	// undelivered updates for 24 h, so it must be longer.
 	DoneTTL time.Duration
+	// Now is the clock every reading of the time in the store goes
+	// through (TTLs of bookings, expired blocks, the done set); default
+	// time.Now. Tests pin it.
+	Now func() time.Time
 }
 
 // Store is the Redis implementation of Lotse's stores.
@@ -29,7 +33,6 @@ type Store struct {
 	rdb  redis.UniversalClient
 	opt  Options
 	pseu domain.Pseudonyms
-	now  func() time.Time
 }
 
 var _ domain.Inbox = (*Store)(nil)
@@ -48,7 +51,10 @@ func New(rdb redis.UniversalClient, pseu domain.Pseudonyms, opt Options) *Store 
 	if opt.DoneTTL <= 0 {
 		opt.DoneTTL = 25 * time.Hour
 	}
-	return &Store{rdb: rdb, opt: opt, pseu: pseu, now: time.Now}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &Store{rdb: rdb, opt: opt, pseu: pseu}
 }
 
 // Ping checks that Redis answers; /readyz uses it.

@@ -18,6 +18,7 @@ import (
 
 	"lotse/internal/domain"
 	"lotse/internal/redisstore"
+	"lotse/internal/testclock"
 )
 
 // Redis is one test's view of a Redis server.
@@ -25,14 +26,18 @@ type Redis struct {
 	URL    string
 	Prefix string
 	Client redis.UniversalClient
-	emb    *redisstore.Embedded
+	// Now is the test's clock: the pinned test date (see testclock),
+	// advancing with real time. Stores opened with Store use it unless the
+	// test passes its own.
+	Now func() time.Time
+	emb *redisstore.Embedded
 }
 
 // Must connects to REDIS_URL, or starts an embedded server, and gives the
 // test a unique prefix whose keys are deleted at cleanup.
 func Must(tb testing.TB) *Redis {
 	tb.Helper()
-	r := &Redis{URL: os.Getenv("REDIS_URL"), Prefix: "test-" + randomHex(6)}
+	r := &Redis{URL: os.Getenv("REDIS_URL"), Prefix: "test-" + randomHex(6), Now: testclock.Running()}
 	if r.URL == "" {
 		emb, err := redisstore.StartEmbedded(slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
@@ -57,9 +62,13 @@ func Must(tb testing.TB) *Redis {
 	return r
 }
 
-// Store opens a store on the test's prefix (opt.Prefix is overwritten).
+// Store opens a store on the test's prefix (opt.Prefix is overwritten)
+// and, unless opt.Now is set, the test's clock.
 func (r *Redis) Store(opt redisstore.Options) *redisstore.Store {
 	opt.Prefix = r.Prefix
+	if opt.Now == nil {
+		opt.Now = r.Now
+	}
 	return redisstore.New(r.Client, Pseudonyms, opt)
 }
 
