@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -41,11 +40,11 @@ func (d *Dispatcher) deliver(ctx context.Context, ownChat int64, pressedMsg int,
 			return err
 		}
 		if r.Ticket != 0 && msgID != 0 && d.opt.Tickets != nil {
-			if err := d.opt.Tickets.Relay(ctx, msgID, r.Ticket); err != nil {
+			if err := d.opt.Tickets.Relay(ctx, msgID, r.Ticket, true); err != nil {
 				return err
 			}
 			if r.Card {
-				if err := d.opt.Tickets.Touch(ctx, r.Ticket, time.Now(), msgID); err != nil {
+				if err := d.opt.Tickets.Touch(ctx, r.Ticket, d.opt.Now(), msgID); err != nil {
 					return err
 				}
 			}
@@ -61,6 +60,10 @@ func (d *Dispatcher) sendReply(ctx context.Context, chat int64, epoch uint32, pr
 		return 0, err
 	}
 	switch {
+	case r.DeleteID != 0:
+		// A message too old to delete is refused as a bad request, which
+		// deliver logs and passes over like any permanent refusal.
+		return 0, d.client.Request(ctx, tgbotapi.NewDeleteMessage(chat, r.DeleteID))
 	case r.Copy != nil:
 		c := tgbotapi.NewCopyMessage(chat, r.Copy.FromChatID, r.Copy.MessageID)
 		c.Caption = r.Copy.Caption

@@ -272,7 +272,7 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request, st Staff) error {
 		r.send(domain.Reply{ChatID: tk.ChatID, Text: "👤 " + st.Name + "\n" + ev.Text})
 	}
 	// The reply itself now belongs to the ticket: replying to it works too.
-	if err := e.tickets.Relay(ctx, ev.MessageID, id); err != nil {
+	if err := e.tickets.Relay(ctx, ev.MessageID, id, false); err != nil {
 		return err
 	}
 	return e.tickets.Touch(ctx, id, r.now, 0)

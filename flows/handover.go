@@ -375,15 +375,18 @@ func topicOf(screen string) string {
 // forgetPerson erases what is stored about the person beyond the session:
 // their appointments (freeing the places, dropping the reminders), and
 // their tickets — an open one is closed and the case managers are told.
+// In the staff group, every card of theirs loses the name and what they
+// looked at, and the bot deletes the copies of what they sent while
+// Telegram still lets it.
 func (e *Engine) forgetPerson(ctx context.Context, r *Request) error {
 	if e.bookings != nil {
 		gone, err := e.bookings.Forget(ctx, r.Event.ChatID)
 		if err != nil {
-			return err
+			return fmt.Errorf("privacy: forget bookings: %w", err)
 		}
 		for _, bk := range gone {
 			if err := e.remind.Unschedule(ctx, e.reminderIDs(bk.ID)); err != nil {
-				return err
+				return fmt.Errorf("privacy: forget reminders of %s: %w", bk.ID, err)
 			}
 		}
 	}
@@ -392,11 +395,30 @@ func (e *Engine) forgetPerson(ctx context.Context, r *Request) error {
 	}
 	s := r.Session
 	if s.Ticket != 0 {
-		if tk, err := e.tickets.Close(ctx, s.Ticket, "erased", "", r.now); err == nil {
-			r.send(e.cardUpdate(tk))
+		tk, err := e.tickets.Close(ctx, s.Ticket, "erased", "", r.now)
+		switch {
+		case err == nil:
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.erased", i18n.Data{"ID": tk.ID})})
 			r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+		case !errors.Is(err, domain.ErrTicketClosed) && !errors.Is(err, domain.ErrNotFound):
+			return fmt.Errorf("privacy: close ticket %d: %w", s.Ticket, err)
 		}
 	}
-	return e.tickets.Forget(ctx, r.Event.ChatID, s.Ticket)
+	gone, err := e.tickets.Forget(ctx, r.Event.ChatID, s.Ticket)
+	if err != nil {
+		return fmt.Errorf("privacy: forget tickets: %w", err)
+	}
+	for _, tk := range gone.Tickets {
+		if tk.CardID == 0 {
+			continue
+		}
+		tk.FirstName, tk.Steps, tk.Note = "", nil, ""
+		card := e.cardUpdate(tk)
+		card.Buttons = nil
+		r.send(card)
+	}
+	for _, id := range gone.Copies {
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, DeleteID: id})
+	}
+	return nil
 }

@@ -132,7 +132,7 @@ func TestHandover_FullCycle(t *testing.T) {
 	})
 
 	// Anna answers by replying to the relayed description (message 500).
-	if err := tickets.Relay(ctx, 500, s.Ticket); err != nil {
+	if err := tickets.Relay(ctx, 500, s.Ticket, false); err != nil {
 		t.Fatal(err)
 	}
 	reply := domain.Event{Kind: domain.EventText, ChatID: staffChat, UserID: anna.UserID, ReplyTo: 500, MessageID: 501, Text: "مرحبا أمل، أرسلي لي الرسالة"}
@@ -217,13 +217,35 @@ func TestHandover_DeleteClosesTicket(t *testing.T) {
 	s.Handover = "describe"
 	res := e.Handle(ctx, s, false, personPress("hs", ""))
 	s = *res.Session
+	// What the bot adapter records once the card and a relayed message
+	// are sent, and a case manager's reply.
+	tickets.Touch(ctx, s.Ticket, clock, 700)
+	tickets.Relay(ctx, 700, s.Ticket, true)
+	tickets.Relay(ctx, 701, s.Ticket, true)
+	tickets.Relay(ctx, 702, s.Ticket, false)
 	res = e.Handle(ctx, s, false, personPress("dy", strconv.FormatInt(clock.Unix(), 10)))
 	if !res.Erase {
 		t.Fatal("not erased")
 	}
-	staff := repliesTo(res, staffChat)
-	if len(staff) != 2 || !strings.Contains(staff[1].Text, "erased") || strings.Contains(staff[0].Text, "Amal") {
-		t.Errorf("staff not told, or the card still names the person: %+v", staff)
+	var told, card bool
+	var deleted []int
+	for _, rep := range repliesTo(res, staffChat) {
+		switch {
+		case rep.DeleteID != 0:
+			deleted = append(deleted, rep.DeleteID)
+		case rep.EditID == 700:
+			card = true
+			if strings.Contains(rep.Text, "Amal") || strings.Contains(rep.Text, "housing.wbs") || len(rep.Buttons) != 0 {
+				t.Errorf("the card still shows the person or offers actions: %+v", rep)
+			}
+		case strings.Contains(rep.Text, "erased"):
+			told = true
+		default:
+			t.Errorf("unexpected staff reply: %+v", rep)
+		}
+	}
+	if !told || !card || len(deleted) != 1 || deleted[0] != 701 {
+		t.Errorf("staff told %v, card blanked %v, deleted %v (want the relayed copy 701 only)", told, card, deleted)
 	}
 	if _, err := tickets.Get(ctx, s.Ticket); err == nil {
 		t.Error("ticket survived erasure")

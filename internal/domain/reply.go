@@ -14,6 +14,9 @@ type Reply struct {
 	ChatID int64
 	// EditID edits that message of ChatID instead of sending (ticket cards).
 	EditID int
+	// DeleteID deletes that message of ChatID instead of sending (relayed
+	// copies of an erased person's messages).
+	DeleteID int
 	// Copy relays an existing message (media stay media) instead of Text.
 	Copy *Copy
 	// Ticket records the sent message as part of the ticket, so that staff

@@ -67,16 +67,19 @@ type TicketStore interface {
 	// Open tickets, oldest first.
 	Queue(ctx context.Context) ([]Ticket, error)
 	// Relay remembers that a staff-group message belongs to a ticket;
-	// RelayedTicket finds it again (ErrNotFound if not a ticket message).
-	Relay(ctx context.Context, staffMsgID int, ticket int64) error
+	// byBot says the bot sent it (a card, a relayed copy), not a case
+	// manager. RelayedTicket finds it again (ErrNotFound if not a ticket
+	// message).
+	Relay(ctx context.Context, staffMsgID int, ticket int64, byBot bool) error
 	RelayedTicket(ctx context.Context, staffMsgID int) (int64, error)
 	// Announced records a re-announcement.
 	Announced(ctx context.Context, id int64, now time.Time) error
 	// LastCaseManager is who last helped the person (0 if nobody).
 	LastCaseManager(ctx context.Context, chatID int64) (int64, error)
-	// Forget erases what is stored about the person: their tickets and
-	// who helped them.
-	Forget(ctx context.Context, chatID int64, ticket int64) error
+	// Forget erases what is stored about the person: their tickets, the
+	// staff-group messages recorded for them and who helped them. It
+	// returns what the staff group still shows of them.
+	Forget(ctx context.Context, chatID int64, ticket int64) (Forgotten, error)
 	// Collect keeps what a person sends while their ticket waits; Collected
 	// returns it in order and forgets it.
 	Collect(ctx context.Context, ticket int64, item string) error
@@ -84,4 +87,17 @@ type TicketStore interface {
 	// FirstNotice reports whether a non-staff user in the staff group is
 	// told for the first time (in 30 days) that the bot ignores them.
 	FirstNotice(ctx context.Context, userID int64) (bool, error)
+}
+
+// DeletableFor is how long after sending the bot may delete its own
+// message in a group (Telegram's limit for bots).
+const DeletableFor = 48 * time.Hour
+
+// Forgotten is what the staff group still shows of an erased person.
+type Forgotten struct {
+	// Tickets are the person's tickets as they were, to blank their cards.
+	Tickets []Ticket
+	// Copies are the bot's messages in the staff group that carried what
+	// the person sent (not the cards), still young enough to delete.
+	Copies []int
 }

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -21,6 +23,7 @@ type Tickets struct {
 	rdb  redis.UniversalClient
 	base string
 	pseu domain.Pseudonyms
+	now  func() time.Time
 	// Retention is how long a closed ticket is kept; open tickets live as
 	// long while they see activity.
 	Retention time.Duration
@@ -33,7 +36,7 @@ func (s *Store) Tickets(retention time.Duration) *Tickets {
 	if retention <= 0 {
 		retention = 30 * 24 * time.Hour
 	}
-	return &Tickets{rdb: s.rdb, base: s.opt.Prefix + ":{tickets}:", pseu: s.pseu, Retention: retention}
+	return &Tickets{rdb: s.rdb, base: s.opt.Prefix + ":{tickets}:", pseu: s.pseu, now: s.opt.Now, Retention: retention}
 }
 
 func (t *Tickets) key(parts ...string) string {
@@ -72,14 +75,16 @@ return id
 `)
 
 // Open implements domain.TicketStore. t.Steps, t.Lang etc. come from the
-// caller; the request is deduplicated on (chat, created).
+// caller; the request is deduplicated on (chat, created). The ticket
+// names its request key, so Forget can delete it.
 func (t *Tickets) Open(ctx context.Context, tk domain.Ticket) (domain.Ticket, error) {
 	tk.Status, tk.Activity, tk.Announced = domain.TicketWaiting, tk.Created, tk.Created
 	pseu := t.pseu.Chat(tk.ChatID)
+	req := t.key("req", pseu, strconv.FormatInt(tk.Created.UnixNano(), 10))
 	args := []any{int64(t.Retention.Seconds()), tk.Created.Unix(), t.key("t", "")}
-	args = append(args, fields(tk)...)
+	args = append(append(args, fields(tk)...), "req", req)
 	id, err := openScript.Run(ctx, t.rdb, []string{
-		t.key("seq"), t.key("open"), t.key("req", pseu, strconv.FormatInt(tk.Created.UnixNano(), 10)), t.key("by", pseu),
+		t.key("seq"), t.key("open"), req, t.key("by", pseu),
 	}, args...).Int64()
 	if err != nil {
 		return domain.Ticket{}, fmt.Errorf("redisstore: open ticket: %w", err)
@@ -233,12 +238,29 @@ func (t *Tickets) Queue(ctx context.Context) ([]domain.Ticket, error) {
 	return out, nil
 }
 
-// Relay implements domain.TicketStore.
-func (t *Tickets) Relay(ctx context.Context, staffMsgID int, ticket int64) error {
-	if err := t.rdb.Set(ctx, t.key("relay", strconv.Itoa(staffMsgID)), ticket, t.Retention).Err(); err != nil {
+// Relay implements domain.TicketStore. Besides the message → ticket
+// link, the ticket keeps its messages with the time they were sent, so
+// that erasing the person finds the links and the copies the bot may
+// still delete.
+func (t *Tickets) Relay(ctx context.Context, staffMsgID int, ticket int64, byBot bool) error {
+	member := "s:" + strconv.Itoa(staffMsgID)
+	if byBot {
+		member = "b:" + strconv.Itoa(staffMsgID)
+	}
+	msgs := t.messagesKey(ticket)
+	pipe := t.rdb.TxPipeline()
+	pipe.Set(ctx, t.key("relay", strconv.Itoa(staffMsgID)), ticket, t.Retention)
+	pipe.ZAdd(ctx, msgs, redis.Z{Score: float64(t.now().Unix()), Member: member})
+	pipe.Expire(ctx, msgs, t.Retention)
+	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("redisstore: relay: %w", err)
 	}
 	return nil
+}
+
+// messagesKey is the ticket's staff-group messages, scored by send time.
+func (t *Tickets) messagesKey(ticket int64) string {
+	return t.key("m", strconv.FormatInt(ticket, 10))
 }
 
 // RelayedTicket implements domain.TicketStore.
@@ -273,30 +295,64 @@ func (t *Tickets) LastCaseManager(ctx context.Context, chatID int64) (int64, err
 	return id, nil
 }
 
-// Forget implements domain.TicketStore: every ticket of the person, the
-// index of them and who helped them.
-func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) error {
+// Forget implements domain.TicketStore: every ticket of the person with
+// its request key, what they sent while waiting, the staff-group message
+// links, the index of them and who helped them.
+func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) (domain.Forgotten, error) {
 	pseu := t.pseu.Chat(chatID)
 	ids, err := t.rdb.SMembers(ctx, t.key("by", pseu)).Result()
 	if err != nil {
-		return fmt.Errorf("redisstore: forget: %w", err)
+		return domain.Forgotten{}, fmt.Errorf("redisstore: forget: %w", err)
 	}
+	if ticket != 0 && !slices.Contains(ids, strconv.FormatInt(ticket, 10)) {
+		ids = append(ids, strconv.FormatInt(ticket, 10))
+	}
+	pipe := t.rdb.Pipeline()
+	hashes := make([]*redis.MapStringStringCmd, len(ids))
+	msgs := make([]*redis.ZSliceCmd, len(ids))
+	for i, id := range ids {
+		hashes[i] = pipe.HGetAll(ctx, t.key("t", id))
+		msgs[i] = pipe.ZRangeWithScores(ctx, t.key("m", id), 0, -1)
+	}
+	if len(ids) > 0 {
+		if _, err := pipe.Exec(ctx); err != nil {
+			return domain.Forgotten{}, fmt.Errorf("redisstore: forget: %w", err)
+		}
+	}
+	var out domain.Forgotten
 	keys := []string{t.key("by", pseu), t.key("last", pseu)}
+	deletable := t.now().Add(-domain.DeletableFor).Unix()
+	for i, id := range ids {
+		keys = append(keys, t.key("t", id), t.key("w", id), t.key("m", id))
+		m := hashes[i].Val()
+		if len(m) > 0 {
+			tk := parseTicket(m)
+			out.Tickets = append(out.Tickets, tk)
+			if req := m["req"]; req != "" {
+				keys = append(keys, req)
+			}
+		}
+		for _, z := range msgs[i].Val() {
+			member, _ := z.Member.(string)
+			who, msgID, _ := strings.Cut(member, ":")
+			keys = append(keys, t.key("relay", msgID))
+			n, _ := strconv.Atoi(msgID)
+			card := len(m) > 0 && m["card"] == msgID
+			if who == "b" && !card && int64(z.Score) > deletable {
+				out.Copies = append(out.Copies, n)
+			}
+		}
+	}
+	// All keys share the {tickets} tag, so one transaction deletes them.
+	tx := t.rdb.TxPipeline()
+	tx.Del(ctx, keys...)
 	for _, id := range ids {
-		keys = append(keys, t.key("t", id), t.key("w", id))
+		tx.ZRem(ctx, t.key("open"), id)
 	}
-	if ticket != 0 {
-		keys = append(keys, t.ticketKey(ticket), t.key("w", strconv.FormatInt(ticket, 10)))
+	if _, err := tx.Exec(ctx); err != nil {
+		return domain.Forgotten{}, fmt.Errorf("redisstore: forget: %w", err)
 	}
-	pipe := t.rdb.TxPipeline()
-	pipe.Del(ctx, keys...)
-	for _, id := range ids {
-		pipe.ZRem(ctx, t.key("open"), id)
-	}
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("redisstore: forget: %w", err)
-	}
-	return nil
+	return out, nil
 }
 
 // Collect implements domain.TicketStore.

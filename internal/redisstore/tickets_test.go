@@ -3,6 +3,7 @@ package redisstore_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -72,7 +73,7 @@ func TestTickets_Lifecycle(t *testing.T) {
 		}
 	})
 	t.Run("Relay", func(t *testing.T) {
-		ts.Relay(ctx, 900, tk.ID)
+		ts.Relay(ctx, 900, tk.ID, true)
 		if id, err := ts.RelayedTicket(ctx, 900); err != nil || id != tk.ID {
 			t.Fatalf("relayed = %d, %v", id, err)
 		}
@@ -108,7 +109,20 @@ func TestTickets_Lifecycle(t *testing.T) {
 		}
 	}
 	t.Run("Forget", func(t *testing.T) {
-		if err := ts.Forget(ctx, 42, tk.ID); err != nil {
+		// A second, closed ticket of the same person with its card, a
+		// relayed copy older than Telegram lets the bot delete, and a case
+		// manager's reply.
+		old, err := ts.Open(ctx, domain.Ticket{ChatID: 42, FirstName: "Amal", Created: now.Add(-time.Minute)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts.Touch(ctx, old.ID, now, 300)
+		ts.Relay(ctx, 300, old.ID, true)
+		ts.Relay(ctx, 301, old.ID, true)
+		ts.Relay(ctx, 902, tk.ID, false)
+		ts.Close(ctx, old.ID, "staff", "", now)
+		gone, err := ts.Forget(ctx, 42, tk.ID)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := ts.Get(ctx, tk.ID); !errors.Is(err, domain.ErrNotFound) {
@@ -117,5 +131,40 @@ func TestTickets_Lifecycle(t *testing.T) {
 		if last, _ := ts.LastCaseManager(ctx, 42); last != 0 {
 			t.Error("last case manager survived")
 		}
+		if len(gone.Tickets) != 2 {
+			t.Errorf("forgotten tickets = %+v, want both, to blank their cards", gone.Tickets)
+		}
+		// 900 and 301 are the bot's copies; 300 is a card (edited, not
+		// deleted), 902 a case manager's message.
+		if want := []int{301, 900}; !slices.Equal(sorted(gone.Copies), want) {
+			t.Errorf("copies to delete = %v, want %v", gone.Copies, want)
+		}
+		for _, id := range []int{300, 301, 900, 902} {
+			if _, err := ts.RelayedTicket(ctx, id); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("staff message %d still links to the person's ticket: %v", id, err)
+			}
+		}
+		if keys := r.Keys(t); len(keys) != 1 {
+			t.Errorf("keys left after forgetting the only person: %v (only the ticket counter may stay)", keys)
+		}
 	})
+	t.Run("ForgetSkipsCopiesTooOldToDelete", func(t *testing.T) {
+		clock := now
+		ts := r.Store(redisstore.Options{Now: func() time.Time { return clock }}).Tickets(0)
+		tk, _ := ts.Open(ctx, domain.Ticket{ChatID: 43, FirstName: "Omid", Created: now})
+		ts.Relay(ctx, 400, tk.ID, true)
+		clock = now.Add(domain.DeletableFor - time.Minute)
+		ts.Relay(ctx, 401, tk.ID, true)
+		clock = now.Add(domain.DeletableFor + time.Minute)
+		gone, err := ts.Forget(ctx, 43, tk.ID)
+		if err != nil || !slices.Equal(gone.Copies, []int{401}) {
+			t.Errorf("copies = %v, %v; want only the one younger than 48 h", gone.Copies, err)
+		}
+	})
+}
+
+func sorted(s []int) []int {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
 }
