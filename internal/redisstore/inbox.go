@@ -39,6 +39,10 @@ return out
 // commitScript: KEYS session, queue, payloads, done, lock.
 // ARGV update id, lease token, session (” erases), session ttl s,
 // done ttl s, now s, lease ms.
+// Erasing a session that existed also forgets which updates were
+// processed: after /delete no key may point to the person. The price is
+// that an update Telegram delivers again after that (a crash between the
+// commit and the offset confirm) is answered as from a newcomer.
 // Returns {-1} lease lost, {1} already committed (a retry), {0} committed
 // and released, or {2, id1, payload1, …} committed, lease kept.
 var commitScript = redis.NewScript(`
@@ -46,14 +50,19 @@ if redis.call('GET', KEYS[5]) ~= ARGV[2] then
   if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return {1} end
   return {-1}
 end
+local erased = false
 if ARGV[3] == '' then
-  redis.call('DEL', KEYS[1])
+  erased = redis.call('DEL', KEYS[1]) == 1
 else
   redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[4])
 end
-redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[6]) - tonumber(ARGV[5]))
-redis.call('EXPIRE', KEYS[4], ARGV[5])
+if erased then
+  redis.call('DEL', KEYS[4])
+else
+  redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[6]) - tonumber(ARGV[5]))
+  redis.call('EXPIRE', KEYS[4], ARGV[5])
+end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[1])
 local ids = redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch-1) + `)

@@ -69,11 +69,22 @@ func TestInbox_OfferCommit(t *testing.T) {
 		if _, err := st.Commit(ctx, c.Lease, 13, nil); err != nil {
 			t.Fatal(err)
 		}
+		if keys := r.Keys(t); len(keys) != 0 {
+			t.Fatalf("keys of the erased chat left: %v", keys)
+		}
 		c, _ = st.Offer(ctx, 1, pending(14), "w6")
 		if c.Session != nil {
 			t.Fatalf("session survived erasure: %+v", c.Session)
 		}
 		st.Commit(ctx, c.Lease, 14, nil)
+	})
+	t.Run("CommitWithoutSessionKeepsDone", func(t *testing.T) {
+		// The staff group has no session; its updates stay deduplicated.
+		c, _ := st.Offer(ctx, -100, pending(30), "w7")
+		st.Commit(ctx, c.Lease, 30, nil)
+		if c, _ := st.Offer(ctx, -100, pending(30), "w8"); c.State != domain.ClaimDuplicate {
+			t.Fatalf("update of a session-less chat processed twice: %+v", c)
+		}
 	})
 }
 
