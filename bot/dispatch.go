@@ -34,6 +34,11 @@ type Options struct {
 	// UserRate and UserBurst limit how fast one person is answered.
 	UserRate  rate.Limit
 	UserBurst int
+	// Now is the clock of what the dispatcher records or decides by the
+	// date (a card's last activity, when a person was last told to slow
+	// down); default time.Now. Latency metrics, waits and pacing measure
+	// elapsed time on the monotonic clock instead.
+	Now func() time.Time
 }
 
 // Conversation decides what to answer; flows.Engine is the real one, a
@@ -74,6 +79,9 @@ func NewDispatcher(c *Client, inbox domain.Inbox, conv Conversation, pseu domain
 	}
 	if opt.UserRate == 0 {
 		opt.UserRate, opt.UserBurst = rate.Every(3*time.Second), 12
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
 	}
 	return &Dispatcher{client: c, inbox: inbox, conv: conv, codec: buttonCodec{key: opt.Secret},
 		pseu: pseu, opt: opt, log: log, m: m, limiters: map[int64]*userLimit{}}
@@ -281,10 +289,11 @@ func (d *Dispatcher) throttle(chatID int64, kind domain.EventKind) (domain.Event
 	if ul.lim.Allow() {
 		return kind, true
 	}
-	if time.Since(ul.notified) < time.Minute {
+	now := d.opt.Now()
+	if now.Sub(ul.notified) < time.Minute {
 		return kind, false
 	}
-	ul.notified = time.Now()
+	ul.notified = now
 	return domain.EventThrottled, true
 }
 

@@ -55,7 +55,7 @@ func mustEngine(tb testing.TB, r *redistest.Redis) *flows.Engine {
 	})
 	return flows.New(flows.Deps{
 		Messages: msgs, StaffText: staffMsgs.For("en"), KB: base,
-		Tickets: r.Store(redisstore.Options{}).Tickets(0), Now: time.Now, Log: log,
+		Tickets: r.Store(redisstore.Options{}).Tickets(0), Now: r.Now, Log: log,
 	}, flows.Settings{
 		Town:               "Musterstadt",
 		Offices:            []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
@@ -118,7 +118,7 @@ func mustInstance(tb testing.TB, fake *telegramtest.Server, r *redistest.Redis, 
 	if cfg.staffChat == 0 {
 		cfg.staffChat = staffChat
 	}
-	opt := bot.Options{Secret: []byte("button-secret"), StaffChatID: cfg.staffChat, Tickets: store.Tickets(0)}
+	opt := bot.Options{Secret: []byte("button-secret"), StaffChatID: cfg.staffChat, Tickets: store.Tickets(0), Now: r.Now}
 	for _, f := range cfg.opts {
 		f(&opt)
 	}
