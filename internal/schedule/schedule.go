@@ -28,6 +28,11 @@ type Scheduler struct {
 	claim Claimer
 	log   *slog.Logger
 	ctx   context.Context
+
+	// Now names the tick a job is claimed for and the date a daily job
+	// runs for; set it before Start. cron itself fires on the machine's
+	// clock.
+	Now func() time.Time
 }
 
 // New builds a scheduler; ctx bounds every job run.
@@ -36,7 +41,7 @@ func New(ctx context.Context, claim Claimer, log *slog.Logger) *Scheduler {
 	// Recover is not in cron's default chain: without it a panicking job
 	// takes the whole process down.
 	c := cron.New(cron.WithSeconds(), cron.WithLocation(time.UTC), cron.WithChain(cron.Recover(l), cron.SkipIfStillRunning(l)))
-	return &Scheduler{c: c, claim: claim, log: log, ctx: ctx}
+	return &Scheduler{c: c, claim: claim, log: log, ctx: ctx, Now: time.Now}
 }
 
 // Every runs job every interval, in one replica per tick. The interval is
@@ -53,26 +58,29 @@ func (s *Scheduler) Every(name string, interval time.Duration, job func(ctx cont
 	default:
 		return fmt.Errorf("schedule: %s: interval %v must divide a minute or an hour", name, interval)
 	}
-	_, err := s.c.AddFunc(spec, func() {
-		// Rounded, not truncated: replicas whose clocks differ a little
-		// still name the same tick.
-		tick := time.Now().UTC().Round(interval)
-		ok, err := s.claim.Claim(s.ctx, name, tick, 2*interval)
-		if err != nil {
-			s.log.Warn("job claim failed", "job", name, "err", err)
-			return
-		}
-		if !ok {
-			return // another replica has this tick
-		}
-		if err := job(s.ctx); err != nil {
-			s.log.Error("job failed", "job", name, "err", err)
-		}
-	})
+	_, err := s.c.AddFunc(spec, func() { s.runEvery(name, interval, job) })
 	if err != nil {
 		return fmt.Errorf("schedule: add %s: %w", name, err)
 	}
 	return nil
+}
+
+// runEvery runs one tick of an Every job if this replica claims it.
+func (s *Scheduler) runEvery(name string, interval time.Duration, job func(ctx context.Context) error) {
+	// Rounded, not truncated: replicas whose clocks differ a little
+	// still name the same tick.
+	tick := s.Now().UTC().Round(interval)
+	ok, err := s.claim.Claim(s.ctx, name, tick, 2*interval)
+	if err != nil {
+		s.log.Warn("job claim failed", "job", name, "err", err)
+		return
+	}
+	if !ok {
+		return // another replica has this tick
+	}
+	if err := job(s.ctx); err != nil {
+		s.log.Error("job failed", "job", name, "err", err)
+	}
 }
 
 // Tick runs job every interval in every replica: for work that is claimed
@@ -97,21 +105,29 @@ func (s *Scheduler) Daily(name, clock string, loc *time.Location, job func(ctx c
 		return fmt.Errorf("schedule: %s: time %q: %w", name, clock, err)
 	}
 	spec := fmt.Sprintf("CRON_TZ=%s 0 %d %d * * *", loc.String(), t.Minute(), t.Hour())
-	_, err = s.c.AddFunc(spec, func() {
-		date := time.Now().In(loc).Format(time.DateOnly)
-		day, _ := time.ParseInLocation(time.DateOnly, date, loc)
-		ok, err := s.claim.Claim(s.ctx, name, day, 36*time.Hour)
-		if err != nil || !ok {
-			return
-		}
-		if err := job(s.ctx, date); err != nil {
-			s.log.Error("job failed", "job", name, "err", err)
-		}
-	})
+	_, err = s.c.AddFunc(spec, func() { s.runDaily(name, loc, job) })
 	if err != nil {
 		return fmt.Errorf("schedule: add %s: %w", name, err)
 	}
 	return nil
+}
+
+// runDaily runs a Daily job for today's date in loc if this replica
+// claims the day.
+func (s *Scheduler) runDaily(name string, loc *time.Location, job func(ctx context.Context, date string) error) {
+	date := s.Now().In(loc).Format(time.DateOnly)
+	day, _ := time.ParseInLocation(time.DateOnly, date, loc)
+	ok, err := s.claim.Claim(s.ctx, name, day, 36*time.Hour)
+	if err != nil {
+		s.log.Warn("job claim failed", "job", name, "err", err)
+		return
+	}
+	if !ok {
+		return // another replica has today
+	}
+	if err := job(s.ctx, date); err != nil {
+		s.log.Error("job failed", "job", name, "err", err)
+	}
 }
 
 // Start starts ticking.
