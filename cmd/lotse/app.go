@@ -35,6 +35,9 @@ type app struct {
 	engine     *flows.Engine
 	registry   *prometheus.Registry
 	closers    []func()
+	// now is the program's one clock: engine, store, dispatcher, scheduler
+	// and reminders read the time only through it.
+	now func() time.Time
 }
 
 func (a *app) Close() {
@@ -58,10 +61,11 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	return nil, fmt.Errorf("LOG_FORMAT: want json or text, got %q", format)
 }
 
-// newApp builds every part from the configuration. hard is cancelled only
-// when in-flight requests must be abandoned.
-func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, error) {
-	a := &app{log: log, registry: prometheus.NewRegistry()}
+// newApp builds every part from the configuration, all on the clock now
+// (time.Now in production). hard is cancelled only when in-flight requests
+// must be abandoned.
+func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log *slog.Logger) (*app, error) {
+	a := &app{log: log, registry: prometheus.NewRegistry(), now: now}
 	ok := false
 	defer func() {
 		if !ok {
@@ -93,7 +97,7 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	}
 	secret := botSecret(cfg)
 	pseu := domain.NewPseudonyms(secret)
-	a.store = redisstore.New(rdb, pseu, redisstore.Options{Prefix: cfg.RedisPrefix, SessionIdle: cfg.File.SessionIdle})
+	a.store = redisstore.New(rdb, pseu, redisstore.Options{Prefix: cfg.RedisPrefix, SessionIdle: cfg.File.SessionIdle, Now: now})
 	a.closers = append(a.closers, func() { a.store.Close() })
 	tickets := a.store.Tickets(cfg.File.Handover.Retention)
 	staffMsgs, err := i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log)
@@ -103,7 +107,7 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 	a.engine = flows.New(flows.Deps{
 		Messages: msgs, StaffText: staffMsgs.For(cfg.File.Handover.StaffLanguage), KB: base,
 		Tickets: tickets, Bookings: a.store.Bookings(cfg.File.Handover.Retention), Reminders: a.store.Reminders(), Sessions: a.store,
-		Now: time.Now, Log: log,
+		Now: now, Log: log,
 	}, settings(cfg))
 	if err := waitFor(hard, cfg.StartupWait, log, "redis", func() error { return a.store.Ping(hard) }); err != nil {
 		return nil, err
@@ -122,7 +126,7 @@ func newApp(hard context.Context, cfg *config.Config, log *slog.Logger) (*app, e
 		return nil, err
 	}
 	a.dispatcher = bot.NewDispatcher(a.client, a.store, a.engine, pseu,
-		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID, Tickets: tickets}, metrics, log)
+		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID, Tickets: tickets, Now: now}, metrics, log)
 	a.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "lotse_handover_open_tickets",
 		Help: "Hand-over tickets not yet closed.",

@@ -45,7 +45,7 @@ func chat(ctx context.Context, args []string, getenv func(string) string, stdin 
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	a, err := newApp(runCtx, cfg, log)
+	a, err := newApp(runCtx, cfg, time.Now, log)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/telegramtest"
+	"lotse/internal/testclock"
 )
 
 // TestSendReminders: three replicas send reminders that fell due together:
@@ -30,9 +31,10 @@ func TestSendReminders(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	clock := testclock.Running()
 	var apps []*app
 	for i := 0; i < 3; i++ {
-		a, err := newApp(context.Background(), cfg, log)
+		a, err := newApp(context.Background(), cfg, clock, log)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +43,7 @@ func TestSendReminders(t *testing.T) {
 	}
 	ctx := context.Background()
 	store := apps[0].store
-	now := time.Now()
+	now := clock()
 	// Next Wednesday 09:00 in the sample config's town hall hours.
 	start := nextWeekday(now.In(berlinLoc(t)), time.Wednesday, 9)
 	const people = 45
@@ -65,7 +67,7 @@ func TestSendReminders(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := sendReminders(ctx, a, time.Now); err != nil {
+			if err := sendReminders(ctx, a, clock); err != nil {
 				t.Error(err)
 			}
 		}()

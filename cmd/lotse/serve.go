@@ -36,7 +36,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	hard, abandon := context.WithCancel(context.WithoutCancel(ctx))
 	defer abandon()
-	a, err := newApp(hard, cfg, log)
+	a, err := newApp(hard, cfg, time.Now, log)
 	if err != nil {
 		return err
 	}
@@ -104,6 +104,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 // morning agenda (one replica a day).
 func startJobs(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger) (*schedule.Scheduler, error) {
 	sched := schedule.New(ctx, a.store, log)
+	sched.Now = a.now
 	err := sched.Every("handover-sweep", time.Minute, func(ctx context.Context) error {
 		res, err := a.engine.Sweep(ctx)
 		if err != nil {
@@ -113,7 +114,7 @@ func startJobs(ctx context.Context, cfg *config.Config, a *app, log *slog.Logger
 	})
 	if err == nil {
 		err = sched.Tick("reminders", 10*time.Second, func(ctx context.Context) error {
-			return sendReminders(ctx, a, time.Now)
+			return sendReminders(ctx, a, a.now)
 		})
 	}
 	if err == nil {
