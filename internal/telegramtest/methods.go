@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // request is one Bot API call as a handler sees it. Its accessors keep the
@@ -452,8 +453,14 @@ func forwardMessage(s *Server, r *request) (any, *apiError) {
 
 func deleteMessage(s *Server, r *request) (any, *apiError) {
 	chatID, id := r.chatID("chat_id"), r.messageID()
-	if r.err == nil && s.messageLocked(chatID, id) == nil {
-		r.fail("message to delete not found")
+	if r.err == nil {
+		switch m := s.messageLocked(chatID, id); {
+		case m == nil:
+			r.fail("message to delete not found")
+		case chatID < 0 && s.now().Sub(m.sentAt()) > 48*time.Hour:
+			// Bots may delete messages in groups for 48 hours only.
+			r.fail("message can't be deleted for everyone")
+		}
 	}
 	if r.err != nil {
 		return nil, r.err

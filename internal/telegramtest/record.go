@@ -104,6 +104,29 @@ func (s *Server) LastMessage(chatID int64) (Sent, bool) {
 	return *ch.msgs[newest].bot, true
 }
 
+// BotMessages returns the bot's messages still shown in a chat (not
+// deleted), oldest first, with the Text and Buttons of their last edit.
+func (s *Server) BotMessages(chatID int64) []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.chats[chatID]
+	if ch == nil {
+		return nil
+	}
+	ids := make([]int, 0, len(ch.msgs))
+	for id, m := range ch.msgs {
+		if m.bot != nil {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	out := make([]Sent, len(ids))
+	for i, id := range ids {
+		out[i] = *ch.msgs[id].bot
+	}
+	return out
+}
+
 // Webhook returns the webhook URL and secret token; both are empty while
 // the bot polls.
 func (s *Server) Webhook() (url, secret string) {

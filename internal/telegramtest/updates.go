@@ -32,6 +32,12 @@ type message struct {
 	bot *Sent          // the bot's recording, with current Text and Buttons; nil for people's messages
 }
 
+// sentAt is the message's date.
+func (m *message) sentAt() time.Time {
+	unix, _ := m.obj["date"].(int64)
+	return time.Unix(unix, 0)
+}
+
 func (s *Server) chatLocked(id int64) *chatState {
 	ch := s.chats[id]
 	if ch == nil {
