@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -79,34 +80,64 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		r.Say(r.T.T("input.too_long", nil), e.menuRow(r))
 		return nil
 	}
-	res := e.kb.Search(text, r.T.Lang())
+	res := e.kb.SearchParts(text, r.T.Lang())
 	if r.New {
-		// First contact: greet in their language first, whatever they wrote.
+		// First contact: greet in their language first, then answer what
+		// they wrote – the question is never lost behind the greeting.
 		if err := e.start(ctx, r); err != nil {
 			return err
 		}
-		if !res.Confident {
-			return nil
+		if len(res.Main.Best) == 0 && len(res.Also) == 0 {
+			return nil // a greeting, not a question
 		}
 	}
-	switch {
-	case res.Confident:
-		r.Event.Action = domain.Action{Name: actQuestion, Arg: res.Best[0].ID}
-		return e.showAnswer(ctx, r)
-	case len(res.Best) > 0:
-		rows := make([][]domain.Button, 0, len(res.Best)+1)
-		for _, m := range res.Best {
-			if txt, ok := e.kb.Text(m.ID, r.T.Lang()); ok {
-				rows = append(rows, domain.Row(button(txt.Question, actQuestion, m.ID)))
+	return e.answerText(ctx, r, res)
+}
+
+// answerText shows what the search found: the clear answer with the other
+// topics of a long message as buttons, or the entries to choose from, or
+// honestly that there is no answer, with the way to a person.
+func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error {
+	t := r.T
+	questions := func(ids []string) [][]domain.Button {
+		rows := make([][]domain.Button, 0, len(ids)+1)
+		for _, id := range ids {
+			if txt, ok := e.kb.Text(id, t.Lang()); ok {
+				rows = append(rows, domain.Row(button(txt.Question, actQuestion, id)))
 			}
 		}
-		rows = append(rows, e.menuRow(r))
-		r.Say(r.T.T("faq.suggest", nil), rows...)
+		return append(rows, e.menuRow(r))
+	}
+	main := res.Main
+	switch {
+	case main.Confident:
+		r.Event.Action = domain.Action{Name: actQuestion, Arg: main.Best[0].ID}
+		if err := e.showAnswer(ctx, r); err != nil {
+			return err
+		}
+		if len(res.Also) > 0 {
+			r.Say(t.T("faq.also_asked", nil), questions(res.Also)...)
+		}
+	case len(main.Best) > 0 || len(res.Also) > 0:
+		ids := make([]string, 0, len(main.Best)+len(res.Also))
+		for _, m := range main.Best {
+			ids = append(ids, m.ID)
+		}
+		for _, id := range res.Also {
+			if !slices.Contains(ids, id) && len(ids) < maxSuggestions {
+				ids = append(ids, id)
+			}
+		}
+		r.Say(t.T("faq.suggest", nil), questions(ids)...)
 	default:
-		r.Say(r.T.T("faq.no_match", nil), e.menuRow(r))
+		r.Say(t.T("faq.no_match", nil), e.menuRow(r))
 	}
 	return nil
 }
+
+// maxSuggestions bounds the choices offered for an unclear message: a
+// small screen shows four questions and the way out at once.
+const maxSuggestions = 4
 
 // showEmergency comes before anything else when a message carries urgent
 // words: the numbers first, then the way to a person.

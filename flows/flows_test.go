@@ -365,3 +365,53 @@ func TestEngine_CommandMenu(t *testing.T) {
 		}
 	}
 }
+
+// The first message is never lost behind the greeting: a clear question
+// gets the greeting and the answer, an unclear one the greeting and the
+// choices, a mere greeting only the greeting.
+func TestEngine_FirstMessageIsAnswered(t *testing.T) {
+	e := mustEngine(t)
+	for _, tt := range []struct {
+		name, code, input string
+		wantAnswer        bool // "q" buttons or an answer
+	}{
+		{"ClearQuestion", "de", "darf ich mit duldung arbeiten", true},
+		{"UnclearQuestion", "en", "wbs duldung", true},
+		{"Greeting", "de", "Hallo", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.Handle(context.Background(), domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))
+			if !strings.Contains(allText(res), "Musterstadt") {
+				t.Errorf("no greeting: %q", allText(res))
+			}
+			answered := len(res.Replies) > 1 && (strings.Contains(allText(res), "❓") || hasAction(res, "q"))
+			if answered != tt.wantAnswer {
+				t.Errorf("answered = %v, want %v: %q", answered, tt.wantAnswer, allText(res))
+			}
+		})
+	}
+}
+
+// A long message with several concerns gets the clearest one answered and
+// the others offered as buttons.
+func TestEngine_LongMessage(t *testing.T) {
+	e := mustEngine(t)
+	s := domain.Session{Lang: "de", Epoch: 1}
+	res := e.Handle(context.Background(), s, false, text("Guten Tag, wir wohnen seit einem Jahr im Heim und suchen eine Sozialwohnung, "+
+		"brauche ich dafuer einen WBS? Meine Duldung laeuft naechsten Monat ab, was muss ich tun? "+
+		"Ausserdem habe ich ein Jobangebot, darf ich mit Duldung ueberhaupt arbeiten?"))
+	if len(res.Replies) != 2 || !strings.Contains(res.Replies[0].Text, "❓") {
+		t.Fatalf("want an answer and the other topics, got %q", allText(res))
+	}
+	var also []string
+	for _, row := range res.Replies[1].Buttons {
+		for _, b := range row {
+			if b.Action.Name == "q" {
+				also = append(also, b.Action.Arg)
+			}
+		}
+	}
+	if len(also) < 2 {
+		t.Errorf("other topics offered: %v (%q)", also, res.Replies[1].Text)
+	}
+}

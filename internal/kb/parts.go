@@ -1,0 +1,134 @@
+package kb
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Parts is the answer to a message that may hold several concerns.
+type Parts struct {
+	// Main is what to answer, or to offer as choices: the whole message's
+	// result, or a sentence's when only that one is clear.
+	Main Result
+	// Also are the other entries the message's sentences asked about, best
+	// first, not including Main's.
+	Also []string
+}
+
+// Bounds of the split: a clause needs at least minPartWords words to be
+// searched on its own, and one sentence is cut at commas only when it is
+// longer than longSentence words. At most maxParts are searched.
+const (
+	minPartWords = 3
+	longSentence = 12
+	maxParts     = 8
+	maxAlso      = 3
+)
+
+// SearchParts answers a message the way a person writes when they have
+// several concerns at once (a father asking about a flat, his Duldung and
+// work in one message): the whole text and each sentence or clause are
+// searched. A sentence found clearly can be answered even if the whole
+// message is too mixed to be; the other sentences' topics are offered
+// besides. A message of one sentence is searched as a whole only.
+func (k *KB) SearchParts(query, lang string) Parts {
+	whole := k.Search(query, lang)
+	parts := clauses(query)
+	if len(parts) < 2 {
+		return Parts{Main: whole}
+	}
+	type hit struct {
+		m         Match
+		confident bool
+	}
+	var hits []hit
+	main := whole
+	for _, p := range parts {
+		res := k.Search(p, lang)
+		if len(res.Best) == 0 {
+			continue
+		}
+		if res.Confident && !main.Confident {
+			main = res
+		}
+		hits = append(hits, hit{res.Best[0], res.Confident})
+	}
+	out := Parts{Main: main}
+	seen := map[string]bool{}
+	if len(main.Best) > 0 {
+		seen[main.Best[0].ID] = true
+	}
+	// Clear sentences first, in the order they were written, then the
+	// ones only suggested.
+	for _, confident := range []bool{true, false} {
+		for _, h := range hits {
+			if h.confident == confident && !seen[h.m.ID] && len(out.Also) < maxAlso {
+				seen[h.m.ID] = true
+				out.Also = append(out.Also, h.m.ID)
+			}
+		}
+	}
+	return out
+}
+
+// clauses cuts a message into sentences (and long sentences at commas),
+// keeping those with enough words to stand as a question. A full stop
+// between digits ("18.36", "3.000") does not end a sentence.
+func clauses(text string) []string {
+	var out []string
+	add := func(s string) {
+		if len(out) < maxParts && len(strings.Fields(s)) >= minPartWords {
+			out = append(out, strings.TrimSpace(s))
+		}
+	}
+	for _, sentence := range splitRunes(text, isSentenceEnd) {
+		if len(strings.Fields(sentence)) <= longSentence {
+			add(sentence)
+			continue
+		}
+		for _, c := range splitRunes(sentence, isClauseEnd) {
+			add(c)
+		}
+	}
+	return out
+}
+
+func splitRunes(text string, cut func(prev, r, next rune) bool) []string {
+	rs := []rune(text)
+	var out []string
+	start := 0
+	for i, r := range rs {
+		prev, next := rune(0), rune(0)
+		if i > 0 {
+			prev = rs[i-1]
+		}
+		if i+1 < len(rs) {
+			next = rs[i+1]
+		}
+		if cut(prev, r, next) {
+			out = append(out, string(rs[start:i]))
+			start = i + 1
+		}
+	}
+	return append(out, string(rs[start:]))
+}
+
+func isSentenceEnd(prev, r, next rune) bool {
+	switch r {
+	case '.':
+		return !(unicode.IsDigit(prev) && unicode.IsDigit(next))
+	case '!', '?', '\n', ';', '؟', '؛', '۔', '።', '፧', '।':
+		return true
+	}
+	return false
+}
+
+func isClauseEnd(prev, r, next rune) bool {
+	switch r {
+	case ',':
+		return !(unicode.IsDigit(prev) && unicode.IsDigit(next))
+	case '،', '፣':
+		return true
+	}
+	return false
+}

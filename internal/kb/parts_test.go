@@ -1,0 +1,110 @@
+package kb
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+)
+
+type longSet struct {
+	Messages []struct {
+		Lang string   `yaml:"lang"`
+		IDs  []string `yaml:"ids"`
+		Q    string   `yaml:"q"`
+	} `yaml:"messages"`
+}
+
+// shownFor lists the entries a person sees for a message: the answer (or
+// the suggestions when there is none) and the "you also asked" buttons.
+func shownFor(p Parts) []string {
+	var out []string
+	if p.Main.Confident {
+		out = append(out, p.Main.Best[0].ID)
+	} else {
+		for _, m := range p.Main.Best {
+			out = append(out, m.ID)
+		}
+	}
+	return append(out, p.Also...)
+}
+
+// TestKB_SearchPartsLong: long messages with several concerns get at
+// least one right entry shown in 90 % of cases; the log compares with a
+// search of the whole message alone.
+func TestKB_SearchPartsLong(t *testing.T) {
+	k := MustLoad(t)
+	b, err := os.ReadFile("testdata/long/messages.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var set longSet
+	if err := decodeStrict(b, &set); err != nil {
+		t.Fatal(err)
+	}
+	var msgs, hit, hitWhole, concerns, found, foundWhole int
+	for _, m := range set.Messages {
+		for _, id := range m.IDs {
+			if _, ok := k.Entry(id); !ok {
+				t.Fatalf("%s message expects unknown id %s", m.Lang, id)
+			}
+		}
+		shown := shownFor(k.SearchParts(m.Q, m.Lang))
+		whole := shownFor(Parts{Main: k.Search(m.Q, m.Lang)})
+		msgs++
+		n, nWhole := 0, 0
+		for _, id := range m.IDs {
+			if slices.Contains(shown, id) {
+				n++
+			}
+			if slices.Contains(whole, id) {
+				nWhole++
+			}
+		}
+		concerns += len(m.IDs)
+		found += n
+		foundWhole += nWhole
+		if n > 0 {
+			hit++
+		} else {
+			t.Logf("%s: none of %v shown, got %v for %.60q", m.Lang, m.IDs, shown, m.Q)
+		}
+		if nWhole > 0 {
+			hitWhole++
+		}
+	}
+	pct := func(a, b int) string { return fmt.Sprintf("%.0f%% (%d/%d)", 100*float64(a)/float64(b), a, b) }
+	t.Logf("messages with a right entry shown: %s split, %s whole message only", pct(hit, msgs), pct(hitWhole, msgs))
+	t.Logf("concerns found: %s split, %s whole message only", pct(found, concerns), pct(foundWhole, concerns))
+	if float64(hit) < 0.9*float64(msgs) {
+		t.Errorf("only %s of long messages get a right entry", pct(hit, msgs))
+	}
+}
+
+func TestClauses(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{"Wo ist das Amt? Ich brauche 18.36 Euro zurueck.", []string{"Wo ist das Amt", "Ich brauche 18.36 Euro zurueck"}},
+		{"kurz. ja", nil},
+		{"ما هو الدولدونغ؟ كيف احصل على شقة", []string{"ما هو الدولدونغ", "كيف احصل على شقة"}},
+		{"ንስድራይ ዝኸውን ገዛ ኣበይ ክረኽብ። anmeldung ክንደይ መዓልቲ ግዜ ኣለኒ", []string{"ንስድራይ ዝኸውን ገዛ ኣበይ ክረኽብ", "anmeldung ክንደይ መዓልቲ ግዜ ኣለኒ"}},
+		{"one two three four five six seven eight nine ten eleven twelve thirteen, and the part after the comma",
+			[]string{"one two three four five six seven eight nine ten eleven twelve thirteen", "and the part after the comma"}},
+	} {
+		if got := clauses(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("clauses(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func BenchmarkSearchPartsLong(b *testing.B) {
+	k := MustLoad(b)
+	q := strings.Repeat("Wir suchen eine Sozialwohnung, brauche ich dafuer einen WBS? Meine Duldung laeuft ab. ", 3)
+	b.ReportAllocs()
+	for b.Loop() {
+		k.SearchParts(q, "de")
+	}
+}
