@@ -27,6 +27,12 @@ func (l langs) Language(_ context.Context, chat int64) (string, error) { return 
 func bookingEngine(t *testing.T, sessions langs) (*flows.Engine, *redisstore.Store) {
 	t.Helper()
 	store := mustStore(t)
+	return bookingEngineWith(t, store, store.Bookings(0), sessions), store
+}
+
+// bookingEngineWith is bookingEngine on a given booking store.
+func bookingEngineWith(t *testing.T, store *redisstore.Store, bookings domain.BookingStore, sessions langs) *flows.Engine {
+	t.Helper()
 	rules := flows.BookingRules{
 		Calendar: calendar.Calendar{Loc: berlin, Rules: []calendar.Rule{{
 			Office: "rathaus", Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday},
@@ -35,12 +41,11 @@ func bookingEngine(t *testing.T, sessions langs) (*flows.Engine, *redisstore.Sto
 		DaysAhead: 14, MinLead: 2 * time.Hour, MaxActive: 2, Topics: []string{"housing", "status", "work", "other"},
 		Reminders: []time.Duration{24 * time.Hour, 2 * time.Hour},
 	}
-	e := mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: store.Bookings(0), Reminders: store.Reminders(), Sessions: sessions},
+	return mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: bookings, Reminders: store.Reminders(), Sessions: sessions},
 		func(s *flows.Settings) {
 			s.Booking = rules
 			s.Offices = []flows.Office{{ID: "rathaus", Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1", Lat: 51.96, Lon: 7.62, Notes: "Zimmer 104"}}
 		})
-	return e, store
 }
 
 func find(t *testing.T, res flows.Result, action string) domain.Button {
