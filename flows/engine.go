@@ -10,6 +10,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
+	"lotse/internal/langid"
 )
 
 // Office is where a person meets the integration management.
@@ -81,8 +82,11 @@ type Deps struct {
 	Bookings  domain.BookingStore
 	Reminders domain.ReminderQueue
 	Sessions  SessionLanguages
-	Now       func() time.Time
-	Log       *slog.Logger
+	// Langs tells the language a message is written in; nil: the
+	// detector trained on the shipped texts.
+	Langs *langid.Detector
+	Now   func() time.Time
+	Log   *slog.Logger
 }
 
 // Engine routes events to handlers. It is safe for concurrent use.
@@ -94,6 +98,7 @@ type Engine struct {
 	bookings domain.BookingStore
 	remind   domain.ReminderQueue
 	sessions SessionLanguages
+	langs    *langid.Detector
 	set      Settings
 	now      func() time.Time
 	log      *slog.Logger
@@ -107,8 +112,16 @@ type Engine struct {
 // New builds the engine. Time is injected so tests control it.
 func New(d Deps, set Settings) *Engine {
 	e := &Engine{msgs: d.Messages, staff: d.StaffText, kb: d.KB, tickets: d.Tickets, set: set, now: d.Now, log: d.Log,
-		bookings: d.Bookings, remind: d.Reminders, sessions: d.Sessions,
+		bookings: d.Bookings, remind: d.Reminders, sessions: d.Sessions, langs: d.Langs,
 		commands: map[string]Handler{}, actions: map[string]Handler{}}
+	if e.langs == nil {
+		var err error
+		if e.langs, err = langid.Default(); err != nil {
+			// Only a broken embedded text gets here; people are then
+			// answered in Telegram's language or the one they pick.
+			e.log.Error("language detection unavailable", "err", err)
+		}
+	}
 	if e.bookings == nil || e.remind == nil || len(set.Booking.Calendar.Rules) == 0 {
 		e.set.Booking.Calendar.Rules = nil
 	}
@@ -127,6 +140,7 @@ const (
 	actQuestion     = "q"
 	actLanguages    = "l"
 	actSetLanguage  = "L"
+	actLangBack     = "lb"
 	actPrivacy      = "p"
 	actPrivacyAck   = "pa"
 	actDelete       = "d"
@@ -161,6 +175,7 @@ func (e *Engine) routes() {
 	e.actions[actQuestion] = e.showAnswer
 	e.actions[actLanguages] = e.pickLanguage
 	e.actions[actSetLanguage] = e.setLanguage
+	e.actions[actLangBack] = e.restoreLanguage
 	e.actions[actPrivacy] = e.showPrivacy
 	e.actions[actPrivacyAck] = e.ackPrivacy
 	e.actions[actDelete] = e.askDelete
@@ -213,7 +228,7 @@ type Result struct {
 // Handle runs one event against a copy of the session. isNew says the
 // session did not exist before (first contact, or after erasure/expiry).
 func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) Result {
-	e.resolveLanguage(&s, ev)
+	switchedFrom := e.resolveLanguage(&s, ev)
 	before := s.Clone()
 	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now()}
 	if err := e.run(ctx, r); err != nil {
@@ -226,6 +241,9 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 	}
 	if r.erase {
 		return Result{Replies: r.replies, Erase: true, Events: r.events}
+	}
+	if switchedFrom != "" {
+		e.offerLanguageBack(r.replies, switchedFrom)
 	}
 	return Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events}
 }
@@ -258,18 +276,6 @@ func (e *Engine) routeName(ev domain.Event) string {
 		}
 	}
 	return ev.Kind.String()
-}
-
-// resolveLanguage takes Telegram's hint until the person chooses.
-func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) {
-	if !s.LangChosen {
-		if l := i18n.Match(ev.LanguageCode); l != "" {
-			s.Lang = l
-		}
-	}
-	if !i18n.Shipped(s.Lang) {
-		s.Lang = i18n.Default
-	}
 }
 
 func (e *Engine) route(r *Request) Handler {

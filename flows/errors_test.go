@@ -69,7 +69,7 @@ func TestErrors_HandoverGateKeepsTicket(t *testing.T) {
 	}
 
 	tickets.down.Store(true)
-	res = e.Handle(ctx, s, false, personText("are you there?"))
+	res = e.Handle(ctx, s, false, personText("هل انت موجود؟"))
 	if res.Session == nil || res.Session.Handover != "open" || res.Session.Ticket != s.Ticket {
 		t.Fatalf("a failed read detached the person from ticket %d: %+v", s.Ticket, res.Session)
 	}
@@ -81,7 +81,7 @@ func TestErrors_HandoverGateKeepsTicket(t *testing.T) {
 	}
 
 	tickets.down.Store(false)
-	res = e.Handle(ctx, *res.Session, false, personText("are you there?"))
+	res = e.Handle(ctx, *res.Session, false, personText("هل انت موجود؟"))
 	if res.Session.Handover != "open" {
 		t.Fatalf("after the blip: %+v", res.Session)
 	}

@@ -20,36 +20,6 @@ func (e *Engine) showHelp(_ context.Context, r *Request) error {
 	return nil
 }
 
-// pickLanguage offers every shipped language, each named in itself.
-func (e *Engine) pickLanguage(_ context.Context, r *Request) error {
-	var rows [][]domain.Button
-	var row []domain.Button
-	for _, l := range i18n.Languages {
-		row = append(row, button(e.msgs.For(l.Code).T("language.name", nil), actSetLanguage, l.Code))
-		if len(row) == 2 {
-			rows = append(rows, row)
-			row = nil
-		}
-	}
-	if len(row) > 0 {
-		rows = append(rows, row)
-	}
-	r.Show(r.T.T("language.choose", nil), rows...)
-	return nil
-}
-
-// setLanguage switches the language and shows again where the person was.
-func (e *Engine) setLanguage(ctx context.Context, r *Request) error {
-	lang := r.Event.Action.Arg
-	if !i18n.Shipped(lang) {
-		return e.staleButton(ctx, r)
-	}
-	r.Session.Lang, r.Session.LangChosen = lang, true
-	r.T = e.msgs.For(lang)
-	r.Say(r.T.T("language.changed", nil))
-	return e.showScreen(ctx, r)
-}
-
 // Screens are the menu positions kept in the session.
 const (
 	screenMenu     = "menu"

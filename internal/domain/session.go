@@ -10,9 +10,16 @@ import "time"
 type Session struct {
 	// Lang is the shipped language code the person reads, e.g. "ar".
 	Lang string `json:"l,omitempty"`
-	// LangChosen is true once the person picked a language explicitly, so
-	// Telegram's language_code no longer overrides it.
+	// LangChosen is true once the person picked a language, or Lotse
+	// switched to the one they clearly write, so Telegram's language_code
+	// no longer overrides it.
 	LangChosen bool `json:"lc,omitempty"`
+	// LangFrom is the language Lotse switched away from because the person
+	// clearly wrote in another; the reply offers a button back to it.
+	LangFrom string `json:"lf,omitempty"`
+	// LangKeep is set when the person pressed that button: they want Lang
+	// whatever they write, until they pick a language again.
+	LangKeep bool `json:"lk,omitempty"`
 	// Screen is the menu position, e.g. "menu", "area:housing", "faq:housing.wbs".
 	Screen string `json:"s,omitempty"`
 	// Epoch is a random number created with the session. Buttons are signed

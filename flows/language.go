@@ -1,0 +1,104 @@
+package flows
+
+import (
+	"context"
+
+	"lotse/internal/domain"
+	"lotse/internal/i18n"
+	"lotse/internal/langid"
+)
+
+// resolveLanguage decides the language of the reply, once per event.
+// Telegram's language_code counts until the person has settled on a
+// language; a text message switches it when it is clearly written in
+// another language (langid's sure result), the very first one included.
+// Before the person has settled, a message in a script their language is
+// not written in is enough, so a first "سلام" on a German phone is
+// answered in Arabic script. After the person pressed "back" to a
+// language, only the picker changes it. It returns the language it
+// switched away from, or "".
+func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
+	settled := s.LangChosen
+	if !settled {
+		if l := i18n.Match(ev.LanguageCode); l != "" {
+			s.Lang = l
+		}
+	}
+	if !i18n.Shipped(s.Lang) {
+		s.Lang = i18n.Default
+	}
+	if ev.Kind != domain.EventText || s.LangKeep || e.langs == nil {
+		return ""
+	}
+	r := e.langs.Detect(ev.Text)
+	if r.Lang == "" || r.Lang == s.Lang || !i18n.Shipped(r.Lang) {
+		return ""
+	}
+	if !r.Sure && (settled || r.Script == langid.ScriptOf(s.Lang)) {
+		return ""
+	}
+	from := s.Lang
+	s.Lang, s.LangChosen, s.LangFrom = r.Lang, true, from
+	return from
+}
+
+// offerLanguageBack puts a button under the first message to the person
+// that returns to the language Lotse switched away from. Its label is in
+// that language: whoever wants it back reads it.
+func (e *Engine) offerLanguageBack(replies []domain.Reply, from string) {
+	for i := range replies {
+		rep := &replies[i]
+		if rep.ChatID != 0 || rep.Text == "" || rep.Copy != nil || rep.Venue != nil || rep.Document != nil ||
+			rep.EditID != 0 || rep.DeleteID != 0 {
+			continue
+		}
+		rep.Buttons = append(rep.Buttons, domain.Row(button(e.msgs.For(from).T("language.back", nil), actLangBack, "")))
+		return
+	}
+}
+
+// pickLanguage offers every shipped language, each named in itself.
+func (e *Engine) pickLanguage(_ context.Context, r *Request) error {
+	var rows [][]domain.Button
+	var row []domain.Button
+	for _, l := range i18n.Languages {
+		row = append(row, button(e.msgs.For(l.Code).T("language.name", nil), actSetLanguage, l.Code))
+		if len(row) == 2 {
+			rows = append(rows, row)
+			row = nil
+		}
+	}
+	if len(row) > 0 {
+		rows = append(rows, row)
+	}
+	r.Show(r.T.T("language.choose", nil), rows...)
+	return nil
+}
+
+// setLanguage switches to the picked language and shows again where the
+// person was. A pick is a fresh start: what they write may switch it again.
+func (e *Engine) setLanguage(ctx context.Context, r *Request) error {
+	lang := r.Event.Action.Arg
+	if !i18n.Shipped(lang) {
+		return e.staleButton(ctx, r)
+	}
+	r.Session.Lang, r.Session.LangChosen = lang, true
+	r.Session.LangFrom, r.Session.LangKeep = "", false
+	r.T = e.msgs.For(lang)
+	r.Say(r.T.T("language.changed", nil))
+	return e.showScreen(ctx, r)
+}
+
+// restoreLanguage is the back button after a switch: the person wants the
+// language they had, and keeps it whatever they write.
+func (e *Engine) restoreLanguage(ctx context.Context, r *Request) error {
+	from := r.Session.LangFrom
+	if !i18n.Shipped(from) {
+		return e.staleButton(ctx, r)
+	}
+	r.Session.Lang, r.Session.LangChosen = from, true
+	r.Session.LangFrom, r.Session.LangKeep = "", true
+	r.T = e.msgs.For(from)
+	r.Say(r.T.T("language.changed", nil))
+	return e.showScreen(ctx, r)
+}

@@ -1,0 +1,141 @@
+package flows_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"lotse/flows"
+	"lotse/internal/domain"
+)
+
+// backButton finds the button back to the previous language and says
+// whether it sits under the first reply.
+func backButton(r flows.Result) (domain.Button, bool) {
+	for i, rep := range r.Replies {
+		for _, row := range rep.Buttons {
+			for _, b := range row {
+				if b.Action.Name == "lb" {
+					return b, i == 0
+				}
+			}
+		}
+	}
+	return domain.Button{}, false
+}
+
+// The language follows what the person writes, from the very first
+// message, whatever Telegram's language_code says.
+func TestLanguage_FollowsWhatIsWritten(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	tests := []struct {
+		name, code, input, want, backLabel string
+	}{
+		{"ArabicOnGermanPhone", "de", "كيف بقدر لاقي شقة بالمدينة", "ar", "Deutsch"},
+		{"DariOnGermanPhone", "de", "من به یک خانه نیاز دارم", "fa", "Deutsch"},
+		{"PashtoOnEnglishPhone", "en", "زه یو کور لټوم څنګه یې پیدا کړم", "ps", "English"},
+		{"TigrinyaOnEnglishPhone", "en", "ኣብ ከተማ ከመይ ገዛ ክረክብ እኽእል", "ti", "English"},
+		{"SomaliOnEnglishPhone", "en", "waxaan u baahanahay guri cusub", "so", "English"},
+		{"UkrainianOnRussianPhone", "ru", "як мені знайти квартиру в місті", "uk", "русском"},
+		{"KurmanjiOnTurkishPhone", "tr", "ez dixwazim bi mirovekî re biaxivim", "ku", "Türkçe"},
+		// The script alone decides before the person has settled: no
+		// shipped language but Tigrinya is written in Ge'ez.
+		{"OneWordOtherScript", "en", "ሰላም", "ti", "English"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))
+			s := res.Session
+			if s == nil || s.Lang != tt.want || !s.LangChosen {
+				t.Fatalf("session = %+v, want language %s kept", s, tt.want)
+			}
+			b, first := backButton(res)
+			if !first || !strings.Contains(b.Label, tt.backLabel) {
+				t.Errorf("back button = %+v (under first reply: %v), want one naming %q", b, first, tt.backLabel)
+			}
+			// Telegram's hint no longer overrides the detected language.
+			res = e.Handle(ctx, *s, false, withLang(command("menu"), tt.code))
+			if res.Session.Lang != tt.want {
+				t.Errorf("after /menu: %s, want %s", res.Session.Lang, tt.want)
+			}
+			if _, ok := backButton(res); ok {
+				t.Errorf("back button offered again without a switch")
+			}
+		})
+	}
+}
+
+// A chosen language stays when a message is short, a number, an emoji, a
+// German office term, or mixes those into the person's language.
+func TestLanguage_KeptOnUnclearMessages(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	tests := []struct{ lang, input string }{
+		{"ar", "ok"}, {"ar", "hallo"}, {"ar", "👍"}, {"ar", "12345"}, {"ar", "Jobcenter"},
+		{"ar", "ich habe termin بكرة بالجوب سنتر"},
+		{"uk", "спасибо"}, {"uk", "Jobcenter Termin Anmeldung WBS дякую"},
+		{"fa", "Anmeldung Wohnung Jobcenter لطفا کمک"},
+		{"en", "ok danke schön"},
+		{"de", "سلام"}, // settled: one word is not enough, even in another script
+		{"ti", "Jobcenter Termin ሓገዝ"},
+	}
+	for _, tt := range tests {
+		s := domain.Session{Lang: tt.lang, LangChosen: true, Epoch: 1, Screen: "menu"}
+		res := e.Handle(ctx, s, false, withLang(text(tt.input), "de"))
+		if res.Session.Lang != tt.lang || res.Session.LangFrom != "" {
+			t.Errorf("%s %q: switched to %s", tt.lang, tt.input, res.Session.Lang)
+		}
+		if _, ok := backButton(res); ok {
+			t.Errorf("%s %q: back button without a switch", tt.lang, tt.input)
+		}
+	}
+}
+
+// A language picked with /language gives way to a message clearly in
+// another one; the back button returns and then holds the old language.
+func TestLanguage_BackButton(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	s := domain.Session{Lang: "fa", LangChosen: true, Epoch: 1, Screen: "menu"}
+	res := e.Handle(ctx, s, false, text("زه غواړم له یو انسان سره خبرې وکړم"))
+	if res.Session.Lang != "ps" || res.Session.LangFrom != "fa" {
+		t.Fatalf("after Pashto: %+v", res.Session)
+	}
+	// The switch is remembered in one short field.
+	js, err := json.Marshal(res.Session)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"lf":"fa"`) {
+		t.Errorf("session JSON %s lacks the switch", js)
+	}
+	b, _ := backButton(res)
+	res = e.Handle(ctx, *res.Session, false, press(b.Action.Name, b.Action.Arg))
+	if got := res.Session; got.Lang != "fa" || got.LangFrom != "" || !got.LangKeep {
+		t.Fatalf("after back: %+v", got)
+	}
+	if !strings.Contains(allText(res), "دری") && !strings.Contains(allText(res), "فارسی") {
+		t.Errorf("back did not answer in Dari: %q", allText(res))
+	}
+	// Having asked for Dari, the person keeps it whatever they write …
+	res = e.Handle(ctx, *res.Session, false, text("زه غواړم له یو انسان سره خبرې وکړم"))
+	if res.Session.Lang != "fa" {
+		t.Errorf("switched again after back: %s", res.Session.Lang)
+	}
+	// … until they pick a language again, which lets writing count again.
+	res = e.Handle(ctx, *res.Session, false, press("L", "en"))
+	if res.Session.LangKeep || res.Session.Lang != "en" {
+		t.Fatalf("after picking: %+v", res.Session)
+	}
+	res = e.Handle(ctx, *res.Session, false, text("ich möchte mit einer person sprechen"))
+	if res.Session.Lang != "de" || res.Session.LangFrom != "en" {
+		t.Errorf("German after picking English: %+v", res.Session)
+	}
+	// A back button without a switch behind it is stale.
+	res = e.Handle(ctx, domain.Session{Lang: "de", LangChosen: true, Epoch: 1}, false, press("lb", ""))
+	if res.Session.Lang != "de" || res.Session.LangKeep {
+		t.Errorf("stale back button changed the session: %+v", res.Session)
+	}
+}

@@ -1,0 +1,9 @@
+package langid_test
+
+import (
+	"io/fs"
+
+	"lotse/locales"
+)
+
+func localesFS() fs.FS { return locales.FS }

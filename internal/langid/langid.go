@@ -1,0 +1,518 @@
+// Package langid tells which of Lotse's shipped languages a message is
+// written in, so a person is answered in the language they write.
+//
+// It owns the whole decision from text to language: the script of the
+// letters picks the candidates (Ge'ez: Tigrinya; Cyrillic: Ukrainian or
+// Russian; Arabic script: Arabic, Dari/Farsi or Pashto; Latin: German,
+// English, French, Turkish, Kurmanji or Somali), and a naive Bayes model
+// of character n-grams decides among them. The model is trained when the
+// detector is built, from Lotse's own texts in locales/ (knowledge base
+// and messages, real text in every shipped language); there is no model
+// file to keep in step with the texts. Letters that only some languages
+// have (Pashto ټ ډ ړ ښ, Persian پ چ گ, Arabic ة, Ukrainian і ї є,
+// Russian ы э ъ, Turkish ı ğ, Kurmanji ê û) are features of the model,
+// while the n-grams see words with those letters folded, so that people
+// who type without them are still recognised.
+//
+// German office terms ("Jobcenter", "Duldung", "WBS") occur inside every
+// language's messages and are not counted, nor are words such as "ok",
+// "hallo" or "danke" that people mix into any language. Detect is cheap
+// (a few microseconds, no allocation per word beyond the lower-casing)
+// and safe for concurrent use; it does no I/O.
+//
+// langid imports only the standard library, the locales it is trained on
+// and the YAML reader.
+package langid
+
+import (
+	"fmt"
+	"io/fs"
+	"math"
+	"path"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"lotse/locales"
+)
+
+// Script is the writing system of a message's letters.
+type Script uint8
+
+const (
+	ScriptNone Script = iota
+	ScriptLatin
+	ScriptCyrillic
+	ScriptArabic
+	ScriptEthiopic
+	numScripts
+)
+
+var scriptNames = [...]string{"none", "latin", "cyrillic", "arabic", "ethiopic"}
+
+func (s Script) String() string { return scriptNames[s] }
+
+// scriptLangs are the shipped languages written in each script, the
+// candidates the model chooses among.
+var scriptLangs = [numScripts][]string{
+	ScriptLatin:    {"de", "en", "fr", "tr", "ku", "so"},
+	ScriptCyrillic: {"uk", "ru"},
+	ScriptArabic:   {"ar", "fa", "ps"},
+	ScriptEthiopic: {"ti"},
+}
+
+// langScript is scriptLangs turned around.
+var langScript = func() map[string]Script {
+	m := map[string]Script{}
+	for s, langs := range scriptLangs {
+		for _, l := range langs {
+			m[l] = Script(s)
+		}
+	}
+	return m
+}()
+
+// ScriptOf reports the script a shipped language is written in.
+func ScriptOf(lang string) Script { return langScript[lang] }
+
+// Result is what Detect found.
+type Result struct {
+	// Lang is the most likely shipped language, "" when the message has
+	// no letters worth counting (numbers, emojis, office terms only).
+	Lang string
+	// Script is the script most of the counted letters are written in.
+	Script Script
+	// Sure says the message clearly is in Lang: at least three words and
+	// two counted ones, one script, and a clear lead over the runner-up.
+	// Only a sure result should change a language the person already has.
+	Sure bool
+	// Words is the number of counted words (office terms and neutral
+	// words left out).
+	Words int
+	// Margin is the lead over the runner-up in log-probability per counted
+	// word (+Inf when the script has one candidate).
+	Margin float64
+}
+
+// Tuning. Buckets trades memory for fewer hash collisions between
+// n-grams; alpha is additive smoothing; minMargin is the per-word lead
+// below which a result is not sure.
+const (
+	bucketBits = 17
+	buckets    = 1 << bucketBits
+	maxN       = 4
+	alpha      = 0.5
+	minMargin  = 2.0
+	// mixedShare: a second script with at least this share of the
+	// counted letters makes the message mixed, never sure.
+	mixedShare = 0.3
+	// letterWeight scales the raw special-letter features: each is one
+	// character but says as much about orthography as a word.
+	letterWeight = 2
+)
+
+// Detector holds the trained model. Build it once with New or Default.
+type Detector struct {
+	models [numScripts]*model
+	// skip are words never counted: German office terms found inside the
+	// other languages' texts, and neutral words used in any language.
+	skip map[string]bool
+}
+
+type model struct {
+	langs []string
+	// logp[b*len(langs)+i] is log P(feature in bucket b | langs[i]).
+	logp []float32
+}
+
+var (
+	defaultOnce sync.Once
+	defaultDet  *Detector
+	defaultErr  error
+)
+
+// Default is the detector trained on the shipped texts, built on first use.
+func Default() (*Detector, error) {
+	defaultOnce.Do(func() { defaultDet, defaultErr = New(locales.FS) })
+	return defaultDet, defaultErr
+}
+
+// New trains a detector on the YAML files kb/<lang>.yaml and
+// messages/<lang>.yaml in fsys: every string value is training text of
+// its file's language.
+func New(fsys fs.FS) (*Detector, error) {
+	texts := map[string][]string{}
+	for _, dir := range []string{"kb", "messages"} {
+		files, err := fs.Glob(fsys, dir+"/*.yaml")
+		if err != nil {
+			return nil, fmt.Errorf("langid: list %s: %w", dir, err)
+		}
+		for _, f := range files {
+			lang := strings.TrimSuffix(path.Base(f), ".yaml")
+			if ScriptOf(lang) == ScriptNone {
+				continue // structure.yaml and anything not a shipped language
+			}
+			b, err := fs.ReadFile(fsys, f)
+			if err != nil {
+				return nil, fmt.Errorf("langid: read %s: %w", f, err)
+			}
+			var n yaml.Node
+			if err := yaml.Unmarshal(b, &n); err != nil {
+				return nil, fmt.Errorf("langid: parse %s: %w", f, err)
+			}
+			texts[lang] = appendScalars(texts[lang], &n)
+		}
+	}
+	return Train(texts)
+}
+
+// appendScalars collects the string values of a YAML tree (not its keys).
+func appendScalars(out []string, n *yaml.Node) []string {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!str" {
+			out = append(out, n.Value)
+		}
+	case yaml.MappingNode:
+		for i := 1; i < len(n.Content); i += 2 {
+			out = appendScalars(out, n.Content[i])
+		}
+	default:
+		for _, c := range n.Content {
+			out = appendScalars(out, c)
+		}
+	}
+	return out
+}
+
+// neutral are words people mix into any language; they say nothing about
+// which one a message is in.
+var neutral = []string{"ok", "okay", "oki", "hallo", "hello", "hi", "hey", "danke", "thanks", "thx", "merci",
+	"bitte", "please", "pls", "plz", "salam", "salaam", "ja", "nein", "yes", "no", "bye", "tschüss", "super",
+	"termin", "bamf", "lotse", "online", "email", "e-mail", "whatsapp", "telegram", "sms", "pdf"}
+
+// Train builds a detector from training texts by language. Languages
+// the detector does not know (not shipped) are ignored; a shipped
+// language without text makes an error.
+func Train(texts map[string][]string) (*Detector, error) {
+	d := &Detector{skip: loanTerms(texts)}
+	for _, w := range neutral {
+		d.skip[w] = true
+	}
+	for lang, l := range langScript {
+		if len(texts[lang]) == 0 && l != ScriptNone {
+			return nil, fmt.Errorf("langid: train: no text for %q", lang)
+		}
+	}
+	var buf []rune
+	for s := ScriptLatin; s < numScripts; s++ {
+		langs := scriptLangs[s]
+		m := &model{langs: langs}
+		d.models[s] = m
+		if len(langs) == 1 {
+			continue // nothing to choose: the script decides
+		}
+		m.logp = make([]float32, buckets*len(langs))
+		counts := make([]float64, buckets*len(langs))
+		for i, lang := range langs {
+			total := 0.0
+			for _, t := range texts[lang] {
+				forWords(t, func(w string) {
+					if scriptOfWord(w) != s || d.skip[w] {
+						return
+					}
+					buf = features(buf[:0], w, s, func(h uint64, weight float64) {
+						counts[int(h&(buckets-1))*len(langs)+i] += weight
+						total += weight
+					})
+				})
+			}
+			denom := math.Log(total + alpha*buckets)
+			unseen := float32(math.Log(alpha) - denom)
+			for b := range buckets {
+				k := b*len(langs) + i
+				if counts[k] == 0 {
+					m.logp[k] = unseen
+					continue
+				}
+				m.logp[k] = float32(math.Log(counts[k]+alpha) - denom)
+			}
+		}
+	}
+	return d, nil
+}
+
+// loanTerms finds the German office terms: Latin-script words that occur
+// in the texts of at least two languages written in another script
+// (Arabic, Dari, Pashto, Ukrainian, Russian, Tigrinya write "Jobcenter",
+// "Duldung", "WBS" in Latin letters, as people do in their messages).
+func loanTerms(texts map[string][]string) map[string]bool {
+	seen := map[string]int{}
+	for lang, ts := range texts {
+		if ScriptOf(lang) == ScriptLatin {
+			continue
+		}
+		in := map[string]bool{}
+		for _, t := range ts {
+			forWords(t, func(w string) {
+				if scriptOfWord(w) == ScriptLatin && !in[w] {
+					in[w] = true
+					seen[w]++
+				}
+			})
+		}
+	}
+	skip := map[string]bool{}
+	for w, n := range seen {
+		if n >= 2 {
+			skip[w] = true
+		}
+	}
+	return skip
+}
+
+// Detect tells which shipped language text is written in.
+func (d *Detector) Detect(text string) Result {
+	var letters [numScripts]int
+	raw := 0
+	var words [numScripts]int
+	// First pass: count words and letters per script, leaving out the
+	// words that are not counted.
+	forWords(text, func(w string) {
+		raw++
+		if d.skip[w] {
+			return
+		}
+		s := scriptOfWord(w)
+		if s == ScriptNone {
+			return
+		}
+		words[s]++
+		letters[s] += utf8.RuneCountInString(w)
+	})
+	best, total := ScriptNone, 0
+	for s := ScriptLatin; s < numScripts; s++ {
+		total += letters[s]
+		if letters[s] > letters[best] {
+			best = s
+		}
+	}
+	if best == ScriptNone {
+		return Result{}
+	}
+	res := Result{Script: best, Words: words[best]}
+	m := d.models[best]
+	if len(m.langs) == 1 {
+		res.Lang, res.Margin = m.langs[0], math.Inf(1)
+	} else {
+		var scores [8]float64
+		n := len(m.langs)
+		var buf []rune
+		forWords(text, func(w string) {
+			if d.skip[w] || scriptOfWord(w) != best {
+				return
+			}
+			buf = features(buf[:0], w, best, func(h uint64, weight float64) {
+				row := m.logp[int(h&(buckets-1))*n:][:n]
+				for i, lp := range row {
+					scores[i] += weight * float64(lp)
+				}
+			})
+		})
+		first, second := 0, -1
+		for i := 1; i < n; i++ {
+			if scores[i] > scores[first] {
+				first, second = i, first
+			} else if second < 0 || scores[i] > scores[second] {
+				second = i
+			}
+		}
+		if second < 0 {
+			second = 1 - first
+		}
+		res.Lang = m.langs[first]
+		res.Margin = (scores[first] - scores[second]) / float64(res.Words)
+	}
+	mixed := float64(total-letters[best]) >= mixedShare*float64(total)
+	res.Sure = raw >= 3 && res.Words >= 2 && !mixed && res.Margin >= minMargin
+	return res
+}
+
+// forWords calls f with each lower-cased word of text: runs of letters
+// (and marks, and apostrophes inside a word). Links and addresses are
+// skipped whole.
+func forWords(text string, f func(string)) {
+	for _, field := range strings.Fields(text) {
+		if strings.Contains(field, "://") || strings.Contains(field, "@") || strings.HasPrefix(field, "www.") {
+			continue
+		}
+		start := -1
+		for i, r := range field {
+			inWord := unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) ||
+				(start >= 0 && (r == '\'' || r == '’') && i+utf8.RuneLen(r) < len(field))
+			if inWord && start < 0 {
+				start = i
+			}
+			if !inWord && start >= 0 {
+				emit(field[start:i], f)
+				start = -1
+			}
+		}
+		if start >= 0 {
+			emit(field[start:], f)
+		}
+	}
+}
+
+func emit(w string, f func(string)) {
+	w = strings.TrimRight(w, "'’")
+	if w == "" {
+		return
+	}
+	// Turkish dotted capital I lower-cases to i plus a combining dot in
+	// Go's default mapping; people mean plain i.
+	w = strings.ReplaceAll(w, "İ", "I")
+	f(strings.ToLower(w))
+}
+
+// scriptOfWord is the script of a word's first letter.
+func scriptOfWord(w string) Script {
+	for _, r := range w {
+		switch {
+		case r < 0x250 && unicode.IsLetter(r):
+			return ScriptLatin
+		case r >= 0x400 && r < 0x530:
+			return ScriptCyrillic
+		case r >= 0x600 && r < 0x700, r >= 0x750 && r < 0x780, r >= 0xFB50 && r < 0xFF00:
+			return ScriptArabic
+		case r >= 0x1200 && r < 0x13A0, r >= 0x2D80 && r < 0x2DE0, r >= 0xAB00 && r < 0xAB30:
+			return ScriptEthiopic
+		}
+		if unicode.IsLetter(r) {
+			return ScriptNone
+		}
+	}
+	return ScriptNone
+}
+
+// features calls f with the hashed features of one word: the character
+// 1- to 4-grams of the folded word between boundary marks, the folded
+// word itself, and each letter the folding changed (the orthography).
+// buf is scratch space, returned for reuse.
+func features(buf []rune, w string, s Script, f func(h uint64, weight float64)) []rune {
+	buf = append(buf, '^')
+	for _, r := range w {
+		if fr := fold(r, s); fr != 0 {
+			if fr != r || special(r) {
+				f(hashRunes(9, []rune{r}), letterWeight)
+			}
+			if fr != '\'' && fr != '’' && unicode.Is(unicode.Mn, fr) {
+				continue // vowel signs and diacritics people rarely type
+			}
+			buf = append(buf, fr)
+		}
+	}
+	buf = append(buf, '$')
+	for n := 1; n <= maxN; n++ {
+		for i := 0; i+n <= len(buf); i++ {
+			if n == 1 && (buf[i] == '^' || buf[i] == '$') {
+				continue
+			}
+			f(hashRunes(uint64(n), buf[i:i+n]), 1)
+		}
+	}
+	f(hashRunes(0, buf), 1)
+	return buf
+}
+
+// special are letters that mark a language although folding keeps them.
+func special(r rune) bool {
+	switch r {
+	case 'і', 'ї', 'є', 'ґ', 'ы', 'э', 'ъ', 'x', 'q', 'w':
+		return true
+	}
+	return false
+}
+
+// fold maps a letter to the form people type when their keyboard lacks
+// it: Pashto letters to their Persian look-alikes, Arabic ي ك ة to the
+// Persian forms, Latin letters without accents. 0 drops the rune.
+func fold(r rune, s Script) rune {
+	switch s {
+	case ScriptArabic:
+		switch r {
+		case 'ي', 'ى', 'ې', 'ۍ', 'ے', 'ئ':
+			return 'ی'
+		case 'ك':
+			return 'ک'
+		case 'ة':
+			return 'ه'
+		case 'أ', 'إ', 'آ', 'ٱ':
+			return 'ا'
+		case 'ؤ':
+			return 'و'
+		case 'ټ':
+			return 'ت'
+		case 'ډ':
+			return 'د'
+		case 'ړ':
+			return 'ر'
+		case 'ښ':
+			return 'ش'
+		case 'ږ':
+			return 'ژ'
+		case 'ګ':
+			return 'گ'
+		case 'ڼ':
+			return 'ن'
+		case 'ـ':
+			return 0 // tatweel, a stretching stroke
+		}
+		if r >= 0x64B && r <= 0x65F || r == 0x670 {
+			return 0 // harakat
+		}
+	case ScriptCyrillic:
+		if r == 'ё' {
+			return 'е'
+		}
+	case ScriptLatin:
+		switch r {
+		case 'ı', 'î', 'ï', 'í', 'ì':
+			return 'i'
+		case 'ş':
+			return 's'
+		case 'ğ':
+			return 'g'
+		case 'ç':
+			return 'c'
+		case 'ö', 'ô', 'ó':
+			return 'o'
+		case 'ü', 'û', 'ù', 'ú':
+			return 'u'
+		case 'ä', 'à', 'â', 'á':
+			return 'a'
+		case 'é', 'è', 'ê', 'ë':
+			return 'e'
+		case 'ß':
+			return 's'
+		case '’':
+			return '\''
+		}
+	}
+	return r
+}
+
+// hashRunes is FNV-1a over the runes, seeded with the feature kind so
+// that a word and an n-gram with the same letters do not collide.
+func hashRunes(kind uint64, rs []rune) uint64 {
+	h := uint64(14695981039346656037) ^ (kind * 0x9E3779B97F4A7C15)
+	for _, r := range rs {
+		h ^= uint64(r)
+		h *= 1099511628211
+	}
+	h ^= h >> 29
+	return h
+}

@@ -1,0 +1,174 @@
+package langid_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"lotse/internal/i18n"
+	"lotse/internal/langid"
+)
+
+// minAccuracy is the share of messages of three or more words that must
+// be detected right and sure, in every language.
+const minAccuracy = 0.97
+
+func MustDefault(tb testing.TB) *langid.Detector {
+	tb.Helper()
+	d, err := langid.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
+// readLines reads a test file: one message a line, # comments and blank
+// lines left out.
+func readLines(tb testing.TB, name string) []string {
+	tb.Helper()
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		out = append(out, line)
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// TestDetect_Accuracy runs the test set: messages written the way people
+// write on phones (typos, missing special letters, German office terms,
+// colloquial), not copied from the knowledge base. A message counts as
+// right only when it is detected sure and in its language, because only a
+// sure result switches a person's language.
+func TestDetect_Accuracy(t *testing.T) {
+	d := MustDefault(t)
+	var table strings.Builder
+	fmt.Fprintf(&table, "\n| lang | messages | right | %% |\n|---|---|---|---|\n")
+	failed := false
+	allN, allOK := 0, 0
+	for _, l := range i18n.Languages {
+		msgs := readLines(t, l.Code+".txt")
+		n, ok := 0, 0
+		for _, m := range msgs {
+			if len(strings.Fields(m)) < 3 {
+				continue
+			}
+			n++
+			r := d.Detect(m)
+			if r.Sure && r.Lang == l.Code {
+				ok++
+			} else {
+				t.Logf("%s: %q → %s (sure %v, margin %.2f, words %d)", l.Code, m, r.Lang, r.Sure, r.Margin, r.Words)
+			}
+		}
+		if n < 40 {
+			t.Errorf("%s: %d test messages of three or more words, want at least 40", l.Code, n)
+		}
+		acc := float64(ok) / float64(max(n, 1))
+		if acc < minAccuracy {
+			failed = true
+		}
+		allN += n
+		allOK += ok
+		fmt.Fprintf(&table, "| %s | %d | %d | %.1f |\n", l.Code, n, ok, 100*acc)
+	}
+	fmt.Fprintf(&table, "| all | %d | %d | %.1f |\n", allN, allOK, 100*float64(allOK)/float64(allN))
+	if failed || testing.Verbose() {
+		t.Log(table.String())
+	}
+	if failed {
+		t.Errorf("accuracy below %.0f %% in at least one language", 100*minAccuracy)
+	}
+}
+
+// TestDetect_ShortNeverSure: greetings, numbers, emojis and office terms
+// alone must never switch a language.
+func TestDetect_ShortNeverSure(t *testing.T) {
+	d := MustDefault(t)
+	for _, m := range readLines(t, "short.txt") {
+		if r := d.Detect(m); r.Sure {
+			t.Errorf("%q: sure %s, want unsure", m, r.Lang)
+		}
+	}
+}
+
+// TestDetect_MixedKeepsLanguage: a message mixing the person's language
+// with German terms or greetings must not be sure of another language.
+func TestDetect_MixedKeepsLanguage(t *testing.T) {
+	d := MustDefault(t)
+	for _, line := range readLines(t, "mixed.txt") {
+		lang, msg, ok := strings.Cut(line, "\t")
+		if !ok {
+			t.Fatalf("mixed.txt: %q: want language TAB message", line)
+		}
+		if r := d.Detect(msg); r.Sure && r.Lang != lang {
+			t.Errorf("%s: %q: sure %s (margin %.2f), want unsure or %s", lang, msg, r.Lang, r.Margin, lang)
+		}
+	}
+}
+
+func TestDetect_Empty(t *testing.T) {
+	d := MustDefault(t)
+	for _, m := range []string{"", "   ", "12345", "😀", "https://example.org/a-b-c"} {
+		if r := d.Detect(m); r.Lang != "" || r.Sure {
+			t.Errorf("%q: %+v, want no language", m, r)
+		}
+	}
+}
+
+func TestScriptOf(t *testing.T) {
+	for _, l := range i18n.Languages {
+		if langid.ScriptOf(l.Code) == langid.ScriptNone {
+			t.Errorf("shipped language %s has no script", l.Code)
+		}
+	}
+}
+
+// BenchmarkDetect runs over the whole test set; ns/op is per message.
+func BenchmarkDetect(b *testing.B) {
+	d := MustDefault(b)
+	var msgs []string
+	for _, l := range i18n.Languages {
+		msgs = append(msgs, readLines(b, l.Code+".txt")...)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		d.Detect(msgs[i%len(msgs)])
+	}
+}
+
+// BenchmarkNew is the start-up cost: training on the shipped texts.
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		if _, err := langid.New(localesFS()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// A shipped language without training text is refused, not guessed at.
+func TestTrain_MissingLanguage(t *testing.T) {
+	texts := map[string][]string{}
+	for _, l := range i18n.Languages {
+		texts[l.Code] = []string{"word"}
+	}
+	delete(texts, "ti")
+	if _, err := langid.Train(texts); err == nil || !strings.Contains(err.Error(), `"ti"`) {
+		t.Errorf("Train without Tigrinya: err = %v, want one naming ti", err)
+	}
+}
