@@ -172,3 +172,39 @@ func TestTrain_MissingLanguage(t *testing.T) {
 		t.Errorf("Train without Tigrinya: err = %v, want one naming ti", err)
 	}
 }
+
+// People often type without the special letters their keyboard lacks:
+// Turkish, Kurmanji, French, German without accents, Pashto on a Persian
+// keyboard, Dari and Pashto on an Arabic one. The test set typed that way
+// must still be recognised.
+func TestDetect_WithoutSpecialLetters(t *testing.T) {
+	d := MustDefault(t)
+	plain := strings.NewReplacer("ı", "i", "ş", "s", "ğ", "g", "ç", "c", "ö", "o", "ü", "u", "ê", "e", "î", "i",
+		"û", "u", "é", "e", "è", "e", "à", "a", "â", "a", "ä", "a", "ß", "ss",
+		"ټ", "ت", "ډ", "د", "ړ", "ر", "ښ", "ش", "ږ", "ژ", "ګ", "گ", "ڼ", "ن", "ې", "ی", "ۍ", "ی")
+	arabicKeyboard := strings.NewReplacer("ی", "ي", "ک", "ك")
+	for _, l := range i18n.Languages {
+		n, ok := 0, 0
+		for _, m := range readLines(t, l.Code+".txt") {
+			variants := []string{plain.Replace(m)}
+			if l.Code == "fa" || l.Code == "ps" {
+				variants = append(variants, arabicKeyboard.Replace(m), arabicKeyboard.Replace(plain.Replace(m)))
+			}
+			for _, v := range variants {
+				if v == m || len(strings.Fields(v)) < 3 {
+					continue
+				}
+				n++
+				if r := d.Detect(v); r.Sure && r.Lang == l.Code {
+					ok++
+				} else {
+					t.Logf("%s: %q → %s (sure %v, margin %.2f)", l.Code, v, r.Lang, r.Sure, r.Margin)
+				}
+			}
+		}
+		if n > 0 && float64(ok) < minAccuracy*float64(n) {
+			t.Errorf("%s without special letters: %d of %d right", l.Code, ok, n)
+		}
+		t.Logf("%s without special letters: %d of %d right", l.Code, ok, n)
+	}
+}
