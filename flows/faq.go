@@ -76,6 +76,9 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 	if e.kb.Urgent(text) {
 		return e.showEmergency(ctx, r)
 	}
+	if ok, err := e.openTypedRequest(ctx, r, text); ok {
+		return err
+	}
 	if utf8.RuneCountInString(text) > maxTextRunes {
 		r.Say(r.T.T("input.too_long", nil), e.menuRow(r))
 		return nil

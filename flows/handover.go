@@ -83,6 +83,11 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 			s.Handover = ""
 			return nil
 		}
+		if ev.Kind == domain.EventText {
+			if h := e.handoverRequest(ev.Text); h != nil {
+				return h // "delete my data" typed acts like /delete
+			}
+		}
 		if textOrMedia || ev.Kind == domain.EventCommand && !passThrough[ev.Command] {
 			return func(ctx context.Context, r *Request) error { return e.relayToStaff(ctx, r, tk) }
 		}

@@ -9,5 +9,5 @@ import "embed"
 // FS holds the shipped texts; a municipality's override directory is
 // layered on top by the knowledge base loader.
 //
-//go:embed messages/*.yaml staff/*.yaml kb/*.yaml urgent.yaml
+//go:embed messages/*.yaml staff/*.yaml kb/*.yaml urgent.yaml intents.yaml
 var FS embed.FS

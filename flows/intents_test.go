@@ -1,0 +1,169 @@
+package flows_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"lotse/flows"
+	"lotse/internal/domain"
+	"lotse/internal/redisstore"
+	"lotse/internal/redisstore/redistest"
+)
+
+// shape is what a reply shows, without what changes between two calls
+// (message edits, timestamps in button data).
+func shape(res flows.Result) []string {
+	var out []string
+	for _, rep := range res.Replies {
+		var acts []string
+		for _, row := range rep.Buttons {
+			for _, b := range row {
+				acts = append(acts, b.Label+"→"+b.Action.Name)
+			}
+		}
+		out = append(out, rep.Text+" "+strings.Join(acts, ","))
+	}
+	return out
+}
+
+// TestIntents_OpenTheButtonFlow types each request, in several languages,
+// and expects exactly the replies of the matching command or button.
+func TestIntents_OpenTheButtonFlow(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	_, booked := bookFirstSlot(t, e, amalSession(), amalChat)
+	tests := []struct {
+		name, lang, text, command, wantAction string
+	}{
+		{"PersonEnglish", "en", "can someone from the office help me", "person", "hs"},
+		{"PersonArabic", "ar", "أريد التحدث مع موظف", "person", "hs"},
+		{"BookingTurkish", "tr", "randevu almak istiyorum", "appointment", "bt"},
+		{"BookingGermanInDari", "fa", "Termin میخوام", "appointment", "bt"},
+		{"AppointmentsRussian", "ru", "мои записи", "appointments", "ac"},
+		{"CancelGerman", "de", "termin absagen bitte", "appointments", "ac"},
+		{"CancelSomali", "so", "ballanta jooji", "appointments", "ac"},
+		{"DeleteUkrainian", "uk", "видаліть мої дані", "delete", "dy"},
+		{"LanguageFrench", "fr", "changer de langue", "language", "L"},
+		{"PrivacyPashto", "ps", "محرمیت", "privacy", "d"},
+		{"MenuTigrinya", "ti", "ምናሌ", "menu", "a"},
+		{"HelpKurmanji", "ku", "alikari", "help", "h"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The session is in the language typed, so only the request
+			// differs between the two events, not the language.
+			booked := booked
+			booked.Lang, booked.LangChosen = tt.lang, true
+			typed := e.Handle(ctx, booked, false, domain.Event{Kind: domain.EventText, Text: tt.text, ChatID: amalChat, FirstName: "Amal"})
+			cmd := e.Handle(ctx, booked, false, domain.Event{Kind: domain.EventCommand, Command: tt.command, ChatID: amalChat, FirstName: "Amal"})
+			if !hasAction(typed, tt.wantAction) {
+				t.Fatalf("typed %q: no %q button in %v", tt.text, tt.wantAction, shape(typed))
+			}
+			if !slices.Equal(shape(typed), shape(cmd)) {
+				t.Errorf("typed %q:\n%v\nwant as /%s:\n%v", tt.text, shape(typed), tt.command, shape(cmd))
+			}
+			if typed.Session.Handover != cmd.Session.Handover || typed.Session.Screen != cmd.Session.Screen {
+				t.Errorf("typed %q left session %+v, /%s %+v", tt.text, typed.Session, tt.command, cmd.Session)
+			}
+		})
+	}
+}
+
+// TestIntents_GermanHumanIsNotAnAnswer: the request that once got a
+// confident answer about refugees from Ukraine opens the hand-over.
+func TestIntents_GermanHumanIsNotAnAnswer(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngine(t)
+	res := e.Handle(ctx, amalSession(), false, personText("ich möchte mit einem Menschen sprechen"))
+	if res.Session.Handover != "describe" || !hasAction(res, "hs") {
+		t.Errorf("hand-over not opened: %+v %v", res.Session, shape(res))
+	}
+	if strings.Contains(allText(res), "❓") || hasAction(res, "q") {
+		t.Errorf("got a knowledge base answer: %v", shape(res))
+	}
+
+	// Before the privacy notice was acknowledged, the notice comes first
+	// and the hand-over continues after it, as with the button.
+	fresh := domain.Session{Lang: "de", Epoch: 1}
+	res = e.Handle(ctx, fresh, false, personText("ich möchte mit einem Menschen sprechen"))
+	if !hasAction(res, "pa") || res.Session.Pending != "h" {
+		t.Errorf("privacy notice not shown first: %+v %v", res.Session, shape(res))
+	}
+}
+
+// TestIntents_QuestionsStillAnswered: a question that mentions an
+// appointment goes to the knowledge base, not to booking.
+func TestIntents_QuestionsStillAnswered(t *testing.T) {
+	e := mustEngine(t)
+	res := e.Handle(context.Background(), amalSession(), false,
+		personText("I missed my appointment at the Ausländerbehörde, what happens now?"))
+	if hasAction(res, "bt") || hasAction(res, "hs") || res.Session.Handover != "" {
+		t.Errorf("question opened a flow: %v", shape(res))
+	}
+}
+
+// TestIntents_States: typed requests work where the button would — in the
+// middle of booking, on first contact — and during an open hand-over only
+// the requests the passThrough commands allow act; the rest is relayed.
+func TestIntents_States(t *testing.T) {
+	ctx := context.Background()
+
+	t.Run("DuringBooking", func(t *testing.T) {
+		e, _ := bookingEngine(t, langs{})
+		s := amalSession()
+		res := e.Handle(ctx, s, false, personPress("b", ""))
+		if res.Session.Draft == nil {
+			t.Fatal("booking not started")
+		}
+		res = e.Handle(ctx, *res.Session, false, personText("I want to talk to a person"))
+		if res.Session.Handover != "describe" {
+			t.Errorf("typed person request mid-booking: %+v", res.Session)
+		}
+	})
+
+	t.Run("FirstContact", func(t *testing.T) {
+		e := mustEngine(t)
+		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(personText("Waxaan rabaa inaan la hadlo qof"), "so"))
+		if !strings.Contains(allText(res), "Musterstadt") || !hasAction(res, "pa") || res.Session.Pending != "h" {
+			t.Errorf("first message: want greeting and privacy notice for the hand-over: %v", shape(res))
+		}
+	})
+
+	t.Run("OpenHandover", func(t *testing.T) {
+		tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+		e := mustEngineWith(t, tickets)
+		res := e.Handle(ctx, amalSession(), false, personPress("h", ""))
+		res = e.Handle(ctx, *res.Session, false, personText("Ich habe eine Frage zum Brief"))
+		s := *res.Session
+		if s.Handover != "open" {
+			t.Fatalf("ticket not opened: %+v", s)
+		}
+		for _, tt := range []struct {
+			text, action string // action "" : relayed to the staff group
+		}{
+			{"delete my data", "dy"},
+			{"تغيير اللغة", "L"},
+			{"datenschutz", "d"},
+			{"I want an appointment", ""},
+			{"menu", ""},
+			{"ich möchte mit einem Menschen sprechen", ""},
+		} {
+			res := e.Handle(ctx, s, false, personText(tt.text))
+			// While nobody has taken the request, what the person writes
+			// is collected for the case manager, not posted yet.
+			relayed := res.Session.Handover == "open" && !hasAction(res, "bt") && !hasAction(res, "a") && !hasAction(res, "hs")
+			if tt.action == "" && !relayed {
+				t.Errorf("%q: want passed on to the case manager, got %+v %v", tt.text, res.Session, shape(res))
+			}
+			if tt.action != "" && !hasAction(res, tt.action) {
+				t.Errorf("%q: want the %q flow, got %v", tt.text, tt.action, shape(res))
+			}
+		}
+		res = e.Handle(ctx, s, false, personText("Gespräch beenden"))
+		if res.Session.Handover != "rate" {
+			t.Errorf("typed end: %+v", res.Session)
+		}
+	})
+}

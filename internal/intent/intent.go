@@ -1,0 +1,441 @@
+// Package intent recognises typed requests — "I want to talk to a person",
+// "Termin absagen", "randevu almak istiyorum" — so they open the same flow
+// as the button. The phrase lists live in locales/intents.yaml; this
+// package owns the matching.
+//
+// A request is recognised only when the message is mainly that request
+// (see the top of locales/intents.yaml): a question that merely mentions an
+// appointment still goes to the knowledge base.
+//
+// It imports kb only for Normalize, so phrases and messages fold the same
+// way as the search does; it must not import flows, bot or any store.
+package intent
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+
+	"lotse/internal/kb"
+	"lotse/locales"
+)
+
+// Intent names a request a person can type instead of pressing a button.
+type Intent string
+
+// The requests, in the order that breaks ties between equally long matches:
+// the more specific or more consequential one first.
+const (
+	End          Intent = "end"          // end an open hand-over
+	Delete       Intent = "delete"       // erase my data
+	Cancel       Intent = "cancel"       // cancel an appointment
+	Appointments Intent = "appointments" // see or move my appointments
+	Person       Intent = "person"       // talk to a case manager
+	Booking      Intent = "booking"      // book an appointment
+	Language     Intent = "language"     // change the language
+	Privacy      Intent = "privacy"      // the privacy notice
+	Help         Intent = "help"
+	Menu         Intent = "menu"
+)
+
+// All lists every intent in tie-break order.
+var All = []Intent{End, Delete, Cancel, Appointments, Person, Booking, Language, Privacy, Help, Menu}
+
+// MaxWords is the longest message (in normalized words) taken as a typed
+// request; longer ones are questions or stories for the knowledge base.
+const MaxWords = 12
+
+// strict are the intents named by one common word ("help", "data",
+// "language"): the message must consist of the request and filler words
+// only, so "help with the rent" or "Sprache lernen" stay questions.
+var strict = map[Intent]bool{Help: true, Menu: true, Language: true, Privacy: true}
+
+// slack is how many other words a request may carry ("Termin wegen
+// Wohnung", "appointment tomorrow afternoon" has one after fillers).
+const slack = 1
+
+// fuzzyMin is the shortest phrase word that also matches with one typo;
+// shorter words would collide with other words.
+const fuzzyMin = 5
+
+// Matcher finds the request in a message. It is read-only after Load and
+// safe for concurrent use.
+type Matcher struct {
+	words    []word
+	exact    map[string][]int32 // whole words by text
+	stems    map[rune][]int32   // stems by first rune
+	fuzzy    map[rune][]int32   // words of fuzzyMin+ runes by first rune
+	patterns []pattern
+	byWord   [][]int32 // word → patterns that use it
+	filler   map[string]bool
+	langs    map[Intent]map[string]int // items per intent and language, for tests
+}
+
+type word struct {
+	text   string
+	runes  []rune
+	prefix bool
+}
+
+type pattern struct {
+	intent Intent // "" for a block item
+	words  []int32
+}
+
+const blockKey = "block"
+
+// Load parses a phrase file in the format of locales/intents.yaml.
+func Load(b []byte) (*Matcher, error) {
+	var raw map[string]map[string][]string
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("intent: load: %w", err)
+	}
+	m := &Matcher{exact: map[string][]int32{}, stems: map[rune][]int32{}, fuzzy: map[rune][]int32{},
+		filler: map[string]bool{}, langs: map[Intent]map[string]int{}}
+	ids := map[string]int32{} // by text, "*" marking a stem
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		langs := make([]string, 0, len(raw[key]))
+		for l := range raw[key] {
+			langs = append(langs, l)
+		}
+		slices.Sort(langs)
+		if key == "filler" {
+			for _, l := range langs {
+				for _, item := range raw[key][l] {
+					for _, w := range strings.Fields(kb.Normalize(item)) {
+						m.filler[w] = true
+					}
+				}
+			}
+			continue
+		}
+		in := Intent(key)
+		if key != blockKey && !slices.Contains(All, in) {
+			return nil, fmt.Errorf("intent: load: unknown request %q", key)
+		}
+		if key == blockKey {
+			in = ""
+		}
+		m.langs[in] = map[string]int{}
+		for _, l := range langs {
+			for _, item := range raw[key][l] {
+				ws, err := parseItem(item)
+				if err != nil {
+					return nil, fmt.Errorf("intent: load: %s.%s: %q: %w", key, l, item, err)
+				}
+				if len(ws) == 0 {
+					continue
+				}
+				p := pattern{intent: in}
+				for _, w := range ws {
+					key := w.text
+					if w.prefix {
+						key += "*"
+					}
+					id, ok := ids[key]
+					if !ok {
+						id = m.addWord(w, in != "")
+						ids[key] = id
+					}
+					if !slices.Contains(p.words, id) {
+						p.words = append(p.words, id)
+					}
+				}
+				pi := int32(len(m.patterns))
+				m.patterns = append(m.patterns, p)
+				for _, id := range p.words {
+					m.byWord[id] = append(m.byWord[id], pi)
+				}
+				m.langs[in][l]++
+			}
+		}
+	}
+	return m, nil
+}
+
+// addWord indexes a phrase word; block words never match with a typo, so a
+// request word one letter away from one is not blocked.
+func (m *Matcher) addWord(w word, typos bool) int32 {
+	id := int32(len(m.words))
+	m.words = append(m.words, w)
+	m.byWord = append(m.byWord, nil)
+	first := w.runes[0]
+	if w.prefix {
+		m.stems[first] = append(m.stems[first], id)
+	} else {
+		m.exact[w.text] = append(m.exact[w.text], id)
+	}
+	if typos && len(w.runes) >= fuzzyMin {
+		m.fuzzy[first] = append(m.fuzzy[first], id)
+	}
+	return id
+}
+
+func parseItem(item string) ([]word, error) {
+	var out []word
+	for _, f := range strings.Fields(item) {
+		star := strings.HasSuffix(f, "*")
+		toks := strings.Fields(kb.Normalize(strings.TrimSuffix(f, "*")))
+		for i, t := range toks {
+			w := word{text: t, runes: []rune(t), prefix: star && i == len(toks)-1}
+			if w.prefix && len(w.runes) < 3 {
+				return nil, fmt.Errorf("stem %q is too short, it would match too many words", t)
+			}
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
+// Shipped returns the matcher for the phrase lists embedded in the binary.
+// They are checked by this package's tests, so a broken list cannot ship.
+var Shipped = sync.OnceValue(func() *Matcher {
+	b, err := locales.FS.ReadFile("intents.yaml")
+	if err != nil {
+		panic(fmt.Sprintf("intent: shipped phrases: %v", err))
+	}
+	m, err := Load(b)
+	if err != nil {
+		panic(fmt.Sprintf("intent: shipped phrases: %v", err))
+	}
+	return m
+})
+
+// Match returns the request text is mainly made of, if any.
+func (m *Matcher) Match(text string) (Intent, bool) {
+	norm := kb.Normalize(text)
+	toks := strings.Fields(norm)
+	if len(toks) == 0 || len(toks) > MaxWords {
+		return "", false
+	}
+	// Which phrase words each token matches, as indexes into m.words.
+	var hits [MaxWords][]int32
+	var buf [MaxWords * 4]int32
+	free := buf[:0:len(buf)]
+	var alts [3]string
+	for i, t := range toks {
+		start := len(free)
+		h := free[start:start:cap(free)]
+		for _, a := range variants(t, alts[:0]) {
+			h = m.lookup(a, h)
+		}
+		if len(h) == 0 && !m.filler[t] && utf8.RuneCountInString(t) >= fuzzyMin-1 {
+			h = m.lookupTypo(t, h)
+		}
+		hits[i] = h[:len(h):len(h)]
+		free = free[:start+len(h)]
+	}
+
+	// A pattern matches when each of its words is matched by some token.
+	var covered uint32 // tokens used by any matched pattern
+	var best *pattern
+	var seen [64]int32
+	checked := seen[:0]
+	for i := range toks {
+		for _, wid := range hits[i] {
+			for _, pi := range m.byWord[wid] {
+				if slices.Contains(checked, pi) {
+					continue
+				}
+				if len(checked) < cap(checked) {
+					checked = append(checked, pi)
+				}
+				p := &m.patterns[pi]
+				used, ok := p.matchIn(hits[:len(toks)])
+				if !ok {
+					continue
+				}
+				if p.intent == "" {
+					return "", false // a block word: the message is about something else
+				}
+				covered |= used
+				if best == nil || better(p, best) {
+					best = p
+				}
+			}
+		}
+	}
+	if best == nil {
+		return "", false
+	}
+	other := 0
+	for i, t := range toks {
+		if covered&(1<<i) == 0 && !m.isFiller(t) {
+			other++
+		}
+	}
+	limit := slack
+	if strict[best.intent] {
+		limit = 0
+	}
+	if other > limit {
+		return "", false
+	}
+	return best.intent, true
+}
+
+// better reports whether p is a more specific match than q: a specific
+// request over a common word ("someone help me" is a person, not help),
+// then more words, then the intent order.
+func better(p, q *pattern) bool {
+	if strict[p.intent] != strict[q.intent] {
+		return !strict[p.intent]
+	}
+	if len(p.words) != len(q.words) {
+		return len(p.words) > len(q.words)
+	}
+	return slices.Index(All, p.intent) < slices.Index(All, q.intent)
+}
+
+// matchIn reports whether every word of p is matched by a token, and which
+// tokens matched.
+func (p *pattern) matchIn(hits [][]int32) (uint32, bool) {
+	var used uint32
+	for _, w := range p.words {
+		found := false
+		for i, h := range hits {
+			if slices.Contains(h, w) {
+				used |= 1 << i
+				found = true
+			}
+		}
+		if !found {
+			return 0, false
+		}
+	}
+	return used, true
+}
+
+func (m *Matcher) isFiller(t string) bool {
+	var alts [3]string
+	for _, a := range variants(t, alts[:0]) {
+		if m.filler[a] {
+			return true
+		}
+	}
+	return false
+}
+
+// lookup appends the phrase words t matches exactly or by stem.
+func (m *Matcher) lookup(t string, out []int32) []int32 {
+	for _, id := range m.exact[t] {
+		out = appendNew(out, id)
+	}
+	r, _ := utf8.DecodeRuneInString(t)
+	for _, id := range m.stems[r] {
+		if strings.HasPrefix(t, m.words[id].text) {
+			out = appendNew(out, id)
+		}
+	}
+	return out
+}
+
+// lookupTypo appends the phrase words t matches with one typo (a letter
+// wrong, missing, added, or two swapped). The first letter must be right:
+// people rarely get it wrong, and it keeps the search short.
+func (m *Matcher) lookupTypo(t string, out []int32) []int32 {
+	var rb [64]rune
+	tr := rb[:0]
+	for _, r := range t {
+		if len(tr) == cap(tr) {
+			return out
+		}
+		tr = append(tr, r)
+	}
+	for _, id := range m.fuzzy[tr[0]] {
+		w := m.words[id]
+		if w.prefix {
+			// A stem matches a word that starts with it, typo included.
+			// Its last letter must be right, or "calisab(ilir)" would match
+			// "calisan*" and every inflection one letter off a stem would.
+			last := w.runes[len(w.runes)-1]
+			for n := len(w.runes) - 1; n <= len(w.runes)+1; n++ {
+				if n <= len(tr) && n >= fuzzyMin-1 && tr[n-1] == last && within1(tr[:n], w.runes) {
+					out = appendNew(out, id)
+					break
+				}
+			}
+		} else if within1(tr, w.runes) {
+			out = appendNew(out, id)
+		}
+	}
+	return out
+}
+
+func appendNew(s []int32, id int32) []int32 {
+	if slices.Contains(s, id) || len(s) == cap(s) {
+		return s
+	}
+	return append(s, id)
+}
+
+// within1 reports whether a and b differ by at most one edit (substitution,
+// insertion, deletion, or swap of neighbours).
+func within1(a, b []rune) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		if i == len(a) {
+			return true
+		}
+		if i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && string(a[i+2:]) == string(b[i+2:]) {
+			return true
+		}
+		return string(a[i+1:]) == string(b[i+1:])
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return string(a[i:]) == string(b[i+1:])
+	}
+	return false
+}
+
+// Arabic-script prefixes people attach to a word: the article, "and",
+// "with", "for" and their combinations. A stripped word keeps at least
+// three letters, like the roots it belongs to.
+var arPrefixes = []string{"وال", "بال", "فال", "کال", "لل", "ال", "و", "ب", "ل", "ف"}
+
+// variants returns t and, for Arabic-script words, t without an attached
+// prefix (both the longest and a single letter, "وبالموعد" aside).
+func variants(t string, out []string) []string {
+	out = append(out, t)
+	r, _ := utf8.DecodeRuneInString(t)
+	if r < 0x0600 || r > 0x06FF {
+		return out
+	}
+	for _, p := range arPrefixes {
+		if strings.HasPrefix(t, p) && utf8.RuneCountInString(t)-utf8.RuneCountInString(p) >= 3 {
+			out = append(out, t[len(p):])
+			if len(out) == cap(out) {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Items reports how many phrases the lists hold for a request in a
+// language, so tests can check every shipped language has some.
+func (m *Matcher) Items(in Intent, lang string) int { return m.langs[in][lang] }

@@ -1,0 +1,165 @@
+package intent_test
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"lotse/internal/i18n"
+	"lotse/internal/intent"
+)
+
+type testSet map[string]struct {
+	Requests  [][2]string `yaml:"requests"`
+	Questions []string    `yaml:"questions"`
+}
+
+func mustTestSet(tb testing.TB) testSet {
+	tb.Helper()
+	b, err := os.ReadFile("testdata/requests.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var set testSet
+	if err := yaml.Unmarshal(b, &set); err != nil {
+		tb.Fatal(err)
+	}
+	return set
+}
+
+// TestMatch_Accuracy measures, per shipped language, how many typed
+// requests open the right flow and how many questions that merely mention
+// the same words are wrongly taken for a request.
+func TestMatch_Accuracy(t *testing.T) {
+	m := intent.Shipped()
+	set := mustTestSet(t)
+	var table strings.Builder
+	table.WriteString("| language | requests right | wrong triggers |\n| --- | --- | --- |\n")
+	for _, l := range i18n.Languages {
+		cases, ok := set[l.Code]
+		if !ok || len(cases.Requests) < 10 || len(cases.Questions) < 10 {
+			t.Errorf("%s: test set needs ≥ 10 requests and ≥ 10 questions", l.Code)
+			continue
+		}
+		right, wrong := 0, 0
+		for _, c := range cases.Requests {
+			got, ok := m.Match(c[1])
+			switch {
+			case ok && string(got) == c[0]:
+				right++
+			case ok:
+				wrong++
+				t.Logf("%s: %q: got %s, want %s", l.Code, c[1], got, c[0])
+			default:
+				t.Logf("%s: %q: not recognised, want %s", l.Code, c[1], c[0])
+			}
+		}
+		for _, q := range cases.Questions {
+			if got, ok := m.Match(q); ok {
+				wrong++
+				t.Logf("%s: question %q taken for %s", l.Code, q, got)
+			}
+		}
+		rightPct := 100 * float64(right) / float64(len(cases.Requests))
+		wrongPct := 100 * float64(wrong) / float64(len(cases.Requests)+len(cases.Questions))
+		fmt.Fprintf(&table, "| %s | %d/%d (%.0f %%) | %d/%d (%.0f %%) |\n", l.Code, right, len(cases.Requests), rightPct,
+			wrong, len(cases.Requests)+len(cases.Questions), wrongPct)
+		if rightPct < 95 || wrongPct > 2 {
+			t.Errorf("%s: %.0f %% right (want ≥ 95), %.0f %% wrong triggers (want ≤ 2)", l.Code, rightPct, wrongPct)
+		}
+	}
+	t.Log("\n" + table.String())
+}
+
+// TestShipped_EveryLanguage checks that each request can be typed in every
+// shipped language and that each is in the test set.
+func TestShipped_EveryLanguage(t *testing.T) {
+	m := intent.Shipped()
+	set := mustTestSet(t)
+	for _, in := range intent.All {
+		for _, l := range i18n.Languages {
+			if m.Items(in, l.Code) == 0 {
+				t.Errorf("%s: no phrases in %s", in, l.Code)
+			}
+		}
+		if in == intent.End {
+			continue // tested in the hand-over flow
+		}
+		tested := false
+		for _, cases := range set {
+			for _, c := range cases.Requests {
+				tested = tested || c[0] == string(in)
+			}
+		}
+		if !tested {
+			t.Errorf("%s: not in the test set", in)
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	m := intent.Shipped()
+	tests := []struct {
+		name, text string
+		want       intent.Intent // "" for none
+	}{
+		{"GermanHuman", "ich möchte mit einem Menschen sprechen", intent.Person},
+		{"GermanTermInArabic", "بدي Termin لو سمحت", intent.Booking},
+		{"ArabicAttachedArticle", "والموعد", intent.Booking},
+		{"TypoInStem", "Tremin absagen", intent.Cancel},
+		{"TypoInWord", "delete my dta", intent.Delete},
+		{"CancelBeatsBooking", "Termin absagen", intent.Cancel},
+		{"DeleteAppointmentIsCancel", "delete my appointment", intent.Cancel},
+		{"Punctuation", "Termin???", intent.Booking},
+		{"TooLong", "hello I would like to ask whether I could perhaps get an appointment with someone next week", ""},
+		{"BlockWord", "Termin beim Jobcenter", ""},
+		{"StrictHelp", "help with the rent", ""},
+		{"StrictLanguage", "Sprache lernen", ""},
+		{"TwoOtherWords", "Termin wegen Kindergeld Antrag", ""},
+		{"Empty", "  ", ""},
+		{"OnlyFillers", "ich möchte bitte", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := m.Match(tt.text)
+			if ok != (tt.want != "") || got != tt.want {
+				t.Errorf("Match(%q) = %q, %v; want %q", tt.text, got, ok, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoad_Errors(t *testing.T) {
+	tests := []struct{ name, yaml, want string }{
+		{"UnknownRequest", "weather:\n  en: [rain]\n", `unknown request "weather"`},
+		{"ShortStem", "booking:\n  en: [ap*]\n", "too short"},
+		{"NotYAML", "booking: [", "intent: load"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := intent.Load([]byte(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load: %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func BenchmarkMatch(b *testing.B) {
+	m := intent.Shipped()
+	msgs := []string{
+		"ich möchte mit einem Menschen sprechen",
+		"randevu almak istiyorum",
+		"أريد التحدث مع موظف",
+		"Ich habe meinen Termin bei der Ausländerbehörde verpasst, was passiert jetzt?",
+		"Wie viel Miete darf meine Wohnung kosten?",
+		"Хочу записатися на прийом",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		m.Match(msgs[i%len(msgs)])
+	}
+}
