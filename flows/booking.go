@@ -377,7 +377,9 @@ func (e *Engine) book(ctx context.Context, r *Request) error {
 	}
 	slot := free[0]
 	bk, err := e.bookings.Book(ctx, domain.BookRequest{
-		RequestID: fmt.Sprintf("%d.%s.%d", r.Event.ChatID, d.Nonce, start.Unix()),
+		// The draft's nonce, not the chat: the request id is a Redis key
+		// name, and no key may carry the Telegram id.
+		RequestID: d.Nonce + "." + strconv.FormatInt(start.Unix(), 10),
 		Booking: domain.Booking{
 			ChatID: r.Event.ChatID, FirstName: r.Event.FirstName, Lang: r.T.Lang(), Topic: d.Topic,
 			Interpreter: d.Interpreter, Office: d.Office, Start: slot.Start, End: slot.End, Created: r.now,
@@ -686,8 +688,11 @@ func (e *Engine) dayLabel(t *i18n.Localizer, at time.Time) string {
 	return t.T("weekday."+strconv.Itoa(int(local.Weekday())), nil) + " " + formatDate(t, local)
 }
 
+// nonce identifies one booking attempt. It is kept in the session, so a
+// double tap or a redelivered update repeats the same request; 96 random
+// bits keep the requests of different people apart without naming them.
 func nonce() string {
-	b := make([]byte, 4)
+	b := make([]byte, 12)
 	rand.Read(b)
 	return hex.EncodeToString(b)
 }

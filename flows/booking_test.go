@@ -286,6 +286,39 @@ func TestBooking_DeleteFreesPlaces(t *testing.T) {
 	}
 }
 
+// TestBooking_NoTelegramIDInKeys: no key of a booking names the person by
+// their Telegram id (the request id once did, and outlived /delete for
+// the retention); after /delete no key of the booking's slot is left.
+func TestBooking_NoTelegramIDInKeys(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	store := r.Store(redisstore.Options{Now: func() time.Time { return clock }})
+	e := bookingEngineWith(t, store, store.Bookings(0), langs{})
+	const chat = 987654321
+	_, s := bookFirstSlot(t, e, amalSession(), chat)
+	slotKeys := 0
+	for k := range r.Keys(t) {
+		if strings.Contains(k, strconv.Itoa(chat)) {
+			t.Errorf("key names the Telegram id: %s", k)
+		}
+		if strings.Contains(k, ":{s:") {
+			slotKeys++
+		}
+	}
+	if slotKeys == 0 {
+		t.Fatal("no slot keys: the booking was not stored")
+	}
+	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: chat, Action: domain.Action{Name: "dy", Arg: strconv.FormatInt(clock.Unix(), 10)}})
+	if !res.Erase {
+		t.Fatal("not erased")
+	}
+	for k := range r.Keys(t) {
+		if strings.Contains(k, ":{s:") {
+			t.Errorf("booking key left after /delete: %s", k)
+		}
+	}
+}
+
 // TestBooking_LastPlaceRush: 200 people tap the same slot at the same
 // moment on two replicas (two engines sharing one Redis). Exactly its
 // capacity get it; everyone else is offered the nearest free times.

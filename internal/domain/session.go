@@ -50,7 +50,8 @@ type Draft struct {
 	// Replace is the booking a new time is chosen for.
 	Replace string `json:"r,omitempty"`
 	// Nonce makes each booking attempt's request id unique, so the same
-	// slot can be booked again after a cancellation.
+	// slot can be booked again after a cancellation; it is random and
+	// does not contain the chat id.
 	Nonce string `json:"n,omitempty"`
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -85,7 +86,7 @@ for i = 1, cands do
     redis.call('EXPIRE', KEYS[1 + i], ARGV[2])
     redis.call('SADD', ARGV[5 + 2*n + 2*cands], ARGV[1])
     redis.call('EXPIRE', ARGV[5 + 2*n + 2*cands], ARGV[2])
-    redis.call('HSET', ARGV[3], 'id', ARGV[1], 'staff', staff, unpack(ARGV, 5, 4 + 2*n))
+    redis.call('HSET', ARGV[3], 'id', ARGV[1], 'staff', staff, 'req', KEYS[1], unpack(ARGV, 5, 4 + 2*n))
     redis.call('EXPIRE', ARGV[3], ARGV[2])
     redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
     return {0, ARGV[1]}
@@ -248,7 +249,7 @@ func (b *Bookings) getAll(ctx context.Context, ids []string) ([]domain.Booking, 
 }
 
 // Forget implements domain.BookingStore: upcoming places are freed, then
-// every booking of the person and the index are deleted.
+// every booking of the person, its request key and the index are deleted.
 func (b *Bookings) Forget(ctx context.Context, chatID int64) ([]domain.Booking, error) {
 	bks, err := b.ByPerson(ctx, chatID)
 	if err != nil {
@@ -256,12 +257,21 @@ func (b *Bookings) Forget(ctx context.Context, chatID int64) ([]domain.Booking, 
 	}
 	keys := []string{b.personKey(chatID)}
 	for _, bk := range bks {
+		key, _ := b.bookingKey(bk.ID)
+		// The request key maps the booking attempt to the booking; it
+		// would otherwise outlive the erasure by the retention.
+		req, err := b.rdb.HGet(ctx, key, "req").Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, fmt.Errorf("redisstore: forget booking: %w", err)
+		}
+		if req != "" {
+			keys = append(keys, req)
+		}
 		if bk.Status == domain.BookingBooked {
 			if _, err := b.SetStatus(ctx, bk.ID, domain.BookingCancelled); err != nil {
 				return nil, err
 			}
 		}
-		key, _ := b.bookingKey(bk.ID)
 		keys = append(keys, key)
 		if err := b.rdb.SRem(ctx, b.slotTag(bk.Office, bk.Start)+"all", bk.ID).Err(); err != nil {
 			return nil, fmt.Errorf("redisstore: forget booking: %w", err)

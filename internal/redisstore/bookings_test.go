@@ -213,3 +213,40 @@ func TestReminders_OnceAcrossReplicas(t *testing.T) {
 		}
 	})
 }
+
+// TestBookings_ForgetLeavesNothing: after a person's bookings are
+// forgotten, no key of the slot names them or their booking — not the
+// request key, which once carried the Telegram id and outlived /delete.
+func TestBookings_ForgetLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	bs := r.Store(redisstore.Options{}).Bookings(0)
+	const chat = 987654321
+	start := r.Now().Add(72 * time.Hour).Truncate(time.Minute)
+	var ids []string
+	for i, st := range []time.Time{start, start.Add(24 * time.Hour)} {
+		bk, err := bs.Book(ctx, bookReq(chat, st, fmt.Sprint("n0nce", i, ".", st.Unix())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, bk.ID)
+	}
+	if _, err := bs.SetStatus(ctx, ids[1], domain.BookingAttended); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := bs.Forget(ctx, chat); err != nil {
+		t.Fatal(err)
+	}
+	for k := range r.Keys(t) {
+		t.Errorf("key left after forget: %s", k)
+	}
+	for _, id := range ids {
+		if _, err := bs.Get(ctx, id); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("booking %s: %v", id, err)
+		}
+	}
+	// The slot is free again, and the same request books anew.
+	if _, err := bs.Book(ctx, bookReq(chat+1, start, "n0nce0."+fmt.Sprint(start.Unix()))); err != nil {
+		t.Errorf("same request after forget: %v", err)
+	}
+}
