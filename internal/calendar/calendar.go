@@ -23,8 +23,11 @@ type Rule struct {
 }
 
 // Closure closes dates (inclusive) for an office, a case manager, or all.
+// From and To are both YYYY-MM-DD, or both MM-DD for a closure that
+// recurs every year (Christmas); a yearly range may run over New Year
+// ("12-28" to "01-01").
 type Closure struct {
-	From, To string // YYYY-MM-DD
+	From, To string
 	Office   string // "" for all offices
 	Staff    int64  // 0 for everyone
 }
@@ -119,7 +122,7 @@ func (r Rule) on(d time.Weekday, date string) bool {
 
 func (c Calendar) closed(office string, staff int64, date string) bool {
 	for _, cl := range c.Closures {
-		if date < cl.From || date > cl.To {
+		if !cl.covers(date) {
 			continue
 		}
 		if (cl.Office == "" || cl.Office == office) && (cl.Staff == 0 || cl.Staff == staff) {
@@ -127,6 +130,18 @@ func (c Calendar) closed(office string, staff int64, date string) bool {
 		}
 	}
 	return false
+}
+
+// covers reports whether the closure includes date (YYYY-MM-DD).
+func (cl Closure) covers(date string) bool {
+	if len(cl.From) != len("01-02") {
+		return cl.From <= date && date <= cl.To
+	}
+	md := date[len("2006-"):]
+	if cl.From <= cl.To {
+		return cl.From <= md && md <= cl.To
+	}
+	return md >= cl.From || md <= cl.To // over New Year
 }
 
 // wall is the instant at wall-clock time t after local midnight of day:

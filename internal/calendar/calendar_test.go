@@ -85,3 +85,31 @@ func TestCalendar_DST(t *testing.T) {
 		})
 	}
 }
+
+// TestCalendar_YearlyClosure: a month-day closure closes the same days
+// every year, also over New Year; a dated one only in its year.
+func TestCalendar_YearlyClosure(t *testing.T) {
+	c := calendar.Calendar{Loc: berlin, Rules: []calendar.Rule{{
+		Office: "rathaus", Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday},
+		From: 9 * time.Hour, To: 10 * time.Hour, Slot: time.Hour, Capacity: 1, Staff: []int64{1},
+	}}, Closures: []calendar.Closure{
+		{From: "12-24", To: "12-24"},
+		{From: "12-31", To: "01-01", Office: "rathaus"},
+		{From: "2026-06-01", To: "2026-06-01"},
+	}}
+	open := func(y int, m time.Month, d int) bool {
+		day := time.Date(y, m, d, 0, 0, 0, 0, berlin)
+		return len(c.Slots("rathaus", day, day.AddDate(0, 0, 1), nil)) == 1
+	}
+	for _, y := range []int{2024, 2026, 2031} {
+		if open(y, time.December, 24) || open(y, time.December, 31) || open(y+1, time.January, 1) {
+			t.Errorf("%d: a yearly closure is open", y)
+		}
+		if !open(y, time.December, 23) || !open(y, time.December, 30) || !open(y+1, time.January, 2) {
+			t.Errorf("%d: a day next to a yearly closure is closed", y)
+		}
+	}
+	if open(2026, time.June, 1) || !open(2027, time.June, 1) {
+		t.Error("a dated closure must close its own year only")
+	}
+}

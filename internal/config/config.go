@@ -140,7 +140,8 @@ type OfficeHours struct {
 }
 
 // Closure closes a date range (From–To, or one Date) for an office, for one
-// case manager (an absence), or everywhere.
+// case manager (an absence), or everywhere. Dates are YYYY-MM-DD, or MM-DD
+// for a closure every year (Christmas), which may run over New Year.
 type Closure struct {
 	Date   string `yaml:"date"`
 	From   string `yaml:"from"`
@@ -440,10 +441,8 @@ func validateBooking(f *File, bad func(path, msg string)) {
 		if c.Date != "" {
 			from, to = c.Date, c.Date
 		}
-		f, err1 := time.Parse(time.DateOnly, from)
-		t, err2 := time.Parse(time.DateOnly, to)
-		if err1 != nil || err2 != nil || t.Before(f) {
-			bad(p, "date, or from and to, as YYYY-MM-DD with from before to")
+		if !closureDates(from, to) {
+			bad(p, "date, or from and to, as YYYY-MM-DD with from before to, or as MM-DD for every year")
 		}
 		if c.Office != "" && !offices[c.Office] {
 			bad(p+".office", fmt.Sprintf("unknown office %q", c.Office))
@@ -521,4 +520,17 @@ func or(v, def string) string {
 		return def
 	}
 	return v
+}
+
+// closureDates reports whether from and to are both YYYY-MM-DD with from
+// not after to, or both MM-DD (a yearly closure; "12-28" to "01-01" runs
+// over New Year).
+func closureDates(from, to string) bool {
+	layout := time.DateOnly
+	if len(from) == len("01-02") {
+		layout = "01-02" // parsed in year 0, a leap year: 02-29 is valid
+	}
+	f, err1 := time.Parse(layout, from)
+	t, err2 := time.Parse(layout, to)
+	return err1 == nil && err2 == nil && (layout != time.DateOnly || !t.Before(f))
 }

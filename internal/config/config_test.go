@@ -93,3 +93,31 @@ func TestValidateServe(t *testing.T) {
 		t.Error("bad API URL accepted")
 	}
 }
+
+// TestParseFile_Closures: month-day closures recur every year (also over
+// New Year); a closure mixing the forms or naming no real day is refused
+// with its line.
+func TestParseFile_Closures(t *testing.T) {
+	sample := string(config.Sample)
+	i := strings.Index(sample, "  closures:")
+	if i < 0 {
+		t.Fatal("sample has no closures")
+	}
+	head := sample[:i] + "  closures:\n"
+	line := strings.Count(head, "\n") + 1 // the first closure's line
+	good := head + "    - {date: \"12-24\"}\n    - {from: \"12-28\", to: \"01-01\"}\n    - {date: \"02-29\"}\n    - {from: \"2027-01-04\", to: \"2027-01-08\"}\n"
+	if _, err := config.ParseFile("x.yaml", []byte(good)); err != nil {
+		t.Errorf("yearly closures refused: %v", err)
+	}
+	for _, c := range []string{
+		`{from: "12-28", to: "2027-01-01"}`,
+		`{date: "12-32"}`,
+		`{from: "2027-01-08", to: "2027-01-04"}`,
+		`{date: "24.12."}`,
+	} {
+		_, err := config.ParseFile("x.yaml", []byte(head+"    - "+c+"\n"))
+		if want := fmt.Sprintf("x.yaml:%d: booking.closures.0", line); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", c, err, want)
+		}
+	}
+}
