@@ -124,6 +124,14 @@ func (k *KB) Check(maxAge time.Duration, now time.Time, knownFacts []string) []P
 	for _, lang := range k.files {
 		if k.urgent.langs[lang] == 0 {
 			add(SeverityWarning, urgentFile, "", "no urgent words for language %q", lang)
+			continue
+		}
+		// Each kind gets its own help; a language without one would fall
+		// back to no help at all for it.
+		for _, n := range urgencyNames {
+			if n.u != UrgentGeneral && !k.urgent.categories[lang].Has(n.u) {
+				add(SeverityWarning, urgentFile, "", "language %q has no %s items", lang, n.name)
+			}
 		}
 	}
 	return ps

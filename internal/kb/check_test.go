@@ -99,6 +99,7 @@ entries:
 		{"stray file", "kb/README.yaml", "", "file ignored", SeverityWarning},
 		{"human_reviewed missing", "kb/sv.yaml", "", "human_reviewed is missing", SeverityWarning},
 		{"no urgent words", "urgent.yaml", "", `language "fa"`, SeverityWarning},
+		{"urgent kind missing", "urgent.yaml", "", `language "de" has no suicide items`, SeverityWarning},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, p := range problems {

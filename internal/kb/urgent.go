@@ -5,37 +5,186 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 )
 
-// urgentList holds the words and phrases from urgent.yaml that signal
-// violence, a medical emergency, suicide or danger.
-//
-// Each item is one or more words. A word ending in "*" is a stem and
-// matches any word starting with it ("notaufnahm*" matches
-// "Notaufnahme"); every other word must match a whole word, so "heat" does
-// not fire on "heating". Items go through Normalize, so accents and letter
-// variants need not be listed.
-type urgentList struct {
-	exact  map[string][]urgentPattern // by first word
-	prefix map[rune][]urgentPattern   // by first rune of the first word's stem
-	langs  map[string]int             // items per language, for Check
+// Urgency is the set of emergency kinds a message signals. The reply
+// depends on it: a crisis line for suicidal thoughts, 112 for a medical
+// emergency or fire, 110 and the violence helpline for violence, legal
+// help for an imminent deportation.
+type Urgency uint8
+
+// The kinds of emergency, in the order their help is shown.
+const (
+	UrgentSuicide Urgency = 1 << iota
+	UrgentMedical
+	UrgentViolence
+	UrgentFire
+	UrgentLegal
+	// UrgentGeneral is a call for help without a kind ("Notfall", "call
+	// 112"): all national numbers.
+	UrgentGeneral
+)
+
+// urgencyNames are the category keys of urgent.yaml, in display order.
+var urgencyNames = []struct {
+	name string
+	u    Urgency
+}{
+	{"suicide", UrgentSuicide}, {"medical", UrgentMedical}, {"violence", UrgentViolence},
+	{"fire", UrgentFire}, {"legal", UrgentLegal}, {"general", UrgentGeneral},
 }
 
-type urgentPattern []urgentWord
+// Has reports whether u includes c.
+func (u Urgency) Has(c Urgency) bool { return u&c != 0 }
+
+// Kinds lists the kinds in u in display order, by their urgent.yaml name.
+func (u Urgency) Kinds() []string {
+	var out []string
+	for _, n := range urgencyNames {
+		if u.Has(n.u) {
+			out = append(out, n.name)
+		}
+	}
+	return out
+}
+
+func (u Urgency) String() string { return strings.Join(u.Kinds(), "+") }
+
+// ParseUrgency reads a category name of urgent.yaml.
+func ParseUrgency(name string) (Urgency, bool) {
+	for _, n := range urgencyNames {
+		if n.name == name {
+			return n.u, true
+		}
+	}
+	return 0, false
+}
+
+const (
+	// urgentWindow is how far apart (in words) the parts of an "a & b"
+	// item may be: close enough to belong to one statement.
+	urgentWindow = 5
+	// Typo tolerance (one letter wrong, missing, extra or swapped, not the
+	// first) applies to Latin and Cyrillic words and stems at least this
+	// long: shorter ones have too many harmless neighbours ("hits" –
+	// "hats", "судом" – "садом"). Arabic and Ethiopic script pack a root
+	// into few letters, where one letter off is another common word
+	// ("مسموم" poisoned – "مسموح" allowed), so they get none.
+	fuzzyWordRunes = 6
+	fuzzyStemRunes = 6
+	// maxUrgentTokens bounds the work per message; Telegram allows 4096
+	// characters, which is well under this many words.
+	maxUrgentTokens = 1200
+)
+
+// urgentList is the compiled urgent.yaml: a vocabulary of words and stems,
+// indexed for exact, stem and one-typo lookup, and the items built from it.
+type urgentList struct {
+	words      []urgentWord
+	wordID     map[urgentWord]int32
+	exact      map[string][]int32 // whole word → ids
+	stems      map[string][]int32 // stem → ids
+	stemBytes  [64]bool           // byte lengths of stems, to skip useless prefix lookups
+	fuzzyWord  map[string][]int32 // long whole words and their one-letter deletions
+	fuzzyStem  map[string][]int32 // long stems and their one-letter deletions
+	maxStem    int                // longest fuzzy stem, in runes
+	fuzzyLens  [64]bool           // rune lengths of fuzzy stems
+	fuzzyHead  map[[2]rune]bool   // first two letters of fuzzy words and stems
+	patterns   []urgentPattern
+	byFirst    map[int32][]int32 // word id → patterns whose first part can start with it
+	langs      map[string]int    // items per language, for Check
+	categories map[string]Urgency
+}
 
 type urgentWord struct {
 	text   string
 	prefix bool
+	exact  bool // "=word": no typo tolerance
+}
+
+// urgentPattern is one item: all parts must occur within urgentWindow words
+// of the first, and no excluded part may.
+type urgentPattern struct {
+	kind  Urgency
+	parts []urgentPhrase
+	not   []urgentPhrase // "!part": words that make the item harmless nearby
+	far   []bool         // per part: "&&", anywhere in the message
+	src   string         // the item as written, for test failures
+}
+
+// urgentPhrase is a run of adjacent slots; each slot accepts any of its
+// words.
+type urgentPhrase [][]int32
+
+// urgentPart is one part of an item as written.
+type urgentPart struct {
+	fields   []string
+	far, not bool
+}
+
+// splitParts cuts an item at the separators "&" and "&&".
+func splitParts(item string) []urgentPart {
+	parts := []urgentPart{{}}
+	for _, f := range strings.Fields(item) {
+		cur := &parts[len(parts)-1]
+		switch {
+		case f == "&" || f == "&&":
+			parts = append(parts, urgentPart{far: f == "&&"})
+		case len(cur.fields) == 0 && strings.HasPrefix(f, "!"):
+			cur.not = true
+			if f = f[1:]; f != "" {
+				cur.fields = append(cur.fields, f)
+			}
+		default:
+			cur.fields = append(cur.fields, f)
+		}
+	}
+	return parts
 }
 
 func newUrgentList() *urgentList {
-	return &urgentList{exact: map[string][]urgentPattern{}, prefix: map[rune][]urgentPattern{}, langs: map[string]int{}}
+	return &urgentList{
+		wordID: map[urgentWord]int32{}, exact: map[string][]int32{}, stems: map[string][]int32{},
+		fuzzyWord: map[string][]int32{}, fuzzyStem: map[string][]int32{}, byFirst: map[int32][]int32{},
+		fuzzyHead: map[[2]rune]bool{},
+		langs:     map[string]int{}, categories: map[string]Urgency{},
+	}
 }
 
-// merge adds the lists of one urgent.yaml: a map from language code to
-// items. Overrides add to the shipped lists; they cannot remove.
-func (u *urgentList) merge(b []byte) error {
+// urgentLang is one language of urgent.yaml: either a plain list (the
+// older format, read as "general") or lists by category.
+type urgentLang map[Urgency][]string
+
+func (l *urgentLang) UnmarshalYAML(n *yaml.Node) error {
+	*l = urgentLang{}
+	if n.Kind == yaml.SequenceNode {
+		var items []string
+		if err := n.Decode(&items); err != nil {
+			return err
+		}
+		(*l)[UrgentGeneral] = items
+		return nil
+	}
 	var m map[string][]string
+	if err := n.Decode(&m); err != nil {
+		return err
+	}
+	for name, items := range m {
+		u, ok := ParseUrgency(name)
+		if !ok {
+			return fmt.Errorf("line %d: unknown category %q (want suicide, medical, violence, fire, legal or general)", n.Line, name)
+		}
+		(*l)[u] = items
+	}
+	return nil
+}
+
+// merge adds the lists of one urgent.yaml. Overrides add to the shipped
+// lists; they cannot remove.
+func (u *urgentList) merge(b []byte) error {
+	var m map[string]urgentLang
 	if err := decodeStrict(b, &m); err != nil {
 		return err
 	}
@@ -45,90 +194,407 @@ func (u *urgentList) merge(b []byte) error {
 	}
 	slices.Sort(langs)
 	for _, lang := range langs {
-		for _, item := range m[lang] {
-			p, err := parseUrgent(item)
-			if err != nil {
-				return fmt.Errorf("%s: %q: %w", lang, item, err)
-			}
-			if p == nil {
-				continue
-			}
-			u.langs[lang]++
-			if p[0].prefix {
-				r, _ := utf8.DecodeRuneInString(p[0].text)
-				u.prefix[r] = append(u.prefix[r], p)
-			} else {
-				u.exact[p[0].text] = append(u.exact[p[0].text], p)
+		for _, n := range urgencyNames {
+			for _, item := range m[lang][n.u] {
+				p, err := u.parse(item)
+				if err != nil {
+					return fmt.Errorf("%s: %s: %q: %w", lang, n.name, item, err)
+				}
+				if p == nil {
+					continue
+				}
+				p.kind, p.src = n.u, lang+": "+item
+				u.add(*p)
+				u.langs[lang]++
+				u.categories[lang] |= n.u
 			}
 		}
 	}
 	return nil
 }
 
-func parseUrgent(item string) (urgentPattern, error) {
-	var p urgentPattern
-	for _, w := range strings.Fields(item) {
-		star := strings.HasSuffix(w, "*")
-		toks := strings.Fields(Normalize(strings.TrimSuffix(w, "*")))
-		for i, t := range toks {
-			p = append(p, urgentWord{text: t, prefix: star && i == len(toks)-1})
+func (u *urgentList) add(p urgentPattern) {
+	id := int32(len(u.patterns))
+	u.patterns = append(u.patterns, p)
+	for _, w := range p.parts[0][0] {
+		if !slices.Contains(u.byFirst[w], id) {
+			u.byFirst[w] = append(u.byFirst[w], id)
 		}
 	}
-	for _, w := range p {
-		if w.prefix && utf8.RuneCountInString(w.text) < 3 {
-			return nil, fmt.Errorf("stem %q is too short, it would match too many words", w.text)
-		}
-	}
-	return p, nil
 }
 
-// Urgent reports whether text contains a word or phrase that signals
-// danger or an emergency in any language. It errs on the side of caution:
-// the bot then shows emergency numbers and offers a person.
-func (k *KB) Urgent(text string) bool {
-	u := k.urgent
-	toks := strings.Fields(Normalize(text))
-	alts := make([]string, len(toks))
-	for i, t := range toks {
-		// Arabic script attaches the article and prepositions.
-		alts[i] = stripArabicPrefix(t)
+// parse reads one item: parts separated by " & ", each a phrase of slots
+// separated by spaces, each slot words separated by "|". A part starting
+// with "!" must not occur near the others. A word ending in "*" is a stem;
+// a word starting with "=" gets no typo tolerance.
+func (u *urgentList) parse(item string) (*urgentPattern, error) {
+	var p urgentPattern
+	for i, part := range splitParts(item) {
+		if (part.not || part.far) && i == 0 {
+			return nil, fmt.Errorf("the first part cannot be excluded (!) or far (&&)")
+		}
+		neg, far := part.not, part.far
+		var ph urgentPhrase
+		for _, field := range part.fields {
+			alts := strings.Split(field, "|")
+			if len(alts) == 1 {
+				// A single word may normalize to several ("l'eau"): a phrase.
+				w, toks, err := u.words1(alts[0])
+				if err != nil {
+					return nil, err
+				}
+				for i, t := range toks {
+					ph = append(ph, []int32{u.intern(urgentWord{text: t, prefix: w.prefix && i == len(toks)-1, exact: w.exact})})
+				}
+				continue
+			}
+			var slot []int32
+			for _, a := range alts {
+				w, toks, err := u.words1(a)
+				if err != nil {
+					return nil, err
+				}
+				if len(toks) != 1 {
+					return nil, fmt.Errorf("alternative %q is not one word; write the phrase as its own item", a)
+				}
+				w.text = toks[0]
+				slot = append(slot, u.intern(w))
+			}
+			ph = append(ph, slot)
+		}
+		switch {
+		case len(ph) == 0 && (neg || len(p.parts) > 0):
+			return nil, fmt.Errorf("empty part")
+		case len(ph) == 0:
+		case neg:
+			p.not = append(p.not, ph)
+		default:
+			p.parts = append(p.parts, ph)
+			p.far = append(p.far, far)
+		}
 	}
-	for i, t := range toks {
-		for _, w := range []string{t, alts[i]} {
-			for _, p := range u.exact[w] {
-				if p.matchAt(toks, alts, i) {
-					return true
-				}
-			}
-			r, _ := utf8.DecodeRuneInString(w)
-			for _, p := range u.prefix[r] {
-				if p.matchAt(toks, alts, i) {
-					return true
-				}
-			}
-			if alts[i] == t {
-				break
+	if len(p.parts) == 0 {
+		return nil, nil
+	}
+	return &p, nil
+}
+
+// words1 reads the markers of one word and normalizes it.
+func (u *urgentList) words1(s string) (urgentWord, []string, error) {
+	var w urgentWord
+	if strings.HasPrefix(s, "=") {
+		w.exact, s = true, s[1:]
+	}
+	if strings.HasSuffix(s, "*") {
+		w.prefix, s = true, strings.TrimSuffix(s, "*")
+	}
+	toks := strings.Fields(Normalize(s))
+	if len(toks) == 0 {
+		return w, nil, fmt.Errorf("%q has no letters or digits", s)
+	}
+	if w.prefix && utf8.RuneCountInString(toks[len(toks)-1]) < 3 {
+		return w, nil, fmt.Errorf("stem %q is too short, it would match too many words", toks[len(toks)-1])
+	}
+	return w, toks, nil
+}
+
+// intern returns the id of w, adding it to the lookup maps once.
+func (u *urgentList) intern(w urgentWord) int32 {
+	if id, ok := u.wordID[w]; ok {
+		return id
+	}
+	id := int32(len(u.words))
+	u.words = append(u.words, w)
+	u.wordID[w] = id
+	n := utf8.RuneCountInString(w.text)
+	typos := !w.exact && !hasDigit(w.text) && typoScript(w.text)
+	if typos && n >= min(fuzzyWordRunes, fuzzyStemRunes) {
+		u.fuzzyHead[head(w.text)] = true
+	}
+	switch {
+	case w.prefix:
+		u.stems[w.text] = append(u.stems[w.text], id)
+		if len(w.text) < len(u.stemBytes) {
+			u.stemBytes[len(w.text)] = true
+		}
+		if typos && n >= fuzzyStemRunes {
+			addDeletions(u.fuzzyStem, w.text, id)
+			u.maxStem = max(u.maxStem, n)
+			if n < len(u.fuzzyLens) {
+				u.fuzzyLens[n] = true
 			}
 		}
+	default:
+		u.exact[w.text] = append(u.exact[w.text], id)
+		if typos && n >= fuzzyWordRunes {
+			addDeletions(u.fuzzyWord, w.text, id)
+		}
+	}
+	return id
+}
+
+// addDeletions indexes s and every string made by removing one rune: two
+// words one typo apart share one of these keys (symmetric deletion).
+func addDeletions(m map[string][]int32, s string, id int32) {
+	put := func(k string) {
+		if !slices.Contains(m[k], id) {
+			m[k] = append(m[k], id)
+		}
+	}
+	put(s)
+	for i, r := range s {
+		put(s[:i] + s[i+utf8.RuneLen(r):])
+	}
+}
+
+// head is the first two letters of s.
+func head(s string) [2]rune {
+	r0, n := utf8.DecodeRuneInString(s)
+	r1, _ := utf8.DecodeRuneInString(s[n:])
+	return [2]rune{r0, r1}
+}
+
+// typoScript reports whether s is in a script that gets typo tolerance:
+// Latin, Greek or Cyrillic.
+func typoScript(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r < 0x0530
+}
+
+func hasDigit(s string) bool {
+	return strings.ContainsAny(s, "0123456789")
+}
+
+// Urgent reports whether text signals an emergency of any kind.
+func (k *KB) Urgent(text string) bool { return k.Urgency(text) != 0 }
+
+// Urgency reports which kinds of emergency text signals, in any language.
+// It runs on every message, so it normalizes once, looks every word up in
+// hash maps and only then checks the few items those words can start.
+func (k *KB) Urgency(text string) Urgency {
+	found, _ := k.urgent.match(text, k.knownWord, false)
+	return found
+}
+
+// knownWord reports whether w is a word of the knowledge base: a real,
+// harmless word that must not be read as a typo of an urgent one
+// ("adresse" is not a typo of "agress*").
+func (k *KB) knownWord(w string) bool {
+	if k.idx == nil {
+		return false
+	}
+	_, ok := k.idx.byTerm[w]
+	return ok
+}
+
+// match runs the items over text; known words get no typo tolerance. With
+// explain it also returns every item that fired, for test failures.
+func (u *urgentList) match(text string, known func(string) bool, explain bool) (Urgency, []string) {
+	toks := strings.Fields(Normalize(text))
+	if len(toks) > maxUrgentTokens {
+		toks = toks[:maxUrgentTokens]
+	}
+	m := urgentMatch{starts: make([]int32, len(toks)+1)}
+	var alts [4]string
+	for i, t := range toks {
+		m.starts[i] = int32(len(m.ids))
+		m.cur = m.starts[i]
+		typos := !known(t)
+		for _, a := range arabicClitics(t, alts[:0]) {
+			u.lookup(&m, a, typos)
+		}
+	}
+	m.starts[len(toks)] = int32(len(m.ids))
+
+	var found Urgency
+	var why []string
+	for i := range toks {
+		for _, w := range m.at(i) {
+			for _, pid := range u.byFirst[w] {
+				p := &u.patterns[pid]
+				if (explain || !found.Has(p.kind)) && p.matchAt(&m, i) {
+					found |= p.kind
+					if explain {
+						why = append(why, p.src)
+					}
+				}
+			}
+		}
+	}
+	return found, why
+}
+
+// arabicClitics returns t and, in Arabic script, t without the
+// conjunction (و ف), a one-letter preposition (ب ل ک) or the article,
+// which are written joined to the word: "وبصدره" is "and in his chest".
+func arabicClitics(t string, out []string) []string {
+	out = append(out, t)
+	if !isArabicScript(t) {
+		return out
+	}
+	add := func(s string) {
+		if !slices.Contains(out, s) && len(out) < cap(out) {
+			out = append(out, s)
+		}
+	}
+	strip := func(s, letters string) string {
+		r, size := utf8.DecodeRuneInString(s)
+		if strings.ContainsRune(letters, r) && utf8.RuneCountInString(s) > 3 {
+			return s[size:]
+		}
+		return s
+	}
+	w := strip(t, "وف")
+	add(w)
+	add(stripArabicPrefix(w))
+	add(strip(w, "بلک"))
+	return out
+}
+
+// urgentMatch holds the word ids each token matched, flat.
+type urgentMatch struct {
+	ids    []int32
+	starts []int32
+	cur    int32 // where the current token's ids start
+	buf    []byte
+}
+
+func (m *urgentMatch) at(i int) []int32 { return m.ids[m.starts[i]:m.starts[i+1]] }
+
+func (m *urgentMatch) has(i int, w int32) bool { return slices.Contains(m.at(i), w) }
+
+func (m *urgentMatch) add(ids []int32) {
+	for _, id := range ids {
+		if !slices.Contains(m.ids[m.cur:], id) {
+			m.ids = append(m.ids, id)
+		}
+	}
+}
+
+// lookup adds the ids of every word and stem t matches, with one typo for
+// long ones.
+func (u *urgentList) lookup(m *urgentMatch, t string, typos bool) {
+	m.add(u.exact[t])
+	for i := range t {
+		if i > 0 && i < len(u.stemBytes) && u.stemBytes[i] {
+			m.add(u.stems[t[:i]])
+		}
+	}
+	if len(t) < len(u.stemBytes) && u.stemBytes[len(t)] {
+		m.add(u.stems[t])
+	}
+	n := utf8.RuneCountInString(t)
+	if !typos || hasDigit(t) || n < fuzzyStemRunes-1 || !u.fuzzyHead[head(t)] {
+		// Typos keep the first two letters: most words are ruled out here.
+		return
+	}
+	if n >= fuzzyWordRunes-1 {
+		u.fuzzy(m, u.fuzzyWord, t)
+	}
+	// A stem with a typo: try the token's prefixes one rune shorter or
+	// longer than a stem, or as long.
+	end := 0
+	for r := 1; r <= u.maxStem+1 && end < len(t); r++ {
+		_, size := utf8.DecodeRuneInString(t[end:])
+		end += size
+		if r+1 < len(u.fuzzyLens) && (u.fuzzyLens[r-1] || u.fuzzyLens[r] || u.fuzzyLens[r+1]) {
+			u.fuzzy(m, u.fuzzyStem, t[:end])
+		}
+	}
+}
+
+// fuzzy finds the words within one typo of s: candidates share s or one of
+// its one-rune deletions in the index of deletions; each is then checked,
+// since two different deletions can meet two edits apart.
+func (u *urgentList) fuzzy(m *urgentMatch, idx map[string][]int32, s string) {
+	u.addTypos(m, idx[s], s)
+	for i, r := range s {
+		if i < 2 {
+			continue // people rarely mistype the first two letters
+		}
+		size := utf8.RuneLen(r)
+		m.buf = append(append(m.buf[:0], s[:i]...), s[i+size:]...)
+		u.addTypos(m, idx[string(m.buf)], s)
+	}
+}
+
+func (u *urgentList) addTypos(m *urgentMatch, ids []int32, s string) {
+	for _, id := range ids {
+		if oneTypo(s, u.words[id].text) && !slices.Contains(m.ids[m.cur:], id) {
+			m.ids = append(m.ids, id)
+		}
+	}
+}
+
+// oneTypo reports whether a and b are at most one edit apart – a letter
+// replaced, added, dropped, or two neighbours swapped – with the same first
+// two letters: "adress" is no typo of "agress".
+func oneTypo(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < 2 || len(rb) < 2 || ra[0] != rb[0] || ra[1] != rb[1] {
+		return false
+	}
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	i := 0
+	for i < len(rb) && ra[i] == rb[i] {
+		i++
+	}
+	switch {
+	case i == len(rb):
+		return len(ra)-len(rb) <= 1
+	case len(ra) == len(rb):
+		// Replaced, or swapped with the next.
+		if string(ra[i+1:]) == string(rb[i+1:]) {
+			return true
+		}
+		return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+	case len(ra) == len(rb)+1:
+		return string(ra[i+1:]) == string(rb[i:])
 	}
 	return false
 }
 
-func (p urgentPattern) matchAt(toks, alts []string, i int) bool {
-	if i+len(p) > len(toks) {
+// matchAt reports whether the pattern's first part starts at token i and
+// every other part starts within urgentWindow words of it.
+func (p *urgentPattern) matchAt(m *urgentMatch, i int) bool {
+	n := len(m.starts) - 1
+	if !p.parts[0].matchAt(m, i, n) {
 		return false
 	}
-	for j, w := range p {
-		if !w.match(toks[i+j]) && !w.match(alts[i+j]) {
+	lo, hi := max(0, i-urgentWindow), min(n-1, i+urgentWindow)
+	for k, ph := range p.parts[1:] {
+		from, to := lo, hi
+		if p.far[k+1] {
+			from, to = 0, n-1
+		}
+		ok := false
+		for j := from; j <= to && !ok; j++ {
+			ok = j != i && ph.matchAt(m, j, n)
+		}
+		if !ok {
 			return false
+		}
+	}
+	for _, ph := range p.not {
+		for j := lo; j <= hi; j++ {
+			if ph.matchAt(m, j, n) {
+				return false
+			}
 		}
 	}
 	return true
 }
 
-func (w urgentWord) match(t string) bool {
-	if w.prefix {
-		return strings.HasPrefix(t, w.text)
+func (ph urgentPhrase) matchAt(m *urgentMatch, i, n int) bool {
+	if i+len(ph) > n {
+		return false
 	}
-	return t == w.text
+	for j, slot := range ph {
+		if !slices.ContainsFunc(slot, func(w int32) bool { return m.has(i+j, w) }) {
+			return false
+		}
+	}
+	return true
 }

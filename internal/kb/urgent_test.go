@@ -100,16 +100,32 @@ func TestKB_Urgent(t *testing.T) {
 	})
 }
 
-func TestParseUrgent(t *testing.T) {
+func TestUrgentList_Parse(t *testing.T) {
 	t.Run("stem too short", func(t *testing.T) {
-		if _, err := parseUrgent("no*"); err == nil {
+		if _, err := newUrgentList().parse("no*"); err == nil {
 			t.Fatal("a two-letter stem was accepted")
 		}
 	})
 	t.Run("phrase with stem", func(t *testing.T) {
-		p, err := parseUrgent("Bring* mich UM")
-		if err != nil || len(p) != 3 || !p[0].prefix || p[0].text != "bring" || p[2].text != "um" {
-			t.Fatalf("parseUrgent = %+v, %v", p, err)
+		u := newUrgentList()
+		p, err := u.parse("Bring* mich UM")
+		if err != nil || len(p.parts) != 1 || len(p.parts[0]) != 3 {
+			t.Fatalf("parse = %+v, %v", p, err)
+		}
+		if w := u.words[p.parts[0][0][0]]; !w.prefix || w.text != "bring" {
+			t.Errorf("first word = %+v, want stem bring", w)
+		}
+	})
+	t.Run("alternatives and parts", func(t *testing.T) {
+		u := newUrgentList()
+		p, err := u.parse("tablette*|pille* & alle|ganze")
+		if err != nil || len(p.parts) != 2 || len(p.parts[0][0]) != 2 || len(p.parts[1][0]) != 2 {
+			t.Fatalf("parse = %+v, %v", p, err)
+		}
+	})
+	t.Run("alternative of two words", func(t *testing.T) {
+		if _, err := newUrgentList().parse("l'eau|wasser"); err == nil {
+			t.Fatal("a two-word alternative was accepted")
 		}
 	})
 }
@@ -121,6 +137,75 @@ func TestKB_UrgentNoFalseFriends(t *testing.T) {
 	for _, q := range []string{"kac gun surer", "kaç gün sürer oturum izni", "3 gün sonra randevum var"} {
 		if k.Urgent(q) {
 			t.Errorf("Urgent(%q) = true", q)
+		}
+	}
+}
+
+// TestKB_UrgencyRules pins the decisions behind the lists: numbers only in a
+// call for help, look-alike words never, typos and missing special letters
+// still, and the kind of help each message needs.
+func TestKB_UrgencyRules(t *testing.T) {
+	k := MustLoad(t)
+	cases := []struct {
+		msg  string
+		want Urgency
+	}{
+		// Numbers: an amount, a flat, a bus or a file number is no call for help.
+		{"Mieterhöhung um 110 Euro, ist das erlaubt?", 0},
+		{"Ich wohne in Wohnung 112", 0},
+		{"bus 112 to the jobcenter", 0},
+		{"Aktenzeichen 110-2231-112", 0},
+		{"ruf 110", UrgentGeneral},
+		{"bitte 112 anrufen", UrgentGeneral},
+		{"call 112 now", UrgentGeneral},
+		{"appelez le 112", UrgentGeneral},
+		// Look-alikes inside longer words.
+		{"Können Sie einen Termin vorschlagen?", 0},
+		{"Wo kann ich das nachschlagen?", 0},
+		{"I want to learn new skills", 0},
+		{"my boss fired me", 0},
+		{"the landlord threatens to raise the rent", 0},
+		{"the Jobcenter kills me with paperwork", 0},
+		{"Der Rauchmelder piept", 0},
+		// Typos and no special letters.
+		{"mein mann schlaegt mich", UrgentViolence},
+		{"mein kind ist bewustlos", UrgentMedical},
+		{"ich will mich umbrigen", UrgentSuicide},
+		{"مرا کتك میزند", UrgentViolence}, // Arabic kaf in Persian
+		// The kind decides the reply.
+		{"I took all my pills", UrgentSuicide},
+		{"my baby is turning blue", UrgentMedical},
+		{"he locked me in and took my phone", UrgentViolence},
+		{"there is smoke in the stairwell", UrgentFire},
+		{"abgeschoben morgen", UrgentLegal},
+		{"Abschiebung morgen früh", UrgentLegal},
+		{"Wie funktioniert eine Abschiebung?", 0},
+	}
+	for _, c := range cases {
+		if got := k.Urgency(c.msg); got != c.want && !(c.want != 0 && got.Has(c.want)) {
+			_, why := k.urgent.match(c.msg, k.knownWord, true)
+			t.Errorf("Urgency(%q) = %q, want %q (items: %v)", c.msg, got, c.want, why)
+		}
+	}
+}
+
+func TestOneTypo(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"bewusstlos", "bewustlos", true},   // dropped
+		{"bewusstlos", "bewussstlos", true}, // added
+		{"bewusstlos", "bewusztlos", true},  // replaced
+		{"bewusstlos", "bewustslos", true},  // swapped
+		{"bewusstlos", "bewusstlos", true},
+		{"agress", "adress", false},        // the second letter differs
+		{"bewusstlos", "bwusstlos", false}, // the second letter is gone
+		{"kanama", "kaamka", false},        // two edits
+		{"abc", "abd", true},
+	} {
+		if got := oneTypo(c.a, c.b); got != c.want {
+			t.Errorf("oneTypo(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
 		}
 	}
 }
