@@ -55,6 +55,30 @@ type File struct {
 	Staff        []Staff           `yaml:"staff"`
 	Handover     Handover          `yaml:"handover"`
 	Booking      Booking           `yaml:"booking"`
+	Emergency    Emergency         `yaml:"emergency"`
+}
+
+// Emergency are local places to turn to, shown with the national numbers
+// when a message is urgent. All are optional: without them people get the
+// national numbers only.
+type Emergency struct {
+	// LegalHelp (Flüchtlingsrat, Refugee Law Clinic) is shown when a person
+	// is about to be deported.
+	LegalHelp []Contact `yaml:"legal_help"`
+	// WomenShelter (Frauenhaus) is shown with violence.
+	WomenShelter []Contact `yaml:"women_shelter"`
+	// CrisisService (local crisis service, sociopsychiatric service) is
+	// shown with suicidal thoughts.
+	CrisisService []Contact `yaml:"crisis_service"`
+}
+
+// Contact is one local place with a number to call.
+type Contact struct {
+	Name  string `yaml:"name"`
+	Phone string `yaml:"phone"`
+	// Hours say when someone answers ("Mo–Fr 9–16 Uhr", "24/7"); people in
+	// danger must know whether calling now helps.
+	Hours string `yaml:"hours"`
 }
 
 // Staff is a case manager who may take hand-overs in the staff group.
@@ -317,6 +341,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 		}
 	}
 	validateBooking(f, bad)
+	validateEmergency(f.Emergency, bad)
 	staffIDs := map[int64]bool{}
 	for i, st := range f.Staff {
 		p := fmt.Sprintf("staff.%d", i)
@@ -361,6 +386,33 @@ func ParseFile(name string, data []byte) (*File, error) {
 		return nil, errors.Join(errs...)
 	}
 	return f, nil
+}
+
+// phoneNumber is what people can dial: digits with the usual separators,
+// at least three digits (110, 116 016, +49 30 123456-0).
+var phoneNumber = regexp.MustCompile(`^\+?[0-9][0-9 ()/-]*[0-9]$`)
+
+func validateEmergency(e Emergency, bad func(path, msg string)) {
+	for _, g := range []struct {
+		key  string
+		list []Contact
+	}{{"legal_help", e.LegalHelp}, {"women_shelter", e.WomenShelter}, {"crisis_service", e.CrisisService}} {
+		for i, c := range g.list {
+			p := fmt.Sprintf("emergency.%s.%d", g.key, i)
+			if strings.TrimSpace(c.Name) == "" {
+				bad(p+".name", "must not be empty")
+			}
+			digits := 0
+			for _, r := range c.Phone {
+				if r >= '0' && r <= '9' {
+					digits++
+				}
+			}
+			if !phoneNumber.MatchString(c.Phone) || digits < 3 {
+				bad(p+".phone", fmt.Sprintf("%q is not a phone number people can dial (digits, spaces, + ( ) / -)", c.Phone))
+			}
+		}
+	}
 }
 
 func validateBooking(f *File, bad func(path, msg string)) {

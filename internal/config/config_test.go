@@ -55,6 +55,13 @@ func TestParseFile_Errors(t *testing.T) {
 		"BadDuration":  {"municipality: X\nsession_idle: soon\n", "x.yaml"},
 		"NoContentDir": {"municipality: X\ncontent_dir: /nonexistent\noffices:\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:2: content_dir"},
 		"BrokenYAML":   {"municipality: [\n", "x.yaml"},
+		"EmergencyNoName": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nemergency:\n  legal_help:\n    - {name: \"\", phone: \"030 123\"}\n",
+			"x.yaml:6: emergency.legal_help.0.name"},
+		"EmergencyBadPhone": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nemergency:\n  women_shelter:\n    - {name: Frauenhaus, phone: \"call us\"}\n",
+			"x.yaml:6: emergency.women_shelter.0.phone"},
+		"EmergencyShortPhone": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nemergency:\n  crisis_service:\n    - {name: Krisendienst, phone: \"1\"}\n",
+			"emergency.crisis_service.0.phone"},
+		"EmergencyUnknownKind": {"municipality: X\nemergency:\n  police: []\n", "line 3"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -119,5 +126,23 @@ func TestParseFile_Closures(t *testing.T) {
 		if want := fmt.Sprintf("x.yaml:%d: booking.closures.0", line); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: err = %v, want %q", c, err, want)
 		}
+	}
+}
+
+// TestParseFile_Emergency: the sample's local numbers are read, in order,
+// and the section is optional.
+func TestParseFile_Emergency(t *testing.T) {
+	f, err := config.ParseFile("sample.yaml", config.Sample)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := f.Emergency
+	if len(e.LegalHelp) != 2 || e.LegalHelp[0].Name != "Flüchtlingsrat Musterland" || e.LegalHelp[1].Phone == "" ||
+		len(e.WomenShelter) != 1 || len(e.CrisisService) != 1 || e.CrisisService[0].Hours == "" {
+		t.Errorf("sample emergency = %+v", e)
+	}
+	f, err = config.ParseFile("x.yaml", []byte("municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\n"))
+	if err != nil || len(f.Emergency.LegalHelp)+len(f.Emergency.WomenShelter)+len(f.Emergency.CrisisService) != 0 {
+		t.Errorf("without emergency: %+v, %v", f, err)
 	}
 }
