@@ -82,6 +82,11 @@ func fromMessage(m *tgbotapi.Message, kind domain.EventKind) incoming {
 	}
 	if media := mediaKind(m); media != "" {
 		ev.Kind, ev.Media, ev.Text = domain.EventMedia, media, m.Caption
+		if loc := m.Location; loc != nil {
+			ev.Location = &domain.Location{Lat: loc.Latitude, Lon: loc.Longitude}
+		} else if m.Venue != nil {
+			ev.Location = &domain.Location{Lat: m.Venue.Location.Latitude, Lon: m.Venue.Location.Longitude}
+		}
 		return in
 	}
 	ev.Text = m.Text

@@ -48,6 +48,9 @@ type Event struct {
 	// Media is set for EventMedia: "photo", "sticker", "voice", "audio",
 	// "video", "video_note", "document", "location", "contact", "other".
 	Media string
+	// Location is set for Media "location": where the person is, used to
+	// sort what is near and never stored or logged.
+	Location *Location
 	// MessageID is the message itself, or for a button the message carrying
 	// it, so a reply can replace it instead of piling up new messages.
 	MessageID int
@@ -65,6 +68,9 @@ type Action struct {
 	Name string
 	Arg  string
 }
+
+// Location is a shared position in degrees.
+type Location struct{ Lat, Lon float64 }
 
 // Command is one entry of the messenger's command menu.
 type Command struct {
