@@ -100,6 +100,8 @@ func (echoConversation) Handle(_ context.Context, s domain.Session, _ bool, ev d
 	return flows.Result{Replies: []domain.Reply{{Text: ev.Text}}, Session: &s}
 }
 
+func (echoConversation) OutageNotice(string) string { return "technical problem" }
+
 func (echoConversation) HandleStaff(context.Context, domain.Event) flows.Result {
 	return flows.Result{}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -21,6 +22,9 @@ import (
 type Client struct {
 	api   *tgbotapi.BotAPI
 	token string
+	// base is ClientOptions.Base: cancelled on a hard stop, when updates
+	// in flight are abandoned as well.
+	base  context.Context
 	pace  *pacer
 	log   *slog.Logger
 	m     *Metrics
@@ -54,13 +58,21 @@ func NewClient(token string, opt ClientOptions, m *Metrics, log *slog.Logger) (*
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 64
 	httpc := &ctxClient{base: opt.Base, c: &http.Client{Timeout: opt.Timeout, Transport: tr}}
-	c := &Client{token: token, pace: newPacer(opt.Pacing), log: log, m: m, sleep: sleepCtx}
+	c := &Client{token: token, base: opt.Base, pace: newPacer(opt.Pacing), log: log, m: m, sleep: sleepCtx}
 	api, err := tgbotapi.NewBotAPIWithClient(token, endpoint, httpc)
 	if err != nil {
 		return nil, c.wrap("getMe", err)
 	}
 	c.api = api
 	return c, nil
+}
+
+// Close drops the idle connections to the Bot API, so nothing of the
+// client keeps running after a stop.
+func (c *Client) Close() {
+	if hc, ok := c.api.Client.(*ctxClient); ok {
+		hc.c.CloseIdleConnections()
+	}
 }
 
 // ctxClient ties every request to a base context, because the library's
@@ -178,12 +190,26 @@ func (c *Client) wrap(method string, err error) error {
 	if errors.As(err, &apiErr) {
 		return &APIError{Method: method, Code: apiErr.Code, Description: c.redact(apiErr.Message)}
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("telegram: %s: %w", method, context.Canceled)
+	// Transport errors (*url.Error) print the request URL, which holds the
+	// token: the text is redacted, and the chain keeps the cause without
+	// the URL, so errors.Is still finds context.DeadlineExceeded,
+	// context.Canceled or a network error.
+	cause := err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		cause = ue.Err
 	}
-	// Transport errors (*url.Error) print the request URL, which holds the token.
-	return fmt.Errorf("telegram: %s: %s", method, c.redact(err.Error()))
+	return &transportError{msg: fmt.Sprintf("telegram: %s: %s", method, c.redact(err.Error())), cause: cause}
 }
+
+// transportError is a failed request that got no answer from the Bot API.
+type transportError struct {
+	msg   string
+	cause error
+}
+
+func (e *transportError) Error() string { return e.msg }
+func (e *transportError) Unwrap() error { return e.cause }
 
 func (c *Client) redact(s string) string {
 	if c.token == "" {

@@ -34,6 +34,12 @@ type Options struct {
 	// UserRate and UserBurst limit how fast one person is answered.
 	UserRate  rate.Limit
 	UserBurst int
+	// OutageNotice is how long a message waits for an unreachable Redis
+	// before the person is told that it is not lost (once per outage).
+	OutageNotice time.Duration
+	// WebhookInFlight bounds the webhook requests read and processed at
+	// once (default 40, the max_connections registered with Telegram).
+	WebhookInFlight int
 	// Now is the clock of what the dispatcher records or decides by the
 	// date (a card's last activity, when a person was last told to slow
 	// down); default time.Now. Latency metrics, waits and pacing measure
@@ -48,6 +54,9 @@ type Conversation interface {
 	Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) flows.Result
 	// HandleStaff answers an event in the case managers' group.
 	HandleStaff(ctx context.Context, ev domain.Event) flows.Result
+	// OutageNotice is the text a person gets, in the language their
+	// messenger names, when their message waits because Redis is down.
+	OutageNotice(languageCode string) string
 }
 
 // Dispatcher processes updates exactly once and in order per chat:
@@ -65,6 +74,11 @@ type Dispatcher struct {
 
 	mu       sync.Mutex
 	limiters map[int64]*userLimit
+
+	// told are the chats given the outage notice in the current Redis
+	// outage; emptied when Redis answers again.
+	outageMu sync.Mutex
+	told     map[int64]bool
 }
 
 type userLimit struct {
@@ -83,8 +97,14 @@ func NewDispatcher(c *Client, inbox domain.Inbox, conv Conversation, pseu domain
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.OutageNotice <= 0 {
+		opt.OutageNotice = 3 * time.Second
+	}
+	if opt.WebhookInFlight <= 0 {
+		opt.WebhookInFlight = webhookConnections
+	}
 	return &Dispatcher{client: c, inbox: inbox, conv: conv, codec: buttonCodec{key: opt.Secret},
-		pseu: pseu, opt: opt, log: log, m: m, limiters: map[int64]*userLimit{}}
+		pseu: pseu, opt: opt, log: log, m: m, limiters: map[int64]*userLimit{}, told: map[int64]bool{}}
 }
 
 // Process handles one update as received from Telegram. It returns nil once
@@ -119,9 +139,22 @@ func (d *Dispatcher) Process(ctx context.Context, raw []byte) (err error) {
 	for {
 		claim, err := d.inbox.Offer(ctx, in.chatID, p, token)
 		if err != nil {
-			d.m.observeUpdate("failed", 0)
-			return fmt.Errorf("bot: offer: %w", err)
+			// Redis is unreachable: keep trying for a while, tell the
+			// person their message is not lost, and leave the update
+			// unconfirmed so it is processed when Redis is back.
+			if time.Since(start) >= d.opt.OutageNotice && in.chatType == "private" {
+				d.tellOutage(ctx, in)
+			}
+			if time.Now().After(deadline) {
+				d.m.observeUpdate("failed", 0)
+				return fmt.Errorf("bot: offer: %w", err)
+			}
+			if err := sleepCtx(ctx, 250*time.Millisecond); err != nil {
+				return fmt.Errorf("bot: offer: %w", err)
+			}
+			continue
 		}
+		d.outageOver()
 		switch claim.State {
 		case domain.ClaimDuplicate:
 			d.m.observeUpdate("duplicate", 0)
@@ -137,6 +170,37 @@ func (d *Dispatcher) Process(ctx context.Context, raw []byte) (err error) {
 			return err
 		}
 	}
+}
+
+// tellOutage sends the outage notice once per chat and outage. A chat is
+// marked told only when the notice went out: if the Bot API is down too,
+// a later try tells them.
+func (d *Dispatcher) tellOutage(ctx context.Context, in incoming) {
+	d.outageMu.Lock()
+	told := d.told[in.chatID]
+	d.outageMu.Unlock()
+	if told {
+		return
+	}
+	msg := tgbotapi.NewMessage(in.chatID, d.conv.OutageNotice(in.event.LanguageCode))
+	if _, err := d.client.Send(ctx, in.chatID, false, msg); err != nil {
+		d.log.Warn("outage notice not sent", "chat", d.pseu.Chat(in.chatID), "err", err)
+		return
+	}
+	d.log.Info("outage notice sent", "chat", d.pseu.Chat(in.chatID))
+	d.outageMu.Lock()
+	d.told[in.chatID] = true
+	d.outageMu.Unlock()
+}
+
+// outageOver forgets who was told: Redis answers again, and a later
+// outage is a new one.
+func (d *Dispatcher) outageOver() {
+	d.outageMu.Lock()
+	if len(d.told) > 0 {
+		clear(d.told)
+	}
+	d.outageMu.Unlock()
 }
 
 // drain processes the chat's waiting updates in order while holding its

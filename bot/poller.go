@@ -51,8 +51,17 @@ func (p *Poller) Run(ctx context.Context) error {
 		p.log.Warn("deleteWebhook failed", "err", err)
 	}
 	leadCtx, stopLead := context.WithCancel(ctx)
-	defer stopLead()
-	go p.holdLeadership(leadCtx)
+	leadDone := make(chan struct{})
+	go func() { defer close(leadDone); p.holdLeadership(leadCtx) }()
+	// Updates in flight finish after a stop; only a hard stop (the
+	// dispatcher client's base context) abandons them.
+	work := context.WithoutCancel(ctx)
+	if base := p.d.client.base; base != nil {
+		var cancel context.CancelFunc
+		work, cancel = context.WithCancel(work)
+		defer context.AfterFunc(base, cancel)()
+		defer cancel()
+	}
 
 	offset, backoff := int64(0), time.Second
 	for ctx.Err() == nil {
@@ -79,33 +88,53 @@ func (p *Poller) Run(ctx context.Context) error {
 			continue
 		}
 		// In-flight updates finish even when a stop arrives mid-batch.
-		offset = p.processBatch(context.WithoutCancel(ctx), raws, offset)
+		offset = p.processBatch(work, raws, offset)
 	}
 	// Confirm what was processed so a restart does not fetch it again
-	// (it would be recognised as a duplicate anyway).
-	if offset > 0 && p.leading.Load() {
-		confirm, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	// (it would be recognised as a duplicate anyway). ctx is cancelled by
+	// now, and so is the poller client's base: the confirm gets a short
+	// context and a client of its own, detached from both.
+	if offset > 0 && p.leading.Load() && work.Err() == nil {
+		confirm, cancel := context.WithTimeout(context.WithoutCancel(ctx), confirmTimeout)
 		defer cancel()
-		if _, err := p.client.Call(confirm, "getUpdates", tgbotapi.Params{"offset": strconv.FormatInt(offset, 10), "limit": "1", "timeout": "0"}); err != nil {
+		params := tgbotapi.Params{"offset": strconv.FormatInt(offset, 10), "limit": "1", "timeout": "0"}
+		if _, err := p.client.WithBase(confirm).Call(confirm, "getUpdates", params); err != nil {
 			p.log.Warn("final confirm failed", "err", err)
 		}
 	}
-	if err := p.leader.Resign(context.WithoutCancel(ctx), "poller", p.token); err != nil {
+	// Leadership is given up only once the renewing goroutine is gone, or
+	// it could take the lock again right after and make the next poller
+	// wait for it to expire.
+	stopLead()
+	<-leadDone
+	resign, cancel := context.WithTimeout(context.WithoutCancel(ctx), confirmTimeout)
+	defer cancel()
+	if err := p.leader.Resign(resign, "poller", p.token); err != nil {
 		p.log.Warn("resign failed", "err", err)
 	}
 	return nil
 }
 
+// confirmTimeout bounds the last getUpdates confirm and the resignation at
+// a stop.
+const confirmTimeout = 3 * time.Second
+
 func (p *Poller) holdLeadership(ctx context.Context) {
 	for {
 		ok, err := p.leader.Lead(ctx, "poller", p.token, p.LeaderTTL)
-		if err != nil && ctx.Err() == nil {
-			p.log.Warn("leader election failed", "err", err)
-		}
-		if ok != p.leading.Load() {
+		switch {
+		case err != nil:
+			// Redis cannot be asked: no other replica can take the lock
+			// from it either, so the poller keeps polling — people are
+			// then told their message waits (Dispatcher.tellOutage), and
+			// a second poller would only meet Telegram's 409 Conflict.
+			if ctx.Err() == nil {
+				p.log.Warn("leader election failed", "err", err, "leading", p.leading.Load())
+			}
+		case ok != p.leading.Load():
 			p.log.Info("poller leadership changed", "leading", ok)
+			p.leading.Store(ok)
 		}
-		p.leading.Store(ok && err == nil)
 		if sleepCtx(ctx, p.LeaderTTL/3) != nil {
 			return
 		}

@@ -1,11 +1,12 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"errors"
-	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -19,8 +20,12 @@ const maxUpdateBytes = 1 << 20
 
 // Webhook returns the handler Telegram posts updates to. It answers 403
 // without the right secret, and 200 only once the update is processed —
-// anything else makes Telegram deliver it again.
+// anything else makes Telegram deliver it again. At most
+// Options.WebhookInFlight requests are read and processed at once, so
+// many large bodies cannot exhaust memory; more get 503 with Retry-After
+// at once, before their body is read, and Telegram delivers them again.
 func (d *Dispatcher) Webhook(secret string) http.Handler {
+	slots := make(chan struct{}, d.opt.WebhookInFlight)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
@@ -32,7 +37,24 @@ func (d *Dispatcher) Webhook(secret string) http.Handler {
 			http.Error(w, "forbidden", http.StatusForbidden)
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
+		select {
+		case slots <- struct{}{}:
+			defer func() { <-slots }()
+		default:
+			d.m.observeUpdate("busy", 0)
+			// Closing the connection spares the server reading (and
+			// discarding) the body before it answers.
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
+			return
+		}
+		var buf bytes.Buffer
+		if n := r.ContentLength; n > 0 && n <= maxUpdateBytes {
+			buf.Grow(int(n) + bytes.MinRead) // one allocation instead of doubling
+		}
+		_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
+		body := buf.Bytes()
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
@@ -42,9 +64,13 @@ func (d *Dispatcher) Webhook(secret string) http.Handler {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		// Telegram waits about 60 s; finish the update even if it hangs up.
+		// Telegram waits about 60 s; finish the update even if it hangs up,
+		// unless a hard stop (the client's base context) abandons it.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 50*time.Second)
 		defer cancel()
+		if d.client.base != nil {
+			defer context.AfterFunc(d.client.base, cancel)()
+		}
 		if err := d.Process(ctx, body); err != nil {
 			d.log.Warn("webhook update not processed, Telegram will retry", "err", err)
 			w.Header().Set("Retry-After", "1")
@@ -55,10 +81,13 @@ func (d *Dispatcher) Webhook(secret string) http.Handler {
 	})
 }
 
+// webhookConnections is how many connections Telegram may open at once.
+const webhookConnections = 40
+
 // SetWebhook registers url with Telegram. secret_token is passed as a raw
 // parameter: the library predates it.
 func (c *Client) SetWebhook(ctx context.Context, url, secret string) error {
-	params := tgbotapi.Params{"url": url, "secret_token": secret, "max_connections": "40"}
+	params := tgbotapi.Params{"url": url, "secret_token": secret, "max_connections": strconv.Itoa(webhookConnections)}
 	if err := params.AddInterface("allowed_updates", allowedUpdates); err != nil {
 		return err
 	}

@@ -125,6 +125,7 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	if err != nil {
 		return nil, err
 	}
+	a.closers = append(a.closers, a.client.Close)
 	a.dispatcher = bot.NewDispatcher(a.client, a.store, a.engine, pseu,
 		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID, Tickets: tickets, Now: now}, metrics, log)
 	a.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -245,9 +246,14 @@ func waitFor(ctx context.Context, max time.Duration, log *slog.Logger, what stri
 		if p, ok := err.(permanent); ok {
 			return p.err
 		}
-		if err == nil || time.Now().After(deadline) {
-			return err
+		if err == nil {
+			return nil
 		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return fmt.Errorf("%s not ready after %v (STARTUP_WAIT): %w", what, max, err)
+		}
+		wait = min(wait, left)
 		log.Warn("dependency not ready, retrying", "what", what, "err", err, "retry_in_s", wait.Seconds())
 		select {
 		case <-ctx.Done():

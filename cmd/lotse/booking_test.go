@@ -23,7 +23,7 @@ func TestServe_Booking(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": "44:booking-token", "TELEGRAM_API_URL": fake.URL(),
-			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "HTTP_ADDR": addr,
+			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "METRICS_ADDR": addr,
 		}), nil, io.Discard, io.Discard)
 	}()
 	defer func() { cancel(); <-done }()

@@ -40,7 +40,12 @@ Environment (serve):
   REDIS_PREFIX           first part of every Redis key (default lotse), to share a Redis
   LOTSE_CONFIG           path of the YAML config file (default: embedded sample)
   LOTSE_SECRET           key for button signatures and pseudonyms (default: derived from the token)
-  HTTP_ADDR              address for /healthz, /readyz, /metrics and the webhook (default :8080)
+  HTTP_ADDR              address of the webhook, the one port Telegram must reach (default :8080;
+                         webhook mode only)
+  METRICS_ADDR           address for /metrics, /healthz and /readyz (default 127.0.0.1:9090);
+                         keep it off the public network
+  STARTUP_WAIT           how long to wait at start for Redis and the Bot API (default 30s)
+  SHUTDOWN_WAIT          how long a stop may finish work in flight before abandoning it (default 10s)
   WEBHOOK_URL            public HTTPS URL of the webhook; set: webhook mode, unset: long polling
   WEBHOOK_SECRET         required with WEBHOOK_URL; Telegram sends it back in every request
   STAFF_CHAT_ID          the case managers' Telegram supergroup: hand-overs, agenda (the bot leaves other groups)

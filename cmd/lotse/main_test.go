@@ -32,7 +32,7 @@ func TestRun_Help(t *testing.T) {
 	if err := run(context.Background(), []string{"--help"}, env(nil), nil, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "REDIS_URL", "LOTSE_CONFIG", "HTTP_ADDR", "WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_CHAT_ID", "chat"} {
+	for _, v := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "REDIS_URL", "LOTSE_CONFIG", "HTTP_ADDR", "METRICS_ADDR", "STARTUP_WAIT", "SHUTDOWN_WAIT", "WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_CHAT_ID", "chat"} {
 		if !strings.Contains(out.String(), v) {
 			t.Errorf("--help does not mention %s", v)
 		}
@@ -80,7 +80,7 @@ func TestServe_Polling(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": "42:serve-token", "TELEGRAM_API_URL": fake.URL(),
-			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "HTTP_ADDR": addr, "LOTSE_SECRET": "test",
+			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "METRICS_ADDR": addr, "LOTSE_SECRET": "test",
 		}), nil, io.Discard, &logs)
 	}()
 	waitHTTP(t, "http://"+addr+"/healthz", http.StatusOK)
@@ -125,7 +125,7 @@ func TestServe_Polling(t *testing.T) {
 // on the URL's path.
 func TestServe_Webhook(t *testing.T) {
 	fake := telegramtest.MustStart(t, "43:hook-token", telegramtest.WithRetryDelay(20*time.Millisecond))
-	addr := freeAddr(t)
+	addr, ops := freeAddr(t), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
@@ -134,10 +134,17 @@ func TestServe_Webhook(t *testing.T) {
 		// No REDIS_URL: the embedded server, with a warning.
 		done <- run(ctx, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": "43:hook-token", "TELEGRAM_API_URL": fake.URL(),
-			"HTTP_ADDR": addr, "WEBHOOK_URL": "http://" + addr + "/tg/hook", "WEBHOOK_SECRET": "abc_DEF-123",
+			"HTTP_ADDR": addr, "METRICS_ADDR": ops, "WEBHOOK_URL": "http://" + addr + "/tg/hook", "WEBHOOK_SECRET": "abc_DEF-123",
 		}), nil, io.Discard, &logs)
 	}()
-	waitHTTP(t, "http://"+addr+"/healthz", http.StatusOK)
+	waitHTTP(t, "http://"+ops+"/healthz", http.StatusOK)
+	// The public port carries the webhook alone.
+	for _, path := range []string{"/metrics", "/healthz", "/readyz"} {
+		waitHTTP(t, "http://"+addr+path, http.StatusNotFound)
+	}
+	if m := get(t, "http://"+ops+"/metrics"); !strings.Contains(m, "go_goroutines") {
+		t.Errorf("metrics port does not serve metrics:\n%.300s", m)
+	}
 	for {
 		if url, secret := fake.Webhook(); url != "" {
 			if secret != "abc_DEF-123" || !strings.HasSuffix(url, "/tg/hook") {

@@ -3,10 +3,12 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -14,11 +16,14 @@ import (
 	"lotse/bot"
 	"lotse/internal/config"
 	"lotse/internal/i18n"
+	"lotse/internal/redisstore"
 	"lotse/internal/schedule"
 )
 
 // serve runs the bot until ctx is cancelled (SIGTERM), then finishes the
-// updates in flight before it returns.
+// updates in flight before it returns. A stop takes at most
+// cfg.ShutdownWait; what is still running then is abandoned (an
+// unconfirmed update is delivered again, an unsent reminder claimed again).
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	if len(args) > 0 {
 		return errUsage
@@ -34,6 +39,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	redisstore.RouteLogs(log)
 	hard, abandon := context.WithCancel(context.WithoutCancel(ctx))
 	defer abandon()
 	a, err := newApp(hard, cfg, time.Now, log)
@@ -41,10 +47,76 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	defer a.Close()
+	if cfg.RedisURL != "" {
+		dctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		a.store.CheckDurability(dctx, log)
+		cancel()
+	}
 
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+	// running ends at a stop signal or when a part fails, so that every
+	// other part stops as well.
+	running, stop := context.WithCancel(ctx)
+	defer stop()
+	servers, err := listen(cfg, a, log)
+	if err != nil {
+		return err
+	}
+	srvErr := make(chan error, len(servers))
+	for _, s := range servers {
+		go func() {
+			if err := s.srv.Serve(s.ln); !errors.Is(err, http.ErrServerClosed) {
+				srvErr <- fmt.Errorf("http %s: %w", s.ln.Addr(), err)
+				stop()
+			}
+		}()
+	}
+
+	a.client.RegisterCommands(running, languages(), i18n.Default, a.engine.CommandMenu)
+	// Jobs run on running: a stop cancels a reminder burst between two
+	// sends instead of waiting for it to end.
+	sched, err := startJobs(running, cfg, a, log)
+	if err != nil {
+		closeAll(servers)
+		return err
+	}
+	polling := make(chan struct{})
+	if cfg.Webhook() {
+		close(polling)
+		if err := a.client.SetWebhook(running, cfg.WebhookURL, cfg.WebhookSecret.Value()); err != nil {
+			stop()
+			stopAll(cfg.ShutdownWait, abandon, servers, sched, polling, log)
+			return err
+		}
+	} else {
+		poller := bot.NewPoller(a.client.WithBase(running), a.dispatcher, a.store, log)
+		go func() { defer close(polling); poller.Run(running) }()
+	}
+
+	<-running.Done()
+	select {
+	case err = <-srvErr:
+	default:
+	}
+	stopAll(cfg.ShutdownWait, abandon, servers, sched, polling, log)
+	log.Info("lotse stopped")
+	return err
+}
+
+// server is one HTTP listener: the webhook on HTTP_ADDR, metrics and
+// health on METRICS_ADDR.
+type server struct {
+	ln  net.Listener
+	srv *http.Server
+}
+
+// listen opens the HTTP servers. The webhook (webhook mode only) is alone
+// on HTTP_ADDR, the port exposed to Telegram; metrics and health are on
+// METRICS_ADDR, which is not meant to be public. If both are set to the
+// same address, one server carries both.
+func listen(cfg *config.Config, a *app, log *slog.Logger) ([]server, error) {
+	ops := http.NewServeMux()
+	ops.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	ops.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		pctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if err := a.store.Ping(pctx); err != nil {
@@ -53,51 +125,83 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		}
 		w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	ops.Handle("GET /metrics", promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	muxes := map[string]*http.ServeMux{cfg.MetricsAddr: ops}
+	order := []string{cfg.MetricsAddr}
 	if cfg.Webhook() {
-		mux.Handle(cfg.WebhookPath(), a.dispatcher.Webhook(cfg.WebhookSecret.Value()))
-	}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return err
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	srvErr := make(chan error, 1)
-	go func() { srvErr <- srv.Serve(ln) }()
-	log.Info("lotse started", "http", ln.Addr().String(), "webhook", cfg.Webhook(), "config", cfg.ConfigFileName)
-
-	a.client.RegisterCommands(ctx, languages(), i18n.Default, a.engine.CommandMenu)
-	sched, err := startJobs(hard, cfg, a, log)
-	if err != nil {
-		return err
-	}
-	defer sched.Stop()
-	done := make(chan error, 1)
-	if cfg.Webhook() {
-		if err := a.client.SetWebhook(ctx, cfg.WebhookURL, cfg.WebhookSecret.Value()); err != nil {
-			srv.Close()
-			return err
+		hook, ok := muxes[cfg.HTTPAddr]
+		if !ok {
+			hook = http.NewServeMux()
+			muxes[cfg.HTTPAddr] = hook
+			order = append(order, cfg.HTTPAddr)
 		}
-		go func() { <-ctx.Done(); done <- nil }()
-	} else {
-		poller := bot.NewPoller(a.client.WithBase(ctx), a.dispatcher, a.store, log)
-		go func() { done <- poller.Run(ctx) }()
+		hook.Handle(cfg.WebhookPath(), a.dispatcher.Webhook(cfg.WebhookSecret.Value()))
 	}
-
-	select {
-	case err = <-srvErr:
-		return err
-	case err = <-done:
+	var servers []server
+	for _, addr := range order {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			closeAll(servers)
+			return nil, fmt.Errorf("listen %s: %w", addr, err)
+		}
+		servers = append(servers, server{ln: ln, srv: &http.Server{Handler: muxes[addr], ReadHeaderTimeout: 10 * time.Second}})
 	}
-	log.Info("stopping: finishing updates in flight")
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownWait)
-	defer cancel()
-	if serr := srv.Shutdown(sctx); serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-		log.Warn("http shutdown", "err", serr)
+	webhook := ""
+	if cfg.Webhook() {
+		webhook = servers[len(servers)-1].ln.Addr().String()
 	}
-	log.Info("lotse stopped")
-	return err
+	log.Info("lotse started", "metrics", servers[0].ln.Addr().String(), "webhook", webhook, "config", cfg.ConfigFileName)
+	return servers, nil
 }
+
+func closeAll(servers []server) {
+	for _, s := range servers {
+		s.srv.Close()
+		s.ln.Close()
+	}
+}
+
+// stopAll stops every part at once and waits for them: the HTTP servers
+// finish the webhook updates in flight, the poller its batch (and confirms
+// it), the scheduler its running jobs. After wait it abandons what is
+// left — requests to Telegram and Redis are cancelled — and gives that a
+// moment to unwind.
+func stopAll(wait time.Duration, abandon context.CancelFunc, servers []server, sched *schedule.Scheduler, polling <-chan struct{}, log *slog.Logger) {
+	log.Info("stopping: finishing updates in flight", "wait_s", wait.Seconds())
+	sctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		wg.Go(func() {
+			if err := s.srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.srv.Close()
+			}
+		})
+	}
+	wg.Go(func() { <-polling })
+	if sched != nil {
+		wg.Go(sched.Stop)
+	}
+	stopped := make(chan struct{})
+	go func() { wg.Wait(); close(stopped) }()
+	select {
+	case <-stopped:
+		return
+	case <-sctx.Done():
+	}
+	log.Warn("stop took longer than SHUTDOWN_WAIT: abandoning work in flight")
+	abandon()
+	closeAll(servers)
+	select {
+	case <-stopped:
+	case <-time.After(abandonGrace):
+		log.Error("parts still running after being abandoned; exiting anyway")
+	}
+}
+
+// abandonGrace is how long cancelled work gets to return after a stop
+// has waited its SHUTDOWN_WAIT; Redis commands time out after 3 s.
+const abandonGrace = 3 * time.Second
 
 // startJobs starts the periodic jobs: the hand-over sweep (one replica a
 // minute), reminders (every replica, each reminder claimed once), and the
@@ -157,7 +261,9 @@ func sendReminders(ctx context.Context, a *app, now func() time.Time) error {
 			if err := a.dispatcher.Deliver(ctx, res, true); err != nil {
 				return err // the lease runs out and the reminder is claimed again
 			}
-			if err := q.Ack(ctx, id); err != nil {
+			// Telegram has it: record that even if a stop just arrived,
+			// or it would be sent again.
+			if err := q.Ack(context.WithoutCancel(ctx), id); err != nil {
 				return err
 			}
 		}

@@ -31,7 +31,8 @@ type Config struct {
 	RedisCluster   bool   // REDIS_CLUSTER
 	RedisPrefix    string // REDIS_PREFIX: first part of every key
 	ConfigPath     string // LOTSE_CONFIG
-	HTTPAddr       string // HTTP_ADDR
+	HTTPAddr       string // HTTP_ADDR: the webhook, alone on the public port
+	MetricsAddr    string // METRICS_ADDR: /metrics, /healthz, /readyz
 	WebhookURL     string // WEBHOOK_URL
 	WebhookSecret  Secret // WEBHOOK_SECRET
 	StaffChatID    int64  // STAFF_CHAT_ID
@@ -39,7 +40,7 @@ type Config struct {
 	LogLevel       string // LOG_LEVEL
 	LogFormat      string // LOG_FORMAT
 	ShutdownWait   time.Duration
-	StartupWait    time.Duration // how long to wait for Redis and the Bot API at start
+	StartupWait    time.Duration // STARTUP_WAIT, SHUTDOWN_WAIT: how long to wait for Redis and the Bot API at start, and for a graceful stop
 	ConfigFileName string        // for messages: the path or "embedded sample"
 
 	File File
@@ -203,10 +204,10 @@ func Load(getenv func(string) string) (*Config, error) {
 		RedisPrefix:   or(getenv("REDIS_PREFIX"), "lotse"),
 		ConfigPath:    getenv("LOTSE_CONFIG"),
 		HTTPAddr:      or(getenv("HTTP_ADDR"), ":8080"),
+		MetricsAddr:   or(getenv("METRICS_ADDR"), "127.0.0.1:9090"),
 		WebhookURL:    getenv("WEBHOOK_URL"),
 		LogLevel:      or(getenv("LOG_LEVEL"), "info"),
 		LogFormat:     or(getenv("LOG_FORMAT"), "json"),
-		ShutdownWait:  30 * time.Second,
 	}
 	var errs []error
 	secret := func(name string) Secret {
@@ -227,6 +228,19 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 		c.RedisCluster = b
 	}
+	duration := func(name string, def time.Duration) time.Duration {
+		v := getenv(name)
+		if v == "" {
+			return def
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: want a positive duration such as 30s or 2m, got %q", name, v))
+		}
+		return d
+	}
+	c.StartupWait = duration("STARTUP_WAIT", 30*time.Second)
+	c.ShutdownWait = duration("SHUTDOWN_WAIT", 10*time.Second)
 	if v := getenv("STAFF_CHAT_ID"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
