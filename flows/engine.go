@@ -65,6 +65,8 @@ type Settings struct {
 	SessionIdle, RecordsKept time.Duration
 	// Facts are inserted into knowledge base answers ({{name}}).
 	Facts map[string]string
+	// LocalHelp are local emergency contacts shown with the national numbers.
+	LocalHelp LocalHelp
 }
 
 // Handler is the one shape of every route.
@@ -236,7 +238,9 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 		// Nothing the failed handler decided is kept: the person is where
 		// they were before and can simply try again.
 		*r.Session = before
-		r.replies, r.erase, r.events, r.toast = nil, false, nil, ""
+		// Urgent help already given stays: a failure elsewhere must not
+		// take the emergency numbers away.
+		r.replies, r.erase, r.events, r.toast = r.replies[:r.urgentReplies], false, nil, ""
 		r.Say(r.T.T("error.generic", nil), e.menuRow(r))
 	}
 	if r.erase {
@@ -251,6 +255,7 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 // run routes the event, guarded against panics.
 func (e *Engine) run(ctx context.Context, r *Request) error {
 	return e.guard(func() error {
+		e.urgentFirst(r)
 		h := e.route(r)
 		if gate := e.handoverGate(ctx, r); gate != nil {
 			h = gate
@@ -317,6 +322,10 @@ type Request struct {
 	erase   bool
 	toast   string
 	events  []TicketEvent
+	// urgent is the kind of emergency the person's text signals; its help
+	// is the first urgentReplies replies.
+	urgent        kb.Urgency
+	urgentReplies int
 }
 
 // TicketEvent is something that happened to a hand-over, for metrics.

@@ -73,8 +73,10 @@ func (e *Engine) renderAnswers() {
 // onText answers a question typed in the person's own words.
 func (e *Engine) onText(ctx context.Context, r *Request) error {
 	text := strings.TrimSpace(r.Event.Text)
-	if e.kb.Urgent(text) {
-		return e.showEmergency(ctx, r)
+	if r.urgent != 0 {
+		// urgentFirst has answered with help; an answer from the knowledge
+		// base would only push it out of sight.
+		return nil
 	}
 	if ok, err := e.openTypedRequest(ctx, r, text); ok {
 		return err
@@ -142,12 +144,3 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 // small screen shows four questions and the way out at once.
 const maxSuggestions = 4
 
-// showEmergency comes before anything else when a message carries urgent
-// words: the numbers first, then the way to a person.
-func (e *Engine) showEmergency(_ context.Context, r *Request) error {
-	r.Say(r.T.T("urgent.numbers", i18n.Data{
-		"Police": "110", "Emergency": "112", "Doctor": "116 117",
-		"Crisis": "0800 111 0 111", "Women": "116 016",
-	}), e.menuRow(r))
-	return nil
-}

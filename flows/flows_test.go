@@ -239,21 +239,6 @@ func TestEngine_Knowledge(t *testing.T) {
 	})
 }
 
-func TestEngine_Urgent(t *testing.T) {
-	e := mustEngine(t)
-	for _, tt := range []struct{ lang, text string }{
-		{"de", "Mein Mann schlägt mich, Hilfe"},
-		{"en", "I want to kill myself"},
-		{"ar", "أريد أن أنتحر"},
-		{"uk", "Мене б'ють, допоможіть"},
-	} {
-		res := e.Handle(context.Background(), domain.Session{Lang: tt.lang, Epoch: 1}, false, text(tt.text))
-		if len(res.Replies) == 0 || !strings.Contains(res.Replies[0].Text, "112") || !strings.Contains(res.Replies[0].Text, "110") {
-			t.Errorf("%s %q: first reply lacks emergency numbers: %q", tt.lang, tt.text, allText(res))
-		}
-	}
-}
-
 func TestEngine_BadInput(t *testing.T) {
 	e := mustEngine(t)
 	s := domain.Session{Lang: "de", Epoch: 1}

@@ -141,13 +141,8 @@ func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription boo
 }
 
 // relayToStaff passes what the person sends to the case managers. Urgent
-// words still get the emergency numbers first.
+// words have already got their help first (urgentFirst).
 func (e *Engine) relayToStaff(ctx context.Context, r *Request, tk domain.Ticket) error {
-	if r.Event.Kind == domain.EventText && e.kb.Urgent(r.Event.Text) {
-		if err := e.showEmergency(ctx, r); err != nil {
-			return err
-		}
-	}
 	if tk.Status == domain.TicketWaiting {
 		// Collected until a case manager takes the ticket, then posted as
 		// one batch: many waiting people must not flood the group past

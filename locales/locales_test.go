@@ -191,6 +191,7 @@ func TestMessages_Render(t *testing.T) {
 	source := readMessages(t, i18n.Default)
 	data := i18n.Data{"Town": "Musterstadt", "Area": "A", "URL": "https://www.bamf.de", "Date": "01.11.2026",
 		"Police": "110", "Emergency": "112", "Doctor": "116 117", "Crisis": "0800 111 0 111", "Women": "116 016",
+		"Crisis2": "0800 111 0 222", "Crisis3": "116 123", "Hours": "Mo–Fr 9–16",
 		"Name": "Rathaus", "Address": "Marktplatz 1", "Phone": "+49 1234", "Day": "01", "Month": "11", "Year": "2026",
 		"Ticket": 12, "Back": "24.11.2026 08:00", "Time": "09:30", "Office": "Rathaus"}
 	for _, l := range i18n.Languages {
