@@ -150,7 +150,8 @@ func settings(cfg *config.Config) flows.Settings {
 	set := flows.Settings{
 		Town: f.Municipality, SessionIdle: f.SessionIdle, RecordsKept: f.Handover.Retention, Facts: f.Facts, StaffChatID: cfg.StaffChatID,
 		ReannounceAfter: f.Handover.ReannounceAfter, CloseInactiveAfter: f.Handover.CloseInactiveAfter,
-		Hours: flows.Hours{Loc: f.Handover.Location()},
+		Hours:     flows.Hours{Loc: f.Handover.Location()},
+		LocalHelp: localHelp(f.Emergency),
 	}
 	for _, o := range f.Offices {
 		set.Offices = append(set.Offices, flows.Office{ID: o.ID, Name: o.Name, Address: o.Address, Phone: o.Phone,
@@ -287,4 +288,17 @@ func languages() []string {
 		out = append(out, l.Code)
 	}
 	return out
+}
+
+// localHelp turns the config's emergency contacts into what the
+// conversation shows next to the national numbers.
+func localHelp(e config.Emergency) flows.LocalHelp {
+	conv := func(cs []config.Contact) []flows.Contact {
+		out := make([]flows.Contact, 0, len(cs))
+		for _, c := range cs {
+			out = append(out, flows.Contact{Name: c.Name, Phone: c.Phone, Hours: c.Hours})
+		}
+		return out
+	}
+	return flows.LocalHelp{Legal: conv(e.LegalHelp), WomenShelter: conv(e.WomenShelter), Crisis: conv(e.CrisisService)}
 }
