@@ -95,6 +95,8 @@ type Result struct {
 	// Margin is the lead over the runner-up in log-probability per counted
 	// word (+Inf when the script has one candidate).
 	Margin float64
+	// Known is how many counted words occur in Lang's training texts.
+	Known int
 }
 
 // Tuning. Buckets trades memory for fewer hash collisions between
@@ -109,6 +111,9 @@ const (
 	// mixedShare: a second script with at least this share of the
 	// counted letters makes the message mixed, never sure.
 	mixedShare = 0.3
+	// minKnown: at least one counted word in minKnown must occur in the
+	// winning language's texts for a sure result.
+	minKnown = 5
 	// letterWeight scales the raw special-letter features: each is one
 	// character but says as much about orthography as a word.
 	letterWeight = 2
@@ -126,6 +131,8 @@ type model struct {
 	langs []string
 	// logp[b*len(langs)+i] is log P(feature in bucket b | langs[i]).
 	logp []float32
+	// unseen[i] is logp of a feature langs[i]'s texts never had.
+	unseen []float32
 }
 
 var (
@@ -216,6 +223,7 @@ func Train(texts map[string][]string) (*Detector, error) {
 			continue // nothing to choose: the script decides
 		}
 		m.logp = make([]float32, buckets*len(langs))
+		m.unseen = make([]float32, len(langs))
 		counts := make([]float64, buckets*len(langs))
 		for i, lang := range langs {
 			total := 0.0
@@ -232,6 +240,7 @@ func Train(texts map[string][]string) (*Detector, error) {
 			}
 			denom := math.Log(total + alpha*buckets)
 			unseen := float32(math.Log(alpha) - denom)
+			m.unseen[i] = unseen
 			for b := range buckets {
 				k := b*len(langs) + i
 				if counts[k] == 0 {
@@ -309,6 +318,7 @@ func (d *Detector) Detect(text string) Result {
 		res.Lang, res.Margin = m.langs[0], math.Inf(1)
 	} else {
 		var scores [8]float64
+		var known [8]int
 		n := len(m.langs)
 		var buf []rune
 		forWords(text, func(w string) {
@@ -321,6 +331,15 @@ func (d *Detector) Detect(text string) Result {
 					scores[i] += weight * float64(lp)
 				}
 			})
+			// Whole words the language's texts have: a message in none of
+			// the candidates (Arabic or Russian typed in Latin letters)
+			// has few, whichever language wins.
+			row := m.logp[int(hashRunes(0, buf)&(buckets-1))*n:][:n]
+			for i, lp := range row {
+				if lp > m.unseen[i] {
+					known[i]++
+				}
+			}
 		})
 		first, second := 0, -1
 		for i := 1; i < n; i++ {
@@ -334,10 +353,15 @@ func (d *Detector) Detect(text string) Result {
 			second = 1 - first
 		}
 		res.Lang = m.langs[first]
+		res.Known = known[first]
 		res.Margin = (scores[first] - scores[second]) / float64(res.Words)
 	}
 	mixed := float64(total-letters[best]) >= mixedShare*float64(total)
-	res.Sure = raw >= 3 && res.Words >= 2 && !mixed && res.Margin >= minMargin
+	// A message whose words the winner's texts hardly know is likely in
+	// none of the candidates: Arabic, Dari or Russian typed in Latin
+	// letters would otherwise be "sure" Somali or Kurmanji.
+	unknown := len(m.langs) > 1 && res.Known*minKnown < res.Words
+	res.Sure = raw >= 3 && res.Words >= 2 && !mixed && !unknown && res.Margin >= minMargin
 	return res
 }
 

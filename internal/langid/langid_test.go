@@ -208,3 +208,21 @@ func TestDetect_WithoutSpecialLetters(t *testing.T) {
 		t.Logf("%s without special letters: %d of %d right", l.Code, ok, n)
 	}
 }
+
+// maxTransliteratedSure bounds the known weakness: Arabic, Dari and
+// Russian typed in Latin letters can look like a Latin-script language.
+const maxTransliteratedSure = 2
+
+func TestDetect_Transliterated(t *testing.T) {
+	d := MustDefault(t)
+	sure := 0
+	for _, m := range readLines(t, "transliterated.txt") {
+		if r := d.Detect(m); r.Sure {
+			sure++
+			t.Logf("%q: sure %s (known %d of %d words)", m, r.Lang, r.Known, r.Words)
+		}
+	}
+	if sure > maxTransliteratedSure {
+		t.Errorf("%d transliterated messages taken as sure, want at most %d", sure, maxTransliteratedSure)
+	}
+}
