@@ -121,6 +121,8 @@ func (e *Engine) handleStaff(ctx context.Context, r *Request) error {
 				return nil
 			}
 			return e.closeTicket(ctx, r, id, ev.Args)
+		case "offer":
+			return e.sendOffer(ctx, r, st)
 		}
 	}
 	if ev.ReplyTo != 0 && (ev.Kind == domain.EventText || ev.Kind == domain.EventMedia) {

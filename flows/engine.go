@@ -87,8 +87,10 @@ type Deps struct {
 	// Langs tells the language a message is written in; nil: the
 	// detector trained on the shipped texts.
 	Langs *langid.Detector
-	Now   func() time.Time
-	Log   *slog.Logger
+	// Offers is the directory of local offers; nil hides them.
+	Offers OfferDirectory
+	Now    func() time.Time
+	Log    *slog.Logger
 }
 
 // Engine routes events to handlers. It is safe for concurrent use.
@@ -109,13 +111,17 @@ type Engine struct {
 	// answers are the knowledge base answers with local facts filled in,
 	// by language and entry id: rendered once, not per question.
 	answers map[string]map[string]string
+	// offers and the words that open them (see offers.go).
+	offers        OfferDirectory
+	offerTriggers map[string]bool
 }
 
 // New builds the engine. Time is injected so tests control it.
 func New(d Deps, set Settings) *Engine {
 	e := &Engine{msgs: d.Messages, staff: d.StaffText, kb: d.KB, tickets: d.Tickets, set: set, now: d.Now, log: d.Log,
 		bookings: d.Bookings, remind: d.Reminders, sessions: d.Sessions, langs: d.Langs,
-		commands: map[string]Handler{}, actions: map[string]Handler{}}
+		commands: map[string]Handler{}, actions: map[string]Handler{},
+		offers: d.Offers, offerTriggers: offerTriggerSet(d.Messages)}
 	if e.langs == nil {
 		var err error
 		if e.langs, err = langid.Default(); err != nil {
@@ -171,6 +177,7 @@ func (e *Engine) routes() {
 	e.commands["appointment"] = e.requestBooking
 	e.commands["end"] = e.endHandover
 	e.commands["appointments"] = e.showAppointments
+	e.commands["offers"] = e.showOffers
 
 	e.actions[actMenu] = e.showMenu
 	e.actions[actArea] = e.showArea
@@ -201,6 +208,11 @@ func (e *Engine) routes() {
 	e.actions[actReschedule] = e.reschedule
 	e.actions[actComing] = e.confirmComing
 	e.actions[actChange] = e.changeAppointment
+	e.actions[actOffers] = e.showOffers
+	e.actions[actOfferList] = e.showOfferList
+	e.actions[actOffer] = e.showOffer
+	e.actions[actOfferDistrict] = e.askOfferDistrict
+	e.actions[actOfferNear] = e.askOfferLocation
 }
 
 // CrossChatActions are the buttons sent into a person's chat from outside
@@ -211,7 +223,7 @@ var CrossChatActions = map[string]bool{actEndHandover: true, actRate: true, actS
 
 // Commands lists the commands offered in Telegram's command menu, in order.
 func Commands() []string {
-	return []string{"start", "menu", "language", "person", "end", "appointment", "appointments", "privacy", "delete", "help"}
+	return []string{"start", "menu", "offers", "language", "person", "end", "appointment", "appointments", "privacy", "delete", "help"}
 }
 
 // Result is what the engine decided for one event.

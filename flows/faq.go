@@ -81,6 +81,9 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 	if ok, err := e.openTypedRequest(ctx, r, text); ok {
 		return err
 	}
+	if e.isOffersRequest(text) {
+		return e.openOffers(ctx, r)
+	}
 	if utf8.RuneCountInString(text) > maxTextRunes {
 		r.Say(r.T.T("input.too_long", nil), e.menuRow(r))
 		return nil
@@ -135,12 +138,15 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 		}
 		r.Say(t.T("faq.suggest", nil), questions(ids)...)
 	default:
-		r.Say(t.T("faq.no_match", nil), e.menuRow(r))
+		if !e.suggestOffers(r, r.Event.Text) {
+			r.Say(t.T("faq.no_match", nil), e.menuRow(r))
+		}
+		return nil
 	}
+	e.suggestOffers(r, r.Event.Text) // local offers that fit as well
 	return nil
 }
 
 // maxSuggestions bounds the choices offered for an unclear message: a
 // small screen shows four questions and the way out at once.
 const maxSuggestions = 4
-

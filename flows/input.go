@@ -5,7 +5,10 @@ import "context"
 // The calm answers to everything that is not a question or a known button.
 // None of them is silent and none is a dead end.
 
-func (e *Engine) onMedia(_ context.Context, r *Request) error {
+func (e *Engine) onMedia(ctx context.Context, r *Request) error {
+	if r.Event.Media == "location" && e.offerDir() != nil {
+		return e.offersNearby(ctx, r)
+	}
 	id := "input.other"
 	switch r.Event.Media {
 	case "voice", "audio", "video_note":

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"slices"
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
@@ -17,12 +18,16 @@ func (e *Engine) showMenu(_ context.Context, r *Request) error {
 // person, privacy and the language switch.
 func (e *Engine) menuRows(r *Request) [][]domain.Button {
 	t := r.T
-	return [][]domain.Button{
+	rows := [][]domain.Button{
 		domain.Row(button(t.T("menu.housing", nil), actArea, "housing"), button(t.T("menu.status", nil), actArea, "status")),
 		domain.Row(button(t.T("menu.work", nil), actArea, "work"), button(t.T("menu.booking", nil), actBooking, "")),
 		domain.Row(button(t.T("menu.handover", nil), actHandover, "")),
 		domain.Row(button(t.T("menu.privacy", nil), actPrivacy, ""), button(t.T("menu.language", nil), actLanguages, "")),
 	}
+	if e.offerDir() != nil {
+		rows = slices.Insert(rows, 2, domain.Row(button(t.T("offers.menu_button", nil), actOffers, "")))
+	}
+	return rows
 }
 
 // menuRow is the way out offered under every answer: the main menu and a
