@@ -1,9 +1,23 @@
 package kb
 
-import "testing"
+import (
+	"fmt"
+	"io/fs"
+	"math"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
 
-// BenchmarkKB_Search measures a short phone-style question against the
-// shipped content. Search must stay in the tens of microseconds.
+	"go.yaml.in/yaml/v3"
+)
+
+// BenchmarkKB_Search measures short phone-style questions against the
+// shipped content.
 func BenchmarkKB_Search(b *testing.B) {
 	k := MustLoad(b)
 	queries := []struct{ name, q, lang string }{
@@ -21,4 +35,192 @@ func BenchmarkKB_Search(b *testing.B) {
 			}
 		})
 	}
+}
+
+// scaleSizes are the entry counts of the scale benchmarks: the shipped
+// content, and synthetic bases the size of a town's local offers.
+var scaleSizes = []int{0, 500, 5000}
+
+// BenchmarkKB_SearchScale runs every tuning question of every language
+// against the shipped content and against synthetic bases of 500 and 5,000
+// entries, and reports the typical (median) and worst time per question.
+// Per-question work must not grow with the number of entries.
+func BenchmarkKB_SearchScale(b *testing.B) {
+	sets := MustLoadEval(b)
+	type query struct{ q, lang string }
+	var queries []query
+	for lang, s := range sets {
+		for _, c := range s.Questions {
+			queries = append(queries, query{c.Q, lang})
+		}
+		for _, q := range s.OutOfScope {
+			queries = append(queries, query{q, lang})
+		}
+	}
+	slices.SortFunc(queries, func(a, b query) int { return strings.Compare(a.lang+a.q, b.lang+b.q) })
+	for _, n := range scaleSizes {
+		k := mustLoadScaled(b, n)
+		b.Run(fmt.Sprintf("entries=%d", len(k.entries)), func(b *testing.B) {
+			spent := make([]time.Duration, len(queries))
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			rounds := 0
+			for b.Loop() {
+				for i, q := range queries {
+					t0 := time.Now()
+					k.Search(q.q, q.lang)
+					spent[i] += time.Since(t0)
+				}
+				rounds++
+			}
+			b.StopTimer()
+			runtime.ReadMemStats(&after)
+			slices.Sort(spent)
+			per := func(d time.Duration) float64 { return float64(d.Microseconds()) / float64(rounds) }
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(per(spent[len(spent)/2]), "µs/q-median")
+			b.ReportMetric(per(spent[len(spent)*99/100]), "µs/q-p99")
+			b.ReportMetric(per(spent[len(spent)-1]), "µs/q-max")
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(rounds*len(queries)), "allocs/q")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(rounds*len(queries)), "B/q")
+		})
+	}
+}
+
+// BenchmarkKB_Load measures start-up: loading and indexing the shipped
+// content and synthetic bases of 500 and 5,000 entries in 12 languages,
+// and the heap the loaded knowledge base keeps.
+func BenchmarkKB_Load(b *testing.B) {
+	for _, n := range scaleSizes {
+		fsys := scaledFS(b, n)
+		b.Run(fmt.Sprintf("entries=%d", max(n, 43)), func(b *testing.B) {
+			var k *KB
+			for b.Loop() {
+				var err error
+				if k, err = Load(fsys, ""); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			var before, after runtime.MemStats
+			k = nil
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			k, _ = Load(fsys, "")
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			runtime.KeepAlive(k)
+			b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/(1<<20), "MB-heap")
+			var size int
+			for _, f := range fsys {
+				size += len(f.Data)
+			}
+			b.ReportMetric(float64(size)/(1<<20), "MB-yaml")
+		})
+	}
+}
+
+// mustLoadScaled loads the shipped content grown to n entries (0: as
+// shipped).
+func mustLoadScaled(tb testing.TB, n int) *KB {
+	tb.Helper()
+	k, err := Load(scaledFS(tb, n), "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return k
+}
+
+// scaledFS returns the shipped locales tree with synthetic entries added
+// up to n entries (none if n is not above the shipped count). Each
+// synthetic entry copies a shipped one in every language and replaces
+// about a third of its words by made-up words built from two halves of
+// real words of that language, so the vocabulary and the postings of
+// common words grow with n the way a large base's would.
+func scaledFS(tb testing.TB, n int) fstest.MapFS {
+	tb.Helper()
+	src := os.DirFS("../../locales")
+	out := fstest.MapFS{}
+	files, err := fs.Glob(src, "kb/*.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files = append(files, urgentFile)
+	for _, name := range files {
+		data, err := fs.ReadFile(src, name)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		out[name] = &fstest.MapFile{Data: data}
+	}
+	var st structureYAML
+	if err := yaml.Unmarshal(out[structureFile].Data, &st); err != nil {
+		tb.Fatal(err)
+	}
+	shipped := len(st.Entries)
+	if n <= shipped {
+		return out
+	}
+	rng := rand.New(rand.NewPCG(uint64(n), 7))
+	newIDs := make([]string, 0, n-shipped)
+	for i := shipped; i < n; i++ {
+		base := st.Entries[i%shipped]
+		e := base
+		e.ID = fmt.Sprintf("%s_%d", base.ID, i)
+		e.Related = nil
+		st.Entries = append(st.Entries, e)
+		newIDs = append(newIDs, e.ID)
+	}
+	mustMarshal := func(v any) []byte {
+		b, err := yaml.Marshal(v)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return b
+	}
+	out[structureFile] = &fstest.MapFile{Data: mustMarshal(st)}
+	for _, name := range files {
+		if name == structureFile || name == urgentFile {
+			continue
+		}
+		var l langYAML
+		if err := yaml.Unmarshal(out[name].Data, &l); err != nil {
+			tb.Fatalf("%s: %v", name, err)
+		}
+		var vocab []string
+		for _, t := range l.Entries {
+			vocab = append(vocab, strings.Fields(t.Question+" "+t.Answer)...)
+		}
+		// Made-up words come from a pool that grows with the square root
+		// of the text, as a real vocabulary does (Heaps' law): a large
+		// base repeats its words, it does not invent new ones each time.
+		pool := make([]string, 20*int(math.Sqrt(float64(len(vocab)*n/shipped))))
+		for i := range pool {
+			a := []rune(vocab[rng.IntN(len(vocab))])
+			c := []rune(vocab[rng.IntN(len(vocab))])
+			pool[i] = string(a[:(len(a)+1)/2]) + string(c[len(c)/2:])
+		}
+		vary := func(s string) string {
+			words := strings.Fields(s)
+			for i := range words {
+				if rng.IntN(3) == 0 {
+					words[i] = pool[rng.IntN(len(pool))]
+				}
+			}
+			return strings.Join(words, " ")
+		}
+		for j, id := range newIDs {
+			t, ok := l.Entries[st.Entries[(shipped+j)%shipped].ID]
+			if !ok {
+				continue
+			}
+			v := textYAML{Question: vary(t.Question), Answer: vary(t.Answer)}
+			for _, p := range t.Phrases {
+				v.Phrases = append(v.Phrases, vary(p))
+			}
+			l.Entries[id] = v
+		}
+		out[name] = &fstest.MapFile{Data: mustMarshal(l)}
+	}
+	return out
 }

@@ -1,9 +1,11 @@
 package kb
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -45,6 +47,9 @@ type index struct {
 	// against the entries: an unknown word is a sign the question is about
 	// something else.
 	unknownWeight float64
+
+	// scratch reuses the per-entry accumulators of Search (*scratch).
+	scratch sync.Pool
 }
 
 type term struct {
@@ -92,6 +97,7 @@ func analyze(text string, mask uint32) []string {
 
 func buildIndex(k *KB) *index {
 	ix := &index{entries: len(k.entries), byTerm: map[string]int32{}}
+	ix.scratch.New = func() any { return newScratch(ix.entries) }
 	tf := make([]map[int32]float64, len(k.entries))
 	dl := make([]float64, len(k.entries))
 	intern := func(s string) int32 {
@@ -172,6 +178,16 @@ func buildIndex(k *KB) *index {
 			w := ix.terms[id].idf * f * (bm25K1 + 1) / (f + norm)
 			ix.post[id] = append(ix.post[id], posting{entry: int32(ei), w: float32(w), field: fields[ei][id]})
 		}
+	}
+
+	// Strongest first, so Search can stop after maxPostings (see there).
+	for _, p := range ix.post {
+		slices.SortFunc(p, func(a, b posting) int {
+			if c := cmp.Compare(b.w, a.w); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.entry, b.entry)
+		})
 	}
 
 	ix.sorted = make([]int32, len(ix.terms))

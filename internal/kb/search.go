@@ -31,9 +31,20 @@ type Result struct {
 const (
 	maxQueryRunes = 500 // longer messages are cut; nobody asks in an essay
 	maxQueryTerms = 24
-	maxScan       = 200 // terms examined per prefix or suffix range
+	maxScan       = 64  // terms examined per prefix or suffix range
 	minSim        = 0.5 // weaker word similarities are ignored
 	strongSim     = 0.7 // a word matches well: exact, inflected or one typo
+
+	// maxPostings bounds the entries one index term can reach in a query,
+	// the ones that use it most (postings are sorted by weight). With
+	// thousands of entries a common word ("wohnung") would otherwise make
+	// every query visit a large share of the base, for entries whose
+	// weight for that word is too low to rank; the shipped content has
+	// no term in more than a few dozen entries, so it is not affected.
+	maxPostings = 256
+	// maxWordPostings bounds the entries all terms similar to one query
+	// word reach together, so the worst query costs a bounded amount too.
+	maxWordPostings = 1024
 
 	// An entry is suggested when it explains at least minCoverage of the
 	// question, scores at least minScore (about one distinctive word) and
@@ -70,83 +81,150 @@ func (k *KB) Search(query, lang string) Result {
 		return Result{}
 	}
 
-	n := ix.entries
-	words := make([]int, n)       // query words matched well by questions or phrases
-	inQuestion := make([]bool, n) // a query word matched the entry's question
-	buf := make([]float64, 5*n)
-	score := buf[:n]          // sum over words of the best match
-	cover := buf[n : 2*n]     // how much of the question the entry explains, see below
-	best := buf[2*n : 3*n]    // per word: best match
-	bestAsk := buf[3*n : 4*n] // per word: credit from questions and phrases
-	bestAny := buf[4*n:]      // per word: credit from anywhere
+	// Only the entries some query word touches are visited, in buffers
+	// reused across queries, so a query costs the same in a base of 43
+	// entries as in one of thousands: what grows is only the postings of
+	// the words asked.
+	sc := ix.scratch.Get().(*scratch)
+	defer ix.scratch.Put(sc)
+	defer sc.reset()
+	acc := sc.acc
 	var total float64
-	var cands []cand
 	for _, q := range toks {
-		cands = ix.candidates(q, cands[:0])
-		if len(cands) == 0 {
+		sc.cands = ix.candidates(q, sc.cands[:0])
+		if len(sc.cands) == 0 {
 			total += ix.unknownWeight
 			continue
 		}
-		w := ix.wordWeight(cands)
+		w := ix.wordWeight(sc.cands)
 		total += w
-		clear(best)
-		clear(bestAsk)
-		clear(bestAny)
-		for _, c := range cands {
+		// Closest terms first: when a word reaches more entries than
+		// maxWordPostings, the loosest matches are the ones left out.
+		slices.SortFunc(sc.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
+		budget := maxWordPostings
+		for _, c := range sc.cands {
+			if budget <= 0 {
+				break
+			}
 			sim := float64(c.sim)
-			for _, p := range ix.post[c.id] {
-				best[p.entry] = max(best[p.entry], sim*float64(p.w))
+			post := ix.post[c.id]
+			if len(post) > min(maxPostings, budget) {
+				post = post[:min(maxPostings, budget)]
+			}
+			budget -= len(post)
+			for _, p := range post {
+				a := &acc[p.entry]
+				if !a.inWord {
+					a.inWord = true
+					sc.word = append(sc.word, p.entry)
+				}
+				a.best = max(a.best, sim*float64(p.w))
 				// A loosely similar word explains the question word only
 				// partly, however often the entry uses it.
 				credit := sim * min(float64(p.w), w)
-				bestAny[p.entry] = max(bestAny[p.entry], credit)
+				a.bestAny = max(a.bestAny, credit)
 				if p.field >= fieldPhrase {
-					bestAsk[p.entry] = max(bestAsk[p.entry], credit)
+					a.bestAsk = max(a.bestAsk, credit)
 				}
 				if p.field == fieldQuestion && sim >= strongSim {
-					inQuestion[p.entry] = true
+					a.inQuestion = true
 				}
 			}
 		}
-		for e := range best {
-			if bestAsk[e] >= strongSim*w {
-				words[e]++
+		for _, e := range sc.word {
+			a := &acc[e]
+			if !a.inQuery {
+				a.inQuery = true
+				sc.query = append(sc.query, e)
 			}
-			score[e] += best[e]
+			if a.bestAsk >= strongSim*w {
+				a.words++
+			}
+			a.score += a.best
 			// Words found only in the answer explain the question half
 			// as well as words from its questions and phrases.
-			cover[e] += max(bestAsk[e], bestAny[e]*answerCredit)
+			a.cover += max(a.bestAsk, a.bestAny*answerCredit)
+			a.best, a.bestAsk, a.bestAny, a.inWord = 0, 0, 0, false
 		}
+		sc.word = sc.word[:0]
 	}
 
-	order := make([]int, 0, 8)
-	for e := range score {
-		if score[e] >= minScore && cover[e] >= minCoverage*total {
+	// The three best entries that qualify, found in one pass: sorting
+	// everything the query touched would cost more in a large base.
+	// Ties go to the entry listed first, as in the content files.
+	order := sc.order[:0]
+	better := func(a, b int32) bool {
+		return acc[a].score > acc[b].score || (acc[a].score == acc[b].score && a < b)
+	}
+	for _, e := range sc.query {
+		if acc[e].score < minScore || acc[e].cover < minCoverage*total {
+			continue
+		}
+		if len(order) < 3 {
 			order = append(order, e)
+		} else if better(e, order[2]) {
+			order[2] = e
+		} else {
+			continue
+		}
+		for i := len(order) - 1; i > 0 && better(order[i], order[i-1]); i-- {
+			order[i], order[i-1] = order[i-1], order[i]
 		}
 	}
+	sc.order = order
 	if len(order) == 0 {
 		return Result{}
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(score[b], score[a]) })
-	top := score[order[0]]
+	top := acc[order[0]].score
 	// The best possible score: every word matched exactly and often.
 	maxScore := total * (bm25K1 + 1)
 	var res Result
 	for _, e := range order {
-		if len(res.Best) == 3 || score[e] < relCutoff*top {
+		if len(res.Best) == 3 || acc[e].score < relCutoff*top {
 			break
 		}
-		res.Best = append(res.Best, Match{ID: k.entries[e].ID, Score: min(1, score[e]/maxScore)})
+		res.Best = append(res.Best, Match{ID: k.entries[e].ID, Score: min(1, acc[e].score/maxScore)})
 	}
 	first := order[0]
 	// One word that only occurs in a phrase is too thin for a direct
 	// answer ("what time is it" ~ "part time job"); it needs two words or
 	// a word of the entry's own question.
-	res.Confident = cover[first] >= confCoverage*total && top >= confScore &&
-		(len(order) == 1 || top >= confLead*score[order[1]]) &&
-		(words[first] >= 2 || inQuestion[first])
+	res.Confident = acc[first].cover >= confCoverage*total && top >= confScore &&
+		(len(order) == 1 || top >= confLead*acc[order[1]].score) &&
+		(acc[first].words >= 2 || acc[first].inQuestion)
 	return res
+}
+
+// scratch holds one query's accumulators, one per entry, reused across
+// queries. Only the entries listed in query are non-zero, and reset clears
+// only those. One struct per entry keeps what a posting updates in one
+// cache line.
+type scratch struct {
+	acc   []accum
+	query []int32 // entries touched by the query
+	word  []int32 // entries touched by the current word
+	cands []cand
+	order []int32
+}
+
+type accum struct {
+	score float64 // sum over words of the best match
+	cover float64 // how much of the question the entry explains
+	// The current word's best match, its credit from questions and
+	// phrases, and its credit from anywhere.
+	best, bestAsk, bestAny float64
+	words                  int32 // query words matched well by questions or phrases
+	inQuestion             bool  // a query word matched the entry's question
+	inWord, inQuery        bool
+}
+
+func newScratch(n int) *scratch { return &scratch{acc: make([]accum, n)} }
+
+func (sc *scratch) reset() {
+	for _, e := range sc.query {
+		sc.acc[e] = accum{}
+	}
+	sc.query = sc.query[:0]
 }
 
 // wordWeight is how much a query word counts: the idf of its closest
