@@ -95,11 +95,16 @@ func analyze(text string, mask uint32) []string {
 	return out
 }
 
+// entryTerm is one term of one entry with its weighted frequency.
+type entryTerm struct {
+	id    int32
+	tf    float64
+	field field
+}
+
 func buildIndex(k *KB) *index {
 	ix := &index{entries: len(k.entries), byTerm: map[string]int32{}}
 	ix.scratch.New = func() any { return newScratch(ix.entries) }
-	tf := make([]map[int32]float64, len(k.entries))
-	dl := make([]float64, len(k.entries))
 	intern := func(s string) int32 {
 		if id, ok := ix.byTerm[s]; ok {
 			return id
@@ -112,20 +117,53 @@ func buildIndex(k *KB) *index {
 		ix.byTerm[s] = id
 		return id
 	}
-	fields := make([]map[int32]field, len(k.entries))
+	// Texts repeat their words, so each distinct word of a language is
+	// normalized and stemmed once: this is most of the start-up time of a
+	// large base. A word is analyzed alone, as analyze splits at spaces
+	// and nothing in Normalize reaches across them.
+	words := map[string]map[string][]int32{}
+	wordTerms := func(lang, w string, mask uint32) []int32 {
+		m := words[lang]
+		if m == nil {
+			m = map[string][]int32{}
+			words[lang] = m
+		}
+		if ids, ok := m[w]; ok {
+			return ids
+		}
+		var ids []int32
+		for _, t := range analyze(w, mask) {
+			ids = append(ids, intern(t))
+		}
+		m[w] = ids
+		return ids
+	}
+	// Per entry, term frequencies are summed in dense buffers indexed by
+	// term id and then listed; maps per entry were the other big cost.
+	var tfBuf []float64
+	var fieldBuf []field
+	var touched []int32
+	terms := make([][]entryTerm, len(k.entries))
+	dl := make([]float64, len(k.entries))
 	for ei, e := range k.entries {
-		tf[ei] = map[int32]float64{}
-		fields[ei] = map[int32]field{}
-		add := func(text string, mask uint32, f field) {
+		add := func(lang, text string, mask uint32, f field) {
 			w := weightAsk
 			if f == fieldAnswer {
 				w = weightAnswer
 			}
-			for _, t := range analyze(text, mask) {
-				id := intern(t)
-				tf[ei][id] += w
-				dl[ei] += w
-				fields[ei][id] = max(fields[ei][id], f)
+			for _, word := range strings.Fields(text) {
+				for _, id := range wordTerms(lang, word, mask) {
+					for int(id) >= len(tfBuf) {
+						tfBuf = append(tfBuf, 0)
+						fieldBuf = append(fieldBuf, 0)
+					}
+					if tfBuf[id] == 0 {
+						touched = append(touched, id)
+					}
+					tfBuf[id] += w
+					dl[ei] += w
+					fieldBuf[id] = max(fieldBuf[id], f)
+				}
 			}
 		}
 		for _, lang := range k.files {
@@ -134,13 +172,24 @@ func buildIndex(k *KB) *index {
 				continue
 			}
 			mask := stopMask(lang)
-			add(t.question, mask, fieldQuestion)
+			add(lang, t.question, mask, fieldQuestion)
 			for _, p := range t.phrases {
-				add(p, mask, fieldPhrase)
+				add(lang, p, mask, fieldPhrase)
 			}
-			// Placeholder names are not words the person wrote.
-			add(placeholder.ReplaceAllString(t.answer, " "), mask, fieldAnswer)
+			answer := t.answer
+			if strings.Contains(answer, "{{") {
+				// Placeholder names are not words the person wrote.
+				answer = placeholder.ReplaceAllString(answer, " ")
+			}
+			add(lang, answer, mask, fieldAnswer)
 		}
+		list := make([]entryTerm, len(touched))
+		for i, id := range touched {
+			list[i] = entryTerm{id: id, tf: tfBuf[id], field: fieldBuf[id]}
+			tfBuf[id], fieldBuf[id] = 0, 0
+		}
+		terms[ei] = list
+		touched = touched[:0]
 	}
 
 	n := float64(len(k.entries))
@@ -153,13 +202,13 @@ func buildIndex(k *KB) *index {
 		avgdl = 1
 	}
 	df := make([]float64, len(ix.terms))
-	for ei, m := range tf {
-		for id := range m {
-			if fields[ei][id] >= fieldPhrase {
-				df[id]++
-				ix.terms[id].asked = true
+	for _, list := range terms {
+		for _, t := range list {
+			if t.field >= fieldPhrase {
+				df[t.id]++
+				ix.terms[t.id].asked = true
 			} else {
-				df[id] += dfAnswer
+				df[t.id] += dfAnswer
 			}
 		}
 	}
@@ -171,12 +220,27 @@ func buildIndex(k *KB) *index {
 	// dialect or filler words ("bitte", "بدي") sink a real question.
 	ix.unknownWeight = 0.4 * idf(n, 1)
 
+	// Postings are carved from one array, counted first.
+	count := make([]int, len(ix.terms))
+	total := 0
+	for _, list := range terms {
+		for _, t := range list {
+			count[t.id]++
+			total++
+		}
+	}
+	all := make([]posting, total)
 	ix.post = make([][]posting, len(ix.terms))
-	for ei, m := range tf {
+	off := 0
+	for id, c := range count {
+		ix.post[id] = all[off : off : off+c]
+		off += c
+	}
+	for ei, list := range terms {
 		norm := bm25K1 * (1 - bm25B + bm25B*dl[ei]/avgdl)
-		for id, f := range m {
-			w := ix.terms[id].idf * f * (bm25K1 + 1) / (f + norm)
-			ix.post[id] = append(ix.post[id], posting{entry: int32(ei), w: float32(w), field: fields[ei][id]})
+		for _, t := range list {
+			w := ix.terms[t.id].idf * t.tf * (bm25K1 + 1) / (t.tf + norm)
+			ix.post[t.id] = append(ix.post[t.id], posting{entry: int32(ei), w: float32(w), field: t.field})
 		}
 	}
 
