@@ -10,8 +10,10 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -117,6 +119,13 @@ func (k *KB) loadTree(fsys fs.FS, dir string, override bool) error {
 	if err != nil {
 		return fmt.Errorf("kb: load %s: %w", display(kbDir), err)
 	}
+	type langJob struct {
+		lang, file string
+		data       []byte
+		decoded    langYAML
+		err        error
+	}
+	var jobs []*langJob
 	for _, name := range names {
 		if name == structureFile {
 			continue
@@ -131,9 +140,30 @@ func (k *KB) loadTree(fsys fs.FS, dir string, override bool) error {
 		if err != nil {
 			return fmt.Errorf("kb: load %s: %w", display(name), err)
 		}
-		if err := k.mergeLang(lang, display(name), b, override); err != nil {
-			return err
+		jobs = append(jobs, &langJob{lang: lang, file: display(name), data: b})
+	}
+	// YAML decoding is the slow part of start-up with a large base, and
+	// the language files are independent: decode them on all cores, then
+	// merge in file order so problems are reported the same way.
+	var wg sync.WaitGroup
+	next := make(chan *langJob)
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for j := range next {
+				j.err = decodeStrict(j.data, &j.decoded)
+			}
+		})
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for _, j := range jobs {
+		if j.err != nil {
+			return fmt.Errorf("kb: load %s: %w", j.file, j.err)
 		}
+		k.mergeLang(j.lang, j.file, &j.decoded, override)
 	}
 
 	b, err = fs.ReadFile(fsys, urgentFile)
@@ -212,11 +242,7 @@ func (k *KB) mergeStructure(file string, b []byte, override bool) error {
 	return nil
 }
 
-func (k *KB) mergeLang(lang, file string, b []byte, override bool) error {
-	var l langYAML
-	if err := decodeStrict(b, &l); err != nil {
-		return fmt.Errorf("kb: load %s: %w", file, err)
-	}
+func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 	f, exists := k.langs[lang]
 	if !exists {
 		f = &langFile{file: file, texts: map[string]langText{}}
@@ -267,5 +293,4 @@ func (k *KB) mergeLang(lang, file string, b []byte, override bool) error {
 		}
 		f.texts[id] = t
 	}
-	return nil
 }
