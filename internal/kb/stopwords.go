@@ -66,7 +66,8 @@ var stopwordLists = map[string]string{
 	"tr": `ben sen o biz siz onlar beni bana benim senin onun bizim sizin bu şu bir ve veya ya ama fakat de da ki
 		mi mı mu mü ne neden niye nasıl nerede nereye hangi kim kaç için ile gibi kadar daha çok en
 		var yok değil evet hayır merhaba selam günaydın iyi teşekkür teşekkürler sağol lütfen yardım soru
-		istiyorum lazım gerek gerekiyor olur olabilir miyim mıyım yapabilir`,
+		istiyorum lazım gerek gerekiyor olur olabilir miyim mıyım yapabilir
+		gece geceler akşamlar günler hoşça görüşürüz`,
 	"ku": `ez tu ew em hûn min te wî wê me we wan vê vî ev û an lê jî ji bi li di de ku ka çi çima çawa kî kengî
 		kîjan çend derê heye hene tune ne na erê belê dikarim divê dixwazim xwe ye e bû be silav spas kerema
 		alîkarî pirs`,
