@@ -238,6 +238,10 @@ func (d *Directory) Categories(now time.Time) []Category {
 	return out
 }
 
+// AllCategories returns every category in display order, also those
+// without current offers: list positions refer to it.
+func (d *Directory) AllCategories() []Category { return d.categories }
+
 // Category returns a category by id.
 func (d *Directory) Category(id string) (Category, bool) {
 	for _, c := range d.categories {
