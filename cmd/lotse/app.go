@@ -104,14 +104,20 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	if err != nil {
 		return nil, err
 	}
+	localOffers, err := offerDirectory(cfg, a.store.Offers(), log)
+	if err != nil {
+		return nil, err
+	}
 	a.engine = flows.New(flows.Deps{
 		Messages: msgs, StaffText: staffMsgs.For(cfg.File.Handover.StaffLanguage), KB: base,
 		Tickets: tickets, Bookings: a.store.Bookings(cfg.File.Handover.Retention), Reminders: a.store.Reminders(), Sessions: a.store,
-		Now: now, Log: log,
+		Offers: localOffers, Now: now, Log: log,
 	}, settings(cfg))
 	if err := waitFor(hard, cfg.StartupWait, log, "redis", func() error { return a.store.Ping(hard) }); err != nil {
 		return nil, err
 	}
+	// Replicas pick up `lotse offers import` without a restart.
+	a.closers = append(a.closers, watchOffers(hard, localOffers, log))
 
 	metrics := bot.NewMetrics(a.registry)
 	err = waitFor(hard, cfg.StartupWait, log, "telegram", func() error {

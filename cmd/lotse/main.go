@@ -29,6 +29,17 @@ Usage:
                               merge a translator's file into DIR/kb/CODE.yaml
                               (DIR default ./locales); --reviewed: checked by a
                               person who speaks CODE
+  lotse offers check [--file FILE] [--max-age 180d]
+                              check the local offers (CSV or YAML): bad rows with
+                              line and column; default: offers.csv in content_dir
+  lotse offers import --file FILE | --remove
+                              check FILE and put it live in the Redis of REDIS_URL;
+                              running bots load it within seconds, no restart
+  lotse offers export --lang CODE [--file FILE] [-o FILE]
+                              write a translator's file: German next to CODE
+  lotse offers merge --file TRANSLATION --offers FILE.csv [-o FILE]
+                              write a translator's file into the offers CSV
+                              (columns title_CODE, description_CODE, …)
   lotse help                  show this help
 
 Environment (serve):
@@ -82,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return chat(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "content":
 		return content(args[1:], getenv, stdout, stderr)
+	case "offers":
+		return offersCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
