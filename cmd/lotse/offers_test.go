@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"lotse/internal/config"
+	"lotse/internal/offers"
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/telegramtest"
 )
@@ -326,4 +329,40 @@ func firstWithPrefix(m telegramtest.Sent, prefix string) string {
 		}
 	}
 	return ""
+}
+
+// TestOfferDirectory_ContentDir: a deployment's own file in content_dir
+// replaces the sample, YAML works as well as CSV, and a file with errors
+// stops the start with line and column.
+func TestOfferDirectory_ContentDir(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	load := func(t *testing.T, name, data string) (*offers.Live, error) {
+		t.Helper()
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		conf := bytes.Replace(config.Sample, []byte(`content_dir: ""`), []byte("content_dir: "+dir), 1)
+		cfgPath := writeFile(t, "lotse.yaml", string(conf))
+		cfg, err := config.Load(env(map[string]string{"LOTSE_CONFIG": cfgPath}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return offerDirectory(cfg, nil, log)
+	}
+	live, err := load(t, "offers.yaml", "- id: yoga\n  title: Yoga für Frauen\n  category: women\n")
+	if err != nil || live.Current().Len() != 1 {
+		t.Fatalf("YAML in content_dir: %v", err)
+	}
+	if _, err := load(t, "offers.csv", "id,title,category\nx,,sport\n"); err == nil || !strings.Contains(err.Error(), "offers.csv:2: title: missing title") {
+		t.Errorf("bad file: %v", err)
+	}
+	// A real config without a file: no offers, no sample.
+	cfg, err := config.Load(env(map[string]string{"LOTSE_CONFIG": writeFile(t, "lotse.yaml", string(config.Sample))}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live, err := offerDirectory(cfg, nil, log); err != nil || live.Current() != nil {
+		t.Errorf("a deployment without a file shows the sample: %v", err)
+	}
 }
