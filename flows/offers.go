@@ -107,7 +107,8 @@ func parseListState(arg string) (listState, bool) {
 		}
 		s.near = &offers.Point{Lat: la, Lon: lo}
 	}
-	if s.page, err = strconv.Atoi(parts[3]); err != nil || s.page < 0 {
+	// Pages beyond any directory are refused: they would only overflow.
+	if s.page, err = strconv.Atoi(parts[3]); err != nil || s.page < 0 || s.page > 100000 {
 		return s, false
 	}
 	return s, true

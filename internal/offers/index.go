@@ -269,6 +269,9 @@ func (d *Directory) km(i int32, f *Filter) float64 {
 // (offers without a place last), else by title. It returns the hits in
 // [offset, offset+limit) and how many pass in all.
 func (d *Directory) Browse(f Filter, now time.Time, offset, limit int) (hits []Hit, total int) {
+	if offset < 0 || limit <= 0 {
+		return nil, 0
+	}
 	day := today(now)
 	list := d.all
 	if f.Category != "" {

@@ -257,6 +257,14 @@ func TestBrowse(t *testing.T) {
 	if total != len(all) || total >= d.Len() {
 		t.Fatalf("browse all: %d of %d (expired must be hidden)", total, d.Len())
 	}
+	t.Run("BadPage", func(t *testing.T) {
+		near := Point{51.96, 7.62}
+		for _, off := range []int{-5, 1 << 62} {
+			if hits, _ := d.Browse(Filter{Near: &near}, sampleDay, off, 5); len(hits) != 0 {
+				t.Errorf("offset %d: %v", off, ids(hits))
+			}
+		}
+	})
 	t.Run("Paging", func(t *testing.T) {
 		p1, n1 := d.Browse(Filter{Category: "language"}, sampleDay, 0, 2)
 		p2, n2 := d.Browse(Filter{Category: "language"}, sampleDay, 2, 2)
