@@ -28,9 +28,17 @@ type Options struct {
 	StaffChatID int64
 	// Tickets records which staff-group message belongs to which ticket.
 	Tickets domain.TicketStore
-	// BusyWait is how long an update waits for another worker that holds
-	// its chat before it is handed back for redelivery.
+	// BusyWait is how long an update waits for an unreachable Redis
+	// before it is handed back for redelivery.
 	BusyWait time.Duration
+	// Lease is the inbox's lease length (redisstore.Options.Lease); the
+	// dispatcher renews a lease every third of it. Default 5 s.
+	Lease time.Duration
+	// DueScan is how often every replica looks for chats whose waiting
+	// updates lost their worker. Default 500 ms.
+	DueScan time.Duration
+	// TakeOvers bounds the chats one replica takes over at once. Default 8.
+	TakeOvers int
 	// UserRate and UserBurst limit how fast one person is answered.
 	UserRate  rate.Limit
 	UserBurst int
@@ -84,6 +92,8 @@ type Dispatcher struct {
 type userLimit struct {
 	lim      *rate.Limiter
 	notified time.Time
+	// date is the newest message date seen, dateSeen when it came.
+	date, dateSeen time.Time
 }
 
 // NewDispatcher wires the adapter's processing pipeline.
@@ -97,6 +107,15 @@ func NewDispatcher(c *Client, inbox domain.Inbox, conv Conversation, pseu domain
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
+	if opt.Lease <= 0 {
+		opt.Lease = 5 * time.Second
+	}
+	if opt.TakeOvers <= 0 {
+		opt.TakeOvers = 8
+	}
+	if opt.DueScan <= 0 {
+		opt.DueScan = 500 * time.Millisecond
+	}
 	if opt.OutageNotice <= 0 {
 		opt.OutageNotice = 3 * time.Second
 	}
@@ -107,35 +126,78 @@ func NewDispatcher(c *Client, inbox domain.Inbox, conv Conversation, pseu domain
 		pseu: pseu, opt: opt, log: log, m: m, limiters: map[int64]*userLimit{}, told: map[int64]bool{}}
 }
 
+// update is one update from Telegram, decoded once.
+type update struct {
+	id  int64
+	raw []byte
+	in  incoming
+	ok  bool // concerns a chat we serve
+	// notice: this one tells a flooding person to slow down.
+	notice bool
+}
+
+// decodeUpdate decodes raw; nil if it is not an update at all.
+func decodeUpdate(raw []byte) *update {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return nil
+	}
+	in, ok := decode(&u)
+	return &update{id: int64(u.UpdateID), raw: raw, in: in, ok: ok}
+}
+
 // Process handles one update as received from Telegram. It returns nil once
-// the update is processed (now, earlier, or by another worker) and an error
-// when Telegram should deliver it again.
-func (d *Dispatcher) Process(ctx context.Context, raw []byte) (err error) {
+// the update may be confirmed — processed (now, earlier, or by another
+// worker), dropped, or stored where another replica finds it — and an
+// error when Telegram should deliver it again.
+func (d *Dispatcher) Process(ctx context.Context, raw []byte) error {
+	u := decodeUpdate(raw)
+	if u == nil {
+		// Can never succeed: acknowledge so it is not redelivered forever.
+		d.log.Warn("undecodable update dropped")
+		d.m.observeUpdate("ignored", 0)
+		return nil
+	}
+	if !d.admit(u) {
+		return nil
+	}
+	settled := false
+	err := d.handle(ctx, u, func() { settled = true })
+	if settled {
+		return nil
+	}
+	return err
+}
+
+// handle processes an admitted update. settle is called, at most once and
+// possibly long before handle returns, as soon as the update may be
+// confirmed to Telegram: it is then processed, or durably queued and
+// marked due, so that another replica completes it if this one dies. An
+// error returned before settle means Telegram must deliver it again.
+func (d *Dispatcher) handle(ctx context.Context, u *update, settle func()) (err error) {
 	start := time.Now()
+	var once sync.Once
+	settleOnce := func() { once.Do(settle) }
 	defer func() {
 		if p := recover(); p != nil {
 			d.log.Error("update panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			err = fmt.Errorf("bot: update panicked: %v", p)
 		}
+		if err == nil {
+			settleOnce()
+		}
 	}()
-	var u tgbotapi.Update
-	if err := json.Unmarshal(raw, &u); err != nil {
-		// Can never succeed: acknowledge so it is not redelivered forever.
-		d.log.Warn("undecodable update dropped", "err", err)
+	if !u.ok {
 		d.m.observeUpdate("ignored", 0)
 		return nil
 	}
-	in, ok := decode(&u)
-	if !ok {
-		d.m.observeUpdate("ignored", 0)
-		return nil
-	}
+	in := u.in
 	if in.chatType != "private" && (in.chatID != d.opt.StaffChatID || d.opt.StaffChatID == 0) {
 		return d.handleGroup(ctx, in)
 	}
 	token := newToken()
 	deadline := time.Now().Add(d.opt.BusyWait)
-	p := domain.Pending{UpdateID: int64(u.UpdateID), Payload: raw}
+	p := domain.Pending{UpdateID: u.id, Payload: u.raw}
 	for {
 		claim, err := d.inbox.Offer(ctx, in.chatID, p, token)
 		if err != nil {
@@ -160,16 +222,66 @@ func (d *Dispatcher) Process(ctx context.Context, raw []byte) (err error) {
 			d.m.observeUpdate("duplicate", 0)
 			return nil
 		case domain.ClaimLeased:
-			return d.drain(ctx, claim, p.UpdateID, in, start)
+			return d.drain(ctx, claim, u, start, settleOnce)
 		}
-		if time.Now().After(deadline) {
-			d.m.observeUpdate("busy", 0)
-			return fmt.Errorf("bot: update %d: %w", p.UpdateID, domain.ErrBusy)
+		// Another worker holds the chat and will take this update in
+		// turn. Should it die, the chat is due when its lease runs out,
+		// and whichever replica looks first takes the chat over.
+		if err := d.inbox.MarkDue(ctx, in.chatID, claim.HolderLeft+dueSlack); err != nil {
+			d.m.observeUpdate("failed", 0)
+			return fmt.Errorf("bot: update %d: %w", p.UpdateID, err)
 		}
-		if err := sleepCtx(ctx, 20*time.Millisecond); err != nil {
-			return err
-		}
+		d.m.observeUpdate("queued", 0)
+		return nil
 	}
+}
+
+// dueSlack is added to a lease's end before its chat is looked at, so a
+// worker that renews on time is not disturbed.
+const dueSlack = 500 * time.Millisecond
+
+// admit is the flood limit, applied before any work: before Redis and
+// before a worker is taken. Pace is judged by when the person sent each
+// message (the update's date), not when it arrives, so a backlog
+// delivered at once after a stall passes. Past the limit the person is
+// told once a minute (that update goes on, as a notice), the rest is
+// dropped. It reports whether the update goes on.
+func (d *Dispatcher) admit(u *update) bool {
+	if !u.ok || u.in.chatType != "private" || u.in.leave {
+		return true
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ul, ok := d.limiters[u.in.chatID]
+	if !ok {
+		if len(d.limiters) > 10000 {
+			d.limiters = map[int64]*userLimit{}
+		}
+		ul = &userLimit{lim: rate.NewLimiter(d.opt.UserRate, d.opt.UserBurst)}
+		d.limiters[u.in.chatID] = ul
+	}
+	sent := u.in.event.At
+	switch {
+	case !sent.IsZero():
+		ul.date, ul.dateSeen = sent, time.Now()
+	case !ul.date.IsZero():
+		// A button press carries no date of its own: it counts on the
+		// timeline of the person's last dated message.
+		sent = ul.date.Add(time.Since(ul.dateSeen))
+	default:
+		sent = d.opt.Now()
+	}
+	if ul.lim.AllowN(sent, 1) {
+		return true
+	}
+	now := d.opt.Now()
+	if now.Sub(ul.notified) < time.Minute {
+		d.m.observeUpdate("throttled", 0)
+		return false
+	}
+	ul.notified = now
+	u.notice = true
+	return true
 }
 
 // tellOutage sends the outage notice once per chat and outage. A chat is
@@ -204,44 +316,107 @@ func (d *Dispatcher) outageOver() {
 }
 
 // drain processes the chat's waiting updates in order while holding its
-// lease. Our own update counts as done once it is committed, even if a
-// later one (queued by another worker) fails and is left for redelivery.
-func (d *Dispatcher) drain(ctx context.Context, claim domain.Claim, own int64, ownIn incoming, start time.Time) error {
+// lease, renewing it while an update is in progress. An update that takes
+// longer than settleAfter has its chat marked due and is settled then:
+// the poller need not hold back the offset for it, and should this
+// replica die, another one takes the chat over once the lease runs out.
+// Our own update is settled once it is committed, even if a later one
+// (queued by another worker) fails; that one is left marked due.
+func (d *Dispatcher) drain(ctx context.Context, claim domain.Claim, own *update, start time.Time, settle func()) error {
+	work, cancel := context.WithCancel(ctx)
+	defer cancel()
+	lease := claim.Lease
+	stopKeep := d.keepLease(work, cancel, lease, settle)
+	defer stopKeep()
 	sess := claim.Session
-	work := claim.Pending
-	ownDone := false
-	for len(work) > 0 {
-		p := work[0]
+	pending := claim.Pending
+	for len(pending) > 0 {
+		p := pending[0]
 		var in incoming
-		ok := p.UpdateID == own
-		if ok {
-			in = ownIn // already decoded
+		var ok bool
+		notice := false
+		if own != nil && p.UpdateID == own.id {
+			in, ok, notice = own.in, own.ok, own.notice // already decoded
 		} else {
 			in, ok = decodeRaw(p.Payload)
 		}
-		next, err := d.processOne(ctx, claim.Lease, &sess, p.UpdateID, in, ok)
+		if lease.ChatID == 0 && ok {
+			lease.ChatID = in.chatID // taken over from the due set
+		}
+		next, err := d.processOne(work, lease, &sess, p.UpdateID, in, ok, notice)
 		if err != nil {
-			if rerr := d.inbox.Release(context.WithoutCancel(ctx), claim.Lease); rerr != nil {
+			d.m.observeUpdate("failed", 0)
+			bg := context.WithoutCancel(ctx)
+			if rerr := d.inbox.Release(bg, lease); rerr != nil {
 				d.log.Warn("lease release failed", "err", rerr)
 			}
-			d.m.observeUpdate("failed", 0)
-			if ownDone {
-				return nil
+			// Tried again soon by whichever replica looks first — the
+			// updates queued behind it were confirmed to Telegram. Our own
+			// update, if not settled yet, is also left to Telegram's
+			// redelivery.
+			if lease.ChatID != 0 {
+				if derr := d.inbox.MarkDue(bg, lease.ChatID, retryAfter); derr != nil {
+					d.log.Warn("chat not marked due", "err", derr)
+				}
 			}
 			return fmt.Errorf("bot: update %d: %w", p.UpdateID, err)
 		}
-		if p.UpdateID == own {
-			ownDone = true
+		if own != nil && p.UpdateID == own.id {
+			settle()
 		}
 		d.m.observeUpdate("processed", time.Since(start))
-		work = next
+		pending = next
 	}
 	return nil
 }
 
+// retryAfter is how long a chat whose update failed waits before it is
+// tried again.
+const retryAfter = time.Second
+
+// settleAfter is how long an update may take before its chat is marked
+// due and the update settled.
+const settleAfter = time.Second
+
+// keepLease renews the lease every third of its length while the chat is
+// processed, and marks the chat due (then settles) once processing takes
+// longer than settleAfter. If the lease is lost, work is cancelled: another
+// worker has the chat. The returned func stops it.
+func (d *Dispatcher) keepLease(work context.Context, cancel context.CancelFunc, lease domain.Lease, settle func()) func() {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		renew := time.NewTicker(d.opt.Lease / 3)
+		defer renew.Stop()
+		slow := time.NewTimer(settleAfter)
+		defer slow.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-work.Done():
+				return
+			case <-slow.C:
+				if lease.ChatID != 0 && d.inbox.MarkDue(work, lease.ChatID, d.opt.Lease+dueSlack) == nil {
+					settle()
+				}
+			case <-renew.C:
+				err := d.inbox.Renew(work, lease)
+				if errors.Is(err, domain.ErrLeaseLost) {
+					d.log.Warn("lease lost while processing", "err", err)
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-stopped }
+}
+
 // processOne runs one update through the flows, sends the replies and
 // commits the new session.
-func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **domain.Session, updateID int64, in incoming, ok bool) ([]domain.Pending, error) {
+func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **domain.Session, updateID int64, in incoming, ok, notice bool) ([]domain.Pending, error) {
 	if !ok {
 		return d.inbox.Commit(ctx, lease, updateID, *sess)
 	}
@@ -259,15 +434,11 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 			ev.Kind, ev.Action = domain.EventButton, a
 		}
 	}
-	replies := true
-	if ev.Kind != domain.EventStaleButton {
-		ev.Kind, replies = d.throttle(in.chatID, ev.Kind)
+	if notice && ev.Kind != domain.EventStaleButton {
+		ev.Kind = domain.EventThrottled
 	}
 	res := d.conv.Handle(ctx, s, isNew, ev)
 	d.answerCallback(ctx, in, res.Toast)
-	if !replies {
-		res.Replies = nil
-	}
 	var epoch uint32
 	if res.Session != nil {
 		epoch = res.Session.Epoch
@@ -275,7 +446,7 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 	if err := d.deliver(ctx, in.chatID, ev.MessageID, epoch, false, res.Replies); err != nil {
 		return nil, err
 	}
-	d.m.observeTickets(res.Events)
+	d.observe(res)
 	next, err := d.inbox.Commit(ctx, lease, updateID, res.Session)
 	if err != nil {
 		return nil, err
@@ -301,7 +472,7 @@ func (d *Dispatcher) processStaff(ctx context.Context, lease domain.Lease, updat
 	if err := d.deliver(ctx, in.chatID, 0, 0, false, res.Replies); err != nil {
 		return nil, err
 	}
-	d.m.observeTickets(res.Events)
+	d.observe(res)
 	return d.inbox.Commit(ctx, lease, updateID, nil)
 }
 
@@ -310,7 +481,7 @@ func (d *Dispatcher) processStaff(ctx context.Context, lease domain.Lease, updat
 // overall limit as well.
 func (d *Dispatcher) Deliver(ctx context.Context, res flows.Result, bulk bool) error {
 	err := d.deliver(ctx, 0, 0, 0, bulk, res.Replies)
-	d.m.observeTickets(res.Events)
+	d.observe(res)
 	return err
 }
 
@@ -335,30 +506,6 @@ func (d *Dispatcher) answerCallback(ctx context.Context, in incoming, toast stri
 	if err := d.client.Request(ctx, tgbotapi.NewCallback(in.callbackID, toast)); err != nil {
 		d.log.Warn("answer callback failed", "chat", d.pseu.Chat(in.chatID), "err", err)
 	}
-}
-
-// throttle limits how fast one person is answered: past the limit the
-// person is told once a minute, other messages get no reply.
-func (d *Dispatcher) throttle(chatID int64, kind domain.EventKind) (domain.EventKind, bool) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	ul, ok := d.limiters[chatID]
-	if !ok {
-		if len(d.limiters) > 10000 {
-			d.limiters = map[int64]*userLimit{}
-		}
-		ul = &userLimit{lim: rate.NewLimiter(d.opt.UserRate, d.opt.UserBurst)}
-		d.limiters[chatID] = ul
-	}
-	if ul.lim.Allow() {
-		return kind, true
-	}
-	now := d.opt.Now()
-	if now.Sub(ul.notified) < time.Minute {
-		return kind, false
-	}
-	ul.notified = now
-	return domain.EventThrottled, true
 }
 
 // handleGroup: the bot serves private chats and the staff group only; it

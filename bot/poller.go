@@ -23,36 +23,55 @@ type Leader interface {
 var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
 
 // Poller receives updates by long polling. Unlike the library's
-// GetUpdatesChan it confirms a batch (by asking for a higher offset) only
-// after every update in it is processed, so a crash loses nothing.
+// GetUpdatesChan it confirms an update (by asking for a higher offset)
+// only once it is settled: processed, dropped, or durably queued in its
+// chat's inbox where another replica finds it should this one die. So a
+// crash loses nothing, and a locked chat holds nobody else back.
+//
+// It keeps fetching while updates are processed: a fixed pool of workers
+// takes chats round-robin, one update at a time and one worker per chat,
+// so a chat's updates stay in order and one person's backlog never
+// occupies the workers.
 type Poller struct {
 	client      *Client
 	d           *Dispatcher
 	leader      Leader
 	log         *slog.Logger
 	Timeout     time.Duration // long-poll timeout
-	Concurrency int           // chats processed at once
+	Concurrency int           // workers: updates processed at once
+	// MaxInFlight bounds the updates fetched and not yet settled.
+	MaxInFlight int
 	LeaderTTL   time.Duration
 	token       string
 	leading     atomic.Bool
+	leadMu      sync.Mutex
+	leadChanged chan struct{} // closed and replaced when leading changes
 }
 
 // NewPoller builds a poller. client should have a base context that is
 // cancelled on stop, so the long poll in flight ends at once.
 func NewPoller(client *Client, d *Dispatcher, leader Leader, log *slog.Logger) *Poller {
 	return &Poller{client: client, d: d, leader: leader, log: log,
-		Timeout: 25 * time.Second, Concurrency: 16, LeaderTTL: 10 * time.Second, token: newToken()}
+		Timeout: 25 * time.Second, Concurrency: 32, MaxInFlight: 1000, LeaderTTL: 6 * time.Second,
+		token: newToken(), leadChanged: make(chan struct{})}
 }
 
-// Run polls until ctx is cancelled. The batch in progress is finished, and
-// confirmed, before it returns.
+// Run polls until ctx is cancelled. The updates being processed are
+// finished, and confirmed, before it returns; fetched ones not yet
+// started are left to be delivered again. Every replica also takes over
+// chats whose worker died (Dispatcher.TakeOverDue), leader or not.
 func (p *Poller) Run(ctx context.Context) error {
 	if _, err := p.client.Call(ctx, "deleteWebhook", tgbotapi.Params{}); err != nil {
 		p.log.Warn("deleteWebhook failed", "err", err)
 	}
+	// The first election is made here, so the first getUpdates need not
+	// wait for the renewing goroutine.
+	p.elect(ctx)
 	leadCtx, stopLead := context.WithCancel(ctx)
 	leadDone := make(chan struct{})
 	go func() { defer close(leadDone); p.holdLeadership(leadCtx) }()
+	dueDone := make(chan struct{})
+	go func() { defer close(dueDone); p.d.TakeOverDue(ctx) }()
 	// Updates in flight finish after a stop; only a hard stop (the
 	// dispatcher client's base context) abandons them.
 	work := context.WithoutCancel(ctx)
@@ -63,38 +82,17 @@ func (p *Poller) Run(ctx context.Context) error {
 		defer cancel()
 	}
 
-	offset, backoff := int64(0), time.Second
-	for ctx.Err() == nil {
-		if !p.leading.Load() {
-			sleepCtx(ctx, time.Second)
-			continue
-		}
-		polled := time.Now()
-		raws, err := p.fetch(ctx, offset, p.Timeout)
-		if err != nil {
-			if ctx.Err() != nil {
-				break
-			}
-			p.log.Warn("getUpdates failed", "err", err, "backoff_s", backoff.Seconds())
-			sleepCtx(ctx, backoff)
-			backoff = min(backoff*2, 30*time.Second)
-			continue
-		}
-		backoff = time.Second
-		if len(raws) == 0 && time.Since(polled) < p.Timeout/10 {
-			// A server that ignores the long-poll timeout answers at once;
-			// don't hammer it.
-			sleepCtx(ctx, 100*time.Millisecond)
-			continue
-		}
-		// In-flight updates finish even when a stop arrives mid-batch.
-		offset = p.processBatch(work, raws, offset)
-	}
-	// Confirm what was processed so a restart does not fetch it again
+	f := newFlight(p.d, max(1, p.MaxInFlight))
+	workers := f.start(work, max(1, p.Concurrency))
+	p.fetchLoop(ctx, f)
+	f.stop()
+	<-workers
+	<-dueDone
+	// Confirm what was settled so a restart does not fetch it again
 	// (it would be recognised as a duplicate anyway). ctx is cancelled by
 	// now, and so is the poller client's base: the confirm gets a short
 	// context and a client of its own, detached from both.
-	if offset > 0 && p.leading.Load() && work.Err() == nil {
+	if offset := f.watermark(); offset > 0 && p.leading.Load() && work.Err() == nil {
 		confirm, cancel := context.WithTimeout(context.WithoutCancel(ctx), confirmTimeout)
 		defer cancel()
 		params := tgbotapi.Params{"offset": strconv.FormatInt(offset, 10), "limit": "1", "timeout": "0"}
@@ -115,29 +113,103 @@ func (p *Poller) Run(ctx context.Context) error {
 	return nil
 }
 
+// idleWait bounds how long the poller waits, while updates are in flight
+// and nothing new came, before it asks Telegram again.
+const idleWait = 100 * time.Millisecond
+
+// fetchLoop fetches while this replica leads, handing new updates to the
+// workers; the offset it asks with confirms every settled update below
+// the oldest unsettled one.
+func (p *Poller) fetchLoop(ctx context.Context, f *flight) {
+	backoff := time.Second
+	for ctx.Err() == nil {
+		if !p.leading.Load() {
+			p.leadMu.Lock()
+			changed := p.leadChanged
+			p.leadMu.Unlock()
+			if !p.leading.Load() {
+				select {
+				case <-changed:
+				case <-ctx.Done():
+				}
+			}
+			continue
+		}
+		changed, busy := f.state()
+		if busy >= f.max {
+			select {
+			case <-changed:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		timeout := p.Timeout
+		if busy > 0 {
+			// Unconfirmed updates come back at once anyway.
+			timeout = 0
+		}
+		polled := time.Now()
+		raws, err := p.fetch(ctx, f.watermark(), timeout)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			p.log.Warn("getUpdates failed", "err", err, "backoff_s", backoff.Seconds())
+			sleepCtx(ctx, backoff)
+			backoff = min(backoff*2, 30*time.Second)
+			continue
+		}
+		backoff = time.Second
+		if f.add(raws) > 0 {
+			continue
+		}
+		switch {
+		case busy > 0 || len(raws) > 0:
+			// Only updates already in hand: wait until one settles.
+			select {
+			case <-changed:
+			case <-time.After(idleWait):
+			case <-ctx.Done():
+			}
+		case time.Since(polled) < p.Timeout/10:
+			// A server that ignores the long-poll timeout answers at once;
+			// don't hammer it.
+			sleepCtx(ctx, idleWait)
+		}
+	}
+}
+
+// elect takes or renews leadership once.
+func (p *Poller) elect(ctx context.Context) {
+	ok, err := p.leader.Lead(ctx, "poller", p.token, p.LeaderTTL)
+	switch {
+	case err != nil:
+		// Redis cannot be asked: no other replica can take the lock
+		// from it either, so the poller keeps polling — people are
+		// then told their message waits (Dispatcher.tellOutage), and
+		// a second poller would only meet Telegram's 409 Conflict.
+		if ctx.Err() == nil {
+			p.log.Warn("leader election failed", "err", err, "leading", p.leading.Load())
+		}
+	case ok != p.leading.Load():
+		p.log.Info("poller leadership changed", "leading", ok)
+		p.leading.Store(ok)
+		p.leadMu.Lock()
+		close(p.leadChanged)
+		p.leadChanged = make(chan struct{})
+		p.leadMu.Unlock()
+	}
+}
+
 // confirmTimeout bounds the last getUpdates confirm and the resignation at
 // a stop.
 const confirmTimeout = 3 * time.Second
 
+// holdLeadership renews (or tries to take) leadership every third of its
+// TTL; a standby so takes over within the TTL and a third.
 func (p *Poller) holdLeadership(ctx context.Context) {
-	for {
-		ok, err := p.leader.Lead(ctx, "poller", p.token, p.LeaderTTL)
-		switch {
-		case err != nil:
-			// Redis cannot be asked: no other replica can take the lock
-			// from it either, so the poller keeps polling — people are
-			// then told their message waits (Dispatcher.tellOutage), and
-			// a second poller would only meet Telegram's 409 Conflict.
-			if ctx.Err() == nil {
-				p.log.Warn("leader election failed", "err", err, "leading", p.leading.Load())
-			}
-		case ok != p.leading.Load():
-			p.log.Info("poller leadership changed", "leading", ok)
-			p.leading.Store(ok)
-		}
-		if sleepCtx(ctx, p.LeaderTTL/3) != nil {
-			return
-		}
+	for sleepCtx(ctx, p.LeaderTTL/3) == nil {
+		p.elect(ctx)
 	}
 }
 
@@ -158,60 +230,4 @@ func (p *Poller) fetch(ctx context.Context, offset int64, timeout time.Duration)
 		return nil, fmt.Errorf("bot: decode getUpdates: %w", err)
 	}
 	return raws, nil
-}
-
-// processBatch processes different chats concurrently and each chat's
-// updates in order. It returns the next offset: past the batch, or at the
-// first update that failed so Telegram delivers it (and those after it,
-// which are then recognised as duplicates) again.
-func (p *Poller) processBatch(ctx context.Context, raws []json.RawMessage, offset int64) int64 {
-	type item struct {
-		id  int64
-		raw []byte
-	}
-	byChat := map[int64][]item{}
-	var order []int64
-	maxID := offset - 1
-	for _, raw := range raws {
-		var u tgbotapi.Update
-		if err := json.Unmarshal(raw, &u); err != nil {
-			continue
-		}
-		in, _ := decode(&u)
-		if _, seen := byChat[in.chatID]; !seen {
-			order = append(order, in.chatID)
-		}
-		byChat[in.chatID] = append(byChat[in.chatID], item{int64(u.UpdateID), raw})
-		maxID = max(maxID, int64(u.UpdateID))
-	}
-	var (
-		mu        sync.Mutex
-		minFailed int64 = -1
-		wg        sync.WaitGroup
-		sem       = make(chan struct{}, max(1, p.Concurrency))
-	)
-	for _, chat := range order {
-		items := byChat[chat]
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			for _, it := range items {
-				if err := p.d.Process(ctx, it.raw); err != nil {
-					p.log.Warn("update not processed, will be redelivered", "update", it.id, "err", err)
-					mu.Lock()
-					if minFailed < 0 || it.id < minFailed {
-						minFailed = it.id
-					}
-					mu.Unlock()
-					return // later updates of this chat must wait for it
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if minFailed >= 0 {
-		return minFailed
-	}
-	return maxID + 1
 }

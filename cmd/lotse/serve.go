@@ -81,7 +81,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	polling := make(chan struct{})
 	if cfg.Webhook() {
-		close(polling)
+		// The poller does this in polling mode: every replica takes over
+		// chats whose worker died.
+		go func() { defer close(polling); a.dispatcher.TakeOverDue(running) }()
 		if err := a.client.SetWebhook(running, cfg.WebhookURL, cfg.WebhookSecret.Value()); err != nil {
 			stop()
 			stopAll(cfg.ShutdownWait, abandon, servers, sched, polling, log)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -17,8 +18,8 @@ const maxBatch = 50
 
 // offerScript: KEYS session, queue, payloads, done, lock.
 // ARGV update id, payload, lease token, lease ms, queue ttl s.
-// Returns {0} duplicate, {1} queued behind another worker, or
-// {2, session, id1, payload1, id2, payload2, …} leased.
+// Returns {0} duplicate, {1, lease ms left} queued behind another worker,
+// or {2, session, id1, payload1, id2, payload2, …} leased.
 var offerScript = redis.NewScript(`
 if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return {0} end
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
@@ -26,7 +27,7 @@ redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('EXPIRE', KEYS[3], ARGV[5])
 local holder = redis.call('GET', KEYS[5])
-if holder and holder ~= ARGV[3] then return {1} end
+if holder and holder ~= ARGV[3] then return {1, redis.call('PTTL', KEYS[5])} end
 redis.call('SET', KEYS[5], ARGV[3], 'PX', ARGV[4])
 local out = {2, redis.call('GET', KEYS[1]) or ''}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch-1) + `)) do
@@ -43,12 +44,17 @@ return out
 // processed: after /delete no key may point to the person. The price is
 // that an update Telegram delivers again after that (a crash between the
 // commit and the offset confirm) is answered as from a newcomer.
+// A lock that is gone — expired, or lost with a Redis failover that
+// did not replicate it — is taken again: no other worker holds the chat,
+// and one that held it since would have marked the update done. Only a
+// lock held by another worker is a lost lease.
 // Returns {-1} lease lost, {1} already committed (a retry), {0} committed
 // and released, or {2, id1, payload1, …} committed, lease kept.
 var commitScript = redis.NewScript(`
-if redis.call('GET', KEYS[5]) ~= ARGV[2] then
+local holder = redis.call('GET', KEYS[5])
+if holder ~= ARGV[2] then
   if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return {1} end
-  return {-1}
+  if holder then return {-1} end
 end
 local erased = false
 if ARGV[3] == '' then
@@ -70,7 +76,7 @@ if #ids == 0 then
   redis.call('DEL', KEYS[5])
   return {0}
 end
-redis.call('PEXPIRE', KEYS[5], ARGV[7])
+redis.call('SET', KEYS[5], ARGV[2], 'PX', ARGV[7])
 local out = {2}
 for _, id in ipairs(ids) do
   out[#out+1] = id
@@ -79,13 +85,52 @@ end
 return out
 `)
 
+// takeOverScript: KEYS session, queue, payloads, done, lock.
+// ARGV lease token, lease ms.
+// Returns {0} nothing waits, {1, lease ms left} held by a worker, or
+// {2, session, id1, payload1, …} leased.
+var takeOverScript = redis.NewScript(`
+local left = redis.call('PTTL', KEYS[5])
+if left ~= -2 then return {1, left} end
+local ids = redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch-1) + `)
+if #ids == 0 then return {0} end
+redis.call('SET', KEYS[5], ARGV[1], 'PX', ARGV[2])
+local out = {2, redis.call('GET', KEYS[1]) or ''}
+for _, id in ipairs(ids) do
+  out[#out+1] = id
+  out[#out+1] = redis.call('HGET', KEYS[3], id) or ''
+end
+return out
+`)
+
+// renewScript extends this worker's lock, or takes it again if it is
+// gone (see commitScript); 0 if another worker holds it.
+var renewScript = redis.NewScript(`
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+`)
+
+// dueSettleScript: KEYS due. ARGV chat, the due time it was read with,
+// the new due time (” removes it). It changes the entry only if no one
+// has rescheduled it since, so a chat marked due meanwhile stays due.
+var dueSettleScript = redis.NewScript(`
+local at = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not at or tonumber(at) ~= tonumber(ARGV[2]) then return 0 end
+if ARGV[3] == '' then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+return 1
+`)
+
 // releaseScript deletes the lock only if this worker still holds it.
 var releaseScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `)
 
-// Offer implements domain.Inbox in one round trip.
+// Offer implements domain.Inbox in one round trip; with SyncReplicas, a
+// queued update waits for the replicas (a second round trip, only then).
 func (s *Store) Offer(ctx context.Context, chatID int64, p domain.Pending, token string) (domain.Claim, error) {
 	k := s.keys(chatID)
 	res, err := offerScript.Run(ctx, s.rdb, k.list(),
@@ -97,9 +142,23 @@ func (s *Store) Offer(ctx context.Context, chatID int64, p domain.Pending, token
 	case 0:
 		return domain.Claim{State: domain.ClaimDuplicate}, nil
 	case 1:
-		return domain.Claim{State: domain.ClaimQueued}, nil
+		if s.opt.SyncReplicas > 0 {
+			// A write of ours on one connection to the chat's node, after
+			// the offer: once the replicas have it, they have the offer.
+			if err := s.replicated(ctx, k.queue, func(p redis.Pipeliner) {
+				p.Expire(ctx, k.queue, s.opt.DoneTTL)
+			}); err != nil {
+				return domain.Claim{}, fmt.Errorf("redisstore: offer update %d: %w", p.UpdateID, err)
+			}
+		}
+		return domain.Claim{State: domain.ClaimQueued, HolderLeft: millis(res, 1)}, nil
 	}
-	claim := domain.Claim{State: domain.ClaimLeased, Lease: domain.Lease{ChatID: chatID, Token: token}}
+	return s.leased(res, domain.Lease{ChatID: chatID, Token: token})
+}
+
+// leased reads a {2, session, id1, payload1, …} reply.
+func (s *Store) leased(res []any, l domain.Lease) (domain.Claim, error) {
+	claim := domain.Claim{State: domain.ClaimLeased, Lease: l}
 	if raw, _ := res[1].(string); raw != "" {
 		var sess domain.Session
 		if err := json.Unmarshal([]byte(raw), &sess); err != nil {
@@ -107,13 +166,15 @@ func (s *Store) Offer(ctx context.Context, chatID int64, p domain.Pending, token
 		}
 		claim.Session = &sess
 	}
+	var err error
 	if claim.Pending, err = pendings(res[2:]); err != nil {
 		return domain.Claim{}, err
 	}
 	return claim, nil
 }
 
-// Commit implements domain.Inbox in one round trip.
+// Commit implements domain.Inbox in one round trip (pipelined with WAIT
+// when SyncReplicas is set, so the done mark survives a failover).
 func (s *Store) Commit(ctx context.Context, l domain.Lease, updateID int64, sess *domain.Session) ([]domain.Pending, error) {
 	var blob []byte
 	if sess != nil {
@@ -122,10 +183,22 @@ func (s *Store) Commit(ctx context.Context, l domain.Lease, updateID int64, sess
 			return nil, fmt.Errorf("redisstore: encode session: %w", err)
 		}
 	}
-	k := s.keys(l.ChatID)
-	res, err := commitScript.Run(ctx, s.rdb, k.list(),
-		updateID, l.Token, blob, int64(s.opt.SessionIdle.Seconds()), int64(s.opt.DoneTTL.Seconds()),
-		s.opt.Now().Unix(), s.opt.Lease.Milliseconds()).Slice()
+	k := s.leaseKeys(l)
+	args := []any{updateID, l.Token, blob, int64(s.opt.SessionIdle.Seconds()), int64(s.opt.DoneTTL.Seconds()),
+		s.opt.Now().Unix(), s.opt.Lease.Milliseconds()}
+	var res []any
+	var err error
+	if s.opt.SyncReplicas > 0 {
+		var cmd *redis.Cmd
+		err = s.replicated(ctx, k.lock, func(p redis.Pipeliner) {
+			cmd = commitScript.Eval(ctx, p, k.list(), args...)
+		})
+		if err == nil {
+			res, err = cmd.Slice()
+		}
+	} else {
+		res, err = commitScript.Run(ctx, s.rdb, k.list(), args...).Slice()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: commit update %d: %w", updateID, err)
 	}
@@ -138,12 +211,139 @@ func (s *Store) Commit(ctx context.Context, l domain.Lease, updateID int64, sess
 	return pendings(res[1:])
 }
 
+// errNotReplicated: WAIT timed out before enough replicas had the write.
+var errNotReplicated = errors.New("not acknowledged by the replicas in time")
+
+// replicated runs cmds and WAIT on one connection to the node that holds
+// key: WAIT counts the replicas of that connection's writes.
+func (s *Store) replicated(ctx context.Context, key string, cmds func(redis.Pipeliner)) error {
+	var node *redis.Client
+	switch c := s.rdb.(type) {
+	case *redis.ClusterClient:
+		var err error
+		if node, err = c.MasterForKey(ctx, key); err != nil {
+			return err
+		}
+	case *redis.Client:
+		node = c
+	default:
+		return fmt.Errorf("redisstore: WAIT on a %T", s.rdb)
+	}
+	var wait *redis.Cmd
+	_, err := node.Pipelined(ctx, func(p redis.Pipeliner) error {
+		cmds(p)
+		wait = p.Do(ctx, "WAIT", s.opt.SyncReplicas, s.opt.SyncTimeout.Milliseconds())
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if n, _ := wait.Int64(); n < int64(s.opt.SyncReplicas) {
+		return errNotReplicated
+	}
+	return nil
+}
+
 // Release implements domain.Inbox.
 func (s *Store) Release(ctx context.Context, l domain.Lease) error {
-	if err := releaseScript.Run(ctx, s.rdb, []string{s.keys(l.ChatID).lock}, l.Token).Err(); err != nil && !errors.Is(err, redis.Nil) {
+	if err := releaseScript.Run(ctx, s.rdb, []string{s.leaseKeys(l).lock}, l.Token).Err(); err != nil && !errors.Is(err, redis.Nil) {
 		return fmt.Errorf("redisstore: release: %w", err)
 	}
 	return nil
+}
+
+// Renew implements domain.Inbox.
+func (s *Store) Renew(ctx context.Context, l domain.Lease) error {
+	ok, err := renewScript.Run(ctx, s.rdb, []string{s.leaseKeys(l).lock}, l.Token, s.opt.Lease.Milliseconds()).Int()
+	if err != nil {
+		return fmt.Errorf("redisstore: renew lease: %w", err)
+	}
+	if ok != 1 {
+		return fmt.Errorf("redisstore: renew lease: %w", domain.ErrLeaseLost)
+	}
+	return nil
+}
+
+// dueKey is the one key every replica scans for chats whose updates may
+// have lost their worker. It is global, in a slot of its own in a
+// Cluster, so it is written in a command of its own — only for updates
+// that wait behind a lease or take long, never for an ordinary message.
+func (s *Store) dueKey() string { return s.opt.Prefix + ":due" }
+
+// MarkDue implements domain.Inbox. An earlier due time is kept.
+func (s *Store) MarkDue(ctx context.Context, chatID int64, d time.Duration) error {
+	at := s.opt.Now().Add(d).UnixMilli()
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.ZAddLT(ctx, s.dueKey(), redis.Z{Score: float64(at), Member: s.pseu.Chat(chatID)})
+		p.Expire(ctx, s.dueKey(), s.opt.DoneTTL) // like every key, it expires
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("redisstore: mark chat due: %w", err)
+	}
+	return nil
+}
+
+// DueChats implements domain.Inbox.
+func (s *Store) DueChats(ctx context.Context, n int) ([]domain.DueChat, error) {
+	zs, err := s.rdb.ZRangeByScoreWithScores(ctx, s.dueKey(), &redis.ZRangeBy{
+		Min: "-inf", Max: strconv.FormatInt(s.opt.Now().UnixMilli(), 10), Count: int64(n)}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: due chats: %w", err)
+	}
+	out := make([]domain.DueChat, 0, len(zs))
+	for _, z := range zs {
+		chat, _ := z.Member.(string)
+		out = append(out, domain.DueChat{Chat: chat, At: int64(z.Score)})
+	}
+	return out, nil
+}
+
+// TakeOver implements domain.Inbox: one script on the chat's keys, then
+// one on the due set.
+func (s *Store) TakeOver(ctx context.Context, c domain.DueChat, token string) (domain.Claim, error) {
+	k := s.keysOf(c.Chat)
+	res, err := takeOverScript.Run(ctx, s.rdb, k.list(), token, s.opt.Lease.Milliseconds()).Slice()
+	if err != nil {
+		return domain.Claim{}, fmt.Errorf("redisstore: take over chat: %w", err)
+	}
+	var claim domain.Claim
+	next := "" // nothing waits: no longer due
+	switch code(res) {
+	case 0:
+		claim.State = domain.ClaimEmpty
+	case 1:
+		claim = domain.Claim{State: domain.ClaimQueued, HolderLeft: millis(res, 1)}
+		next = strconv.FormatInt(s.opt.Now().Add(claim.HolderLeft).UnixMilli(), 10)
+	default:
+		if claim, err = s.leased(res, domain.Lease{Token: token, Chat: c.Chat}); err != nil {
+			return domain.Claim{}, err
+		}
+		// Due again in case this worker dies too; found empty then.
+		next = strconv.FormatInt(s.opt.Now().Add(s.opt.Lease).UnixMilli(), 10)
+	}
+	if err := dueSettleScript.Run(ctx, s.rdb, []string{s.dueKey()}, c.Chat, c.At, next).Err(); err != nil {
+		return domain.Claim{}, fmt.Errorf("redisstore: reschedule due chat: %w", err)
+	}
+	return claim, nil
+}
+
+// leaseKeys are the keys of a lease's chat.
+func (s *Store) leaseKeys(l domain.Lease) chatKeys {
+	if l.Chat != "" {
+		return s.keysOf(l.Chat)
+	}
+	return s.keys(l.ChatID)
+}
+
+// millis reads res[i] as milliseconds; a lock without expiry counts as a
+// full lease.
+func millis(res []any, i int) time.Duration {
+	if len(res) <= i {
+		return 0
+	}
+	n, _ := res[i].(int64)
+	return time.Duration(max(n, 0)) * time.Millisecond
 }
 
 func code(res []any) int64 {

@@ -16,9 +16,17 @@ type Options struct {
 	Prefix string
 	// SessionIdle is how long a session lives after its last update.
 	SessionIdle time.Duration
-	// Lease is how long a worker holds a chat without committing; a worker
-	// that dies mid-update loses the chat after this long.
+	// Lease is how long a worker holds a chat without committing or
+	// renewing; a worker that dies mid-update loses the chat after this
+	// long, and another replica takes its waiting updates over.
 	Lease time.Duration
+	// SyncReplicas, when above 0, makes the writes that an update is
+	// acknowledged to Telegram on (a queued update, a commit) wait until
+	// that many replicas have them (WAIT), for at most SyncTimeout: a
+	// Sentinel failover then loses none of them. 0: asynchronous
+	// replication, as Redis does by default.
+	SyncReplicas int
+	SyncTimeout  time.Duration
 	// DoneTTL is how long processed update ids are remembered. Telegram keeps
 	// undelivered updates for 24 h, so it must be longer.
 	DoneTTL time.Duration
@@ -46,7 +54,10 @@ func New(rdb redis.UniversalClient, pseu domain.Pseudonyms, opt Options) *Store 
 		opt.SessionIdle = 30 * 24 * time.Hour
 	}
 	if opt.Lease <= 0 {
-		opt.Lease = 45 * time.Second
+		opt.Lease = 5 * time.Second
+	}
+	if opt.SyncTimeout <= 0 {
+		opt.SyncTimeout = 200 * time.Millisecond
 	}
 	if opt.DoneTTL <= 0 {
 		opt.DoneTTL = 25 * time.Hour
@@ -73,8 +84,12 @@ type chatKeys struct {
 	session, queue, payloads, done, lock string
 }
 
-func (s *Store) keys(chatID int64) chatKeys {
-	base := s.opt.Prefix + ":{c:" + s.pseu.Chat(chatID) + "}:"
+func (s *Store) keys(chatID int64) chatKeys { return s.keysOf(s.pseu.Chat(chatID)) }
+
+// keysOf are the keys of the chat with pseudonym chat. The hash tag keeps
+// them in one Redis Cluster slot, so one script can touch them all.
+func (s *Store) keysOf(chat string) chatKeys {
+	base := s.opt.Prefix + ":{c:" + chat + "}:"
 	return chatKeys{
 		session:  base + "session",
 		queue:    base + "queue",

@@ -1,0 +1,66 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"lotse/internal/domain"
+)
+
+// TakeOverDue runs on every replica until ctx is cancelled: it looks for
+// chats whose waiting updates lost their worker (a replica killed with
+// its leases, an update that failed) and processes them. Those updates
+// were confirmed to Telegram when they were queued, so nobody else will
+// deliver them again. Chats taken over are drained concurrently, at most
+// Options.TakeOvers at once; their work ends with the hard stop only.
+func (d *Dispatcher) TakeOverDue(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	sem := make(chan struct{}, d.opt.TakeOvers)
+	work := context.WithoutCancel(ctx)
+	if d.client.base != nil {
+		var cancel context.CancelFunc
+		work, cancel = context.WithCancel(work)
+		defer context.AfterFunc(d.client.base, cancel)()
+		defer cancel()
+	}
+	for sleepCtx(ctx, d.opt.DueScan) == nil {
+		due, err := d.inbox.DueChats(ctx, cap(sem))
+		if err != nil {
+			if ctx.Err() == nil {
+				d.log.Warn("due chats not read", "err", err)
+			}
+			continue
+		}
+		for _, c := range due {
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			claim, err := d.inbox.TakeOver(ctx, c, newToken())
+			if err != nil || claim.State != domain.ClaimLeased {
+				<-sem
+				if err != nil && ctx.Err() == nil {
+					d.log.Warn("due chat not taken over", "err", err)
+				}
+				continue
+			}
+			d.m.observeUpdate("taken_over", 0)
+			wg.Go(func() {
+				defer func() { <-sem }()
+				defer func() {
+					if p := recover(); p != nil {
+						d.log.Error("update panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+					}
+				}()
+				if err := d.drain(work, claim, nil, time.Now(), func() {}); err != nil {
+					d.log.Warn("taken-over update failed, tried again", "err", err)
+				}
+			})
+		}
+	}
+}
