@@ -446,7 +446,7 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 	if err := d.deliver(ctx, in.chatID, ev.MessageID, epoch, false, res.Replies); err != nil {
 		return nil, err
 	}
-	d.observe(res)
+	d.m.observeTickets(res.Events)
 	next, err := d.inbox.Commit(ctx, lease, updateID, res.Session)
 	if err != nil {
 		return nil, err
@@ -472,7 +472,7 @@ func (d *Dispatcher) processStaff(ctx context.Context, lease domain.Lease, updat
 	if err := d.deliver(ctx, in.chatID, 0, 0, false, res.Replies); err != nil {
 		return nil, err
 	}
-	d.observe(res)
+	d.m.observeTickets(res.Events)
 	return d.inbox.Commit(ctx, lease, updateID, nil)
 }
 
@@ -481,7 +481,7 @@ func (d *Dispatcher) processStaff(ctx context.Context, lease domain.Lease, updat
 // overall limit as well.
 func (d *Dispatcher) Deliver(ctx context.Context, res flows.Result, bulk bool) error {
 	err := d.deliver(ctx, 0, 0, 0, bulk, res.Replies)
-	d.observe(res)
+	d.m.observeTickets(res.Events)
 	return err
 }
 
