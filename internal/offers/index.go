@@ -25,6 +25,12 @@ const (
 
 	maxQueryTerms = 16
 	maxScan       = 64 // terms examined per prefix range
+
+	// strongSim is how close an index term must be for the query word to
+	// count as found in an offer: the word itself or another ending of
+	// it. Weaker matches (kindergeld → kinder, a long word a short one
+	// starts) add to the score but do not make an offer match.
+	strongSim = 0.75
 )
 
 // index is an inverted index over the terms of every offer in every
@@ -50,6 +56,7 @@ type scratch struct {
 	score   []float32
 	matched []uint8
 	best    []float32 // per query word
+	strong  []bool    // per query word: matched closely
 	touched []int32
 	word    []int32
 	hits    []scored
@@ -149,7 +156,7 @@ func buildIndex(d *Directory) *index {
 	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(ix.terms[a], ix.terms[b]) })
 	size := len(d.offers)
 	ix.pool.New = func() any {
-		return &scratch{score: make([]float32, size), matched: make([]uint8, size), best: make([]float32, size)}
+		return &scratch{score: make([]float32, size), matched: make([]uint8, size), best: make([]float32, size), strong: make([]bool, size)}
 	}
 	return ix
 }
@@ -194,16 +201,18 @@ func (ix *index) candidates(q string, out []cand) []cand {
 		common := commonPrefixRunes(q, t)
 		add(id, 0.5+0.45*float32(common)/float32(max(n, utf8.RuneCountInString(t))))
 	}
-	// Compound parts: a known word at the start or the end of q.
+	// Compound parts: a known word at the start or the end of q. A part
+	// says less than the whole (kindergeld is not about kinder), so it
+	// never counts as a close match.
 	for l := n - 1; l >= 4; l-- {
 		if id, ok := ix.byTerm[string(qr[:l])]; ok {
-			add(id, 0.5+0.4*float32(l)/float32(n))
+			add(id, min(strongSim-0.05, 0.5+0.4*float32(l)/float32(n)))
 		}
 	}
 	if n >= 8 && qr[0] < 0x0600 {
 		for s := 1; n-s >= 5; s++ {
 			if id, ok := ix.byTerm[string(qr[s:])]; ok {
-				add(id, 0.5+0.4*float32(n-s)/float32(n))
+				add(id, min(strongSim-0.05, 0.5+0.4*float32(n-s)/float32(n)))
 			}
 		}
 	}
@@ -364,7 +373,8 @@ func siftDown(h []scored, i int) {
 
 // Search finds offers for a question typed in any language (lang decides
 // which stopword lists apply) that pass f, best first, at most limit. An
-// offer must match at least half of the question's words; more matched
+// offer must match at least half of the question's words closely (see
+// strongSim); more matched
 // words rank first, then the weight of the words.
 func (d *Directory) Search(query, lang string, f Filter, now time.Time, limit int) []Hit {
 	ix := d.idx
@@ -391,19 +401,22 @@ func (d *Directory) Search(query, lang string, f Filter, now time.Time, limit in
 					s.word = append(s.word, p.offer)
 				}
 				s.best[p.offer] = max(s.best[p.offer], v)
+				s.strong[p.offer] = s.strong[p.offer] || c.sim >= strongSim
 			}
 		}
 		for _, o := range s.word {
-			if s.matched[o] == 0 {
+			if s.score[o] == 0 {
 				s.touched = append(s.touched, o)
 			}
 			s.score[o] += s.best[o]
-			s.matched[o]++
-			s.best[o] = 0
+			if s.strong[o] {
+				s.matched[o]++
+			}
+			s.best[o], s.strong[o] = 0, false
 		}
 		s.word = s.word[:0]
 	}
-	need := uint8((len(toks) + 1) / 2)
+	need := uint8(max(1, (len(toks)+1)/2))
 	day := today(now)
 	top := s.hits[:0]
 	for _, o := range s.touched {

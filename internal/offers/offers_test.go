@@ -239,6 +239,17 @@ func TestSearch(t *testing.T) {
 			t.Errorf("Search(%q) = %v, want nothing", q, ids(hits))
 		}
 	}
+	t.Run("CompoundPartsAreNotEnough", func(t *testing.T) {
+		// "Kindergeld" is not about the children's groups that say "Kinder".
+		for _, h := range d.Search("wie beantrage ich kindergeld", "de", Filter{}, sampleDay, 5) {
+			if h.Offer.Category == "family" {
+				t.Errorf("kindergeld found %s", h.Offer.ID)
+			}
+		}
+		if hits := d.Search("swimming for women", "en", Filter{}, sampleDay, 1); len(hits) == 0 || hits[0].Offer.ID != "frauenschwimmen" {
+			t.Errorf("swimming for women = %v", ids(hits))
+		}
+	})
 	t.Run("FiltersApply", func(t *testing.T) {
 		for _, h := range d.Search("deutschkurs", "de", Filter{Women: true}, sampleDay, 10) {
 			if !h.Offer.HasTag(TagWomen) && h.Offer.Category != "women" {
