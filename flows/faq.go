@@ -96,7 +96,9 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 			return err
 		}
 		if len(res.Main.Best) == 0 && len(res.Also) == 0 {
-			return nil // a greeting, not a question
+			// A greeting, or a first message that looks for a local offer.
+			e.suggestOffers(r, text)
+			return nil
 		}
 	}
 	return e.answerText(ctx, r, res)

@@ -265,6 +265,12 @@ func TestOffers_FreeText(t *testing.T) {
 			}
 		})
 	}
+	t.Run("FirstMessage", func(t *testing.T) {
+		res := e.Handle(context.Background(), domain.Session{Epoch: 1}, true, withLang(text("نادي كرة قدم للأطفال"), "ar"))
+		if !strings.Contains(allText(res), "Musterstadt") || !hasAction(res, "oo") {
+			t.Errorf("first message: no greeting or no offer: %q", allText(res))
+		}
+	})
 	res := e.Handle(context.Background(), domain.Session{Lang: "de", Epoch: 1}, false, text("wie ist das wetter"))
 	if hasAction(res, "oo") {
 		t.Error("offers suggested for small talk")
