@@ -3,10 +3,12 @@ package offers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -407,4 +409,78 @@ func TestTranslations_RoundTrip(t *testing.T) {
 	if _, _, err := ExportTranslations(list, "de"); err == nil {
 		t.Error("export into German must fail")
 	}
+}
+
+// Readers keep searching while imports swap the directory under them:
+// each sees one whole directory (run with -race).
+func TestLive_SwapUnderReaders(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a := []byte("id,title,category\nkurs,Deutschkurs,language\n")
+	b := []byte("id,title,category\nkurs,Deutschkurs,language\nclub,Fußballclub,sport\n")
+	src := &swapSource{}
+	src.set(a)
+	l := NewLive(nil, DefaultCategories(), src, log)
+	if err := l.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	errs := make(chan string, 4)
+	for range 4 {
+		go func() {
+			for {
+				select {
+				case <-done:
+					errs <- ""
+					return
+				default:
+				}
+				d := l.Current()
+				hits := d.Search("fußballclub", "de", Filter{}, sampleDay, 5)
+				if (d.Len() == 1) != (len(hits) == 0) {
+					errs <- fmt.Sprintf("directory of %d offers found %d clubs", d.Len(), len(hits))
+					return
+				}
+			}
+		}()
+	}
+	for i := range 50 {
+		if i%2 == 0 {
+			src.set(b)
+		} else {
+			src.set(a)
+		}
+		if err := l.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	for range 4 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
+
+type swapSource struct {
+	mu  sync.Mutex
+	imp Imported
+}
+
+func (s *swapSource) set(data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.imp = Imported{Name: "o.csv", Data: data, Version: Version(data)}
+}
+
+func (s *swapSource) OffersVersion(context.Context) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.imp.Version, nil
+}
+
+func (s *swapSource) LoadOffers(context.Context) (Imported, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.imp, nil
 }
