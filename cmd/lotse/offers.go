@@ -81,24 +81,48 @@ func shippedOffers(cfg *config.Config) (name string, data []byte, err error) {
 	return "", nil, nil
 }
 
-// readOffersFile reads --file, or the shipped file without it.
-func readOffersFile(file string, getenv func(string) string) (string, []byte, error) {
+// categoriesFile in content_dir replaces the shipped topics (same format
+// as internal/offers/categories.yaml).
+const categoriesFile = "offers-categories.yaml"
+
+// offerCategories are the topics: content_dir's own, or the shipped ones.
+func offerCategories(cfg *config.Config) ([]offers.Category, error) {
+	if dir := cfg.File.ContentDir; dir != "" {
+		p := filepath.Join(dir, categoriesFile)
+		data, err := os.ReadFile(p)
+		if err == nil {
+			return offers.ParseCategories(p, data)
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("offers: %w", err)
+		}
+	}
+	return offers.DefaultCategories(), nil
+}
+
+// readOffersFile reads --file, or the shipped file without it, and the
+// topics the file is checked against.
+func readOffersFile(file string, getenv func(string) string) (string, []byte, []offers.Category, error) {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	cats, err := offerCategories(cfg)
+	if err != nil {
+		return "", nil, nil, err
+	}
 	if file != "" {
 		data, err := os.ReadFile(file)
 		if err != nil {
-			return "", nil, fmt.Errorf("offers: %w", err)
+			return "", nil, nil, fmt.Errorf("offers: %w", err)
 		}
-		return file, data, nil
-	}
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return "", nil, err
+		return file, data, cats, nil
 	}
 	name, data, err := shippedOffers(cfg)
 	if err == nil && name == "" {
 		err = errors.New("offers: no file: give --file, or put offers.csv into content_dir")
 	}
-	return name, data, err
+	return name, data, cats, err
 }
 
 // printProblems prints the problems sorted by line and a summary, and
@@ -126,11 +150,11 @@ func offersCheck(args []string, getenv func(string) string, stdout, stderr io.Wr
 	if err := fl.Parse(args); err != nil || fl.NArg() > 0 {
 		return errUsage
 	}
-	name, data, err := readOffersFile(*file, getenv)
+	name, data, cats, err := readOffersFile(*file, getenv)
 	if err != nil {
 		return err
 	}
-	list, probs := offers.Parse(name, data, offers.DefaultCategories())
+	list, probs := offers.Parse(name, data, cats)
 	probs = append(probs, offers.CheckDates(name, list, time.Now(), maxAge)...)
 	if errs := printProblems(stdout, name, len(list), probs); errs > 0 {
 		return fmt.Errorf("offers check: %s", plural(errs, "error"))
@@ -169,11 +193,11 @@ func offersImport(ctx context.Context, args []string, getenv func(string) string
 		fmt.Fprintln(stdout, "Removed the imported offers; the bots go back to the file in content_dir (or none) within seconds.")
 		return nil
 	}
-	data, err := os.ReadFile(*file)
+	_, data, cats, err := readOffersFile(*file, getenv)
 	if err != nil {
-		return fmt.Errorf("offers import: %w", err)
+		return err
 	}
-	list, probs := offers.Parse(*file, data, offers.DefaultCategories())
+	list, probs := offers.Parse(*file, data, cats)
 	probs = append(probs, offers.CheckDates(*file, list, time.Now(), 0)...)
 	if errs := printProblems(stdout, *file, len(list), probs); errs > 0 {
 		return fmt.Errorf("offers import: %s: %s; nothing was imported", *file, plural(errs, "error"))
@@ -198,11 +222,11 @@ func offersExport(args []string, getenv func(string) string, stdout, stderr io.W
 	if err := knownLanguage(*lang); err != nil {
 		return fmt.Errorf("offers export: %w", err)
 	}
-	name, data, err := readOffersFile(*file, getenv)
+	name, data, cats, err := readOffersFile(*file, getenv)
 	if err != nil {
 		return err
 	}
-	list, probs := offers.Parse(name, data, offers.DefaultCategories())
+	list, probs := offers.Parse(name, data, cats)
 	if offers.Errors(probs) > 0 {
 		printProblems(stderr, name, len(list), probs)
 		return fmt.Errorf("offers export: %s has errors; run lotse offers check", name)
@@ -265,7 +289,10 @@ func offersMerge(args []string, stdout, stderr io.Writer) error {
 // by whatever `lotse offers import` put into Redis. A shipped file with
 // errors stops the start, as a bad config does.
 func offerDirectory(cfg *config.Config, src offers.Source, log *slog.Logger) (*offers.Live, error) {
-	cats := offers.DefaultCategories()
+	cats, err := offerCategories(cfg)
+	if err != nil {
+		return nil, err
+	}
 	name, data, err := shippedOffers(cfg)
 	if err != nil {
 		return nil, err

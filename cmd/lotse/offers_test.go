@@ -336,11 +336,13 @@ func firstWithPrefix(m telegramtest.Sent, prefix string) string {
 // stops the start with line and column.
 func TestOfferDirectory_ContentDir(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	load := func(t *testing.T, name, data string) (*offers.Live, error) {
+	load := func(t *testing.T, files ...string) (*offers.Live, error) {
 		t.Helper()
 		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
-			t.Fatal(err)
+		for i := 0; i+1 < len(files); i += 2 {
+			if err := os.WriteFile(filepath.Join(dir, files[i]), []byte(files[i+1]), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		conf := bytes.Replace(config.Sample, []byte(`content_dir: ""`), []byte("content_dir: "+dir), 1)
 		cfgPath := writeFile(t, "lotse.yaml", string(conf))
@@ -356,6 +358,16 @@ func TestOfferDirectory_ContentDir(t *testing.T) {
 	}
 	if _, err := load(t, "offers.csv", "id,title,category\nx,,sport\n"); err == nil || !strings.Contains(err.Error(), "offers.csv:2: title: missing title") {
 		t.Errorf("bad file: %v", err)
+	}
+	// The municipality's own topics.
+	live, err = load(t, "offers-categories.yaml", "- {id: kultur, icon: 🎭, title: {de: Kultur}}\n",
+		"offers.csv", "id,title,category\ntheater,Theater für alle,kultur\n")
+	if err != nil || live.Current().Len() != 1 || len(live.Current().AllCategories()) != 1 {
+		t.Errorf("own categories: %v", err)
+	}
+	if _, err := load(t, "offers-categories.yaml", "- {id: kultur, title: {de: Kultur}}\n",
+		"offers.csv", "id,title,category\nkurs,Kurs,language\n"); err == nil || !strings.Contains(err.Error(), `unknown category "language"`) {
+		t.Errorf("a shipped category is still accepted: %v", err)
 	}
 	// A real config without a file: no offers, no sample.
 	cfg, err := config.Load(env(map[string]string{"LOTSE_CONFIG": writeFile(t, "lotse.yaml", string(config.Sample))}))

@@ -136,11 +136,36 @@ var categoriesYAML []byte
 
 // DefaultCategories are the shipped categories, in display order.
 func DefaultCategories() []Category {
-	var cats []Category
-	if err := yaml.Unmarshal(categoriesYAML, &cats); err != nil {
-		panic(fmt.Sprintf("offers: categories.yaml: %v", err)) // embedded, checked by tests
+	cats, err := ParseCategories("categories.yaml", categoriesYAML)
+	if err != nil {
+		panic(err) // embedded, checked by tests
 	}
 	return cats
+}
+
+// ParseCategories reads a categories file in the format of the shipped
+// categories.yaml, for a municipality that names its own topics.
+func ParseCategories(name string, data []byte) ([]Category, error) {
+	var cats []Category
+	if err := yaml.Unmarshal(data, &cats); err != nil {
+		return nil, fmt.Errorf("offers: %s: %w", name, err)
+	}
+	if len(cats) == 0 {
+		return nil, fmt.Errorf("offers: %s: no categories", name)
+	}
+	seen := map[string]bool{}
+	for i, c := range cats {
+		switch {
+		case c.ID == "" || !idPattern.MatchString(c.ID) || len(c.ID) > 16:
+			return nil, fmt.Errorf("offers: %s: category %d: id %q: use up to 16 lowercase letters, digits, '-', '_'", name, i+1, c.ID)
+		case seen[c.ID]:
+			return nil, fmt.Errorf("offers: %s: duplicate category %q", name, c.ID)
+		case c.Title[SourceLang] == "":
+			return nil, fmt.Errorf("offers: %s: category %q has no German title", name, c.ID)
+		}
+		seen[c.ID] = true
+	}
+	return cats, nil
 }
 
 //go:embed sample.csv

@@ -143,6 +143,23 @@ func TestParse_Problems(t *testing.T) {
 	})
 }
 
+func TestParseCategories(t *testing.T) {
+	cats, err := ParseCategories("c.yaml", []byte("- id: kultur\n  icon: 🎭\n  title: {de: Kultur, ar: ثقافة}\n  keywords: theater museum\n"))
+	if err != nil || len(cats) != 1 || cats[0].Label("ar") != "🎭 ثقافة" || cats[0].Label("uk") != "🎭 Kultur" {
+		t.Fatalf("cats = %+v, %v", cats, err)
+	}
+	for name, bad := range map[string]string{
+		"Duplicate": "- {id: a, title: {de: A}}\n- {id: a, title: {de: B}}\n",
+		"NoGerman":  "- {id: a, title: {en: A}}\n",
+		"BadID":     "- {id: 'A B', title: {de: A}}\n",
+		"Empty":     "[]\n",
+	} {
+		if _, err := ParseCategories("c.yaml", []byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
 func TestParse_YAML(t *testing.T) {
 	y := `offers:
   - id: yoga
