@@ -34,6 +34,7 @@ func TestServe_DeleteLeavesNothing(t *testing.T) {
 		done <- run(ctx, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": tok, "TELEGRAM_API_URL": fake.URL(), "LOTSE_SECRET": secret,
 			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "HTTP_ADDR": freeAddr(t), "METRICS_ADDR": freeAddr(t),
+			"REDIS_CLUSTER": fmt.Sprint(r.Cluster), "REDIS_SENTINEL_MASTER": r.SentinelMaster,
 			"STAFF_CHAT_ID": strconv.FormatInt(staff.ID, 10),
 		}), nil, io.Discard, io.Discard)
 	}()

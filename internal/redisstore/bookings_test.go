@@ -29,7 +29,7 @@ func bookReq(chat int64, start time.Time, req string) domain.BookRequest {
 func TestBookings_NoOverbooking(t *testing.T) {
 	ctx := context.Background()
 	r := redistest.Must(t)
-	other, _ := redisstore.Connect(r.URL, "", false)
+	other, _ := redisstore.Connect(r.URL, r.SentinelMaster, r.Cluster)
 	defer other.Close()
 	replicas := []*redisstore.Bookings{
 		r.Store(redisstore.Options{}).Bookings(0),

@@ -49,7 +49,8 @@ return out
 // and one that held it since would have marked the update done. Only a
 // lock held by another worker is a lost lease.
 // Returns {-1} lease lost, {1} already committed (a retry), {0} committed
-// and released, or {2, id1, payload1, …} committed, lease kept.
+// and released, {3} erased and released, or {2, id1, payload1, …}
+// committed, lease kept.
 var commitScript = redis.NewScript(`
 local holder = redis.call('GET', KEYS[5])
 if holder ~= ARGV[2] then
@@ -74,6 +75,7 @@ redis.call('HDEL', KEYS[3], ARGV[1])
 local ids = redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch-1) + `)
 if #ids == 0 then
   redis.call('DEL', KEYS[5])
+  if erased then return {3} end
   return {0}
 end
 redis.call('SET', KEYS[5], ARGV[2], 'PX', ARGV[7])
@@ -206,6 +208,13 @@ func (s *Store) Commit(ctx context.Context, l domain.Lease, updateID int64, sess
 	case -1:
 		return nil, fmt.Errorf("redisstore: commit update %d: %w", updateID, domain.ErrLeaseLost)
 	case 0, 1:
+		return nil, nil
+	case 3:
+		// After /delete nothing may point to the person: not the due set
+		// either (a key of its own, so a command of its own).
+		if err := s.rdb.ZRem(ctx, s.dueKey(), k.chat).Err(); err != nil {
+			return nil, fmt.Errorf("redisstore: commit update %d: forget due chat: %w", updateID, err)
+		}
 		return nil, nil
 	}
 	return pendings(res[1:])

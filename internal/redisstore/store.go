@@ -81,6 +81,7 @@ func (s *Store) Close() error { return s.rdb.Close() }
 
 // chatKeys are the keys of one chat, in the order the scripts take them.
 type chatKeys struct {
+	chat                                 string // the pseudonym
 	session, queue, payloads, done, lock string
 }
 
@@ -91,6 +92,7 @@ func (s *Store) keys(chatID int64) chatKeys { return s.keysOf(s.pseu.Chat(chatID
 func (s *Store) keysOf(chat string) chatKeys {
 	base := s.opt.Prefix + ":{c:" + chat + "}:"
 	return chatKeys{
+		chat:     chat,
 		session:  base + "session",
 		queue:    base + "queue",
 		payloads: base + "payloads",

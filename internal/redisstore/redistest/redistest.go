@@ -1,15 +1,20 @@
 // Package redistest gives tests a Redis: the real one named by REDIS_URL
 // (CI sets it) or, on a fresh laptop, an embedded Redis-compatible server.
-// Each test gets its own key prefix and deletes only its own keys.
+// As for the program, REDIS_CLUSTER=true makes REDIS_URL a seed node of a
+// Redis Cluster and REDIS_SENTINEL_MASTER makes it a Sentinel (CI runs
+// the store tests and an end-to-end journey that way too). Each test gets
+// its own key prefix and deletes only its own keys.
 package redistest
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,7 +30,11 @@ import (
 type Redis struct {
 	URL    string
 	Prefix string
-	Client redis.UniversalClient
+	// Cluster and SentinelMaster say how to connect to URL, as the
+	// REDIS_CLUSTER and REDIS_SENTINEL_MASTER settings of the program.
+	Cluster        bool
+	SentinelMaster string
+	Client         redis.UniversalClient
 	// Now is the test's clock: the pinned test date (see testclock),
 	// advancing with real time. Stores opened with Store use it unless the
 	// test passes its own.
@@ -37,7 +46,8 @@ type Redis struct {
 // test a unique prefix whose keys are deleted at cleanup.
 func Must(tb testing.TB) *Redis {
 	tb.Helper()
-	r := &Redis{URL: os.Getenv("REDIS_URL"), Prefix: "test-" + randomHex(6), Now: testclock.Running()}
+	r := &Redis{URL: os.Getenv("REDIS_URL"), Prefix: "test-" + randomHex(6), Now: testclock.Running(),
+		Cluster: os.Getenv("REDIS_CLUSTER") == "true", SentinelMaster: os.Getenv("REDIS_SENTINEL_MASTER")}
 	if r.URL == "" {
 		emb, err := redisstore.StartEmbedded(slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
@@ -46,20 +56,40 @@ func Must(tb testing.TB) *Redis {
 		tb.Cleanup(emb.Close)
 		r.emb, r.URL = emb, emb.URL()
 	}
-	rdb, err := redisstore.Connect(r.URL, "", false)
+	rdb, err := redisstore.Connect(r.URL, r.SentinelMaster, r.Cluster)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	r.Client = rdb
 	tb.Cleanup(func() {
 		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, r.Prefix+":*", 1000).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
+		r.scan(ctx, func(node redis.UniversalClient, key string) { node.Del(ctx, key) })
 		rdb.Close()
 	})
 	return r
+}
+
+// Env is the program's environment for this Redis.
+func (r *Redis) Env() map[string]string {
+	return map[string]string{"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix,
+		"REDIS_CLUSTER": fmt.Sprint(r.Cluster), "REDIS_SENTINEL_MASTER": r.SentinelMaster}
+}
+
+// scan calls fn for each of the test's keys; in a Cluster, on every
+// master, as SCAN sees only the node it is sent to.
+func (r *Redis) scan(ctx context.Context, fn func(node redis.UniversalClient, key string)) error {
+	one := func(ctx context.Context, node redis.UniversalClient) error {
+		iter := node.Scan(ctx, 0, r.Prefix+":*", 1000).Iterator()
+		for iter.Next(ctx) {
+			fn(node, iter.Val())
+		}
+		return iter.Err()
+	}
+	if cc, ok := r.Client.(*redis.ClusterClient); ok {
+		// fn runs on every master at once.
+		return cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error { return one(ctx, node) })
+	}
+	return one(ctx, r.Client)
 }
 
 // Store opens a store on the test's prefix (opt.Prefix is overwritten)
@@ -89,19 +119,22 @@ func (r *Redis) Elapse(d time.Duration) {
 func (r *Redis) Keys(tb testing.TB) map[string]time.Duration {
 	tb.Helper()
 	ctx := context.Background()
+	var mu sync.Mutex
 	out := map[string]time.Duration{}
-	iter := r.Client.Scan(ctx, 0, r.Prefix+":*", 1000).Iterator()
-	for iter.Next(ctx) {
-		ttl, err := r.Client.PTTL(ctx, iter.Val()).Result()
+	err := r.scan(ctx, func(node redis.UniversalClient, key string) {
+		ttl, err := node.PTTL(ctx, key).Result()
 		if err != nil {
-			tb.Fatal(err)
+			tb.Error(err)
+			return
 		}
 		if ttl == -2*time.Nanosecond {
-			continue // deleted since the scan saw it
+			return // deleted since the scan saw it
 		}
-		out[iter.Val()] = ttl
-	}
-	if err := iter.Err(); err != nil {
+		mu.Lock()
+		out[key] = ttl
+		mu.Unlock()
+	})
+	if err != nil {
 		tb.Fatal(err)
 	}
 	return out
