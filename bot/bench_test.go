@@ -56,6 +56,12 @@ func BenchmarkAdapter(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			// The statistics are flushed as in production, every few
+			// seconds (here every second, and once at the end), and
+			// their round trips are counted with the updates'.
+			tallyCtx, stopTally := context.WithCancel(context.Background())
+			tallied := make(chan struct{})
+			go func() { defer close(tallied); in.tally.Run(tallyCtx, time.Second) }()
 			rt := r.CountRoundTrips()
 			lat := make([]time.Duration, b.N)
 			var next atomic.Int64
@@ -81,6 +87,8 @@ func BenchmarkAdapter(b *testing.B) {
 				}()
 			}
 			wg.Wait()
+			stopTally()
+			<-tallied
 			elapsed := time.Since(start)
 			b.StopTimer()
 			slices.Sort(lat)

@@ -48,6 +48,8 @@ type Options struct {
 	// WebhookInFlight bounds the webhook requests read and processed at
 	// once (default 40, the max_connections registered with Telegram).
 	WebhookInFlight int
+	// Tally adds up the anonymous daily statistics; nil counts nothing.
+	Tally *Tally
 	// Now is the clock of what the dispatcher records or decides by the
 	// date (a card's last activity, when a person was last told to slow
 	// down); default time.Now. Latency metrics, waits and pacing measure
@@ -446,7 +448,7 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 	if err := d.deliver(ctx, in.chatID, ev.MessageID, epoch, false, res.Replies); err != nil {
 		return nil, err
 	}
-	d.m.observeTickets(res.Events)
+	d.observe(res)
 	next, err := d.inbox.Commit(ctx, lease, updateID, res.Session)
 	if err != nil {
 		return nil, err
@@ -472,7 +474,7 @@ func (d *Dispatcher) processStaff(ctx context.Context, lease domain.Lease, updat
 	if err := d.deliver(ctx, in.chatID, 0, 0, false, res.Replies); err != nil {
 		return nil, err
 	}
-	d.m.observeTickets(res.Events)
+	d.observe(res)
 	return d.inbox.Commit(ctx, lease, updateID, nil)
 }
 
@@ -481,7 +483,7 @@ func (d *Dispatcher) processStaff(ctx context.Context, lease domain.Lease, updat
 // overall limit as well.
 func (d *Dispatcher) Deliver(ctx context.Context, res flows.Result, bulk bool) error {
 	err := d.deliver(ctx, 0, 0, 0, bulk, res.Replies)
-	d.m.observeTickets(res.Events)
+	d.observe(res)
 	return err
 }
 

@@ -56,6 +56,7 @@ func mustEngine(tb testing.TB, r *redistest.Redis) *flows.Engine {
 	return flows.New(flows.Deps{
 		Messages: msgs, StaffText: staffMsgs.For("en"), KB: base,
 		Tickets: r.Store(redisstore.Options{}).Tickets(0), Now: r.Now, Log: log,
+		Stats: r.Store(redisstore.Options{}).Stats(0), Questions: r.Store(redisstore.Options{}).Questions(),
 	}, flows.Settings{
 		Town:               "Musterstadt",
 		Offices:            []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
@@ -76,6 +77,7 @@ type instance struct {
 	done   chan struct{}
 	logs   *syncBuffer
 	log    *slog.Logger
+	tally  *bot.Tally
 }
 
 type syncBuffer struct {
@@ -118,7 +120,8 @@ func mustInstance(tb testing.TB, fake *telegramtest.Server, r *redistest.Redis, 
 	if cfg.staffChat == 0 {
 		cfg.staffChat = staffChat
 	}
-	opt := bot.Options{Secret: []byte("button-secret"), StaffChatID: cfg.staffChat, Tickets: store.Tickets(0), Now: r.Now}
+	tally := bot.NewTally(store.Stats(0), time.UTC, r.Now, log)
+	opt := bot.Options{Secret: []byte("button-secret"), StaffChatID: cfg.staffChat, Tickets: store.Tickets(0), Now: r.Now, Tally: tally}
 	for _, f := range cfg.opts {
 		f(&opt)
 	}
@@ -129,7 +132,7 @@ func mustInstance(tb testing.TB, fake *telegramtest.Server, r *redistest.Redis, 
 	d := bot.NewDispatcher(client, store, conv, redistest.Pseudonyms, opt, m, log)
 	notPolling := make(chan struct{})
 	close(notPolling)
-	in := &instance{client: client, d: d, store: store, stop: stop, done: notPolling, logs: logs, log: log}
+	in := &instance{client: client, d: d, store: store, stop: stop, done: notPolling, logs: logs, log: log, tally: tally}
 	tb.Cleanup(func() { in.stop(); <-in.done })
 	return in
 }

@@ -23,6 +23,7 @@ type Metrics struct {
 	duration   prometheus.Histogram
 	requests   *prometheus.CounterVec
 	reqLatency *prometheus.HistogramVec
+	counts     *countMetrics // stats.go
 }
 
 // NewMetrics registers the adapter's metrics with reg.
@@ -61,6 +62,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Help: "Ratings people gave after a hand-over, by stars.",
 	}, []string{"stars"})
 	reg.MustRegister(m.updates, m.duration, m.requests, m.reqLatency, m.tickets, m.ticketWait, m.ratings)
+	m.counts = newCountMetrics(reg)
 	return m
 }
 

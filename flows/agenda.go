@@ -9,6 +9,7 @@ import (
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/stats"
 )
 
 // The case managers' side of office hours: the day's agenda, marking who
@@ -118,6 +119,8 @@ func (e *Engine) markBooking(ctx context.Context, r *Request, status string) err
 		r.toast = e.staff.T("staff.gone", nil)
 		return nil
 	}
+	// domain.BookingAttended and BookingNoShow are the stats event names.
+	r.count(stats.Booking(status, bk.Office, bk.Topic, bk.Lang))
 	r.toast = e.staff.T("staff.marked", i18n.Data{"Name": i18n.OneLine(bk.FirstName), "Status": e.staff.T("staff.booking_status."+status, nil)})
 	return nil
 }

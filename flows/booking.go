@@ -14,6 +14,7 @@ import (
 	"lotse/internal/calendar"
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/stats"
 )
 
 // Booking an appointment in office hours: topic → office (skipped if only
@@ -401,6 +402,14 @@ func (e *Engine) book(ctx context.Context, r *Request) error {
 		}
 	}
 	r.Session.Draft = nil
+	event := stats.BookingMade
+	if d.Replace != "" {
+		event = stats.BookingMoved
+	}
+	r.count(stats.Booking(event, bk.Office, bk.Topic, bk.Lang))
+	if bk.Interpreter {
+		r.count(stats.Interpreter(bk.Lang))
+	}
 	e.confirmation(r, bk)
 	return nil
 }
@@ -575,6 +584,7 @@ func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
 	if err := e.cancelBooking(ctx, bk.ID, r.Event.ChatID); err != nil {
 		return err
 	}
+	r.count(stats.Booking(stats.BookingCancelled, bk.Office, bk.Topic, bk.Lang))
 	t := r.T
 	r.Show(t.T("booking.cancelled", nil), domain.Row(button(t.T("menu.booking", nil), actBooking, "")), e.menuRow(r))
 	return nil
@@ -679,7 +689,7 @@ func (e *Engine) Reminder(ctx context.Context, id string) (Result, error) {
 	return Result{Replies: []domain.Reply{{ChatID: bk.ChatID, Text: text, Buttons: [][]domain.Button{
 		domain.Row(button(t.T("reminder.coming", nil), actComing, bk.ID)),
 		domain.Row(button(t.T("reminder.change", nil), actChange, bk.ID)),
-	}}}}, nil
+	}}}, Counts: []stats.Count{stats.ReminderSent()}}, nil
 }
 
 // dayLabel is "Mon 01.12.2026" in the person's language.

@@ -39,7 +39,7 @@ func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) Result {
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: r.toast})
 		}
 	}
-	return Result{Replies: r.replies, Toast: r.toast, Events: r.events}
+	return Result{Replies: r.replies, Toast: r.toast, Events: r.events, Counts: r.counts}
 }
 
 // guard turns a panic into an error: a message that makes a handler panic
@@ -123,6 +123,8 @@ func (e *Engine) handleStaff(ctx context.Context, r *Request) error {
 			return e.closeTicket(ctx, r, id, ev.Args)
 		case "offer":
 			return e.sendOffer(ctx, r, st)
+		case "stats":
+			return e.showStats(ctx, r)
 		}
 	}
 	if ev.ReplyTo != 0 && (ev.Kind == domain.EventText || ev.Kind == domain.EventMedia) {

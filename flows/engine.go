@@ -11,6 +11,7 @@ import (
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
 	"lotse/internal/langid"
+	"lotse/internal/stats"
 )
 
 // Office is where a person meets the integration management.
@@ -89,8 +90,12 @@ type Deps struct {
 	Langs *langid.Detector
 	// Offers is the directory of local offers; nil hides them.
 	Offers OfferDirectory
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Stats reads the anonymous daily counters for /stats; Questions
+	// keeps consented questions. nil disables each.
+	Stats     StatsReader
+	Questions domain.QuestionStore
+	Now       func() time.Time
+	Log       *slog.Logger
 }
 
 // Engine routes events to handlers. It is safe for concurrent use.
@@ -114,6 +119,9 @@ type Engine struct {
 	// offers and the words that open them (see offers.go).
 	offers        OfferDirectory
 	offerTriggers map[string]bool
+	// stats and questions: see stats.go and consent.go.
+	stats     StatsReader
+	questions domain.QuestionStore
 }
 
 // New builds the engine. Time is injected so tests control it.
@@ -121,7 +129,7 @@ func New(d Deps, set Settings) *Engine {
 	e := &Engine{msgs: d.Messages, staff: d.StaffText, kb: d.KB, tickets: d.Tickets, set: set, now: d.Now, log: d.Log,
 		bookings: d.Bookings, remind: d.Reminders, sessions: d.Sessions, langs: d.Langs,
 		commands: map[string]Handler{}, actions: map[string]Handler{},
-		offers: d.Offers, offerTriggers: offerTriggerSet(d.Messages)}
+		offers: d.Offers, offerTriggers: offerTriggerSet(d.Messages), stats: d.Stats, questions: d.Questions}
 	if e.langs == nil {
 		var err error
 		if e.langs, err = langid.Default(); err != nil {
@@ -178,6 +186,7 @@ func (e *Engine) routes() {
 	e.commands["end"] = e.endHandover
 	e.commands["appointments"] = e.showAppointments
 	e.commands["offers"] = e.showOffers
+	e.commands["export"] = e.exportData
 
 	e.actions[actMenu] = e.showMenu
 	e.actions[actArea] = e.showArea
@@ -213,6 +222,8 @@ func (e *Engine) routes() {
 	e.actions[actOffer] = e.showOffer
 	e.actions[actOfferDistrict] = e.askOfferDistrict
 	e.actions[actOfferNear] = e.askOfferLocation
+	e.actions[actConsentYes] = e.consentYes
+	e.actions[actConsentNo] = e.consentNo
 }
 
 // CrossChatActions are the buttons sent into a person's chat from outside
@@ -223,7 +234,7 @@ var CrossChatActions = map[string]bool{actEndHandover: true, actRate: true, actS
 
 // Commands lists the commands offered in Telegram's command menu, in order.
 func Commands() []string {
-	return []string{"start", "menu", "offers", "language", "person", "end", "appointment", "appointments", "privacy", "delete", "help"}
+	return []string{"start", "menu", "offers", "language", "person", "end", "appointment", "appointments", "privacy", "export", "delete", "help"}
 }
 
 // Result is what the engine decided for one event.
@@ -233,6 +244,8 @@ type Result struct {
 	Toast string
 	// Events feed the hand-over metrics.
 	Events []TicketEvent
+	// Counts are anonymous counters for the daily statistics (stats.go).
+	Counts []stats.Count
 	// Session is the next state; nil together with Erase.
 	Session *domain.Session
 	// Erase asks the caller to remove everything stored about the person.
@@ -252,16 +265,17 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 		*r.Session = before
 		// Urgent help already given stays: a failure elsewhere must not
 		// take the emergency numbers away.
-		r.replies, r.erase, r.events, r.toast = r.replies[:r.urgentReplies], false, nil, ""
+		r.replies, r.erase, r.events, r.toast, r.counts = r.replies[:r.urgentReplies], false, nil, "", nil
 		r.Say(r.T.T("error.generic", nil), e.menuRow(r))
 	}
+	e.finish(r)
 	if r.erase {
-		return Result{Replies: r.replies, Erase: true, Events: r.events}
+		return Result{Replies: r.replies, Erase: true, Events: r.events, Counts: r.counts}
 	}
 	if switchedFrom != "" {
 		e.offerLanguageBack(r.replies, switchedFrom)
 	}
-	return Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events}
+	return Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events, Counts: r.counts}
 }
 
 // run routes the event, guarded against panics.
@@ -338,6 +352,10 @@ type Request struct {
 	// is the first urgentReplies replies.
 	urgent        kb.Urgency
 	urgentReplies int
+	// counts are the statistics this event adds (stats.go); holdQuestion
+	// keeps the question just put to the person for consent (consent.go).
+	counts       []stats.Count
+	holdQuestion bool
 }
 
 // TicketEvent is something that happened to a hand-over, for metrics.

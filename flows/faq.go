@@ -9,6 +9,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
+	"lotse/internal/stats"
 )
 
 // showAnswer shows one knowledge base answer with its source and review
@@ -20,6 +21,10 @@ func (e *Engine) showAnswer(ctx context.Context, r *Request) error {
 	if !ok || !found {
 		return e.staleButton(ctx, r)
 	}
+	if r.Event.Kind == domain.EventButton && r.Session.Screen == screenSuggest {
+		r.count(stats.SuggestionTaken())
+	}
+	r.count(stats.Answer(id), stats.Area(en.Area))
 	r.Session.Screen = screenQuestion + id
 	rememberStep(r.Session, id)
 	t := r.T
@@ -139,9 +144,13 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 			}
 		}
 		r.Say(t.T("faq.suggest", nil), questions(ids)...)
+		r.count(stats.Suggested(t.Lang()))
+		r.Session.Screen = screenSuggest // so a choice from the list is counted
 	default:
+		r.count(stats.NoMatch(t.Lang()))
 		if !e.suggestOffers(r, r.Event.Text) {
 			r.Say(t.T("faq.no_match", nil), e.menuRow(r))
+			e.askConsent(r, r.Event.Text)
 		}
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"lotse/internal/intent"
+	"lotse/internal/stats"
 )
 
 // Requests typed in words ("I want to talk to a person", "Termin absagen",
@@ -50,6 +51,7 @@ func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) 
 		return false, nil
 	}
 	e.log.Debug("typed request", "intent", string(in))
+	r.count(stats.Typed(string(in)))
 	if r.New {
 		if err := e.start(ctx, r); err != nil {
 			return true, err

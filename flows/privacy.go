@@ -21,7 +21,11 @@ func (e *Engine) showPrivacy(_ context.Context, r *Request) error {
 		domain.Row(button(t.T("privacy.delete", nil), actDelete, "")),
 		domain.Row(button(t.T("button.menu", nil), actMenu, "")))
 	days := int(e.set.SessionIdle / (24 * time.Hour))
-	text := t.T("privacy.notice", nil) + "\n\n" + t.N("privacy.retention", days, nil)
+	text := t.T("privacy.notice", nil) + "\n" + t.T("privacy.export", nil)
+	if e.questions != nil {
+		text += "\n" + t.T("privacy.questions", nil)
+	}
+	text += "\n\n" + t.N("privacy.retention", days, nil)
 	if e.bookingEnabled() || e.set.StaffChatID != 0 {
 		text += "\n" + t.N("privacy.retention_records", int(e.set.RecordsKept/(24*time.Hour)), nil)
 	}
@@ -73,6 +77,9 @@ func (e *Engine) confirmDelete(ctx context.Context, r *Request) error {
 	asked, err := strconv.ParseInt(r.Event.Action.Arg, 10, 64)
 	if err != nil || r.now.Sub(time.Unix(asked, 0)) > deleteConfirmOK || time.Unix(asked, 0).After(r.now.Add(time.Minute)) {
 		return e.staleButton(ctx, r)
+	}
+	if err := e.forgetQuestions(ctx, r); err != nil {
+		return err
 	}
 	if err := e.forgetPerson(ctx, r); err != nil {
 		return err

@@ -16,7 +16,7 @@ func (e *Engine) start(_ context.Context, r *Request) error {
 }
 
 func (e *Engine) showHelp(_ context.Context, r *Request) error {
-	r.Say(r.T.T("help.text", nil), e.menuRow(r))
+	r.Say(r.T.T("help.text", nil)+"\n"+r.T.T("help.export", nil), e.menuRow(r))
 	return nil
 }
 

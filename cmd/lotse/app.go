@@ -34,7 +34,10 @@ type app struct {
 	dispatcher *bot.Dispatcher
 	engine     *flows.Engine
 	registry   *prometheus.Registry
-	closers    []func()
+	// tally adds up the anonymous daily statistics and writes them in
+	// batches; serve runs its flush loop.
+	tally   *bot.Tally
+	closers []func()
 	// now is the program's one clock: engine, store, dispatcher, scheduler
 	// and reminders read the time only through it.
 	now func() time.Time
@@ -111,6 +114,7 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	a.engine = flows.New(flows.Deps{
 		Messages: msgs, StaffText: staffMsgs.For(cfg.File.Handover.StaffLanguage), KB: base,
 		Tickets: tickets, Bookings: a.store.Bookings(cfg.File.Handover.Retention), Reminders: a.store.Reminders(), Sessions: a.store,
+		Stats: a.store.Stats(cfg.File.Stats.Kept()), Questions: a.store.Questions(),
 		Offers: localOffers, Now: now, Log: log,
 	}, settings(cfg))
 	if err := waitFor(hard, cfg.StartupWait, log, "redis", func() error { return a.store.Ping(hard) }); err != nil {
@@ -132,8 +136,9 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 		return nil, err
 	}
 	a.closers = append(a.closers, a.client.Close)
+	a.tally = bot.NewTally(a.store.Stats(cfg.File.Stats.Kept()), cfg.File.Handover.Location(), now, log)
 	a.dispatcher = bot.NewDispatcher(a.client, a.store, a.engine, pseu,
-		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID, Tickets: tickets, Now: now}, metrics, log)
+		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID, Tickets: tickets, Now: now, Tally: a.tally}, metrics, log)
 	a.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "lotse_handover_open_tickets",
 		Help: "Hand-over tickets not yet closed.",

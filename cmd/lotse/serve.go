@@ -79,6 +79,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		closeAll(servers)
 		return err
 	}
+	// The statistics are flushed every few seconds and once more after
+	// the last update in flight is done.
+	tallyCtx, stopTally := context.WithCancel(context.WithoutCancel(ctx))
+	tallied := make(chan struct{})
+	go func() { defer close(tallied); a.tally.Run(tallyCtx, statsFlushEvery) }()
+	defer func() { stopTally(); <-tallied }()
 	polling := make(chan struct{})
 	if cfg.Webhook() {
 		// The poller does this in polling mode: every replica takes over
@@ -200,6 +206,10 @@ func stopAll(wait time.Duration, abandon context.CancelFunc, servers []server, s
 		log.Error("parts still running after being abandoned; exiting anyway")
 	}
 }
+
+// statsFlushEvery is how often the anonymous counters are written: what a
+// crash can lose.
+const statsFlushEvery = 5 * time.Second
 
 // abandonGrace is how long cancelled work gets to return after a stop
 // has waited its SHUTDOWN_WAIT; Redis commands time out after 3 s.

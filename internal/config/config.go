@@ -57,6 +57,8 @@ type File struct {
 	Handover     Handover          `yaml:"handover"`
 	Booking      Booking           `yaml:"booking"`
 	Emergency    Emergency         `yaml:"emergency"`
+	// Stats: how long the anonymous daily counters are kept (stats.go).
+	Stats Stats `yaml:"stats"`
 }
 
 // Emergency are local places to turn to, shown with the national numbers

@@ -40,6 +40,16 @@ type Session struct {
 	Ticket int64 `json:"t,omitempty"`
 	// Draft is an appointment being booked, step by step.
 	Draft *Draft `json:"d,omitempty"`
+	// ConsentAsked: the person was asked once in this conversation whether
+	// the team may read a question Lotse could not answer.
+	ConsentAsked bool `json:"ca,omitempty"`
+	// Question is that question, already masked, waiting only for the
+	// person's answer: it is dropped with the next event that is not
+	// "yes", and kept (in the question store) only on "yes".
+	Question string `json:"q,omitempty"`
+	// Questions name the questions the person allowed the team to read,
+	// so /export can show them and /delete erase them.
+	Questions []string `json:"qs,omitempty"`
 }
 
 // Draft is what a person has chosen so far while booking.
@@ -62,6 +72,7 @@ func (s *Session) Acknowledged() bool { return !s.PrivacyAck.IsZero() }
 // handler's changes can be thrown away.
 func (s Session) Clone() Session {
 	s.Steps = append([]string(nil), s.Steps...)
+	s.Questions = append([]string(nil), s.Questions...)
 	if s.Draft != nil {
 		d := *s.Draft
 		s.Draft = &d
