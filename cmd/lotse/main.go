@@ -40,6 +40,9 @@ Usage:
   lotse offers merge --file TRANSLATION --offers FILE.csv [-o FILE]
                               write a translator's file into the offers CSV
                               (columns title_CODE, description_CODE, …)
+  lotse report --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv|xlsx] [-o FILE]
+                              the anonymous report of those days from the daily
+                              counters in REDIS_URL; counts below 5 as "< 5"
   lotse help                  show this help
 
 Environment (serve):
@@ -93,6 +96,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return chat(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "content":
 		return content(args[1:], getenv, stdout, stderr)
+	case "report":
+		return runReport(ctx, args[1:], getenv, stdout, stderr)
 	case "offers":
 		return offersCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help", "-help":
