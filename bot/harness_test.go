@@ -59,7 +59,7 @@ func mustEngine(tb testing.TB, r *redistest.Redis) *flows.Engine {
 		Stats: r.Store(redisstore.Options{}).Stats(0), Questions: r.Store(redisstore.Options{}).Questions(),
 	}, flows.Settings{
 		Town:               "Musterstadt",
-		Offices:            []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
+		Offices:            []flows.Office{{Name: i18n.German("Rathaus"), Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
 		SessionIdle:        30 * 24 * time.Hour,
 		StaffChatID:        staffChat,
 		Staff:              []flows.Staff{anna, omar},

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"lotse/flows"
+	"lotse/internal/i18n"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/telegramtest"
@@ -27,11 +28,11 @@ func TestBot_Urgent(t *testing.T) {
 		Tickets: r.Store(redisstore.Options{}).Tickets(0), Now: r.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}, flows.Settings{
 		Town:        "Musterstadt",
-		Offices:     []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
+		Offices:     []flows.Office{{Name: i18n.German("Rathaus"), Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
 		SessionIdle: 30 * 24 * time.Hour,
 		LocalHelp: flows.LocalHelp{
-			Legal:  []flows.Contact{{Name: "Refugee Law Clinic Musterstadt", Phone: "+49 1234 5678-310", Hours: "Di 14–18"}},
-			Crisis: []flows.Contact{{Name: "Krisendienst Musterstadt", Phone: "+49 1234 5678-500"}},
+			Legal:  []flows.Contact{{Name: i18n.German("Refugee Law Clinic Musterstadt"), Phone: "+49 1234 5678-310", Hours: i18n.German("Di 14–18")}},
+			Crisis: []flows.Contact{{Name: i18n.German("Krisendienst Musterstadt"), Phone: "+49 1234 5678-500"}},
 		},
 	})
 	in := mustInstance(t, fake, r, setup{conv: conv})

@@ -69,7 +69,7 @@ func (e *Engine) Agenda(ctx context.Context, date string) (Result, error) {
 	for i, bk := range bks {
 		o, _ := e.office(bk.Office)
 		line := strconv.Itoa(i+1) + ". " + s.T("staff.agenda_line", i18n.Data{
-			"Time": bk.Start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": o.Name,
+			"Time": bk.Start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": o.Name.In(i18n.Default),
 			"Name": i18n.OneLine(bk.FirstName), "Lang": bk.Lang, "Topic": bk.Topic, "CaseManager": e.staffName(bk.Staff),
 		})
 		if bk.Interpreter {

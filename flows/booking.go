@@ -104,7 +104,7 @@ func (e *Engine) chooseTopic(ctx context.Context, r *Request) error {
 	}
 	var rows [][]domain.Button
 	for _, o := range offices {
-		rows = append(rows, domain.Row(button(o.Name, actOffice, o.ID)))
+		rows = append(rows, domain.Row(button(r.T.Local(o.Name), actOffice, o.ID)))
 	}
 	rows = append(rows, e.cancelRow(r))
 	r.Show(r.T.T("booking.office_prompt", nil), rows...)
@@ -341,7 +341,7 @@ func (e *Engine) draftSlot(ctx context.Context, r *Request) (d *domain.Draft, st
 // when is the template data naming an appointment: day, time, office, address.
 func (e *Engine) when(t *i18n.Localizer, start time.Time, office string) i18n.Data {
 	o, _ := e.office(office)
-	return i18n.Data{"Day": e.dayLabel(t, start), "Time": start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": o.Name, "Address": o.Address}
+	return i18n.Data{"Day": e.dayLabel(t, start), "Time": start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": t.Local(o.Name), "Address": o.Address}
 }
 
 // confirmSlot shows what will be booked and asks to confirm.
@@ -451,22 +451,26 @@ func (e *Engine) confirmation(r *Request, bk domain.Booking) {
 	t := r.T
 	o, _ := e.office(bk.Office)
 	lines := []string{t.T("booking.confirmed", e.when(t, bk.Start, bk.Office))}
-	if o.Notes != "" {
-		lines = append(lines, "ℹ️ "+o.Notes)
+	if notes := t.Local(o.Notes); notes != "" {
+		lines = append(lines, "ℹ️ "+notes)
 	}
-	if o.Accessibility != "" {
-		lines = append(lines, "♿ "+o.Accessibility)
+	if access := t.Local(o.Accessibility); access != "" {
+		lines = append(lines, "♿ "+access)
 	}
 	if bk.Interpreter {
 		lines = append(lines, t.T("booking.interpreter_on", nil))
 	}
-	lines = append(lines, t.T("booking.bring", nil))
+	if bring := t.Local(e.set.Booking.Bring); bring != "" {
+		lines = append(lines, t.T("booking.bring_local", i18n.Data{"Things": bring}))
+	} else {
+		lines = append(lines, t.T("booking.bring", nil))
+	}
 	r.Show(strings.Join(lines, "\n"),
 		domain.Row(button(t.T("booking.my_appointments", nil), actAppointments, "")), e.menuRow(r))
 	if o.Lat != 0 || o.Lon != 0 {
-		r.send(domain.Reply{Venue: &domain.Venue{Lat: o.Lat, Lon: o.Lon, Title: o.Name, Address: o.Address}})
+		r.send(domain.Reply{Venue: &domain.Venue{Lat: o.Lat, Lon: o.Lon, Title: t.Local(o.Name), Address: o.Address}})
 	}
-	r.send(domain.Reply{Document: &domain.Document{Name: "termin.ics", Data: ics(bk, o, t.T("booking.ics_summary", nil))}})
+	r.send(domain.Reply{Document: &domain.Document{Name: "termin.ics", Data: ics(bk, t.T("booking.ics_summary", nil)+" – "+t.Local(o.Name), o.Address)}})
 }
 
 // offerNearest answers a slot or day that just filled up with the nearest
@@ -543,7 +547,7 @@ func (e *Engine) showAppointments(ctx context.Context, r *Request) error {
 	for i, bk := range list {
 		o, _ := e.office(bk.Office)
 		n := strconv.Itoa(i + 1)
-		lines = append(lines, n+". "+e.dayLabel(t, bk.Start)+" "+bk.Start.In(cal.Loc).Format("15:04")+" · "+o.Name)
+		lines = append(lines, n+". "+e.dayLabel(t, bk.Start)+" "+bk.Start.In(cal.Loc).Format("15:04")+" · "+t.Local(o.Name))
 		rows = append(rows, domain.Row(
 			button(n+" · "+t.T("booking.reschedule_button", nil), actReschedule, bk.ID),
 			button(n+" · "+t.T("booking.cancel_button", nil), actCancelAppt, bk.ID)))
@@ -708,7 +712,7 @@ func nonce() string {
 }
 
 // ics is a calendar file for the appointment (RFC 5545), in UTC.
-func ics(bk domain.Booking, o Office, summary string) []byte {
+func ics(bk domain.Booking, summary, location string) []byte {
 	const stamp = "20060102T150405Z"
 	esc := strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`).Replace
 	lines := []string{
@@ -718,8 +722,8 @@ func ics(bk domain.Booking, o Office, summary string) []byte {
 		"DTSTAMP:" + bk.Created.UTC().Format(stamp),
 		"DTSTART:" + bk.Start.UTC().Format(stamp),
 		"DTEND:" + bk.End.UTC().Format(stamp),
-		"SUMMARY:" + esc(summary+" – "+o.Name),
-		"LOCATION:" + esc(o.Address),
+		"SUMMARY:" + esc(summary),
+		"LOCATION:" + esc(location),
 		"BEGIN:VALARM", "TRIGGER:-PT2H", "ACTION:DISPLAY", "DESCRIPTION:" + esc(summary), "END:VALARM",
 		"END:VEVENT", "END:VCALENDAR",
 	}

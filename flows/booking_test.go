@@ -11,6 +11,7 @@ import (
 	"lotse/flows"
 	"lotse/internal/calendar"
 	"lotse/internal/domain"
+	"lotse/internal/i18n"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/testclock"
@@ -31,7 +32,7 @@ func bookingEngine(t *testing.T, sessions langs) (*flows.Engine, *redisstore.Sto
 }
 
 // bookingEngineWith is bookingEngine on a given booking store.
-func bookingEngineWith(t *testing.T, store *redisstore.Store, bookings domain.BookingStore, sessions langs) *flows.Engine {
+func bookingEngineWith(t *testing.T, store *redisstore.Store, bookings domain.BookingStore, sessions langs, opts ...func(*flows.Settings)) *flows.Engine {
 	t.Helper()
 	rules := flows.BookingRules{
 		Calendar: calendar.Calendar{Loc: berlin, Rules: []calendar.Rule{{
@@ -44,7 +45,10 @@ func bookingEngineWith(t *testing.T, store *redisstore.Store, bookings domain.Bo
 	return mustEngineWithDeps(t, flows.Deps{Tickets: store.Tickets(0), Bookings: bookings, Reminders: store.Reminders(), Sessions: sessions},
 		func(s *flows.Settings) {
 			s.Booking = rules
-			s.Offices = []flows.Office{{ID: "rathaus", Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1", Lat: 51.96, Lon: 7.62, Notes: "Zimmer 104"}}
+			s.Offices = []flows.Office{{ID: "rathaus", Name: i18n.German("Rathaus"), Address: "Marktplatz 1", Phone: "+49 1", Lat: 51.96, Lon: 7.62, Notes: i18n.German("Zimmer 104")}}
+			for _, o := range opts {
+				o(s)
+			}
 		})
 }
 
@@ -337,7 +341,7 @@ func TestBooking_LastPlaceRush(t *testing.T) {
 					}}},
 					DaysAhead: 14, MinLead: time.Hour, MaxActive: 2, Topics: []string{"work"}, Reminders: []time.Duration{2 * time.Hour},
 				}
-				s.Offices = []flows.Office{{ID: "rathaus", Name: "Rathaus", Address: "Marktplatz 1", Phone: "1"}}
+				s.Offices = []flows.Office{{ID: "rathaus", Name: i18n.German("Rathaus"), Address: "Marktplatz 1", Phone: "1"}}
 			})
 		engines = append(engines, e)
 	}

@@ -18,8 +18,9 @@ import (
 
 // Contact is a local place to call in an emergency.
 type Contact struct {
-	Name, Phone string
-	Hours       string // when someone answers; optional
+	Name  i18n.Text
+	Phone string
+	Hours i18n.Text // when someone answers; optional
 }
 
 // LocalHelp are the municipality's emergency contacts.
@@ -136,10 +137,10 @@ func (e *Engine) localHelp(t *i18n.Localizer, cs []Contact) string {
 	b.WriteString("\n\n" + t.T("urgent.local_heading", i18n.Data{"Town": e.set.Town}))
 	for _, c := range cs {
 		id := "urgent.local"
-		if c.Hours != "" {
+		if t.Local(c.Hours) != "" {
 			id = "urgent.local_hours"
 		}
-		b.WriteString("\n" + t.T(id, i18n.Data{"Name": c.Name, "Phone": c.Phone, "Hours": c.Hours}))
+		b.WriteString("\n" + t.T(id, i18n.Data{"Name": t.Local(c.Name), "Phone": c.Phone, "Hours": t.Local(c.Hours)}))
 	}
 	return b.String()
 }

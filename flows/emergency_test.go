@@ -7,13 +7,14 @@ import (
 
 	"lotse/flows"
 	"lotse/internal/domain"
+	"lotse/internal/i18n"
 )
 
 func withLocalHelp(s *flows.Settings) {
 	s.LocalHelp = flows.LocalHelp{
-		Legal:        []flows.Contact{{Name: "Flüchtlingsrat Musterland", Phone: "+49 1234 300", Hours: "Mo–Fr 10–16"}},
-		WomenShelter: []flows.Contact{{Name: "Frauenhaus Musterstadt", Phone: "+49 1234 400"}},
-		Crisis:       []flows.Contact{{Name: "Krisendienst Musterstadt", Phone: "+49 1234 500"}},
+		Legal:        []flows.Contact{{Name: i18n.German("Flüchtlingsrat Musterland"), Phone: "+49 1234 300", Hours: i18n.German("Mo–Fr 10–16")}},
+		WomenShelter: []flows.Contact{{Name: i18n.German("Frauenhaus Musterstadt"), Phone: "+49 1234 400"}},
+		Crisis:       []flows.Contact{{Name: i18n.German("Krisendienst Musterstadt"), Phone: "+49 1234 500"}},
 	}
 }
 

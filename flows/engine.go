@@ -16,9 +16,11 @@ import (
 
 // Office is where a person meets the integration management.
 type Office struct {
-	ID, Name, Address, Phone string
-	Lat, Lon                 float64
-	Notes, Accessibility     string
+	ID, Address, Phone string
+	Lat, Lon           float64
+	// Name, Notes and Accessibility are written by the municipality, in
+	// German and any other language it has.
+	Name, Notes, Accessibility i18n.Text
 }
 
 // BookingRules are the office hours and rules for appointments.
@@ -29,6 +31,8 @@ type BookingRules struct {
 	MaxActive int
 	Topics    []string
 	Reminders []time.Duration // before the start
+	// Bring is what to bring to an appointment, shown with the booking.
+	Bring i18n.Text
 }
 
 // Staff is a case manager as the conversation knows them.
@@ -65,7 +69,7 @@ type Settings struct {
 	// The privacy notice tells the person both.
 	SessionIdle, RecordsKept time.Duration
 	// Facts are inserted into knowledge base answers ({{name}}).
-	Facts map[string]string
+	Facts map[string]i18n.Text
 	// LocalHelp are local emergency contacts shown with the national numbers.
 	LocalHelp LocalHelp
 }

@@ -39,15 +39,14 @@ func (e *Engine) showAnswer(ctx context.Context, r *Request) error {
 // the notes. In right-to-left text each fact is isolated: addresses and
 // phone numbers are written left to right.
 func (e *Engine) renderAnswers() {
-	rtlFacts := make(map[string]string, len(e.set.Facts))
-	for k, v := range e.set.Facts {
-		rtlFacts[k] = i18n.Isolate(v)
-	}
 	e.answers = map[string]map[string]string{}
 	for _, l := range i18n.Languages {
-		facts := e.set.Facts
-		if l.RTL {
-			facts = rtlFacts
+		facts := make(map[string]string, len(e.set.Facts))
+		for k, v := range e.set.Facts {
+			facts[k] = v.In(l.Code)
+			if l.RTL {
+				facts[k] = i18n.Isolate(facts[k])
+			}
 		}
 		t := e.msgs.For(l.Code)
 		e.answers[l.Code] = map[string]string{}

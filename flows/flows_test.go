@@ -66,9 +66,9 @@ func mustEngineWithDeps(tb testing.TB, deps flows.Deps, opts ...func(*flows.Sett
 	}
 	set := flows.Settings{
 		Town:               "Musterstadt",
-		Offices:            []flows.Office{{Name: "Rathaus", Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
+		Offices:            []flows.Office{{Name: i18n.German("Rathaus"), Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
 		SessionIdle:        30 * 24 * time.Hour,
-		Facts:              map[string]string{"jobcenter": "Jobcenter Musterstadt"},
+		Facts:              map[string]i18n.Text{"jobcenter": i18n.German("Jobcenter Musterstadt")},
 		StaffChatID:        staffChat,
 		Staff:              []flows.Staff{anna, omar},
 		ReannounceAfter:    30 * time.Minute,

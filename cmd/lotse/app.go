@@ -244,7 +244,7 @@ func bookingRules(f config.File) flows.BookingRules {
 		cal.Closures = append(cal.Closures, cl)
 	}
 	return flows.BookingRules{Calendar: cal, DaysAhead: b.DaysAhead, MinLead: b.MinLead, MaxActive: b.MaxActive,
-		Topics: b.Topics, Reminders: b.Reminders}
+		Topics: b.Topics, Reminders: b.Reminders, Bring: b.Bring}
 }
 
 // waitFor retries a start-up dependency (Redis, the Bot API) for up to

@@ -69,6 +69,7 @@ func contentCheck(args []string, getenv func(string) string, stdout, stderr io.W
 
 	facts := slices.Sorted(maps.Keys(cfg.Facts))
 	problems := append(c.kb.Check(maxAge, time.Now(), facts), c.kb.CheckTranslationFacts()...)
+	problems = append(problems, configTexts(cfg, cfgName)...)
 	for i := range problems {
 		problems[i].File = c.display(problems[i].File)
 	}
@@ -87,6 +88,20 @@ func contentCheck(args []string, getenv func(string) string, stdout, stderr io.W
 		return fmt.Errorf("content check: %s", plural(errs, "error"))
 	}
 	return nil
+}
+
+// configTexts warns about each text of the config file that lacks a
+// shipped language: people reading it get the German text there.
+func configTexts(cfg *config.File, name string) []kb.Problem {
+	var out []kb.Problem
+	texts := cfg.Texts()
+	for _, path := range slices.Sorted(maps.Keys(texts)) {
+		if missing := texts[path].Missing(); len(missing) > 0 {
+			out = append(out, kb.Problem{File: name, Key: path, Severity: kb.SeverityWarning,
+				Msg: fmt.Sprintf("no text in %s: German is shown there", strings.Join(missing, ", "))})
+		}
+	}
+	return out
 }
 
 // contentExport writes a translator's file for one language.

@@ -476,3 +476,38 @@ func TestContentImport_Refuses(t *testing.T) {
 		t.Errorf("Text(%s, uk) = %+v", id, txt)
 	}
 }
+
+// TestContentCheck_ConfigTexts: a config text written only in German is
+// reported with its path and the languages that get the German text.
+func TestContentCheck_ConfigTexts(t *testing.T) {
+	dir := t.TempDir()
+	mustWrite(t, dir, map[string]string{"lotse.yaml": `municipality: Musterstadt
+offices:
+  - id: rathaus
+    name: {de: Rathaus, ar: البلدية, fa: شهرداری}
+    address: Marktplatz 1
+    phone: "+49 1"
+    notes: Eingang B
+facts:
+  jobcenter: Jobcenter Musterstadt
+  mietobergrenze: {de: "1 Person: 450 €", ar: "شخص واحد: 450 €"}
+  sozialamt: Sozialamt Musterstadt
+  wohnungsamt: Wohnungsamt Musterstadt
+`})
+	out, _, _ := runContent(t, "check", "--config", filepath.Join(dir, "lotse.yaml"))
+	for _, want := range []string{
+		"offices.0.notes: no text in ar, uk, fa, ps, tr, ku, ti, so, ru, fr, en",
+		"offices.0.name: no text in uk, ps, tr, ku, ti, so, ru, fr, en",
+		"facts.mietobergrenze: no text in uk, fa",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check does not report %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "offices.0.name: no text in ar") {
+		t.Errorf("Arabic is written for the name:\n%s", out)
+	}
+	if strings.Contains(out, "facts.jobcenter") {
+		t.Errorf("an address written once reads the same everywhere and is not reported:\n%s", out)
+	}
+}

@@ -14,7 +14,7 @@ func TestSettings_LocalHelp(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := settings(cfg).LocalHelp
-	if len(h.Legal) != 2 || h.Legal[1].Name != "Refugee Law Clinic Musterstadt" || h.Legal[1].Hours == "" ||
+	if len(h.Legal) != 2 || h.Legal[1].Name.In("de") != "Refugee Law Clinic Musterstadt" || h.Legal[1].Hours.In("de") == "" ||
 		len(h.WomenShelter) != 1 || h.WomenShelter[0].Phone == "" || len(h.Crisis) != 1 {
 		t.Errorf("local help = %+v", h)
 	}

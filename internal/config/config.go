@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"lotse/internal/i18n"
 )
 
 // Sample is the embedded example configuration, used when LOTSE_CONFIG is
@@ -48,15 +50,15 @@ type Config struct {
 
 // File is the YAML configuration file.
 type File struct {
-	Municipality string            `yaml:"municipality"`
-	SessionIdle  time.Duration     `yaml:"session_idle"`
-	ContentDir   string            `yaml:"content_dir"`
-	Offices      []Office          `yaml:"offices"`
-	Facts        map[string]string `yaml:"facts"`
-	Staff        []Staff           `yaml:"staff"`
-	Handover     Handover          `yaml:"handover"`
-	Booking      Booking           `yaml:"booking"`
-	Emergency    Emergency         `yaml:"emergency"`
+	Municipality string               `yaml:"municipality"`
+	SessionIdle  time.Duration        `yaml:"session_idle"`
+	ContentDir   string               `yaml:"content_dir"`
+	Offices      []Office             `yaml:"offices"`
+	Facts        map[string]i18n.Text `yaml:"facts"`
+	Staff        []Staff              `yaml:"staff"`
+	Handover     Handover             `yaml:"handover"`
+	Booking      Booking              `yaml:"booking"`
+	Emergency    Emergency            `yaml:"emergency"`
 	// Stats: how long the anonymous daily counters are kept (stats.go).
 	Stats Stats `yaml:"stats"`
 }
@@ -77,11 +79,11 @@ type Emergency struct {
 
 // Contact is one local place with a number to call.
 type Contact struct {
-	Name  string `yaml:"name"`
-	Phone string `yaml:"phone"`
+	Name  i18n.Text `yaml:"name"`
+	Phone string    `yaml:"phone"`
 	// Hours say when someone answers ("Mo–Fr 9–16 Uhr", "24/7"); people in
 	// danger must know whether calling now helps.
-	Hours string `yaml:"hours"`
+	Hours i18n.Text `yaml:"hours"`
 }
 
 // Staff is a case manager who may take hand-overs in the staff group.
@@ -128,25 +130,27 @@ func (h Handover) Location() *time.Location {
 
 // Office is a place where people meet the integration management.
 type Office struct {
-	ID            string  `yaml:"id"`
-	Name          string  `yaml:"name"`
-	Address       string  `yaml:"address"`
-	Phone         string  `yaml:"phone"`
-	Lat           float64 `yaml:"lat"`
-	Lon           float64 `yaml:"lon"`
-	Notes         string  `yaml:"notes"`         // opening notes, shown with a booking
-	Accessibility string  `yaml:"accessibility"` // e.g. step-free entrance
+	ID            string    `yaml:"id"`
+	Name          i18n.Text `yaml:"name"`
+	Address       string    `yaml:"address"`
+	Phone         string    `yaml:"phone"`
+	Lat           float64   `yaml:"lat"`
+	Lon           float64   `yaml:"lon"`
+	Notes         i18n.Text `yaml:"notes"`         // opening notes, shown with a booking
+	Accessibility i18n.Text `yaml:"accessibility"` // e.g. step-free entrance
 }
 
 // Booking configures office-hour appointments.
 type Booking struct {
-	Timezone   string          `yaml:"timezone"`
-	DaysAhead  int             `yaml:"days_ahead"`
-	MinLead    time.Duration   `yaml:"min_lead"`
-	MaxActive  int             `yaml:"max_active"`
-	Topics     []string        `yaml:"topics"`
-	Reminders  []time.Duration `yaml:"reminders"`
-	AgendaTime string          `yaml:"agenda_time"`
+	Timezone  string          `yaml:"timezone"`
+	DaysAhead int             `yaml:"days_ahead"`
+	MinLead   time.Duration   `yaml:"min_lead"`
+	MaxActive int             `yaml:"max_active"`
+	Topics    []string        `yaml:"topics"`
+	Reminders []time.Duration `yaml:"reminders"`
+	// Bring is what people should bring to an appointment.
+	Bring      i18n.Text `yaml:"bring"`
+	AgendaTime string    `yaml:"agenda_time"`
 	// Hours are weekly office hours; Extra are one-off hours on a date.
 	Hours    []OfficeHours `yaml:"hours"`
 	Extra    []OfficeHours `yaml:"extra"`
@@ -270,6 +274,40 @@ func Load(getenv func(string) string) (*Config, error) {
 	return c, nil
 }
 
+// Texts lists every text the municipality writes in the file, by its
+// path ("offices.0.name", "facts.jobcenter"), so a check can tell which
+// lack a shipped language.
+func (f *File) Texts() map[string]i18n.Text {
+	out := map[string]i18n.Text{}
+	add := func(path string, t i18n.Text) {
+		if len(t) > 0 {
+			out[path] = t
+		}
+	}
+	for i, o := range f.Offices {
+		p := fmt.Sprintf("offices.%d.", i)
+		add(p+"name", o.Name)
+		add(p+"notes", o.Notes)
+		add(p+"accessibility", o.Accessibility)
+	}
+	for k, t := range f.Facts {
+		// A fact written once (an address) reads the same in every
+		// language; one written per language must have them all.
+		if len(t) > 1 {
+			add("facts."+k, t)
+		}
+	}
+	add("booking.bring", f.Booking.Bring)
+	for key, list := range map[string][]Contact{"legal_help": f.Emergency.LegalHelp, "women_shelter": f.Emergency.WomenShelter, "crisis_service": f.Emergency.CrisisService} {
+		for i, c := range list {
+			p := fmt.Sprintf("emergency.%s.%d.", key, i)
+			add(p+"name", c.Name)
+			add(p+"hours", c.Hours)
+		}
+	}
+	return out
+}
+
 // ValidateServe checks what `lotse serve` needs beyond Load.
 func (c *Config) ValidateServe() error {
 	var errs []error
@@ -352,7 +390,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 			bad(p+".id", fmt.Sprintf("duplicate office id %q", o.ID))
 		}
 		seen[o.ID] = true
-		if o.Name == "" || o.Address == "" || o.Phone == "" {
+		if o.Name.In(i18n.Default) == "" || o.Address == "" || o.Phone == "" {
 			bad(p, "name, address and phone are required")
 		}
 	}
@@ -415,7 +453,7 @@ func validateEmergency(e Emergency, bad func(path, msg string)) {
 	}{{"legal_help", e.LegalHelp}, {"women_shelter", e.WomenShelter}, {"crisis_service", e.CrisisService}} {
 		for i, c := range g.list {
 			p := fmt.Sprintf("emergency.%s.%d", g.key, i)
-			if strings.TrimSpace(c.Name) == "" {
+			if strings.TrimSpace(c.Name.In(i18n.Default)) == "" {
 				bad(p+".name", "must not be empty")
 			}
 			digits := 0

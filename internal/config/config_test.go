@@ -137,8 +137,8 @@ func TestParseFile_Emergency(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := f.Emergency
-	if len(e.LegalHelp) != 2 || e.LegalHelp[0].Name != "Flüchtlingsrat Musterland" || e.LegalHelp[1].Phone == "" ||
-		len(e.WomenShelter) != 1 || len(e.CrisisService) != 1 || e.CrisisService[0].Hours == "" {
+	if len(e.LegalHelp) != 2 || e.LegalHelp[0].Name.In("de") != "Flüchtlingsrat Musterland" || e.LegalHelp[1].Phone == "" ||
+		len(e.WomenShelter) != 1 || len(e.CrisisService) != 1 || e.CrisisService[0].Hours.In("de") == "" {
 		t.Errorf("sample emergency = %+v", e)
 	}
 	f, err = config.ParseFile("x.yaml", []byte("municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\n"))

@@ -160,3 +160,7 @@ func (l *Localizer) value(s string) string {
 	}
 	return s
 }
+
+// Local picks the version of a municipality's text for this language,
+// German where it has none.
+func (l *Localizer) Local(t Text) string { return t.In(l.lang) }
