@@ -1,0 +1,154 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// fakeAPI is as little of the Bot API as a bot under load needs, kept
+// lean because it shares the machine with the bot it measures: long-polled
+// getUpdates with Telegram's offset rule (an update is confirmed by asking
+// for a higher offset; unconfirmed ones come again), and sends that are
+// only counted and timed. It records nothing else.
+type fakeAPI struct {
+	srv *http.Server
+	ln  net.Listener
+
+	mu         sync.Mutex
+	pending    []queuedUpdate // unconfirmed, by update_id
+	nextID     int64
+	arrived    chan struct{} // closed and replaced when updates are added
+	polled     chan struct{} // closed at the first getUpdates
+	polledOnce sync.Once
+
+	// onReply is called for every message the bot sends to a chat.
+	onReply func(chat int64, at time.Time, bytes int)
+}
+
+type queuedUpdate struct {
+	id   int64
+	body []byte
+}
+
+func startFakeAPI(onReply func(chat int64, at time.Time, bytes int)) (*fakeAPI, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	f := &fakeAPI{ln: ln, nextID: 1, arrived: make(chan struct{}), polled: make(chan struct{}), onReply: onReply}
+	f.srv = &http.Server{Handler: f}
+	go f.srv.Serve(ln)
+	return f, nil
+}
+
+func (f *fakeAPI) URL() string { return "http://" + f.ln.Addr().String() }
+
+func (f *fakeAPI) Close() { f.srv.Close() }
+
+// push queues a private text message from person chat, sent at date.
+func (f *fakeAPI) push(chat int64, messageID int, date time.Time, text string) {
+	tb, _ := json.Marshal(text)
+	f.mu.Lock()
+	id := f.nextID
+	f.nextID++
+	c := strconv.FormatInt(chat, 10)
+	body := `{"update_id":` + strconv.FormatInt(id, 10) + `,"message":{"message_id":` + strconv.Itoa(messageID) +
+		`,"date":` + strconv.FormatInt(date.Unix(), 10) + `,"chat":{"id":` + c + `,"type":"private","first_name":"P"},"from":{"id":` + c +
+		`,"is_bot":false,"first_name":"P","language_code":"de"},"text":` + string(tb) + `}}`
+	f.pending = append(f.pending, queuedUpdate{id: id, body: []byte(body)})
+	close(f.arrived)
+	f.arrived = make(chan struct{})
+	f.mu.Unlock()
+}
+
+func (f *fakeAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	body, _ := io.ReadAll(r.Body)
+	w.Header().Set("Content-Type", "application/json")
+	switch method {
+	case "getUpdates":
+		f.getUpdates(w, r, body)
+	case "getMe":
+		io.WriteString(w, `{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"Bot","username":"load_bot"}}`)
+	case "sendMessage", "editMessageText", "sendDocument", "sendLocation", "sendVenue", "copyMessage":
+		chat := chatOf(r, body)
+		if f.onReply != nil && chat != 0 {
+			f.onReply(chat, time.Now(), len(body))
+		}
+		io.WriteString(w, `{"ok":true,"result":{"message_id":2,"date":1,"chat":{"id":`+strconv.FormatInt(chat, 10)+`,"type":"private"}}}`)
+	default: // deleteWebhook, setMyCommands, answerCallbackQuery, …
+		io.WriteString(w, `{"ok":true,"result":true}`)
+	}
+}
+
+// params reads a request's parameters, form- or JSON-encoded.
+func params(r *http.Request, body []byte) func(string) string {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var m map[string]json.RawMessage
+		json.Unmarshal(body, &m)
+		return func(k string) string { return strings.Trim(string(m[k]), `"`) }
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+		r.ParseMultipartForm(1 << 20)
+		return r.FormValue
+	}
+	v, _ := url.ParseQuery(string(body))
+	return v.Get
+}
+
+func chatOf(r *http.Request, body []byte) int64 {
+	id, _ := strconv.ParseInt(params(r, body)("chat_id"), 10, 64)
+	return id
+}
+
+func (f *fakeAPI) getUpdates(w http.ResponseWriter, r *http.Request, body []byte) {
+	get := params(r, body)
+	offset, _ := strconv.ParseInt(get("offset"), 10, 64)
+	limit, _ := strconv.Atoi(get("limit"))
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	timeout, _ := strconv.Atoi(get("timeout"))
+	f.polledOnce.Do(func() { close(f.polled) })
+	deadline := time.Now().Add(time.Duration(timeout) * time.Second)
+	for {
+		f.mu.Lock()
+		// Asking with an offset confirms every update below it.
+		n := 0
+		for n < len(f.pending) && f.pending[n].id < offset {
+			n++
+		}
+		if n > 0 {
+			f.pending = append(f.pending[:0], f.pending[n:]...)
+		}
+		if len(f.pending) > 0 || time.Now().After(deadline) {
+			var b strings.Builder
+			b.WriteString(`{"ok":true,"result":[`)
+			for i, u := range f.pending[:min(limit, len(f.pending))] {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				b.Write(u.body)
+			}
+			b.WriteString(`]}`)
+			f.mu.Unlock()
+			io.WriteString(w, b.String())
+			return
+		}
+		arrived := f.arrived
+		f.mu.Unlock()
+		select {
+		case <-arrived:
+		case <-time.After(time.Until(deadline)):
+		case <-r.Context().Done():
+			return
+		}
+	}
+}
