@@ -328,7 +328,11 @@ func (d *Dispatcher) drain(ctx context.Context, claim domain.Claim, own *update,
 	work, cancel := context.WithCancel(ctx)
 	defer cancel()
 	lease := claim.Lease
-	stopKeep := d.keepLease(work, cancel, lease, settle)
+	var ownPending *domain.Pending
+	if own != nil {
+		ownPending = &domain.Pending{UpdateID: own.id, Payload: own.raw}
+	}
+	stopKeep := d.keepLease(work, cancel, lease, ownPending, settle)
 	defer stopKeep()
 	sess := claim.Session
 	pending := claim.Pending
@@ -382,9 +386,11 @@ const settleAfter = time.Second
 
 // keepLease renews the lease every third of its length while the chat is
 // processed, and marks the chat due (then settles) once processing takes
-// longer than settleAfter. If the lease is lost, work is cancelled: another
-// worker has the chat. The returned func stops it.
-func (d *Dispatcher) keepLease(work context.Context, cancel context.CancelFunc, lease domain.Lease, settle func()) func() {
+// longer than settleAfter — after storing own, the update this worker was
+// offered, which the inbox may have leased without storing it. If the
+// lease is lost, work is cancelled: another worker has the chat. The
+// returned func stops it.
+func (d *Dispatcher) keepLease(work context.Context, cancel context.CancelFunc, lease domain.Lease, own *domain.Pending, settle func()) func() {
 	done := make(chan struct{})
 	stopped := make(chan struct{})
 	go func() {
@@ -400,7 +406,17 @@ func (d *Dispatcher) keepLease(work context.Context, cancel context.CancelFunc, 
 			case <-work.Done():
 				return
 			case <-slow.C:
-				if lease.ChatID != 0 && d.inbox.MarkDue(work, lease.ChatID, d.opt.Lease+dueSlack) == nil {
+				if lease.ChatID == 0 {
+					continue
+				}
+				if own != nil {
+					// Offered again with the lease's token, it is stored
+					// (or found done); the lease is renewed.
+					if _, err := d.inbox.Offer(work, lease.ChatID, *own, lease.Token); err != nil {
+						continue
+					}
+				}
+				if d.inbox.MarkDue(work, lease.ChatID, d.opt.Lease+dueSlack) == nil {
 					settle()
 				}
 			case <-renew.C:

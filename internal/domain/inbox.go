@@ -65,7 +65,10 @@ type DueChat struct {
 // effect of one.
 type Inbox interface {
 	// Offer stores the update in its chat's inbox unless it was processed
-	// before, and leases the chat if no other worker holds it.
+	// before, and leases the chat if no other worker holds it. An update
+	// offered to an idle chat with nothing waiting may be leased without
+	// being stored: it must not be confirmed to Telegram before it is
+	// committed or offered again with the lease's token, which stores it.
 	Offer(ctx context.Context, chatID int64, p Pending, token string) (Claim, error)
 	// Commit marks one update processed and saves the session (nil erases
 	// it). It returns the updates still waiting; when none wait, the lease

@@ -19,16 +19,32 @@ const maxBatch = 50
 // offerScript: KEYS session, queue, payloads, done, lock.
 // ARGV update id, payload, lease token, lease ms, queue ttl s.
 // Returns {0} duplicate, {1, lease ms left} queued behind another worker,
-// or {2, session, id1, payload1, id2, payload2, …} leased.
+// {2, session, id1, payload1, id2, payload2, …} leased, or {3, session}
+// leased on the fast path: the chat was idle and nothing waited, so the
+// update is processed at once and never stored (five commands). It is
+// confirmed to Telegram only once committed, or once a slow update is
+// stored after all (offered again with the lease's token); should the
+// worker die before that, Telegram delivers it again. An offer with the
+// token of the lease held — a retry, or that storing — queues the update
+// and renews the lease.
 var offerScript = redis.NewScript(`
 if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return {0} end
+if redis.call('SET', KEYS[5], ARGV[3], 'NX', 'PX', ARGV[4]) then
+  if redis.call('EXISTS', KEYS[2]) == 0 then return {3, redis.call('GET', KEYS[1]) or ''} end
+else
+  if redis.call('GET', KEYS[5]) ~= ARGV[3] then
+    redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
+    redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+    redis.call('EXPIRE', KEYS[2], ARGV[5])
+    redis.call('EXPIRE', KEYS[3], ARGV[5])
+    return {1, redis.call('PTTL', KEYS[5])}
+  end
+  redis.call('SET', KEYS[5], ARGV[3], 'PX', ARGV[4])
+end
 redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('EXPIRE', KEYS[3], ARGV[5])
-local holder = redis.call('GET', KEYS[5])
-if holder and holder ~= ARGV[3] then return {1, redis.call('PTTL', KEYS[5])} end
-redis.call('SET', KEYS[5], ARGV[3], 'PX', ARGV[4])
 local out = {2, redis.call('GET', KEYS[1]) or ''}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch-1) + `)) do
   out[#out+1] = id
@@ -48,6 +64,10 @@ return out
 // did not replicate it — is taken again: no other worker holds the chat,
 // and one that held it since would have marked the update done. Only a
 // lock held by another worker is a lost lease.
+// The done set is trimmed of ids older than the done ttl on one commit
+// in eight (by update id), so it holds at most a few more; an update
+// stored in the queue (not one taken on the offer's fast path) is
+// removed from it. An ordinary message so costs six commands.
 // Returns {-1} lease lost, {1} already committed (a retry), {0} committed
 // and released, {3} erased and released, or {2, id1, payload1, …}
 // committed, lease kept.
@@ -67,12 +87,20 @@ if erased then
   redis.call('DEL', KEYS[4])
 else
   redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[6]) - tonumber(ARGV[5]))
+  if tonumber(ARGV[1]) % 8 == 0 then
+    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', tonumber(ARGV[6]) - tonumber(ARGV[5]))
+  end
   redis.call('EXPIRE', KEYS[4], ARGV[5])
 end
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('HDEL', KEYS[3], ARGV[1])
-local ids = redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch-1) + `)
+local ids = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch) + `)) do
+  if id == ARGV[1] then
+    redis.call('ZREM', KEYS[2], id)
+    redis.call('HDEL', KEYS[3], id)
+  elseif #ids < ` + strconv.Itoa(maxBatch) + ` then
+    ids[#ids+1] = id
+  end
+end
 if #ids == 0 then
   redis.call('DEL', KEYS[5])
   if erased then return {3} end
@@ -133,6 +161,9 @@ return 0
 
 // Offer implements domain.Inbox in one round trip; with SyncReplicas, a
 // queued update waits for the replicas (a second round trip, only then).
+// An update offered to an idle chat is leased without being stored (see
+// offerScript): the caller confirms it to Telegram only once it is
+// committed, or after offering it again with the lease's token.
 func (s *Store) Offer(ctx context.Context, chatID int64, p domain.Pending, token string) (domain.Claim, error) {
 	k := s.keys(chatID)
 	res, err := offerScript.Run(ctx, s.rdb, k.list(),
@@ -154,6 +185,11 @@ func (s *Store) Offer(ctx context.Context, chatID int64, p domain.Pending, token
 			}
 		}
 		return domain.Claim{State: domain.ClaimQueued, HolderLeft: millis(res, 1)}, nil
+	case 3:
+		// The fast path: the update itself is the only one.
+		claim, err := s.leased(res[:2], domain.Lease{ChatID: chatID, Token: token})
+		claim.Pending = []domain.Pending{p}
+		return claim, err
 	}
 	return s.leased(res, domain.Lease{ChatID: chatID, Token: token})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -86,6 +88,47 @@ func TestInbox_OfferCommit(t *testing.T) {
 			t.Fatalf("update of a session-less chat processed twice: %+v", c)
 		}
 	})
+}
+
+// TestInbox_IdleChatFastPath: an update offered to an idle chat with
+// nothing waiting is leased without being stored; offered again with the
+// lease's token (a slow update, before it is confirmed) it is stored and
+// the commit removes it.
+func TestInbox_IdleChatFastPath(t *testing.T) {
+	ctx := context.Background()
+	r := redistest.Must(t)
+	st := r.Store(redisstore.Options{})
+	suffixes := func() []string {
+		var out []string
+		for k := range r.Keys(t) {
+			out = append(out, k[strings.LastIndexByte(k, ':')+1:])
+		}
+		slices.Sort(out)
+		return out
+	}
+
+	c, err := st.Offer(ctx, 7, pending(70), "w")
+	if err != nil || c.State != domain.ClaimLeased || len(c.Pending) != 1 || string(c.Pending[0].Payload) != `{"update_id":70}` {
+		t.Fatalf("claim = %+v, %v", c, err)
+	}
+	if got := suffixes(); !slices.Equal(got, []string{"lock"}) {
+		t.Fatalf("keys while the update is processed = %v, want only the lock", got)
+	}
+	if again, err := st.Offer(ctx, 7, pending(70), "w"); err != nil || again.State != domain.ClaimLeased || len(again.Pending) != 1 {
+		t.Fatalf("offer again with the lease = %+v, %v", again, err)
+	}
+	if got := suffixes(); !slices.Equal(got, []string{"lock", "payloads", "queue"}) {
+		t.Fatalf("keys after storing = %v", got)
+	}
+	if next, err := st.Commit(ctx, c.Lease, 70, &domain.Session{Lang: "de"}); err != nil || len(next) != 0 {
+		t.Fatalf("commit = %+v, %v", next, err)
+	}
+	if got := suffixes(); !slices.Equal(got, []string{"done", "session"}) {
+		t.Fatalf("keys after the commit = %v, want done and session", got)
+	}
+	if c, _ := st.Offer(ctx, 7, pending(70), "late"); c.State != domain.ClaimDuplicate {
+		t.Fatalf("redelivered = %+v, want ClaimDuplicate", c)
+	}
 }
 
 func TestInbox_QueuedBehindHolder(t *testing.T) {
