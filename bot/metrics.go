@@ -9,6 +9,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"lotse/flows"
+	"lotse/internal/i18n"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -61,6 +62,19 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Name: "lotse_handover_ratings_total",
 		Help: "Ratings people gave after a hand-over, by stars.",
 	}, []string{"stars"})
+	// The series the dashboard reads exist from the start (0, not "no
+	// data"): the main outcomes, hand-over events per language, ratings.
+	for _, o := range []string{"processed", "duplicate", "failed", "ignored", "throttled"} {
+		m.updates.WithLabelValues(o)
+	}
+	for _, l := range i18n.Languages {
+		for _, e := range []string{"opened", "taken", "closed"} {
+			m.tickets.WithLabelValues(e, l.Code)
+		}
+	}
+	for st := 1; st <= 5; st++ {
+		m.ratings.WithLabelValues(strconv.Itoa(st))
+	}
 	reg.MustRegister(m.updates, m.duration, m.requests, m.reqLatency, m.tickets, m.ticketWait, m.ratings)
 	m.counts = newCountMetrics(reg)
 	return m

@@ -150,6 +150,7 @@ type countMetrics struct {
 	bookings   *prometheus.CounterVec
 	answers    *prometheus.CounterVec
 	unanswered *prometheus.CounterVec
+	offers     *prometheus.CounterVec
 	reminders  prometheus.Counter
 }
 
@@ -167,6 +168,10 @@ func newCountMetrics(reg prometheus.Registerer) *countMetrics {
 			Name: "lotse_unanswered_total",
 			Help: "Questions without an answer (none) or with suggestions only (suggestions), by language.",
 		}, []string{"kind", "lang"}),
+		offers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "lotse_offers_viewed_total",
+			Help: "Local offers opened, by category.",
+		}, []string{"category"}),
 		reminders: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "lotse_reminders_sent_total",
 			Help: "Appointment reminders sent.",
@@ -178,7 +183,7 @@ func newCountMetrics(reg prometheus.Registerer) *countMetrics {
 		c.unanswered.WithLabelValues("none", l.Code)
 		c.unanswered.WithLabelValues("suggestions", l.Code)
 	}
-	reg.MustRegister(c.bookings, c.answers, c.unanswered, c.reminders)
+	reg.MustRegister(c.bookings, c.answers, c.unanswered, c.offers, c.reminders)
 	return c
 }
 
@@ -198,8 +203,33 @@ func (m *Metrics) observeCounts(counts []stats.Count) {
 			c.unanswered.WithLabelValues("none", p[1]).Add(float64(n.N))
 		case p[0] == "suggest" && len(p) >= 2:
 			c.unanswered.WithLabelValues("suggestions", p[1]).Add(float64(n.N))
+		case p[0] == "offer" && len(p) >= 2:
+			c.offers.WithLabelValues(p[1]).Add(float64(n.N))
 		case p[0] == "reminder":
 			c.reminders.Add(float64(n.N))
 		}
+	}
+}
+
+// bookingEvents are the appointment events the dashboard shows per office.
+var bookingEvents = []string{stats.BookingMade, stats.BookingMoved, stats.BookingCancelled, stats.BookingAttended, stats.BookingNoShow}
+
+// Prepare creates the series of the configured offices, knowledge base
+// areas and offer categories at 0, so that the dashboard shows a rate of
+// 0 rather than "no data" before the first booking, answer or offer.
+func (m *Metrics) Prepare(offices, areas, categories []string) {
+	if m == nil || m.counts == nil {
+		return
+	}
+	for _, o := range offices {
+		for _, e := range bookingEvents {
+			m.counts.bookings.WithLabelValues(e, o)
+		}
+	}
+	for _, a := range areas {
+		m.counts.answers.WithLabelValues(a)
+	}
+	for _, c := range categories {
+		m.counts.offers.WithLabelValues(c)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
 	"lotse/internal/offers"
+	"lotse/internal/stats"
 )
 
 // Local offers: the municipality's directory of courses, counselling,
@@ -375,6 +376,7 @@ func (e *Engine) showOffer(ctx context.Context, r *Request) error {
 		domain.Row(button(t.T("offers.back", nil), actOfferList, s.String()), button(t.T("button.menu", nil), actMenu, "")),
 		domain.Row(button(t.T("button.person", nil), actHandover, "")))
 	r.Show(e.offerText(t, d, o, km), rows...)
+	r.count(stats.OfferViewed(o.Category))
 	if v := offerVenue(t, o); v != nil {
 		r.send(domain.Reply{Venue: v})
 	}

@@ -42,6 +42,17 @@ func offersFixture(tb testing.TB) *offers.Live {
 	return offers.NewLive(d, offers.DefaultCategories(), nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
+// offerViews are the offer counters of a result, by field.
+func offerViews(r flows.Result) map[string]int64 {
+	out := map[string]int64{}
+	for _, c := range r.Counts {
+		if strings.HasPrefix(c.Field, "offer:") {
+			out[c.Field] += c.N
+		}
+	}
+	return out
+}
+
 func mustOffersEngine(tb testing.TB) *flows.Engine {
 	tb.Helper()
 	return mustEngineWithDeps(tb, flows.Deps{Tickets: mustStore(tb).Tickets(0), Offers: offersFixture(tb)})
@@ -168,6 +179,9 @@ func TestOffers_BrowseFilterAndOpen(t *testing.T) {
 		if !res.Replies[0].Edit {
 			t.Error("opening an offer should replace the list")
 		}
+		if n := offerViews(res); len(n) != 1 || n["offer:language"] != 1 {
+			t.Errorf("opening an offer counted %v, want offer:language once", n)
+		}
 		back := mustPress(t, e, &s, res, "ol", "العودة")
 		if _, ok := actionArg(back, "ol", "✅ 👶"); !ok {
 			t.Error("back does not return to the filtered list")
@@ -187,6 +201,9 @@ func TestOffers_BrowseFilterAndOpen(t *testing.T) {
 		}
 		if res.Replies[0].Venue != nil || strings.Contains(allText(res), "Vorbei") {
 			t.Error("an ended offer must not be shown")
+		}
+		if n := offerViews(res); len(n) != 0 {
+			t.Errorf("an offer not shown was counted: %v", n)
 		}
 	})
 	t.Run("ForgedState", func(t *testing.T) {

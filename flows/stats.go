@@ -101,17 +101,22 @@ func (e *Engine) statsBlock(title string, s stats.Summary) string {
 		t.T("staff.stats_handovers", i18n.Data{"Opened": c(s.Handovers.Opened), "Taken": c(s.Handovers.Taken),
 			"Median": e.waitText(s.WaitMedian, s.Handovers.Taken), "P90": e.waitText(s.WaitP90, s.Handovers.Taken)}),
 	}
-	var top []string
-	for _, l := range s.Unanswered {
-		if len(top) == 3 {
-			break
-		}
-		top = append(top, l.Label+" "+c(l.N))
+	if top := topCells(s.Unanswered, 3); top != "" {
+		lines = append(lines, t.T("staff.stats_unanswered", i18n.Data{"Langs": top}))
 	}
-	if len(top) > 0 {
-		lines = append(lines, t.T("staff.stats_unanswered", i18n.Data{"Langs": strings.Join(top, ", ")}))
+	if top := topCells(s.Offers, 3); top != "" {
+		lines = append(lines, t.T("staff.stats_offers", i18n.Data{"Categories": top}))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// topCells is the first n labels with their counts ("ar 12, ti < 5").
+func topCells(ls []stats.Labelled, n int) string {
+	var top []string
+	for _, l := range ls[:min(n, len(ls))] {
+		top = append(top, l.Label+" "+stats.Cell(l.N))
+	}
+	return strings.Join(top, ", ")
 }
 
 // waitText is a time-to-take bound ("≤ 15 min"); below stats.Small

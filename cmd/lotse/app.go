@@ -22,6 +22,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
+	"lotse/internal/offers"
 	"lotse/internal/redisstore"
 	"lotse/locales"
 )
@@ -124,6 +125,7 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	a.closers = append(a.closers, watchOffers(hard, localOffers, log))
 
 	metrics := bot.NewMetrics(a.registry)
+	metrics.Prepare(officeIDs(cfg), base.Areas(), categoryIDs(localOffers))
 	err = waitFor(hard, cfg.StartupWait, log, "telegram", func() error {
 		a.client, err = bot.NewClient(cfg.Token.Value(), bot.ClientOptions{APIURL: cfg.APIURL, Base: hard}, metrics, log)
 		var apiErr *bot.APIError
@@ -290,6 +292,26 @@ func botSecret(cfg *config.Config) []byte {
 	m := hmac.New(sha256.New, []byte("lotse button and pseudonym key"))
 	m.Write([]byte(cfg.Token.Value()))
 	return m.Sum(nil)
+}
+
+// officeIDs lists the configured offices.
+func officeIDs(cfg *config.Config) []string {
+	var out []string
+	for _, o := range cfg.File.Offices {
+		out = append(out, o.ID)
+	}
+	return out
+}
+
+// categoryIDs lists the offer categories in use, none without offers.
+func categoryIDs(live *offers.Live) []string {
+	var out []string
+	if d := live.Current(); d != nil {
+		for _, c := range d.AllCategories() {
+			out = append(out, c.ID)
+		}
+	}
+	return out
 }
 
 // languages lists the shipped language codes.

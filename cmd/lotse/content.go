@@ -7,6 +7,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -25,7 +26,7 @@ import (
 	"lotse/locales"
 )
 
-func content(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func content(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errUsage
 	}
@@ -36,6 +37,8 @@ func content(args []string, getenv func(string) string, stdout, stderr io.Writer
 		return contentExport(args[1:], getenv, stdout, stderr)
 	case "import":
 		return contentImport(args[1:], stdout, stderr)
+	case "misses":
+		return contentMisses(ctx, args[1:], getenv, time.Now, stdout, stderr)
 	}
 	return errUsage
 }

@@ -29,6 +29,10 @@ Usage:
                               merge a translator's file into DIR/kb/CODE.yaml
                               (DIR default ./locales); --reviewed: checked by a
                               person who speaks CODE
+  lotse content misses [--since YYYY-MM-DD] [--lang CODE] [--format md|csv] [-o FILE]
+                              the questions people allowed the team to read after
+                              "no answer" (masked, kept 90 days), grouped by language,
+                              from REDIS_URL
   lotse offers check [--file FILE] [--max-age 180d]
                               check the local offers (CSV or YAML): bad rows with
                               line and column; default: offers.csv in content_dir
@@ -95,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "chat":
 		return chat(ctx, args[1:], getenv, stdin, stdout, stderr)
 	case "content":
-		return content(args[1:], getenv, stdout, stderr)
+		return content(ctx, args[1:], getenv, stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], getenv, stdout, stderr)
 	case "offers":

@@ -56,7 +56,7 @@ func (q *Questions) Keep(ctx context.Context, lang, text string, at time.Time) (
 	k := q.key(day.Format("2006-01-02"))
 	pipe := q.rdb.TxPipeline()
 	pipe.HSet(ctx, k, qu.Ref, raw)
-	pipe.ExpireAt(ctx, k, qu.Expires)
+	pipe.Expire(ctx, k, qu.Expires.Sub(q.now())) // from the store's clock, as Redis counts it
 	if _, err := pipe.Exec(ctx); err != nil {
 		return domain.Question{}, fmt.Errorf("redisstore: keep question: %w", err)
 	}

@@ -19,6 +19,7 @@ type Stats struct {
 	rdb       redis.UniversalClient
 	prefix    string
 	retention time.Duration
+	now       func() time.Time
 }
 
 // Stats opens the counters; retention ≤ 0 means 400 days.
@@ -26,7 +27,7 @@ func (s *Store) Stats(retention time.Duration) *Stats {
 	if retention <= 0 {
 		retention = 400 * 24 * time.Hour
 	}
-	return &Stats{rdb: s.rdb, prefix: s.opt.Prefix, retention: retention}
+	return &Stats{rdb: s.rdb, prefix: s.opt.Prefix, retention: retention, now: s.opt.Now}
 }
 
 func (st *Stats) key(day string) string { return st.prefix + ":stats:{" + day + "}" }
@@ -48,8 +49,10 @@ func (st *Stats) Add(ctx context.Context, days map[string]map[string]int64) erro
 			pipe.HIncrBy(ctx, k, f, n)
 		}
 		// The day's end in the latest time zone (UTC-12) plus retention:
-		// never earlier than promised, wherever the municipality is.
-		pipe.ExpireAt(ctx, k, d.Add(36*time.Hour+st.retention))
+		// never earlier than promised, wherever the municipality is. A
+		// TTL from the store's clock rather than EXPIREAT, so that a
+		// pinned clock and Redis's own agree.
+		pipe.Expire(ctx, k, d.Add(36*time.Hour+st.retention).Sub(st.now()))
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("redisstore: add stats: %w", err)
