@@ -395,7 +395,7 @@ func (u *urgentList) match(text string, known func(string) bool, explain bool) (
 		toks = toks[:maxUrgentTokens]
 	}
 	m := urgentMatch{starts: make([]int32, len(toks)+1)}
-	var alts [4]string
+	var alts [6]string
 	for i, t := range toks {
 		m.starts[i] = int32(len(m.ids))
 		m.cur = m.starts[i]
@@ -425,8 +425,9 @@ func (u *urgentList) match(text string, known func(string) bool, explain bool) (
 }
 
 // arabicClitics returns t and, in Arabic script, t without the
-// conjunction (و ف), a one-letter preposition (ب ل ک) or the article,
-// which are written joined to the word: "وبصدره" is "and in his chest".
+// conjunction (و ف), a one-letter preposition (ب ل ک), the article or the
+// spoken "عال" (on the), which are written joined to the word: "وبصدره"
+// is "and in his chest".
 func arabicClitics(t string, out []string) []string {
 	out = append(out, t)
 	if !isArabicScript(t) {
@@ -437,17 +438,25 @@ func arabicClitics(t string, out []string) []string {
 			out = append(out, s)
 		}
 	}
-	strip := func(s, letters string) string {
+	strip := func(s, letters string, minRunes int) string {
 		r, size := utf8.DecodeRuneInString(s)
-		if strings.ContainsRune(letters, r) && utf8.RuneCountInString(s) > 3 {
+		if strings.ContainsRune(letters, r) && utf8.RuneCountInString(s) > minRunes {
 			return s[size:]
 		}
 		return s
 	}
-	w := strip(t, "وف")
+	// The conjunction is also joined to short words: "وما عم يتنفس" is
+	// "and he is not breathing", whose negation must count.
+	w := strip(t, "وف", 2)
 	add(w)
 	add(stripArabicPrefix(w))
-	add(strip(w, "بلک"))
+	add(strip(w, "بلک", 3))
+	// Spoken Arabic joins "على" to the article: "عالمطار" is "to the
+	// airport", "عالارض" "on the floor".
+	if rest, ok := strings.CutPrefix(w, "عال"); ok && utf8.RuneCountInString(rest) >= 3 {
+		add("ال" + rest)
+		add(rest)
+	}
 	return out
 }
 
