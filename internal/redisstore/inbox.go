@@ -67,7 +67,10 @@ return out
 // The done set is trimmed of ids older than the done ttl on one commit
 // in eight (by update id), so it holds at most a few more; an update
 // stored in the queue (not one taken on the offer's fast path) is
-// removed from it. An ordinary message so costs six commands.
+// removed from it, also when it lies beyond the first batch (a copy
+// queued by a redelivery while it was processed on the fast path, behind
+// a long backlog), or it would be processed again. An ordinary message
+// so costs six commands.
 // Returns {-1} lease lost, {1} already committed (a retry), {0} committed
 // and released, {3} erased and released, or {2, id1, payload1, …}
 // committed, lease kept.
@@ -93,13 +96,20 @@ else
   redis.call('EXPIRE', KEYS[4], ARGV[5])
 end
 local ids = {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch) + `)) do
+local head = redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch) + `)
+local removed = false
+for _, id in ipairs(head) do
   if id == ARGV[1] then
     redis.call('ZREM', KEYS[2], id)
     redis.call('HDEL', KEYS[3], id)
+    removed = true
   elseif #ids < ` + strconv.Itoa(maxBatch) + ` then
     ids[#ids+1] = id
   end
+end
+if not removed and #head > ` + strconv.Itoa(maxBatch) + ` then
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  redis.call('HDEL', KEYS[3], ARGV[1])
 end
 if #ids == 0 then
   redis.call('DEL', KEYS[5])
