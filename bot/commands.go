@@ -51,3 +51,22 @@ func (c *Client) WithBase(base context.Context) *Client {
 	cp.api = &api
 	return &cp
 }
+
+// RegisterChatCommands sets the command menu of one chat (the staff
+// group), apart from the people's menu: members of that chat see these
+// commands instead. Nothing is set without a chat or commands.
+func (c *Client) RegisterChatCommands(ctx context.Context, chatID int64, cmds []domain.Command) {
+	if chatID == 0 || len(cmds) == 0 {
+		return
+	}
+	cfg := tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeChat(chatID))
+	for _, cmd := range cmds {
+		cfg.Commands = append(cfg.Commands, tgbotapi.BotCommand{Command: cmd.Name, Description: cmd.Description})
+	}
+	switch err := c.Request(ctx, cfg); {
+	case errors.Is(err, domain.ErrUnsupported):
+		c.log.Info("server does not support setMyCommands; staff command menu skipped")
+	case err != nil:
+		c.log.Warn("setMyCommands for the staff group failed", "err", err)
+	}
+}

@@ -62,15 +62,16 @@ func (e *Engine) Agenda(ctx context.Context, date string) (Result, error) {
 	}
 	s := e.staff
 	if len(bks) == 0 {
-		return Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: s.T("staff.agenda_empty", i18n.Data{"Date": date})}}}, nil
+		return Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: s.T("staff.agenda_empty", i18n.Data{"Date": e.staffDate(date)})}}}, nil
 	}
-	lines := []string{s.T("staff.agenda_title", i18n.Data{"Date": date, "Count": len(bks)})}
+	lines := []string{s.T("staff.agenda_title", i18n.Data{"Date": e.staffDate(date), "Count": len(bks)})}
 	var rows [][]domain.Button
 	for i, bk := range bks {
 		o, _ := e.office(bk.Office)
 		line := strconv.Itoa(i+1) + ". " + s.T("staff.agenda_line", i18n.Data{
-			"Time": bk.Start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": o.Name.In(i18n.Default),
-			"Name": i18n.OneLine(bk.FirstName), "Lang": bk.Lang, "Topic": bk.Topic, "CaseManager": e.staffName(bk.Staff),
+			"Time": bk.Start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": o.Name.In(s.Lang()),
+			"Name": i18n.OneLine(bk.FirstName), "Lang": e.langName(bk.Lang), "Topic": e.topicLabel(e.msgs.For(s.Lang()), bk.Topic),
+			"CaseManager": e.staffName(bk.Staff),
 		})
 		if bk.Interpreter {
 			line += " · " + s.T("staff.agenda_interpreter", nil)
@@ -122,6 +123,9 @@ func (e *Engine) markBooking(ctx context.Context, r *Request, status string) err
 	// domain.BookingAttended and BookingNoShow are the stats event names.
 	r.count(stats.Booking(status, bk.Office, bk.Topic, bk.Lang))
 	r.toast = e.staff.T("staff.marked", i18n.Data{"Name": i18n.OneLine(bk.FirstName), "Status": e.staff.T("staff.booking_status."+status, nil)})
+	// The mark is seen by the whole group, not only by whoever tapped.
+	e.staffNotice(r, "staff.notice_marked", i18n.Data{"Status": e.staff.T("staff.booking_status."+status, nil),
+		"When": e.staffWhen(bk.Start), "Lang": e.langName(bk.Lang), "By": e.staffName(r.Event.UserID)})
 	return nil
 }
 

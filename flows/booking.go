@@ -410,6 +410,7 @@ func (e *Engine) book(ctx context.Context, r *Request) error {
 	if bk.Interpreter {
 		r.count(stats.Interpreter(bk.Lang))
 	}
+	e.noticeBooked(ctx, r, bk, d.Replace)
 	e.confirmation(r, bk)
 	return nil
 }
@@ -589,6 +590,7 @@ func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
 		return err
 	}
 	r.count(stats.Booking(stats.BookingCancelled, bk.Office, bk.Topic, bk.Lang))
+	e.noticeCancelled(r, bk)
 	t := r.T
 	r.Show(t.T("booking.cancelled", nil), domain.Row(button(t.T("menu.booking", nil), actBooking, "")), e.menuRow(r))
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -98,6 +99,8 @@ func (e *Engine) handleStaff(ctx context.Context, r *Request) error {
 			return e.markBooking(ctx, r, domain.BookingAttended)
 		case actNoShow:
 			return e.markBooking(ctx, r, domain.BookingNoShow)
+		case actSendReply:
+			return e.pickReply(ctx, r, st)
 		}
 	case domain.EventStaleButton:
 		r.toast = e.staff.T("staff.stale", nil)
@@ -125,6 +128,12 @@ func (e *Engine) handleStaff(ctx context.Context, r *Request) error {
 			return e.sendOffer(ctx, r, st)
 		case "stats":
 			return e.showStats(ctx, r)
+		case "replies":
+			return e.showReplies(ctx, r)
+		case "reply":
+			return e.replyCommand(ctx, r, st)
+		case "help":
+			return e.showStaffHelp(ctx, r)
 		}
 	}
 	if ev.ReplyTo != 0 && (ev.Kind == domain.EventText || ev.Kind == domain.EventMedia) {
@@ -164,6 +173,10 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 	}
 	if err != nil {
 		return fmt.Errorf("desk: take ticket %d: %w", id, err)
+	}
+	if prev, minutes, reserved := e.reservedFor(before, st, r.now); reserved && !takeOver {
+		r.toast = e.staff.T("staff.reserved", i18n.Data{"ID": id, "Name": prev.Name, "Minutes": minutes})
+		return nil
 	}
 	tk, err := e.tickets.Take(ctx, id, st.UserID, st.Name, takeOver, r.now)
 	switch {
@@ -246,34 +259,19 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request, st Staff) error {
 	if err != nil {
 		return fmt.Errorf("desk: answer: %w", err)
 	}
-	tk, err := e.tickets.Get(ctx, id)
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return fmt.Errorf("desk: answer ticket %d: %w", id, err)
-	}
-	if err != nil || tk.Status == domain.TicketClosed {
-		r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.reply_closed", i18n.Data{"ID": id})})
-		return nil
-	}
-	if tk.Owner != st.UserID {
-		if tk.Status == domain.TicketTaken {
-			r.send(domain.Reply{ChatID: st.UserID, Text: e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})})
-			return nil
-		}
-		// Answering a waiting ticket takes it.
-		if err := e.take(ctx, r, st, id, false); err != nil {
-			return err
-		}
-		if tk, err = e.tickets.Get(ctx, id); err != nil {
-			return fmt.Errorf("desk: answer ticket %d: %w", id, err)
-		}
-		if tk.Owner != st.UserID {
-			return nil
-		}
+	tk, ok, err := e.answerable(ctx, r, st, id)
+	if err != nil || !ok {
+		return err
 	}
 	if ev.Kind == domain.EventMedia {
 		r.send(domain.Reply{ChatID: tk.ChatID, Copy: &domain.Copy{FromChatID: e.set.StaffChatID, MessageID: ev.MessageID}})
 	} else {
-		r.send(domain.Reply{ChatID: tk.ChatID, Text: "👤 " + st.Name + "\n" + ev.Text})
+		r.send(e.toPerson(ctx, tk, st.Name, ev.Text, ev.MessageID))
+	}
+	if gl, ok, err := e.explainTerms(ctx, tk, ev.Text); err != nil {
+		e.log.Warn("glossary terms not explained", "ticket", id, "err", err)
+	} else if ok {
+		r.send(gl)
 	}
 	// The reply itself now belongs to the ticket: replying to it works too.
 	if err := e.tickets.Relay(ctx, ev.MessageID, id, false); err != nil {
@@ -307,27 +305,31 @@ func (e *Engine) showQueue(ctx context.Context, r *Request) error {
 }
 
 // card is a new ticket's announcement, mentioning who speaks the language
-// and who helped the person before.
+// (or a related one) and is not on leave, and who helped the person before
+// (on the card through cardExtras).
 func (e *Engine) card(tk domain.Ticket, prev int64) domain.Reply {
 	rep := e.cardUpdate(tk)
 	rep.EditID, rep.Card, rep.Ticket = 0, true, tk.ID
-	var speakers []string
-	for _, st := range e.set.Staff {
-		for _, l := range st.Languages {
-			if l == tk.Lang {
-				speakers = append(speakers, st.Name)
-				rep.Mention = append(rep.Mention, domain.Mention{UserID: st.UserID, Text: st.Name})
-			}
-		}
+	speak, related := e.speakers(tk.Lang, tk.Created)
+	var names []string
+	for _, st := range speak {
+		names = append(names, st.Name)
+		rep.Mention = append(rep.Mention, domain.Mention{UserID: st.UserID, Text: st.Name})
 	}
-	if len(speakers) > 0 {
-		rep.Text += "\n" + e.staff.T("staff.card_speakers", i18n.Data{"Lang": tk.Lang, "Names": strings.Join(speakers, ", ")})
+	if len(names) > 0 {
+		rep.Text += "\n" + e.staff.T("staff.card_speakers", i18n.Data{"Lang": e.langName(tk.Lang), "Names": strings.Join(names, ", ")})
 	}
-	if st, ok := e.staffMember(prev); ok {
-		rep.Text += "\n" + e.staff.T("staff.card_previous", i18n.Data{"Name": st.Name})
-		if !strings.Contains(strings.Join(speakers, ","), st.Name) {
-			rep.Mention = append(rep.Mention, domain.Mention{UserID: st.UserID, Text: st.Name})
-		}
+	var rel []string
+	for _, st := range related {
+		rel = append(rel, st.Name)
+		rep.Mention = append(rep.Mention, domain.Mention{UserID: st.UserID, Text: st.Name})
+	}
+	if len(rel) > 0 {
+		rep.Text += "\n" + e.staff.T("staff.card_related", i18n.Data{"Names": strings.Join(rel, ", ")})
+	}
+	if st, ok := e.staffMember(prev); ok && !slices.ContainsFunc(rep.Mention, func(m domain.Mention) bool { return m.UserID == st.UserID }) {
+		// Named on the card already (cardExtras): mention only.
+		rep.Mention = append(rep.Mention, domain.Mention{UserID: st.UserID, Text: st.Name})
 	}
 	return rep
 }
@@ -345,13 +347,19 @@ func (e *Engine) cardUpdate(tk domain.Ticket) domain.Reply {
 	if steps == "" {
 		steps = "—"
 	}
-	topic := tk.Topic
+	topic := e.topicName(tk.Topic)
 	if topic == "" {
 		topic = "—"
 	}
+	if tk.ClosedBy != "erased" && len(tk.Steps) > 0 {
+		steps = e.stepTitles(tk.Steps)
+	}
 	lines := []string{s.T("staff.card", i18n.Data{
-		"ID": tk.ID, "Since": e.clock(tk.Created), "Name": name, "Lang": tk.Lang, "Topic": topic, "Steps": steps,
+		"ID": tk.ID, "Since": e.clock(tk.Created), "Name": name, "Lang": e.langName(tk.Lang), "Topic": topic, "Steps": steps,
 	})}
+	if tk.ClosedBy != "erased" {
+		lines = append(lines, e.cardExtras(tk)...)
+	}
 	var rows [][]domain.Button
 	id := strconv.FormatInt(tk.ID, 10)
 	switch tk.Status {

@@ -8,6 +8,7 @@ import (
 
 	"lotse/internal/calendar"
 	"lotse/internal/domain"
+	"lotse/internal/glossary"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
 	"lotse/internal/langid"
@@ -72,6 +73,11 @@ type Settings struct {
 	Facts map[string]i18n.Text
 	// LocalHelp are local emergency contacts shown with the national numbers.
 	LocalHelp LocalHelp
+	// Related maps a person's language to languages whose speakers are
+	// suggested when nobody speaks it (routing.go); PreviousFirst is how
+	// long the case manager who helped before has a request to themselves.
+	Related       map[string][]string
+	PreviousFirst time.Duration
 }
 
 // Handler is the one shape of every route.
@@ -98,8 +104,12 @@ type Deps struct {
 	// keeps consented questions. nil disables each.
 	Stats     StatsReader
 	Questions domain.QuestionStore
-	Now       func() time.Time
-	Log       *slog.Logger
+	// Translator translates at the desk; nil: no machine translation.
+	// Glossary holds the office terms kept in German and explained.
+	Translator domain.Translator
+	Glossary   *glossary.Glossary
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // Engine routes events to handlers. It is safe for concurrent use.
@@ -126,6 +136,9 @@ type Engine struct {
 	// stats and questions: see stats.go and consent.go.
 	stats     StatsReader
 	questions domain.QuestionStore
+	// tr and gloss: see translate.go.
+	tr    domain.Translator
+	gloss *glossary.Glossary
 }
 
 // New builds the engine. Time is injected so tests control it.
@@ -133,7 +146,8 @@ func New(d Deps, set Settings) *Engine {
 	e := &Engine{msgs: d.Messages, staff: d.StaffText, kb: d.KB, tickets: d.Tickets, set: set, now: d.Now, log: d.Log,
 		bookings: d.Bookings, remind: d.Reminders, sessions: d.Sessions, langs: d.Langs,
 		commands: map[string]Handler{}, actions: map[string]Handler{},
-		offers: d.Offers, offerTriggers: offerTriggerSet(d.Messages), stats: d.Stats, questions: d.Questions}
+		offers: d.Offers, offerTriggers: offerTriggerSet(d.Messages), stats: d.Stats, questions: d.Questions,
+		tr: d.Translator, gloss: d.Glossary}
 	if e.langs == nil {
 		var err error
 		if e.langs, err = langid.Default(); err != nil {
@@ -228,13 +242,14 @@ func (e *Engine) routes() {
 	e.actions[actOfferNear] = e.askOfferLocation
 	e.actions[actConsentYes] = e.consentYes
 	e.actions[actConsentNo] = e.consentNo
+	e.actions[actOriginal] = e.showOriginal
 }
 
 // CrossChatActions are the buttons sent into a person's chat from outside
 // their own conversation (by a case manager's action or a sweep). They are
 // signed without the session epoch; each checks its ticket before acting.
 var CrossChatActions = map[string]bool{actEndHandover: true, actRate: true, actSkip: true,
-	actComing: true, actChange: true, actBooking: true}
+	actComing: true, actChange: true, actBooking: true, actOriginal: true}
 
 // Commands lists the commands offered in Telegram's command menu, in order.
 func Commands() []string {

@@ -111,20 +111,23 @@ var passThrough = map[string]bool{"end": true, "delete": true, "privacy": true, 
 // the description if there is one, and tells the person what happens next.
 func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription bool) error {
 	s := r.Session
-	tk, err := e.tickets.Open(ctx, domain.Ticket{
-		ChatID: r.Event.ChatID, FirstName: r.Event.FirstName, Lang: s.Lang,
-		Topic: topicOf(s.Screen), Steps: s.Steps, Created: r.now,
-	})
-	if err != nil {
-		return err
-	}
 	prev, err := e.tickets.LastCaseManager(ctx, r.Event.ChatID)
 	if err != nil {
 		e.log.Warn("last case manager unknown", "err", err)
 	}
+	next := e.nextAppointment(ctx, r)
+	tk, err := e.tickets.Open(ctx, domain.Ticket{
+		ChatID: r.Event.ChatID, FirstName: r.Event.FirstName, Lang: s.Lang,
+		Topic: topicOf(s.Screen), Steps: s.Steps, Created: r.now,
+		Previous: prev, Appointment: next.Start, ApptOffice: next.Office,
+	})
+	if err != nil {
+		return err
+	}
 	r.send(e.card(tk, prev))
+	e.tellPrevious(r, tk)
 	if withDescription {
-		e.relay(r, tk)
+		e.relay(ctx, r, tk)
 	}
 	s.Handover, s.Ticket = handoverOpen, tk.ID
 	t := r.T
@@ -152,7 +155,7 @@ func (e *Engine) relayToStaff(ctx context.Context, r *Request, tk domain.Ticket)
 		}
 		r.Say(r.T.T("handover.passed_on", nil))
 	} else {
-		e.relay(r, tk)
+		e.relay(ctx, r, tk)
 	}
 	return e.tickets.Touch(ctx, tk.ID, r.now, 0)
 }
@@ -208,7 +211,12 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 		media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: cp})
 	}
 	if len(texts) > 0 {
-		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head + "\n" + strings.Join(texts, "\n")})
+		text := head + "\n" + strings.Join(texts, "\n")
+		// One translation for the whole batch: one wait at most.
+		if de := e.toGerman(ctx, tk, strings.Join(texts, "\n")); de != "" {
+			text += "\n\n" + de
+		}
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: text})
 	}
 	r.replies = append(r.replies, media...)
 	return nil
@@ -216,8 +224,8 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 
 // relay copies the person's message into the staff group, marked with the
 // ticket: text as plain text (it can neither format nor link as the bot),
-// media as media.
-func (e *Engine) relay(r *Request, tk domain.Ticket) {
+// media as media; text and captions with their German translation.
+func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
 	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)})
 	ev := r.Event
 	switch {
@@ -225,6 +233,9 @@ func (e *Engine) relay(r *Request, tk domain.Ticket) {
 		caption := head
 		if ev.Text != "" {
 			caption += "\n" + i18n.StripOverrides(ev.Text)
+			if de := e.toGerman(ctx, tk, ev.Text); de != "" {
+				caption += "\n\n" + de
+			}
 		}
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
 			Copy: &domain.Copy{FromChatID: ev.ChatID, MessageID: ev.MessageID, Caption: caption}})
@@ -238,7 +249,11 @@ func (e *Engine) relay(r *Request, tk domain.Ticket) {
 		if ev.Kind == domain.EventCommand {
 			text = "/" + ev.Command + " " + ev.Args
 		}
-		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head + "\n" + i18n.StripOverrides(text)})
+		out := head + "\n" + i18n.StripOverrides(text)
+		if de := e.toGerman(ctx, tk, text); de != "" {
+			out += "\n\n" + de
+		}
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: out})
 	}
 }
 

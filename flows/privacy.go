@@ -25,6 +25,9 @@ func (e *Engine) showPrivacy(_ context.Context, r *Request) error {
 	if e.questions != nil {
 		text += "\n" + t.T("privacy.questions", nil)
 	}
+	if e.tr != nil && e.set.StaffChatID != 0 {
+		text += "\n" + t.T("privacy.translation", nil)
+	}
 	text += "\n\n" + t.N("privacy.retention", days, nil)
 	if e.bookingEnabled() || e.set.StaffChatID != 0 {
 		text += "\n" + t.N("privacy.retention_records", int(e.set.RecordsKept/(24*time.Hour)), nil)

@@ -20,6 +20,7 @@ import (
 	"lotse/internal/calendar"
 	"lotse/internal/config"
 	"lotse/internal/domain"
+	"lotse/internal/glossary"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
 	"lotse/internal/offers"
@@ -112,11 +113,16 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	if err != nil {
 		return nil, err
 	}
+	gloss, err := glossary.Load(locales.FS, "glossary.yaml")
+	if err != nil {
+		return nil, err
+	}
 	a.engine = flows.New(flows.Deps{
 		Messages: msgs, StaffText: staffMsgs.For(cfg.File.Handover.StaffLanguage), KB: base,
 		Tickets: tickets, Bookings: a.store.Bookings(cfg.File.Handover.Retention), Reminders: a.store.Reminders(), Sessions: a.store,
 		Stats: a.store.Stats(cfg.File.Stats.Kept()), Questions: a.store.Questions(),
 		Offers: localOffers, Now: now, Log: log,
+		Translator: translator(hard, cfg, a.store, gloss, log), Glossary: gloss,
 	}, settings(cfg))
 	if err := waitFor(hard, cfg.StartupWait, log, "redis", func() error { return a.store.Ping(hard) }); err != nil {
 		return nil, err
@@ -165,6 +171,13 @@ func settings(cfg *config.Config) flows.Settings {
 		ReannounceAfter: f.Handover.ReannounceAfter, CloseInactiveAfter: f.Handover.CloseInactiveAfter,
 		Hours:     flows.Hours{Loc: f.Handover.Location()},
 		LocalHelp: localHelp(f.Emergency),
+		Related:   f.Handover.RelatedLanguages, PreviousFirst: 10 * time.Minute,
+	}
+	if set.Related == nil {
+		set.Related = flows.DefaultRelated
+	}
+	if f.Handover.PreviousFirst != nil {
+		set.PreviousFirst = *f.Handover.PreviousFirst
 	}
 	for _, o := range f.Offices {
 		set.Offices = append(set.Offices, flows.Office{ID: o.ID, Name: o.Name, Address: o.Address, Phone: o.Phone,

@@ -67,6 +67,9 @@ Environment (serve):
   WEBHOOK_URL            public HTTPS URL of the webhook; set: webhook mode, unset: long polling
   WEBHOOK_SECRET         required with WEBHOOK_URL; Telegram sends it back in every request
   STAFF_CHAT_ID          the case managers' Telegram supergroup: hand-overs, agenda (the bot leaves other groups)
+  TRANSLATE_URL          LibreTranslate server for machine translation at the desk; unset: off
+  TRANSLATE_API_KEY      its api_key, if it needs one
+  TRANSLATE_PROVIDER     libretranslate (the default and only one)
   LOG_LEVEL              debug, info, warn or error (default info)
   LOG_FORMAT             json or text (default json)
 Every secret can also be given as NAME_FILE, the path of a file holding it.

@@ -72,6 +72,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 
 	a.client.RegisterCommands(running, languages(), i18n.Default, a.engine.CommandMenu)
+	a.client.RegisterChatCommands(running, a.engine.StaffChatID(), a.engine.StaffCommandMenu())
 	// Jobs run on running: a stop cancels a reminder burst between two
 	// sends instead of waiting for it to end.
 	sched, err := startJobs(running, cfg, a, log)

@@ -120,6 +120,18 @@ func (r Rule) on(d time.Weekday, date string) bool {
 	return false
 }
 
+// Absent reports whether a closure naming this case manager covers the day
+// of t: they are on leave and must not be asked to help.
+func (c Calendar) Absent(staff int64, t time.Time) bool {
+	date := t.In(c.loc()).Format(time.DateOnly)
+	for _, cl := range c.Closures {
+		if cl.Staff == staff && staff != 0 && cl.covers(date) {
+			return true
+		}
+	}
+	return false
+}
+
 func (c Calendar) closed(office string, staff int64, date string) bool {
 	for _, cl := range c.Closures {
 		if !cl.covers(date) {

@@ -44,6 +44,10 @@ type Config struct {
 	ShutdownWait   time.Duration
 	StartupWait    time.Duration // STARTUP_WAIT, SHUTDOWN_WAIT: how long to wait for Redis and the Bot API at start, and for a graceful stop
 	ConfigFileName string        // for messages: the path or "embedded sample"
+	// Machine translation at the desk; off when TranslateURL is empty.
+	TranslateURL      string // TRANSLATE_URL: the LibreTranslate server
+	TranslateKey      Secret // TRANSLATE_API_KEY (or _FILE)
+	TranslateProvider string // TRANSLATE_PROVIDER: libretranslate (the default)
 
 	File File
 }
@@ -110,6 +114,13 @@ type Handover struct {
 	// Retention: how long a closed request, and an appointment after its
 	// day, is kept.
 	Retention time.Duration `yaml:"retention"`
+	// RelatedLanguages: when nobody speaks a person's language, case
+	// managers who speak one of these are suggested (uk: [ru]). Unset:
+	// uk↔ru and ps→fa.
+	RelatedLanguages map[string][]string `yaml:"related_languages"`
+	// PreviousFirst: how long the case manager who helped a returning
+	// person before has the request to themselves (0 turns it off).
+	PreviousFirst *time.Duration `yaml:"previous_first"`
 }
 
 // Hours is one weekly rule: days and a from–to time of day.
@@ -227,6 +238,17 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.RedisURL = secret("REDIS_URL")
 	c.WebhookSecret = secret("WEBHOOK_SECRET")
 	c.Secret = secret("LOTSE_SECRET")
+	c.TranslateKey = secret("TRANSLATE_API_KEY")
+	c.TranslateURL = getenv("TRANSLATE_URL")
+	c.TranslateProvider = or(getenv("TRANSLATE_PROVIDER"), "libretranslate")
+	if c.TranslateProvider != "libretranslate" {
+		errs = append(errs, fmt.Errorf("TRANSLATE_PROVIDER: only libretranslate is supported, got %q", c.TranslateProvider))
+	}
+	if c.TranslateURL != "" {
+		if u, err := url.Parse(c.TranslateURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("TRANSLATE_URL: not an absolute http(s) URL: %q", c.TranslateURL))
+		}
+	}
 	if v := getenv("REDIS_CLUSTER"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -419,6 +441,16 @@ func ParseFile(name string, data []byte) (*File, error) {
 	}
 	if h.ReannounceAfter < time.Minute || h.CloseInactiveAfter < time.Hour || h.Retention < 24*time.Hour {
 		bad("handover", "reannounce_after ≥ 1m, close_inactive_after ≥ 1h, retention ≥ 24h")
+	}
+	if h.PreviousFirst != nil && (*h.PreviousFirst < 0 || *h.PreviousFirst > 24*time.Hour) {
+		bad("handover.previous_first", "between 0 and 24h")
+	}
+	for lang, rel := range h.RelatedLanguages {
+		for _, l := range append([]string{lang}, rel...) {
+			if !i18n.Shipped(l) {
+				bad("handover.related_languages", fmt.Sprintf("unknown language %q", l))
+			}
+		}
 	}
 	for i, hr := range h.Hours {
 		p := fmt.Sprintf("handover.hours.%d", i)

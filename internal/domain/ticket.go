@@ -34,6 +34,12 @@ type Ticket struct {
 	ClosedBy  string // staff, person, timeout, erased
 	Note      string // the case manager's closing note
 	Rating    int    // 1–5, 0 for none
+	// Previous is the case manager who helped the person before (0: none);
+	// Appointment and ApptOffice their next appointment when they asked.
+	// Both are shown on the card.
+	Previous    int64
+	Appointment time.Time
+	ApptOffice  string
 }
 
 // Error kinds of the ticket store.
@@ -87,6 +93,10 @@ type TicketStore interface {
 	// FirstNotice reports whether a non-staff user in the staff group is
 	// told for the first time (in 30 days) that the bot ignores them.
 	FirstNotice(ctx context.Context, userID int64) (bool, error)
+	// Explained records glossary terms as explained to the person in this
+	// ticket's conversation and returns those that were not before. It is
+	// erased with the ticket.
+	Explained(ctx context.Context, ticket int64, terms []string) ([]string, error)
 }
 
 // DeletableFor is how long after sending the bot may delete its own

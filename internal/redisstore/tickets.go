@@ -323,7 +323,7 @@ func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) (domai
 	keys := []string{t.key("by", pseu), t.key("last", pseu)}
 	deletable := t.now().Add(-domain.DeletableFor).Unix()
 	for i, id := range ids {
-		keys = append(keys, t.key("t", id), t.key("w", id), t.key("m", id))
+		keys = append(keys, t.key("t", id), t.key("w", id), t.key("m", id), t.key("g", id))
 		m := hashes[i].Val()
 		if len(m) > 0 {
 			tk := parseTicket(m)
@@ -398,6 +398,7 @@ func fields(tk domain.Ticket) []any {
 		"created", tk.Created.Unix(), "taken", unix(tk.Taken), "activity", unix(tk.Activity),
 		"announced", unix(tk.Announced), "card", tk.CardID, "closed", unix(tk.Closed),
 		"closed_by", tk.ClosedBy, "note", tk.Note, "rating", tk.Rating,
+		"prev", tk.Previous, "appt", unix(tk.Appointment), "appt_office", tk.ApptOffice,
 	}
 }
 
@@ -414,6 +415,7 @@ func parseTicket(m map[string]string) domain.Ticket {
 		Status: domain.TicketStatus(m["status"]), Owner: num("owner"), OwnerName: m["owner_name"],
 		Created: at("created"), Taken: at("taken"), Activity: at("activity"), Announced: at("announced"),
 		CardID: int(num("card")), Closed: at("closed"), ClosedBy: m["closed_by"], Note: m["note"], Rating: int(num("rating")),
+		Previous: num("prev"), Appointment: at("appt"), ApptOffice: m["appt_office"],
 	}
 	json.Unmarshal([]byte(m["steps"]), &tk.Steps)
 	return tk
@@ -434,4 +436,31 @@ func unix(t time.Time) int64 {
 		return 0
 	}
 	return t.Unix()
+}
+
+// explainScript: KEYS the ticket's explained terms; ARGV ttl s, terms.
+// Returns the terms that were new.
+var explainScript = redis.NewScript(`
+local out = {}
+for i = 2, #ARGV do
+  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then table.insert(out, ARGV[i]) end
+end
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return out
+`)
+
+// Explained implements domain.TicketStore.
+func (t *Tickets) Explained(ctx context.Context, ticket int64, terms []string) ([]string, error) {
+	if len(terms) == 0 {
+		return nil, nil
+	}
+	args := []any{int64(t.Retention.Seconds())}
+	for _, term := range terms {
+		args = append(args, term)
+	}
+	out, err := explainScript.Run(ctx, t.rdb, []string{t.key("g", strconv.FormatInt(ticket, 10))}, args...).StringSlice()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("redisstore: explained terms of ticket %d: %w", ticket, err)
+	}
+	return out, nil
 }

@@ -1,0 +1,201 @@
+package flows_test
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"lotse/flows"
+	"lotse/internal/calendar"
+	"lotse/internal/domain"
+	"lotse/internal/glossary"
+	"lotse/internal/i18n"
+	"lotse/internal/redisstore"
+	"lotse/internal/redisstore/redistest"
+	"lotse/locales"
+)
+
+// openFor opens a ticket for a person of lang and returns the result.
+func openFor(t *testing.T, e *flows.Engine, lang string, chat int64) flows.Result {
+	t.Helper()
+	ctx := context.Background()
+	s := domain.Session{Lang: lang, Epoch: 1, PrivacyAck: clock}
+	ev := func(k domain.Event) domain.Event { k.ChatID, k.FirstName, k.MessageID = chat, "Lena", 5; return k }
+	res := e.Handle(ctx, s, false, ev(press("h", "")))
+	return e.Handle(ctx, *res.Session, false, ev(text("Hallo")))
+}
+
+func mentioned(rep domain.Reply) map[int64]bool {
+	out := map[int64]bool{}
+	for _, m := range rep.Mention {
+		out[m.UserID] = true
+	}
+	return out
+}
+
+// TestDesk_Routing: speakers of a related language are suggested when
+// nobody speaks the person's; a case manager on leave is not mentioned.
+func TestDesk_Routing(t *testing.T) {
+	ru := flows.Staff{UserID: 13, Name: "Olga Petrova", Languages: []string{"de", "ru"}}
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	leave := func(s *flows.Settings) {
+		s.Staff = []flows.Staff{anna, omar, ru}
+		s.Related = flows.DefaultRelated
+		s.Booking.Calendar = calendar.Calendar{Loc: time.UTC, Closures: []calendar.Closure{
+			{From: clock.Format(time.DateOnly), To: clock.Format(time.DateOnly), Staff: anna.UserID}}}
+	}
+	e := mustEngineWith(t, tickets, leave)
+
+	card := repliesTo(openFor(t, e, "uk", 501), staffChat)[0]
+	if m := mentioned(card); !m[ru.UserID] || m[omar.UserID] || m[anna.UserID] {
+		t.Errorf("Ukrainian: mentions %v, want the Russian speaker only", m)
+	}
+	if !strings.Contains(card.Text, "Related language: Olga Petrova") || !strings.Contains(card.Text, "Ukrainian") {
+		t.Errorf("card = %q", card.Text)
+	}
+	card = repliesTo(openFor(t, e, "ar", 502), staffChat)[0]
+	if m := mentioned(card); m[anna.UserID] {
+		t.Errorf("Anna is on leave but mentioned: %q", card.Text)
+	}
+	if strings.Contains(card.Text, "Anna") {
+		t.Errorf("card names the case manager on leave: %q", card.Text)
+	}
+
+	// Back from leave the next day, she is mentioned again.
+	e = mustEngineWith(t, tickets, leave, func(s *flows.Settings) {
+		s.Booking.Calendar.Closures[0].From, s.Booking.Calendar.Closures[0].To = "2020-01-01", "2020-01-02"
+	})
+	if m := mentioned(repliesTo(openFor(t, e, "ar", 503), staffChat)[0]); !m[anna.UserID] {
+		t.Errorf("Anna back from leave is not mentioned")
+	}
+}
+
+// TestDesk_PreviousFirst: a returning person's previous case manager is
+// told privately and has the take first; a colleague can take over
+// explicitly, or take once the time is up.
+func TestDesk_PreviousFirst(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWithDeps(t, flows.Deps{Tickets: tickets}, func(s *flows.Settings) { s.PreviousFirst = 10 * time.Minute })
+	// Two days ago Anna helped the person.
+	before, err := tickets.Open(ctx, domain.Ticket{ChatID: 601, Lang: "ar", Created: clock.Add(-48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tickets.Take(ctx, before.ID, anna.UserID, anna.Name, false, clock.Add(-47*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tickets.Close(ctx, before.ID, "staff", "", clock.Add(-46*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+
+	again := openFor(t, e, "ar", 601)
+	card := repliesTo(again, staffChat)[0]
+	if !strings.Contains(card.Text, "Last helped by Anna Becker") || !strings.Contains(card.Text, "10 more min") {
+		t.Errorf("card = %q", card.Text)
+	}
+	dm := repliesTo(again, anna.UserID)
+	if len(dm) != 1 || !strings.Contains(dm[0].Text, "#"+ticketID(card.Ticket)) || !strings.Contains(dm[0].Text, "10 min") {
+		t.Fatalf("no private note to the previous case manager: %+v", dm)
+	}
+	res := e.HandleStaff(ctx, staffPress(omar.UserID, "T", ticketID(card.Ticket)))
+	if !strings.Contains(res.Toast, "kept for Anna Becker") {
+		t.Errorf("colleague's take: toast %q", res.Toast)
+	}
+	if tk, _ := tickets.Get(ctx, card.Ticket); tk.Status != domain.TicketWaiting {
+		t.Errorf("ticket taken during the reserved time: %+v", tk.Status)
+	}
+	res = e.HandleStaff(ctx, staffPress(anna.UserID, "T", ticketID(card.Ticket)))
+	if tk, _ := tickets.Get(ctx, card.Ticket); tk.Owner != anna.UserID {
+		t.Errorf("previous case manager could not take: %+v %q", tk, res.Toast)
+	}
+}
+
+func ticketID(id int64) string { return strconv.FormatInt(id, 10) }
+
+func mustBundle(tb testing.TB) *i18n.Bundle {
+	tb.Helper()
+	b, err := i18n.Load(locales.FS, "messages", slog.New(slog.DiscardHandler))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// TestDesk_CuratedReplies: every curated reply exists in every language,
+// /replies lists them in the staff language, and /reply sends the checked
+// text in the person's language with the glossary explained.
+func TestDesk_CuratedReplies(t *testing.T) {
+	ctx := context.Background()
+	msgs := mustBundle(t)
+	for _, id := range flows.CuratedReplies {
+		de := msgs.For("de").T(id, nil)
+		for _, l := range i18n.Languages {
+			got := msgs.For(l.Code).T(id, nil)
+			if got == "" || got == id || l.Code != "de" && l.Code != "en" && got == msgs.For("en").T(id, nil) {
+				t.Errorf("%s: no %s text", id, l.Code)
+			}
+			if l.Code != "de" && got == de {
+				t.Errorf("%s: %s is the German text", id, l.Code)
+			}
+		}
+	}
+
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	gloss, err := glossary.Load(locales.FS, "glossary.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := mustEngineWithDeps(t, flows.Deps{Tickets: tickets, Glossary: gloss})
+	open := openFor(t, e, "ar", 701)
+	relay := repliesTo(open, staffChat)[1]
+	if err := tickets.Relay(ctx, 900, relay.Ticket, true); err != nil {
+		t.Fatal(err)
+	}
+	e.HandleStaff(ctx, staffPress(anna.UserID, "T", ticketID(relay.Ticket)))
+	list := e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "replies", ChatID: staffChat, UserID: anna.UserID, ReplyTo: 900})
+	if txt := allText(list); !strings.Contains(txt, "1. Please send me a photo") || !strings.Contains(txt, "6. ") {
+		t.Errorf("/replies = %q", txt)
+	}
+	if !hasAction(list, "R") {
+		t.Errorf("/replies as a reply offers no buttons")
+	}
+	res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "reply", Args: "4", ChatID: staffChat, UserID: anna.UserID, ReplyTo: 900})
+	person := repliesTo(res, 701)
+	if len(person) != 2 || person[0].Text != "👤 Anna Becker\n"+msgs.For("ar").T("reply.abh", nil) {
+		t.Fatalf("person got %+v", person)
+	}
+	if !strings.Contains(person[1].Text, "Ausländerbehörde – ") {
+		t.Errorf("glossary term not explained: %q", person[1].Text)
+	}
+	res = e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "reply", Args: "4", ChatID: staffChat, UserID: anna.UserID, ReplyTo: 900})
+	if n := len(repliesTo(res, 701)); n != 1 {
+		t.Errorf("term explained twice in one conversation: %d messages", n)
+	}
+	res = e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "reply", Args: "99", ChatID: staffChat, UserID: anna.UserID, ReplyTo: 900})
+	if !strings.Contains(allText(res), "/reply <number>") {
+		t.Errorf("bad number: %q", allText(res))
+	}
+}
+
+// TestDesk_Help: /help lists the staff commands in the staff language, and
+// the group's command menu holds the same commands.
+func TestDesk_Help(t *testing.T) {
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	res := e.HandleStaff(context.Background(), domain.Event{Kind: domain.EventCommand, Command: "help", ChatID: staffChat, UserID: anna.UserID})
+	txt := allText(res)
+	for _, c := range e.StaffCommandMenu() {
+		if !strings.Contains(txt, "/"+c.Name) {
+			t.Errorf("/help lacks /%s: %q", c.Name, txt)
+		}
+		if c.Description == "" || strings.HasPrefix(c.Description, "staff.") {
+			t.Errorf("menu entry %s without description", c.Name)
+		}
+	}
+	if !strings.Contains(txt, "Commands in this group") {
+		t.Errorf("/help = %q", txt)
+	}
+}
