@@ -102,7 +102,8 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	}
 	secret := botSecret(cfg)
 	pseu := domain.NewPseudonyms(secret)
-	a.store = redisstore.New(rdb, pseu, redisstore.Options{Prefix: cfg.RedisPrefix, SessionIdle: cfg.File.SessionIdle, Now: now})
+	a.store = redisstore.New(rdb, pseu, redisstore.Options{Prefix: cfg.RedisPrefix, SessionIdle: cfg.File.SessionIdle, Now: now,
+		SyncReplicas: cfg.RedisSyncReplicas, SyncTimeout: cfg.RedisSyncTimeout})
 	a.closers = append(a.closers, func() { a.store.Close() })
 	tickets := a.store.Tickets(cfg.File.Handover.Retention)
 	staffMsgs, err := i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log)

@@ -56,6 +56,9 @@ Environment (serve):
   REDIS_SENTINEL_MASTER  Sentinel master name (REDIS_URL then names a Sentinel)
   REDIS_CLUSTER          true for Redis Cluster (REDIS_URL names a seed node)
   REDIS_PREFIX           first part of every Redis key (default lotse), to share a Redis
+  REDIS_SYNC_REPLICAS    replicas that must have an update before it is confirmed to Telegram
+                         (WAIT; default 0: asynchronous), so a failover cannot repeat it
+  REDIS_SYNC_TIMEOUT     how long to wait for those replicas (default 100ms)
   LOTSE_CONFIG           path of the YAML config file (default: embedded sample)
   LOTSE_SECRET           key for button signatures and pseudonyms (default: derived from the token)
   HTTP_ADDR              address of the webhook, the one port Telegram must reach (default :8080;

@@ -44,6 +44,12 @@ type Config struct {
 	ShutdownWait   time.Duration
 	StartupWait    time.Duration // STARTUP_WAIT, SHUTDOWN_WAIT: how long to wait for Redis and the Bot API at start, and for a graceful stop
 	ConfigFileName string        // for messages: the path or "embedded sample"
+
+	// REDIS_SYNC_REPLICAS, REDIS_SYNC_TIMEOUT: how many replicas must have
+	// an update's queue entry or commit (WAIT) before it is confirmed to
+	// Telegram, and how long to wait for them; 0: asynchronous, as Redis.
+	RedisSyncReplicas int
+	RedisSyncTimeout  time.Duration
 	// Machine translation at the desk; off when TranslateURL is empty.
 	TranslateURL      string // TRANSLATE_URL: the LibreTranslate server
 	TranslateKey      Secret // TRANSLATE_API_KEY (or _FILE)
@@ -269,6 +275,14 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	c.StartupWait = duration("STARTUP_WAIT", 30*time.Second)
 	c.ShutdownWait = duration("SHUTDOWN_WAIT", 10*time.Second)
+	c.RedisSyncTimeout = duration("REDIS_SYNC_TIMEOUT", 100*time.Millisecond)
+	if v := getenv("REDIS_SYNC_REPLICAS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("REDIS_SYNC_REPLICAS: want a number of replicas (0 or more), got %q", v))
+		}
+		c.RedisSyncReplicas = n
+	}
 	if v := getenv("STAFF_CHAT_ID"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {

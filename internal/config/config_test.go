@@ -146,3 +146,26 @@ func TestParseFile_Emergency(t *testing.T) {
 		t.Errorf("without emergency: %+v, %v", f, err)
 	}
 }
+
+func TestLoad_SyncReplicas(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RedisSyncReplicas != 0 || c.RedisSyncTimeout != 100*time.Millisecond {
+		t.Errorf("default sync = %d, %v; want 0, 100ms", c.RedisSyncReplicas, c.RedisSyncTimeout)
+	}
+	c, err = config.Load(env(map[string]string{"REDIS_SYNC_REPLICAS": "1", "REDIS_SYNC_TIMEOUT": "250ms"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RedisSyncReplicas != 1 || c.RedisSyncTimeout != 250*time.Millisecond {
+		t.Errorf("sync = %d, %v; want 1, 250ms", c.RedisSyncReplicas, c.RedisSyncTimeout)
+	}
+	for _, bad := range []map[string]string{{"REDIS_SYNC_REPLICAS": "-1"}, {"REDIS_SYNC_REPLICAS": "one"}, {"REDIS_SYNC_TIMEOUT": "0s"}} {
+		if _, err := config.Load(env(bad)); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}
