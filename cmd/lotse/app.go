@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/time/rate"
 
 	"lotse/bot"
 	"lotse/flows"
@@ -64,6 +65,16 @@ func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
 	return nil, fmt.Errorf("LOG_FORMAT: want json or text, got %q", format)
+}
+
+// tuning is what only tests change (tuning_test.go), so that end-to-end
+// runs neither wait out Telegram's send limits (the staff group's 20
+// messages a minute) in real time nor trip the flood limit of a person
+// who types as fast as a test. Zero values: production's.
+var tuning struct {
+	pacing    bot.Pacing
+	userRate  rate.Limit
+	userBurst int
 }
 
 // newApp builds every part from the configuration, all on the clock now
@@ -134,7 +145,7 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	metrics := bot.NewMetrics(a.registry)
 	metrics.Prepare(officeIDs(cfg), base.Areas(), categoryIDs(localOffers))
 	err = waitFor(hard, cfg.StartupWait, log, "telegram", func() error {
-		a.client, err = bot.NewClient(cfg.Token.Value(), bot.ClientOptions{APIURL: cfg.APIURL, Base: hard}, metrics, log)
+		a.client, err = bot.NewClient(cfg.Token.Value(), bot.ClientOptions{APIURL: cfg.APIURL, Base: hard, Pacing: tuning.pacing}, metrics, log)
 		var apiErr *bot.APIError
 		if errors.As(err, &apiErr) {
 			return permanent{err} // a wrong token does not get better
@@ -147,7 +158,8 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	a.closers = append(a.closers, a.client.Close)
 	a.tally = bot.NewTally(a.store.Stats(cfg.File.Stats.Kept()), cfg.File.Handover.Location(), now, log)
 	a.dispatcher = bot.NewDispatcher(a.client, a.store, a.engine, pseu,
-		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID, Tickets: tickets, Now: now, Tally: a.tally}, metrics, log)
+		bot.Options{Secret: secret, StaffChatID: cfg.StaffChatID, Tickets: tickets, Now: now, Tally: a.tally,
+			UserRate: tuning.userRate, UserBurst: tuning.userBurst}, metrics, log)
 	a.registry.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "lotse_handover_open_tickets",
 		Help: "Hand-over tickets not yet closed.",

@@ -19,7 +19,7 @@ import (
 // every Redis key and value and the staff group for what is left of the
 // person: their Telegram id, their pseudonym or their name.
 func TestServe_DeleteLeavesNothing(t *testing.T) {
-	t.Parallel() // most of its time is the staff group's pacing (20 a minute)
+	t.Parallel()
 	const tok, secret = "45:erase-token", "erase-test-secret"
 	fake := telegramtest.MustStart(t, tok)
 	r := redistest.Must(t)
