@@ -32,7 +32,7 @@ Usage:
   lotse content misses [--since YYYY-MM-DD] [--lang CODE] [--format md|csv] [-o FILE]
                               the questions people allowed the team to read after
                               "no answer" (masked, kept 90 days), grouped by language,
-                              from REDIS_URL
+                              from REDIS_URL; with TRANSLATE_URL also in German
   lotse offers check [--file FILE] [--max-age 180d]
                               check the local offers (CSV or YAML): bad rows with
                               line and column; default: offers.csv in content_dir

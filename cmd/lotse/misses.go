@@ -4,7 +4,9 @@ package main
 // to read (after "no answer"), grouped by language, for the editors who
 // fill the gaps in the knowledge base. They are already masked (digits,
 // e-mail addresses, phone numbers, the person's first name) and carry no
-// link to a chat.
+// link to a chat. With TRANSLATE_URL set, each comes with a German
+// machine translation (glossary terms kept in German), made when the
+// list is written and stored nowhere.
 
 import (
 	"bytes"
@@ -14,13 +16,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
 
 	"lotse/internal/config"
 	"lotse/internal/domain"
+	"lotse/internal/glossary"
+	"lotse/internal/i18n"
 	"lotse/internal/redisstore"
+	"lotse/internal/translate"
+	"lotse/locales"
 )
 
 func contentMisses(ctx context.Context, args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
@@ -70,11 +77,15 @@ func contentMisses(ctx context.Context, args []string, getenv func(string) strin
 		qs = slices.DeleteFunc(qs, func(q domain.Question) bool { return q.Lang != *lang })
 	}
 	groups := groupQuestions(qs)
+	german, failed := translateQuestions(rctx, cfg, groups, stderr)
+	if failed > 0 {
+		fmt.Fprintf(stderr, "%s without German translation: the translation service did not answer\n", plural(failed, "question"))
+	}
 	var buf bytes.Buffer
 	if *format == "csv" {
-		err = writeMissesCSV(&buf, groups)
+		err = writeMissesCSV(&buf, groups, german)
 	} else {
-		writeMissesMarkdown(&buf, groups, since, len(qs))
+		writeMissesMarkdown(&buf, groups, german, since, len(qs))
 	}
 	if err != nil {
 		return fmt.Errorf("content misses: %w", err)
@@ -114,7 +125,49 @@ func groupQuestions(qs []domain.Question) []questionGroup {
 	return out
 }
 
-func writeMissesMarkdown(w io.Writer, groups []questionGroup, since time.Time, n int) {
+// translateQuestions translates every question that is not German into
+// German when TRANSLATE_URL is set: ref → translation. It returns how many
+// could not be translated; none is tried when the service is not
+// configured or does not answer at all.
+func translateQuestions(ctx context.Context, cfg *config.Config, groups []questionGroup, stderr io.Writer) (map[string]string, int) {
+	if cfg.TranslateURL == "" {
+		return nil, 0
+	}
+	gloss, err := glossary.Load(locales.FS, "glossary.yaml")
+	if err != nil {
+		fmt.Fprintf(stderr, "no German translation: %v\n", err)
+		return nil, 0
+	}
+	// No cache: the list is written once, and nothing is kept.
+	svc := translate.New(translate.NewLibre(cfg.TranslateURL, cfg.TranslateKey.Value(), nil), nil, gloss,
+		translate.Options{Log: slog.New(slog.DiscardHandler)})
+	if err := svc.LoadLanguages(ctx); err != nil {
+		fmt.Fprintf(stderr, "no German translation: %v\n", err)
+		return nil, 0
+	}
+	out := map[string]string{}
+	failed := 0
+	for _, g := range groups {
+		if g.Lang == i18n.Default {
+			continue
+		}
+		if !svc.Supports(g.Lang) {
+			fmt.Fprintf(stderr, "no German translation for %s: the translation service lacks it\n", g.Lang)
+			continue
+		}
+		for _, q := range g.Questions {
+			tr, err := svc.Translate(ctx, q.Text, g.Lang, i18n.Default)
+			if err != nil {
+				failed++
+				continue
+			}
+			out[q.Ref] = tr.Text
+		}
+	}
+	return out, failed
+}
+
+func writeMissesMarkdown(w io.Writer, groups []questionGroup, german map[string]string, since time.Time, n int) {
 	fmt.Fprintf(w, "# Questions Lotse could not answer\n\n")
 	fmt.Fprintf(w, "Asked since %s and shared with the team by the person who asked (kept 90 days). "+
 		"Digits are shown as #, e-mail addresses, phone numbers and first names are masked. %s.\n",
@@ -126,16 +179,21 @@ func writeMissesMarkdown(w io.Writer, groups []questionGroup, since time.Time, n
 		fmt.Fprintf(w, "\n## %s (%d)\n\n", g.Lang, len(g.Questions))
 		for _, q := range g.Questions {
 			fmt.Fprintf(w, "- %s: %s\n", q.At.UTC().Format(time.DateOnly), oneLine(q.Text))
+			if de := german[q.Ref]; de != "" {
+				fmt.Fprintf(w, "  - de (machine translation): %s\n", oneLine(de))
+			}
 		}
 	}
 }
 
-func writeMissesCSV(w io.Writer, groups []questionGroup) error {
+// writeMissesCSV writes one question a row; "german" is the machine
+// translation, empty without one.
+func writeMissesCSV(w io.Writer, groups []questionGroup, german map[string]string) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"lang", "asked", "question"})
+	cw.Write([]string{"lang", "asked", "question", "german"})
 	for _, g := range groups {
 		for _, q := range g.Questions {
-			cw.Write([]string{g.Lang, q.At.UTC().Format(time.DateOnly), q.Text})
+			cw.Write([]string{g.Lang, q.At.UTC().Format(time.DateOnly), q.Text, german[q.Ref]})
 		}
 	}
 	cw.Flush()

@@ -14,6 +14,7 @@ import (
 
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/telegramtest"
+	"lotse/internal/translate/translatetest"
 )
 
 // TestContentMisses: questions Lotse could not answer, shared with
@@ -88,7 +89,7 @@ func TestContentMisses(t *testing.T) {
 	if strings.Index(md, "## ar") > strings.Index(md, "## en") {
 		t.Errorf("the language with most questions is not first:\n%s", md)
 	}
-	for _, never := range []string{"Nadia", "0176", "secret"} {
+	for _, never := range []string{"Nadia", "0176", "secret", "machine translation"} {
 		if strings.Contains(md, never) {
 			t.Errorf("misses contain %q:\n%s", never, md)
 		}
@@ -110,7 +111,43 @@ func TestContentMisses(t *testing.T) {
 	if got := misses("--since", day(1)); !strings.Contains(got, "(none)") || strings.Contains(got, "##") {
 		t.Errorf("--since tomorrow:\n%s", got)
 	}
-	var stderr bytes.Buffer
+
+	// With the translation service: a German machine translation under
+	// each question, glossary terms kept; none when it fails.
+	tr := translatetest.Start(t)
+	tr.Phrase("بلورف زمزم كواكسل", "de", "Blorf Zimzam Quaxel auf Deutsch")
+	vars["TRANSLATE_URL"] = tr.URL()
+	got := misses()
+	for _, want := range []string{"- de (machine translation): Blorf Zimzam Quaxel auf Deutsch", "- de (machine translation): de: BLORF ZIMZAM QUAXEL, [NAME], CALL [PHONE]"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("with TRANSLATE_URL, misses lack %q:\n%s", want, got)
+		}
+	}
+	if n := strings.Count(got, "machine translation"); n != 3 {
+		t.Errorf("%d translations, want 3:\n%s", n, got)
+	}
+	recs, err = csv.NewReader(strings.NewReader(misses("--lang", "ar", "--format", "csv"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 || recs[0][3] != "german" || recs[1][3] == "" || recs[2][3] == "" {
+		t.Errorf("--lang ar csv with translations = %q", recs)
+	}
+	tr.SetFailing(true)
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"content", "misses"}, env(vars), nil, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stdout.String(), "machine translation") || !strings.Contains(stdout.String(), "3 questions") ||
+		!strings.Contains(stderr.String(), "3 questions without German translation") {
+		t.Errorf("translator failing: stdout\n%s\nstderr %s", stdout.String(), stderr.String())
+	}
+	if strings.Contains(stderr.String(), "blorf") || strings.Contains(stderr.String(), "بلورف") {
+		t.Errorf("stderr shows a question: %s", stderr.String())
+	}
+	delete(vars, "TRANSLATE_URL")
+
+	stderr.Reset()
 	if err := run(context.Background(), []string{"content", "misses", "--lang", "xx"}, env(vars), nil, io.Discard, &stderr); err == nil || !strings.Contains(err.Error(), "xx") {
 		t.Errorf("--lang xx: %v", err)
 	}
