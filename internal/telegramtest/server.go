@@ -95,12 +95,19 @@ func WithBotUsername(name string) Option { return func(s *Server) { s.bot.Userna
 // WithClock sets the clock used for message dates and Sent.At.
 func WithClock(now func() time.Time) Option { return func(s *Server) { s.now = now } }
 
+// WithLatency delays every method call by d on the way in and d on the
+// way out, as a distant Bot API does (Telegram: about 100 ms each way
+// from a European server), so that updates and replies spend time in
+// flight when a replica is killed.
+func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }
+
 // Server is a fake Bot API for one bot token. All its methods are safe for
 // concurrent use.
 type Server struct {
 	token      string
 	bot        User
 	retryDelay time.Duration
+	latency    time.Duration
 	now        func() time.Time
 
 	ts        *httptest.Server
@@ -258,8 +265,25 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeResponse(w, nil, badRequest(err.Error()))
 		return
 	}
+	s.delay(r.Context())
 	result, apiErr := s.handle(r.Context(), name, params, files)
+	s.delay(r.Context())
 	writeResponse(w, result, apiErr)
+}
+
+// delay waits out the simulated latency, or less if the call or the
+// server ends.
+func (s *Server) delay(ctx context.Context) {
+	if s.latency <= 0 {
+		return
+	}
+	t := time.NewTimer(s.latency)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-s.done:
+	}
 }
 
 // handle runs one Bot API call. Handlers run with s.mu held, so recordings

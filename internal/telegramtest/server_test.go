@@ -936,3 +936,26 @@ func TestServer_Close(t *testing.T) {
 	http.DefaultClient.CloseIdleConnections()
 	eventually(t, "goroutines to end", func() bool { return runtime.NumGoroutine() <= before })
 }
+
+func TestServer_LatencyAndInFlight(t *testing.T) {
+	s := telegramtest.MustStart(t, token, telegramtest.WithLatency(50*time.Millisecond))
+	u := telegramtest.User{ID: 42, FirstName: "Amal"}
+	s.SendText(u, "one")
+	s.SendText(u, "two")
+	if n := s.InFlight(); n != 0 {
+		t.Fatalf("in flight before any poll = %d", n)
+	}
+	start := time.Now()
+	ups := getUpdates(t, s, nil)
+	if d := time.Since(start); d < 100*time.Millisecond {
+		t.Errorf("getUpdates answered in %v, want at least 2×50ms", d)
+	}
+	if len(ups) != 2 || s.InFlight() != 2 {
+		t.Fatalf("got %d updates, %d in flight; want 2, 2", len(ups), s.InFlight())
+	}
+	s.SendText(u, "three") // not handed out yet: not in flight
+	getUpdates(t, s, url.Values{"offset": {fmt.Sprint(ups[1].UpdateID)}, "limit": {"1"}})
+	if n := s.InFlight(); n != 1 {
+		t.Fatalf("in flight after confirming the first = %d, want 1 (the second)", n)
+	}
+}

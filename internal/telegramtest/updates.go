@@ -17,6 +17,24 @@ type queued struct {
 	chat    int64 // webhook pushes of one chat go one after another
 	body    []byte
 	pushing bool // a webhook push of it is under way
+	// handed: getUpdates returned it or a webhook push started, so the
+	// bot may be working on it (InFlight).
+	handed bool
+}
+
+// InFlight counts the updates handed to the bot (returned by getUpdates
+// or pushed to the webhook) and not yet confirmed: the ones a crash of
+// the bot at this moment leaves half done.
+func (s *Server) InFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, q := range s.queue {
+		if q.handed {
+			n++
+		}
+	}
+	return n
 }
 
 // chatState is what the server knows of a chat.
@@ -394,6 +412,7 @@ func getUpdates(s *Server, r *request) (any, *apiError) {
 			updates := []json.RawMessage{} // never null
 			for _, q := range s.queue[:min(int(limit), len(s.queue))] {
 				updates = append(updates, q.body)
+				q.handed = true
 			}
 			return updates, nil
 		}

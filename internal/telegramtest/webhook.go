@@ -104,7 +104,7 @@ func (s *Server) dispatchLocked() {
 		if busy[q.chat] {
 			continue
 		}
-		busy[q.chat], q.pushing = true, true
+		busy[q.chat], q.pushing, q.handed = true, true, true
 		n++
 		s.pushers.Add(1)
 		go s.push(q)
