@@ -34,6 +34,9 @@ func TestClock_OtherYears(t *testing.T) {
 	}
 	for _, year := range []int{2024, 2027, 2030} {
 		t.Run(fmt.Sprint(year), func(t *testing.T) {
+			// The years run at once: the suites mostly wait (leases,
+			// timeouts), so three take hardly longer than one.
+			t.Parallel()
 			// Without -race: the suites run with it in CI already; here only
 			// the dates change.
 			// -timeout: a suite that hangs in one year fails this test
