@@ -124,7 +124,7 @@ func NewDispatcher(c *Client, inbox domain.Inbox, conv Conversation, pseu domain
 	if opt.WebhookInFlight <= 0 {
 		opt.WebhookInFlight = webhookConnections
 	}
-	return &Dispatcher{client: c, inbox: inbox, conv: conv, codec: buttonCodec{key: opt.Secret},
+	return &Dispatcher{client: c, inbox: inbox, conv: conv, codec: newButtonCodec(opt.Secret),
 		pseu: pseu, opt: opt, log: log, m: m, limiters: map[int64]*userLimit{}, told: map[int64]bool{}}
 }
 
