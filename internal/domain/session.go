@@ -26,7 +26,7 @@ type Session struct {
 	// with it, so buttons from an erased or expired session are recognised as stale.
 	Epoch uint32 `json:"e"`
 	// PrivacyAck is when the person acknowledged the privacy notice; zero before.
-	PrivacyAck time.Time `json:"pa,omitempty"`
+	PrivacyAck time.Time `json:"pa,omitzero"` // omitempty never omits a time
 	// Pending names the feature that waits for the privacy acknowledgement
 	// ("booking", "handover"); empty otherwise.
 	Pending string `json:"p,omitempty"`
