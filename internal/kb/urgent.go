@@ -424,12 +424,21 @@ func (u *urgentList) match(text string, known func(string) bool, explain bool) (
 	return found, why
 }
 
-// arabicClitics returns t and, in Arabic script, t without the
+// arabicClitics returns t and, in Ethiopic script, t without a joined
+// preposition; in Arabic script, t without the
 // conjunction (و ف), a one-letter preposition (ب ل ک), the article or the
 // spoken "عال" (on the), which are written joined to the word: "وبصدره"
 // is "and in his chest".
 func arabicClitics(t string, out []string) []string {
 	out = append(out, t)
+	if isEthiopic(t) {
+		// Tigrinya writes "with", "by" (ብ) and "to" (ን) joined to the
+		// word: "ብካራ" is "with a knife", "ንሓብተይ" "my sister" as object.
+		if r, size := utf8.DecodeRuneInString(t); (r == 'ብ' || r == 'ን') && utf8.RuneCountInString(t) > 2 {
+			out = append(out, t[size:])
+		}
+		return out
+	}
 	if !isArabicScript(t) {
 		return out
 	}
@@ -458,6 +467,13 @@ func arabicClitics(t string, out []string) []string {
 		add(rest)
 	}
 	return out
+}
+
+// isEthiopic reports whether s starts with a letter of the Ethiopic
+// script (Tigrinya).
+func isEthiopic(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r >= 0x1200 && r <= 0x137F
 }
 
 // urgentMatch holds the word ids each token matched, flat.
