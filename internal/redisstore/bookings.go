@@ -71,11 +71,13 @@ func (b *Bookings) bookingKey(id string) (string, bool) {
 
 // bookScript: KEYS request, then one places-set per candidate; ARGV id,
 // ttl s, booking key, field count n, n field/value pairs, capacity per
-// candidate, staff id per candidate, and the slot's index of bookings.
-// The booking and index keys carry the slot's hash tag.
+// candidate, staff id per candidate, the slot's index of bookings, and
+// the slot's key prefix. The booking and index keys carry the slot's hash
+// tag. Returns {0, id, field, value, …} booked, {1, id, field, value, …}
+// booked before by the same request, or {2} no place left.
 var bookScript = redis.NewScript(`
 local prev = redis.call('GET', KEYS[1])
-if prev then return {1, prev} end
+if prev then return {1, prev, unpack(redis.call('HGETALL', ARGV[6 + 2*tonumber(ARGV[4]) + 2*(#KEYS - 1)] .. 'b:' .. prev))} end
 local n = tonumber(ARGV[4])
 local cands = #KEYS - 1
 for i = 1, cands do
@@ -89,14 +91,15 @@ for i = 1, cands do
     redis.call('HSET', ARGV[3], 'id', ARGV[1], 'staff', staff, 'req', KEYS[1], unpack(ARGV, 5, 4 + 2*n))
     redis.call('EXPIRE', ARGV[3], ARGV[2])
     redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
-    return {0, ARGV[1]}
+    return {0, ARGV[1], unpack(redis.call('HGETALL', ARGV[3]))}
   end
 end
 return {2}
 `)
 
-// Book implements domain.BookingStore in one round trip (plus one to index
-// the booking under the person, which is idempotent).
+// Book implements domain.BookingStore in two round trips: the script,
+// which returns the booking, and the index of the person's bookings (in
+// the person's slot, so a command of its own; idempotent).
 func (b *Bookings) Book(ctx context.Context, req domain.BookRequest) (domain.Booking, error) {
 	bk := req.Booking
 	bk.Status = domain.BookingBooked
@@ -113,7 +116,7 @@ func (b *Bookings) Book(ctx context.Context, req domain.BookRequest) (domain.Boo
 	ttl := int64(bk.Start.Add(b.Keep).Sub(b.now()).Seconds())
 	args := []any{id, max(ttl, 60), tag + "b:" + id, len(fields) / 2}
 	args = append(append(append(args, fields...), caps...), staff...)
-	args = append(args, tag+"all")
+	args = append(args, tag+"all", tag)
 	res, err := bookScript.Run(ctx, b.rdb, keys, args...).Slice()
 	if err != nil {
 		return domain.Booking{}, fmt.Errorf("redisstore: book %s: %w", bk.Office, err)
@@ -129,7 +132,16 @@ func (b *Bookings) Book(ctx context.Context, req domain.BookRequest) (domain.Boo
 	if _, err := pipe.Exec(ctx); err != nil {
 		return domain.Booking{}, fmt.Errorf("redisstore: index booking: %w", err)
 	}
-	return b.Get(ctx, id)
+	m := make(map[string]string, (len(res)-2)/2)
+	for i := 2; i+1 < len(res); i += 2 {
+		k, _ := res[i].(string)
+		v, _ := res[i+1].(string)
+		m[k] = v
+	}
+	if len(m) == 0 {
+		return domain.Booking{}, fmt.Errorf("redisstore: booking %s: %w", id, domain.ErrNotFound)
+	}
+	return parseBooking(m), nil
 }
 
 // statusScript: KEYS booking; ARGV status, slot tag. Leaving "booked"

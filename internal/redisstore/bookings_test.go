@@ -69,13 +69,19 @@ func TestBookings_Lifecycle(t *testing.T) {
 	bs := r.Store(redisstore.Options{}).Bookings(0)
 	start := r.Now().Add(72 * time.Hour).Truncate(time.Minute)
 
+	rt := r.CountRoundTrips()
+	bs.Book(ctx, bookReq(6, start.Add(time.Hour), "warm-up")) // loads the script
+	rt.Store(0)
 	first, err := bs.Book(ctx, bookReq(7, start, "tap-1"))
 	if err != nil || first.Staff != 1 || first.Status != domain.BookingBooked || first.ChatID != 7 {
 		t.Fatalf("book = %+v, %v", first, err)
 	}
+	if n := rt.Load(); n != 2 {
+		t.Errorf("a booking took %d round trips, want 2 (the script, the person's index)", n)
+	}
 	t.Run("DoubleTapBooksOnce", func(t *testing.T) {
 		again, err := bs.Book(ctx, bookReq(7, start, "tap-1"))
-		if err != nil || again.ID != first.ID {
+		if err != nil || again.ID != first.ID || again.Office != first.Office || !again.Start.Equal(first.Start) || again.Lang != "ar" {
 			t.Fatalf("second tap = %+v, %v", again, err)
 		}
 		mine, _ := bs.ByPerson(ctx, 7)
