@@ -8,13 +8,16 @@ import (
 	"time"
 )
 
-// questions are ordinary questions people ask Lotse; the echo bot gets
-// the same texts.
+// questions are ordinary questions Lotse answers from the knowledge base
+// with one message; the echo bot gets the same texts. (A question that
+// also matches local offers, such as "Wie finde ich eine Wohnung?", gets
+// two messages, and Telegram's pacing of about one message a second per
+// chat then holds back a person who writes every second.)
 var questions = []string{
-	"Wie finde ich eine Wohnung?",
 	"Darf ich mit Duldung arbeiten?",
 	"Wo bekomme ich einen Wohnberechtigungsschein?",
-	"Wie verlängere ich meine Aufenthaltserlaubnis?",
+	"Wie verlängere ich meinen Aufenthaltstitel?",
+	"Was ist eine Aufenthaltsgestattung?",
 }
 
 // crowd is a set of simulated people, each writing, waiting for the
