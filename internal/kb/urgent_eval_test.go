@@ -122,9 +122,11 @@ func TestUrgentSets(t *testing.T) {
 
 // TestUrgentSets_HeldOut reports the held-out sets, written with the
 // tuning sets and never tuned on. Only the figures are printed, not the
-// messages, so that nobody tunes to them by accident. The floor is the
-// first measurement (32/60), far below the goal: it only stops the lists
-// from getting worse; raise it as broader tuning sets improve the lists.
+// messages, so that nobody tunes to them by accident. The floor is what
+// the lists reach after the tuning sets were grown with new messages
+// written without looking at these (40/60; the first measurement was
+// 32/60), still below the goal: it only stops the lists from getting
+// worse; raise it as broader tuning sets improve the lists.
 func TestUrgentSets_HeldOut(t *testing.T) {
 	k := MustLoad(t)
 	scores := scoreUrgentSets(t, k, filepath.Join("testdata", "urgent", "heldout"))
@@ -134,7 +136,7 @@ func TestUrgentSets_HeldOut(t *testing.T) {
 	for _, s := range scores {
 		all.caught, all.urgent, all.alarms, all.calm = all.caught+s.caught, all.urgent+s.urgent, all.alarms+s.alarms, all.calm+s.calm
 	}
-	if all.recall() < 50 || all.falseRate() > 1 {
-		t.Errorf("held-out: recall %.1f %% (floor 50 %%), false alarms %.2f %% (ceiling 1 %%)", all.recall(), all.falseRate())
+	if all.recall() < 66 || all.falseRate() > 1 {
+		t.Errorf("held-out: recall %.1f %% (floor 66 %%), false alarms %.2f %% (ceiling 1 %%)", all.recall(), all.falseRate())
 	}
 }
