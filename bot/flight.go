@@ -19,10 +19,12 @@ type flight struct {
 	known   map[int64]state // fetched updates not yet below the offset
 	maxSeen int64
 	busy    int // known updates not settled
-	chats   map[int64]*chatQueue
-	ready   chan *chatQueue
-	changed chan struct{} // closed and replaced when an update settles or fails
-	quit    chan struct{}
+	// retrying counts failed updates waiting to be fetched again.
+	retrying int
+	chats    map[int64]*chatQueue
+	ready    chan *chatQueue
+	changed  chan struct{} // closed and replaced when an update settles or fails
+	quit     chan struct{}
 }
 
 type state uint8
@@ -48,12 +50,12 @@ func newFlight(d *Dispatcher, max int) *flight {
 		changed: make(chan struct{}), quit: make(chan struct{})}
 }
 
-// state reports the channel closed at the next change and how many
-// updates are unsettled.
-func (f *flight) state() (<-chan struct{}, int) {
+// state reports the channel closed at the next change, how many updates
+// are unsettled, and whether failed ones wait to be fetched again.
+func (f *flight) state() (<-chan struct{}, int, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.changed, f.busy
+	return f.changed, f.busy, f.retrying > 0
 }
 
 func (f *flight) signalLocked() {
@@ -85,8 +87,10 @@ func (f *flight) add(raws []json.RawMessage) int {
 			continue
 		}
 		n++
-		if _, seen := f.known[u.id]; !seen {
+		if st, seen := f.known[u.id]; !seen {
 			f.busy++
+		} else if st == retry {
+			f.retrying--
 		}
 		f.known[u.id] = pending
 		f.maxSeen = max(f.maxSeen, u.id)
@@ -176,8 +180,12 @@ func (f *flight) work(ctx context.Context) {
 			// It and the chat's later updates are dispatched again, in
 			// order, when getUpdates returns them.
 			f.known[u.id] = retry
+			f.retrying++
 			for _, later := range q.items {
-				f.known[later.id] = retry
+				if f.known[later.id] != retry {
+					f.known[later.id] = retry
+					f.retrying++
+				}
 			}
 			q.items = nil
 			f.signalLocked()

@@ -113,6 +113,9 @@ func (p *Poller) Run(ctx context.Context) error {
 	return nil
 }
 
+// fetchLimit is getUpdates' limit: Telegram's largest.
+const fetchLimit = 100
+
 // idleWait bounds how long the poller waits, while updates are in flight
 // and nothing new came, before it asks Telegram again.
 const idleWait = 100 * time.Millisecond
@@ -122,6 +125,11 @@ const idleWait = 100 * time.Millisecond
 // the oldest unsettled one.
 func (p *Poller) fetchLoop(ctx context.Context, f *flight) {
 	backoff := time.Second
+	// A full answer from the same offset again would be the same updates,
+	// all in hand: the next fetch waits until the offset moves (an update
+	// settles) or a failed update waits to be fetched again.
+	var lastOffset int64
+	lastFull := false
 	for ctx.Err() == nil {
 		if !p.leading.Load() {
 			p.leadMu.Lock()
@@ -135,8 +143,16 @@ func (p *Poller) fetchLoop(ctx context.Context, f *flight) {
 			}
 			continue
 		}
-		changed, busy := f.state()
+		changed, busy, retrying := f.state()
 		if busy >= f.max {
+			select {
+			case <-changed:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		offset := f.watermark()
+		if busy > 0 && lastFull && offset == lastOffset && !retrying {
 			select {
 			case <-changed:
 			case <-ctx.Done():
@@ -149,7 +165,7 @@ func (p *Poller) fetchLoop(ctx context.Context, f *flight) {
 			timeout = 0
 		}
 		polled := time.Now()
-		raws, err := p.fetch(ctx, f.watermark(), timeout)
+		raws, err := p.fetch(ctx, offset, timeout)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -160,6 +176,7 @@ func (p *Poller) fetchLoop(ctx context.Context, f *flight) {
 			continue
 		}
 		backoff = time.Second
+		lastOffset, lastFull = offset, len(raws) >= fetchLimit
 		if f.add(raws) > 0 {
 			continue
 		}
@@ -214,7 +231,7 @@ func (p *Poller) holdLeadership(ctx context.Context) {
 }
 
 func (p *Poller) fetch(ctx context.Context, offset int64, timeout time.Duration) ([]json.RawMessage, error) {
-	params := tgbotapi.Params{"limit": "100", "timeout": strconv.Itoa(int(timeout.Seconds()))}
+	params := tgbotapi.Params{"limit": strconv.Itoa(fetchLimit), "timeout": strconv.Itoa(int(timeout.Seconds()))}
 	if offset > 0 {
 		params["offset"] = strconv.FormatInt(offset, 10)
 	}
