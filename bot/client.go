@@ -196,6 +196,16 @@ func markup(v any) any {
 // postJSON sends body as a JSON object and reads the answer as the
 // library does, errors included (*tgbotapi.Error with retry_after).
 func (c *Client) postJSON(method string, body any) (*tgbotapi.APIResponse, error) {
+	var res json.RawMessage
+	ar, err := c.postJSONInto(method, body, &res)
+	if ar != nil {
+		ar.Result = res
+	}
+	return ar, err
+}
+
+// postJSONInto is postJSON decoding the result into result.
+func (c *Client) postJSONInto(method string, body any, result any) (*tgbotapi.APIResponse, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -212,10 +222,18 @@ func (c *Client) postJSON(method string, body any) (*tgbotapi.APIResponse, error
 		return nil, err
 	}
 	defer resp.Body.Close()
-	var ar tgbotapi.APIResponse
-	if err := json.NewDecoder(resp.Body).Decode(&ar); err != nil {
-		return &ar, err
+	var answer struct {
+		Ok          bool                         `json:"ok"`
+		Result      any                          `json:"result,omitempty"`
+		ErrorCode   int                          `json:"error_code,omitempty"`
+		Description string                       `json:"description,omitempty"`
+		Parameters  *tgbotapi.ResponseParameters `json:"parameters,omitempty"`
 	}
+	answer.Result = result
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
+		return &tgbotapi.APIResponse{}, err
+	}
+	ar := tgbotapi.APIResponse{Ok: answer.Ok, ErrorCode: answer.ErrorCode, Description: answer.Description, Parameters: answer.Parameters}
 	if !ar.Ok {
 		var p tgbotapi.ResponseParameters
 		if ar.Parameters != nil {
@@ -224,6 +242,24 @@ func (c *Client) postJSON(method string, body any) (*tgbotapi.APIResponse, error
 		return &ar, &tgbotapi.Error{Code: ar.ErrorCode, Message: ar.Description, ResponseParameters: p}
 	}
 	return &ar, nil
+}
+
+// getUpdates fetches updates as raw JSON, each to be decoded once by its
+// worker: the answer is parsed once, not by the library and then again.
+func (c *Client) getUpdates(ctx context.Context, offset int64, limit int, timeout time.Duration, allowed []string) ([]json.RawMessage, error) {
+	body := struct {
+		Offset  int64    `json:"offset,omitempty"`
+		Limit   int      `json:"limit"`
+		Timeout int      `json:"timeout"`
+		Allowed []string `json:"allowed_updates"`
+	}{offset, limit, int(timeout.Seconds()), allowed}
+	var raws []json.RawMessage
+	err := c.retry(ctx, "getUpdates", func() error {
+		raws = raws[:0]
+		_, err := c.postJSONInto("getUpdates", body, &raws)
+		return err
+	})
+	return raws, err
 }
 
 // Request runs a request whose result is not a message (answerCallbackQuery,

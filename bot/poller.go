@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -126,8 +125,10 @@ const idleWait = 100 * time.Millisecond
 func (p *Poller) fetchLoop(ctx context.Context, f *flight) {
 	backoff := time.Second
 	// A full answer from the same offset again would be the same updates,
-	// all in hand: the next fetch waits until the offset moves (an update
-	// settles) or a failed update waits to be fetched again.
+	// all in hand: after one, the next fetch waits until the offset has
+	// moved by a quarter batch or the work in hand fell below a quarter
+	// batch — or a failed update waits to be fetched again. Each answer
+	// is parsed whole, in-flight updates included.
 	var lastOffset int64
 	lastFull := false
 	for ctx.Err() == nil {
@@ -152,7 +153,7 @@ func (p *Poller) fetchLoop(ctx context.Context, f *flight) {
 			continue
 		}
 		offset := f.watermark()
-		if busy > 0 && lastFull && offset == lastOffset && !retrying {
+		if lastFull && !retrying && busy > fetchLimit/4 && offset-lastOffset < fetchLimit/4 {
 			select {
 			case <-changed:
 			case <-ctx.Done():
@@ -231,20 +232,5 @@ func (p *Poller) holdLeadership(ctx context.Context) {
 }
 
 func (p *Poller) fetch(ctx context.Context, offset int64, timeout time.Duration) ([]json.RawMessage, error) {
-	params := tgbotapi.Params{"limit": strconv.Itoa(fetchLimit), "timeout": strconv.Itoa(int(timeout.Seconds()))}
-	if offset > 0 {
-		params["offset"] = strconv.FormatInt(offset, 10)
-	}
-	if err := params.AddInterface("allowed_updates", allowedUpdates); err != nil {
-		return nil, err
-	}
-	res, err := p.client.Call(ctx, "getUpdates", params)
-	if err != nil {
-		return nil, err
-	}
-	var raws []json.RawMessage
-	if err := json.Unmarshal(res, &raws); err != nil {
-		return nil, fmt.Errorf("bot: decode getUpdates: %w", err)
-	}
-	return raws, nil
+	return p.client.getUpdates(ctx, offset, fetchLimit, timeout, allowedUpdates)
 }
