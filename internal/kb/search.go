@@ -57,9 +57,13 @@ const (
 
 	// Confident: the best entry explains most of the question, mainly
 	// through its questions and phrases, scores well, and is clearly ahead.
-	confCoverage = 0.55
 	confScore    = 2.0
-	confLead     = 1.35
+	confCoverage = 0.5
+	confLead     = 1.5
+	confShare    = 0.4
+	confGap      = 0.06
+	confAlone    = 0.32
+	confOneWord  = 0.8
 )
 
 // Search finds the entries that fit a question typed in any language,
@@ -67,6 +71,23 @@ const (
 // mixed languages. lang is the person's language; it decides which
 // stopword lists apply (see stopMask).
 func (k *KB) Search(query, lang string) Result {
+	res, _ := k.search(query, lang)
+	return res
+}
+
+// confidence holds what decides whether the best entry is shown directly.
+type confidence struct {
+	words    int     // query words left after stopwords
+	coverage float64 // share of the question the best entry explains
+	score    float64 // the best entry's score
+	lead     float64 // its score over the second entry's (0 when alone)
+	strong   int32   // query words its questions and phrases match well
+	inQ      bool    // a query word matched its own question
+	share    float64 // its score of the best possible for this question
+	gap      float64 // its lead over the second entry, of the best possible
+}
+
+func (k *KB) search(query, lang string) (Result, confidence) {
 	ix := k.idx
 	if utf8.RuneCountInString(query) > maxQueryRunes {
 		query = string([]rune(query)[:maxQueryRunes])
@@ -78,7 +99,7 @@ func (k *KB) Search(query, lang string) Result {
 		}
 	}
 	if len(toks) == 0 {
-		return Result{}
+		return Result{}, confidence{}
 	}
 
 	// Only the entries some query word touches are visited, in buffers
@@ -173,7 +194,7 @@ func (k *KB) Search(query, lang string) Result {
 	}
 	sc.order = order
 	if len(order) == 0 {
-		return Result{}
+		return Result{}, confidence{words: len(toks)}
 	}
 	top := acc[order[0]].score
 	// The best possible score: every word matched exactly and often.
@@ -189,10 +210,38 @@ func (k *KB) Search(query, lang string) Result {
 	// One word that only occurs in a phrase is too thin for a direct
 	// answer ("what time is it" ~ "part time job"); it needs two words or
 	// a word of the entry's own question.
-	res.Confident = acc[first].cover >= confCoverage*total && top >= confScore &&
-		(len(order) == 1 || top >= confLead*acc[order[1]].score) &&
-		(acc[first].words >= 2 || acc[first].inQuestion)
-	return res
+	c := confidence{words: len(toks), coverage: acc[first].cover / total, score: top,
+		strong: acc[first].words, inQ: acc[first].inQuestion}
+	c.share, c.gap = top/maxScore, top/maxScore
+	if len(order) > 1 {
+		c.lead = top / acc[order[1]].score
+		c.gap = (top - acc[order[1]].score) / maxScore
+	}
+	res.Confident = c.confident()
+	return res, c
+}
+
+// confident reports whether the best entry fits clearly enough to be shown
+// directly. Calibrated on testdata/eval (questions and out-of-scope
+// messages) to the most confident right answers with at most two wrong.
+func (c confidence) confident() bool {
+	switch {
+	case c.score < confScore:
+		return false
+	case c.lead == 0 && c.strong <= 2 && c.share < confAlone:
+		// Alone, but explaining little: the only entry two stray words
+		// reach ("do you know a good barber" is no question about
+		// self-employment).
+		return false
+	case c.strong < 2 && c.share < confOneWord:
+		// One word of the question carries it ("how do I say thank you
+		// in German" is not about citizenship).
+		return false
+	}
+	// Most of the question explained, mainly by its questions and phrases,
+	// and clearly ahead; or two words matched well and a clear gap.
+	return (c.coverage >= confCoverage && (c.lead == 0 || c.lead >= confLead) && (c.strong >= 2 || c.inQ)) ||
+		(c.strong >= 2 && c.share >= confShare && c.gap >= confGap)
 }
 
 // scratch holds one query's accumulators, one per entry, reused across
