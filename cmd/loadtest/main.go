@@ -162,7 +162,7 @@ func run() error {
 		fmt.Fprintln(h.out)
 		var cg []result
 		for _, b := range names {
-			res, err := h.run(b, *cgPeople, []string{"valgrind", "--tool=callgrind", "--collect-atstart=no"})
+			res, err := h.run(b, *cgPeople, []string{"valgrind", "--tool=callgrind", "--instr-atstart=no"})
 			if err != nil {
 				return err
 			}
