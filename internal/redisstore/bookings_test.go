@@ -70,7 +70,12 @@ func TestBookings_Lifecycle(t *testing.T) {
 	start := r.Now().Add(72 * time.Hour).Truncate(time.Minute)
 
 	rt := r.CountRoundTrips()
-	bs.Book(ctx, bookReq(6, start.Add(time.Hour), "warm-up")) // loads the script
+	// A booking in the same slot, forgotten again, loads the script on the
+	// node that holds the slot (in a Cluster each node loads it once).
+	bs.Book(ctx, bookReq(6, start, "warm-up"))
+	if _, err := bs.Forget(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
 	rt.Store(0)
 	first, err := bs.Book(ctx, bookReq(7, start, "tap-1"))
 	if err != nil || first.Staff != 1 || first.Status != domain.BookingBooked || first.ChatID != 7 {
