@@ -265,6 +265,9 @@ func TestServe_Offers(t *testing.T) {
 		}); err != nil {
 			t.Fatalf("no card: %v", err)
 		}
+		// The person's "passed on" comes after the card is recorded as the
+		// ticket's: only then can a reply to the card find the ticket.
+		next(amal, "queued", func(m telegramtest.Sent) bool { return firstWithPrefix(m, "hc:") != "" })
 		fake.ReplyTo(staff, anna, card.MessageID, "/offer fussball")
 		got := next(amal, "the offer from Anna", saying("نادي كرة القدم للأطفال"))
 		if !strings.Contains(got.Text, "Anna Becker") || !strings.Contains(got.Text, "تدريب مفتوح للأطفال") {
