@@ -16,35 +16,52 @@ import (
 // maxBatch bounds how many waiting updates one call hands out.
 const maxBatch = 50
 
+// The lock holds the lease's token, with a "+" appended once updates may
+// wait in the queue: the lease was taken for queued updates, or another
+// offer queued behind it. The done set holds, besides the processed ids,
+// the member "q" (score +inf, so trimming never drops it) while the queue
+// may hold updates. Both let an ordinary message – an idle chat, nothing
+// waiting – skip the queue entirely: three commands in the offer, four in
+// the commit (and the done set's trim on one commit in eight). A stale
+// "+" or "q" only sends the chat through the queue once; neither is ever
+// missing while an update waits.
+
 // offerScript: KEYS session, queue, payloads, done, lock.
 // ARGV update id, payload, lease token, lease ms, queue ttl s.
 // Returns {0} duplicate, {1, lease ms left} queued behind another worker,
 // {2, session, id1, payload1, id2, payload2, …} leased, or {3, session}
 // leased on the fast path: the chat was idle and nothing waited, so the
-// update is processed at once and never stored (five commands). It is
-// confirmed to Telegram only once committed, or once a slow update is
-// stored after all (offered again with the lease's token); should the
-// worker die before that, Telegram delivers it again. An offer with the
-// token of the lease held — a retry, or that storing — queues the update
-// and renews the lease.
+// update is processed at once and never stored. It is confirmed to
+// Telegram only once committed, or once a slow update is stored after all
+// (offered again with the lease's token); should the worker die before
+// that, Telegram delivers it again. An offer with the token of the lease
+// held — a retry, or that storing — queues the update and renews the
+// lease.
 var offerScript = redis.NewScript(`
-if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return {0} end
+local seen = redis.call('ZMSCORE', KEYS[4], ARGV[1], 'q')
+if seen[1] then return {0} end
+local function store()
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[5])
+  redis.call('EXPIRE', KEYS[3], ARGV[5])
+  if not seen[2] then
+    redis.call('ZADD', KEYS[4], 'inf', 'q')
+    redis.call('EXPIRE', KEYS[4], ARGV[5])
+  end
+end
 if redis.call('SET', KEYS[5], ARGV[3], 'NX', 'PX', ARGV[4]) then
-  if redis.call('EXISTS', KEYS[2]) == 0 then return {3, redis.call('GET', KEYS[1]) or ''} end
+  if not seen[2] then return {3, redis.call('GET', KEYS[1]) or ''} end
 else
-  if redis.call('GET', KEYS[5]) ~= ARGV[3] then
-    redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
-    redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-    redis.call('EXPIRE', KEYS[2], ARGV[5])
-    redis.call('EXPIRE', KEYS[3], ARGV[5])
+  local holder = redis.call('GET', KEYS[5])
+  if holder ~= ARGV[3] and holder ~= ARGV[3] .. '+' then
+    store()
+    if string.sub(holder, -1) ~= '+' then redis.call('APPEND', KEYS[5], '+') end
     return {1, redis.call('PTTL', KEYS[5])}
   end
-  redis.call('SET', KEYS[5], ARGV[3], 'PX', ARGV[4])
 end
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[1])
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[5])
-redis.call('EXPIRE', KEYS[3], ARGV[5])
+redis.call('SET', KEYS[5], ARGV[3] .. '+', 'PX', ARGV[4])
+store()
 local out = {2, redis.call('GET', KEYS[1]) or ''}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch-1) + `)) do
   out[#out+1] = id
@@ -63,20 +80,22 @@ return out
 // A lock that is gone — expired, or lost with a Redis failover that
 // did not replicate it — is taken again: no other worker holds the chat,
 // and one that held it since would have marked the update done. Only a
-// lock held by another worker is a lost lease.
+// lock held by another worker is a lost lease; GETDEL read it, so it is
+// put back, with a whole lease since what was left is unknown (that only
+// delays a take-over of a worker that died).
 // The done set is trimmed of ids older than the done ttl on one commit
 // in eight (by update id), so it holds at most a few more; an update
 // stored in the queue (not one taken on the offer's fast path) is
 // removed from it, also when it lies beyond the first batch (a copy
 // queued by a redelivery while it was processed on the fast path, behind
-// a long backlog), or it would be processed again. An ordinary message
-// so costs six commands.
+// a long backlog), or it would be processed again.
 // Returns {-1} lease lost, {1} already committed (a retry), {0} committed
 // and released, {3} erased and released, or {2, id1, payload1, …}
 // committed, lease kept.
 var commitScript = redis.NewScript(`
-local holder = redis.call('GET', KEYS[5])
-if holder ~= ARGV[2] then
+local holder = redis.call('GETDEL', KEYS[5])
+if holder ~= ARGV[2] and holder ~= ARGV[2] .. '+' then
+  if holder then redis.call('SET', KEYS[5], holder, 'PX', ARGV[7]) end
   if redis.call('ZSCORE', KEYS[4], ARGV[1]) then return {1} end
   if holder then return {-1} end
 end
@@ -95,6 +114,10 @@ else
   end
   redis.call('EXPIRE', KEYS[4], ARGV[5])
 end
+if holder == ARGV[2] then
+  if erased then return {3} end
+  return {0}
+end
 local ids = {}
 local head = redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch) + `)
 local removed = false
@@ -112,11 +135,15 @@ if not removed and #head > ` + strconv.Itoa(maxBatch) + ` then
   redis.call('HDEL', KEYS[3], ARGV[1])
 end
 if #ids == 0 then
-  redis.call('DEL', KEYS[5])
   if erased then return {3} end
+  redis.call('ZREM', KEYS[4], 'q')
   return {0}
 end
-redis.call('SET', KEYS[5], ARGV[2], 'PX', ARGV[7])
+if erased then
+  redis.call('ZADD', KEYS[4], 'inf', 'q')
+  redis.call('EXPIRE', KEYS[4], ARGV[5])
+end
+redis.call('SET', KEYS[5], ARGV[2] .. '+', 'PX', ARGV[7])
 local out = {2}
 for _, id in ipairs(ids) do
   out[#out+1] = id
@@ -133,8 +160,11 @@ var takeOverScript = redis.NewScript(`
 local left = redis.call('PTTL', KEYS[5])
 if left ~= -2 then return {1, left} end
 local ids = redis.call('ZRANGE', KEYS[2], 0, ` + strconv.Itoa(maxBatch-1) + `)
-if #ids == 0 then return {0} end
-redis.call('SET', KEYS[5], ARGV[1], 'PX', ARGV[2])
+if #ids == 0 then
+  redis.call('ZREM', KEYS[4], 'q')
+  return {0}
+end
+redis.call('SET', KEYS[5], ARGV[1] .. '+', 'PX', ARGV[2])
 local out = {2, redis.call('GET', KEYS[1]) or ''}
 for _, id in ipairs(ids) do
   out[#out+1] = id
@@ -147,8 +177,8 @@ return out
 // gone (see commitScript); 0 if another worker holds it.
 var renewScript = redis.NewScript(`
 local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+if holder and holder ~= ARGV[1] and holder ~= ARGV[1] .. '+' then return 0 end
+redis.call('SET', KEYS[1], holder or (ARGV[1] .. '+'), 'PX', ARGV[2])
 return 1
 `)
 
@@ -165,7 +195,8 @@ return 1
 
 // releaseScript deletes the lock only if this worker still holds it.
 var releaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] or holder == ARGV[1] .. '+' then return redis.call('DEL', KEYS[1]) end
 return 0
 `)
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -117,7 +118,8 @@ func TestInbox_IdleChatFastPath(t *testing.T) {
 	if again, err := st.Offer(ctx, 7, pending(70), "w"); err != nil || again.State != domain.ClaimLeased || len(again.Pending) != 1 {
 		t.Fatalf("offer again with the lease = %+v, %v", again, err)
 	}
-	if got := suffixes(); !slices.Equal(got, []string{"lock", "payloads", "queue"}) {
+	// The done set now marks that the queue holds something.
+	if got := suffixes(); !slices.Equal(got, []string{"done", "lock", "payloads", "queue"}) {
 		t.Fatalf("keys after storing = %v", got)
 	}
 	if next, err := st.Commit(ctx, c.Lease, 70, &domain.Session{Lang: "de"}); err != nil || len(next) != 0 {
@@ -125,6 +127,23 @@ func TestInbox_IdleChatFastPath(t *testing.T) {
 	}
 	if got := suffixes(); !slices.Equal(got, []string{"done", "session"}) {
 		t.Fatalf("keys after the commit = %v, want done and session", got)
+	}
+	var done string
+	for k := range r.Keys(t) {
+		if strings.HasSuffix(k, ":done") {
+			done = k
+		}
+	}
+	if ids, err := r.Client.ZRange(ctx, done, 0, -1).Result(); err != nil || !slices.Equal(ids, []string{"70"}) {
+		t.Fatalf("done set after the queue emptied = %v, %v; want only the update", ids, err)
+	}
+	// With the mark gone, the next update takes the fast path again.
+	c, err = st.Offer(ctx, 7, pending(71), "w2")
+	if err != nil || c.State != domain.ClaimLeased {
+		t.Fatalf("next offer = %+v, %v", c, err)
+	}
+	if got := suffixes(); !slices.Equal(got, []string{"done", "lock", "session"}) {
+		t.Fatalf("keys while the next update is processed = %v, want it unstored", got)
 	}
 	if c, _ := st.Offer(ctx, 7, pending(70), "late"); c.State != domain.ClaimDuplicate {
 		t.Fatalf("redelivered = %+v, want ClaimDuplicate", c)
@@ -304,5 +323,65 @@ func TestStore_Lead(t *testing.T) {
 	}
 	if ok, _ := st.Lead(ctx, "p", "b", time.Minute); !ok {
 		t.Fatal("b should lead after a resigned")
+	}
+}
+
+// TestInbox_OrdinaryMessageCommands counts, on a server of its own, the
+// commands an ordinary message costs inside the scripts: an idle chat with
+// nothing waiting takes three in the offer and four in the commit, plus
+// the done set's trim on one commit in eight.
+func TestInbox_OrdinaryMessageCommands(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.NewServer(t)
+	srv.Start(t)
+	r := srv.Redis(t)
+	st := r.Store(redisstore.Options{})
+	// Scripts are loaded on first use; count only what follows.
+	c, _ := st.Offer(ctx, 1, pending(1), "warm")
+	if _, err := st.Commit(ctx, c.Lease, 1, &domain.Session{Lang: "de"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Client.ConfigResetStat(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	const n = 64
+	for i := int64(1); i <= n; i++ {
+		c, err := st.Offer(ctx, 100+i, pending(1000+i), "w")
+		if err != nil || c.State != domain.ClaimLeased {
+			t.Fatalf("offer %d = %+v, %v", i, c, err)
+		}
+		if _, err := st.Commit(ctx, c.Lease, 1000+i, &domain.Session{Lang: "de"}); err != nil {
+			t.Fatalf("commit %d: %v", i, err)
+		}
+	}
+	info, err := r.Client.Info(ctx, "commandstats").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	inLua := 0
+	for _, line := range strings.Split(info, "\n") {
+		name, rest, ok := strings.Cut(strings.TrimSpace(line), ":calls=")
+		if !ok {
+			continue
+		}
+		name = strings.TrimPrefix(name, "cmdstat_")
+		calls, _ := strconv.Atoi(rest[:strings.IndexByte(rest, ',')])
+		got[name] = calls
+		if name != "evalsha" && !strings.HasPrefix(name, "config") && name != "info" {
+			inLua += calls
+		}
+	}
+	want := map[string]int{"evalsha": 2 * n, "zmscore": n, "set": 2 * n, "get": n, "getdel": n,
+		"zadd": n, "expire": n, "zremrangebyscore": n / 8}
+	for name, calls := range want {
+		if got[name] != calls {
+			t.Errorf("%s called %d times for %d messages, want %d (all: %v)", name, got[name], n, calls, got)
+		}
+	}
+	if per := float64(inLua) / n; per > 8 {
+		t.Errorf("%.2f commands inside scripts per ordinary message, want at most 8 (%v)", per, got)
+	} else {
+		t.Logf("%.3f commands inside scripts per ordinary message", per)
 	}
 }
