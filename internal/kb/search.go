@@ -59,11 +59,25 @@ const (
 	// through its questions and phrases, scores well, and is clearly ahead.
 	confScore    = 2.0
 	confCoverage = 0.5
-	confLead     = 1.5
+	confLead     = 1.4
 	confShare    = 0.4
 	confGap      = 0.06
 	confAlone    = 0.32
 	confOneWord  = 0.8
+
+	// One word of the entry's own question, far ahead of every other
+	// entry: a term that names the entry ("ankunftsnachweis verloren",
+	// "steuerklasse hangisi").
+	confKeyLead     = 1.9
+	confKeyCoverage = 0.45
+	confKeyShare    = 0.35
+
+	// The only entry suggested, two words matched well, one of them from
+	// its own question, and well ahead of every entry the question
+	// touched, suggested or not.
+	confAloneCoverage = 0.45
+	confAloneShare    = 0.25
+	confAloneLead     = 1.5
 )
 
 // Search finds the entries that fit a question typed in any language,
@@ -85,6 +99,9 @@ type confidence struct {
 	inQ      bool    // a query word matched its own question
 	share    float64 // its score of the best possible for this question
 	gap      float64 // its lead over the second entry, of the best possible
+	strong2  int32   // query words the second entry's questions and phrases match well
+	cover2   float64 // share of the question the second entry explains
+	leadAny  float64 // its score over the best other entry's, suggested or not
 }
 
 func (k *KB) search(query, lang string) (Result, confidence) {
@@ -216,6 +233,16 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	if len(order) > 1 {
 		c.lead = top / acc[order[1]].score
 		c.gap = (top - acc[order[1]].score) / maxScore
+		c.strong2, c.cover2 = acc[order[1]].words, acc[order[1]].cover/total
+	}
+	var runner float64
+	for _, e := range sc.query {
+		if e != first {
+			runner = max(runner, acc[e].score)
+		}
+	}
+	if runner > 0 {
+		c.leadAny = top / runner
 	}
 	res.Confident = c.confident()
 	return res, c
@@ -228,11 +255,19 @@ func (c confidence) confident() bool {
 	switch {
 	case c.score < confScore:
 		return false
+	case c.lead == 0 && c.strong == 2 && c.inQ && c.coverage >= confAloneCoverage &&
+		c.share >= confAloneShare && c.leadAny >= confAloneLead:
+		return true
 	case c.lead == 0 && c.strong <= 2 && c.share < confAlone:
 		// Alone, but explaining little: the only entry two stray words
 		// reach ("do you know a good barber" is no question about
 		// self-employment).
 		return false
+	case c.strong == 1 && c.inQ && c.lead >= confKeyLead && c.coverage >= confKeyCoverage && c.share >= confKeyShare:
+		// A word that most entries do not have and this one asks about;
+		// "German" in "how do I say thank you in German" is in many, so
+		// citizenship is not far ahead.
+		return true
 	case c.strong < 2 && c.share < confOneWord:
 		// One word of the question carries it ("how do I say thank you
 		// in German" is not about citizenship).
