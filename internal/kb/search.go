@@ -54,6 +54,11 @@ const (
 	answerCredit = 0.5
 	minScore     = 1.0
 	relCutoff    = 0.4
+	// questionBonus ranks an entry whose own question has one of the
+	// query's words (matched well) a little higher: "Duldung" asks about
+	// status.duldung, not about the Beschäftigungsduldung that also lists
+	// it. Confidence still reads the unraised scores.
+	questionBonus = 0.05
 
 	// Confident: the best entry explains most of the question, mainly
 	// through its questions and phrases, scores well, and is clearly ahead.
@@ -99,8 +104,6 @@ type confidence struct {
 	inQ      bool    // a query word matched its own question
 	share    float64 // its score of the best possible for this question
 	gap      float64 // its lead over the second entry, of the best possible
-	strong2  int32   // query words the second entry's questions and phrases match well
-	cover2   float64 // share of the question the second entry explains
 	leadAny  float64 // its score over the best other entry's, suggested or not
 }
 
@@ -191,8 +194,14 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	// everything the query touched would cost more in a large base.
 	// Ties go to the entry listed first, as in the content files.
 	order := sc.order[:0]
+	rank := func(e int32) float64 {
+		if acc[e].inQuestion {
+			return acc[e].score * (1 + questionBonus)
+		}
+		return acc[e].score
+	}
 	better := func(a, b int32) bool {
-		return acc[a].score > acc[b].score || (acc[a].score == acc[b].score && a < b)
+		return rank(a) > rank(b) || (rank(a) == rank(b) && a < b)
 	}
 	for _, e := range sc.query {
 		if acc[e].score < minScore || acc[e].cover < minCoverage*total {
@@ -233,7 +242,6 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	if len(order) > 1 {
 		c.lead = top / acc[order[1]].score
 		c.gap = (top - acc[order[1]].score) / maxScore
-		c.strong2, c.cover2 = acc[order[1]].words, acc[order[1]].cover/total
 	}
 	var runner float64
 	for _, e := range sc.query {
