@@ -83,6 +83,14 @@ const (
 	confAloneCoverage = 0.45
 	confAloneShare    = 0.25
 	confAloneLead     = 1.5
+
+	// Ahead both in score and in how much of the question it explains,
+	// with two words matched well: the second entry shares words, not
+	// the question.
+	confBothLead     = 1.33
+	confBothCoverage = 0.4
+	confBothCovLead  = 1.2
+	confBothShare    = 0.25
 )
 
 // Search finds the entries that fit a question typed in any language,
@@ -105,6 +113,7 @@ type confidence struct {
 	share    float64 // its score of the best possible for this question
 	gap      float64 // its lead over the second entry, of the best possible
 	leadAny  float64 // its score over the best other entry's, suggested or not
+	leadCov  float64 // its coverage over the second entry's
 }
 
 func (k *KB) search(query, lang string) (Result, confidence) {
@@ -242,6 +251,7 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	if len(order) > 1 {
 		c.lead = top / acc[order[1]].score
 		c.gap = (top - acc[order[1]].score) / maxScore
+		c.leadCov = acc[first].cover / acc[order[1]].cover
 	}
 	var runner float64
 	for _, e := range sc.query {
@@ -283,6 +293,10 @@ func (c confidence) confident() bool {
 	}
 	// Most of the question explained, mainly by its questions and phrases,
 	// and clearly ahead; or two words matched well and a clear gap.
+	if c.strong >= 2 && c.lead >= confBothLead && c.leadCov >= confBothCovLead &&
+		c.coverage >= confBothCoverage && c.share >= confBothShare {
+		return true
+	}
 	return (c.coverage >= confCoverage && (c.lead == 0 || c.lead >= confLead) && (c.strong >= 2 || c.inQ)) ||
 		(c.strong >= 2 && c.share >= confShare && c.gap >= confGap)
 }
