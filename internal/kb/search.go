@@ -59,6 +59,7 @@ const (
 	// status.duldung, not about the Beschäftigungsduldung that also lists
 	// it. Confidence still reads the unraised scores.
 	questionBonus = 0.05
+	qcBonus       = 0.4
 
 	// Confident: the best entry explains most of the question, mainly
 	// through its questions and phrases, scores well, and is clearly ahead.
@@ -91,6 +92,11 @@ const (
 	confBothCoverage = 0.4
 	confBothCovLead  = 1.2
 	confBothShare    = 0.25
+
+	// Every word of the entry's own question is in the query, and the
+	// entry is ahead: the person asked that question.
+	confAskedLead  = 1.05
+	confAskedShare = 0.35
 )
 
 // Search finds the entries that fit a question typed in any language,
@@ -114,6 +120,32 @@ type confidence struct {
 	gap      float64 // its lead over the second entry, of the best possible
 	leadAny  float64 // its score over the best other entry's, suggested or not
 	leadCov  float64 // its coverage over the second entry's
+	qcov     float64 // share of its own question's words the query has
+}
+
+// questionCover is the share of the entry's question, in the person's
+// language, that the query's words match well. Only the best entry is
+// checked, so the question is analyzed here rather than indexed.
+func (k *KB) questionCover(e int32, lang string, toks []string) float64 {
+	t, ok := k.Text(k.entries[e].ID, lang)
+	if !ok {
+		return 0
+	}
+	terms := analyze(t.Question, stopMask(t.Lang))
+	if len(terms) == 0 {
+		return 0
+	}
+	matched := 0
+	for _, qt := range terms {
+		tt := term{runes: []rune(qt), arabic: isArabicScript(qt)}
+		for _, q := range toks {
+			if sim([]rune(q), isArabicScript(q), &tt) >= strongSim {
+				matched++
+				break
+			}
+		}
+	}
+	return float64(matched) / float64(len(terms))
 }
 
 func (k *KB) search(query, lang string) (Result, confidence) {
@@ -246,7 +278,7 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	// answer ("what time is it" ~ "part time job"); it needs two words or
 	// a word of the entry's own question.
 	c := confidence{words: len(toks), coverage: acc[first].cover / total, score: top,
-		strong: acc[first].words, inQ: acc[first].inQuestion}
+		strong: acc[first].words, inQ: acc[first].inQuestion, qcov: k.questionCover(first, lang, toks)}
 	c.share, c.gap = top/maxScore, top/maxScore
 	if len(order) > 1 {
 		c.lead = top / acc[order[1]].score
@@ -285,6 +317,8 @@ func (c confidence) confident() bool {
 		// A word that most entries do not have and this one asks about;
 		// "German" in "how do I say thank you in German" is in many, so
 		// citizenship is not far ahead.
+		return true
+	case c.qcov == 1 && c.share >= confAskedShare && (c.lead >= confAskedLead || c.lead == 0 && c.leadAny >= confAskedLead):
 		return true
 	case c.strong < 2 && c.share < confOneWord:
 		// One word of the question carries it ("how do I say thank you
