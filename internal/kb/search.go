@@ -135,11 +135,15 @@ func (k *KB) questionCover(e int32, lang string, toks []string) float64 {
 	if len(terms) == 0 {
 		return 0
 	}
+	qr := make([][]rune, len(toks))
+	for i, q := range toks {
+		qr[i] = []rune(q)
+	}
 	matched := 0
 	for _, qt := range terms {
 		tt := term{runes: []rune(qt), arabic: isArabicScript(qt)}
-		for _, q := range toks {
-			if sim([]rune(q), isArabicScript(q), &tt) >= strongSim {
+		for i, q := range toks {
+			if sim(qr[i], isArabicScript(q), &tt) >= strongSim {
 				matched++
 				break
 			}
@@ -278,7 +282,7 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	// answer ("what time is it" ~ "part time job"); it needs two words or
 	// a word of the entry's own question.
 	c := confidence{words: len(toks), coverage: acc[first].cover / total, score: top,
-		strong: acc[first].words, inQ: acc[first].inQuestion, qcov: k.questionCover(first, lang, toks)}
+		strong: acc[first].words, inQ: acc[first].inQuestion}
 	c.share, c.gap = top/maxScore, top/maxScore
 	if len(order) > 1 {
 		c.lead = top / acc[order[1]].score
@@ -295,6 +299,11 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 		c.leadAny = top / runner
 	}
 	res.Confident = c.confident()
+	if !res.Confident {
+		// Only this rule needs the question analyzed, so only now.
+		c.qcov = k.questionCover(first, lang, toks)
+		res.Confident = c.confident()
+	}
 	return res, c
 }
 
