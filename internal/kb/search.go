@@ -64,7 +64,7 @@ const (
 	// Confident: the best entry explains most of the question, mainly
 	// through its questions and phrases, scores well, and is clearly ahead.
 	confScore    = 2.0
-	confCoverage = 0.5
+	confCoverage = 0.4
 	confLead     = 1.4
 	confShare    = 0.4
 	confGap      = 0.06
