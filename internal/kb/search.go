@@ -54,6 +54,11 @@ const (
 	answerCredit = 0.5
 	minScore     = 1.0
 	relCutoff    = 0.4
+	// unknownShare is how much of the index's unknownWeight a query word
+	// that matches nothing counts against the question's coverage: phone
+	// messages carry dialect, typos and filler the index has never seen.
+	// At 0.4 the first out-of-scope message of the tuning set is answered.
+	unknownShare = 0.7
 	// questionBonus ranks an entry whose own question has one of the
 	// query's words (matched well) a little higher: "Duldung" asks about
 	// status.duldung, not about the Beschäftigungsduldung that also lists
@@ -179,7 +184,7 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	for _, q := range toks {
 		sc.cands = ix.candidates(q, sc.cands[:0])
 		if len(sc.cands) == 0 {
-			total += ix.unknownWeight
+			total += unknownShare * ix.unknownWeight
 			continue
 		}
 		w := ix.wordWeight(sc.cands)
