@@ -14,14 +14,14 @@ import (
 const heldoutDir = "testdata/heldout"
 
 // Bars for the held-out sets, per language. They are what the search
-// honestly reaches today (the weakest language: en 80 % first, en and fa
-// 55 % confident and right; one confident and wrong answer in a language;
-// no out-of-scope message confident), not the goals of issue 10 (95 %,
+// honestly reaches today (the weakest language: fa 80 % first and 60 %
+// confident and right; one confident and wrong answer in a language; no
+// out-of-scope message confident), not the goals of issue 10 (95 %,
 // 80 %, 2 %): raise them when it gets better, never lower them to let a
 // change in.
 const (
 	heldoutMinFirst     = 0.80 // right entry first
-	heldoutMinConfident = 0.55 // confident and right
+	heldoutMinConfident = 0.60 // confident and right
 	heldoutMaxWrong     = 0.05 // confident and wrong
 	heldoutMaxOOS       = 0    // out-of-scope messages answered confidently, all languages
 	heldoutMinQuestions = 16

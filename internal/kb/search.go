@@ -54,16 +54,54 @@ const (
 	answerCredit = 0.5
 	minScore     = 1.0
 	relCutoff    = 0.4
+	// unknownShare is how much of the index's unknownWeight a query word
+	// that matches nothing counts against the question's coverage: phone
+	// messages carry dialect, typos and filler the index has never seen.
+	// At 0.4 the first out-of-scope message of the tuning set is answered.
+	unknownShare = 0.7
+	// questionBonus ranks an entry whose own question has one of the
+	// query's words (matched well) a little higher: "Duldung" asks about
+	// status.duldung, not about the Beschäftigungsduldung that also lists
+	// it. Confidence still reads the unraised scores.
+	questionBonus = 0.05
+	qcBonus       = 0.4
 
 	// Confident: the best entry explains most of the question, mainly
 	// through its questions and phrases, scores well, and is clearly ahead.
 	confScore    = 2.0
-	confCoverage = 0.5
-	confLead     = 1.5
+	confCoverage = 0.4
+	confLead     = 1.4
 	confShare    = 0.4
 	confGap      = 0.06
 	confAlone    = 0.32
 	confOneWord  = 0.8
+
+	// One word of the entry's own question, far ahead of every other
+	// entry: a term that names the entry ("ankunftsnachweis verloren",
+	// "steuerklasse hangisi").
+	confKeyLead     = 1.9
+	confKeyCoverage = 0.45
+	confKeyShare    = 0.35
+
+	// The only entry suggested, two words matched well, one of them from
+	// its own question, and well ahead of every entry the question
+	// touched, suggested or not.
+	confAloneCoverage = 0.45
+	confAloneShare    = 0.25
+	confAloneLead     = 1.5
+
+	// Ahead both in score and in how much of the question it explains,
+	// with two words matched well: the second entry shares words, not
+	// the question.
+	confBothLead     = 1.33
+	confBothCoverage = 0.4
+	confBothCovLead  = 1.2
+	confBothShare    = 0.25
+
+	// Every word of the entry's own question is in the query, and the
+	// entry is ahead: the person asked that question.
+	confAskedLead  = 1.05
+	confAskedShare = 0.35
 )
 
 // Search finds the entries that fit a question typed in any language,
@@ -85,6 +123,38 @@ type confidence struct {
 	inQ      bool    // a query word matched its own question
 	share    float64 // its score of the best possible for this question
 	gap      float64 // its lead over the second entry, of the best possible
+	leadAny  float64 // its score over the best other entry's, suggested or not
+	leadCov  float64 // its coverage over the second entry's
+	qcov     float64 // share of its own question's words the query has
+}
+
+// questionCover is the share of the entry's question, in the person's
+// language, that the query's words match well. Only the best entry is
+// checked, so the question is analyzed here rather than indexed.
+func (k *KB) questionCover(e int32, lang string, toks []string) float64 {
+	t, ok := k.Text(k.entries[e].ID, lang)
+	if !ok {
+		return 0
+	}
+	terms := analyze(t.Question, stopMask(t.Lang))
+	if len(terms) == 0 {
+		return 0
+	}
+	qr := make([][]rune, len(toks))
+	for i, q := range toks {
+		qr[i] = []rune(q)
+	}
+	matched := 0
+	for _, qt := range terms {
+		tt := term{runes: []rune(qt), arabic: isArabicScript(qt)}
+		for i, q := range toks {
+			if sim(qr[i], isArabicScript(q), &tt) >= strongSim {
+				matched++
+				break
+			}
+		}
+	}
+	return float64(matched) / float64(len(terms))
 }
 
 func (k *KB) search(query, lang string) (Result, confidence) {
@@ -114,7 +184,7 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	for _, q := range toks {
 		sc.cands = ix.candidates(q, sc.cands[:0])
 		if len(sc.cands) == 0 {
-			total += ix.unknownWeight
+			total += unknownShare * ix.unknownWeight
 			continue
 		}
 		w := ix.wordWeight(sc.cands)
@@ -174,8 +244,14 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	// everything the query touched would cost more in a large base.
 	// Ties go to the entry listed first, as in the content files.
 	order := sc.order[:0]
+	rank := func(e int32) float64 {
+		if acc[e].inQuestion {
+			return acc[e].score * (1 + questionBonus)
+		}
+		return acc[e].score
+	}
 	better := func(a, b int32) bool {
-		return acc[a].score > acc[b].score || (acc[a].score == acc[b].score && a < b)
+		return rank(a) > rank(b) || (rank(a) == rank(b) && a < b)
 	}
 	for _, e := range sc.query {
 		if acc[e].score < minScore || acc[e].cover < minCoverage*total {
@@ -216,8 +292,23 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	if len(order) > 1 {
 		c.lead = top / acc[order[1]].score
 		c.gap = (top - acc[order[1]].score) / maxScore
+		c.leadCov = acc[first].cover / acc[order[1]].cover
+	}
+	var runner float64
+	for _, e := range sc.query {
+		if e != first {
+			runner = max(runner, acc[e].score)
+		}
+	}
+	if runner > 0 {
+		c.leadAny = top / runner
 	}
 	res.Confident = c.confident()
+	if !res.Confident {
+		// Only this rule needs the question analyzed, so only now.
+		c.qcov = k.questionCover(first, lang, toks)
+		res.Confident = c.confident()
+	}
 	return res, c
 }
 
@@ -228,11 +319,21 @@ func (c confidence) confident() bool {
 	switch {
 	case c.score < confScore:
 		return false
+	case c.lead == 0 && c.strong == 2 && c.inQ && c.coverage >= confAloneCoverage &&
+		c.share >= confAloneShare && c.leadAny >= confAloneLead:
+		return true
 	case c.lead == 0 && c.strong <= 2 && c.share < confAlone:
 		// Alone, but explaining little: the only entry two stray words
 		// reach ("do you know a good barber" is no question about
 		// self-employment).
 		return false
+	case c.strong == 1 && c.inQ && c.lead >= confKeyLead && c.coverage >= confKeyCoverage && c.share >= confKeyShare:
+		// A word that most entries do not have and this one asks about;
+		// "German" in "how do I say thank you in German" is in many, so
+		// citizenship is not far ahead.
+		return true
+	case c.qcov == 1 && c.share >= confAskedShare && (c.lead >= confAskedLead || c.lead == 0 && c.leadAny >= confAskedLead):
+		return true
 	case c.strong < 2 && c.share < confOneWord:
 		// One word of the question carries it ("how do I say thank you
 		// in German" is not about citizenship).
@@ -240,6 +341,10 @@ func (c confidence) confident() bool {
 	}
 	// Most of the question explained, mainly by its questions and phrases,
 	// and clearly ahead; or two words matched well and a clear gap.
+	if c.strong >= 2 && c.lead >= confBothLead && c.leadCov >= confBothCovLead &&
+		c.coverage >= confBothCoverage && c.share >= confBothShare {
+		return true
+	}
 	return (c.coverage >= confCoverage && (c.lead == 0 || c.lead >= confLead) && (c.strong >= 2 || c.inQ)) ||
 		(c.strong >= 2 && c.share >= confShare && c.gap >= confGap)
 }

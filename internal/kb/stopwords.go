@@ -26,7 +26,8 @@ var stopwordLists = map[string]string{
 		in im an am auf aus bei beim mit nach von vom vor zu zum zur für über unter um durch gegen ohne bis seit ab
 		hier da dort jetzt heute gestern bald lange nicht kein keine keinen keiner nichts ja nein ok okay gut gerne genau eigentlich
 		etwas viel viele mehr alle alles jemand frage fragen hilfe helfen info infos information informationen
-		bedeutet bedeutung heißt meint erklären erklärung sagen wissen weiß`,
+		bedeutet bedeutung heißt meint erklären erklärung sagen wissen weiß
+		nix nich ne nen hab gibts nun halt irgendwo irgendwie gekriegt`,
 	"en": `say says said i me my mine myself you your yours he him his she her it its we us our they them their
 		a an the and or but also too still just only very so how what who whom whose where when why which
 		whether that this these those if because as than then
@@ -36,16 +37,19 @@ var stopwordLists = map[string]string{
 		to of in on at by for with from about into over under up out off again there here now today tomorrow yesterday soon next long
 		not no nor yes ok okay please pls plz thanks thank thx hello hi hey dear good morning evening afternoon
 		sir madam help info information question questions know tell explain mean means meaning
-		some any all much many more lot lots someone something anything anyone im ive dont cant`,
+		some any all much many more lot lots someone something anything anyone im ive dont cant
+		wont doesnt didnt isnt ur`,
 	"ar": `بقول يقول تقول قول بيقولوا في من على الى إلى عن مع هذا هذه ذلك تلك هو هي هم هن انا أنا انت أنت انتي نحن انتم أنتم
 		كيف ماذا ما متى أين اين لماذا ليش هل كم اي أي او أو و ثم لكن لا نعم ليس كان يكون كانت
 		اريد أريد بدي عايز ابغى احتاج أحتاج ممكن يمكن يجب لازم عندي لدي عند لي لك له لها بعد قبل الان الآن هنا هناك بكرا بكره غدا اليوم امبارح قريبا تبعي تبع لوين بروح
 		الذي التي اللي شو شنو ايش مين وين فين كل شي شيء يعني معنى
-		مرحبا اهلا أهلا السلام عليكم كيفك كيفكم شلونك حالك شكرا صباح مساء الخير من فضلك لو سمحت ساعدني ساعدوني سؤال اعرف أعرف اعمل نعمل`,
+		مرحبا اهلا أهلا السلام عليكم كيفك كيفكم شلونك حالك شكرا صباح مساء الخير من فضلك لو سمحت ساعدني ساعدوني سؤال اعرف أعرف اعمل نعمل
+		هلق هلا كتير عم رح بس حدا هيك بدو فيني بقدر منيح`,
 	"fa": `میگن میگویند بگم بگویم من تو او ما شما آنها ایشان این آن که را با از به در برای تا و یا اما ولی هم چه چی چرا کجا کی کدام
 		چطور چگونه چند آیا است هست هستم هستید بود باشد شد شود میشود کرد کنم کنید کردن
 		میخواهم خواهم میخوام باید میتوانم میتونم دارم دارد داریم ندارم نیست
-		سلام ممنون مرسی تشکر لطفا کمک سوال یک یه رو هر دیگر الان امروز خیلی`,
+		سلام ممنون مرسی تشکر لطفا کمک سوال یک یه رو هر دیگر الان امروز خیلی
+		چکار چیکار بکنم میشه دیگه خب`,
 	"ps": `وایي ووایم زه ته هغه هغې موږ تاسو دوی دا دې د په له سره کې څه ولې چیرته چېرته کله څنګه څومره
 		او یا خو هم نه هو دی ده دي وو یم یې مې شي شو کړم غواړم باید لري لرم ستاسو زما مننه سلام ښه مرسته پوښتنه
 		ورور خور ملګری`,
