@@ -52,17 +52,17 @@ func (e *Engine) dayBookings(ctx context.Context, date, office string) ([]domain
 
 // Agenda is the day's appointments for the staff group, each with buttons
 // to mark the person as come or not.
-func (e *Engine) Agenda(ctx context.Context, date string) (Result, error) {
+func (e *Engine) Agenda(ctx context.Context, date string) (domain.Result, error) {
 	if !e.bookingEnabled() || e.set.StaffChatID == 0 {
-		return Result{}, nil
+		return domain.Result{}, nil
 	}
 	bks, err := e.dayBookings(ctx, date, "")
 	if err != nil {
-		return Result{}, err
+		return domain.Result{}, err
 	}
 	s := e.staff
 	if len(bks) == 0 {
-		return Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: s.T("staff.agenda_empty", i18n.Data{"Date": e.staffDate(date)})}}}, nil
+		return domain.Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: s.T("staff.agenda_empty", i18n.Data{"Date": e.staffDate(date)})}}}, nil
 	}
 	lines := []string{s.T("staff.agenda_title", i18n.Data{"Date": e.staffDate(date), "Count": len(bks)})}
 	var rows [][]domain.Button
@@ -85,7 +85,7 @@ func (e *Engine) Agenda(ctx context.Context, date string) (Result, error) {
 			button(n+" "+s.T("staff.attended", nil), actAttended, bk.ID),
 			button(n+" "+s.T("staff.noshow", nil), actNoShow, bk.ID)))
 	}
-	return Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n"), Buttons: rows}}}, nil
+	return domain.Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n"), Buttons: rows}}}, nil
 }
 
 func (e *Engine) staffName(id int64) string {

@@ -29,7 +29,7 @@ const (
 )
 
 // HandleStaff handles one event in the staff group.
-func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) Result {
+func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) domain.Result {
 	r := &Request{Event: ev, now: e.now()}
 	if err := e.guard(func() error { return e.handleStaff(ctx, r) }); err != nil {
 		e.log.Error("staff action failed", "op", e.routeName(ev), "err", err)
@@ -40,7 +40,7 @@ func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) Result {
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: r.toast})
 		}
 	}
-	return Result{Replies: r.replies, Toast: r.toast, Events: r.events, Counts: r.counts}
+	return domain.Result{Replies: r.replies, Toast: r.toast, Events: r.events, Counts: r.counts}
 }
 
 // guard turns a panic into an error: a message that makes a handler panic
@@ -194,7 +194,7 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 		return nil // already theirs: a double tap
 	}
 	if before.Status == domain.TicketWaiting {
-		r.events = append(r.events, TicketEvent{Kind: "taken", Lang: tk.Lang, Wait: r.now.Sub(tk.Created)})
+		r.events = append(r.events, domain.TicketEvent{Kind: "taken", Lang: tk.Lang, Wait: r.now.Sub(tk.Created)})
 		if err := e.flushCollected(ctx, r, tk); err != nil {
 			return err
 		}
@@ -239,7 +239,7 @@ func (e *Engine) closeTicket(ctx context.Context, r *Request, id int64, note str
 		return fmt.Errorf("desk: close ticket %d: %w", id, err)
 	}
 	r.send(e.cardUpdate(tk))
-	r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+	r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 	t := e.msgs.For(tk.Lang)
 	rep := e.askRating(t, tk)
 	rep.ChatID = tk.ChatID
@@ -392,14 +392,14 @@ func (e *Engine) clock(t time.Time) string {
 
 // Sweep re-announces tickets nobody took and closes tickets nobody wrote
 // in; the scheduler calls it every minute in one replica.
-func (e *Engine) Sweep(ctx context.Context) (Result, error) {
+func (e *Engine) Sweep(ctx context.Context) (domain.Result, error) {
 	r := &Request{now: e.now()}
 	if e.set.StaffChatID == 0 {
-		return Result{}, nil
+		return domain.Result{}, nil
 	}
 	q, err := e.tickets.Queue(ctx)
 	if err != nil {
-		return Result{}, err
+		return domain.Result{}, err
 	}
 	for _, tk := range q {
 		switch {
@@ -409,7 +409,7 @@ func (e *Engine) Sweep(ctx context.Context) (Result, error) {
 				continue // closed meanwhile
 			}
 			if err != nil {
-				return Result{}, fmt.Errorf("desk: sweep: close ticket %d: %w", tk.ID, err)
+				return domain.Result{}, fmt.Errorf("desk: sweep: close ticket %d: %w", tk.ID, err)
 			}
 			r.send(e.cardUpdate(closed))
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.timeout", i18n.Data{"ID": tk.ID})})
@@ -418,15 +418,15 @@ func (e *Engine) Sweep(ctx context.Context) (Result, error) {
 			rep.ChatID = tk.ChatID
 			rep.Text = t.T("handover.closed_inactive", nil) + "\n\n" + rep.Text
 			r.send(rep)
-			r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+			r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 		case tk.Status == domain.TicketWaiting && r.now.Sub(tk.Announced) >= e.set.ReannounceAfter:
 			if err := e.tickets.Announced(ctx, tk.ID, r.now); err != nil {
-				return Result{}, err
+				return domain.Result{}, err
 			}
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
 				Text:    e.staff.T("staff.reannounce", i18n.Data{"ID": tk.ID, "Minutes": int(r.now.Sub(tk.Created).Minutes())}),
 				Buttons: [][]domain.Button{domain.Row(button(e.staff.T("staff.take", nil), actTake, strconv.FormatInt(tk.ID, 10)))}})
 		}
 	}
-	return Result{Replies: r.replies, Events: r.events}, nil
+	return domain.Result{Replies: r.replies, Events: r.events}, nil
 }

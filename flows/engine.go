@@ -245,35 +245,23 @@ func (e *Engine) routes() {
 	e.actions[actOriginal] = e.showOriginal
 }
 
-// CrossChatActions are the buttons sent into a person's chat from outside
+// crossChatActions are the buttons sent into a person's chat from outside
 // their own conversation (by a case manager's action or a sweep). They are
 // signed without the session epoch; each checks its ticket before acting.
-var CrossChatActions = map[string]bool{actEndHandover: true, actRate: true, actSkip: true,
+var crossChatActions = map[string]bool{actEndHandover: true, actRate: true, actSkip: true,
 	actComing: true, actChange: true, actBooking: true, actOriginal: true}
+
+// CrossChat says whether action is one of the crossChatActions.
+func (e *Engine) CrossChat(action string) bool { return crossChatActions[action] }
 
 // Commands lists the commands offered in Telegram's command menu, in order.
 func Commands() []string {
 	return []string{"start", "menu", "offers", "language", "person", "end", "appointment", "appointments", "privacy", "export", "delete", "help"}
 }
 
-// Result is what the engine decided for one event.
-type Result struct {
-	Replies []domain.Reply
-	// Toast is shown to whoever pressed the button (answerCallbackQuery).
-	Toast string
-	// Events feed the hand-over metrics.
-	Events []TicketEvent
-	// Counts are anonymous counters for the daily statistics (stats.go).
-	Counts []stats.Count
-	// Session is the next state; nil together with Erase.
-	Session *domain.Session
-	// Erase asks the caller to remove everything stored about the person.
-	Erase bool
-}
-
 // Handle runs one event against a copy of the session. isNew says the
 // session did not exist before (first contact, or after erasure/expiry).
-func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) Result {
+func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) domain.Result {
 	switchedFrom := e.resolveLanguage(&s, ev)
 	before := s.Clone()
 	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now()}
@@ -289,12 +277,12 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 	}
 	e.finish(r)
 	if r.erase {
-		return Result{Replies: r.replies, Erase: true, Events: r.events, Counts: r.counts}
+		return domain.Result{Replies: r.replies, Erase: true, Events: r.events, Counts: r.counts}
 	}
 	if switchedFrom != "" {
 		e.offerLanguageBack(r.replies, switchedFrom)
 	}
-	return Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events, Counts: r.counts}
+	return domain.Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events, Counts: r.counts}
 }
 
 // run routes the event, guarded against panics.
@@ -366,7 +354,7 @@ type Request struct {
 	replies []domain.Reply
 	erase   bool
 	toast   string
-	events  []TicketEvent
+	events  []domain.TicketEvent
 	// urgent is the kind of emergency the person's text signals; its help
 	// is the first urgentReplies replies.
 	urgent        kb.Urgency
@@ -375,14 +363,6 @@ type Request struct {
 	// keeps the question just put to the person for consent (consent.go).
 	counts       []stats.Count
 	holdQuestion bool
-}
-
-// TicketEvent is something that happened to a hand-over, for metrics.
-type TicketEvent struct {
-	Kind   string // opened, taken, closed, rated
-	Lang   string
-	Wait   time.Duration // for taken: how long the person waited
-	Rating int
 }
 
 // send adds any reply, e.g. one to another chat.

@@ -139,7 +139,7 @@ func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription boo
 		r.Say(t.T("handover.queued_closed", i18n.Data{"Ticket": tk.ID, "Back": formatDate(t, back) + " " + back.Format("15:04")}),
 			cancel, domain.Row(button(t.T("menu.booking", nil), actBooking, "")))
 	}
-	r.events = append(r.events, TicketEvent{Kind: "opened", Lang: s.Lang})
+	r.events = append(r.events, domain.TicketEvent{Kind: "opened", Lang: s.Lang})
 	return nil
 }
 
@@ -302,7 +302,7 @@ func (e *Engine) closeByPerson(ctx context.Context, r *Request, by, staffNote st
 	}
 	r.send(e.cardUpdate(tk))
 	r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T(staffNote, i18n.Data{"ID": tk.ID})})
-	r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+	r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 	return tk, nil
 }
 
@@ -337,7 +337,7 @@ func (e *Engine) rate(ctx context.Context, r *Request) error {
 		return fmt.Errorf("handover: rate ticket %d: %w", id, err)
 	}
 	r.send(e.cardUpdate(tk))
-	r.events = append(r.events, TicketEvent{Kind: "rated", Lang: tk.Lang, Rating: n})
+	r.events = append(r.events, domain.TicketEvent{Kind: "rated", Lang: tk.Lang, Rating: n})
 	r.Session.Handover, r.Session.Ticket = handoverComment, id
 	r.Show(r.T.T("handover.comment", nil), domain.Row(button(r.T.T("handover.skip", nil), actSkip, idStr)))
 	return nil
@@ -414,7 +414,7 @@ func (e *Engine) forgetPerson(ctx context.Context, r *Request) error {
 		switch {
 		case err == nil:
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.erased", i18n.Data{"ID": tk.ID})})
-			r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+			r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 		case !errors.Is(err, domain.ErrTicketClosed) && !errors.Is(err, domain.ErrNotFound):
 			return fmt.Errorf("privacy: close ticket %d: %w", s.Ticket, err)
 		}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"lotse/flows"
 	"lotse/internal/domain"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
@@ -14,7 +13,7 @@ import (
 
 // shape is what a reply shows, without what changes between two calls
 // (message edits, timestamps in button data).
-func shape(res flows.Result) []string {
+func shape(res domain.Result) []string {
 	var out []string
 	for _, rep := range res.Replies {
 		var acts []string

@@ -13,7 +13,7 @@ import (
 )
 
 // Anonymous statistics: handlers note what happened with r.count; the
-// counts travel back in Result.Counts and the adapter adds them up in
+// counts travel back in domain.Result.Counts and the adapter adds them up in
 // memory and writes them to Redis in batches, so counting costs no round
 // trip of its own. Counts carry languages, entry ids, offices and topics,
 // never a chat id, a name or what a person wrote.
