@@ -14,6 +14,7 @@ import (
 	"lotse/internal/calendar"
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/intent"
 	"lotse/internal/stats"
 )
 
@@ -36,6 +37,26 @@ const (
 	maxDayButtons   = 8
 	maxTimeButtons  = 12
 )
+
+func (e *Engine) bookingRoutes(t *table) {
+	t.command("appointment", e.requestBooking)
+	t.command("appointments", e.showAppointments)
+	t.typedAs("appointment", intent.Booking)
+	// The list has a cancel button next to each appointment.
+	t.typedAs("appointments", intent.Appointments, intent.Cancel)
+	t.button(actBooking, e.requestBooking, crossChat)
+	t.button(actTopic, e.chooseTopic)
+	t.button(actOffice, e.chooseOffice)
+	t.button(actDay, e.showTimes)
+	t.button(actInterp, e.toggleInterpreter)
+	t.button(actSlot, e.confirmSlot)
+	t.button(actBook, e.book)
+	t.button(actAppointments, e.showAppointments)
+	t.button(actCancelAppt, e.cancelAppointment)
+	t.button(actReschedule, e.reschedule)
+	t.button(actComing, e.confirmComing, crossChat)
+	t.button(actChange, e.changeAppointment, crossChat)
+}
 
 func (e *Engine) bookingEnabled() bool { return len(e.set.Booking.Calendar.Rules) > 0 }
 

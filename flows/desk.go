@@ -32,7 +32,7 @@ const (
 func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) domain.Result {
 	r := &Request{Event: ev, now: e.now()}
 	if err := e.guard(func() error { return e.handleStaff(ctx, r) }); err != nil {
-		e.log.Error("staff action failed", "op", e.routeName(ev), "err", err)
+		e.log.Error("staff action failed", "op", e.table.name(ev), "err", err)
 		r.replies, r.events = nil, nil
 		r.toast = e.staff.T("staff.error", nil)
 		if ev.Kind != domain.EventButton && ev.Kind != domain.EventStaleButton {

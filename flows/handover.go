@@ -10,6 +10,7 @@ import (
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/intent"
 )
 
 // The person's side of a hand-over: asking for a person, describing the
@@ -22,6 +23,19 @@ const (
 	handoverComment  = "comment"
 	maxSteps         = 5
 )
+
+func (e *Engine) handoverRoutes(t *table) {
+	t.command("person", e.requestPerson)
+	t.command("end", e.endHandover, duringHandover)
+	t.typedAs("person", intent.Person)
+	t.typedAs("end", intent.End)
+	t.button(actHandover, e.requestPerson)
+	t.button(actSendRequest, e.sendRequest)
+	t.button(actCancelReq, e.cancelRequest)
+	t.button(actEndHandover, e.endHandover, crossChat)
+	t.button(actRate, e.rate, crossChat)
+	t.button(actSkip, e.skipFeedback, crossChat)
+}
 
 // requestPerson leads to a case manager: reachable from every screen and
 // offered whenever the bot has no answer.
@@ -88,7 +102,7 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 				return h // "delete my data" typed acts like /delete
 			}
 		}
-		if textOrMedia || ev.Kind == domain.EventCommand && !passThrough[ev.Command] {
+		if textOrMedia || ev.Kind == domain.EventCommand && !e.table.commands[ev.Command].has(duringHandover) {
 			return func(ctx context.Context, r *Request) error { return e.relayToStaff(ctx, r, tk) }
 		}
 	case handoverComment:
@@ -103,9 +117,6 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 	}
 	return nil
 }
-
-// passThrough are the commands that still reach the bot during a hand-over.
-var passThrough = map[string]bool{"end": true, "delete": true, "privacy": true, "language": true}
 
 // openTicket announces the request in the staff group with its card, relays
 // the description if there is one, and tells the person what happens next.

@@ -105,7 +105,7 @@ func TestIntents_QuestionsStillAnswered(t *testing.T) {
 
 // TestIntents_States: typed requests work where the button would — in the
 // middle of booking, on first contact — and during an open hand-over only
-// the requests the passThrough commands allow act; the rest is relayed.
+// the requests whose commands work during a hand-over act; the rest is relayed.
 func TestIntents_States(t *testing.T) {
 	ctx := context.Background()
 

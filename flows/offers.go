@@ -47,6 +47,15 @@ const (
 	filterLang, filterFree, filterWomen, filterChildcare = 'L', 'F', 'W', 'C'
 )
 
+func (e *Engine) offerRoutes(t *table) {
+	t.command("offers", e.showOffers)
+	t.button(actOffers, e.showOffers)
+	t.button(actOfferList, e.showOfferList)
+	t.button(actOffer, e.showOffer)
+	t.button(actOfferDistrict, e.askOfferDistrict)
+	t.button(actOfferNear, e.askOfferLocation)
+}
+
 // offerDir is the directory to show, nil when the municipality has none.
 func (e *Engine) offerDir() *offers.Directory {
 	if e.offers == nil {
