@@ -19,6 +19,15 @@ const (
 	actNoShow   = "kn"
 )
 
+func (e *Engine) agendaRoutes(t *table) {
+	if e.bookingEnabled() {
+		t.staffCommand("agenda", "staff.cmd.agenda", e.showAgenda)
+		t.staffCommand("block", "staff.cmd.block", e.blockSlots)
+	}
+	t.staffButton(actAttended, e.markBooking)
+	t.staffButton(actNoShow, e.markBooking)
+}
+
 // dayBookings lists the bookings of a local date in all offices (or one),
 // by time.
 func (e *Engine) dayBookings(ctx context.Context, date, office string) ([]domain.Booking, error) {
@@ -113,8 +122,12 @@ func (e *Engine) showAgenda(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// markBooking records attended or no-show.
-func (e *Engine) markBooking(ctx context.Context, r *Request, status string) error {
+// markBooking records attended (actAttended) or no-show (actNoShow).
+func (e *Engine) markBooking(ctx context.Context, r *Request) error {
+	status := domain.BookingAttended
+	if r.Event.Action.Name == actNoShow {
+		status = domain.BookingNoShow
+	}
 	bk, err := e.bookings.SetStatus(ctx, r.Event.Action.Arg, status)
 	if err != nil {
 		r.toast = e.staff.T("staff.gone", nil)

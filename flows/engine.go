@@ -239,6 +239,8 @@ type Request struct {
 	Session *domain.Session
 	New     bool
 	T       *i18n.Localizer
+	// staff is the case manager acting in the staff group.
+	staff   Staff
 	now     time.Time
 	replies []domain.Reply
 	erase   bool

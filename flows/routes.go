@@ -9,8 +9,10 @@ import (
 )
 
 // The routing table: every command, button, typed request and other event
-// the bot answers to. Each feature file registers its own routes in its
-// ...Routes method; routes calls them all, here, in one place.
+// the bot answers to, in a person's chat and in the staff group. Each
+// feature file registers its own routes in its ...Routes method, next to
+// the handlers; routes below calls them all, so reading it and the
+// methods it names tells everything the bot answers to.
 
 // Handler is the one shape of every route.
 type Handler func(ctx context.Context, r *Request) error
@@ -45,11 +47,26 @@ type table struct {
 	// events routes the other kinds of event; for EventCommand and
 	// EventButton, those no route above knows.
 	events map[domain.EventKind]Handler
+
+	// The staff group, for configured staff only (desk.go); what no route
+	// knows is ignored there.
+	staffCommands map[string]staffCommand
+	staffButtons  map[string]Handler
+	staffEvents   map[domain.EventKind]Handler
 }
 
+type staffCommand struct {
+	handle Handler
+	// menu is the message describing it in the group's command menu
+	// (staffhelp.go); "" leaves it out.
+	menu string
+}
+
+// routes builds the table once, in New.
 func (e *Engine) routes() *table {
 	t := &table{commands: map[string]route{}, buttons: map[string]route{}, typed: map[intent.Intent]string{},
-		events: map[domain.EventKind]Handler{}}
+		events: map[domain.EventKind]Handler{}, staffCommands: map[string]staffCommand{}, staffButtons: map[string]Handler{},
+		staffEvents: map[domain.EventKind]Handler{}}
 	e.startRoutes(t)     // start.go: greeting, help
 	e.menuRoutes(t)      // menu.go: main menu, knowledge areas
 	e.faqRoutes(t)       // faq.go: questions and answers
@@ -61,7 +78,12 @@ func (e *Engine) routes() *table {
 	e.handoverRoutes(t)  // handover.go: the person's side of a hand-over
 	e.translateRoutes(t) // translate.go: a staff reply's original
 	e.bookingRoutes(t)   // booking.go: appointments
-	e.offerRoutes(t)     // offers.go: the directory of local offers
+	e.offerRoutes(t)     // offers.go: the directory of local offers; /offer
+	e.deskRoutes(t)      // desk.go: tickets in the staff group
+	e.agendaRoutes(t)    // agenda.go: the day's appointments, attendance, /block
+	e.replyRoutes(t)     // replies.go: curated replies
+	e.statsRoutes(t)     // stats.go: /stats
+	e.staffHelpRoutes(t) // staffhelp.go: /help in the staff group
 	for in, name := range t.typed {
 		if _, ok := t.commands[name]; !ok {
 			panic(fmt.Sprintf("flows: typed request %s opens unknown command %s", in, name))
@@ -112,6 +134,27 @@ func (t *table) on(kind domain.EventKind, h Handler) {
 	t.events[kind] = h
 }
 
+func (t *table) staffCommand(name, menu string, h Handler) {
+	if _, dup := t.staffCommands[name]; dup {
+		panic("flows: staff command registered twice: " + name)
+	}
+	t.staffCommands[name] = staffCommand{handle: h, menu: menu}
+}
+
+func (t *table) staffButton(action string, h Handler) {
+	if _, dup := t.staffButtons[action]; dup {
+		panic("flows: staff button registered twice: " + action)
+	}
+	t.staffButtons[action] = h
+}
+
+func (t *table) staffOn(kind domain.EventKind, h Handler) {
+	if t.staffEvents[kind] != nil {
+		panic("flows: staff event registered twice: " + kind.String())
+	}
+	t.staffEvents[kind] = h
+}
+
 // routeOf is the handler of an event in a person's chat.
 func (t *table) routeOf(ev domain.Event) Handler {
 	switch ev.Kind {
@@ -144,6 +187,33 @@ func (t *table) name(ev domain.Event) string {
 		}
 	}
 	return ev.Kind.String()
+}
+
+// staffRouteOf is the handler of a configured case manager's event in the
+// staff group; nil: nothing to do.
+func (t *table) staffRouteOf(ev domain.Event) Handler {
+	switch ev.Kind {
+	case domain.EventCommand:
+		return t.staffCommands[ev.Command].handle
+	case domain.EventButton:
+		return t.staffButtons[ev.Action.Name]
+	}
+	return t.staffEvents[ev.Kind]
+}
+
+// staffName is name for the staff group.
+func (t *table) staffName(ev domain.Event) string {
+	switch ev.Kind {
+	case domain.EventCommand:
+		if _, ok := t.staffCommands[ev.Command]; ok {
+			return "staff command " + ev.Command
+		}
+	case domain.EventButton:
+		if _, ok := t.staffButtons[ev.Action.Name]; ok {
+			return "staff button " + ev.Action.Name
+		}
+	}
+	return "staff " + ev.Kind.String()
 }
 
 // CrossChat says whether a button may come from outside the person's own

@@ -28,6 +28,12 @@ type StatsReader interface {
 	Days(ctx context.Context, days []string) ([]map[string]int64, error)
 }
 
+func (e *Engine) statsRoutes(t *table) {
+	if e.stats != nil {
+		t.staffCommand("stats", "staff.cmd.stats", e.showStats)
+	}
+}
+
 // count notes counters for this event.
 func (r *Request) count(c ...stats.Count) { r.counts = append(r.counts, c...) }
 
@@ -56,9 +62,6 @@ func (e *Engine) finish(r *Request) {
 // Small figures are shown as "< 5" there too: the group is larger than
 // the team that needs to know.
 func (e *Engine) showStats(ctx context.Context, r *Request) error {
-	if e.stats == nil {
-		return nil
-	}
 	now := r.now.In(e.statsLoc())
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	weekStart := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7)) // Monday
