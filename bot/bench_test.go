@@ -13,7 +13,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"lotse/bot"
-	"lotse/flows"
 	"lotse/internal/domain"
 	"lotse/internal/redisstore/redistest"
 )
@@ -104,14 +103,16 @@ func BenchmarkAdapter(b *testing.B) {
 // echoConversation answers every message with its own text.
 type echoConversation struct{}
 
-func (echoConversation) Handle(_ context.Context, s domain.Session, _ bool, ev domain.Event) flows.Result {
-	return flows.Result{Replies: []domain.Reply{{Text: ev.Text}}, Session: &s}
+func (echoConversation) Handle(_ context.Context, s domain.Session, _ bool, ev domain.Event) domain.Result {
+	return domain.Result{Replies: []domain.Reply{{Text: ev.Text}}, Session: &s}
 }
+
+func (echoConversation) CrossChat(string) bool { return false }
 
 func (echoConversation) OutageNotice(string) string { return "technical problem" }
 
-func (echoConversation) HandleStaff(context.Context, domain.Event) flows.Result {
-	return flows.Result{}
+func (echoConversation) HandleStaff(context.Context, domain.Event) domain.Result {
+	return domain.Result{}
 }
 
 // rawEcho is as little as a bot can do per update.

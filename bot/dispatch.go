@@ -16,7 +16,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"golang.org/x/time/rate"
 
-	"lotse/flows"
 	"lotse/internal/domain"
 )
 
@@ -57,13 +56,17 @@ type Options struct {
 	Now func() time.Time
 }
 
-// Conversation decides what to answer; flows.Engine is the real one, a
-// bare echo is the benchmark's baseline.
+// Conversation decides what to answer; flows.Engine is the real one (cmd/lotse
+// wires it in), a bare echo is the benchmark's baseline.
 type Conversation interface {
 	// Handle answers an event in a person's private chat.
-	Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) flows.Result
+	Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) domain.Result
 	// HandleStaff answers an event in the case managers' group.
-	HandleStaff(ctx context.Context, ev domain.Event) flows.Result
+	HandleStaff(ctx context.Context, ev domain.Event) domain.Result
+	// CrossChat says whether a button action may be sent into a person's
+	// chat from outside their own conversation (by a case manager's action
+	// or a sweep): such buttons are signed without the session epoch.
+	CrossChat(action string) bool
 	// OutageNotice is the text a person gets, in the language their
 	// messenger names, when their message waits because Redis is down.
 	OutageNotice(languageCode string) string
@@ -497,7 +500,7 @@ func (d *Dispatcher) processStaff(ctx context.Context, lease domain.Lease, updat
 // Deliver sends replies decided outside an update: the hand-over sweep,
 // the agenda, reminders. Bulk sends (reminders) are paced to Telegram's
 // overall limit as well.
-func (d *Dispatcher) Deliver(ctx context.Context, res flows.Result, bulk bool) error {
+func (d *Dispatcher) Deliver(ctx context.Context, res domain.Result, bulk bool) error {
 	err := d.deliver(ctx, 0, 0, 0, bulk, res.Replies)
 	d.observe(res)
 	return err
@@ -510,7 +513,7 @@ func (d *Dispatcher) verify(chatID int64, epoch uint32, isNew bool, data string)
 	if a, ok := d.codec.decode(chatID, epoch, data); ok && !isNew {
 		return a, true
 	}
-	if a, ok := d.codec.decode(chatID, 0, data); ok && flows.CrossChatActions[a.Name] {
+	if a, ok := d.codec.decode(chatID, 0, data); ok && d.conv.CrossChat(a.Name) {
 		return a, true
 	}
 	return domain.Action{}, false

@@ -8,7 +8,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"lotse/flows"
+	"lotse/internal/domain"
 	"lotse/internal/i18n"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -80,7 +80,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) observeTickets(events []flows.TicketEvent) {
+func (m *Metrics) observeTickets(events []domain.TicketEvent) {
 	if m == nil {
 		return
 	}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"lotse/flows"
+	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/stats"
 )
@@ -48,7 +48,7 @@ func NewTally(store StatsWriter, loc *time.Location, now func() time.Time, log *
 }
 
 // Add counts one result: its counts and its hand-over events.
-func (t *Tally) Add(counts []stats.Count, events []flows.TicketEvent) {
+func (t *Tally) Add(counts []stats.Count, events []domain.TicketEvent) {
 	if t == nil || len(counts)+len(events) == 0 {
 		return
 	}
@@ -69,7 +69,7 @@ func (t *Tally) Add(counts []stats.Count, events []flows.TicketEvent) {
 }
 
 // ticketCounts turns hand-over events into counters.
-func ticketCounts(events []flows.TicketEvent) []stats.Count {
+func ticketCounts(events []domain.TicketEvent) []stats.Count {
 	var out []stats.Count
 	for _, e := range events {
 		switch e.Kind {
@@ -137,7 +137,7 @@ func (t *Tally) Run(ctx context.Context, every time.Duration) {
 }
 
 // observe records a result's metrics and statistics.
-func (d *Dispatcher) observe(res flows.Result) {
+func (d *Dispatcher) observe(res domain.Result) {
 	d.m.observeTickets(res.Events)
 	d.m.observeCounts(res.Counts)
 	d.opt.Tally.Add(res.Counts, res.Events)

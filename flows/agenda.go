@@ -19,6 +19,15 @@ const (
 	actNoShow   = "kn"
 )
 
+func (e *Engine) agendaRoutes(t *table) {
+	if e.bookingEnabled() {
+		t.staffCommand("agenda", "staff.cmd.agenda", e.showAgenda)
+		t.staffCommand("block", "staff.cmd.block", e.blockSlots)
+	}
+	t.staffButton(actAttended, e.markBooking)
+	t.staffButton(actNoShow, e.markBooking)
+}
+
 // dayBookings lists the bookings of a local date in all offices (or one),
 // by time.
 func (e *Engine) dayBookings(ctx context.Context, date, office string) ([]domain.Booking, error) {
@@ -52,17 +61,17 @@ func (e *Engine) dayBookings(ctx context.Context, date, office string) ([]domain
 
 // Agenda is the day's appointments for the staff group, each with buttons
 // to mark the person as come or not.
-func (e *Engine) Agenda(ctx context.Context, date string) (Result, error) {
+func (e *Engine) Agenda(ctx context.Context, date string) (domain.Result, error) {
 	if !e.bookingEnabled() || e.set.StaffChatID == 0 {
-		return Result{}, nil
+		return domain.Result{}, nil
 	}
 	bks, err := e.dayBookings(ctx, date, "")
 	if err != nil {
-		return Result{}, err
+		return domain.Result{}, err
 	}
 	s := e.staff
 	if len(bks) == 0 {
-		return Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: s.T("staff.agenda_empty", i18n.Data{"Date": e.staffDate(date)})}}}, nil
+		return domain.Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: s.T("staff.agenda_empty", i18n.Data{"Date": e.staffDate(date)})}}}, nil
 	}
 	lines := []string{s.T("staff.agenda_title", i18n.Data{"Date": e.staffDate(date), "Count": len(bks)})}
 	var rows [][]domain.Button
@@ -85,7 +94,7 @@ func (e *Engine) Agenda(ctx context.Context, date string) (Result, error) {
 			button(n+" "+s.T("staff.attended", nil), actAttended, bk.ID),
 			button(n+" "+s.T("staff.noshow", nil), actNoShow, bk.ID)))
 	}
-	return Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n"), Buttons: rows}}}, nil
+	return domain.Result{Replies: []domain.Reply{{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n"), Buttons: rows}}}, nil
 }
 
 func (e *Engine) staffName(id int64) string {
@@ -113,8 +122,12 @@ func (e *Engine) showAgenda(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// markBooking records attended or no-show.
-func (e *Engine) markBooking(ctx context.Context, r *Request, status string) error {
+// markBooking records attended (actAttended) or no-show (actNoShow).
+func (e *Engine) markBooking(ctx context.Context, r *Request) error {
+	status := domain.BookingAttended
+	if r.Event.Action.Name == actNoShow {
+		status = domain.BookingNoShow
+	}
 	bk, err := e.bookings.SetStatus(ctx, r.Event.Action.Arg, status)
 	if err != nil {
 		r.toast = e.staff.T("staff.gone", nil)

@@ -14,6 +14,7 @@ import (
 	"lotse/internal/calendar"
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/intent"
 	"lotse/internal/stats"
 )
 
@@ -36,6 +37,26 @@ const (
 	maxDayButtons   = 8
 	maxTimeButtons  = 12
 )
+
+func (e *Engine) bookingRoutes(t *table) {
+	t.command("appointment", e.requestBooking)
+	t.command("appointments", e.showAppointments)
+	t.typedAs("appointment", intent.Booking)
+	// The list has a cancel button next to each appointment.
+	t.typedAs("appointments", intent.Appointments, intent.Cancel)
+	t.button(actBooking, e.requestBooking, crossChat)
+	t.button(actTopic, e.chooseTopic)
+	t.button(actOffice, e.chooseOffice)
+	t.button(actDay, e.showTimes)
+	t.button(actInterp, e.toggleInterpreter)
+	t.button(actSlot, e.confirmSlot)
+	t.button(actBook, e.book)
+	t.button(actAppointments, e.showAppointments)
+	t.button(actCancelAppt, e.cancelAppointment)
+	t.button(actReschedule, e.reschedule)
+	t.button(actComing, e.confirmComing, crossChat)
+	t.button(actChange, e.changeAppointment, crossChat)
+}
 
 func (e *Engine) bookingEnabled() bool { return len(e.set.Booking.Calendar.Rules) > 0 }
 
@@ -667,23 +688,23 @@ func (e *Engine) changeAppointment(ctx context.Context, r *Request) error {
 
 // Reminder renders a due reminder in the person's current language, or
 // nothing if the booking was cancelled, moved or has started.
-func (e *Engine) Reminder(ctx context.Context, id string) (Result, error) {
+func (e *Engine) Reminder(ctx context.Context, id string) (domain.Result, error) {
 	bookingID, _, _ := strings.Cut(id, "|")
 	bk, err := e.bookings.Get(ctx, bookingID)
 	if errors.Is(err, domain.ErrNotFound) {
-		return Result{}, nil
+		return domain.Result{}, nil
 	}
 	if err != nil {
-		return Result{}, err
+		return domain.Result{}, err
 	}
 	if bk.Status != domain.BookingBooked || !bk.Start.After(e.now()) {
-		return Result{}, nil
+		return domain.Result{}, nil
 	}
 	lang := bk.Lang
 	if e.sessions != nil {
 		l, err := e.sessions.Language(ctx, bk.ChatID)
 		if err != nil {
-			return Result{}, fmt.Errorf("booking: reminder %s: %w", id, err)
+			return domain.Result{}, fmt.Errorf("booking: reminder %s: %w", id, err)
 		}
 		if l != "" {
 			lang = l
@@ -692,7 +713,7 @@ func (e *Engine) Reminder(ctx context.Context, id string) (Result, error) {
 	t := e.msgs.For(lang)
 	hours := int(bk.Start.Sub(e.now()).Round(time.Hour) / time.Hour)
 	text := t.N("reminder.hours_left", max(hours, 1), nil) + "\n" + t.T("booking.confirmed", e.when(t, bk.Start, bk.Office))
-	return Result{Replies: []domain.Reply{{ChatID: bk.ChatID, Text: text, Buttons: [][]domain.Button{
+	return domain.Result{Replies: []domain.Reply{{ChatID: bk.ChatID, Text: text, Buttons: [][]domain.Button{
 		domain.Row(button(t.T("reminder.coming", nil), actComing, bk.ID)),
 		domain.Row(button(t.T("reminder.change", nil), actChange, bk.ID)),
 	}}}, Counts: []stats.Count{stats.ReminderSent()}}, nil

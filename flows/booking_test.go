@@ -52,7 +52,7 @@ func bookingEngineWith(t *testing.T, store *redisstore.Store, bookings domain.Bo
 		})
 }
 
-func find(t *testing.T, res flows.Result, action string) domain.Button {
+func find(t *testing.T, res domain.Result, action string) domain.Button {
 	t.Helper()
 	for _, b := range buttons(res) {
 		if b.Action.Name == action {
@@ -63,7 +63,7 @@ func find(t *testing.T, res flows.Result, action string) domain.Button {
 	return domain.Button{}
 }
 
-func bookFirstSlot(t *testing.T, e *flows.Engine, s domain.Session, chat int64) (flows.Result, domain.Session) {
+func bookFirstSlot(t *testing.T, e *flows.Engine, s domain.Session, chat int64) (domain.Result, domain.Session) {
 	t.Helper()
 	ctx := context.Background()
 	ev := func(name, arg string) domain.Event {

@@ -24,6 +24,11 @@ const (
 	actConsentNo  = "cn"
 )
 
+func (e *Engine) consentRoutes(t *table) {
+	t.button(actConsentYes, e.consentYes)
+	t.button(actConsentNo, e.consentNo)
+}
+
 // askConsent asks whether the team may read the question just left
 // unanswered, once per conversation.
 func (e *Engine) askConsent(r *Request, text string) {

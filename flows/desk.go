@@ -28,11 +28,24 @@ const (
 	actClose       = "X"
 )
 
+func (e *Engine) deskRoutes(t *table) {
+	t.staffCommand("queue", "staff.cmd.queue", e.showQueue)
+	t.staffCommand("close", "staff.cmd.close", e.closeReplied)
+	t.staffButton(actTake, e.takeTicket)
+	t.staffButton(actTakeOver, e.offerTakeOver)
+	t.staffButton(actConfirmOver, e.confirmTakeOver)
+	t.staffButton(actKeepOwner, e.keepOwner)
+	t.staffButton(actClose, e.closeCard)
+	t.staffOn(domain.EventText, e.answerPerson)
+	t.staffOn(domain.EventMedia, e.answerPerson)
+	t.staffOn(domain.EventStaleButton, e.staleStaffButton)
+}
+
 // HandleStaff handles one event in the staff group.
-func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) Result {
+func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) domain.Result {
 	r := &Request{Event: ev, now: e.now()}
 	if err := e.guard(func() error { return e.handleStaff(ctx, r) }); err != nil {
-		e.log.Error("staff action failed", "op", e.routeName(ev), "err", err)
+		e.log.Error("staff action failed", "op", e.table.staffName(ev), "err", err)
 		r.replies, r.events = nil, nil
 		r.toast = e.staff.T("staff.error", nil)
 		if ev.Kind != domain.EventButton && ev.Kind != domain.EventStaleButton {
@@ -40,7 +53,7 @@ func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) Result {
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: r.toast})
 		}
 	}
-	return Result{Replies: r.replies, Toast: r.toast, Events: r.events, Counts: r.counts}
+	return domain.Result{Replies: r.replies, Toast: r.toast, Events: r.events, Counts: r.counts}
 }
 
 // guard turns a panic into an error: a message that makes a handler panic
@@ -55,89 +68,24 @@ func (e *Engine) guard(f func() error) (err error) {
 	return f()
 }
 
+// handleStaff routes a configured case manager's event through the table;
+// anyone else acting in the group is refused.
 func (e *Engine) handleStaff(ctx context.Context, r *Request) error {
 	if e.set.StaffChatID == 0 {
 		return nil
 	}
 	ev := r.Event
 	st, ok := e.staffMember(ev.UserID)
-	acting := ev.Kind == domain.EventButton || ev.Kind == domain.EventStaleButton || ev.Kind == domain.EventCommand || ev.ReplyTo != 0
 	if !ok {
+		acting := ev.Kind == domain.EventButton || ev.Kind == domain.EventStaleButton || ev.Kind == domain.EventCommand || ev.ReplyTo != 0
 		if acting {
 			return e.refuseNonStaff(ctx, r)
 		}
 		return nil
 	}
-	switch ev.Kind {
-	case domain.EventButton:
-		id, _ := strconv.ParseInt(strings.SplitN(ev.Action.Arg, ":", 2)[0], 10, 64)
-		switch ev.Action.Name {
-		case actTake:
-			return e.take(ctx, r, st, id, false)
-		case actTakeOver:
-			return e.offerTakeOver(ctx, r, st, id)
-		case actConfirmOver:
-			if ev.Action.Arg != strconv.FormatInt(id, 10)+":"+strconv.FormatInt(st.UserID, 10) {
-				r.toast = e.staff.T("staff.not_yours", nil)
-				return nil
-			}
-			return e.take(ctx, r, st, id, true)
-		case actKeepOwner:
-			tk, err := e.tickets.Get(ctx, id)
-			if errors.Is(err, domain.ErrNotFound) {
-				r.toast = e.staff.T("staff.gone", nil)
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("desk: keep owner of ticket %d: %w", id, err)
-			}
-			r.send(e.cardUpdate(tk))
-			return nil
-		case actClose:
-			return e.closeTicket(ctx, r, id, "")
-		case actAttended:
-			return e.markBooking(ctx, r, domain.BookingAttended)
-		case actNoShow:
-			return e.markBooking(ctx, r, domain.BookingNoShow)
-		case actSendReply:
-			return e.pickReply(ctx, r, st)
-		}
-	case domain.EventStaleButton:
-		r.toast = e.staff.T("staff.stale", nil)
-		return nil
-	case domain.EventCommand:
-		switch ev.Command {
-		case "queue":
-			return e.showQueue(ctx, r)
-		case "agenda":
-			if e.bookingEnabled() {
-				return e.showAgenda(ctx, r)
-			}
-		case "block":
-			if e.bookingEnabled() {
-				return e.blockSlots(ctx, r)
-			}
-		case "close":
-			id, err := e.tickets.RelayedTicket(ctx, ev.ReplyTo)
-			if err != nil {
-				r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.close_usage", nil)})
-				return nil
-			}
-			return e.closeTicket(ctx, r, id, ev.Args)
-		case "offer":
-			return e.sendOffer(ctx, r, st)
-		case "stats":
-			return e.showStats(ctx, r)
-		case "replies":
-			return e.showReplies(ctx, r)
-		case "reply":
-			return e.replyCommand(ctx, r, st)
-		case "help":
-			return e.showStaffHelp(ctx, r)
-		}
-	}
-	if ev.ReplyTo != 0 && (ev.Kind == domain.EventText || ev.Kind == domain.EventMedia) {
-		return e.answerPerson(ctx, r, st)
+	r.staff = st
+	if h := e.table.staffRouteOf(ev); h != nil {
+		return h(ctx, r)
 	}
 	return nil
 }
@@ -160,6 +108,49 @@ func (e *Engine) refuseNonStaff(ctx context.Context, r *Request) error {
 		return err
 	}
 	r.send(domain.Reply{ChatID: r.Event.UserID, Text: e.staff.T("staff.not_staff", nil)})
+	return nil
+}
+
+// cardTicket is the ticket a staff button acts on: its argument is
+// "<ticket>" or "<ticket>:<more>".
+func cardTicket(r *Request) int64 {
+	id, _ := strconv.ParseInt(strings.SplitN(r.Event.Action.Arg, ":", 2)[0], 10, 64)
+	return id
+}
+
+// takeTicket is the card's Take button.
+func (e *Engine) takeTicket(ctx context.Context, r *Request) error {
+	return e.take(ctx, r, r.staff, cardTicket(r), false)
+}
+
+// confirmTakeOver takes the ticket from its owner, if the confirmation
+// was offered to whoever pressed it.
+func (e *Engine) confirmTakeOver(ctx context.Context, r *Request) error {
+	id := cardTicket(r)
+	if r.Event.Action.Arg != strconv.FormatInt(id, 10)+":"+strconv.FormatInt(r.staff.UserID, 10) {
+		r.toast = e.staff.T("staff.not_yours", nil)
+		return nil
+	}
+	return e.take(ctx, r, r.staff, id, true)
+}
+
+// keepOwner withdraws a take-over offer: the card as it was.
+func (e *Engine) keepOwner(ctx context.Context, r *Request) error {
+	id := cardTicket(r)
+	tk, err := e.tickets.Get(ctx, id)
+	if errors.Is(err, domain.ErrNotFound) {
+		r.toast = e.staff.T("staff.gone", nil)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("desk: keep owner of ticket %d: %w", id, err)
+	}
+	r.send(e.cardUpdate(tk))
+	return nil
+}
+
+func (e *Engine) staleStaffButton(_ context.Context, r *Request) error {
+	r.toast = e.staff.T("staff.stale", nil)
 	return nil
 }
 
@@ -194,7 +185,7 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 		return nil // already theirs: a double tap
 	}
 	if before.Status == domain.TicketWaiting {
-		r.events = append(r.events, TicketEvent{Kind: "taken", Lang: tk.Lang, Wait: r.now.Sub(tk.Created)})
+		r.events = append(r.events, domain.TicketEvent{Kind: "taken", Lang: tk.Lang, Wait: r.now.Sub(tk.Created)})
 		if err := e.flushCollected(ctx, r, tk); err != nil {
 			return err
 		}
@@ -206,7 +197,8 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 }
 
 // offerTakeOver asks the case manager who pressed "take over" to confirm.
-func (e *Engine) offerTakeOver(ctx context.Context, r *Request, st Staff, id int64) error {
+func (e *Engine) offerTakeOver(ctx context.Context, r *Request) error {
+	st, id := r.staff, cardTicket(r)
 	tk, err := e.tickets.Get(ctx, id)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return fmt.Errorf("desk: offer take-over of ticket %d: %w", id, err)
@@ -228,6 +220,21 @@ func (e *Engine) offerTakeOver(ctx context.Context, r *Request, st Staff, id int
 	return nil
 }
 
+// closeCard is the card's Close button.
+func (e *Engine) closeCard(ctx context.Context, r *Request) error {
+	return e.closeTicket(ctx, r, cardTicket(r), "")
+}
+
+// closeReplied answers /close [note], given as a reply to a request.
+func (e *Engine) closeReplied(ctx context.Context, r *Request) error {
+	id, err := e.tickets.RelayedTicket(ctx, r.Event.ReplyTo)
+	if err != nil {
+		r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.close_usage", nil)})
+		return nil
+	}
+	return e.closeTicket(ctx, r, id, r.Event.Args)
+}
+
 // closeTicket ends a ticket from the staff side and asks the person to rate.
 func (e *Engine) closeTicket(ctx context.Context, r *Request, id int64, note string) error {
 	tk, err := e.tickets.Close(ctx, id, "staff", note, r.now)
@@ -239,7 +246,7 @@ func (e *Engine) closeTicket(ctx context.Context, r *Request, id int64, note str
 		return fmt.Errorf("desk: close ticket %d: %w", id, err)
 	}
 	r.send(e.cardUpdate(tk))
-	r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+	r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 	t := e.msgs.For(tk.Lang)
 	rep := e.askRating(t, tk)
 	rep.ChatID = tk.ChatID
@@ -250,8 +257,11 @@ func (e *Engine) closeTicket(ctx context.Context, r *Request, id int64, note str
 
 // answerPerson delivers a case manager's reply to the person of the ticket
 // the reply answers — and only to them.
-func (e *Engine) answerPerson(ctx context.Context, r *Request, st Staff) error {
-	ev := r.Event
+func (e *Engine) answerPerson(ctx context.Context, r *Request) error {
+	ev, st := r.Event, r.staff
+	if ev.ReplyTo == 0 {
+		return nil // not a reply: staff talking among themselves
+	}
 	id, err := e.tickets.RelayedTicket(ctx, ev.ReplyTo)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil // not a ticket message: staff talking among themselves
@@ -392,14 +402,14 @@ func (e *Engine) clock(t time.Time) string {
 
 // Sweep re-announces tickets nobody took and closes tickets nobody wrote
 // in; the scheduler calls it every minute in one replica.
-func (e *Engine) Sweep(ctx context.Context) (Result, error) {
+func (e *Engine) Sweep(ctx context.Context) (domain.Result, error) {
 	r := &Request{now: e.now()}
 	if e.set.StaffChatID == 0 {
-		return Result{}, nil
+		return domain.Result{}, nil
 	}
 	q, err := e.tickets.Queue(ctx)
 	if err != nil {
-		return Result{}, err
+		return domain.Result{}, err
 	}
 	for _, tk := range q {
 		switch {
@@ -409,7 +419,7 @@ func (e *Engine) Sweep(ctx context.Context) (Result, error) {
 				continue // closed meanwhile
 			}
 			if err != nil {
-				return Result{}, fmt.Errorf("desk: sweep: close ticket %d: %w", tk.ID, err)
+				return domain.Result{}, fmt.Errorf("desk: sweep: close ticket %d: %w", tk.ID, err)
 			}
 			r.send(e.cardUpdate(closed))
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.timeout", i18n.Data{"ID": tk.ID})})
@@ -418,15 +428,15 @@ func (e *Engine) Sweep(ctx context.Context) (Result, error) {
 			rep.ChatID = tk.ChatID
 			rep.Text = t.T("handover.closed_inactive", nil) + "\n\n" + rep.Text
 			r.send(rep)
-			r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+			r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 		case tk.Status == domain.TicketWaiting && r.now.Sub(tk.Announced) >= e.set.ReannounceAfter:
 			if err := e.tickets.Announced(ctx, tk.ID, r.now); err != nil {
-				return Result{}, err
+				return domain.Result{}, err
 			}
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
 				Text:    e.staff.T("staff.reannounce", i18n.Data{"ID": tk.ID, "Minutes": int(r.now.Sub(tk.Created).Minutes())}),
 				Buttons: [][]domain.Button{domain.Row(button(e.staff.T("staff.take", nil), actTake, strconv.FormatInt(tk.ID, 10)))}})
 		}
 	}
-	return Result{Replies: r.replies, Events: r.events}, nil
+	return domain.Result{Replies: r.replies, Events: r.events}, nil
 }

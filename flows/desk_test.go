@@ -19,7 +19,7 @@ import (
 )
 
 // openFor opens a ticket for a person of lang and returns the result.
-func openFor(t *testing.T, e *flows.Engine, lang string, chat int64) flows.Result {
+func openFor(t *testing.T, e *flows.Engine, lang string, chat int64) domain.Result {
 	t.Helper()
 	ctx := context.Background()
 	s := domain.Session{Lang: lang, Epoch: 1, PrivacyAck: clock}

@@ -88,7 +88,7 @@ func TestEngine_UrgentByKind(t *testing.T) {
 func TestEngine_UrgentFirstInEveryState(t *testing.T) {
 	ctx := context.Background()
 	const urgent = "ich will nicht mehr leben"
-	first := func(t *testing.T, res flows.Result) {
+	first := func(t *testing.T, res domain.Result) {
 		t.Helper()
 		if len(res.Replies) == 0 || !strings.Contains(res.Replies[0].Text, "0800 111 0 111") {
 			t.Fatalf("first reply is not the crisis line: %+v", res.Replies)

@@ -80,9 +80,6 @@ type Settings struct {
 	PreviousFirst time.Duration
 }
 
-// Handler is the one shape of every route.
-type Handler func(ctx context.Context, r *Request) error
-
 // Deps are the parts the engine works with.
 type Deps struct {
 	Messages *i18n.Bundle
@@ -125,8 +122,7 @@ type Engine struct {
 	set      Settings
 	now      func() time.Time
 	log      *slog.Logger
-	commands map[string]Handler
-	actions  map[string]Handler
+	table    *table // routes.go
 	// answers are the knowledge base answers with local facts filled in,
 	// by language and entry id: rendered once, not per question.
 	answers map[string]map[string]string
@@ -145,7 +141,6 @@ type Engine struct {
 func New(d Deps, set Settings) *Engine {
 	e := &Engine{msgs: d.Messages, staff: d.StaffText, kb: d.KB, tickets: d.Tickets, set: set, now: d.Now, log: d.Log,
 		bookings: d.Bookings, remind: d.Reminders, sessions: d.Sessions, langs: d.Langs,
-		commands: map[string]Handler{}, actions: map[string]Handler{},
 		offers: d.Offers, offerTriggers: offerTriggerSet(d.Messages), stats: d.Stats, questions: d.Questions,
 		tr: d.Translator, gloss: d.Glossary}
 	if e.langs == nil {
@@ -163,7 +158,7 @@ func New(d Deps, set Settings) *Engine {
 		e.set.StaffChatID = 0
 	}
 	e.renderAnswers()
-	e.routes()
+	e.table = e.routes()
 	return e
 }
 
@@ -191,94 +186,19 @@ const (
 	deleteConfirmOK = 10 * time.Minute
 )
 
-// routes is the whole surface of the bot: every command and button.
-func (e *Engine) routes() {
-	e.commands["start"] = e.start
-	e.commands["menu"] = e.showMenu
-	e.commands["help"] = e.showHelp
-	e.commands["language"] = e.pickLanguage
-	e.commands["privacy"] = e.showPrivacy
-	e.commands["delete"] = e.askDelete
-	e.commands["person"] = e.requestPerson
-	e.commands["appointment"] = e.requestBooking
-	e.commands["end"] = e.endHandover
-	e.commands["appointments"] = e.showAppointments
-	e.commands["offers"] = e.showOffers
-	e.commands["export"] = e.exportData
-
-	e.actions[actMenu] = e.showMenu
-	e.actions[actArea] = e.showArea
-	e.actions[actQuestion] = e.showAnswer
-	e.actions[actLanguages] = e.pickLanguage
-	e.actions[actSetLanguage] = e.setLanguage
-	e.actions[actLangBack] = e.restoreLanguage
-	e.actions[actPrivacy] = e.showPrivacy
-	e.actions[actPrivacyAck] = e.ackPrivacy
-	e.actions[actDelete] = e.askDelete
-	e.actions[actDeleteYes] = e.confirmDelete
-	e.actions[actDeleteNo] = e.cancelDelete
-	e.actions[actBooking] = e.requestBooking
-	e.actions[actHandover] = e.requestPerson
-	e.actions[actSendRequest] = e.sendRequest
-	e.actions[actCancelReq] = e.cancelRequest
-	e.actions[actEndHandover] = e.endHandover
-	e.actions[actRate] = e.rate
-	e.actions[actSkip] = e.skipFeedback
-	e.actions[actTopic] = e.chooseTopic
-	e.actions[actOffice] = e.chooseOffice
-	e.actions[actDay] = e.showTimes
-	e.actions[actInterp] = e.toggleInterpreter
-	e.actions[actSlot] = e.confirmSlot
-	e.actions[actBook] = e.book
-	e.actions[actAppointments] = e.showAppointments
-	e.actions[actCancelAppt] = e.cancelAppointment
-	e.actions[actReschedule] = e.reschedule
-	e.actions[actComing] = e.confirmComing
-	e.actions[actChange] = e.changeAppointment
-	e.actions[actOffers] = e.showOffers
-	e.actions[actOfferList] = e.showOfferList
-	e.actions[actOffer] = e.showOffer
-	e.actions[actOfferDistrict] = e.askOfferDistrict
-	e.actions[actOfferNear] = e.askOfferLocation
-	e.actions[actConsentYes] = e.consentYes
-	e.actions[actConsentNo] = e.consentNo
-	e.actions[actOriginal] = e.showOriginal
-}
-
-// CrossChatActions are the buttons sent into a person's chat from outside
-// their own conversation (by a case manager's action or a sweep). They are
-// signed without the session epoch; each checks its ticket before acting.
-var CrossChatActions = map[string]bool{actEndHandover: true, actRate: true, actSkip: true,
-	actComing: true, actChange: true, actBooking: true, actOriginal: true}
-
 // Commands lists the commands offered in Telegram's command menu, in order.
 func Commands() []string {
 	return []string{"start", "menu", "offers", "language", "person", "end", "appointment", "appointments", "privacy", "export", "delete", "help"}
 }
 
-// Result is what the engine decided for one event.
-type Result struct {
-	Replies []domain.Reply
-	// Toast is shown to whoever pressed the button (answerCallbackQuery).
-	Toast string
-	// Events feed the hand-over metrics.
-	Events []TicketEvent
-	// Counts are anonymous counters for the daily statistics (stats.go).
-	Counts []stats.Count
-	// Session is the next state; nil together with Erase.
-	Session *domain.Session
-	// Erase asks the caller to remove everything stored about the person.
-	Erase bool
-}
-
 // Handle runs one event against a copy of the session. isNew says the
 // session did not exist before (first contact, or after erasure/expiry).
-func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) Result {
+func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) domain.Result {
 	switchedFrom := e.resolveLanguage(&s, ev)
 	before := s.Clone()
 	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now()}
 	if err := e.run(ctx, r); err != nil {
-		e.log.Error("flow failed", "op", e.routeName(ev), "err", err)
+		e.log.Error("flow failed", "op", e.table.name(ev), "err", err)
 		// Nothing the failed handler decided is kept: the person is where
 		// they were before and can simply try again.
 		*r.Session = before
@@ -289,70 +209,27 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 	}
 	e.finish(r)
 	if r.erase {
-		return Result{Replies: r.replies, Erase: true, Events: r.events, Counts: r.counts}
+		return domain.Result{Replies: r.replies, Erase: true, Events: r.events, Counts: r.counts}
 	}
 	if switchedFrom != "" {
 		e.offerLanguageBack(r.replies, switchedFrom)
 	}
-	return Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events, Counts: r.counts}
+	return domain.Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events, Counts: r.counts}
 }
 
 // run routes the event, guarded against panics.
 func (e *Engine) run(ctx context.Context, r *Request) error {
 	return e.guard(func() error {
 		e.urgentFirst(r)
-		h := e.route(r)
+		h := e.table.routeOf(r.Event)
 		if gate := e.handoverGate(ctx, r); gate != nil {
 			h = gate
 		}
 		if err := h(ctx, r); err != nil {
-			return fmt.Errorf("flows: %s: %w", e.routeName(r.Event), err)
+			return fmt.Errorf("flows: %s: %w", e.table.name(r.Event), err)
 		}
 		return nil
 	})
-}
-
-// routeName names what an event asked for, for logs and errors: the kind,
-// and the command or button if it is one of ours (never free text).
-func (e *Engine) routeName(ev domain.Event) string {
-	switch ev.Kind {
-	case domain.EventCommand:
-		if _, ok := e.commands[ev.Command]; ok {
-			return "command " + ev.Command
-		}
-	case domain.EventButton:
-		if _, ok := e.actions[ev.Action.Name]; ok {
-			return "button " + ev.Action.Name
-		}
-	}
-	return ev.Kind.String()
-}
-
-func (e *Engine) route(r *Request) Handler {
-	ev := r.Event
-	switch ev.Kind {
-	case domain.EventCommand:
-		if h, ok := e.commands[ev.Command]; ok {
-			return h
-		}
-		return e.unknownCommand
-	case domain.EventButton:
-		if h, ok := e.actions[ev.Action.Name]; ok {
-			return h
-		}
-		return e.staleButton
-	case domain.EventStaleButton:
-		return e.staleButton
-	case domain.EventText:
-		return e.onText
-	case domain.EventMedia:
-		return e.onMedia
-	case domain.EventEdited:
-		return e.onEdited
-	case domain.EventThrottled:
-		return e.slowDown
-	}
-	return e.unknownCommand
 }
 
 // Request is one event being handled: the session to change and the
@@ -362,11 +239,13 @@ type Request struct {
 	Session *domain.Session
 	New     bool
 	T       *i18n.Localizer
+	// staff is the case manager acting in the staff group.
+	staff   Staff
 	now     time.Time
 	replies []domain.Reply
 	erase   bool
 	toast   string
-	events  []TicketEvent
+	events  []domain.TicketEvent
 	// urgent is the kind of emergency the person's text signals; its help
 	// is the first urgentReplies replies.
 	urgent        kb.Urgency
@@ -375,14 +254,6 @@ type Request struct {
 	// keeps the question just put to the person for consent (consent.go).
 	counts       []stats.Count
 	holdQuestion bool
-}
-
-// TicketEvent is something that happened to a hand-over, for metrics.
-type TicketEvent struct {
-	Kind   string // opened, taken, closed, rated
-	Lang   string
-	Wait   time.Duration // for taken: how long the person waited
-	Rating int
 }
 
 // send adds any reply, e.g. one to another chat.

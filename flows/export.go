@@ -84,6 +84,10 @@ type HandoverData struct {
 	DeletedAfter   *time.Time `json:"deleted_after,omitempty"`
 }
 
+func (e *Engine) exportRoutes(t *table) {
+	t.command("export", e.exportData)
+}
+
 // exportData answers /export.
 func (e *Engine) exportData(ctx context.Context, r *Request) error {
 	data, err := e.collectExport(ctx, r)

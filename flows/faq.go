@@ -12,6 +12,11 @@ import (
 	"lotse/internal/stats"
 )
 
+func (e *Engine) faqRoutes(t *table) {
+	t.on(domain.EventText, e.onText)
+	t.button(actQuestion, e.showAnswer)
+}
+
 // showAnswer shows one knowledge base answer with its source and review
 // date, and the ways on: back to the area, the menu, a person.
 func (e *Engine) showAnswer(ctx context.Context, r *Request) error {

@@ -91,7 +91,7 @@ func press(name, arg string) domain.Event {
 }
 func withLang(ev domain.Event, code string) domain.Event { ev.LanguageCode = code; return ev }
 
-func buttons(r flows.Result) []domain.Button {
+func buttons(r domain.Result) []domain.Button {
 	var out []domain.Button
 	for _, rep := range r.Replies {
 		for _, row := range rep.Buttons {
@@ -101,7 +101,7 @@ func buttons(r flows.Result) []domain.Button {
 	return out
 }
 
-func hasAction(r flows.Result, name string) bool {
+func hasAction(r domain.Result, name string) bool {
 	for _, b := range buttons(r) {
 		if b.Action.Name == name {
 			return true
@@ -110,7 +110,7 @@ func hasAction(r flows.Result, name string) bool {
 	return false
 }
 
-func allText(r flows.Result) string {
+func allText(r domain.Result) string {
 	var sb strings.Builder
 	for _, rep := range r.Replies {
 		sb.WriteString(rep.Text + "\n")

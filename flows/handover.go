@@ -10,6 +10,7 @@ import (
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/intent"
 )
 
 // The person's side of a hand-over: asking for a person, describing the
@@ -22,6 +23,19 @@ const (
 	handoverComment  = "comment"
 	maxSteps         = 5
 )
+
+func (e *Engine) handoverRoutes(t *table) {
+	t.command("person", e.requestPerson)
+	t.command("end", e.endHandover, duringHandover)
+	t.typedAs("person", intent.Person)
+	t.typedAs("end", intent.End)
+	t.button(actHandover, e.requestPerson)
+	t.button(actSendRequest, e.sendRequest)
+	t.button(actCancelReq, e.cancelRequest)
+	t.button(actEndHandover, e.endHandover, crossChat)
+	t.button(actRate, e.rate, crossChat)
+	t.button(actSkip, e.skipFeedback, crossChat)
+}
 
 // requestPerson leads to a case manager: reachable from every screen and
 // offered whenever the bot has no answer.
@@ -88,7 +102,7 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 				return h // "delete my data" typed acts like /delete
 			}
 		}
-		if textOrMedia || ev.Kind == domain.EventCommand && !passThrough[ev.Command] {
+		if textOrMedia || ev.Kind == domain.EventCommand && !e.table.commands[ev.Command].has(duringHandover) {
 			return func(ctx context.Context, r *Request) error { return e.relayToStaff(ctx, r, tk) }
 		}
 	case handoverComment:
@@ -103,9 +117,6 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 	}
 	return nil
 }
-
-// passThrough are the commands that still reach the bot during a hand-over.
-var passThrough = map[string]bool{"end": true, "delete": true, "privacy": true, "language": true}
 
 // openTicket announces the request in the staff group with its card, relays
 // the description if there is one, and tells the person what happens next.
@@ -139,7 +150,7 @@ func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription boo
 		r.Say(t.T("handover.queued_closed", i18n.Data{"Ticket": tk.ID, "Back": formatDate(t, back) + " " + back.Format("15:04")}),
 			cancel, domain.Row(button(t.T("menu.booking", nil), actBooking, "")))
 	}
-	r.events = append(r.events, TicketEvent{Kind: "opened", Lang: s.Lang})
+	r.events = append(r.events, domain.TicketEvent{Kind: "opened", Lang: s.Lang})
 	return nil
 }
 
@@ -302,7 +313,7 @@ func (e *Engine) closeByPerson(ctx context.Context, r *Request, by, staffNote st
 	}
 	r.send(e.cardUpdate(tk))
 	r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T(staffNote, i18n.Data{"ID": tk.ID})})
-	r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+	r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 	return tk, nil
 }
 
@@ -337,7 +348,7 @@ func (e *Engine) rate(ctx context.Context, r *Request) error {
 		return fmt.Errorf("handover: rate ticket %d: %w", id, err)
 	}
 	r.send(e.cardUpdate(tk))
-	r.events = append(r.events, TicketEvent{Kind: "rated", Lang: tk.Lang, Rating: n})
+	r.events = append(r.events, domain.TicketEvent{Kind: "rated", Lang: tk.Lang, Rating: n})
 	r.Session.Handover, r.Session.Ticket = handoverComment, id
 	r.Show(r.T.T("handover.comment", nil), domain.Row(button(r.T.T("handover.skip", nil), actSkip, idStr)))
 	return nil
@@ -414,7 +425,7 @@ func (e *Engine) forgetPerson(ctx context.Context, r *Request) error {
 		switch {
 		case err == nil:
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.erased", i18n.Data{"ID": tk.ID})})
-			r.events = append(r.events, TicketEvent{Kind: "closed", Lang: tk.Lang})
+			r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 		case !errors.Is(err, domain.ErrTicketClosed) && !errors.Is(err, domain.ErrNotFound):
 			return fmt.Errorf("privacy: close ticket %d: %w", s.Ticket, err)
 		}

@@ -34,7 +34,7 @@ func staffPress(user int64, name, arg string) domain.Event {
 }
 
 // repliesTo picks the replies for one chat (0: the event's own chat).
-func repliesTo(r flows.Result, chat int64) []domain.Reply {
+func repliesTo(r domain.Result, chat int64) []domain.Reply {
 	var out []domain.Reply
 	for _, rep := range r.Replies {
 		if rep.ChatID == chat {

@@ -1,9 +1,22 @@
 package flows
 
-import "context"
+import (
+	"context"
+
+	"lotse/internal/domain"
+)
 
 // The calm answers to everything that is not a question or a known button.
 // None of them is silent and none is a dead end.
+
+func (e *Engine) inputRoutes(t *table) {
+	t.on(domain.EventMedia, e.onMedia)
+	t.on(domain.EventEdited, e.onEdited)
+	t.on(domain.EventThrottled, e.slowDown)
+	t.on(domain.EventCommand, e.unknownCommand) // a command no route knows
+	t.on(domain.EventButton, e.staleButton)     // an action no route knows
+	t.on(domain.EventStaleButton, e.staleButton)
+}
 
 func (e *Engine) onMedia(ctx context.Context, r *Request) error {
 	if r.Event.Media == "location" && e.offerDir() != nil {

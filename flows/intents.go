@@ -12,42 +12,23 @@ import (
 // phrases are in locales/intents.yaml; internal/intent decides whether a
 // message is mainly such a request.
 
-// intentHandler is the button flow a typed request opens.
-func (e *Engine) intentHandler(in intent.Intent) Handler {
-	switch in {
-	case intent.Person:
-		return e.requestPerson
-	case intent.Booking:
-		return e.requestBooking
-	case intent.Appointments, intent.Cancel:
-		// The list has a cancel button next to each appointment.
-		return e.showAppointments
-	case intent.Delete:
-		return e.askDelete
-	case intent.Language:
-		return e.pickLanguage
-	case intent.Privacy:
-		return e.showPrivacy
-	case intent.Menu:
-		return e.showMenu
-	case intent.Help:
-		return e.showHelp
-	case intent.End:
-		return e.endHandover
+// typedRequest is the command route a typed request stands for (see
+// table.typed), if the text is mainly one.
+func (e *Engine) typedRequest(text string) (intent.Intent, route, bool) {
+	in, ok := intent.Shipped().Match(text)
+	if !ok {
+		return "", route{}, false
 	}
-	return nil
+	rt, ok := e.table.commands[e.table.typed[in]]
+	return in, rt, ok
 }
 
 // openTypedRequest opens the flow of a typed request and reports whether
 // the text was one. On first contact the person is greeted first, as for
 // any message.
 func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) (bool, error) {
-	in, ok := intent.Shipped().Match(text)
+	in, rt, ok := e.typedRequest(text)
 	if !ok {
-		return false, nil
-	}
-	h := e.intentHandler(in)
-	if h == nil {
 		return false, nil
 	}
 	e.log.Debug("typed request", "intent", string(in))
@@ -60,21 +41,17 @@ func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) 
 			return true, nil // the greeting shows the menu
 		}
 	}
-	return true, h(ctx, r)
+	return true, rt.handle(ctx, r)
 }
 
 // handoverRequest is the handler for text typed while a case manager has
-// the chat, if it asks for one of the things the passThrough commands do
+// the chat, if it asks for what a command allowed during a hand-over does
 // (end, delete, privacy, language); everything else goes to the case
 // manager. Urgent text is left to the relay, which shows the numbers first.
 func (e *Engine) handoverRequest(text string) Handler {
-	in, ok := intent.Shipped().Match(text)
-	if !ok || e.kb.Urgent(text) {
+	_, rt, ok := e.typedRequest(text)
+	if !ok || !rt.has(duringHandover) || e.kb.Urgent(text) {
 		return nil
 	}
-	switch in {
-	case intent.End, intent.Delete, intent.Privacy, intent.Language:
-		return e.intentHandler(in)
-	}
-	return nil
+	return rt.handle
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"lotse/flows"
 	"lotse/internal/domain"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
@@ -14,7 +13,7 @@ import (
 
 // shape is what a reply shows, without what changes between two calls
 // (message edits, timestamps in button data).
-func shape(res flows.Result) []string {
+func shape(res domain.Result) []string {
 	var out []string
 	for _, rep := range res.Replies {
 		var acts []string
@@ -106,7 +105,7 @@ func TestIntents_QuestionsStillAnswered(t *testing.T) {
 
 // TestIntents_States: typed requests work where the button would — in the
 // middle of booking, on first contact — and during an open hand-over only
-// the requests the passThrough commands allow act; the rest is relayed.
+// the requests whose commands work during a hand-over act; the rest is relayed.
 func TestIntents_States(t *testing.T) {
 	ctx := context.Background()
 

@@ -5,8 +5,17 @@ import (
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/intent"
 	"lotse/internal/langid"
 )
+
+func (e *Engine) languageRoutes(t *table) {
+	t.command("language", e.pickLanguage, duringHandover)
+	t.typedAs("language", intent.Language)
+	t.button(actLanguages, e.pickLanguage)
+	t.button(actSetLanguage, e.setLanguage)
+	t.button(actLangBack, e.restoreLanguage)
+}
 
 // resolveLanguage decides the language of the reply, once per event.
 // Telegram's language_code counts until the person has settled on a

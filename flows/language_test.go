@@ -6,13 +6,12 @@ import (
 	"strings"
 	"testing"
 
-	"lotse/flows"
 	"lotse/internal/domain"
 )
 
 // backButton finds the button back to the previous language and says
 // whether it sits under the first reply.
-func backButton(r flows.Result) (domain.Button, bool) {
+func backButton(r domain.Result) (domain.Button, bool) {
 	for i, rep := range r.Replies {
 		for _, row := range rep.Buttons {
 			for _, b := range row {

@@ -6,7 +6,15 @@ import (
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/intent"
 )
+
+func (e *Engine) menuRoutes(t *table) {
+	t.command("menu", e.showMenu)
+	t.typedAs("menu", intent.Menu)
+	t.button(actMenu, e.showMenu)
+	t.button(actArea, e.showArea)
+}
 
 func (e *Engine) showMenu(_ context.Context, r *Request) error {
 	r.Session.Screen = screenMenu

@@ -47,6 +47,21 @@ const (
 	filterLang, filterFree, filterWomen, filterChildcare = 'L', 'F', 'W', 'C'
 )
 
+func (e *Engine) offerRoutes(t *table) {
+	t.command("offers", e.showOffers)
+	t.button(actOffers, e.showOffers)
+	t.button(actOfferList, e.showOfferList)
+	t.button(actOffer, e.showOffer)
+	t.button(actOfferDistrict, e.askOfferDistrict)
+	t.button(actOfferNear, e.askOfferLocation)
+	// Without a directory /offer only explains itself: not in the menu.
+	menu := ""
+	if e.offers != nil {
+		menu = "staff.cmd.offer"
+	}
+	t.staffCommand("offer", menu, e.sendOffer)
+}
+
 // offerDir is the directory to show, nil when the municipality has none.
 func (e *Engine) offerDir() *offers.Directory {
 	if e.offers == nil {
@@ -544,8 +559,8 @@ func (e *Engine) suggestOffers(r *Request, text string) bool {
 // sendOffer is the staff command /offer: as a reply to a ticket's message
 // with an offer id it sends that offer to the person in their language;
 // with words instead of an id it lists matching offers and their ids.
-func (e *Engine) sendOffer(ctx context.Context, r *Request, st Staff) error {
-	d := e.offerDir()
+func (e *Engine) sendOffer(ctx context.Context, r *Request) error {
+	st, d := r.staff, e.offerDir()
 	arg := strings.TrimSpace(r.Event.Args)
 	say := func(id string, data i18n.Data) {
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T(id, data)})

@@ -43,7 +43,7 @@ func offersFixture(tb testing.TB) *offers.Live {
 }
 
 // offerViews are the offer counters of a result, by field.
-func offerViews(r flows.Result) map[string]int64 {
+func offerViews(r domain.Result) map[string]int64 {
 	out := map[string]int64{}
 	for _, c := range r.Counts {
 		if strings.HasPrefix(c.Field, "offer:") {
@@ -58,7 +58,7 @@ func mustOffersEngine(tb testing.TB) *flows.Engine {
 	return mustEngineWithDeps(tb, flows.Deps{Tickets: mustStore(tb).Tickets(0), Offers: offersFixture(tb)})
 }
 
-func actionArg(r flows.Result, name, labelPart string) (string, bool) {
+func actionArg(r domain.Result, name, labelPart string) (string, bool) {
 	for _, b := range buttons(r) {
 		if b.Action.Name == name && strings.Contains(b.Label, labelPart) {
 			return b.Action.Arg, true
@@ -67,7 +67,7 @@ func actionArg(r flows.Result, name, labelPart string) (string, bool) {
 	return "", false
 }
 
-func mustPress(t *testing.T, e *flows.Engine, s *domain.Session, r flows.Result, name, labelPart string) flows.Result {
+func mustPress(t *testing.T, e *flows.Engine, s *domain.Session, r domain.Result, name, labelPart string) domain.Result {
 	t.Helper()
 	arg, ok := actionArg(r, name, labelPart)
 	if !ok {
@@ -305,7 +305,7 @@ func TestOffers_StaffSendsOffer(t *testing.T) {
 	if err := tickets.Relay(ctx, 900, tk.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	staffCmd := func(user int64, replyTo int, args string) flows.Result {
+	staffCmd := func(user int64, replyTo int, args string) domain.Result {
 		return e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "offer", Args: args, ChatID: staffChat, UserID: user, ReplyTo: replyTo})
 	}
 	res := staffCmd(anna.UserID, 900, "fussball")

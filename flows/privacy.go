@@ -6,7 +6,20 @@ import (
 	"time"
 
 	"lotse/internal/domain"
+	"lotse/internal/intent"
 )
+
+func (e *Engine) privacyRoutes(t *table) {
+	t.command("privacy", e.showPrivacy, duringHandover)
+	t.command("delete", e.askDelete, duringHandover)
+	t.typedAs("privacy", intent.Privacy)
+	t.typedAs("delete", intent.Delete)
+	t.button(actPrivacy, e.showPrivacy)
+	t.button(actPrivacyAck, e.ackPrivacy)
+	t.button(actDelete, e.askDelete)
+	t.button(actDeleteYes, e.confirmDelete)
+	t.button(actDeleteNo, e.cancelDelete)
+}
 
 // showPrivacy explains, in plain words, what is kept, why, for how long,
 // and what not to send.

@@ -24,6 +24,12 @@ var CuratedReplies = []string{"reply.photo", "reply.bring", "reply.call", "reply
 // actSendReply sends a curated reply: "<ticket>:<number>".
 const actSendReply = "R"
 
+func (e *Engine) replyRoutes(t *table) {
+	t.staffCommand("replies", "staff.cmd.replies", e.showReplies)
+	t.staffCommand("reply", "staff.cmd.reply", e.replyCommand)
+	t.staffButton(actSendReply, e.pickReply)
+}
+
 // showReplies answers /replies: the list, and as a reply to a request a
 // button per reply.
 func (e *Engine) showReplies(ctx context.Context, r *Request) error {
@@ -54,7 +60,7 @@ func (e *Engine) showReplies(ctx context.Context, r *Request) error {
 }
 
 // replyCommand answers /reply <number> given as a reply to a request.
-func (e *Engine) replyCommand(ctx context.Context, r *Request, st Staff) error {
+func (e *Engine) replyCommand(ctx context.Context, r *Request) error {
 	n, err := strconv.Atoi(strings.TrimSpace(r.Event.Args))
 	usage := domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.reply_usage", nil)}
 	if err != nil || n < 1 || n > len(CuratedReplies) || r.Event.ReplyTo == 0 {
@@ -69,11 +75,11 @@ func (e *Engine) replyCommand(ctx context.Context, r *Request, st Staff) error {
 	if err != nil {
 		return fmt.Errorf("desk: reply: %w", err)
 	}
-	return e.sendCurated(ctx, r, st, id, n)
+	return e.sendCurated(ctx, r, r.staff, id, n)
 }
 
 // pickReply handles a curated reply's button.
-func (e *Engine) pickReply(ctx context.Context, r *Request, st Staff) error {
+func (e *Engine) pickReply(ctx context.Context, r *Request) error {
 	idStr, nStr, _ := strings.Cut(r.Event.Action.Arg, ":")
 	id, err1 := strconv.ParseInt(idStr, 10, 64)
 	n, err2 := strconv.Atoi(nStr)
@@ -81,7 +87,7 @@ func (e *Engine) pickReply(ctx context.Context, r *Request, st Staff) error {
 		r.toast = e.staff.T("staff.stale", nil)
 		return nil
 	}
-	return e.sendCurated(ctx, r, st, id, n)
+	return e.sendCurated(ctx, r, r.staff, id, n)
 }
 
 // sendCurated sends curated reply n to the person of ticket id, in their

@@ -9,23 +9,15 @@ import (
 // Staff help: /help in the staff group, and the group's own command menu
 // (set for that chat only, apart from the people's menu).
 
-// staffCommands are the staff group's commands in menu order, with the
-// message naming each; /stats only where statistics are kept.
-func (e *Engine) staffCommands() [][2]string {
-	cmds := [][2]string{{"queue", "staff.cmd.queue"}}
-	if e.bookingEnabled() {
-		cmds = append(cmds, [2]string{"agenda", "staff.cmd.agenda"}, [2]string{"block", "staff.cmd.block"})
-	}
-	cmds = append(cmds, [2]string{"replies", "staff.cmd.replies"}, [2]string{"reply", "staff.cmd.reply"})
-	if e.offers != nil {
-		cmds = append(cmds, [2]string{"offer", "staff.cmd.offer"})
-	}
-	cmds = append(cmds, [2]string{"close", "staff.cmd.close"})
-	if e.stats != nil {
-		cmds = append(cmds, [2]string{"stats", "staff.cmd.stats"})
-	}
-	return append(cmds, [2]string{"help", "staff.cmd.help"})
+func (e *Engine) staffHelpRoutes(t *table) {
+	t.staffCommand("help", "staff.cmd.help", e.showStaffHelp)
 }
+
+// staffMenu is the order of the staff group's command menu. A command is
+// in the menu when the table routes it with a description: agenda and
+// block only with booking, stats only where statistics are kept, offer
+// only with a directory.
+var staffMenu = []string{"queue", "agenda", "block", "replies", "reply", "offer", "close", "stats", "help"}
 
 // StaffCommandMenu lists the staff group's commands in the staff language,
 // for the messenger's command menu of that group; nil without a group.
@@ -34,8 +26,10 @@ func (e *Engine) StaffCommandMenu() []domain.Command {
 		return nil
 	}
 	var out []domain.Command
-	for _, c := range e.staffCommands() {
-		out = append(out, domain.Command{Name: c[0], Description: e.staff.T(c[1], nil)})
+	for _, name := range staffMenu {
+		if c := e.table.staffCommands[name]; c.menu != "" {
+			out = append(out, domain.Command{Name: name, Description: e.staff.T(c.menu, nil)})
+		}
 	}
 	return out
 }

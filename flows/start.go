@@ -6,7 +6,14 @@ import (
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/intent"
 )
+
+func (e *Engine) startRoutes(t *table) {
+	t.command("start", e.start)
+	t.command("help", e.showHelp)
+	t.typedAs("help", intent.Help)
+}
 
 // start greets the person in their language and shows the main menu.
 func (e *Engine) start(_ context.Context, r *Request) error {

@@ -13,7 +13,7 @@ import (
 )
 
 // Anonymous statistics: handlers note what happened with r.count; the
-// counts travel back in Result.Counts and the adapter adds them up in
+// counts travel back in domain.Result.Counts and the adapter adds them up in
 // memory and writes them to Redis in batches, so counting costs no round
 // trip of its own. Counts carry languages, entry ids, offices and topics,
 // never a chat id, a name or what a person wrote.
@@ -26,6 +26,12 @@ const screenSuggest = "suggest"
 type StatsReader interface {
 	// Days returns the counters of each day ("2006-01-02").
 	Days(ctx context.Context, days []string) ([]map[string]int64, error)
+}
+
+func (e *Engine) statsRoutes(t *table) {
+	if e.stats != nil {
+		t.staffCommand("stats", "staff.cmd.stats", e.showStats)
+	}
 }
 
 // count notes counters for this event.
@@ -56,9 +62,6 @@ func (e *Engine) finish(r *Request) {
 // Small figures are shown as "< 5" there too: the group is larger than
 // the team that needs to know.
 func (e *Engine) showStats(ctx context.Context, r *Request) error {
-	if e.stats == nil {
-		return nil
-	}
 	now := r.now.In(e.statsLoc())
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 	weekStart := today.AddDate(0, 0, -((int(today.Weekday()) + 6) % 7)) // Monday

@@ -24,6 +24,10 @@ import (
 // argument is "<ticket>:<staff-group message id>".
 const actOriginal = "og"
 
+func (e *Engine) translateRoutes(t *table) {
+	t.button(actOriginal, e.showOriginal, crossChat)
+}
+
 // translating reports whether the person's language is translated at all:
 // a translator is configured, the language is not German, and the
 // service can translate it (otherwise the card says so).

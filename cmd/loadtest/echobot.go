@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"lotse/bot"
-	"lotse/flows"
 	"lotse/internal/domain"
 	"lotse/internal/redisstore"
 )
@@ -57,12 +56,14 @@ func echoBot() error {
 // echoConversation answers every message with its own text.
 type echoConversation struct{}
 
-func (echoConversation) Handle(_ context.Context, s domain.Session, _ bool, ev domain.Event) flows.Result {
-	return flows.Result{Replies: []domain.Reply{{Text: ev.Text}}, Session: &s}
+func (echoConversation) Handle(_ context.Context, s domain.Session, _ bool, ev domain.Event) domain.Result {
+	return domain.Result{Replies: []domain.Reply{{Text: ev.Text}}, Session: &s}
 }
 
-func (echoConversation) HandleStaff(context.Context, domain.Event) flows.Result {
-	return flows.Result{}
+func (echoConversation) HandleStaff(context.Context, domain.Event) domain.Result {
+	return domain.Result{}
 }
+
+func (echoConversation) CrossChat(string) bool { return false }
 
 func (echoConversation) OutageNotice(string) string { return "technical problem" }

@@ -2,7 +2,7 @@
 // the figures a coordinator reads (the monthly report, /stats in the staff
 // group). A counter is a field name made of a kind and labels – languages,
 // knowledge base entries, offices, topics – never a chat id, a name or any
-// text a person wrote. It imports only the standard library.
+// text a person wrote. It imports only the standard library and domain.
 package stats
 
 import (
@@ -11,13 +11,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"lotse/internal/domain"
 )
 
-// Count is one increment of a counter.
-type Count struct {
-	Field string
-	N     int64
-}
+// Count is one increment of a counter. It is a domain type so that a
+// conversation's result can carry it without importing this package.
+type Count = domain.Count
 
 // Day is the date a counter belongs to, "2006-01-02" in the
 // municipality's time zone.
