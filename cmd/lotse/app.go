@@ -100,7 +100,7 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	}
 	redisURL := cfg.RedisURL.Value()
 	if redisURL == "" {
-		emb, err := redisstore.StartEmbedded(log)
+		emb, err := redisstore.StartEmbedded(now, log)
 		if err != nil {
 			return nil, err
 		}

@@ -30,24 +30,59 @@ func Connect(url, sentinelMaster string, cluster bool) (redis.UniversalClient, e
 
 // Embedded is an in-process Redis-compatible server for the demo, tests and
 // a first start without Redis. Everything in it is lost on exit.
-type Embedded struct{ srv *miniredis.Miniredis }
+type Embedded struct {
+	srv  *miniredis.Miniredis
+	stop chan struct{}
+	done chan struct{}
+}
 
-// StartEmbedded starts the embedded server on a free loopback port.
-func StartEmbedded(log *slog.Logger) (*Embedded, error) {
+// agePeriod is how often the embedded server's keys age: its server does
+// not expire keys by itself, and leases, sessions and every other TTL
+// must run out as they do on a real Redis.
+const agePeriod = 100 * time.Millisecond
+
+// StartEmbedded starts the embedded server on a free loopback port; its
+// keys expire as time passes on the clock now.
+func StartEmbedded(now func() time.Time, log *slog.Logger) (*Embedded, error) {
 	srv := miniredis.NewMiniRedis()
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("redisstore: start embedded server: %w", err)
 	}
 	log.Warn("REDIS_URL not set: using an embedded in-memory Redis; all state is lost on exit", "addr", srv.Addr())
-	return &Embedded{srv: srv}, nil
+	e := &Embedded{srv: srv, stop: make(chan struct{}), done: make(chan struct{})}
+	go e.age(now)
+	return e, nil
+}
+
+func (e *Embedded) age(now func() time.Time) {
+	defer close(e.done)
+	t := time.NewTicker(agePeriod)
+	defer t.Stop()
+	last := now()
+	for {
+		select {
+		case <-e.stop:
+			return
+		case <-t.C:
+			at := now()
+			if d := at.Sub(last); d > 0 {
+				e.srv.FastForward(d)
+			}
+			last = at
+		}
+	}
 }
 
 // URL is the address to Connect to.
 func (e *Embedded) URL() string { return "redis://" + e.srv.Addr() }
 
-// FastForward lets expiries run as if d had passed; the embedded server
-// does not age keys by wall-clock time on its own.
+// FastForward lets expiries run as if d had passed, on top of the time
+// that passes anyway: for tests that wait for a TTL.
 func (e *Embedded) FastForward(d time.Duration) { e.srv.FastForward(d) }
 
 // Close stops the server.
-func (e *Embedded) Close() { e.srv.Close() }
+func (e *Embedded) Close() {
+	close(e.stop)
+	<-e.done
+	e.srv.Close()
+}

@@ -49,7 +49,7 @@ func Must(tb testing.TB) *Redis {
 	r := &Redis{URL: os.Getenv("REDIS_URL"), Prefix: "test-" + randomHex(6), Now: testclock.Running(),
 		Cluster: os.Getenv("REDIS_CLUSTER") == "true", SentinelMaster: os.Getenv("REDIS_SENTINEL_MASTER")}
 	if r.URL == "" {
-		emb, err := redisstore.StartEmbedded(slog.New(slog.NewTextHandler(io.Discard, nil)))
+		emb, err := redisstore.StartEmbedded(r.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		if err != nil {
 			tb.Fatal(err)
 		}
