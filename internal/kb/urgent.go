@@ -96,6 +96,11 @@ type urgentList struct {
 	byFirst    map[int32][]int32 // word id → patterns whose first part can start with it
 	langs      map[string]int    // items per language, for Check
 	categories map[string]Urgency
+
+	// Latin twins of the ru and uk words, as skeletons (urgent_translit.go).
+	latin          map[string][]int32
+	latinStems     map[string][]int32
+	latinStemBytes [32]bool
 }
 
 type urgentWord struct {
@@ -150,6 +155,7 @@ func newUrgentList() *urgentList {
 		fuzzyWord: map[string][]int32{}, fuzzyStem: map[string][]int32{}, byFirst: map[int32][]int32{},
 		fuzzyHead: map[[2]rune]bool{},
 		langs:     map[string]int{}, categories: map[string]Urgency{},
+		latin: map[string][]int32{}, latinStems: map[string][]int32{},
 	}
 }
 
@@ -204,6 +210,7 @@ func (u *urgentList) merge(b []byte) error {
 					continue
 				}
 				p.kind, p.src = n.u, lang+": "+item
+				u.addTranslit(p, lang)
 				u.add(*p)
 				u.langs[lang]++
 				u.categories[lang] |= n.u
@@ -394,6 +401,20 @@ func (u *urgentList) match(text string, known func(string) bool, explain bool) (
 	if len(toks) > maxUrgentTokens {
 		toks = toks[:maxUrgentTokens]
 	}
+	translit := u.translitMessage(toks)
+	if translit && strings.ContainsFunc(text, isApostrophe) {
+		// In Latin Russian and Ukrainian an apostrophe is the soft or hard
+		// sign inside a word ("b'et", "noch'yu"), not a break.
+		toks = strings.Fields(Normalize(strings.Map(func(r rune) rune {
+			if isApostrophe(r) {
+				return -1
+			}
+			return r
+		}, text)))
+		if len(toks) > maxUrgentTokens {
+			toks = toks[:maxUrgentTokens]
+		}
+	}
 	m := urgentMatch{starts: make([]int32, len(toks)+1)}
 	var alts [6]string
 	for i, t := range toks {
@@ -402,6 +423,9 @@ func (u *urgentList) match(text string, known func(string) bool, explain bool) (
 		typos := !known(t)
 		for _, a := range arabicClitics(t, alts[:0]) {
 			u.lookup(&m, a, typos)
+		}
+		if translit {
+			u.lookupTranslit(&m, t)
 		}
 	}
 	m.starts[len(toks)] = int32(len(m.ids))

@@ -1,0 +1,60 @@
+package kb
+
+import "testing"
+
+func TestLatinSkeleton(t *testing.T) {
+	// Spellings of one Cyrillic word must meet.
+	same := [][]string{
+		{"zhit", "zhyt", "zit"},
+		{"prosnutsya", "prosnutsa", "prosnutsja"},
+		{"shchas", "schas", "shas"},
+		{"pomogite", "pomogyte"},
+		{"khochu", "hochu", "xochu"},
+		{"menya", "menja", "menia"},
+	}
+	for _, group := range same {
+		want, _ := latinSkeleton(nil, Normalize(group[0]))
+		for _, w := range group[1:] {
+			if got, _ := latinSkeleton(nil, Normalize(w)); string(got) != string(want) {
+				t.Errorf("skeleton(%q) = %q, want %q as for %q", w, got, want, group[0])
+			}
+		}
+	}
+	if _, ok := latinSkeleton(nil, "дым"); ok {
+		t.Error("a Cyrillic word has no Latin skeleton")
+	}
+	for _, c := range []struct{ cyr, lang, lat string }{
+		{"дышать", "ru", "dyshat"}, {"допомога", "uk", "dopomoha"}, {"помогите", "ru", "pomogite"}, {"щас", "ru", "shchas"},
+	} {
+		if got, _ := cyrToLatin(c.cyr, c.lang); got != c.lat {
+			t.Errorf("cyrToLatin(%q, %s) = %q, want %q", c.cyr, c.lang, got, c.lat)
+		}
+	}
+}
+
+// TestKB_UrgencyTranslit checks that the ru and uk items also read Russian
+// and Ukrainian typed in Latin letters, and only in such messages.
+func TestKB_UrgencyTranslit(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range []struct {
+		text string
+		want Urgency
+	}{
+		{"ne mogu dyshat pomogite", UrgentMedical},
+		{"muzh menya izbil", UrgentViolence},
+		{"u nas v podezde dym", UrgentFire},
+		{"cholovik mene pobyv", UrgentViolence},
+		{"nas zavtra deportiruyut", UrgentLegal},
+		{"muzh menya b'yot", UrgentViolence},
+		// Skeletons of ru/uk words in messages that are not Russian or
+		// Ukrainian: "dim" (дым), "insult" (инсульт), "pojar".
+		{"the light in the hallway is dim", 0},
+		{"he said an insult to me at the office", 0},
+		{"dim isigi yaniyor mu", 0},
+	} {
+		if got := k.Urgency(c.text); got != c.want {
+			_, why := k.urgent.match(c.text, k.knownWord, true)
+			t.Errorf("Urgency(%q) = %q, want %q (%v)", c.text, got, c.want, why)
+		}
+	}
+}
