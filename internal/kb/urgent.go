@@ -107,6 +107,7 @@ type urgentWord struct {
 	text   string
 	prefix bool
 	exact  bool // "=word": no typo tolerance
+	latin  bool // the Latin twin of a ru or uk word, text is its skeleton
 }
 
 // urgentPattern is one item: all parts must occur within urgentWindow words

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -134,13 +135,18 @@ var translitGate = func() map[string]bool {
 }()
 
 // addTranslit gives every Cyrillic word of p a Latin twin, for a Russian
-// or Ukrainian item.
+// or Ukrainian item. The twin is a word of its own, found only through the
+// skeleton, and added to the same slot.
 func (u *urgentList) addTranslit(p *urgentPattern, lang string) {
 	if lang != "ru" && lang != "uk" {
 		return
 	}
+	// A short word that is the whole item ("дым" → "dim") meets too many
+	// Latin words of other languages; inside a phrase or next to another
+	// part it is safe.
+	alone := len(p.parts) == 1 && len(p.parts[0]) == 1
 	add := func(ph urgentPhrase) {
-		for _, slot := range ph {
+		for j, slot := range ph {
 			for _, id := range slot {
 				w := u.words[id]
 				lat, ok := cyrToLatin(w.text, lang)
@@ -148,21 +154,11 @@ func (u *urgentList) addTranslit(p *urgentPattern, lang string) {
 					continue
 				}
 				sk, ok := latinSkeleton(nil, Normalize(lat))
-				if !ok || len(sk) == 0 {
+				if !ok || len(sk) == 0 || alone && len(sk) < 4 || w.prefix && len(sk) < 3 {
 					continue
 				}
-				m := u.latin
-				if w.prefix {
-					m = u.latinStems
-					if len(sk) < 3 {
-						continue // too short a stem in the lossy skeleton
-					}
-					if len(sk) < len(u.latinStemBytes) {
-						u.latinStemBytes[len(sk)] = true
-					}
-				}
-				if k := string(sk); !containsID(m[k], id) {
-					m[k] = append(m[k], id)
+				if tw := u.latinTwin(string(sk), w.prefix); !slices.Contains(ph[j], tw) {
+					ph[j] = append(ph[j], tw)
 				}
 			}
 		}
@@ -175,13 +171,24 @@ func (u *urgentList) addTranslit(p *urgentPattern, lang string) {
 	}
 }
 
-func containsID(ids []int32, id int32) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
+// latinTwin returns the id of the Latin word or stem with skeleton sk.
+func (u *urgentList) latinTwin(sk string, prefix bool) int32 {
+	w := urgentWord{text: sk, prefix: prefix, latin: true}
+	if id, ok := u.wordID[w]; ok {
+		return id
+	}
+	id := int32(len(u.words))
+	u.words = append(u.words, w)
+	u.wordID[w] = id
+	m := u.latin
+	if prefix {
+		m = u.latinStems
+		if len(sk) < len(u.latinStemBytes) {
+			u.latinStemBytes[len(sk)] = true
 		}
 	}
-	return false
+	m[sk] = append(m[sk], id)
+	return id
 }
 
 // translitMessage reports whether a message of these tokens reads as

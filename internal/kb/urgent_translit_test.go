@@ -42,7 +42,7 @@ func TestKB_UrgencyTranslit(t *testing.T) {
 	}{
 		{"ne mogu dyshat pomogite", UrgentMedical},
 		{"muzh menya izbil", UrgentViolence},
-		{"u nas v podezde dym", UrgentFire},
+		{"u nas v podezde pozhar", UrgentFire},
 		{"cholovik mene pobyv", UrgentViolence},
 		{"nas zavtra deportiruyut", UrgentLegal},
 		{"muzh menya b'yot", UrgentViolence},
@@ -51,6 +51,7 @@ func TestKB_UrgencyTranslit(t *testing.T) {
 		{"the light in the hallway is dim", 0},
 		{"he said an insult to me at the office", 0},
 		{"dim isigi yaniyor mu", 0},
+		{"gde mozhno kupit dim sum", 0},
 	} {
 		if got := k.Urgency(c.text); got != c.want {
 			_, why := k.urgent.match(c.text, k.knownWord, true)
