@@ -192,19 +192,42 @@ func (u *urgentList) latinTwin(sk string, prefix bool) int32 {
 }
 
 // translitMessage reports whether a message of these tokens reads as
-// Russian or Ukrainian in Latin letters.
+// Russian or Ukrainian in Latin letters: it has a gate word, or two words
+// of four letters or more that are Latin twins ("muzhchina s nozhom").
 func (u *urgentList) translitMessage(toks []string) bool {
 	if len(u.latin) == 0 {
 		return false
 	}
 	var arr [48]byte
-	buf := arr[:0]
+	twins := 0
 	for _, t := range toks {
 		if r, _ := utf8.DecodeRuneInString(t); r < 'a' || r > 'z' {
 			continue
 		}
-		sk, ok := latinSkeleton(buf[:0], t)
-		if ok && translitGate[string(sk)] {
+		sk, ok := latinSkeleton(arr[:0], t)
+		if !ok {
+			continue
+		}
+		if translitGate[string(sk)] {
+			return true
+		}
+		if len(sk) >= 4 && u.hasTwin(sk) {
+			if twins++; twins == 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasTwin reports whether the skeleton sk is a Latin twin or starts with a
+// twin stem.
+func (u *urgentList) hasTwin(sk []byte) bool {
+	if len(u.latin[string(sk)]) > 0 {
+		return true
+	}
+	for n := 3; n <= len(sk) && n < len(u.latinStemBytes); n++ {
+		if u.latinStemBytes[n] && len(u.latinStems[string(sk[:n])]) > 0 {
 			return true
 		}
 	}

@@ -46,6 +46,8 @@ func TestKB_UrgencyTranslit(t *testing.T) {
 		{"cholovik mene pobyv", UrgentViolence},
 		{"nas zavtra deportiruyut", UrgentLegal},
 		{"muzh menya b'yot", UrgentViolence},
+		// No gate word, but two words that are Latin twins.
+		{"tam muzhchina s nozhom", UrgentViolence},
 		// Skeletons of ru/uk words in messages that are not Russian or
 		// Ukrainian: "dim" (дым), "insult" (инсульт), "pojar".
 		{"the light in the hallway is dim", 0},
