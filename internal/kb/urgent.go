@@ -212,6 +212,9 @@ func (u *urgentList) merge(b []byte) error {
 				}
 				p.kind, p.src = n.u, lang+": "+item
 				u.addTranslit(p, lang)
+				if lang == "tr" {
+					u.addSoftK(p)
+				}
 				u.add(*p)
 				u.langs[lang]++
 				u.categories[lang] |= n.u
@@ -304,6 +307,32 @@ func (u *urgentList) words1(s string) (urgentWord, []string, error) {
 		return w, nil, fmt.Errorf("stem %q is too short, it would match too many words", toks[len(toks)-1])
 	}
 	return w, toks, nil
+}
+
+// addSoftK adds, to every Turkish word or stem of p ending in k, the stem
+// with ğ (g once normalized): a suffix starting with a vowel softens the k,
+// "uçak" → "uçağa", "edecek" → "edeceğiz", "bıçak" → "bıçağı".
+func (u *urgentList) addSoftK(p *urgentPattern) {
+	soften := func(ph urgentPhrase) {
+		for j, slot := range ph {
+			for _, id := range slot {
+				w := u.words[id]
+				if w.latin || !strings.HasSuffix(w.text, "k") || utf8.RuneCountInString(w.text) < 4 {
+					continue
+				}
+				soft := u.intern(urgentWord{text: strings.TrimSuffix(w.text, "k") + "g", prefix: true, exact: w.exact})
+				if !slices.Contains(ph[j], soft) {
+					ph[j] = append(ph[j], soft)
+				}
+			}
+		}
+	}
+	for _, ph := range p.parts {
+		soften(ph)
+	}
+	for _, ph := range p.not {
+		soften(ph)
+	}
 }
 
 // intern returns the id of w, adding it to the lookup maps once.

@@ -61,3 +61,22 @@ func TestKB_UrgencyTranslit(t *testing.T) {
 		}
 	}
 }
+
+// TestKB_UrgencySoftK checks that Turkish stems ending in k also match the
+// softened form before a vowel suffix.
+func TestKB_UrgencySoftK(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range []struct {
+		text string
+		want Urgency
+	}{
+		{"polis bizi yarin ucaga bindirecek", UrgentLegal},
+		{"adamin elinde bicagi var", UrgentViolence},
+		{"ucak bileti ne kadar", 0},
+	} {
+		if got := k.Urgency(c.text); got != c.want {
+			_, why := k.urgent.match(c.text, k.knownWord, true)
+			t.Errorf("Urgency(%q) = %q, want %q (%v)", c.text, got, c.want, why)
+		}
+	}
+}
