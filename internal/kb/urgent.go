@@ -599,7 +599,7 @@ func (u *urgentList) fuzzy(m *urgentMatch, idx map[string][]int32, s string) {
 
 func (u *urgentList) addTypos(m *urgentMatch, ids []int32, s string) {
 	for _, id := range ids {
-		if oneTypo(s, u.words[id].text) && !slices.Contains(m.ids[m.cur:], id) {
+		if w := u.words[id].text; oneTypo(s, w) && !turkishNegation(s, w) && !slices.Contains(m.ids[m.cur:], id) {
 			m.ids = append(m.ids, id)
 		}
 	}
@@ -633,6 +633,23 @@ func oneTypo(a, b string) bool {
 		return string(ra[i+1:]) == string(rb[i:])
 	}
 	return false
+}
+
+// turkishNegation reports whether a and b differ only by the m that makes
+// a Turkish verb negative: "yanmıyor" (is not burning) is no typo of
+// "yanıyor" (is burning), nor "uyanıyor" of "uyanmıyor".
+func turkishNegation(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a) != len(b)+1 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[i] == 'm' && a[i+1:] == b[i:] && strings.Contains(b[i:], "yor")
 }
 
 // matchAt reports whether the pattern's first part starts at token i and

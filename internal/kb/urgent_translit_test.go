@@ -80,3 +80,23 @@ func TestKB_UrgencySoftK(t *testing.T) {
 		}
 	}
 }
+
+func TestTurkishNegation(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"yanmiyor", "yaniyor", true},
+		{"uyaniyor", "uyanmiyor", true},
+		{"yaniyo", "yaniyor", false},
+		{"bewustlos", "bewusstlos", false},
+	} {
+		if got := turkishNegation(c.a, c.b); got != c.want {
+			t.Errorf("turkishNegation(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+	k := MustLoad(t)
+	if got := k.Urgency("ocak yanmiyor, kim tamir eder?"); got != 0 {
+		t.Errorf("a stove that does not light is calm, got %q", got)
+	}
+}
