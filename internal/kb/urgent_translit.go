@@ -125,7 +125,8 @@ var translitGate = func() map[string]bool {
 		ochen duzhe mogu mozhu mozhe hochu khochu pomogite pomogi dopomozhit dopomozhy
 		segodnya sohodni sogodnya zavtra nochyu vnochi muzh cholovik rebenok dytyna ditina
 		uzhe vzhe nichego nichoho nema nemaye pozhaluysta laska gde kogda koly kak
-		tolko tilky tebya tebe sebya sebe`) {
+		tolko tilky tebya tebe sebya sebe srochno terminovo priezzhajte priezzhayte pryizhdzhayte
+		bystro skoree shvydko`) {
 		var ok bool
 		if buf, ok = latinSkeleton(buf[:0], w); ok {
 			m[string(buf)] = true
