@@ -145,9 +145,10 @@ func TestUrgentSets_HeldOut(t *testing.T) {
 // keep: at least this many urgent messages caught and at most this many
 // false alarms. heldout2 was written for issue 10 after the first held-out
 // set had been exhausted as a measure, before the lists were widened
-// again, and is never tuned on either.
+// again, and is never tuned on either. Measured before widening: de 5,
+// en 8, fr 9, ru 3, tr 6, uk 4 of 15 caught; false alarms unchanged.
 var heldOut2Floor = map[string]struct{ caught, alarms int }{
-	"de": {5, 2}, "en": {8, 1}, "fr": {9, 1}, "ru": {3, 1}, "tr": {6, 1}, "uk": {4, 1},
+	"de": {14, 2}, "en": {14, 1}, "fr": {15, 1}, "ru": {15, 1}, "tr": {15, 1}, "uk": {14, 1},
 }
 
 // TestUrgentSets_HeldOut2 reports the second held-out sets, counts only,
