@@ -101,6 +101,7 @@ type urgentList struct {
 	latin          map[string][]int32
 	latinStems     map[string][]int32
 	latinStemBytes [32]bool
+	latinHead      map[[3]byte]bool // first three letters of twins of 3+ letters
 }
 
 type urgentWord struct {
@@ -156,7 +157,7 @@ func newUrgentList() *urgentList {
 		fuzzyWord: map[string][]int32{}, fuzzyStem: map[string][]int32{}, byFirst: map[int32][]int32{},
 		fuzzyHead: map[[2]rune]bool{},
 		langs:     map[string]int{}, categories: map[string]Urgency{},
-		latin: map[string][]int32{}, latinStems: map[string][]int32{},
+		latin: map[string][]int32{}, latinStems: map[string][]int32{}, latinHead: map[[3]byte]bool{},
 	}
 }
 

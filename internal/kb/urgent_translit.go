@@ -189,6 +189,9 @@ func (u *urgentList) latinTwin(sk string, prefix bool) int32 {
 		}
 	}
 	m[sk] = append(m[sk], id)
+	if len(sk) >= 3 {
+		u.latinHead[[3]byte{sk[0], sk[1], sk[2]}] = true
+	}
 	return id
 }
 
@@ -224,6 +227,9 @@ func (u *urgentList) translitMessage(toks []string) bool {
 // hasTwin reports whether the skeleton sk is a Latin twin or starts with a
 // twin stem.
 func (u *urgentList) hasTwin(sk []byte) bool {
+	if len(sk) < 3 || !u.latinHead[[3]byte(sk[:3])] {
+		return false // most words of other languages stop here
+	}
 	if len(u.latin[string(sk)]) > 0 {
 		return true
 	}
