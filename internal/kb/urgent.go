@@ -96,12 +96,19 @@ type urgentList struct {
 	byFirst    map[int32][]int32 // word id → patterns whose first part can start with it
 	langs      map[string]int    // items per language, for Check
 	categories map[string]Urgency
+
+	// Latin twins of the ru and uk words, as skeletons (urgent_translit.go).
+	latin          map[string][]int32
+	latinStems     map[string][]int32
+	latinStemBytes [32]bool
+	latinHead      map[[3]byte]bool // first three letters of twins of 3+ letters
 }
 
 type urgentWord struct {
 	text   string
 	prefix bool
 	exact  bool // "=word": no typo tolerance
+	latin  bool // the Latin twin of a ru or uk word, text is its skeleton
 }
 
 // urgentPattern is one item: all parts must occur within urgentWindow words
@@ -150,6 +157,7 @@ func newUrgentList() *urgentList {
 		fuzzyWord: map[string][]int32{}, fuzzyStem: map[string][]int32{}, byFirst: map[int32][]int32{},
 		fuzzyHead: map[[2]rune]bool{},
 		langs:     map[string]int{}, categories: map[string]Urgency{},
+		latin: map[string][]int32{}, latinStems: map[string][]int32{}, latinHead: map[[3]byte]bool{},
 	}
 }
 
@@ -204,6 +212,10 @@ func (u *urgentList) merge(b []byte) error {
 					continue
 				}
 				p.kind, p.src = n.u, lang+": "+item
+				u.addTranslit(p, lang)
+				if lang == "tr" {
+					u.addSoftK(p)
+				}
 				u.add(*p)
 				u.langs[lang]++
 				u.categories[lang] |= n.u
@@ -296,6 +308,32 @@ func (u *urgentList) words1(s string) (urgentWord, []string, error) {
 		return w, nil, fmt.Errorf("stem %q is too short, it would match too many words", toks[len(toks)-1])
 	}
 	return w, toks, nil
+}
+
+// addSoftK adds, to every Turkish word or stem of p ending in k, the stem
+// with ğ (g once normalized): a suffix starting with a vowel softens the k,
+// "uçak" → "uçağa", "edecek" → "edeceğiz", "bıçak" → "bıçağı".
+func (u *urgentList) addSoftK(p *urgentPattern) {
+	soften := func(ph urgentPhrase) {
+		for j, slot := range ph {
+			for _, id := range slot {
+				w := u.words[id]
+				if w.latin || !strings.HasSuffix(w.text, "k") || utf8.RuneCountInString(w.text) < 4 {
+					continue
+				}
+				soft := u.intern(urgentWord{text: strings.TrimSuffix(w.text, "k") + "g", prefix: true, exact: w.exact})
+				if !slices.Contains(ph[j], soft) {
+					ph[j] = append(ph[j], soft)
+				}
+			}
+		}
+	}
+	for _, ph := range p.parts {
+		soften(ph)
+	}
+	for _, ph := range p.not {
+		soften(ph)
+	}
 }
 
 // intern returns the id of w, adding it to the lookup maps once.
@@ -394,6 +432,20 @@ func (u *urgentList) match(text string, known func(string) bool, explain bool) (
 	if len(toks) > maxUrgentTokens {
 		toks = toks[:maxUrgentTokens]
 	}
+	translit := u.translitMessage(toks)
+	if translit && strings.ContainsFunc(text, isApostrophe) {
+		// In Latin Russian and Ukrainian an apostrophe is the soft or hard
+		// sign inside a word ("b'et", "noch'yu"), not a break.
+		toks = strings.Fields(Normalize(strings.Map(func(r rune) rune {
+			if isApostrophe(r) {
+				return -1
+			}
+			return r
+		}, text)))
+		if len(toks) > maxUrgentTokens {
+			toks = toks[:maxUrgentTokens]
+		}
+	}
 	m := urgentMatch{starts: make([]int32, len(toks)+1)}
 	var alts [6]string
 	for i, t := range toks {
@@ -402,6 +454,9 @@ func (u *urgentList) match(text string, known func(string) bool, explain bool) (
 		typos := !known(t)
 		for _, a := range arabicClitics(t, alts[:0]) {
 			u.lookup(&m, a, typos)
+		}
+		if translit {
+			u.lookupTranslit(&m, t)
 		}
 	}
 	m.starts[len(toks)] = int32(len(m.ids))
@@ -545,7 +600,7 @@ func (u *urgentList) fuzzy(m *urgentMatch, idx map[string][]int32, s string) {
 
 func (u *urgentList) addTypos(m *urgentMatch, ids []int32, s string) {
 	for _, id := range ids {
-		if oneTypo(s, u.words[id].text) && !slices.Contains(m.ids[m.cur:], id) {
+		if w := u.words[id].text; oneTypo(s, w) && !turkishNegation(s, w) && !slices.Contains(m.ids[m.cur:], id) {
 			m.ids = append(m.ids, id)
 		}
 	}
@@ -579,6 +634,23 @@ func oneTypo(a, b string) bool {
 		return string(ra[i+1:]) == string(rb[i:])
 	}
 	return false
+}
+
+// turkishNegation reports whether a and b differ only by the m that makes
+// a Turkish verb negative: "yanmıyor" (is not burning) is no typo of
+// "yanıyor" (is burning), nor "uyanıyor" of "uyanmıyor".
+func turkishNegation(a, b string) bool {
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	if len(a) != len(b)+1 {
+		return false
+	}
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[i] == 'm' && a[i+1:] == b[i:] && strings.Contains(b[i:], "yor")
 }
 
 // matchAt reports whether the pattern's first part starts at token i and

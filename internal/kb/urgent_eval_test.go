@@ -136,8 +136,8 @@ func TestUrgentSets_HeldOut(t *testing.T) {
 	for _, s := range scores {
 		all.caught, all.urgent, all.alarms, all.calm = all.caught+s.caught, all.urgent+s.urgent, all.alarms+s.alarms, all.calm+s.calm
 	}
-	if all.recall() < 66 || all.falseRate() > 1 {
-		t.Errorf("held-out: recall %.1f %% (floor 66 %%), false alarms %.2f %% (ceiling 1 %%)", all.recall(), all.falseRate())
+	if all.recall() < 83 || all.falseRate() > 1 {
+		t.Errorf("held-out: recall %.1f %% (floor 83 %%), false alarms %.2f %% (ceiling 1 %%)", all.recall(), all.falseRate())
 	}
 }
 
@@ -145,14 +145,12 @@ func TestUrgentSets_HeldOut(t *testing.T) {
 // keep: at least this many urgent messages caught and at most this many
 // false alarms. heldout2 was written for issue 10 after the first held-out
 // set had been exhausted as a measure, before the lists were widened
-// again, and is never tuned on either.
+// again, and is never tuned on either. Measured before widening: de 5,
+// en 8, fr 9, ru 3, tr 6, uk 4; ar 4, fa 3, ps 4, ku 5, ti 4, so 3 of 15
+// caught; false alarms unchanged.
 var heldOut2Floor = map[string]struct{ caught, alarms int }{
-	"ar": {15, 0},
-	"fa": {14, 0},
-	"ku": {15, 0},
-	"ps": {14, 0},
-	"so": {15, 1},
-	"ti": {14, 0},
+	"de": {14, 2}, "en": {14, 1}, "fr": {15, 1}, "ru": {15, 1}, "tr": {15, 1}, "uk": {14, 1},
+	"ar": {15, 0}, "fa": {14, 0}, "ku": {15, 0}, "ps": {14, 0}, "so": {15, 1}, "ti": {14, 0},
 }
 
 // TestUrgentSets_HeldOut2 reports the second held-out sets, counts only,
