@@ -28,8 +28,9 @@ type Server struct {
 	phrases map[string]map[string]string
 	key     string
 	delay   time.Duration
-	fail    bool
-	calls   []Call
+	// fail is the status every translation fails with (0: none).
+	fail  int
+	calls []Call
 }
 
 // Call is one /translate request as received.
@@ -80,7 +81,16 @@ func (s *Server) Phrase(source, target, translation string) {
 func (s *Server) SetDelay(d time.Duration) { s.mu.Lock(); s.delay = d; s.mu.Unlock() }
 
 // SetFailing makes every translation fail with 500.
-func (s *Server) SetFailing(fail bool) { s.mu.Lock(); s.fail = fail; s.mu.Unlock() }
+func (s *Server) SetFailing(fail bool) {
+	if fail {
+		s.FailWith(http.StatusInternalServerError)
+	} else {
+		s.FailWith(0)
+	}
+}
+
+// FailWith makes every translation fail with this HTTP status (0: none).
+func (s *Server) FailWith(status int) { s.mu.Lock(); s.fail = status; s.mu.Unlock() }
 
 // Calls lists the translation requests so far.
 func (s *Server) Calls() []Call {
@@ -131,8 +141,8 @@ func (s *Server) translate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
-	case fail:
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "Translation failed"})
+	case fail != 0:
+		writeJSON(w, fail, map[string]string{"error": "Translation failed"})
 		return
 	case key != "" && req.APIKey != key:
 		writeJSON(w, http.StatusForbidden, map[string]string{"error": "Invalid API key"})
