@@ -1,5 +1,5 @@
 // Package translatetest is a fake LibreTranslate server for tests and the
-// terminal demo. It speaks LibreTranslate's JSON (POST /translate with q,
+// terminal demo, and a fake DeepL API (StartDeepL). It speaks LibreTranslate's JSON (POST /translate with q,
 // source, target, format, api_key; GET /languages) and translates
 // deterministically: known phrases from its table, anything else as
 // "<target>: " and the text in capitals, which would ruin any glossary
