@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"lotse/internal/glossary"
 	"lotse/internal/translate"
@@ -113,6 +114,21 @@ func TestDeepL_Errors(t *testing.T) {
 	if _, err := translate.NewDeepL(fake.URL(), "right", nil).Translate(context.Background(), text, "de", "ti"); err == nil ||
 		!strings.Contains(err.Error(), "status 400: Value for 'target_lang' not supported.") {
 		t.Errorf("unsupported target: %v", err)
+	}
+}
+
+// TestDeepL_Slow: a DeepL that does not answer costs the Service its
+// timeout, not DeepL's.
+func TestDeepL_Slow(t *testing.T) {
+	fake := translatetest.StartDeepL(t)
+	fake.SetDelay(5 * time.Second)
+	s := translate.New(translate.NewDeepL(fake.URL(), "k", nil), nil, nil, translate.Options{Timeout: 100 * time.Millisecond})
+	start := time.Now()
+	if _, err := s.Translate(context.Background(), "مرحبا", "", "de"); err == nil || !strings.Contains(err.Error(), "no answer within 100ms") {
+		t.Errorf("slow DeepL: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("waited %s for a slow DeepL", d)
 	}
 }
 
