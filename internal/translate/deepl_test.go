@@ -44,8 +44,8 @@ func TestDeepL_Translate(t *testing.T) {
 	if len(calls) != 1 || calls[0].Source != "" || calls[0].Target != "DE" || calls[0].Format != "xml" || calls[0].APIKey != "k1:fx" {
 		t.Errorf("request = %+v", calls)
 	}
-	if strings.Contains(calls[0].Q, "Duldung") || !strings.Contains(calls[0].Q, "<x>[1]</x>") {
-		t.Errorf("glossary terms not hidden in ignored tags: %q", calls[0].Q)
+	if strings.Contains(calls[0].Q, "Duldung") || !strings.Contains(calls[0].Q, "<x>[1]</x>") || !slices.Equal(calls[0].IgnoreTags, []string{"x"}) {
+		t.Errorf("glossary terms not hidden in ignored tags: %+v", calls[0])
 	}
 
 	fake.Phrase("Bitte bringen Sie [1] zur [2].", "ar", "من فضلك أحضر [1] إلى [2].")

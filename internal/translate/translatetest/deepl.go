@@ -26,8 +26,8 @@ var DeepLLanguages = []string{"ar", "de", "en", "fr", "ru", "tr", "uk"}
 // it accepts (403 otherwise, any key when unset). With tag_handling xml
 // it parses the text strictly, keeps what is inside ignored tags and
 // translates the rest like the LibreTranslate fake; Calls records text as
-// Q, source_lang as Source, target_lang as Target, tag_handling as Format
-// and the key as APIKey.
+// Q, source_lang as Source, target_lang as Target, tag_handling as Format,
+// ignore_tags as IgnoreTags and the key as APIKey.
 func StartDeepL(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
 	s := &Server{langs: DeepLLanguages, phrases: map[string]map[string]string{}}
@@ -114,7 +114,7 @@ func (s *Server) deeplTranslate(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	key, _ := strings.CutPrefix(r.Header.Get("Authorization"), "DeepL-Auth-Key ")
 	for _, t := range req.Text {
-		s.calls = append(s.calls, Call{Q: t, Source: req.SourceLang, Target: req.TargetLang, Format: req.TagHandling, APIKey: key})
+		s.calls = append(s.calls, Call{Q: t, Source: req.SourceLang, Target: req.TargetLang, Format: req.TagHandling, APIKey: key, IgnoreTags: req.IgnoreTags})
 	}
 	delay, fail, langs := s.delay, s.fail, s.langs
 	s.mu.Unlock()

@@ -33,8 +33,11 @@ type Server struct {
 	calls []Call
 }
 
-// Call is one /translate request as received.
-type Call struct{ Q, Source, Target, Format, APIKey string }
+// Call is one /translate request as received; IgnoreTags only at DeepL.
+type Call struct {
+	Q, Source, Target, Format, APIKey string
+	IgnoreTags                        []string
+}
 
 // Shipped without Tigrinya, Kurmanji and Pashto: what public
 // LibreTranslate instances typically lack of Lotse's languages.
@@ -129,7 +132,7 @@ func (s *Server) translate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.calls = append(s.calls, Call(req))
+	s.calls = append(s.calls, Call{Q: req.Q, Source: req.Source, Target: req.Target, Format: req.Format, APIKey: req.APIKey})
 	delay, fail, key, langs := s.delay, s.fail, s.key, s.langs
 	phrase := s.phrases[req.Q][req.Target]
 	s.mu.Unlock()
