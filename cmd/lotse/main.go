@@ -71,8 +71,11 @@ Environment (serve):
   WEBHOOK_SECRET         required with WEBHOOK_URL; Telegram sends it back in every request
   STAFF_CHAT_ID          the case managers' Telegram supergroup: hand-overs, agenda (the bot leaves other groups)
   TRANSLATE_URL          LibreTranslate server for machine translation at the desk; unset: off
-  TRANSLATE_API_KEY      its api_key, if it needs one
-  TRANSLATE_PROVIDER     libretranslate (the default and only one)
+                         (with deepl: DeepL's API, chosen by the key; set only for a proxy)
+  TRANSLATE_API_KEY      its API key: LibreTranslate's api_key if it needs one; required for deepl
+  TRANSLATE_PROVIDER     libretranslate (the default; can run inside the municipality) or deepl
+                         (DeepL's cloud API: messages leave the municipality, a data processing
+                         agreement (AVV) is needed; translates ar uk tr ru fr en, not fa ps ku ti so)
   LOG_LEVEL              debug, info, warn or error (default info)
   LOG_FORMAT             json or text (default json)
 Every secret can also be given as NAME_FILE, the path of a file holding it.

@@ -139,7 +139,7 @@ func translateQuestions(ctx context.Context, cfg *config.Config, groups []questi
 		return nil, 0
 	}
 	// No cache: the list is written once, and nothing is kept.
-	svc := translate.New(translate.NewLibre(cfg.TranslateURL, cfg.TranslateKey.Value(), nil), nil, gloss,
+	svc := translate.New(translationProvider(cfg), nil, gloss,
 		translate.Options{Log: slog.New(slog.DiscardHandler)})
 	if err := svc.LoadLanguages(ctx); err != nil {
 		fmt.Fprintf(stderr, "no German translation: %v\n", err)

@@ -17,6 +17,14 @@ import (
 // for long (the privacy notice says 1 hour at most).
 const translationCacheTTL = time.Hour
 
+// translationProvider is the client of the configured service.
+func translationProvider(cfg *config.Config) translate.Provider {
+	if cfg.TranslateProvider == "deepl" {
+		return translate.NewDeepL(cfg.TranslateURL, cfg.TranslateKey.Value(), nil)
+	}
+	return translate.NewLibre(cfg.TranslateURL, cfg.TranslateKey.Value(), nil)
+}
+
 // translator builds the desk's machine translation from TRANSLATE_URL,
 // or nil when it is not configured. The provider's language list is read
 // in the background until it answers, so a translator that is down at
@@ -25,8 +33,7 @@ func translator(ctx context.Context, cfg *config.Config, store *redisstore.Store
 	if cfg.TranslateURL == "" {
 		return nil
 	}
-	svc := translate.New(translate.NewLibre(cfg.TranslateURL, cfg.TranslateKey.Value(), nil),
-		store.Translations(translationCacheTTL), gloss, translate.Options{Log: log})
+	svc := translate.New(translationProvider(cfg), store.Translations(translationCacheTTL), gloss, translate.Options{Log: log})
 	go func() {
 		for {
 			err := svc.LoadLanguages(ctx)

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"lotse/internal/i18n"
+	"lotse/internal/translate"
 )
 
 // Sample is the embedded example configuration, used when LOTSE_CONFIG is
@@ -51,9 +52,9 @@ type Config struct {
 	RedisSyncReplicas int
 	RedisSyncTimeout  time.Duration
 	// Machine translation at the desk; off when TranslateURL is empty.
-	TranslateURL      string // TRANSLATE_URL: the LibreTranslate server
+	TranslateURL      string // TRANSLATE_URL: the server; DeepL's API by default for deepl
 	TranslateKey      Secret // TRANSLATE_API_KEY (or _FILE)
-	TranslateProvider string // TRANSLATE_PROVIDER: libretranslate (the default)
+	TranslateProvider string // TRANSLATE_PROVIDER: libretranslate (the default) or deepl
 
 	File File
 }
@@ -247,8 +248,18 @@ func Load(getenv func(string) string) (*Config, error) {
 	c.TranslateKey = secret("TRANSLATE_API_KEY")
 	c.TranslateURL = getenv("TRANSLATE_URL")
 	c.TranslateProvider = or(getenv("TRANSLATE_PROVIDER"), "libretranslate")
-	if c.TranslateProvider != "libretranslate" {
-		errs = append(errs, fmt.Errorf("TRANSLATE_PROVIDER: only libretranslate is supported, got %q", c.TranslateProvider))
+	switch c.TranslateProvider {
+	case "libretranslate":
+	case "deepl":
+		// DeepL has one API for everyone, so choosing it is enough to
+		// turn translation on; TRANSLATE_URL may still name a proxy.
+		if c.TranslateKey == "" {
+			errs = append(errs, errors.New("TRANSLATE_PROVIDER=deepl needs TRANSLATE_API_KEY (or TRANSLATE_API_KEY_FILE): DeepL's API takes no request without a key"))
+		} else if c.TranslateURL == "" {
+			c.TranslateURL = translate.DeepLURL(c.TranslateKey.Value())
+		}
+	default:
+		errs = append(errs, fmt.Errorf("TRANSLATE_PROVIDER: want libretranslate or deepl, got %q", c.TranslateProvider))
 	}
 	if c.TranslateURL != "" {
 		if u, err := url.Parse(c.TranslateURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {

@@ -169,3 +169,37 @@ func TestLoad_SyncReplicas(t *testing.T) {
 		}
 	}
 }
+
+// TestLoad_TranslateProvider: translation is off until configured;
+// deepl needs a key and finds DeepL's API by it unless TRANSLATE_URL
+// points elsewhere; an unknown provider is refused at start.
+func TestLoad_TranslateProvider(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	for _, tc := range []struct {
+		env                map[string]string
+		provider, url, err string
+	}{
+		{env: nil, provider: "libretranslate"},
+		{env: map[string]string{"TRANSLATE_URL": "http://lt:5000"}, provider: "libretranslate", url: "http://lt:5000"},
+		{env: map[string]string{"TRANSLATE_PROVIDER": "deepl", "TRANSLATE_API_KEY": "0a1b:fx"}, provider: "deepl", url: "https://api-free.deepl.com"},
+		{env: map[string]string{"TRANSLATE_PROVIDER": "deepl", "TRANSLATE_API_KEY": "0a1b"}, provider: "deepl", url: "https://api.deepl.com"},
+		{env: map[string]string{"TRANSLATE_PROVIDER": "deepl", "TRANSLATE_API_KEY": "0a1b", "TRANSLATE_URL": "http://127.0.0.1:9"}, provider: "deepl", url: "http://127.0.0.1:9"},
+		{env: map[string]string{"TRANSLATE_PROVIDER": "deepl"}, err: "TRANSLATE_PROVIDER=deepl needs TRANSLATE_API_KEY"},
+		{env: map[string]string{"TRANSLATE_PROVIDER": "google", "TRANSLATE_URL": "http://x"}, err: `TRANSLATE_PROVIDER: want libretranslate or deepl, got "google"`},
+	} {
+		c, err := config.Load(env(tc.env))
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%v: err = %v, want %q", tc.env, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%v: %v", tc.env, err)
+			continue
+		}
+		if c.TranslateProvider != tc.provider || c.TranslateURL != tc.url {
+			t.Errorf("%v: provider %q at %q, want %q at %q", tc.env, c.TranslateProvider, c.TranslateURL, tc.provider, tc.url)
+		}
+	}
+}

@@ -1,5 +1,5 @@
 // Package translatetest is a fake LibreTranslate server for tests and the
-// terminal demo. It speaks LibreTranslate's JSON (POST /translate with q,
+// terminal demo, and a fake DeepL API (StartDeepL). It speaks LibreTranslate's JSON (POST /translate with q,
 // source, target, format, api_key; GET /languages) and translates
 // deterministically: known phrases from its table, anything else as
 // "<target>: " and the text in capitals, which would ruin any glossary
@@ -28,12 +28,16 @@ type Server struct {
 	phrases map[string]map[string]string
 	key     string
 	delay   time.Duration
-	fail    bool
-	calls   []Call
+	// fail is the status every translation fails with (0: none).
+	fail  int
+	calls []Call
 }
 
-// Call is one /translate request as received.
-type Call struct{ Q, Source, Target, Format, APIKey string }
+// Call is one /translate request as received; IgnoreTags only at DeepL.
+type Call struct {
+	Q, Source, Target, Format, APIKey string
+	IgnoreTags                        []string
+}
 
 // Shipped without Tigrinya, Kurmanji and Pashto: what public
 // LibreTranslate instances typically lack of Lotse's languages.
@@ -80,7 +84,16 @@ func (s *Server) Phrase(source, target, translation string) {
 func (s *Server) SetDelay(d time.Duration) { s.mu.Lock(); s.delay = d; s.mu.Unlock() }
 
 // SetFailing makes every translation fail with 500.
-func (s *Server) SetFailing(fail bool) { s.mu.Lock(); s.fail = fail; s.mu.Unlock() }
+func (s *Server) SetFailing(fail bool) {
+	if fail {
+		s.FailWith(http.StatusInternalServerError)
+	} else {
+		s.FailWith(0)
+	}
+}
+
+// FailWith makes every translation fail with this HTTP status (0: none).
+func (s *Server) FailWith(status int) { s.mu.Lock(); s.fail = status; s.mu.Unlock() }
 
 // Calls lists the translation requests so far.
 func (s *Server) Calls() []Call {
@@ -119,7 +132,7 @@ func (s *Server) translate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.calls = append(s.calls, Call(req))
+	s.calls = append(s.calls, Call{Q: req.Q, Source: req.Source, Target: req.Target, Format: req.Format, APIKey: req.APIKey})
 	delay, fail, key, langs := s.delay, s.fail, s.key, s.langs
 	phrase := s.phrases[req.Q][req.Target]
 	s.mu.Unlock()
@@ -131,8 +144,8 @@ func (s *Server) translate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
-	case fail:
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "Translation failed"})
+	case fail != 0:
+		writeJSON(w, fail, map[string]string{"error": "Translation failed"})
 		return
 	case key != "" && req.APIKey != key:
 		writeJSON(w, http.StatusForbidden, map[string]string{"error": "Invalid API key"})
