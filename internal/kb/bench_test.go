@@ -3,6 +3,7 @@ package kb
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -187,8 +188,10 @@ func scaledFS(tb testing.TB, n int) fstest.MapFS {
 		if err := yaml.Unmarshal(out[name].Data, &l); err != nil {
 			tb.Fatalf("%s: %v", name, err)
 		}
+		// In id order: the same base every run, so runs compare.
 		var vocab []string
-		for _, t := range l.Entries {
+		for _, id := range slices.Sorted(maps.Keys(l.Entries)) {
+			t := l.Entries[id]
 			vocab = append(vocab, strings.Fields(t.Question+" "+t.Answer)...)
 		}
 		// Made-up words come from a pool that grows with the square root

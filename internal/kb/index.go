@@ -38,10 +38,10 @@ type index struct {
 	entries int
 	terms   []term
 	byTerm  map[string]int32
-	sorted  []int32            // term ids by text, for prefix scans
-	rsorted []int32            // term ids by reversed text, for suffix scans
-	dels    map[string][]int32 // term minus one rune -> terms, for typos
-	post    [][]posting        // term id -> entries containing it
+	sorted  []int32     // term ids by text, for prefix scans
+	rsorted []int32     // term ids by reversed text, for suffix scans
+	dels    delIndex    // term minus one rune -> terms, for typos
+	post    [][]posting // term id -> entries containing it, at most maxPostings
 
 	// unknownWeight is what a query word that matches nothing counts
 	// against the entries: an unknown word is a sign the question is about
@@ -61,11 +61,20 @@ type term struct {
 	asked  bool // occurs in some question or phrase
 }
 
+// posting is 8 bytes: a base of thousands of entries has millions.
 type posting struct {
-	entry int32
-	w     float32 // idf × BM25 term weight
-	field field   // the most telling field the entry has the term in
+	ef uint32  // entry << 2 | field
+	w  float32 // idf × BM25 term weight
 }
+
+func newPosting(entry int32, w float32, f field) posting {
+	return posting{ef: uint32(entry)<<2 | uint32(f), w: w}
+}
+
+func (p posting) entry() int32 { return int32(p.ef >> 2) }
+
+// field is the most telling field the entry has the term in.
+func (p posting) field() field { return field(p.ef & 3) }
 
 // field says where an entry uses a term; higher is more telling.
 type field uint8
@@ -240,18 +249,29 @@ func buildIndex(k *KB) *index {
 		norm := bm25K1 * (1 - bm25B + bm25B*dl[ei]/avgdl)
 		for _, t := range list {
 			w := ix.terms[t.id].idf * t.tf * (bm25K1 + 1) / (t.tf + norm)
-			ix.post[t.id] = append(ix.post[t.id], posting{entry: int32(ei), w: float32(w), field: t.field})
+			ix.post[t.id] = append(ix.post[t.id], newPosting(int32(ei), float32(w), t.field))
 		}
 	}
 
-	// Strongest first, so Search can stop after maxPostings (see there).
+	// Strongest first, and only the maxPostings a query can reach (see
+	// there): at 5,000 entries the rest were most of the index.
+	kept := 0
 	for _, p := range ix.post {
 		slices.SortFunc(p, func(a, b posting) int {
 			if c := cmp.Compare(b.w, a.w); c != 0 {
 				return c
 			}
-			return cmp.Compare(a.entry, b.entry)
+			return cmp.Compare(a.entry(), b.entry())
 		})
+		kept += min(len(p), maxPostings)
+	}
+	if kept < total {
+		all = make([]posting, 0, kept)
+		for id, p := range ix.post {
+			n := len(all)
+			all = append(all, p[:min(len(p), maxPostings)]...)
+			ix.post[id] = all[n:len(all):len(all)]
+		}
 	}
 
 	ix.sorted = make([]int32, len(ix.terms))
@@ -263,20 +283,7 @@ func buildIndex(k *KB) *index {
 	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(ix.terms[a].text, ix.terms[b].text) })
 	slices.SortFunc(ix.rsorted, func(a, b int32) int { return strings.Compare(ix.terms[a].rev, ix.terms[b].rev) })
 
-	ix.dels = map[string][]int32{}
-	var buf []byte
-	for id, t := range ix.terms {
-		if len(t.runes) < 4 {
-			continue
-		}
-		for i := range t.runes {
-			buf = appendWithout(buf[:0], t.runes, i)
-			d := string(buf)
-			if l := ix.dels[d]; len(l) == 0 || l[len(l)-1] != int32(id) {
-				ix.dels[d] = append(l, int32(id))
-			}
-		}
-	}
+	ix.dels = buildDels(ix.terms)
 	return ix
 }
 
@@ -293,4 +300,101 @@ func appendWithout(buf []byte, r []rune, i int) []byte {
 		}
 	}
 	return buf
+}
+
+// delIndex maps a term minus one rune to the terms it came from, as a hash
+// table in three flat arrays: a map of strings to slices cost about 80
+// bytes per key, and a base of 5,000 entries has 700,000 keys.
+type delIndex struct {
+	shift uint     // 64 - log2(buckets)
+	start []uint32 // bucket -> first slot; start[b+1] ends it
+	hash  []uint32 // slot -> low bits of the key's hash, to skip most others
+	ids   []int32  // slot -> term id, in term order within a key
+}
+
+func buildDels(terms []term) delIndex {
+	type ref struct {
+		h  uint64
+		id int32
+	}
+	var refs []ref
+	var buf, prev []byte
+	for id, t := range terms {
+		if len(t.runes) < 4 {
+			continue
+		}
+		prev = prev[:0]
+		for i := range t.runes {
+			buf = appendWithout(buf[:0], t.runes, i)
+			// Deleting either of two equal neighbours gives the same key.
+			if i > 0 && string(buf) == string(prev) {
+				continue
+			}
+			refs = append(refs, ref{fnv64(buf), int32(id)})
+			prev = append(prev[:0], buf...)
+		}
+	}
+	bits := uint(1)
+	for 1<<bits < len(refs) {
+		bits++
+	}
+	d := delIndex{shift: 64 - bits, start: make([]uint32, 1<<bits+1),
+		hash: make([]uint32, len(refs)), ids: make([]int32, len(refs))}
+	// A counting sort by bucket keeps term order within a key, as the
+	// typo candidates are tried in that order.
+	for _, r := range refs {
+		d.start[r.h>>d.shift+1]++
+	}
+	for b := 1; b < len(d.start); b++ {
+		d.start[b] += d.start[b-1]
+	}
+	fill := slices.Clone(d.start[:len(d.start)-1])
+	for _, r := range refs {
+		b := r.h >> d.shift
+		d.hash[fill[b]], d.ids[fill[b]] = uint32(r.h), r.id
+		fill[b]++
+	}
+	return d
+}
+
+// each calls fn for every term that is key with one rune more.
+func (ix *index) eachDel(key []byte, fn func(int32)) {
+	d := &ix.dels
+	if len(d.ids) == 0 {
+		return
+	}
+	h := fnv64(key)
+	b := h >> d.shift
+	for s := d.start[b]; s < d.start[b+1]; s++ {
+		if d.hash[s] == uint32(h) && oneMore(ix.terms[d.ids[s]].text, key) {
+			fn(d.ids[s])
+		}
+	}
+}
+
+// oneMore reports whether deleting one rune from long gives short.
+func oneMore(long string, short []byte) bool {
+	if len(long) <= len(short) {
+		return false
+	}
+	p := 0
+	for p < len(short) && long[p] == short[p] {
+		p++
+	}
+	for p > 0 && !utf8.RuneStart(long[p]) {
+		p--
+	}
+	_, n := utf8.DecodeRuneInString(long[p:])
+	return len(long) == len(short)+n && long[p+n:] == string(short[p:])
+}
+
+// fnv64 is FNV-1a: stable across runs, unlike maphash, and quick for the
+// few bytes of a word.
+func fnv64(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
 }
