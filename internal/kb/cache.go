@@ -191,11 +191,10 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 	}
 	c.Terms = terms.String()
 	c.Sorted, c.Rsorted = ix.sorted, ix.rsorted
-	var post []posting
-	for _, p := range ix.post {
-		c.PostLen = append(c.PostLen, uint32(len(p)))
-		post = append(post, p...)
+	for id := range ix.terms {
+		c.PostLen = append(c.PostLen, uint32(len(ix.postings(int32(id)))))
 	}
+	post := ix.post
 	c.DelShift, c.DelStart, c.DelHash, c.DelIDs = ix.dels.shift, ix.dels.start, ix.dels.hash, ix.dels.ids
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -335,7 +334,7 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 		return nil, errCacheBroken
 	}
 	ix := &index{entries: c.NEntries, byTerm: make(map[string]int32, n), sorted: c.Sorted, rsorted: c.Rsorted,
-		unknownWeight: c.Unknown, terms: make([]term, n), post: make([][]posting, n)}
+		unknownWeight: c.Unknown, terms: make([]term, n)}
 	ix.scratch.New = func() any { return newScratch(ix.entries) }
 	// Runes and reversed texts of all terms in one array and one string.
 	runes := make([]rune, 0, utf8.RuneCountInString(c.Terms))
@@ -388,10 +387,9 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 			all = append(all, posting{ef: ef, w: ch.W[i]})
 		}
 	}
-	p := 0
-	for id, l := range c.PostLen {
-		ix.post[id] = all[p : p+int(l) : p+int(l)]
-		p += int(l)
+	ix.post, ix.postStart = all, make([]uint32, 1, n+1)
+	for _, l := range c.PostLen {
+		ix.postStart = append(ix.postStart, ix.postStart[len(ix.postStart)-1]+l)
 	}
 
 	ix.dels = delIndex{shift: c.DelShift, start: c.DelStart, hash: c.DelHash, ids: c.DelIDs}

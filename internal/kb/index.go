@@ -38,10 +38,13 @@ type index struct {
 	entries int
 	terms   []term
 	byTerm  map[string]int32
-	sorted  []int32     // term ids by text, for prefix scans
-	rsorted []int32     // term ids by reversed text, for suffix scans
-	dels    delIndex    // term minus one rune -> terms, for typos
-	post    [][]posting // term id -> entries containing it, at most maxPostings
+	sorted  []int32  // term ids by text, for prefix scans
+	rsorted []int32  // term ids by reversed text, for suffix scans
+	dels    delIndex // term minus one rune -> terms, for typos
+	// post[postStart[id]:postStart[id+1]] are the entries containing term
+	// id, at most maxPostings: one array, not a slice per term.
+	post      []posting
+	postStart []uint32
 
 	// unknownWeight is what a query word that matches nothing counts
 	// against the entries: an unknown word is a sign the question is about
@@ -239,24 +242,24 @@ func buildIndex(k *KB) *index {
 		}
 	}
 	all := make([]posting, total)
-	ix.post = make([][]posting, len(ix.terms))
+	lists := make([][]posting, len(ix.terms))
 	off := 0
 	for id, c := range count {
-		ix.post[id] = all[off : off : off+c]
+		lists[id] = all[off : off : off+c]
 		off += c
 	}
 	for ei, list := range terms {
 		norm := bm25K1 * (1 - bm25B + bm25B*dl[ei]/avgdl)
 		for _, t := range list {
 			w := ix.terms[t.id].idf * t.tf * (bm25K1 + 1) / (t.tf + norm)
-			ix.post[t.id] = append(ix.post[t.id], newPosting(int32(ei), float32(w), t.field))
+			lists[t.id] = append(lists[t.id], newPosting(int32(ei), float32(w), t.field))
 		}
 	}
 
 	// Strongest first, and only the maxPostings a query can reach (see
 	// there): at 5,000 entries the rest were most of the index.
 	kept := 0
-	for _, p := range ix.post {
+	for _, p := range lists {
 		slices.SortFunc(p, func(a, b posting) int {
 			if c := cmp.Compare(b.w, a.w); c != 0 {
 				return c
@@ -265,13 +268,11 @@ func buildIndex(k *KB) *index {
 		})
 		kept += min(len(p), maxPostings)
 	}
-	if kept < total {
-		all = make([]posting, 0, kept)
-		for id, p := range ix.post {
-			n := len(all)
-			all = append(all, p[:min(len(p), maxPostings)]...)
-			ix.post[id] = all[n:len(all):len(all)]
-		}
+	ix.post = make([]posting, 0, kept)
+	ix.postStart = make([]uint32, 1, len(lists)+1)
+	for _, p := range lists {
+		ix.post = append(ix.post, p[:min(len(p), maxPostings)]...)
+		ix.postStart = append(ix.postStart, uint32(len(ix.post)))
 	}
 
 	ix.sorted = make([]int32, len(ix.terms))
@@ -334,8 +335,10 @@ func buildDels(terms []term) delIndex {
 			prev = append(prev[:0], buf...)
 		}
 	}
+	// About two keys a bucket: half the memory of one, and the 32 hash
+	// bits tell them apart before any text is compared.
 	bits := uint(1)
-	for 1<<bits < len(refs) {
+	for 1<<bits < len(refs)/2 {
 		bits++
 	}
 	d := delIndex{shift: 64 - bits, start: make([]uint32, 1<<bits+1),
@@ -397,4 +400,9 @@ func fnv64(b []byte) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// postings returns the entries containing term id, strongest first.
+func (ix *index) postings(id int32) []posting {
+	return ix.post[ix.postStart[id]:ix.postStart[id+1]]
 }

@@ -128,7 +128,7 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 				break
 			}
 			sim := float64(c.sim)
-			post := ix.post[c.id]
+			post := ix.postings(c.id)
 			if len(post) > min(maxPostings, budget) {
 				post = post[:min(maxPostings, budget)]
 			}
