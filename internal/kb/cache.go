@@ -31,7 +31,8 @@ const cacheFormat = "lotse-kb-cache-1"
 // named after a hash of every content file read and of the program, so it
 // is never stale; it is written under a temporary name and renamed, so
 // replicas starting at once each see a whole file or none. Deleting it is
-// always safe: the next start builds it again.
+// always safe: the next start builds it again; caches written a day
+// before a new one are removed.
 //
 // A cache that cannot be read or written is not an error: the content is
 // loaded from its files, and cacheErr says why the cache was not used.
@@ -268,13 +269,18 @@ func cacheLangOf(lang string, f *langFile) *cacheLang {
 	return cl
 }
 
-// removeOldCaches deletes the caches of other content or programs that
-// nothing has read for a day: a replica of another version starting now
-// keeps its own.
+// removeOldCaches deletes the caches of other content or programs
+// written more than a day before keep: a replica of the previous version
+// starting during a rolling update keeps its own. The file times are the
+// file system's, so no clock is read here.
 func removeOldCaches(dir, keep string) {
+	st, err := os.Stat(keep)
+	if err != nil {
+		return
+	}
 	old, _ := filepath.Glob(filepath.Join(dir, "kb-*.cache"))
 	for _, o := range old {
-		if st, err := os.Stat(o); err == nil && o != keep && time.Since(st.ModTime()) > 24*time.Hour {
+		if ost, err := os.Stat(o); err == nil && o != keep && st.ModTime().Sub(ost.ModTime()) > 24*time.Hour {
 			os.Remove(o)
 		}
 	}
@@ -290,9 +296,6 @@ func readCache(name string, key [sha256.Size]byte, trees []*tree) (*KB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kb: read cache %s: %w", name, err)
 	}
-	// Touched, so removeOldCaches leaves a cache in use alone.
-	now := time.Now()
-	_ = os.Chtimes(name, now, now)
 	// The urgent words are quick to parse and not cached.
 	for _, t := range trees {
 		if err := k.mergeUrgent(t); err != nil {

@@ -152,3 +152,31 @@ func TestLoadCached_Concurrent(t *testing.T) {
 		t.Fatalf("temporary files left: %v", left)
 	}
 }
+
+// TestLoadCached_RemovesOldCaches: writing a cache removes those written
+// more than a day before it, and only those.
+func TestLoadCached_RemovesOldCaches(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "kb-0123.cache")
+	other := filepath.Join(dir, "notes.txt")
+	for _, f := range []string{old, other} {
+		if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(f, time.Unix(0, 0), time.Unix(0, 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, cacheErr, err := LoadCached(os.DirFS("../../locales"), "", dir); err != nil || cacheErr != nil {
+		t.Fatal(err, cacheErr)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("an old cache was kept")
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Error("a file that is no cache was removed")
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "kb-*.cache")); len(m) != 1 {
+		t.Errorf("caches: %v, want the new one", m)
+	}
+}
