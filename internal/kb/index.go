@@ -3,6 +3,7 @@ package kb
 import (
 	"cmp"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -129,26 +130,13 @@ func buildIndex(k *KB) *index {
 		ix.byTerm[s] = id
 		return id
 	}
-	// Texts repeat their words, so each distinct word of a language is
-	// normalized and stemmed once: this is most of the start-up time of a
-	// large base. A word is analyzed alone, as analyze splits at spaces
-	// and nothing in Normalize reaches across them.
-	words := map[string]map[string][]int32{}
-	wordTerms := func(lang, w string, mask uint32) []int32 {
-		m := words[lang]
-		if m == nil {
-			m = map[string][]int32{}
-			words[lang] = m
-		}
-		if ids, ok := m[w]; ok {
-			return ids
-		}
-		var ids []int32
-		for _, t := range analyze(w, mask) {
-			ids = append(ids, intern(t))
-		}
-		m[w] = ids
-		return ids
+	// Each language's texts are split into words and each distinct word
+	// analyzed on all cores (langWords); the terms are then interned and
+	// counted in entry order, so term ids and sums are as they were.
+	lw := splitWords(k)
+	ids := make([][][]int32, len(lw)) // language, word -> term ids
+	for i, l := range lw {
+		ids[i] = make([][]int32, len(l.terms))
 	}
 	// Per entry, term frequencies are summed in dense buffers indexed by
 	// term id and then listed; maps per entry were the other big cost.
@@ -157,14 +145,22 @@ func buildIndex(k *KB) *index {
 	var touched []int32
 	terms := make([][]entryTerm, len(k.entries))
 	dl := make([]float64, len(k.entries))
-	for ei, e := range k.entries {
-		add := func(lang, text string, mask uint32, f field) {
+	for ei := range k.entries {
+		add := func(li int, words []int32, f field) {
 			w := weightAsk
 			if f == fieldAnswer {
 				w = weightAnswer
 			}
-			for _, word := range strings.Fields(text) {
-				for _, id := range wordTerms(lang, word, mask) {
+			for _, word := range words {
+				tids := ids[li][word]
+				if tids == nil {
+					tids = make([]int32, 0, len(lw[li].terms[word]))
+					for _, t := range lw[li].terms[word] {
+						tids = append(tids, intern(t))
+					}
+					ids[li][word] = tids
+				}
+				for _, id := range tids {
 					for int(id) >= len(tfBuf) {
 						tfBuf = append(tfBuf, 0)
 						fieldBuf = append(fieldBuf, 0)
@@ -178,22 +174,15 @@ func buildIndex(k *KB) *index {
 				}
 			}
 		}
-		for _, lang := range k.files {
-			t, ok := k.langs[lang].texts[e.ID]
-			if !ok {
-				continue
+		for li, l := range lw {
+			e := l.ends[3*ei : 3*ei+3]
+			var start int32
+			if ei > 0 {
+				start = l.ends[3*ei-1]
 			}
-			mask := stopMask(lang)
-			add(lang, t.question, mask, fieldQuestion)
-			for _, p := range t.phrases {
-				add(lang, p, mask, fieldPhrase)
-			}
-			answer := t.answer
-			if strings.Contains(answer, "{{") {
-				// Placeholder names are not words the person wrote.
-				answer = placeholder.ReplaceAllString(answer, " ")
-			}
-			add(lang, answer, mask, fieldAnswer)
+			add(li, l.seq[start:e[0]], fieldQuestion)
+			add(li, l.seq[e[0]:e[1]], fieldPhrase)
+			add(li, l.seq[e[1]:e[2]], fieldAnswer)
 		}
 		list := make([]entryTerm, len(touched))
 		for i, id := range touched {
@@ -405,4 +394,79 @@ func fnv64(b []byte) uint64 {
 // postings returns the entries containing term id, strongest first.
 func (ix *index) postings(id int32) []posting {
 	return ix.post[ix.postStart[id]:ix.postStart[id+1]]
+}
+
+// langWords is one language's texts as word numbers: seq holds, entry by
+// entry, the words of the question, the phrases and the answer, ending at
+// ends[3*entry], ends[3*entry+1] and ends[3*entry+2]; terms[word] is what
+// analyze makes of the word.
+type langWords struct {
+	seq   []int32
+	ends  []int32
+	terms [][]string
+}
+
+// splitWords reads every language's texts, in k.files order, on all
+// cores. Texts repeat their words, so each distinct word is normalized and
+// stemmed once; a word is analyzed alone, as analyze splits at spaces and
+// nothing in Normalize reaches across them.
+func splitWords(k *KB) []*langWords {
+	out := make([]*langWords, len(k.files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(k.files)) {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = splitLang(k, k.files[i])
+			}
+		})
+	}
+	for i := range k.files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func splitLang(k *KB, lang string) *langWords {
+	l := &langWords{ends: make([]int32, 0, 3*len(k.entries))}
+	f := k.langs[lang]
+	mask := stopMask(lang)
+	dict := map[string]int32{}
+	words := func(text string) {
+		for w := range strings.FieldsSeq(text) {
+			id, ok := dict[w]
+			if !ok {
+				id = int32(len(l.terms))
+				dict[w] = id
+				l.terms = append(l.terms, analyze(w, mask))
+			}
+			l.seq = append(l.seq, id)
+		}
+	}
+	end := func() { l.ends = append(l.ends, int32(len(l.seq))) }
+	for _, e := range k.entries {
+		t, ok := f.texts[e.ID]
+		if !ok {
+			end()
+			end()
+			end()
+			continue
+		}
+		words(t.question)
+		end()
+		for _, p := range t.phrases {
+			words(p)
+		}
+		end()
+		answer := t.answer
+		if strings.Contains(answer, "{{") {
+			// Placeholder names are not words the person wrote.
+			answer = placeholder.ReplaceAllString(answer, " ")
+		}
+		words(answer)
+		end()
+	}
+	return l
 }
