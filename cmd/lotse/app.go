@@ -94,9 +94,12 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	if err != nil {
 		return nil, err
 	}
-	base, err := kb.Load(locales.FS, cfg.File.ContentDir)
+	base, cacheErr, err := kb.LoadCached(locales.FS, cfg.File.ContentDir, cfg.File.CacheDir)
 	if err != nil {
 		return nil, err
+	}
+	if cacheErr != nil {
+		log.Warn("knowledge base cache not used", "err", cacheErr)
 	}
 	redisURL := cfg.RedisURL.Value()
 	if redisURL == "" {

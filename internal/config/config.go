@@ -72,6 +72,9 @@ type File struct {
 	Emergency    Emergency            `yaml:"emergency"`
 	// Stats: how long the anonymous daily counters are kept (stats.go).
 	Stats Stats `yaml:"stats"`
+	// CacheDir holds the compiled knowledge base (kb.LoadCached); "" for
+	// none. Safe to delete at any time.
+	CacheDir string `yaml:"cache_dir"`
 }
 
 // Emergency are local places to turn to, shown with the national numbers

@@ -66,11 +66,35 @@ type textYAML struct {
 // misspelt "anwser:" is caught). Content problems such as a missing
 // translation do not stop loading; Check reports them.
 func Load(fsys fs.FS, overrideDir string) (*KB, error) {
-	k := &KB{byID: map[string]int{}, langs: map[string]*langFile{}, urgent: newUrgentList()}
-
-	if err := k.loadTree(fsys, "", false); err != nil {
+	trees, err := readTrees(fsys, overrideDir)
+	if err != nil {
 		return nil, err
 	}
+	return loadTrees(trees)
+}
+
+// tree is the content files of one locales tree, read but not parsed.
+type tree struct {
+	dir       string // the override directory (for problem reports), or ""
+	override  bool
+	structure []byte // nil when an override has none
+	langs     []langSource
+	urgent    []byte // nil when an override has none
+	ignored   []Problem
+}
+
+type langSource struct {
+	lang, file string
+	data       []byte
+}
+
+// readTrees reads the shipped tree and the override directory's.
+func readTrees(fsys fs.FS, overrideDir string) ([]*tree, error) {
+	shipped, err := readTree(fsys, "", false)
+	if err != nil {
+		return nil, err
+	}
+	trees := []*tree{shipped}
 	if overrideDir != "" {
 		st, err := os.Stat(overrideDir)
 		if err != nil {
@@ -79,7 +103,20 @@ func Load(fsys fs.FS, overrideDir string) (*KB, error) {
 		if !st.IsDir() {
 			return nil, fmt.Errorf("kb: load override dir %s: not a directory", overrideDir)
 		}
-		if err := k.loadTree(os.DirFS(overrideDir), overrideDir, true); err != nil {
+		over, err := readTree(os.DirFS(overrideDir), overrideDir, true)
+		if err != nil {
+			return nil, err
+		}
+		trees = append(trees, over)
+	}
+	return trees, nil
+}
+
+// loadTrees parses and merges the trees and builds the index.
+func loadTrees(trees []*tree) (*KB, error) {
+	k := &KB{byID: map[string]int{}, langs: map[string]*langFile{}, urgent: newUrgentList()}
+	for _, t := range trees {
+		if err := k.mergeTree(t); err != nil {
 			return nil, err
 		}
 	}
@@ -94,88 +131,101 @@ func Load(fsys fs.FS, overrideDir string) (*KB, error) {
 	return k, nil
 }
 
-// loadTree reads one locales tree. dir is the override directory (for
-// problem reports) or "" for the shipped content.
-func (k *KB) loadTree(fsys fs.FS, dir string, override bool) error {
-	display := func(name string) string {
-		if dir == "" {
-			return name
-		}
-		return filepath.Join(dir, filepath.FromSlash(name))
+func (t *tree) display(name string) string {
+	if t.dir == "" {
+		return name
 	}
+	return filepath.Join(t.dir, filepath.FromSlash(name))
+}
 
+// readTree reads one locales tree. dir is the override directory (for
+// problem reports) or "" for the shipped content.
+func readTree(fsys fs.FS, dir string, override bool) (*tree, error) {
+	t := &tree{dir: dir, override: override}
 	b, err := fs.ReadFile(fsys, structureFile)
 	switch {
 	case err == nil:
-		if err := k.mergeStructure(display(structureFile), b, override); err != nil {
-			return err
-		}
+		t.structure = b
 	case override && errors.Is(err, fs.ErrNotExist):
 	default:
-		return fmt.Errorf("kb: load %s: %w", display(structureFile), err)
+		return nil, fmt.Errorf("kb: load %s: %w", t.display(structureFile), err)
 	}
 
 	names, err := fs.Glob(fsys, kbDir+"/*.yaml")
 	if err != nil {
-		return fmt.Errorf("kb: load %s: %w", display(kbDir), err)
+		return nil, fmt.Errorf("kb: load %s: %w", t.display(kbDir), err)
 	}
-	type langJob struct {
-		lang, file string
-		data       []byte
-		decoded    langYAML
-		err        error
-	}
-	var jobs []*langJob
 	for _, name := range names {
 		if name == structureFile {
 			continue
 		}
 		lang := strings.TrimSuffix(path.Base(name), ".yaml")
 		if !langName.MatchString(lang) {
-			k.loadProblems = append(k.loadProblems, Problem{File: display(name), Severity: SeverityWarning,
+			t.ignored = append(t.ignored, Problem{File: t.display(name), Severity: SeverityWarning,
 				Msg: "file ignored: text files must be named after a language code, e.g. de.yaml"})
 			continue
 		}
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return fmt.Errorf("kb: load %s: %w", display(name), err)
+			return nil, fmt.Errorf("kb: load %s: %w", t.display(name), err)
 		}
-		jobs = append(jobs, &langJob{lang: lang, file: display(name), data: b})
-	}
-	// YAML decoding is the slow part of start-up with a large base, and
-	// the language files are independent: decode them on all cores, then
-	// merge in file order so problems are reported the same way.
-	var wg sync.WaitGroup
-	next := make(chan *langJob)
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Go(func() {
-			for j := range next {
-				j.err = decodeStrict(j.data, &j.decoded)
-			}
-		})
-	}
-	for _, j := range jobs {
-		next <- j
-	}
-	close(next)
-	wg.Wait()
-	for _, j := range jobs {
-		if j.err != nil {
-			return fmt.Errorf("kb: load %s: %w", j.file, j.err)
-		}
-		k.mergeLang(j.lang, j.file, &j.decoded, override)
+		t.langs = append(t.langs, langSource{lang: lang, file: t.display(name), data: b})
 	}
 
 	b, err = fs.ReadFile(fsys, urgentFile)
 	switch {
 	case err == nil:
-		if err := k.urgent.merge(b); err != nil {
-			return fmt.Errorf("kb: load %s: %w", display(urgentFile), err)
-		}
+		t.urgent = b
 	case override && errors.Is(err, fs.ErrNotExist):
 	default:
 		// Without the list, urgent messages would silently go unnoticed.
-		return fmt.Errorf("kb: load %s: %w", display(urgentFile), err)
+		return nil, fmt.Errorf("kb: load %s: %w", t.display(urgentFile), err)
+	}
+	return t, nil
+}
+
+// mergeTree parses one tree's files and merges them into k.
+func (k *KB) mergeTree(t *tree) error {
+	if t.structure != nil {
+		if err := k.mergeStructure(t.display(structureFile), t.structure, t.override); err != nil {
+			return err
+		}
+	}
+	k.loadProblems = append(k.loadProblems, t.ignored...)
+	// YAML decoding is the slow part of start-up with a large base, and
+	// the language files are independent: decode them on all cores, then
+	// merge in file order so problems are reported the same way.
+	decoded := make([]langYAML, len(t.langs))
+	errs := make([]error, len(t.langs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(t.langs)) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = decodeStrict(t.langs[i].data, &decoded[i])
+			}
+		})
+	}
+	for i := range t.langs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, l := range t.langs {
+		if errs[i] != nil {
+			return fmt.Errorf("kb: load %s: %w", l.file, errs[i])
+		}
+		k.mergeLang(l.lang, l.file, &decoded[i], t.override)
+	}
+	return k.mergeUrgent(t)
+}
+
+func (k *KB) mergeUrgent(t *tree) error {
+	if t.urgent == nil {
+		return nil
+	}
+	if err := k.urgent.merge(t.urgent); err != nil {
+		return fmt.Errorf("kb: load %s: %w", t.display(urgentFile), err)
 	}
 	return nil
 }

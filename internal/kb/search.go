@@ -198,26 +198,28 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 				break
 			}
 			sim := float64(c.sim)
-			post := ix.post[c.id]
+			post := ix.postings(c.id)
 			if len(post) > min(maxPostings, budget) {
 				post = post[:min(maxPostings, budget)]
 			}
 			budget -= len(post)
 			for _, p := range post {
-				a := &acc[p.entry]
+				e := p.entry()
+				a := &acc[e]
 				if !a.inWord {
 					a.inWord = true
-					sc.word = append(sc.word, p.entry)
+					sc.word = append(sc.word, e)
 				}
 				a.best = max(a.best, sim*float64(p.w))
 				// A loosely similar word explains the question word only
 				// partly, however often the entry uses it.
 				credit := sim * min(float64(p.w), w)
 				a.bestAny = max(a.bestAny, credit)
-				if p.field >= fieldPhrase {
+				f := p.field()
+				if f >= fieldPhrase {
 					a.bestAsk = max(a.bestAsk, credit)
 				}
-				if p.field == fieldQuestion && sim >= strongSim {
+				if f == fieldQuestion && sim >= strongSim {
 					a.inQuestion = true
 				}
 			}
@@ -456,18 +458,14 @@ func (ix *index) candidates(q string, out []cand) []cand {
 	}
 	if n >= 4 {
 		// One typo: deletion neighbourhoods on both sides.
-		for _, id := range ix.dels[q] {
-			add(id)
-		}
 		var buf [64]byte
+		ix.eachDel(append(buf[:0], q...), add)
 		for i := range qr {
 			b := appendWithout(buf[:0], qr, i)
 			if id, ok := ix.byTerm[string(b)]; ok {
 				add(id)
 			}
-			for _, id := range ix.dels[string(b)] {
-				add(id)
-			}
+			ix.eachDel(b, add)
 		}
 	}
 	if ar && n >= 3 {

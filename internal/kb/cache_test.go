@@ -1,0 +1,182 @@
+package kb
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestLoadCached_SameAsLoad checks that a knowledge base read from the
+// cache answers every tuning question exactly as one loaded from its files,
+// with the same texts, entries and problems.
+func TestLoadCached_SameAsLoad(t *testing.T) {
+	fsys := scaledFS(t, 500)
+	want, err := Load(fsys, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, round := range []string{"cold", "warm"} {
+		got, cacheErr, err := LoadCached(fsys, "", dir)
+		if err != nil || cacheErr != nil {
+			t.Fatalf("%s: %v, cache: %v", round, err, cacheErr)
+		}
+		assertSameKB(t, round, want, got)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "kb-*.cache")); len(m) != 1 {
+		t.Fatalf("cache files: %v, want one", m)
+	}
+}
+
+func assertSameKB(t *testing.T, round string, want, got *KB) {
+	t.Helper()
+	if !reflect.DeepEqual(want.files, got.files) || !reflect.DeepEqual(want.areas, got.areas) {
+		t.Fatalf("%s: areas or languages differ", round)
+	}
+	// An empty list of related entries comes back as none.
+	if !slices.EqualFunc(want.entries, got.entries, func(a, b Entry) bool {
+		return a.ID == b.ID && a.Area == b.Area && a.Source == b.Source && a.Reviewed.Equal(b.Reviewed) &&
+			slices.Equal(a.Related, b.Related)
+	}) {
+		t.Fatalf("%s: entries differ", round)
+	}
+	if !reflect.DeepEqual(want.loadProblems, got.loadProblems) {
+		t.Fatalf("%s: problems %v, want %v", round, got.loadProblems, want.loadProblems)
+	}
+	for _, lang := range want.files {
+		for _, e := range want.entries {
+			w, _ := want.Text(e.ID, lang)
+			g, _ := got.Text(e.ID, lang)
+			if w != g {
+				t.Fatalf("%s: text of %s in %s differs", round, e.ID, lang)
+			}
+		}
+	}
+	for lang, s := range MustLoadEval(t) {
+		qs := s.OutOfScope
+		for _, c := range s.Questions {
+			qs = append(qs, c.Q)
+		}
+		for _, q := range qs {
+			if w, g := want.Search(q, lang), got.Search(q, lang); !reflect.DeepEqual(w, g) {
+				t.Fatalf("%s: %q: %v, want %v", round, q, g, w)
+			}
+		}
+	}
+	if w, g := want.Check(0, time.Now(), nil), got.Check(0, time.Now(), nil); !reflect.DeepEqual(w, g) {
+		t.Fatalf("%s: check differs", round)
+	}
+}
+
+// TestLoadCached_NeverStale changes an override file between starts: the
+// second start must see the new text, not the cached one.
+func TestLoadCached_NeverStale(t *testing.T) {
+	fsys := os.DirFS("../../locales")
+	over, cache := t.TempDir(), t.TempDir()
+	write := func(q string) {
+		if err := os.MkdirAll(filepath.Join(over, "kb"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		y := "human_reviewed: true\nentries:\n  housing.find_flat:\n    question: " + q + "\n"
+		if err := os.WriteFile(filepath.Join(over, "kb", "en.yaml"), []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{"Where do I find a flat?", "How do I find a home?", "Where do I find a flat?"} {
+		write(q)
+		k, cacheErr, err := LoadCached(fsys, over, cache)
+		if err != nil || cacheErr != nil {
+			t.Fatalf("%v, cache: %v", err, cacheErr)
+		}
+		if got, _ := k.Text("housing.find_flat", "en"); got.Question != q {
+			t.Fatalf("question %q, want %q", got.Question, q)
+		}
+	}
+}
+
+// TestLoadCached_BrokenCache loads from the files when the cache cannot be
+// read, says why, and replaces the cache.
+func TestLoadCached_BrokenCache(t *testing.T) {
+	fsys := os.DirFS("../../locales")
+	dir := t.TempDir()
+	if _, _, err := LoadCached(fsys, "", dir); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := filepath.Glob(filepath.Join(dir, "kb-*.cache"))
+	if len(m) != 1 {
+		t.Fatalf("cache files: %v", m)
+	}
+	if err := os.WriteFile(m[0], []byte("not a cache"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	k, cacheErr, err := LoadCached(fsys, "", dir)
+	if err != nil || k == nil {
+		t.Fatal(err)
+	}
+	if cacheErr == nil {
+		t.Fatal("a broken cache went unreported")
+	}
+	if _, cacheErr, err = LoadCached(fsys, "", dir); err != nil || cacheErr != nil {
+		t.Fatalf("after rewriting: %v, cache: %v", err, cacheErr)
+	}
+}
+
+// TestLoadCached_Concurrent starts replicas at once on an empty cache
+// directory: each gets the whole knowledge base, and no temporary file is
+// left behind.
+func TestLoadCached_Concurrent(t *testing.T) {
+	fsys := os.DirFS("../../locales")
+	want := MustLoad(t)
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	kbs := make([]*KB, 4)
+	errs := make([]error, 4)
+	for i := range kbs {
+		wg.Go(func() { kbs[i], _, errs[i] = LoadCached(fsys, "", dir) })
+	}
+	wg.Wait()
+	for i, k := range kbs {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if got, w := k.Search("wie finde ich eine wohnung", "de"), want.Search("wie finde ich eine wohnung", "de"); !reflect.DeepEqual(got, w) {
+			t.Fatalf("replica %d: %v, want %v", i, got, w)
+		}
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".kb-*"))
+	if len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+}
+
+// TestLoadCached_RemovesOldCaches: writing a cache removes those written
+// more than a day before it, and only those.
+func TestLoadCached_RemovesOldCaches(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "kb-0123.cache")
+	other := filepath.Join(dir, "notes.txt")
+	for _, f := range []string{old, other} {
+		if err := os.WriteFile(f, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(f, time.Unix(0, 0), time.Unix(0, 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, cacheErr, err := LoadCached(os.DirFS("../../locales"), "", dir); err != nil || cacheErr != nil {
+		t.Fatal(err, cacheErr)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("an old cache was kept")
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Error("a file that is no cache was removed")
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "kb-*.cache")); len(m) != 1 {
+		t.Errorf("caches: %v, want the new one", m)
+	}
+}
