@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,19 +49,39 @@ func mustEngineWith(tb testing.TB, tickets domain.TicketStore, opts ...func(*flo
 	return mustEngineWithDeps(tb, flows.Deps{Tickets: tickets}, opts...)
 }
 
+// shipped loads the shipped texts and knowledge base once per test binary:
+// loading them per engine took a third of the suite's CPU under the race
+// detector. The engine only reads them.
+func shipped() (msgs, staffMsgs *i18n.Bundle, base *kb.KB, err error) {
+	shippedOnce.Do(func() {
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		s := &shippedData
+		if s.msgs, s.err = i18n.Load(locales.FS, "messages", log); s.err != nil {
+			return
+		}
+		if s.staffMsgs, s.err = i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log); s.err != nil {
+			return
+		}
+		s.base, s.err = kb.Load(locales.FS, "")
+	})
+	s := shippedData
+	return s.msgs, s.staffMsgs, s.base, s.err
+}
+
+var (
+	shippedOnce sync.Once
+	shippedData struct {
+		msgs, staffMsgs *i18n.Bundle
+		base            *kb.KB
+		err             error
+	}
+)
+
 // mustEngineWithDeps fills in texts, knowledge base, clock and log.
 func mustEngineWithDeps(tb testing.TB, deps flows.Deps, opts ...func(*flows.Settings)) *flows.Engine {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	msgs, err := i18n.Load(locales.FS, "messages", log)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	staffMsgs, err := i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	base, err := kb.Load(locales.FS, "")
+	msgs, staffMsgs, base, err := shipped()
 	if err != nil {
 		tb.Fatal(err)
 	}
