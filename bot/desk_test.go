@@ -157,6 +157,7 @@ func TestBot_DeskTigrinya(t *testing.T) {
 // TestBot_StaffCommandMenu: the staff group gets its own command menu,
 // scoped to that chat.
 func TestBot_StaffCommandMenu(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{})

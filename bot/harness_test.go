@@ -100,7 +100,7 @@ func (b *syncBuffer) String() string {
 type setup struct {
 	conv      bot.Conversation // default: the real flows
 	staffChat int64
-	pacing    bot.Pacing
+	pacing    bot.Pacing // default fastPacing: only tests of the limits wait on them
 	opts      []func(*bot.Options)
 }
 
@@ -112,6 +112,9 @@ func mustInstance(tb testing.TB, fake *telegramtest.Server, r *redistest.Redis, 
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	m := bot.NewMetrics(prometheus.NewRegistry())
+	if cfg.pacing == (bot.Pacing{}) {
+		cfg.pacing = fastPacing
+	}
 	client, err := bot.NewClient(fake.Token(), bot.ClientOptions{APIURL: fake.URL(), Base: hard, Pacing: cfg.pacing, Timeout: 10 * time.Second}, m, log)
 	if err != nil {
 		tb.Fatal(err)

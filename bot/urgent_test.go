@@ -20,6 +20,7 @@ import (
 // no emergency help, and "abgeschoben morgen" gets legal help with the
 // configured local contact and the rejection answer.
 func TestBot_Urgent(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	mustEngine(t, r) // loads the shipped texts
