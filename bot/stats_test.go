@@ -196,7 +196,6 @@ func TestBot_ConsentedQuestion(t *testing.T) {
 // summary in the person's language, nothing of another person; after
 // /delete the export is empty.
 func TestBot_Export(t *testing.T) {
-	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{})

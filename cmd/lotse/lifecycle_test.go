@@ -62,7 +62,7 @@ func TestServe_WaitsForRedis(t *testing.T) {
 	// Redis comes up only once the bot has given up a first try and said
 	// it waits: then answering proves the wait. (A fixed sleep raced with
 	// the Redis client's own dial retries on a busy machine.)
-	for deadline := time.Now().Add(8 * time.Second); !strings.Contains(logs.String(), "dependency not ready, retrying"); time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(logs.String(), "dependency not ready, retrying"); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("no retry logged while Redis was down:\n%s", logs.String())
 		}
@@ -249,7 +249,7 @@ func TestStopAll_CancelsJobs(t *testing.T) {
 // calls record no message).
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(30 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("waiting for %s: timed out", what)
 		}

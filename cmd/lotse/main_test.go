@@ -208,15 +208,18 @@ func onlyTo(sent []telegramtest.Sent, chat int64) []telegramtest.Sent {
 	return out
 }
 
+// timeout and waitHTTP only bound a failing test: a start takes seconds
+// of CPU under the race detector, and several run at once on a busy
+// machine.
 func timeout(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
 
 func waitHTTP(t *testing.T, url string, status int) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get(url)
 		if err == nil {
