@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"slices"
 	"strings"
@@ -75,6 +76,9 @@ var tuning struct {
 	pacing    bot.Pacing
 	userRate  rate.Limit
 	userBurst int
+	// loadKB stands in for kb.Load: the tests start the program some
+	// twenty times and load the shipped knowledge base once.
+	loadKB func(fsys fs.FS, overrideDir string) (*kb.KB, error)
 }
 
 // newApp builds every part from the configuration, all on the clock now
@@ -94,7 +98,11 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	if err != nil {
 		return nil, err
 	}
-	base, err := kb.Load(locales.FS, cfg.File.ContentDir)
+	loadKB := kb.Load
+	if tuning.loadKB != nil {
+		loadKB = tuning.loadKB
+	}
+	base, err := loadKB(locales.FS, cfg.File.ContentDir)
 	if err != nil {
 		return nil, err
 	}
