@@ -18,6 +18,7 @@ import (
 // processing, the burst would exceed the limit (12 at once) and the rest
 // would be dropped.
 func TestPoller_BacklogAfterStallIsNotFlood(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	clock := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }

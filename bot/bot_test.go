@@ -19,6 +19,7 @@ import (
 // TestBot_Conversation walks a refugee through the bot over HTTP: greeting
 // in their language, menu, an answer, the language switch.
 func TestBot_Conversation(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{})
@@ -83,6 +84,7 @@ func TestBot_Conversation(t *testing.T) {
 // TestBot_ForgedButtons: tampered, foreign, replayed-after-erasure and
 // oversized button data get a calm answer, never an action.
 func TestBot_ForgedButtons(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
 	in.poll(t, 4)
@@ -138,6 +140,7 @@ func TestBot_ForgedButtons(t *testing.T) {
 // TestBot_Dedupe: the same update delivered twice — to one replica or to
 // two at once — is processed once.
 func TestBot_Dedupe(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	a := mustInstance(t, fake, r, setup{})
@@ -164,6 +167,7 @@ func TestBot_Dedupe(t *testing.T) {
 // a chat's updates at the same moment (a redelivered batch); every update
 // is applied once, in order.
 func TestBot_OrderAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	a := mustInstance(t, fake, r, setup{pacing: fastPacing})
@@ -204,6 +208,7 @@ var fastPacing = bot.Pacing{PerChat: 1000, ChatBurst: 100, PerGroup: 1000, Group
 // the next one gets the unconfirmed updates again. Nothing is lost, and
 // only an update whose reply was on the wire at the kill may be doubled.
 func TestBot_KilledMidBatch(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	const chats, perChat = 6, 4
@@ -246,6 +251,7 @@ func TestBot_KilledMidBatch(t *testing.T) {
 // TestBot_Webhook: Telegram pushes to the webhook; wrong or missing
 // secrets get 403; a failed update gets 503 and is delivered again.
 func TestBot_Webhook(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{})
 	const secret = "s3cr3t_T0ken-abc"
@@ -311,6 +317,7 @@ func containsInt(xs []int, x int) bool {
 // TestBot_Groups: the bot leaves groups strangers add it to, and stays
 // silent in the staff group.
 func TestBot_Groups(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	const staff = -100500
 	in := mustInstance(t, fake, redistest.Must(t), setup{staffChat: staff})
@@ -333,6 +340,7 @@ func TestBot_Groups(t *testing.T) {
 // TestBot_FloodControl: on 429 the client waits retry_after and the reply
 // still arrives.
 func TestBot_FloodControl(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{})
 	in.poll(t, 2)
@@ -351,6 +359,7 @@ func TestBot_FloodControl(t *testing.T) {
 
 // TestBot_Pacing: messages to one chat are spaced to the per-chat limit.
 func TestBot_Pacing(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: bot.Pacing{PerChat: 20, ChatBurst: 2, PerGroup: 20, GroupBurst: 2, Bulk: 1000, BulkBurst: 10}})
 	in.poll(t, 2)
@@ -369,6 +378,7 @@ func TestBot_Pacing(t *testing.T) {
 // TestBot_Throttle: a person who floods the bot is told once to slow
 // down; further messages in the burst get no reply.
 func TestBot_Throttle(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing, opts: []func(*bot.Options){func(o *bot.Options) { o.UserRate, o.UserBurst = 0.01, 3 }}})
 	in.poll(t, 1)
@@ -389,6 +399,7 @@ func TestBot_Throttle(t *testing.T) {
 
 // TestBot_Unsupported: a server without setMyCommands is tolerated.
 func TestBot_Unsupported(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	fake.Unsupported("setMyCommands")
 	in := mustInstance(t, fake, redistest.Must(t), setup{})
@@ -412,6 +423,7 @@ func TestBot_Unsupported(t *testing.T) {
 // TestBot_NoSecretsOrContentInLogs: transport errors carry the token in
 // their URL; message text and names never reach the log.
 func TestBot_NoSecretsOrContentInLogs(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{})
 	in.poll(t, 2)
@@ -419,7 +431,9 @@ func TestBot_NoSecretsOrContentInLogs(t *testing.T) {
 	fake.SendText(u, "canary-text my phone is 0176 555")
 	waitReplies(t, fake, u.ID, 1)
 	fake.Close() // now every request fails at the transport
-	time.Sleep(1500 * time.Millisecond)
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(in.logs.String(), "getUpdates failed") && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+	}
 	logs := in.logs.String()
 	if !strings.Contains(logs, "getUpdates failed") {
 		t.Fatalf("expected transport errors in the log, got: %s", logs)
@@ -433,6 +447,7 @@ func TestBot_NoSecretsOrContentInLogs(t *testing.T) {
 
 // TestBot_MediaAndEdits: every kind of non-text message gets a calm answer.
 func TestBot_MediaAndEdits(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing, opts: []func(*bot.Options){func(o *bot.Options) { o.UserRate, o.UserBurst = 100, 100 }}})
 	in.poll(t, 2)

@@ -13,6 +13,7 @@ import (
 // activity — is stamped by the injected clock, not the machine's: the
 // test clock is days or years away from the real one.
 func TestBot_OneClock(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{pacing: fastPacing})

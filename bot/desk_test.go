@@ -22,7 +22,7 @@ import (
 // LibreTranslate tr, cached in r.
 func deskEngine(tb testing.TB, r *redistest.Redis, tr *translatetest.Server) *flows.Engine {
 	tb.Helper()
-	mustEngine(tb, r) // loads the shared texts
+	loadShipped()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	gloss, err := glossary.Load(locales.FS, "glossary.yaml")
 	if err != nil {
@@ -39,7 +39,7 @@ func deskEngine(tb testing.TB, r *redistest.Redis, tr *translatetest.Server) *fl
 		Translator: svc, Glossary: gloss,
 	}, flows.Settings{
 		Town: "Musterstadt", Offices: []flows.Office{{Name: i18n.German("Rathaus"), Address: "Marktplatz 1"}},
-		SessionIdle: 30 * 24 * time.Hour, StaffChatID: staffChat, Staff: []flows.Staff{anna, omar},
+		SessionIdle: 30 * 24 * time.Hour, StaffChatID: staffChat, Staff: []flows.Staff{anna, omar}, Facts: facts,
 		ReannounceAfter: 30 * time.Minute, CloseInactiveAfter: 72 * time.Hour,
 	})
 }
@@ -157,6 +157,7 @@ func TestBot_DeskTigrinya(t *testing.T) {
 // TestBot_StaffCommandMenu: the staff group gets its own command menu,
 // scoped to that chat.
 func TestBot_StaffCommandMenu(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{})

@@ -58,6 +58,7 @@ func askForPerson(t *testing.T, fake *telegramtest.Server, u telegramtest.User, 
 // TestBot_HandoverCycle: request, card, take, relay both ways with text and
 // media, end, rating — over HTTP with a private chat and a supergroup.
 func TestBot_HandoverCycle(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
 	in.poll(t, 4)
@@ -150,6 +151,7 @@ func TestBot_HandoverCycle(t *testing.T) {
 // TestBot_HandoverInterleaved: many people talk to case managers at once;
 // every staff reply reaches exactly the person of its ticket.
 func TestBot_HandoverInterleaved(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
 	in.poll(t, 8)
@@ -213,6 +215,7 @@ func TestBot_HandoverInterleaved(t *testing.T) {
 // TestBot_HandoverRestartAndReplay: a replica restarts mid-conversation
 // and an update arrives twice; nothing is lost or relayed twice.
 func TestBot_HandoverRestartAndReplay(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	a := mustInstance(t, fake, r, setup{pacing: fastPacing})
@@ -247,6 +250,7 @@ func TestBot_HandoverRestartAndReplay(t *testing.T) {
 // waiting people cannot flood the group past Telegram's 20 messages a
 // minute; nothing is lost, and a reply to the batch reaches the person.
 func TestBot_HandoverBatching(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing, opts: []func(*bot.Options){func(o *bot.Options) { o.UserRate, o.UserBurst = 100, 100 }}})
 	in.poll(t, 8)

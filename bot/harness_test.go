@@ -40,6 +40,41 @@ var (
 // to staffChat stored in r.
 func mustEngine(tb testing.TB, r *redistest.Redis) *flows.Engine {
 	tb.Helper()
+	loadShipped()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return flows.New(flows.Deps{
+		Messages: msgs, StaffText: staffMsgs.For("en"), KB: base,
+		Tickets: r.Store(redisstore.Options{}).Tickets(0), Now: r.Now, Log: log,
+		Stats: r.Store(redisstore.Options{}).Stats(0), Questions: r.Store(redisstore.Options{}).Questions(),
+	}, flows.Settings{
+		Town:               "Musterstadt",
+		Offices:            []flows.Office{{Name: i18n.German("Rathaus"), Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
+		Facts:              facts,
+		SessionIdle:        30 * 24 * time.Hour,
+		StaffChatID:        staffChat,
+		Staff:              []flows.Staff{anna, omar},
+		ReannounceAfter:    30 * time.Minute,
+		CloseInactiveAfter: 72 * time.Hour,
+	})
+}
+
+// facts are the local details the shipped answers name, as a town
+// configures them. With one missing, building an engine runs the
+// clean-up of every answer that names it, a third of this suite's CPU
+// under the race detector; the flows and kb tests check that clean-up.
+var facts = map[string]i18n.Text{
+	"auslaenderbehoerde":  i18n.German("Ausländerbehörde Musterstadt, Marktplatz 1"),
+	"migrationsberatung":  i18n.German("Migrationsberatung, Kirchweg 3"),
+	"jobcenter":           i18n.German("Jobcenter Musterstadt, Bahnhofstraße 5"),
+	"sozialamt":           i18n.German("Sozialamt Musterstadt, Marktplatz 1"),
+	"buergerbuero":        i18n.German("Bürgerbüro, Marktplatz 1"),
+	"agentur_fuer_arbeit": i18n.German("Agentur für Arbeit, Bahnhofstraße 7"),
+	"wohnungsamt":         i18n.German("Wohnungsamt, Marktplatz 1"),
+	"mietobergrenze":      i18n.German("1 Person: 450 €"),
+}
+
+// loadShipped loads the shipped texts and knowledge base once.
+func loadShipped() {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	msgsOnce.Do(func() {
 		var err error
@@ -52,19 +87,6 @@ func mustEngine(tb testing.TB, r *redistest.Redis) *flows.Engine {
 		if base, err = kb.Load(locales.FS, ""); err != nil {
 			panic(err)
 		}
-	})
-	return flows.New(flows.Deps{
-		Messages: msgs, StaffText: staffMsgs.For("en"), KB: base,
-		Tickets: r.Store(redisstore.Options{}).Tickets(0), Now: r.Now, Log: log,
-		Stats: r.Store(redisstore.Options{}).Stats(0), Questions: r.Store(redisstore.Options{}).Questions(),
-	}, flows.Settings{
-		Town:               "Musterstadt",
-		Offices:            []flows.Office{{Name: i18n.German("Rathaus"), Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
-		SessionIdle:        30 * 24 * time.Hour,
-		StaffChatID:        staffChat,
-		Staff:              []flows.Staff{anna, omar},
-		ReannounceAfter:    30 * time.Minute,
-		CloseInactiveAfter: 72 * time.Hour,
 	})
 }
 
@@ -100,7 +122,7 @@ func (b *syncBuffer) String() string {
 type setup struct {
 	conv      bot.Conversation // default: the real flows
 	staffChat int64
-	pacing    bot.Pacing
+	pacing    bot.Pacing // default fastPacing: only tests of the limits wait on them
 	opts      []func(*bot.Options)
 }
 
@@ -112,6 +134,9 @@ func mustInstance(tb testing.TB, fake *telegramtest.Server, r *redistest.Redis, 
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	m := bot.NewMetrics(prometheus.NewRegistry())
+	if cfg.pacing == (bot.Pacing{}) {
+		cfg.pacing = fastPacing
+	}
 	client, err := bot.NewClient(fake.Token(), bot.ClientOptions{APIURL: fake.URL(), Base: hard, Pacing: cfg.pacing, Timeout: 10 * time.Second}, m, log)
 	if err != nil {
 		tb.Fatal(err)

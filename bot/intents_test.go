@@ -28,6 +28,7 @@ func buttonData(tb testing.TB, s telegramtest.Sent, action string) string {
 // request for an appointment leads to the offices (this bot has no office
 // hours to book).
 func TestBot_TypedRequests(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{})

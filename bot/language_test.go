@@ -14,6 +14,7 @@ import (
 // Both are answered in the language they wrote, with a button back to
 // the phone's language, and pressing it switches back.
 func TestBot_AnswersInWrittenLanguage(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{})

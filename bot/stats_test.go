@@ -34,6 +34,7 @@ func dayCounts(t *testing.T, in *instance, r *redistest.Redis) map[string]int64 
 // ordinary message is processed; the counts reach Redis in one pipeline
 // at the flush. (BenchmarkAdapter shows the whole cost per message.)
 func TestStats_NoExtraRoundTrip(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{})
@@ -85,6 +86,7 @@ func TestStats_NoExtraRoundTrip(t *testing.T) {
 // TestBot_StatsInStaffGroup: /stats in the staff group answers from the
 // same counters, this week and this month, small figures as "< 5".
 func TestBot_StatsInStaffGroup(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{})
@@ -113,6 +115,7 @@ func TestBot_StatsInStaffGroup(t *testing.T) {
 // TestBot_ConsentedQuestion: after "no answer" the bot asks once; only
 // "yes" keeps the question, masked; "no" and ignoring it keep nothing.
 func TestBot_ConsentedQuestion(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
 	in := mustInstance(t, fake, r, setup{})

@@ -20,9 +20,10 @@ import (
 // no emergency help, and "abgeschoben morgen" gets legal help with the
 // configured local contact and the rejection answer.
 func TestBot_Urgent(t *testing.T) {
+	t.Parallel()
 	fake := mustFake(t)
 	r := redistest.Must(t)
-	mustEngine(t, r) // loads the shipped texts
+	loadShipped()
 	conv := flows.New(flows.Deps{
 		Messages: msgs, StaffText: staffMsgs.For("en"), KB: base,
 		Tickets: r.Store(redisstore.Options{}).Tickets(0), Now: r.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
@@ -30,6 +31,7 @@ func TestBot_Urgent(t *testing.T) {
 		Town:        "Musterstadt",
 		Offices:     []flows.Office{{Name: i18n.German("Rathaus"), Address: "Marktplatz 1", Phone: "+49 1234 5678"}},
 		SessionIdle: 30 * 24 * time.Hour,
+		Facts:       facts,
 		LocalHelp: flows.LocalHelp{
 			Legal:  []flows.Contact{{Name: i18n.German("Refugee Law Clinic Musterstadt"), Phone: "+49 1234 5678-310", Hours: i18n.German("Di 14–18")}},
 			Crisis: []flows.Contact{{Name: i18n.German("Krisendienst Musterstadt"), Phone: "+49 1234 5678-500"}},

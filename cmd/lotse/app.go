@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"slices"
 	"strings"
@@ -75,6 +76,10 @@ var tuning struct {
 	pacing    bot.Pacing
 	userRate  rate.Limit
 	userBurst int
+	// loadKB stands in for kb.Load when no cache_dir is set: the tests
+	// start the program some twenty times and load the shipped knowledge
+	// base once.
+	loadKB func(fsys fs.FS, overrideDir string) (*kb.KB, error)
 }
 
 // newApp builds every part from the configuration, all on the clock now
@@ -94,7 +99,13 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	if err != nil {
 		return nil, err
 	}
-	base, cacheErr, err := kb.LoadCached(locales.FS, cfg.File.ContentDir, cfg.File.CacheDir)
+	var base *kb.KB
+	var cacheErr error
+	if tuning.loadKB != nil && cfg.File.CacheDir == "" {
+		base, err = tuning.loadKB(locales.FS, cfg.File.ContentDir)
+	} else {
+		base, cacheErr, err = kb.LoadCached(locales.FS, cfg.File.ContentDir, cfg.File.CacheDir)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 // fake Bot API: privacy notice, topic, day, time, confirm; the confirmation
 // comes with a map location and a calendar file; /appointments cancels.
 func TestServe_Booking(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.MustStart(t, "44:booking-token")
 	r := redistest.Must(t)
 	addr := freeAddr(t)

@@ -100,6 +100,7 @@ func errorLines(out string) []string {
 }
 
 func TestContentCheck_Shipped(t *testing.T) {
+	t.Parallel()
 	out, _, err := runContent(t, "check", "--config", fullFactsConfig(t))
 	if err != nil {
 		t.Fatalf("the shipped content has errors (%v):\n%s", err, strings.Join(errorLines(out), "\n"))
@@ -146,6 +147,7 @@ entries:
 }
 
 func TestContentCheck_Broken(t *testing.T) {
+	t.Parallel()
 	dir := brokenTree(t)
 	out, _, err := runContent(t, "check", "--dir", dir)
 	if err == nil || !strings.Contains(err.Error(), "5 errors") {
@@ -206,6 +208,7 @@ func placeholderEntry(t *testing.T) (string, []string) {
 }
 
 func TestContentCheck_Override(t *testing.T) {
+	t.Parallel()
 	id, _ := placeholderEntry(t)
 	dir := t.TempDir()
 	mustWrite(t, dir, map[string]string{"kb/de.yaml": `
@@ -269,6 +272,7 @@ func fill(t *testing.T, file string, n int, prefix string) []string {
 }
 
 func TestContent_ExportImport(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	copyShipped(t, dir)
 	// Start from a language with no translation yet.
@@ -322,6 +326,7 @@ func TestContent_ExportImport(t *testing.T) {
 }
 
 func TestContentExport_Since(t *testing.T) {
+	t.Parallel()
 	work := t.TempDir()
 	first := filepath.Join(work, "ar-1.yaml")
 	if _, _, err := runContent(t, "export", "--lang", "ar", "-o", first); err != nil {
@@ -388,6 +393,7 @@ func exportedIDs(t *testing.T, file string) []string {
 }
 
 func TestContentImport_Refuses(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir() // an override directory, still empty
 	work := t.TempDir()
 	file := filepath.Join(work, "uk.yaml")
@@ -480,6 +486,7 @@ func TestContentImport_Refuses(t *testing.T) {
 // TestContentCheck_ConfigTexts: a config text written only in German is
 // reported with its path and the languages that get the German text.
 func TestContentCheck_ConfigTexts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	mustWrite(t, dir, map[string]string{"lotse.yaml": `municipality: Musterstadt
 offices:

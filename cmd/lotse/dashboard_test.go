@@ -39,6 +39,7 @@ var metricName = regexp.MustCompile(`\b(?:lotse|go|process)_[a-z0-9_]+\b`)
 // provisioning points Grafana at the dashboard and at the Prometheus that
 // scrapes METRICS_ADDR in compose.
 func TestDashboard_MetricsExist(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("../../deploy/grafana/lotse.json")
 	if err != nil {
 		t.Fatal(err)

@@ -43,6 +43,7 @@ func TestRun_Help(t *testing.T) {
 }
 
 func TestServe_RefusesBadConfig(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		env  map[string]string
 		want string
@@ -71,6 +72,7 @@ func TestServe_RefusesBadConfig(t *testing.T) {
 // TestServe_Polling runs the real program against the fake Bot API:
 // health endpoints, a conversation, graceful stop.
 func TestServe_Polling(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.MustStart(t, "42:serve-token")
 	r := redistest.Must(t)
 	addr := freeAddr(t)
@@ -124,6 +126,7 @@ func TestServe_Polling(t *testing.T) {
 // TestServe_Webhook: webhook mode registers the secret and serves updates
 // on the URL's path.
 func TestServe_Webhook(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.MustStart(t, "43:hook-token", telegramtest.WithRetryDelay(20*time.Millisecond))
 	addr, ops := freeAddr(t), freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -179,6 +182,7 @@ func TestServe_Webhook(t *testing.T) {
 // TestChat runs the terminal demo as a person would: Arabic, a button by
 // number, a photo, a question.
 func TestChat(t *testing.T) {
+	t.Parallel()
 	in := strings.NewReader("مرحبا\n1\n!photo\n!bogus\nWie melde ich meine Wohnung an?\n1\nexit\n")
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -204,15 +208,18 @@ func onlyTo(sent []telegramtest.Sent, chat int64) []telegramtest.Sent {
 	return out
 }
 
+// timeout and waitHTTP only bound a failing test: a start takes seconds
+// of CPU under the race detector, and several run at once on a busy
+// machine.
 func timeout(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
 
 func waitHTTP(t *testing.T, url string, status int) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		resp, err := http.Get(url)
 		if err == nil {

@@ -22,6 +22,7 @@ import (
 // `lotse content misses` masked and grouped by language; a "no" keeps
 // nothing, and --lang and --since filter.
 func TestContentMisses(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.MustStart(t, "46:misses-token")
 	r := redistest.Must(t)
 	addr := freeAddr(t)

@@ -108,6 +108,7 @@ func (p *person) press(prefix string) []telegramtest.Sent {
 // November 2026; the report of that month in md, csv and xlsx, and /stats
 // in the staff group at its end, show what the test did.
 func TestReport_SimulatedMonth(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("a month of conversations; skipped with -short")
 	}

@@ -36,6 +36,7 @@ func writeFile(t *testing.T, name, data string) string {
 }
 
 func TestOffers_Check(t *testing.T) {
+	t.Parallel()
 	var out bytes.Buffer
 	if run(context.Background(), []string{"help"}, env(nil), nil, &out, io.Discard); !strings.Contains(out.String(), "lotse offers import --file") {
 		t.Errorf("--help does not explain the offers commands:\n%s", out.String())
@@ -65,6 +66,7 @@ func TestOffers_Check(t *testing.T) {
 }
 
 func TestOffers_TranslatorRoundTrip(t *testing.T) {
+	t.Parallel()
 	csvPath := writeFile(t, "offers.csv", offersCSV)
 	trPath := filepath.Join(filepath.Dir(csvPath), "ti.yaml")
 	if err := run(context.Background(), []string{"offers", "export", "--lang", "ti", "--file", csvPath, "-o", trPath}, env(nil), nil, io.Discard, io.Discard); err != nil {
@@ -96,6 +98,7 @@ func TestOffers_TranslatorRoundTrip(t *testing.T) {
 // offers by text in Arabic, Ukrainian and Dari, a case manager sends one
 // into a hand-over, and a second import goes live without a restart.
 func TestServe_Offers(t *testing.T) {
+	t.Parallel()
 	const tok = "46:offers-token"
 	fake := telegramtest.MustStart(t, tok)
 	r := redistest.Must(t)
@@ -309,6 +312,7 @@ func TestServe_Offers(t *testing.T) {
 // TestChat_Offers: the terminal demo shows the Musterstadt sample: typed
 // "Angebote", a topic, an offer with its map location.
 func TestChat_Offers(t *testing.T) {
+	t.Parallel()
 	in := strings.NewReader("Angebote\n1\n1\nexit\n")
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -338,6 +342,7 @@ func firstWithPrefix(m telegramtest.Sent, prefix string) string {
 // replaces the sample, YAML works as well as CSV, and a file with errors
 // stops the start with line and column.
 func TestOfferDirectory_ContentDir(t *testing.T) {
+	t.Parallel()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	load := func(t *testing.T, files ...string) (*offers.Live, error) {
 		t.Helper()

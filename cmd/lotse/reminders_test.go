@@ -22,6 +22,7 @@ import (
 // each exactly once, in the person's language, paced to Telegram's bulk
 // limit of about 30 messages a second.
 func TestSendReminders(t *testing.T) {
+	t.Parallel()
 	fake := telegramtest.MustStart(t, "55:reminder-token")
 	r := redistest.Must(t)
 	cfg, err := config.Load(func(k string) string {

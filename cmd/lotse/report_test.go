@@ -61,6 +61,7 @@ func simulateMonth(t *testing.T, r *redistest.Redis) {
 // TestReport_Month: a known month gives a report in md, csv and xlsx whose
 // numbers are those counted, small ones as "< 5".
 func TestReport_Month(t *testing.T) {
+	t.Parallel()
 	r := redistest.Must(t)
 	simulateMonth(t, r)
 	vars := env(map[string]string{"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix})

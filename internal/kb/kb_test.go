@@ -4,19 +4,24 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// MustLoad loads the shipped content from locales/.
+// MustLoad loads the shipped content from locales/, once per test
+// binary: the tests only read it, and each load cost about a second of
+// CPU under the race detector. Tests of loading itself call Load.
 func MustLoad(tb testing.TB) *KB {
 	tb.Helper()
-	k, err := Load(os.DirFS("../../locales"), "")
+	k, err := shipped()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return k
 }
+
+var shipped = sync.OnceValues(func() (*KB, error) { return Load(os.DirFS("../../locales"), "") })
 
 // shippedLangs are the languages with a knowledge-base file. German and
 // English (completeLangs) must have every entry; the others may lag behind

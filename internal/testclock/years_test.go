@@ -20,8 +20,8 @@ var dateSensitive = []string{"./flows", "./internal/redisstore/...", "./bot"}
 // tests run on: in 2024 a stray time.Now is years ahead of the test's
 // "now", in 2030 years behind.
 func TestClock_OtherYears(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs three suites three times; skipped with -short")
+	if os.Getenv("LOTSE_LONG_TESTS") != "1" {
+		t.Skip("long tier, runs three suites three times: runs with LOTSE_LONG_TESTS=1 (.ci/run has a step for it)")
 	}
 	if os.Getenv(testclock.Env) != "" {
 		t.Skip("already running in another year")
