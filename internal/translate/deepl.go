@@ -1,12 +1,10 @@
 package translate
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
 	"net/http"
 	"regexp"
 	"strings"
@@ -142,34 +140,8 @@ func (d *DeepL) Languages(ctx context.Context) (Pairs, error) {
 }
 
 func (d *DeepL) do(ctx context.Context, method, path string, body []byte, out any) error {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, d.base+path, rd)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Authorization", "DeepL-Auth-Key "+d.key)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := d.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return deeplError(resp.StatusCode, data)
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("decode: %w", err)
-	}
-	return nil
+	auth := map[string]string{"Authorization": "DeepL-Auth-Key " + d.key}
+	return call(ctx, d.hc, method, d.base+path, auth, body, out, deeplError)
 }
 
 // deeplError names DeepL's status codes for whoever reads the log. The

@@ -1,11 +1,9 @@
 package translate
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 )
@@ -99,39 +97,17 @@ func (l *Libre) Languages(ctx context.Context) (Pairs, error) {
 }
 
 func (l *Libre) do(ctx context.Context, method, path string, body []byte, out any) error {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
+	return call(ctx, l.hc, method, l.base+path, nil, body, out, libreError)
+}
+
+// libreError reads LibreTranslate's error: it names the problem (bad key,
+// unsupported language), never the text, so it may be logged.
+func libreError(status int, data []byte) error {
+	var e struct {
+		Error string `json:"error"`
 	}
-	req, err := http.NewRequestWithContext(ctx, method, l.base+path, rd)
-	if err != nil {
-		return err
+	if json.Unmarshal(data, &e) == nil && e.Error != "" {
+		return fmt.Errorf("status %d: %s", status, e.Error)
 	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := l.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error string `json:"error"`
-		}
-		// The server's error names the problem (bad key, unsupported
-		// language), never the text, so it may be logged.
-		if json.Unmarshal(data, &e) == nil && e.Error != "" {
-			return fmt.Errorf("status %d: %s", resp.StatusCode, e.Error)
-		}
-		return fmt.Errorf("status %d", resp.StatusCode)
-	}
-	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("decode: %w", err)
-	}
-	return nil
+	return fmt.Errorf("status %d", status)
 }
