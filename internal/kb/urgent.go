@@ -213,8 +213,11 @@ func (u *urgentList) merge(b []byte) error {
 				}
 				p.kind, p.src = n.u, lang+": "+item
 				u.addTranslit(p, lang)
-				if lang == "tr" {
+				switch lang {
+				case "tr":
 					u.addSoftK(p)
+				case "fr":
+					u.addElision(p)
 				}
 				u.add(*p)
 				u.langs[lang]++
@@ -333,6 +336,40 @@ func (u *urgentList) addSoftK(p *urgentPattern) {
 	}
 	for _, ph := range p.not {
 		soften(ph)
+	}
+}
+
+// frenchElision is what French elides before a vowel or h: "l'aéroport",
+// "s'arrête", "qu'elle". On a phone the apostrophe is often left out
+// ("laeroport", "sarrete"), which glues the two into one unknown word.
+var frenchElision = []string{"l", "d", "j", "m", "t", "s", "n", "c", "qu"}
+
+// addElision adds, to every French word or stem of p of four or more
+// letters starting with a vowel or h, the same word glued to each elided
+// article or pronoun, without typo tolerance: "expuls*" also matches
+// "lexpulsion", "arrete" "sarrete".
+func (u *urgentList) addElision(p *urgentPattern) {
+	glue := func(ph urgentPhrase) {
+		for j, slot := range ph {
+			for _, id := range slot {
+				w := u.words[id]
+				if w.latin || utf8.RuneCountInString(w.text) < 4 || !strings.ContainsRune("aeiouyh", rune(w.text[0])) {
+					continue
+				}
+				for _, e := range frenchElision {
+					g := u.intern(urgentWord{text: e + w.text, prefix: w.prefix, exact: true})
+					if !slices.Contains(ph[j], g) {
+						ph[j] = append(ph[j], g)
+					}
+				}
+			}
+		}
+	}
+	for _, ph := range p.parts {
+		glue(ph)
+	}
+	for _, ph := range p.not {
+		glue(ph)
 	}
 }
 

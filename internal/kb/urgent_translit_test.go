@@ -81,6 +81,27 @@ func TestKB_UrgencySoftK(t *testing.T) {
 	}
 }
 
+// French typed without apostrophes glues the elided article or pronoun
+// to the word: the glued forms match, only in French items.
+func TestKB_UrgencyFrenchElision(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range []struct {
+		text string
+		want Urgency
+	}{
+		{"la police vient demain pour lexpulsion", UrgentLegal},
+		{"la police veut nous emmener a laeroport demain", UrgentLegal},
+		{"je veux juste que tout sarrete", UrgentSuicide},
+		{"cest quoi une interdiction dexpulsion", 0},
+		{"comment aller a laeroport en bus", 0},
+	} {
+		if got := k.Urgency(c.text); got != c.want {
+			_, why := k.urgent.match(c.text, k.knownWord, true)
+			t.Errorf("Urgency(%q) = %q, want %q (%v)", c.text, got, c.want, why)
+		}
+	}
+}
+
 func TestTurkishNegation(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
