@@ -14,7 +14,7 @@ import (
 // cache answers every tuning question exactly as one loaded from its files,
 // with the same texts, entries and problems.
 func TestLoadCached_SameAsLoad(t *testing.T) {
-	fsys := scaledFS(t, 500)
+	fsys := scaledFS(t, 120)
 	want, err := Load(fsys, "")
 	if err != nil {
 		t.Fatal(err)
