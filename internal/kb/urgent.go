@@ -313,30 +313,39 @@ func (u *urgentList) words1(s string) (urgentWord, []string, error) {
 	return w, toks, nil
 }
 
-// addSoftK adds, to every Turkish word or stem of p ending in k, the stem
-// with ğ (g once normalized): a suffix starting with a vowel softens the k,
-// "uçak" → "uçağa", "edecek" → "edeceğiz", "bıçak" → "bıçağı".
-func (u *urgentList) addSoftK(p *urgentPattern) {
-	soften := func(ph urgentPhrase) {
+// addVariants adds, beside every word of p (its parts and its excluded
+// neighbours alike), the variants of that word: the Turkish soft k and the
+// glued French elisions below.
+func (u *urgentList) addVariants(p *urgentPattern, variants func(w urgentWord) []urgentWord) {
+	add := func(ph urgentPhrase) {
 		for j, slot := range ph {
 			for _, id := range slot {
-				w := u.words[id]
-				if w.latin || !strings.HasSuffix(w.text, "k") || utf8.RuneCountInString(w.text) < 4 {
-					continue
-				}
-				soft := u.intern(urgentWord{text: strings.TrimSuffix(w.text, "k") + "g", prefix: true, exact: w.exact})
-				if !slices.Contains(ph[j], soft) {
-					ph[j] = append(ph[j], soft)
+				for _, v := range variants(u.words[id]) {
+					if vid := u.intern(v); !slices.Contains(ph[j], vid) {
+						ph[j] = append(ph[j], vid)
+					}
 				}
 			}
 		}
 	}
 	for _, ph := range p.parts {
-		soften(ph)
+		add(ph)
 	}
 	for _, ph := range p.not {
-		soften(ph)
+		add(ph)
 	}
+}
+
+// addSoftK adds, to every Turkish word or stem of p ending in k, the stem
+// with ğ (g once normalized): a suffix starting with a vowel softens the k,
+// "uçak" → "uçağa", "edecek" → "edeceğiz", "bıçak" → "bıçağı".
+func (u *urgentList) addSoftK(p *urgentPattern) {
+	u.addVariants(p, func(w urgentWord) []urgentWord {
+		if w.latin || !strings.HasSuffix(w.text, "k") || utf8.RuneCountInString(w.text) < 4 {
+			return nil
+		}
+		return []urgentWord{{text: strings.TrimSuffix(w.text, "k") + "g", prefix: true, exact: w.exact}}
+	})
 }
 
 // frenchElision is what French elides before a vowel or h: "l'aéroport",
@@ -349,28 +358,16 @@ var frenchElision = []string{"l", "d", "j", "m", "t", "s", "n", "c", "qu"}
 // article or pronoun, without typo tolerance: "expuls*" also matches
 // "lexpulsion", "arrete" "sarrete".
 func (u *urgentList) addElision(p *urgentPattern) {
-	glue := func(ph urgentPhrase) {
-		for j, slot := range ph {
-			for _, id := range slot {
-				w := u.words[id]
-				if w.latin || utf8.RuneCountInString(w.text) < 4 || !strings.ContainsRune("aeiouyh", rune(w.text[0])) {
-					continue
-				}
-				for _, e := range frenchElision {
-					g := u.intern(urgentWord{text: e + w.text, prefix: w.prefix, exact: true})
-					if !slices.Contains(ph[j], g) {
-						ph[j] = append(ph[j], g)
-					}
-				}
-			}
+	u.addVariants(p, func(w urgentWord) []urgentWord {
+		if w.latin || utf8.RuneCountInString(w.text) < 4 || !strings.ContainsRune("aeiouyh", rune(w.text[0])) {
+			return nil
 		}
-	}
-	for _, ph := range p.parts {
-		glue(ph)
-	}
-	for _, ph := range p.not {
-		glue(ph)
-	}
+		glued := make([]urgentWord, len(frenchElision))
+		for i, e := range frenchElision {
+			glued[i] = urgentWord{text: e + w.text, prefix: w.prefix, exact: true}
+		}
+		return glued
+	})
 }
 
 // intern returns the id of w, adding it to the lookup maps once.
