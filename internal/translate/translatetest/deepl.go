@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -30,16 +29,10 @@ var DeepLLanguages = []string{"ar", "de", "en", "fr", "ru", "tr", "uk"}
 // ignore_tags as IgnoreTags and the key as APIKey.
 func StartDeepL(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
-	s := &Server{langs: DeepLLanguages, phrases: map[string]map[string]string{}}
-	for _, o := range opts {
-		o(s)
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v2/languages", s.deeplAuth(s.deeplLanguages))
-	mux.HandleFunc("POST /v2/translate", s.deeplAuth(s.deeplTranslate))
-	s.srv = httptest.NewServer(mux)
-	tb.Cleanup(s.srv.Close)
-	return s
+	return start(tb, DeepLLanguages, opts, func(s *Server, mux *http.ServeMux) {
+		mux.HandleFunc("GET /v2/languages", s.deeplAuth(s.deeplLanguages))
+		mux.HandleFunc("POST /v2/translate", s.deeplAuth(s.deeplTranslate))
+	})
 }
 
 // deeplAuth refuses requests without the key as DeepL does: 403.

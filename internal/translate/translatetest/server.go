@@ -55,13 +55,21 @@ func WithKey(key string) Option { return func(s *Server) { s.key = key } }
 // Start runs a fake until the test ends.
 func Start(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
-	s := &Server{langs: DefaultLanguages, phrases: map[string]map[string]string{}}
+	return start(tb, DefaultLanguages, opts, func(s *Server, mux *http.ServeMux) {
+		mux.HandleFunc("GET /languages", s.languages)
+		mux.HandleFunc("POST /translate", s.translate)
+	})
+}
+
+// start runs a fake with langs unless an option says otherwise, serving
+// the routes of its API, until the test ends.
+func start(tb testing.TB, langs []string, opts []Option, routes func(*Server, *http.ServeMux)) *Server {
+	s := &Server{langs: langs, phrases: map[string]map[string]string{}}
 	for _, o := range opts {
 		o(s)
 	}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /languages", s.languages)
-	mux.HandleFunc("POST /translate", s.translate)
+	routes(s, mux)
 	s.srv = httptest.NewServer(mux)
 	tb.Cleanup(s.srv.Close)
 	return s
