@@ -9,23 +9,30 @@ import (
 	"testing"
 )
 
-// heldoutDir holds questions written before the search was tuned and never
-// tuned on (see its README.md). They are read like testdata/eval.
-const heldoutDir = "testdata/heldout"
+// heldoutBars are the least a held-out set must reach, per language. They
+// are what the search honestly reaches today, not the goals of issue 10
+// (95 %, 80 %, 2 %): raise them when it gets better, never lower them to
+// let a change in.
+type heldoutBars struct {
+	dir          string
+	minFirst     float64 // right entry first
+	minConfident float64 // confident and right
+	maxWrong     float64 // confident and wrong
+	maxOOS       int     // out-of-scope messages answered confidently, all languages
+	minQuestions int
+	allAreas     bool // every area of the knowledge base asked about in every language
+}
 
-// Bars for the held-out sets, per language. They are what the search
-// honestly reaches today (the weakest language: fa 80 % first and 60 %
-// confident and right; one confident and wrong answer in a language; no
-// out-of-scope message confident), not the goals of issue 10 (95 %,
-// 80 %, 2 %): raise them when it gets better, never lower them to let a
-// change in.
-const (
-	heldoutMinFirst     = 0.80 // right entry first
-	heldoutMinConfident = 0.60 // confident and right
-	heldoutMaxWrong     = 0.05 // confident and wrong
-	heldoutMaxOOS       = 0    // out-of-scope messages answered confidently, all languages
-	heldoutMinQuestions = 16
-)
+// heldout holds questions written before the search was tuned and never
+// tuned on (see its README.md); the weakest language reaches fa 80 % first
+// and 60 % confident and right, one confident and wrong answer.
+var heldout = heldoutBars{dir: "testdata/heldout", minFirst: 0.80, minConfident: 0.60, maxWrong: 0.05, minQuestions: 16, allAreas: true}
+
+// heldout2 was written before the third round of tuning (see its
+// README.md): ten questions per language, so one question is 10 %. Before
+// that round the weakest language reached en 80 % first, ar and en 60 %
+// confident and right, one confident and wrong answer.
+var heldout2 = heldoutBars{dir: "testdata/heldout2", minFirst: 0.80, minConfident: 0.60, maxWrong: 0.10, minQuestions: 10, allAreas: true}
 
 // showHeldout prints the held-out questions the search gets wrong. Off by
 // default: only the figures are printed, so that nobody tunes to the
@@ -40,9 +47,12 @@ type heldoutScore struct {
 
 func heldoutPct(a, n int) string { return fmt.Sprintf("%3.0f %%", 100*float64(a)/float64(max(n, 1))) }
 
-func TestKB_SearchHeldout(t *testing.T) {
+func TestKB_SearchHeldout(t *testing.T)  { searchHeldout(t, heldout) }
+func TestKB_SearchHeldout2(t *testing.T) { searchHeldout(t, heldout2) }
+
+func searchHeldout(t *testing.T, bars heldoutBars) {
 	k := MustLoad(t)
-	names, err := filepath.Glob(filepath.Join(heldoutDir, "*.yaml"))
+	names, err := filepath.Glob(filepath.Join(bars.dir, "*.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,12 +111,12 @@ func TestKB_SearchHeldout(t *testing.T) {
 			}
 		}
 		for _, a := range k.Areas() {
-			if areas[a] == 0 {
+			if bars.allAreas && areas[a] == 0 {
 				t.Errorf("%s: no held-out question for area %s", lang, a)
 			}
 		}
-		if sc.n < heldoutMinQuestions {
-			t.Errorf("%s: %d held-out questions, want at least %d", lang, sc.n, heldoutMinQuestions)
+		if sc.n < bars.minQuestions {
+			t.Errorf("%s: %d held-out questions, want at least %d", lang, sc.n, bars.minQuestions)
 		}
 		for _, q := range s.OutOfScope {
 			sc.oos++
@@ -118,14 +128,14 @@ func TestKB_SearchHeldout(t *testing.T) {
 			}
 		}
 		n := float64(max(sc.n, 1))
-		if f := float64(sc.first) / n; f < heldoutMinFirst {
-			t.Errorf("%s: right entry first %.0f %%, want at least %.0f %%", lang, 100*f, 100*heldoutMinFirst)
+		if f := float64(sc.first) / n; f < bars.minFirst {
+			t.Errorf("%s: right entry first %.0f %%, want at least %.0f %%", lang, 100*f, 100*bars.minFirst)
 		}
-		if f := float64(sc.confRight) / n; f < heldoutMinConfident {
-			t.Errorf("%s: confident and right %.0f %%, want at least %.0f %%", lang, 100*f, 100*heldoutMinConfident)
+		if f := float64(sc.confRight) / n; f < bars.minConfident {
+			t.Errorf("%s: confident and right %.0f %%, want at least %.0f %%", lang, 100*f, 100*bars.minConfident)
 		}
-		if f := float64(sc.confWrong) / n; f > heldoutMaxWrong {
-			t.Errorf("%s: confident and wrong %.0f %%, want at most %.0f %%", lang, 100*f, 100*heldoutMaxWrong)
+		if f := float64(sc.confWrong) / n; f > bars.maxWrong {
+			t.Errorf("%s: confident and wrong %.0f %%, want at most %.0f %%", lang, 100*f, 100*bars.maxWrong)
 		}
 		table = append(table, fmt.Sprintf("| %s | %d | %s | %s | %d | %d/%d |", lang, sc.n,
 			heldoutPct(sc.first, sc.n), heldoutPct(sc.confRight, sc.n), sc.confWrong, sc.oosConf, sc.oos))
@@ -136,12 +146,12 @@ func TestKB_SearchHeldout(t *testing.T) {
 		sum.oos += sc.oos
 		sum.oosConf += sc.oosConf
 	}
-	if sum.oosConf > heldoutMaxOOS {
-		t.Errorf("%d out-of-scope messages got a confident answer, want at most %d", sum.oosConf, heldoutMaxOOS)
+	if sum.oosConf > bars.maxOOS {
+		t.Errorf("%d out-of-scope messages got a confident answer, want at most %d", sum.oosConf, bars.maxOOS)
 	}
 	slices.Sort(table)
 	table = append(table, fmt.Sprintf("| all | %d | %s | %s | %d | %d/%d |", sum.n,
 		heldoutPct(sum.first, sum.n), heldoutPct(sum.confRight, sum.n), sum.confWrong, sum.oosConf, sum.oos))
-	t.Logf("held-out search results:\n| lang | questions | right first | confident and right | confident and wrong | out of scope confident |\n| --- | --- | --- | --- | --- | --- |\n%s",
-		strings.Join(table, "\n"))
+	t.Logf("held-out search results (%s):\n| lang | questions | right first | confident and right | confident and wrong | out of scope confident |\n| --- | --- | --- | --- | --- | --- |\n%s",
+		bars.dir, strings.Join(table, "\n"))
 }
