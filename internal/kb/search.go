@@ -64,7 +64,6 @@ const (
 	// status.duldung, not about the Beschäftigungsduldung that also lists
 	// it. Confidence still reads the unraised scores.
 	questionBonus = 0.05
-	qcBonus       = 0.4
 
 	// Confident: the best entry explains most of the question, mainly
 	// through its questions and phrases, scores well, and is clearly ahead.
@@ -210,7 +209,11 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 					a.inWord = true
 					sc.word = append(sc.word, e)
 				}
-				a.best = max(a.best, sim*float64(p.w))
+				// A word scores at most what it would as itself: a rarer
+				// term it only resembles ("duldung" in the compound
+				// "ausbildungsduldung") must not outweigh the word's own
+				// match in the entry that is about it.
+				a.best = max(a.best, sim*min(float64(p.w), w*(bm25K1+1)))
 				// A loosely similar word explains the question word only
 				// partly, however often the entry uses it.
 				credit := sim * min(float64(p.w), w)
