@@ -86,9 +86,9 @@ func parseExamples(trees []*tree) ([]urgentml.Example, error) {
 
 // kbCalm is the knowledge base's questions and search phrases as calm
 // examples: thousands of everyday questions in every language, about
-// rents, letters, moving to another city ("je veux aller vivre a
-// hambourg"), which the examples alone do not cover. A question or phrase
-// the lists find urgent ("what if my husband hits me") is left out.
+// rents, letters, papers and moving house, many more than the calm
+// examples hold. A question or phrase the lists find urgent (a help
+// entry's "my husband hits me") is left out.
 func (k *KB) kbCalm() []urgentml.Example {
 	var out []urgentml.Example
 	for _, lang := range k.files {
@@ -106,9 +106,12 @@ func (k *KB) kbCalm() []urgentml.Example {
 }
 
 // urgentModels holds the models built in this process by a hash of what
-// they learnt. Training takes a few hundred milliseconds, and a process
-// builds many knowledge bases from the same texts (a reload, the tests),
-// so each is learnt once. Models are read-only.
+// they learnt. Training takes about half a second, and a process builds
+// many knowledge bases from the same texts (a reload, the tests), so each
+// is learnt once. Models are read-only. At most maxUrgentModels are kept,
+// so that a process loading ever new content does not grow without end.
+const maxUrgentModels = 4
+
 var urgentModels struct {
 	sync.Mutex
 	byKey map[[sha256.Size]byte]*urgentml.Model
@@ -142,7 +145,7 @@ func (k *KB) buildUrgentModel(trees []*tree) error {
 	if err != nil {
 		return fmt.Errorf("kb: load %s: %w", examplesDir, err)
 	}
-	if urgentModels.byKey == nil {
+	if urgentModels.byKey == nil || len(urgentModels.byKey) >= maxUrgentModels {
 		urgentModels.byKey = map[[sha256.Size]byte]*urgentml.Model{}
 	}
 	urgentModels.byKey[key] = m
