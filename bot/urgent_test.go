@@ -17,8 +17,10 @@ import (
 // TestBot_Urgent runs urgent detection end to end, over HTTP through the
 // real adapter and the fake Bot API: an indirect suicidal message in
 // Arabic gets the crisis lines first, a rent question that holds 110 gets
-// no emergency help, and "abgeschoben morgen" gets legal help with the
-// configured local contact and the rejection answer.
+// no emergency help, "abgeschoben morgen" gets legal help with the
+// configured local contact and the rejection answer, and a German
+// farewell that only the urgent model (not the word lists) recognises
+// gets the crisis lines too.
 func TestBot_Urgent(t *testing.T) {
 	t.Parallel()
 	fake := mustFake(t)
@@ -43,7 +45,10 @@ func TestBot_Urgent(t *testing.T) {
 	amal := telegramtest.User{ID: 601, FirstName: "Amal", LanguageCode: "ar"}
 	jonas := telegramtest.User{ID: 602, FirstName: "Jonas", LanguageCode: "de"}
 	samir := telegramtest.User{ID: 603, FirstName: "Samir", LanguageCode: "de"}
+	lena := telegramtest.User{ID: 604, FirstName: "Lena", LanguageCode: "de"}
 	fake.SendText(amal, "تعبت من الحياة وما بدي عيش بعد اليوم")
+	// internal/kb TestKB_UrgencyModel checks that the lists miss this.
+	fake.SendText(lena, "ich halte das alles nicht mehr aus, heute nacht verabschiede ich mich")
 	fake.SendText(jonas, "110 Euro Mieterhöhung, darf der Vermieter das?")
 	fake.SendText(samir, "abgeschoben morgen")
 
@@ -51,6 +56,13 @@ func TestBot_Urgent(t *testing.T) {
 	for _, want := range []string{"0800 111 0 111", "116 123", "112", "Krisendienst Musterstadt"} {
 		if !strings.Contains(first, want) {
 			t.Errorf("Arabic suicidal message: first reply lacks %q: %q", want, first)
+		}
+	}
+
+	farewell := waitReplies(t, fake, lena.ID, 1)[0].Text
+	for _, want := range []string{"0800 111 0 111", "116 123", "Krisendienst Musterstadt"} {
+		if !strings.Contains(farewell, want) {
+			t.Errorf("farewell caught by the model: first reply lacks %q: %q", want, farewell)
 		}
 	}
 

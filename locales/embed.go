@@ -1,8 +1,9 @@
 // Package locales embeds every user-facing text of Lotse: the message
 // files (messages/<lang>.yaml), the staff group's texts (staff/de.yaml,
 // staff/en.yaml), the knowledge base (kb/), the glossary of office terms
-// kept in German in translations (glossary.yaml) and the urgent
-// word lists. Go code refers to message IDs only.
+// kept in German in translations (glossary.yaml), the urgent word
+// lists and the urgent and calm examples the urgent model learns from
+// (urgent_examples/). Go code refers to message IDs only.
 package locales
 
 import "embed"
@@ -10,5 +11,5 @@ import "embed"
 // FS holds the shipped texts; a municipality's override directory is
 // layered on top by the knowledge base loader.
 //
-//go:embed messages/*.yaml staff/*.yaml kb/*.yaml urgent.yaml intents.yaml glossary.yaml
+//go:embed messages/*.yaml staff/*.yaml kb/*.yaml urgent.yaml urgent_examples/*.yaml intents.yaml glossary.yaml
 var FS embed.FS

@@ -296,11 +296,15 @@ func readCache(name string, key [sha256.Size]byte, trees []*tree) (*KB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kb: read cache %s: %w", name, err)
 	}
-	// The urgent words are quick to parse and not cached.
+	// The urgent words are quick to parse and not cached, nor is the
+	// model learnt from the examples (built once per process).
 	for _, t := range trees {
 		if err := k.mergeUrgent(t); err != nil {
 			return nil, err
 		}
+	}
+	if err := k.buildUrgentModel(trees); err != nil {
+		return nil, err
 	}
 	return k, nil
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"lotse/internal/urgentml"
 )
 
 // Entry is the language-independent part of one knowledge-base answer.
@@ -48,6 +50,7 @@ type KB struct {
 
 	idx    *index
 	urgent *urgentList
+	model  *urgentml.Model // learnt from the urgent examples; nil without
 
 	// problems found while loading that do not stop loading (duplicate ids,
 	// stray files); Check reports them.

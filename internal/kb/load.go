@@ -25,6 +25,7 @@ const (
 	kbDir         = "kb"
 	structureFile = "kb/structure.yaml"
 	urgentFile    = "urgent.yaml"
+	examplesDir   = "urgent_examples"
 	dateLayout    = "2006-01-02"
 )
 
@@ -80,6 +81,7 @@ type tree struct {
 	structure []byte // nil when an override has none
 	langs     []langSource
 	urgent    []byte // nil when an override has none
+	examples  []langSource
 	ignored   []Problem
 }
 
@@ -128,6 +130,9 @@ func loadTrees(trees []*tree) (*KB, error) {
 	}
 	slices.Sort(k.files)
 	k.idx = buildIndex(k)
+	if err := k.buildUrgentModel(trees); err != nil {
+		return nil, err
+	}
 	return k, nil
 }
 
@@ -170,6 +175,13 @@ func readTree(fsys fs.FS, dir string, override bool) (*tree, error) {
 			return nil, fmt.Errorf("kb: load %s: %w", t.display(name), err)
 		}
 		t.langs = append(t.langs, langSource{lang: lang, file: t.display(name), data: b})
+	}
+
+	if t.examples, err = readLangFiles(fsys, examplesDir); err != nil {
+		return nil, fmt.Errorf("kb: load %s: %w", t.display(examplesDir), err)
+	}
+	for i := range t.examples {
+		t.examples[i].file = t.display(t.examples[i].file)
 	}
 
 	b, err = fs.ReadFile(fsys, urgentFile)

@@ -443,9 +443,12 @@ func (k *KB) Urgent(text string) bool { return k.Urgency(text) != 0 }
 // Urgency reports which kinds of emergency text signals, in any language.
 // It runs on every message, so it normalizes once, looks every word up in
 // hash maps and only then checks the few items those words can start.
+// The lists are joined by the model learnt from the examples
+// (urgent_model.go), which adds a kind it is sure of.
 func (k *KB) Urgency(text string) Urgency {
-	found, _ := k.urgent.match(text, k.knownWord, false)
-	return found
+	norm := Normalize(text)
+	found, _ := k.urgent.matchNormalized(text, norm, k.knownWord, false)
+	return found | k.modelUrgency(norm)
 }
 
 // knownWord reports whether w is a word of the knowledge base: a real,
@@ -462,7 +465,13 @@ func (k *KB) knownWord(w string) bool {
 // match runs the items over text; known words get no typo tolerance. With
 // explain it also returns every item that fired, for test failures.
 func (u *urgentList) match(text string, known func(string) bool, explain bool) (Urgency, []string) {
-	toks := strings.Fields(Normalize(text))
+	return u.matchNormalized(text, Normalize(text), known, explain)
+}
+
+// matchNormalized is match with text already normalized, so that Urgency
+// normalizes once for the lists and the model.
+func (u *urgentList) matchNormalized(text, norm string, known func(string) bool, explain bool) (Urgency, []string) {
+	toks := strings.Fields(norm)
 	if len(toks) > maxUrgentTokens {
 		toks = toks[:maxUrgentTokens]
 	}

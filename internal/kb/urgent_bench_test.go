@@ -1,6 +1,11 @@
 package kb
 
-import "testing"
+import (
+	"os"
+	"testing"
+
+	"lotse/internal/urgentml"
+)
 
 // BenchmarkKB_Urgency measures urgent detection, which runs on every
 // message before anything else: it must stay in the microseconds.
@@ -19,5 +24,64 @@ func BenchmarkKB_Urgency(b *testing.B) {
 				k.Urgency(m.q)
 			}
 		})
+	}
+}
+
+// BenchmarkKB_UrgencyParts splits the cost of Urgency between the
+// normalization both share, the lists and the model, on the same
+// messages in one run.
+func BenchmarkKB_UrgencyParts(b *testing.B) {
+	k := MustLoad(b)
+	msgs := []string{
+		"Meine Miete steigt um 110 Euro, darf der Vermieter das?",
+		"ich hab alle meine tabletten genommen",
+		"الايجار زاد 110 يورو هل هذا مسموح",
+		"Доброго дня, я живу в гуртожитку з дітьми, у нас немає опалення вже тиждень, а джобцентр не відповідає на листи, що мені робити з квартирою і документами?",
+	}
+	norms := make([]string, len(msgs))
+	for i, m := range msgs {
+		norms[i] = Normalize(m)
+	}
+	b.Run("normalize", func(b *testing.B) {
+		for b.Loop() {
+			for _, m := range msgs {
+				Normalize(m)
+			}
+		}
+	})
+	b.Run("lists", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for i, m := range msgs {
+				k.urgent.matchNormalized(m, norms[i], k.knownWord, false)
+			}
+		}
+	})
+	b.Run("model", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, n := range norms {
+				k.modelUrgency(n)
+			}
+		}
+	})
+}
+
+// BenchmarkUrgentModel_Train is the start-up cost of the model: learning
+// it from the shipped examples and the knowledge base's texts.
+func BenchmarkUrgentModel_Train(b *testing.B) {
+	trees, err := readTrees(os.DirFS("../../locales"), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	k := MustLoad(b)
+	for b.Loop() {
+		ex, err := parseExamples(trees)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := urgentml.Train(append(ex, k.kbCalm()...)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

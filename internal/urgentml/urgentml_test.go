@@ -1,0 +1,116 @@
+package urgentml
+
+import (
+	"fmt"
+	"testing"
+)
+
+// toy is a small training set: two kinds and calm messages that share
+// some of their words ("fire" in a calm "fire alarm battery"). Each
+// telling word occurs twice, as features seen once are dropped.
+var toy = []Example{
+	{"the kitchen is on fire help", "fire"},
+	{"fire in the kitchen smoke everywhere", "fire"},
+	{"our flat is burning flames", "fire"},
+	{"the curtains are burning flames smoke", "fire"},
+	{"i took all my pills", "suicide"},
+	{"took too many pills", "suicide"},
+	{"i want to die tonight", "suicide"},
+	{"i want to die and end my life", "suicide"},
+	{"i do not want to live anymore, end my life", "suicide"},
+	{"the fire alarm battery is empty", ""},
+	{"where do i buy a new battery for the alarm", ""},
+	{"i want to learn german", ""},
+	{"i want to learn to drive", ""},
+	{"my rent went up by 110 euros", ""},
+	{"my rent is too high", ""},
+	{"how do i get a new appointment", ""},
+	{"a new appointment please", ""},
+}
+
+func TestTrain_Classify(t *testing.T) {
+	m, err := Train(toy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, kind string }{
+		{"the house is burning", "fire"},
+		{"flames and smoke in the kitchen", "fire"},
+		{"i want to die", "suicide"},
+		{"took all the pills", "suicide"},
+	}
+	for _, tt := range tests {
+		if kind, p := m.Classify(tt.text); kind != tt.kind || p < 0.5 {
+			t.Errorf("Classify(%q) = %q %.2f, want %q above 0.5", tt.text, kind, p, tt.kind)
+		}
+	}
+	// Calm messages are most likely calm: the best kind is less sure
+	// than on an urgent message.
+	for _, text := range []string{"battery of the fire alarm", "my rent went up", "i want to learn german"} {
+		if _, p := m.Classify(text); p > 0.5 {
+			t.Errorf("Classify(%q) = %.2f, want a calm message below 0.5", text, p)
+		}
+	}
+	if kind, p := m.Classify("xyzzy qwrt"); kind != "" || p != 0 {
+		t.Errorf("Classify of unknown words = %q %.2f, want nothing", kind, p)
+	}
+	if kind, p := m.Classify(""); kind != "" || p != 0 {
+		t.Errorf("Classify(\"\") = %q %.2f, want nothing", kind, p)
+	}
+}
+
+// TestTrain_Deterministic: the same examples give the same model, so
+// replicas and restarts judge a message alike.
+func TestTrain_Deterministic(t *testing.T) {
+	a, err := Train(toy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Train(toy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"the house is burning", "i want to die", "my rent"} {
+		ka, pa := a.Classify(text)
+		kb, pb := b.Classify(text)
+		if ka != kb || pa != pb {
+			t.Errorf("%q: %q %v vs %q %v", text, ka, pa, kb, pb)
+		}
+	}
+}
+
+func TestTrain_TooManyKinds(t *testing.T) {
+	var ex []Example
+	for i := range maxClasses {
+		ex = append(ex, Example{Text: "word", Kind: fmt.Sprint("kind", i)})
+	}
+	if _, err := Train(ex); err == nil {
+		t.Errorf("Train with %d kinds: no error", maxClasses)
+	}
+}
+
+func TestClassify_NoAllocation(t *testing.T) {
+	m, err := Train(toy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(100, func() { m.Classify("the kitchen is on fire and i want to die") }); n != 0 {
+		t.Errorf("Classify allocates %.0f times", n)
+	}
+}
+
+// TestClassify_LongMessage: a message longer than maxWords is scored on
+// its first words, without overflowing the feature buffer.
+func TestClassify_LongMessage(t *testing.T) {
+	m, err := Train(toy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := "our flat is burning"
+	for range 2 * maxWords {
+		long += " supercalifragilisticexpialidociousandevenlongerthanthatbyfarreally"
+	}
+	if kind, _ := m.Classify(long); kind != "fire" {
+		t.Errorf("long message: %q, want fire", kind)
+	}
+}
