@@ -332,10 +332,13 @@ func (c confidence) confident() bool {
 		// reach ("do you know a good barber" is no question about
 		// self-employment).
 		return false
-	case c.strong == 1 && c.inQ && c.lead >= confKeyLead && c.coverage >= confKeyCoverage && c.share >= confKeyShare:
+	case c.words >= 2 && c.strong == 1 && c.inQ && c.lead >= confKeyLead && c.coverage >= confKeyCoverage && c.share >= confKeyShare:
 		// A word that most entries do not have and this one asks about;
 		// "German" in "how do I say thank you in German" is in many, so
-		// citizenship is not far ahead.
+		// citizenship is not far ahead. The query needs a second word:
+		// alone ("كيف بقول شكرا بالالماني", thank you in German) it is
+		// the whole question, and a weak runner-up made it confident
+		// where no runner-up did not.
 		return true
 	case c.qcov == 1 && c.share >= confAskedShare && (c.lead >= confAskedLead || c.lead == 0 && c.leadAny >= confAskedLead):
 		return true
