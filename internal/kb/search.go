@@ -352,7 +352,7 @@ func (c confidence) confident() bool {
 		// citizenship is not far ahead. The query needs a second word:
 		// alone ("كيف بقول شكرا بالالماني", thank you in German) it is
 		// the whole question, and a weak runner-up made it confident
-		// where no runner-up did not.
+		// while alone it was not.
 		return true
 	case c.qcov == 1 && c.share >= confAskedShare && (c.lead >= confAskedLead || c.lead == 0 && c.leadAny >= confAskedLead):
 		return true
