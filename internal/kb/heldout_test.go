@@ -24,10 +24,11 @@ type heldoutBars struct {
 }
 
 // heldout holds questions written before the search was tuned and never
-// tuned on (see its README.md); the weakest language reaches 85 % first
-// (ar en fa uk), fa 60 % confident and right, one confident and wrong
-// answer.
-var heldout = heldoutBars{dir: "testdata/heldout", minFirst: 0.85, minConfident: 0.60, maxWrong: 0.05, minQuestions: 16, allAreas: true}
+// tuned on (see its README.md); after the fourth round the weakest
+// language reaches 85 % first (ar), 75 % confident and right (ar en fa),
+// one confident and wrong answer. The confident bar, 60 % until then, is
+// 70 %: room for one question below the weakest.
+var heldout = heldoutBars{dir: "testdata/heldout", minFirst: 0.85, minConfident: 0.70, maxWrong: 0.05, minQuestions: 16, allAreas: true}
 
 // heldout2 was written before the third round of tuning (see its
 // README.md): ten questions per language, so one question is 10 %. Before
@@ -35,8 +36,10 @@ var heldout = heldoutBars{dir: "testdata/heldout", minFirst: 0.85, minConfident:
 // confident and right, one confident and wrong answer; after it, en 70 %
 // first (one question fewer, while the set as a whole gained one). The
 // first bar was set at the before figure with no room for one question and
-// was lowered once, to 70 %, rather than tuned towards the set.
-var heldout2 = heldoutBars{dir: "testdata/heldout2", minFirst: 0.70, minConfident: 0.60, maxWrong: 0.10, minQuestions: 10, allAreas: true}
+// was lowered once, to 70 %, rather than tuned towards the set. After the
+// fourth round every language reaches 90 % first, so the bar is 80 %
+// (room for one question).
+var heldout2 = heldoutBars{dir: "testdata/heldout2", minFirst: 0.80, minConfident: 0.60, maxWrong: 0.10, minQuestions: 10, allAreas: true}
 
 // showHeldout prints the held-out questions the search gets wrong. Off by
 // default: only the figures are printed, so that nobody tunes to the

@@ -101,6 +101,14 @@ const (
 	// entry is ahead: the person asked that question.
 	confAskedLead  = 1.05
 	confAskedShare = 0.35
+
+	// Most of the entry's own question is in the query, at least twice
+	// as much as of any other suggested entry's question: "c quoi une
+	// duldung" is status.duldung, though Ausbildung and the
+	// Beschäftigungsduldung score the word as high.
+	confOwnQCover = 0.5
+	confOwnQLead  = 2.0
+	confOwnShare  = 0.4
 )
 
 // Search finds the entries that fit a question typed in any language,
@@ -125,6 +133,7 @@ type confidence struct {
 	leadAny  float64 // its score over the best other entry's, suggested or not
 	leadCov  float64 // its coverage over the second entry's
 	qcov     float64 // share of its own question's words the query has
+	qcovNext float64 // the same, most of any other suggested entry
 }
 
 // questionCover is the share of the entry's question, in the person's
@@ -310,8 +319,13 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	}
 	res.Confident = c.confident()
 	if !res.Confident {
-		// Only this rule needs the question analyzed, so only now.
+		// Only these rules need the questions analyzed, so only now.
 		c.qcov = k.questionCover(first, lang, toks)
+		if c.inQ && c.qcov >= confOwnQCover && c.share >= confOwnShare {
+			for _, e := range order[1:len(res.Best)] {
+				c.qcovNext = max(c.qcovNext, k.questionCover(e, lang, toks))
+			}
+		}
 		res.Confident = c.confident()
 	}
 	return res, c
@@ -332,12 +346,17 @@ func (c confidence) confident() bool {
 		// reach ("do you know a good barber" is no question about
 		// self-employment).
 		return false
-	case c.strong == 1 && c.inQ && c.lead >= confKeyLead && c.coverage >= confKeyCoverage && c.share >= confKeyShare:
+	case c.words >= 2 && c.strong == 1 && c.inQ && c.lead >= confKeyLead && c.coverage >= confKeyCoverage && c.share >= confKeyShare:
 		// A word that most entries do not have and this one asks about;
 		// "German" in "how do I say thank you in German" is in many, so
-		// citizenship is not far ahead.
+		// citizenship is not far ahead. The query needs a second word:
+		// alone ("كيف بقول شكرا بالالماني", thank you in German) it is
+		// the whole question, and a weak runner-up made it confident
+		// while alone it was not.
 		return true
 	case c.qcov == 1 && c.share >= confAskedShare && (c.lead >= confAskedLead || c.lead == 0 && c.leadAny >= confAskedLead):
+		return true
+	case c.inQ && c.qcov >= confOwnQCover && c.qcov >= confOwnQLead*c.qcovNext && c.share >= confOwnShare:
 		return true
 	case c.strong < 2 && c.share < confOneWord:
 		// One word of the question carries it ("how do I say thank you

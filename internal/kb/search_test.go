@@ -165,3 +165,20 @@ func TestKB_GreetingNotAnswered(t *testing.T) {
 		t.Errorf("greeting answered with %v", res.Best)
 	}
 }
+
+// TestKB_OwnQuestionConfident: a short question that is mostly the
+// entry's own question is answered directly, though other entries score
+// its one key word as high ("Duldung" is also in Ausbildung's question
+// and in the Beschäftigungsduldung).
+func TestKB_OwnQuestionConfident(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range []struct{ q, lang, id string }{
+		{"c quoi une duldung", "fr", "status.duldung"},
+		{"whats a duldung exactly", "en", "status.duldung"},
+	} {
+		res := k.Search(c.q, c.lang)
+		if !res.Confident || len(res.Best) == 0 || res.Best[0].ID != c.id {
+			t.Errorf("%q (%s): got %+v, want %s answered directly", c.q, c.lang, res, c.id)
+		}
+	}
+}
