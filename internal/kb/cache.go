@@ -16,7 +16,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // cacheFormat changes with the layout of cacheFile. The key also holds a
@@ -336,32 +335,16 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 	if len(c.Idf) != n || len(c.Asked) != n || len(c.Sorted) != n || len(c.Rsorted) != n || len(c.PostLen) != n {
 		return nil, errCacheBroken
 	}
-	ix := &index{entries: c.NEntries, byTerm: make(map[string]int32, n), sorted: c.Sorted, rsorted: c.Rsorted,
+	ix := &index{entries: c.NEntries, sorted: c.Sorted, rsorted: c.Rsorted,
 		unknownWeight: c.Unknown, terms: make([]term, n)}
 	ix.scratch.New = func() any { return newScratch(ix.entries) }
-	// Runes and reversed texts of all terms in one array and one string.
-	runes := make([]rune, 0, utf8.RuneCountInString(c.Terms))
-	rev := make([]byte, 0, len(c.Terms))
 	var start uint32
 	for id, end := range c.TermEnds {
 		if end < start || int(end) > len(c.Terms) {
 			return nil, errCacheBroken
 		}
 		s := c.Terms[start:end]
-		r0 := len(runes)
-		runes = append(runes, []rune(s)...)
-		r := runes[r0:len(runes):len(runes)]
-		for i := len(r) - 1; i >= 0; i-- {
-			rev = utf8.AppendRune(rev, r[i])
-		}
-		ix.terms[id] = term{text: s, runes: r, arabic: isArabicScript(s), idf: c.Idf[id], asked: c.Asked[id]}
-		ix.byTerm[s] = int32(id)
-		start = end
-	}
-	revs := string(rev)
-	start = 0
-	for id, end := range c.TermEnds {
-		ix.terms[id].rev = revs[start:end]
+		ix.terms[id] = term{text: s, arabic: isArabicScript(s), idf: c.Idf[id], asked: c.Asked[id]}
 		start = end
 	}
 	for i := range n {
@@ -405,6 +388,7 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 			return nil, errCacheBroken
 		}
 	}
+	ix.derive()
 	k.idx = ix
 	return k, nil
 }

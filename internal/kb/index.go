@@ -38,10 +38,14 @@ const (
 type index struct {
 	entries int
 	terms   []term
-	byTerm  map[string]int32
-	sorted  []int32  // term ids by text, for prefix scans
-	rsorted []int32  // term ids by reversed text, for suffix scans
-	dels    delIndex // term minus one rune -> terms, for typos
+	byText  termTable // term text -> id
+	sorted  []int32   // term ids by text, for prefix scans
+	rsorted []int32   // term ids by reversed text, for suffix scans
+	// skeys[i] and rkeys[i] are the first four bytes of the text of
+	// sorted[i] and of the reversed text of rsorted[i]: a binary search
+	// reads these instead of a term's text at every step.
+	skeys, rkeys []uint32
+	dels         delIndex // term minus one rune -> terms, for typos
 	// post[postStart[id]:postStart[id+1]] are the entries containing term
 	// id, at most maxPostings: one array, not a slice per term.
 	post      []posting
@@ -56,12 +60,12 @@ type index struct {
 	scratch sync.Pool
 }
 
+// term is kept small: a base of thousands of entries has well over
+// 100,000. Its runes and reversed text are derived from text where needed.
 type term struct {
 	text   string
-	rev    string
-	runes  []rune
-	arabic bool
 	idf    float64
+	arabic bool
 	asked  bool // occurs in some question or phrase
 }
 
@@ -116,18 +120,16 @@ type entryTerm struct {
 }
 
 func buildIndex(k *KB) *index {
-	ix := &index{entries: len(k.entries), byTerm: map[string]int32{}}
+	ix := &index{entries: len(k.entries)}
 	ix.scratch.New = func() any { return newScratch(ix.entries) }
+	byText := map[string]int32{}
 	intern := func(s string) int32 {
-		if id, ok := ix.byTerm[s]; ok {
+		if id, ok := byText[s]; ok {
 			return id
 		}
 		id := int32(len(ix.terms))
-		r := []rune(s)
-		rr := slices.Clone(r)
-		slices.Reverse(rr)
-		ix.terms = append(ix.terms, term{text: s, rev: string(rr), runes: r, arabic: isArabicScript(s)})
-		ix.byTerm[s] = id
+		ix.terms = append(ix.terms, term{text: s, arabic: isArabicScript(s)})
+		byText[s] = id
 		return id
 	}
 	// Each language's texts are split into words and each distinct word
@@ -266,20 +268,146 @@ func buildIndex(k *KB) *index {
 
 	ix.sorted = make([]int32, len(ix.terms))
 	ix.rsorted = make([]int32, len(ix.terms))
-	for i := range ix.terms {
+	rev := make([]string, len(ix.terms))
+	for i, t := range ix.terms {
 		ix.sorted[i] = int32(i)
 		ix.rsorted[i] = int32(i)
+		rev[i] = string(appendReversed(nil, t.text))
 	}
 	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(ix.terms[a].text, ix.terms[b].text) })
-	slices.SortFunc(ix.rsorted, func(a, b int32) int { return strings.Compare(ix.terms[a].rev, ix.terms[b].rev) })
+	slices.SortFunc(ix.rsorted, func(a, b int32) int { return strings.Compare(rev[a], rev[b]) })
 
 	ix.dels = buildDels(ix.terms)
+	ix.derive()
 	return ix
+}
+
+// derive builds what the cache does not store because it is quickly
+// computed from the terms: the text table and the search keys.
+func (ix *index) derive() {
+	ix.byText = newTermTable(ix.terms)
+	ix.skeys = make([]uint32, len(ix.sorted))
+	for i, id := range ix.sorted {
+		ix.skeys[i] = key4(ix.terms[id].text)
+	}
+	ix.rkeys = make([]uint32, len(ix.rsorted))
+	var buf [8]byte
+	for i, id := range ix.rsorted {
+		ix.rkeys[i] = key4(appendReversedHead(buf[:0], ix.terms[id].text))
+	}
+}
+
+// key4 is the first four bytes of s, big-endian, zero-padded: for texts
+// without zero bytes, key4(a) < key4(b) means a < b.
+func key4[S ~string | ~[]byte](s S) uint32 {
+	var k uint32
+	for i := range 4 {
+		k <<= 8
+		if i < len(s) {
+			k |= uint32(s[i])
+		}
+	}
+	return k
+}
+
+// appendReversed appends s with its runes in reverse order.
+func appendReversed(buf []byte, s string) []byte {
+	for len(s) > 0 {
+		r, n := utf8.DecodeLastRuneInString(s)
+		buf = utf8.AppendRune(buf, r)
+		s = s[:len(s)-n]
+	}
+	return buf
+}
+
+// appendReversedHead appends at least the first four bytes of s reversed
+// (all of it when shorter).
+func appendReversedHead(buf []byte, s string) []byte {
+	for n0 := len(buf); len(s) > 0 && len(buf)-n0 < 4; {
+		r, n := utf8.DecodeLastRuneInString(s)
+		buf = utf8.AppendRune(buf, r)
+		s = s[:len(s)-n]
+	}
+	return buf
+}
+
+// compareRev compares s with its runes reversed to p, like strings.Compare.
+// UTF-8 orders bytes as it orders code points, so comparing rune by rune
+// is comparing the reversed text's bytes.
+func compareRev(s, p string) int {
+	for len(s) > 0 && len(p) > 0 {
+		a, n := utf8.DecodeLastRuneInString(s)
+		b, m := utf8.DecodeRuneInString(p)
+		if a != b {
+			return cmp.Compare(a, b)
+		}
+		s, p = s[:len(s)-n], p[m:]
+	}
+	return cmp.Compare(len(s), len(p))
+}
+
+// termTable maps a term's text to its id by open addressing in one array,
+// keyed by the FNV hash the typo table uses, so a word is hashed once for
+// both. A map of strings cost about 45 bytes per term; this about 12.
+type termTable struct {
+	shift uint
+	slots []uint64 // low 32 bits of the text's hash << 32 | id+1; 0 is free
+}
+
+func newTermTable(terms []term) termTable {
+	bits := uint(4)
+	for 1<<bits < len(terms)+len(terms)/2 {
+		bits++
+	}
+	t := termTable{shift: 64 - bits, slots: make([]uint64, 1<<bits)}
+	mask := uint64(len(t.slots) - 1)
+	for id, tm := range terms {
+		h := fnv64(tm.text)
+		i := h >> t.shift
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = h<<32 | uint64(id+1)
+	}
+	return t
+}
+
+// lookup returns the id of the term with text key.
+func (ix *index) lookup(key string) (int32, bool) {
+	return lookupHash(ix, key, fnv64(key))
+}
+
+// lookupHash is lookup with key's fnv64 already known.
+func lookupHash[S ~string | ~[]byte](ix *index, key S, h uint64) (int32, bool) {
+	t := &ix.byText
+	if len(t.slots) == 0 {
+		return 0, false
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := h >> t.shift; ; i = (i + 1) & mask {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if uint32(s>>32) == uint32(h) {
+			if id := int32(uint32(s) - 1); ix.terms[id].text == string(key) {
+				return id, true
+			}
+		}
+	}
 }
 
 // idf is BM25's inverse document frequency, always positive.
 func idf(n, df float64) float64 {
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// appendRunes appends the runes of s.
+func appendRunes(buf []rune, s string) []rune {
+	for _, r := range s {
+		buf = append(buf, r)
+	}
+	return buf
 }
 
 // appendWithout appends the UTF-8 of r without the rune at i.
@@ -309,13 +437,15 @@ func buildDels(terms []term) delIndex {
 	}
 	var refs []ref
 	var buf, prev []byte
+	var runes []rune
 	for id, t := range terms {
-		if len(t.runes) < 4 {
+		runes = appendRunes(runes[:0], t.text)
+		if len(runes) < 4 {
 			continue
 		}
 		prev = prev[:0]
-		for i := range t.runes {
-			buf = appendWithout(buf[:0], t.runes, i)
+		for i := range runes {
+			buf = appendWithout(buf[:0], runes, i)
 			// Deleting either of two equal neighbours gives the same key.
 			if i > 0 && string(buf) == string(prev) {
 				continue
@@ -349,13 +479,13 @@ func buildDels(terms []term) delIndex {
 	return d
 }
 
-// each calls fn for every term that is key with one rune more.
-func (ix *index) eachDel(key []byte, fn func(int32)) {
+// eachDel calls fn for every term that is key with one rune more; h is
+// fnv64(key).
+func (ix *index) eachDel(key []byte, h uint64, fn func(int32)) {
 	d := &ix.dels
 	if len(d.ids) == 0 {
 		return
 	}
-	h := fnv64(key)
 	b := h >> d.shift
 	for s := d.start[b]; s < d.start[b+1]; s++ {
 		if d.hash[s] == uint32(h) && oneMore(ix.terms[d.ids[s]].text, key) {
@@ -382,10 +512,10 @@ func oneMore(long string, short []byte) bool {
 
 // fnv64 is FNV-1a: stable across runs, unlike maphash, and quick for the
 // few bytes of a word.
-func fnv64(b []byte) uint64 {
+func fnv64[S ~string | ~[]byte](b S) uint64 {
 	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
+	for i := range len(b) {
+		h ^= uint64(b[i])
 		h *= 1099511628211
 	}
 	return h
