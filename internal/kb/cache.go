@@ -21,7 +21,7 @@ import (
 // cacheFormat changes with the layout of cacheFile. The key also holds a
 // hash of the running program, so a build that reads or indexes text
 // differently never uses another build's cache.
-const cacheFormat = "lotse-kb-cache-1"
+const cacheFormat = "lotse-kb-cache-2"
 
 // LoadCached is Load with a compiled cache in cacheDir: the parsed texts
 // and the built index, saved after a load and read instead of parsing and
@@ -146,7 +146,6 @@ type cacheFile struct {
 	TermEnds []uint32
 	Idf      []float64
 	Asked    []bool
-	Sorted   []int32
 	Rsorted  []int32
 	PostLen  []uint32 // per term
 	DelShift uint
@@ -190,7 +189,7 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 		c.Asked = append(c.Asked, t.asked)
 	}
 	c.Terms = terms.String()
-	c.Sorted, c.Rsorted = ix.sorted, ix.rsorted
+	c.Rsorted = ix.rsorted
 	for id := range ix.terms {
 		c.PostLen = append(c.PostLen, uint32(len(ix.postings(int32(id)))))
 	}
@@ -332,10 +331,10 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 	}
 
 	n := len(c.TermEnds)
-	if len(c.Idf) != n || len(c.Asked) != n || len(c.Sorted) != n || len(c.Rsorted) != n || len(c.PostLen) != n {
+	if len(c.Idf) != n || len(c.Asked) != n || len(c.Rsorted) != n || len(c.PostLen) != n {
 		return nil, errCacheBroken
 	}
-	ix := &index{entries: c.NEntries, sorted: c.Sorted, rsorted: c.Rsorted,
+	ix := &index{entries: c.NEntries, rsorted: c.Rsorted,
 		unknownWeight: c.Unknown, terms: make([]term, n)}
 	ix.scratch.New = func() any { return newScratch(ix.entries) }
 	var start uint32
@@ -348,7 +347,7 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 		start = end
 	}
 	for i := range n {
-		if c.Sorted[i] < 0 || int(c.Sorted[i]) >= n || c.Rsorted[i] < 0 || int(c.Rsorted[i]) >= n {
+		if c.Rsorted[i] < 0 || int(c.Rsorted[i]) >= n {
 			return nil, errCacheBroken
 		}
 	}

@@ -39,11 +39,10 @@ type index struct {
 	entries int
 	terms   []term
 	byText  termTable // term text -> id
-	sorted  []int32   // term ids by text, for prefix scans
-	rsorted []int32   // term ids by reversed text, for suffix scans
-	// skeys[i] and rkeys[i] are the first four bytes of the text of
-	// sorted[i] and of the reversed text of rsorted[i]: a binary search
-	// reads these instead of a term's text at every step.
+	rsorted []int32   // term ids by reversed text, for suffix scans; ids are in text order
+	// skeys[id] and rkeys[i] are the first four bytes of the text of term
+	// id and of the reversed text of rsorted[i]: a binary search reads
+	// these instead of a term's text at every step.
 	skeys, rkeys []uint32
 	dels         delIndex // term minus one rune -> terms, for typos
 	// post[postStart[id]:postStart[id+1]] are the entries containing term
@@ -259,25 +258,45 @@ func buildIndex(k *KB) *index {
 		})
 		kept += min(len(p), maxPostings)
 	}
+	// Terms are numbered in text order, their texts one after the other
+	// in one string: a prefix scan then reads neighbouring memory, and
+	// term ids are positions for the binary search. The typo table is
+	// built in the order the terms were found, so candidates come in the
+	// same order as before and ties between them break the same way.
+	inOrder := make([]int32, len(ix.terms))
+	for i := range inOrder {
+		inOrder[i] = int32(i)
+	}
+	slices.SortFunc(inOrder, func(a, b int32) int { return strings.Compare(ix.terms[a].text, ix.terms[b].text) })
+	renum := make([]int32, len(ix.terms)) // old id -> new
+	var text strings.Builder
+	for id, old := range inOrder {
+		renum[old] = int32(id)
+		text.WriteString(ix.terms[old].text)
+	}
+	texts := text.String()
+	found := ix.terms
+	ix.terms = make([]term, len(found))
 	ix.post = make([]posting, 0, kept)
 	ix.postStart = make([]uint32, 1, len(lists)+1)
-	for _, p := range lists {
+	for id, old := range inOrder {
+		t := found[old]
+		t.text, texts = texts[:len(t.text)], texts[len(t.text):]
+		ix.terms[id] = t
+		p := lists[old]
 		ix.post = append(ix.post, p[:min(len(p), maxPostings)]...)
 		ix.postStart = append(ix.postStart, uint32(len(ix.post)))
 	}
 
-	ix.sorted = make([]int32, len(ix.terms))
 	ix.rsorted = make([]int32, len(ix.terms))
 	rev := make([]string, len(ix.terms))
 	for i, t := range ix.terms {
-		ix.sorted[i] = int32(i)
 		ix.rsorted[i] = int32(i)
 		rev[i] = string(appendReversed(nil, t.text))
 	}
-	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(ix.terms[a].text, ix.terms[b].text) })
 	slices.SortFunc(ix.rsorted, func(a, b int32) int { return strings.Compare(rev[a], rev[b]) })
 
-	ix.dels = buildDels(ix.terms)
+	ix.dels = buildDels(found, renum)
 	ix.derive()
 	return ix
 }
@@ -286,9 +305,9 @@ func buildIndex(k *KB) *index {
 // computed from the terms: the text table and the search keys.
 func (ix *index) derive() {
 	ix.byText = newTermTable(ix.terms)
-	ix.skeys = make([]uint32, len(ix.sorted))
-	for i, id := range ix.sorted {
-		ix.skeys[i] = key4(ix.terms[id].text)
+	ix.skeys = make([]uint32, len(ix.terms))
+	for id, t := range ix.terms {
+		ix.skeys[id] = key4(t.text)
 	}
 	ix.rkeys = make([]uint32, len(ix.rsorted))
 	var buf [8]byte
@@ -430,7 +449,8 @@ type delIndex struct {
 	ids   []int32  // slot -> term id, in term order within a key
 }
 
-func buildDels(terms []term) delIndex {
+// buildDels indexes terms, numbered by renum.
+func buildDels(terms []term, renum []int32) delIndex {
 	type ref struct {
 		h  uint64
 		id int32
@@ -450,7 +470,7 @@ func buildDels(terms []term) delIndex {
 			if i > 0 && string(buf) == string(prev) {
 				continue
 			}
-			refs = append(refs, ref{fnv64(buf), int32(id)})
+			refs = append(refs, ref{fnv64(buf), renum[id]})
 			prev = append(prev[:0], buf...)
 		}
 	}

@@ -518,17 +518,18 @@ func arPrefixed(long, short []rune) bool {
 		strings.ContainsRune(arLetterPrefixes, long[0]) && slices.Equal(long[1:], short)
 }
 
-// scanPrefix calls add for the terms that start with p, in text order.
+// scanPrefix calls add for the terms that start with p, in text order
+// (the order of term ids).
 func (ix *index) scanPrefix(p string, add func(int32)) {
-	ids, keys, kp := ix.sorted, ix.skeys, key4(p)
-	i := sort.Search(len(ids), func(i int) bool {
+	keys, kp := ix.skeys, key4(p)
+	i := sort.Search(len(keys), func(i int) bool {
 		if k := keys[i]; k != kp && len(p) >= 4 {
 			return k > kp
 		}
-		return ix.terms[ids[i]].text >= p
+		return ix.terms[i].text >= p
 	})
-	for n := 0; i < len(ids) && n < maxScan && strings.HasPrefix(ix.terms[ids[i]].text, p); i, n = i+1, n+1 {
-		add(ids[i])
+	for n := 0; i < len(keys) && n < maxScan && strings.HasPrefix(ix.terms[i].text, p); i, n = i+1, n+1 {
+		add(int32(i))
 	}
 }
 
