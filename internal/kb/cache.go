@@ -150,8 +150,7 @@ type cacheFile struct {
 	PostLen  []uint32 // per term
 	DelShift uint
 	DelStart []uint32
-	DelHash  []uint32
-	DelIDs   []int32
+	DelSlots []uint64
 	Unknown  float64
 }
 
@@ -194,7 +193,7 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 		c.PostLen = append(c.PostLen, uint32(len(ix.postings(int32(id)))))
 	}
 	post := ix.post
-	c.DelShift, c.DelStart, c.DelHash, c.DelIDs = ix.dels.shift, ix.dels.start, ix.dels.hash, ix.dels.ids
+	c.DelShift, c.DelStart, c.DelSlots = ix.dels.shift, ix.dels.start, ix.dels.slots
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("kb: write cache: %w", err)
@@ -238,7 +237,17 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 
 func cacheLangOf(lang string, f *langFile) *cacheLang {
 	cl := &cacheLang{Lang: lang, File: f.file, HumanReviewed: f.humanReviewed, Order: f.order}
+	// Exactly the size needed: the string is kept, and a builder left to
+	// grow ends with up to twice the room.
 	var text strings.Builder
+	size := 0
+	for _, t := range f.texts {
+		size += len(t.question) + len(t.answer)
+		for _, p := range t.phrases {
+			size += len(p)
+		}
+	}
+	text.Grow(size)
 	end := func(s string) {
 		text.WriteString(s)
 		cl.Ends = append(cl.Ends, uint32(text.Len()))
@@ -323,6 +332,12 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 		if err := dec.Decode(&cl); err != nil {
 			return nil, err
 		}
+		// Every language's texts are keyed by the entries' own id strings.
+		for i, id := range cl.Order {
+			if j, ok := k.byID[id]; ok {
+				cl.Order[i] = k.entries[j].ID
+			}
+		}
 		f, err := cl.langFile()
 		if err != nil {
 			return nil, err
@@ -377,13 +392,13 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 		ix.postStart = append(ix.postStart, ix.postStart[len(ix.postStart)-1]+l)
 	}
 
-	ix.dels = delIndex{shift: c.DelShift, start: c.DelStart, hash: c.DelHash, ids: c.DelIDs}
-	if len(ix.dels.hash) != len(ix.dels.ids) || c.DelShift < 1 || c.DelShift > 63 ||
-		len(ix.dels.start) != 1<<(64-c.DelShift)+1 || int(ix.dels.start[len(ix.dels.start)-1]) != len(ix.dels.ids) {
+	ix.dels = delIndex{shift: c.DelShift, start: c.DelStart, slots: c.DelSlots}
+	if c.DelShift < 1 || c.DelShift > 63 ||
+		len(ix.dels.start) != 1<<(64-c.DelShift)+1 || int(ix.dels.start[len(ix.dels.start)-1]) != len(ix.dels.slots) {
 		return nil, errCacheBroken
 	}
-	for _, id := range ix.dels.ids {
-		if id < 0 || int(id) >= n {
+	for _, v := range ix.dels.slots {
+		if id := int32(v); id < 0 || int(id) >= n {
 			return nil, errCacheBroken
 		}
 	}

@@ -127,6 +127,16 @@ func loadTrees(trees []*tree) (*KB, error) {
 		k.files = append(k.files, l)
 	}
 	slices.Sort(k.files)
+	// Each language's texts are kept as the cache keeps them, substrings
+	// of one string: the texts as parsed are tens of thousands of strings
+	// and slices, each with room to spare.
+	for _, l := range k.files {
+		f, err := cacheLangOf(l, k.langs[l]).langFile()
+		if err != nil {
+			return nil, fmt.Errorf("kb: load %s: %w", k.langs[l].file, err)
+		}
+		k.langs[l] = f
+	}
 	k.idx = buildIndex(k)
 	return k, nil
 }
@@ -319,6 +329,10 @@ func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 	slices.Sort(ids)
 	for _, id := range ids {
 		y := l.Entries[id]
+		if i, ok := k.byID[id]; ok {
+			// One string per id, not one per language.
+			id = k.entries[i].ID
+		}
 		t := langText{
 			question:      strings.TrimSpace(y.Question),
 			answer:        strings.TrimSpace(y.Answer),
