@@ -241,7 +241,7 @@ func cacheLangOf(lang string, f *langFile) *cacheLang {
 	// grow ends with up to twice the room.
 	var text strings.Builder
 	size := 0
-	for _, t := range f.texts {
+	for _, t := range f.texts.all() {
 		size += len(t.question) + len(t.answer)
 		for _, p := range t.phrases {
 			size += len(p)
@@ -253,7 +253,7 @@ func cacheLangOf(lang string, f *langFile) *cacheLang {
 		cl.Ends = append(cl.Ends, uint32(text.Len()))
 	}
 	for _, id := range f.order {
-		t := f.texts[id]
+		t, _ := f.texts.get(id)
 		end(t.question)
 		end(t.answer)
 		for _, p := range t.phrases {
@@ -408,8 +408,7 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 }
 
 func (cl *cacheLang) langFile() (*langFile, error) {
-	f := &langFile{file: cl.File, humanReviewed: cl.HumanReviewed, order: cl.Order,
-		texts: make(map[string]langText, len(cl.Order))}
+	f := &langFile{file: cl.File, humanReviewed: cl.HumanReviewed, order: cl.Order}
 	m := len(cl.Order)
 	if len(cl.Phrases) != m || len(cl.Reviewed) != m || len(cl.TextFile) != m {
 		return nil, errCacheBroken
@@ -450,10 +449,11 @@ func (cl *cacheLang) langFile() (*langFile, error) {
 			}
 			t.file = cl.TextFiles[j-1]
 		}
-		f.texts[id] = t
+		f.texts.set(id, t)
 	}
 	if broken || int(start) != len(cl.Text) {
 		return nil, errCacheBroken
 	}
+	f.texts.freeze()
 	return f, nil
 }

@@ -605,7 +605,7 @@ func splitLang(k *KB, lang string) *langWords {
 	}
 	end := func() { l.ends = append(l.ends, int32(len(l.seq))) }
 	for _, e := range k.entries {
-		t, ok := f.texts[e.ID]
+		t, ok := f.texts.get(e.ID)
 		if !ok {
 			end()
 			end()

@@ -305,7 +305,7 @@ func (k *KB) mergeStructure(file string, b []byte, override bool) error {
 func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 	f, exists := k.langs[lang]
 	if !exists {
-		f = &langFile{file: file, texts: map[string]langText{}}
+		f = &langFile{file: file}
 		k.langs[lang] = f
 	}
 	reviewed := false
@@ -340,7 +340,7 @@ func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 			humanReviewed: reviewed,
 			file:          file,
 		}
-		old, had := f.texts[id]
+		old, had := f.texts.get(id)
 		if had && override {
 			if t.question == "" {
 				t.question = old.question
@@ -355,6 +355,6 @@ func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 		if !had {
 			f.order = append(f.order, id)
 		}
-		f.texts[id] = t
+		f.texts.set(id, t)
 	}
 }
