@@ -21,7 +21,7 @@ import (
 // cacheFormat changes with the layout of cacheFile. The key also holds a
 // hash of the running program, so a build that reads or indexes text
 // differently never uses another build's cache.
-const cacheFormat = "lotse-kb-cache-2"
+const cacheFormat = "lotse-kb-cache-3"
 
 // LoadCached is Load with a compiled cache in cacheDir: the parsed texts
 // and the built index, saved after a load and read instead of parsing and
@@ -398,7 +398,7 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 		return nil, errCacheBroken
 	}
 	for _, v := range ix.dels.slots {
-		if id := int32(v); id < 0 || int(id) >= n {
+		if id := int32(v &^ exactSlot); id < 0 || int(id) >= n {
 			return nil, errCacheBroken
 		}
 	}

@@ -38,8 +38,7 @@ const (
 type index struct {
 	entries int
 	terms   []term
-	byText  termTable // term text -> id
-	rsorted []int32   // term ids by reversed text, for suffix scans; ids are in text order
+	rsorted []int32 // term ids by reversed text, for suffix scans; ids are in text order
 	// skeys[id] and rkeys[i] are the first four bytes of the text of term
 	// id and of the reversed text of rsorted[i]: a binary search reads
 	// these instead of a term's text at every step.
@@ -307,9 +306,8 @@ func buildIndex(k *KB) *index {
 }
 
 // derive builds what the cache does not store because it is quickly
-// computed from the terms: the text table and the search keys.
+// computed from the terms: the search keys.
 func (ix *index) derive() {
-	ix.byText = newTermTable(ix.terms)
 	ix.skeys = make([]uint32, len(ix.terms))
 	for id, t := range ix.terms {
 		ix.skeys[id] = key4(t.text)
@@ -370,32 +368,6 @@ func compareRev(s, p string) int {
 	return cmp.Compare(len(s), len(p))
 }
 
-// termTable maps a term's text to its id by open addressing in one array,
-// keyed by the FNV hash the typo table uses, so a word is hashed once for
-// both. A map of strings cost about 45 bytes per term; this about 12.
-type termTable struct {
-	shift uint
-	slots []uint64 // low 32 bits of the text's hash << 32 | id+1; 0 is free
-}
-
-func newTermTable(terms []term) termTable {
-	bits := uint(4)
-	for 1<<bits < len(terms)+len(terms)/2 {
-		bits++
-	}
-	t := termTable{shift: 64 - bits, slots: make([]uint64, 1<<bits)}
-	mask := uint64(len(t.slots) - 1)
-	for id, tm := range terms {
-		h := fnv64(tm.text)
-		i := h >> t.shift
-		for t.slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		t.slots[i] = h<<32 | uint64(id+1)
-	}
-	return t
-}
-
 // lookup returns the id of the term with text key.
 func (ix *index) lookup(key string) (int32, bool) {
 	return lookupHash(ix, key, fnv64(key))
@@ -403,22 +375,19 @@ func (ix *index) lookup(key string) (int32, bool) {
 
 // lookupHash is lookup with key's fnv64 already known.
 func lookupHash[S ~string | ~[]byte](ix *index, key S, h uint64) (int32, bool) {
-	t := &ix.byText
-	if len(t.slots) == 0 {
+	d := &ix.dels
+	if len(d.slots) == 0 {
 		return 0, false
 	}
-	mask := uint64(len(t.slots) - 1)
-	for i := h >> t.shift; ; i = (i + 1) & mask {
-		s := t.slots[i]
-		if s == 0 {
-			return 0, false
-		}
-		if uint32(s>>32) == uint32(h) {
-			if id := int32(uint32(s) - 1); ix.terms[id].text == string(key) {
+	b := h >> d.shift
+	for s := d.start[b]; s < d.start[b+1]; s++ {
+		if v := d.slots[s]; uint32(v>>32) == uint32(h) && v&exactSlot != 0 {
+			if id := int32(v &^ exactSlot); ix.terms[id].text == string(key) {
 				return id, true
 			}
 		}
 	}
+	return 0, false
 }
 
 // idf is BM25's inverse document frequency, always positive.
@@ -444,28 +413,33 @@ func appendWithout(buf []byte, r []rune, i int) []byte {
 	return buf
 }
 
-// delIndex maps a term minus one rune to the terms it came from, as a hash
-// table in two flat arrays: a map of strings to slices cost about 80
-// bytes per key, and a base of 5,000 entries has 800,000 keys.
+// delIndex maps a term's text to the term, and the term minus one rune to
+// the terms it came from, as a hash table in two flat arrays: a map of
+// strings to slices cost about 80 bytes per key, and a base of 5,000
+// entries has 950,000 keys. A one-typo variant of a query word is looked
+// up as a term and as a term minus a rune in one bucket.
 type delIndex struct {
 	shift uint     // 64 - log2(buckets)
 	start []uint32 // bucket -> first slot; start[b+1] ends it
 	// slot -> low 32 bits of the key's hash (to skip most others) << 32 |
-	// term id, in term order within a key; in one word, so a lookup reads
-	// one place.
+	// exactSlot for a term's own text | term id, in term order within a
+	// key; in one word, so a lookup reads one place.
 	slots []uint64
 }
+
+const exactSlot = 1 << 31
 
 // buildDels indexes terms, numbered by renum.
 func buildDels(terms []term, renum []int32) delIndex {
 	type ref struct {
 		h  uint64
-		id int32
+		id uint32
 	}
 	var refs []ref
 	var buf, prev []byte
 	var runes []rune
 	for id, t := range terms {
+		refs = append(refs, ref{fnv64(t.text), uint32(renum[id]) | exactSlot})
 		runes = appendRunes(runes[:0], t.text)
 		if len(runes) < 4 {
 			continue
@@ -477,7 +451,7 @@ func buildDels(terms []term, renum []int32) delIndex {
 			if i > 0 && string(buf) == string(prev) {
 				continue
 			}
-			refs = append(refs, ref{fnv64(buf), renum[id]})
+			refs = append(refs, ref{fnv64(buf), uint32(renum[id])})
 			prev = append(prev[:0], buf...)
 		}
 	}
@@ -501,7 +475,7 @@ func buildDels(terms []term, renum []int32) delIndex {
 	fill := slices.Clone(d.start[:len(d.start)-1])
 	for _, r := range refs {
 		b := r.h >> d.shift
-		d.slots[fill[b]] = r.h<<32 | uint64(uint32(r.id))
+		d.slots[fill[b]] = r.h<<32 | uint64(r.id)
 		fill[b]++
 	}
 	return d
@@ -516,7 +490,7 @@ func (ix *index) eachDel(key []byte, h uint64, fn func(int32)) {
 	}
 	b := h >> d.shift
 	for s := d.start[b]; s < d.start[b+1]; s++ {
-		if v := d.slots[s]; uint32(v>>32) == uint32(h) && oneMore(ix.terms[int32(v)].text, key) {
+		if v := d.slots[s]; uint32(v>>32) == uint32(h) && v&exactSlot == 0 && oneMore(ix.terms[int32(v)].text, key) {
 			fn(int32(v))
 		}
 	}
