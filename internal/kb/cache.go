@@ -10,19 +10,19 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // cacheFormat changes with the layout of cacheFile. The key also holds a
 // hash of the running program, so a build that reads or indexes text
 // differently never uses another build's cache.
-const cacheFormat = "lotse-kb-cache-1"
+const cacheFormat = "lotse-kb-cache-4"
 
 // LoadCached is Load with a compiled cache in cacheDir: the parsed texts
 // and the built index, saved after a load and read instead of parsing and
@@ -131,10 +131,11 @@ func cacheKey(trees []*tree) ([sha256.Size]byte, error) {
 }
 
 // cacheFile is what the cache holds: the KB without its urgent words,
-// the index without what is quickly derived from its terms. It is written
-// as several gob messages – this header, one cacheLang per language, the
-// postings in chunks – as gob reads a message of more than 10 MB in
-// growing steps, copying it again each time.
+// the index without what is quickly derived from its terms. The exported
+// fields are a gob message; the rest follow it as raw little-endian
+// arrays (rawWriter), then one cacheLang per language the same way, then
+// the postings. Gob decoded the arrays a number at a time and read a large
+// message in growing steps: most of a start from the cache.
 type cacheFile struct {
 	Key      []byte
 	Areas    []string
@@ -143,17 +144,15 @@ type cacheFile struct {
 	Problems []Problem
 
 	NEntries int    // of the index
-	Terms    string // all term texts, one after the other
-	TermEnds []uint32
-	Idf      []float64
-	Asked    []bool
-	Sorted   []int32
-	Rsorted  []int32
-	PostLen  []uint32 // per term
+	terms    string // all term texts, one after the other
+	termEnds []uint32
+	idf      []uint64 // math.Float64bits
+	asked    []bool
+	rsorted  []uint32
+	postLen  []uint32 // per term
 	DelShift uint
-	DelStart []uint32
-	DelHash  []uint32
-	DelIDs   []int32
+	delStart []uint32
+	delSlots []uint64
 	Unknown  float64
 }
 
@@ -163,21 +162,198 @@ type cacheLang struct {
 	Lang, File    string
 	HumanReviewed bool
 	Order         []string // ids in load order; the rest in the same order
-	Text          string   // every question, phrase and answer, one after the other
-	Ends          []uint32 // where each ends in Text: question, answer, phrases
-	Phrases       []uint16 // how many phrases each text has
-	Reviewed      []bool
+	text          string   // every question, phrase and answer, one after the other
+	ends          []uint32 // where each ends in Text: question, answer, phrases
+	phrases       []uint16 // how many phrases each text has
+	reviewed      []bool
 	TextFiles     []string // files the texts came from, when not File (overrides)
-	TextFile      []uint16 // 0: File, i: TextFiles[i-1]
+	textFile      []uint16 // 0: File, i: TextFiles[i-1]
 }
 
-// postChunk is up to postChunkLen postings.
-type postChunk struct {
-	EF []uint32 // entry << 2 | field
-	W  []float32
+// rawWriter writes the arrays of the cache, each as its length (uvarint)
+// and its elements in little-endian order; the first error sticks.
+type rawWriter struct {
+	w   *bufio.Writer
+	err error
+	buf []byte
 }
 
-const postChunkLen = 1 << 20
+func (w *rawWriter) len(n int) {
+	if w.err == nil {
+		_, w.err = w.w.Write(binary.AppendUvarint(w.buf[:0], uint64(n)))
+	}
+}
+
+func (w *rawWriter) str(s string) {
+	w.len(len(s))
+	if w.err == nil {
+		_, w.err = w.w.WriteString(s)
+	}
+}
+
+// words writes n elements of size bytes each, put(b, i) encoding element i.
+func (w *rawWriter) words(n, size int, put func(b []byte, i int)) {
+	w.len(n)
+	for i := 0; i < n && w.err == nil; i++ {
+		var b [8]byte
+		put(b[:size], i)
+		_, w.err = w.w.Write(b[:size])
+	}
+}
+
+func (w *rawWriter) u32s(v []uint32) {
+	w.words(len(v), 4, func(b []byte, i int) { binary.LittleEndian.PutUint32(b, v[i]) })
+}
+
+func (w *rawWriter) u16s(v []uint16) {
+	w.words(len(v), 2, func(b []byte, i int) { binary.LittleEndian.PutUint16(b, v[i]) })
+}
+
+func (w *rawWriter) u64s(v []uint64) {
+	w.words(len(v), 8, func(b []byte, i int) { binary.LittleEndian.PutUint64(b, v[i]) })
+}
+
+func (w *rawWriter) bools(v []bool) {
+	w.words(len(v), 1, func(b []byte, i int) {
+		b[0] = 0
+		if v[i] {
+			b[0] = 1
+		}
+	})
+}
+
+// rawReader reads what rawWriter wrote. A length beyond the file's size
+// is an error before anything is allocated for it.
+type rawReader struct {
+	r   *bufio.Reader
+	max uint64
+	err error
+	buf []byte
+}
+
+func (r *rawReader) len() int {
+	if r.err != nil {
+		return 0
+	}
+	n, err := binary.ReadUvarint(r.r)
+	switch {
+	case err != nil:
+		r.err = err
+	case n > r.max:
+		r.err = errCacheBroken
+	}
+	if r.err != nil {
+		return 0
+	}
+	return int(n)
+}
+
+func (r *rawReader) str() string {
+	n := r.len()
+	if r.err != nil {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow(n)
+	_, r.err = io.CopyN(&b, r.r, int64(n))
+	return b.String()
+}
+
+// words reads n elements of size bytes, in chunks, get(b, i) decoding
+// element i.
+func (r *rawReader) words(n, size int, get func(b []byte, i int)) {
+	for i := 0; i < n && r.err == nil; {
+		m := min(n-i, 1<<16)
+		if cap(r.buf) < m*size {
+			r.buf = make([]byte, m*size)
+		}
+		b := r.buf[:m*size]
+		if _, r.err = io.ReadFull(r.r, b); r.err != nil {
+			return
+		}
+		for j := range m {
+			get(b[j*size:], i+j)
+		}
+		i += m
+	}
+}
+
+func (r *rawReader) u32s() []uint32 {
+	v := make([]uint32, r.len())
+	r.words(len(v), 4, func(b []byte, i int) { v[i] = binary.LittleEndian.Uint32(b) })
+	return v
+}
+
+func (r *rawReader) u16s() []uint16 {
+	v := make([]uint16, r.len())
+	r.words(len(v), 2, func(b []byte, i int) { v[i] = binary.LittleEndian.Uint16(b) })
+	return v
+}
+
+func (r *rawReader) u64s() []uint64 {
+	v := make([]uint64, r.len())
+	r.words(len(v), 8, func(b []byte, i int) { v[i] = binary.LittleEndian.Uint64(b) })
+	return v
+}
+
+func (r *rawReader) bools() []bool {
+	v := make([]bool, r.len())
+	r.words(len(v), 1, func(b []byte, i int) { v[i] = b[0] != 0 })
+	return v
+}
+
+func (w *rawWriter) file(c *cacheFile) {
+	w.str(c.terms)
+	w.u32s(c.termEnds)
+	w.u64s(c.idf)
+	w.bools(c.asked)
+	w.u32s(c.rsorted)
+	w.u32s(c.postLen)
+	w.u32s(c.delStart)
+	w.u64s(c.delSlots)
+}
+
+func (r *rawReader) file(c *cacheFile) {
+	c.terms = r.str()
+	c.termEnds = r.u32s()
+	c.idf = r.u64s()
+	c.asked = r.bools()
+	c.rsorted = r.u32s()
+	c.postLen = r.u32s()
+	c.delStart = r.u32s()
+	c.delSlots = r.u64s()
+}
+
+func (w *rawWriter) lang(cl *cacheLang) {
+	w.str(cl.text)
+	w.u32s(cl.ends)
+	w.u16s(cl.phrases)
+	w.bools(cl.reviewed)
+	w.u16s(cl.textFile)
+}
+
+func (r *rawReader) lang(cl *cacheLang) {
+	cl.text = r.str()
+	cl.ends = r.u32s()
+	cl.phrases = r.u16s()
+	cl.reviewed = r.bools()
+	cl.textFile = r.u16s()
+}
+
+func (w *rawWriter) postings(p []posting) {
+	w.words(len(p), 8, func(b []byte, i int) {
+		binary.LittleEndian.PutUint32(b, p[i].ef)
+		binary.LittleEndian.PutUint32(b[4:], math.Float32bits(p[i].w))
+	})
+}
+
+func (r *rawReader) postings() []posting {
+	p := make([]posting, r.len())
+	r.words(len(p), 8, func(b []byte, i int) {
+		p[i] = posting{ef: binary.LittleEndian.Uint32(b), w: math.Float32frombits(binary.LittleEndian.Uint32(b[4:]))}
+	})
+	return p
+}
 
 func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 	c := cacheFile{Key: key[:], Areas: k.areas, Entries: k.entries, Files: k.files, Problems: k.loadProblems}
@@ -186,17 +362,20 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 	var terms strings.Builder
 	for _, t := range ix.terms {
 		terms.WriteString(t.text)
-		c.TermEnds = append(c.TermEnds, uint32(terms.Len()))
-		c.Idf = append(c.Idf, t.idf)
-		c.Asked = append(c.Asked, t.asked)
+		c.termEnds = append(c.termEnds, uint32(terms.Len()))
+		c.idf = append(c.idf, math.Float64bits(t.idf))
+		c.asked = append(c.asked, t.asked)
 	}
-	c.Terms = terms.String()
-	c.Sorted, c.Rsorted = ix.sorted, ix.rsorted
+	c.terms = terms.String()
+	c.rsorted = make([]uint32, len(ix.rsorted))
+	for i, id := range ix.rsorted {
+		c.rsorted[i] = uint32(id)
+	}
 	for id := range ix.terms {
-		c.PostLen = append(c.PostLen, uint32(len(ix.postings(int32(id)))))
+		c.postLen = append(c.postLen, uint32(len(ix.postings(int32(id)))))
 	}
 	post := ix.post
-	c.DelShift, c.DelStart, c.DelHash, c.DelIDs = ix.dels.shift, ix.dels.start, ix.dels.hash, ix.dels.ids
+	c.DelShift, c.delStart, c.delSlots = ix.dels.shift, ix.dels.start, ix.dels.slots
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("kb: write cache: %w", err)
@@ -208,23 +387,19 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	enc := gob.NewEncoder(w)
-	err = enc.Encode(&c)
+	raw := &rawWriter{w: w}
+	raw.err = enc.Encode(&c)
+	raw.file(&c)
 	for _, lang := range k.files {
-		if err != nil {
+		if raw.err != nil {
 			break
 		}
-		err = enc.Encode(cacheLangOf(lang, k.langs[lang]))
+		cl := cacheLangOf(lang, k.langs[lang])
+		raw.err = enc.Encode(cl)
+		raw.lang(cl)
 	}
-	for len(post) > 0 && err == nil {
-		n := min(len(post), postChunkLen)
-		ch := postChunk{EF: make([]uint32, n), W: make([]float32, n)}
-		for i, p := range post[:n] {
-			ch.EF[i], ch.W[i] = p.ef, p.w
-		}
-		err = enc.Encode(&ch)
-		post = post[n:]
-	}
-	if err != nil {
+	raw.postings(post)
+	if err := raw.err; err != nil {
 		tmp.Close()
 		return fmt.Errorf("kb: write cache %s: %w", tmp.Name(), err)
 	}
@@ -240,20 +415,30 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 
 func cacheLangOf(lang string, f *langFile) *cacheLang {
 	cl := &cacheLang{Lang: lang, File: f.file, HumanReviewed: f.humanReviewed, Order: f.order}
+	// Exactly the size needed: the string is kept, and a builder left to
+	// grow ends with up to twice the room.
 	var text strings.Builder
+	size := 0
+	for _, t := range f.texts.all() {
+		size += len(t.question) + len(t.answer)
+		for _, p := range t.phrases {
+			size += len(p)
+		}
+	}
+	text.Grow(size)
 	end := func(s string) {
 		text.WriteString(s)
-		cl.Ends = append(cl.Ends, uint32(text.Len()))
+		cl.ends = append(cl.ends, uint32(text.Len()))
 	}
 	for _, id := range f.order {
-		t := f.texts[id]
+		t, _ := f.texts.get(id)
 		end(t.question)
 		end(t.answer)
 		for _, p := range t.phrases {
 			end(p)
 		}
-		cl.Phrases = append(cl.Phrases, uint16(len(t.phrases)))
-		cl.Reviewed = append(cl.Reviewed, t.humanReviewed)
+		cl.phrases = append(cl.phrases, uint16(len(t.phrases)))
+		cl.reviewed = append(cl.reviewed, t.humanReviewed)
 		i := 0
 		if t.file != f.file {
 			i = slices.Index(cl.TextFiles, t.file)
@@ -263,9 +448,9 @@ func cacheLangOf(lang string, f *langFile) *cacheLang {
 			}
 			i++
 		}
-		cl.TextFile = append(cl.TextFile, uint16(i))
+		cl.textFile = append(cl.textFile, uint16(i))
 	}
-	cl.Text = text.String()
+	cl.text = text.String()
 	return cl
 }
 
@@ -292,7 +477,14 @@ func readCache(name string, key [sha256.Size]byte, trees []*tree) (*KB, error) {
 		return nil, fmt.Errorf("kb: read cache: %w", err)
 	}
 	defer f.Close()
-	k, err := decodeCache(gob.NewDecoder(bufio.NewReaderSize(f, 1<<20)), key)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("kb: read cache: %w", err)
+	}
+	// gob reads its messages from r exactly, as r is an io.ByteReader, so
+	// the raw arrays between them are where rawReader expects them.
+	r := bufio.NewReaderSize(f, 1<<20)
+	k, err := decodeCache(gob.NewDecoder(r), &rawReader{r: r, max: uint64(st.Size())}, key)
 	if err != nil {
 		return nil, fmt.Errorf("kb: read cache %s: %w", name, err)
 	}
@@ -311,13 +503,16 @@ func readCache(name string, key [sha256.Size]byte, trees []*tree) (*KB, error) {
 
 var errCacheBroken = errors.New("cache does not fit together")
 
-func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
+func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, error) {
 	var c cacheFile
 	if err := dec.Decode(&c); err != nil {
 		return nil, err
 	}
 	if string(c.Key) != string(key[:]) {
 		return nil, errors.New("written for other content")
+	}
+	if raw.file(&c); raw.err != nil {
+		return nil, raw.err
 	}
 	k := &KB{areas: c.Areas, entries: c.Entries, byID: make(map[string]int, len(c.Entries)),
 		langs: map[string]*langFile{}, files: c.Files, urgent: newUrgentList(), loadProblems: c.Problems}
@@ -329,6 +524,15 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 		if err := dec.Decode(&cl); err != nil {
 			return nil, err
 		}
+		if raw.lang(&cl); raw.err != nil {
+			return nil, raw.err
+		}
+		// Every language's texts are keyed by the entries' own id strings.
+		for i, id := range cl.Order {
+			if j, ok := k.byID[id]; ok {
+				cl.Order[i] = k.entries[j].ID
+			}
+		}
 		f, err := cl.langFile()
 		if err != nil {
 			return nil, err
@@ -336,130 +540,112 @@ func decodeCache(dec *gob.Decoder, key [sha256.Size]byte) (*KB, error) {
 		k.langs[cl.Lang] = f
 	}
 
-	n := len(c.TermEnds)
-	if len(c.Idf) != n || len(c.Asked) != n || len(c.Sorted) != n || len(c.Rsorted) != n || len(c.PostLen) != n {
+	n := len(c.termEnds)
+	if len(c.idf) != n || len(c.asked) != n || len(c.rsorted) != n || len(c.postLen) != n {
 		return nil, errCacheBroken
 	}
-	ix := &index{entries: c.NEntries, byTerm: make(map[string]int32, n), sorted: c.Sorted, rsorted: c.Rsorted,
+	ix := &index{entries: c.NEntries, rsorted: make([]int32, n),
 		unknownWeight: c.Unknown, terms: make([]term, n)}
 	ix.scratch.New = func() any { return newScratch(ix.entries) }
-	// Runes and reversed texts of all terms in one array and one string.
-	runes := make([]rune, 0, utf8.RuneCountInString(c.Terms))
-	rev := make([]byte, 0, len(c.Terms))
 	var start uint32
-	for id, end := range c.TermEnds {
-		if end < start || int(end) > len(c.Terms) {
+	for id, end := range c.termEnds {
+		if end < start || int(end) > len(c.terms) {
 			return nil, errCacheBroken
 		}
-		s := c.Terms[start:end]
-		r0 := len(runes)
-		runes = append(runes, []rune(s)...)
-		r := runes[r0:len(runes):len(runes)]
-		for i := len(r) - 1; i >= 0; i-- {
-			rev = utf8.AppendRune(rev, r[i])
-		}
-		ix.terms[id] = term{text: s, runes: r, arabic: isArabicScript(s), idf: c.Idf[id], asked: c.Asked[id]}
-		ix.byTerm[s] = int32(id)
-		start = end
-	}
-	revs := string(rev)
-	start = 0
-	for id, end := range c.TermEnds {
-		ix.terms[id].rev = revs[start:end]
+		s := c.terms[start:end]
+		ix.terms[id] = term{text: s, arabic: isArabicScript(s), idf: math.Float64frombits(c.idf[id]), asked: c.asked[id]}
 		start = end
 	}
 	for i := range n {
-		if c.Sorted[i] < 0 || int(c.Sorted[i]) >= n || c.Rsorted[i] < 0 || int(c.Rsorted[i]) >= n {
+		if int(c.rsorted[i]) >= n {
 			return nil, errCacheBroken
 		}
+		ix.rsorted[i] = int32(c.rsorted[i])
 	}
 
 	total := 0
-	for _, l := range c.PostLen {
+	for _, l := range c.postLen {
 		total += int(l)
 	}
-	all := make([]posting, 0, total)
-	for len(all) < total {
-		var ch postChunk
-		if err := dec.Decode(&ch); err != nil {
-			return nil, err
-		}
-		if len(ch.EF) != len(ch.W) || len(all)+len(ch.EF) > total {
+	all := raw.postings()
+	if raw.err != nil {
+		return nil, raw.err
+	}
+	if len(all) != total {
+		return nil, errCacheBroken
+	}
+	for _, p := range all {
+		if int(p.entry()) >= ix.entries {
 			return nil, errCacheBroken
-		}
-		for i, ef := range ch.EF {
-			if int(ef>>2) >= ix.entries {
-				return nil, errCacheBroken
-			}
-			all = append(all, posting{ef: ef, w: ch.W[i]})
 		}
 	}
 	ix.post, ix.postStart = all, make([]uint32, 1, n+1)
-	for _, l := range c.PostLen {
+	for _, l := range c.postLen {
 		ix.postStart = append(ix.postStart, ix.postStart[len(ix.postStart)-1]+l)
 	}
 
-	ix.dels = delIndex{shift: c.DelShift, start: c.DelStart, hash: c.DelHash, ids: c.DelIDs}
-	if len(ix.dels.hash) != len(ix.dels.ids) || c.DelShift < 1 || c.DelShift > 63 ||
-		len(ix.dels.start) != 1<<(64-c.DelShift)+1 || int(ix.dels.start[len(ix.dels.start)-1]) != len(ix.dels.ids) {
+	ix.dels = delIndex{shift: c.DelShift, start: c.delStart, slots: c.delSlots}
+	if c.DelShift < 1 || c.DelShift > 63 ||
+		len(ix.dels.start) != 1<<(64-c.DelShift)+1 || int(ix.dels.start[len(ix.dels.start)-1]) != len(ix.dels.slots) {
 		return nil, errCacheBroken
 	}
-	for _, id := range ix.dels.ids {
-		if id < 0 || int(id) >= n {
+	for _, v := range ix.dels.slots {
+		if id := int32(v &^ exactSlot); id < 0 || int(id) >= n {
 			return nil, errCacheBroken
 		}
 	}
+	ix.derive()
 	k.idx = ix
 	return k, nil
 }
 
 func (cl *cacheLang) langFile() (*langFile, error) {
-	f := &langFile{file: cl.File, humanReviewed: cl.HumanReviewed, order: cl.Order,
-		texts: make(map[string]langText, len(cl.Order))}
+	f := &langFile{file: cl.File, humanReviewed: cl.HumanReviewed, order: cl.Order}
 	m := len(cl.Order)
-	if len(cl.Phrases) != m || len(cl.Reviewed) != m || len(cl.TextFile) != m {
+	if len(cl.phrases) != m || len(cl.reviewed) != m || len(cl.textFile) != m {
 		return nil, errCacheBroken
 	}
 	var phrases int
-	for _, p := range cl.Phrases {
+	for _, p := range cl.phrases {
 		phrases += int(p)
 	}
-	if len(cl.Ends) != 2*m+phrases {
+	if len(cl.ends) != 2*m+phrases {
 		return nil, errCacheBroken
 	}
 	var start uint32
 	broken := false
 	next := func() string {
-		end := cl.Ends[0]
-		cl.Ends = cl.Ends[1:]
-		if end < start || int(end) > len(cl.Text) {
+		end := cl.ends[0]
+		cl.ends = cl.ends[1:]
+		if end < start || int(end) > len(cl.text) {
 			end, broken = start, true
 		}
-		s := cl.Text[start:end]
+		s := cl.text[start:end]
 		start = end
 		return s
 	}
 	// All phrases of the language in one array, sliced per text.
 	all := make([]string, 0, phrases)
 	for i, id := range cl.Order {
-		t := langText{question: next(), answer: next(), humanReviewed: cl.Reviewed[i], file: cl.File}
-		if cl.Phrases[i] > 0 {
+		t := langText{question: next(), answer: next(), humanReviewed: cl.reviewed[i], file: cl.File}
+		if cl.phrases[i] > 0 {
 			p0 := len(all)
-			for range cl.Phrases[i] {
+			for range cl.phrases[i] {
 				all = append(all, next())
 			}
 			t.phrases = all[p0:len(all):len(all)]
 		}
-		if j := int(cl.TextFile[i]); j > 0 {
+		if j := int(cl.textFile[i]); j > 0 {
 			if j > len(cl.TextFiles) {
 				return nil, errCacheBroken
 			}
 			t.file = cl.TextFiles[j-1]
 		}
-		f.texts[id] = t
+		f.texts.set(id, t)
 	}
-	if broken || int(start) != len(cl.Text) {
+	if broken || int(start) != len(cl.text) {
 		return nil, errCacheBroken
 	}
+	f.texts.freeze()
 	return f, nil
 }

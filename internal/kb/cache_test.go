@@ -125,6 +125,42 @@ func TestLoadCached_BrokenCache(t *testing.T) {
 	}
 }
 
+// TestLoadCached_TruncatedCache: a cache cut short anywhere – in its gob
+// header, in a language's texts, in the postings – is reported and the
+// content loaded from its files.
+func TestLoadCached_TruncatedCache(t *testing.T) {
+	fsys := os.DirFS("../../locales")
+	want := MustLoad(t)
+	dir := t.TempDir()
+	if _, _, err := LoadCached(fsys, "", dir); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := filepath.Glob(filepath.Join(dir, "kb-*.cache"))
+	if len(m) != 1 {
+		t.Fatalf("cache files: %v", m)
+	}
+	whole, err := os.ReadFile(m[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{40, len(whole) / 3, len(whole) / 2, len(whole) - 1} {
+		if err := os.WriteFile(m[0], whole[:n], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		k, cacheErr, err := LoadCached(fsys, "", dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cacheErr == nil {
+			t.Fatalf("a cache cut at %d of %d bytes went unreported", n, len(whole))
+		}
+		q := "wie finde ich eine wohnung"
+		if got, w := k.Search(q, "de"), want.Search(q, "de"); !reflect.DeepEqual(got, w) {
+			t.Fatalf("cut at %d: %v, want %v", n, got, w)
+		}
+	}
+}
+
 // TestLoadCached_Concurrent starts replicas at once on an empty cache
 // directory: each gets the whole knowledge base, and no temporary file is
 // left behind.

@@ -150,13 +150,13 @@ func (k *KB) checkLang(lang string, known map[string]bool) []Problem {
 		missingSev = SeverityError
 	}
 	for _, e := range k.entries {
-		if _, ok := f.texts[e.ID]; !ok {
+		if _, ok := f.texts.get(e.ID); !ok {
 			add(missingSev, f.file, e.ID, "entry is missing; people see the %s text instead", fallbackFor(lang))
 		}
 	}
 	questions := map[string]string{}
 	for _, id := range f.order {
-		t := f.texts[id]
+		t, _ := f.texts.get(id)
 		if _, ok := k.byID[id]; !ok {
 			add(SeverityError, t.file, id, "id is not in structure.yaml (misspelt?); the text is never shown")
 		}

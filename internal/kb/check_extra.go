@@ -23,8 +23,8 @@ func (k *KB) CheckTranslationFacts() []Problem {
 		}
 		f := k.langs[lang]
 		for _, id := range f.order {
-			t := f.texts[id]
-			src, ok := de.texts[id]
+			t, _ := f.texts.get(id)
+			src, ok := de.texts.get(id)
 			if !ok || t.question == "" && t.answer == "" {
 				continue
 			}

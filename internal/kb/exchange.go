@@ -75,7 +75,7 @@ func (k *KB) sourceText(id string) (langText, bool) {
 	if !ok {
 		return langText{}, false
 	}
-	t, ok := de.texts[id]
+	t, ok := de.texts.get(id)
 	return t, ok && (t.question != "" || t.answer != "")
 }
 
@@ -128,7 +128,7 @@ func (k *KB) ExportTranslations(lang string, since *TranslationFile, now time.Ti
 		var tr langText
 		translated := false
 		if target != nil {
-			tr, translated = target.texts[e.ID]
+			tr, translated = target.texts.get(e.ID)
 			translated = translated && tr.question != "" && tr.answer != ""
 		}
 		if since != nil && translated && before[e.ID] == hash {
@@ -503,7 +503,7 @@ func (k *KB) MergeTranslations(existing []byte, lang string, f *TranslationFile,
 		var old langText
 		had := false
 		if current != nil {
-			old, had = current.texts[e.ID]
+			old, had = current.texts.get(e.ID)
 			had = had && (old.question != "" || old.answer != "")
 		}
 		phrases := t.Phrases

@@ -324,8 +324,8 @@ func TestKB_MergeTranslations(t *testing.T) {
 			t.Errorf("Text(%s, ar) = %+v, want %q, not reviewed", id, txt, want)
 		}
 	}
-	if got := merged.langs["ar"].texts["housing.flat"].phrases; !slices.Equal(got, []string{"شقة"}) {
-		t.Errorf("empty phrases replaced the old ones: %v", got)
+	if got, _ := merged.langs["ar"].texts.get("housing.flat"); !slices.Equal(got.phrases, []string{"شقة"}) {
+		t.Errorf("empty phrases replaced the old ones: %v", got.phrases)
 	}
 	if q, _ := merged.Text("housing.wbs", "ar"); q.Question != longQ {
 		t.Errorf("long question = %q", q.Question)

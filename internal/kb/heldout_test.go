@@ -69,7 +69,7 @@ func searchHeldout(t *testing.T, bars heldoutBars) {
 	// Every question and phrase of the content, as the search sees it.
 	tuned := map[string]string{}
 	for _, lang := range k.files {
-		for id, tx := range k.langs[lang].texts {
+		for id, tx := range k.langs[lang].texts.all() {
 			tuned[Normalize(tx.question)] = id
 			for _, p := range tx.phrases {
 				tuned[Normalize(p)] = id

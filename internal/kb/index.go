@@ -38,10 +38,12 @@ const (
 type index struct {
 	entries int
 	terms   []term
-	byTerm  map[string]int32
-	sorted  []int32  // term ids by text, for prefix scans
-	rsorted []int32  // term ids by reversed text, for suffix scans
-	dels    delIndex // term minus one rune -> terms, for typos
+	rsorted []int32 // term ids by reversed text, for suffix scans; ids are in text order
+	// skeys[id] and rkeys[i] are the first four bytes of the text of term
+	// id and of the reversed text of rsorted[i]: a binary search reads
+	// these instead of a term's text at every step.
+	skeys, rkeys []uint32
+	dels         delIndex // term minus one rune -> terms, for typos
 	// post[postStart[id]:postStart[id+1]] are the entries containing term
 	// id, at most maxPostings: one array, not a slice per term.
 	post      []posting
@@ -56,12 +58,12 @@ type index struct {
 	scratch sync.Pool
 }
 
+// term is kept small: a base of thousands of entries has well over
+// 100,000. Its runes and reversed text are derived from text where needed.
 type term struct {
 	text   string
-	rev    string
-	runes  []rune
-	arabic bool
 	idf    float64
+	arabic bool
 	asked  bool // occurs in some question or phrase
 }
 
@@ -116,18 +118,16 @@ type entryTerm struct {
 }
 
 func buildIndex(k *KB) *index {
-	ix := &index{entries: len(k.entries), byTerm: map[string]int32{}}
+	ix := &index{entries: len(k.entries)}
 	ix.scratch.New = func() any { return newScratch(ix.entries) }
+	byText := map[string]int32{}
 	intern := func(s string) int32 {
-		if id, ok := ix.byTerm[s]; ok {
+		if id, ok := byText[s]; ok {
 			return id
 		}
 		id := int32(len(ix.terms))
-		r := []rune(s)
-		rr := slices.Clone(r)
-		slices.Reverse(rr)
-		ix.terms = append(ix.terms, term{text: s, rev: string(rr), runes: r, arabic: isArabicScript(s)})
-		ix.byTerm[s] = id
+		ix.terms = append(ix.terms, term{text: s, arabic: isArabicScript(s)})
+		byText[s] = id
 		return id
 	}
 	// Each language's texts are split into words and each distinct word
@@ -257,29 +257,150 @@ func buildIndex(k *KB) *index {
 		})
 		kept += min(len(p), maxPostings)
 	}
+	// Terms are numbered in text order, their texts one after the other
+	// in one string: a prefix scan then reads neighbouring memory, and
+	// term ids are positions for the binary search. The typo table is
+	// built in the order the terms were found, so candidates come in the
+	// same order as before and ties between them break the same way.
+	inOrder := make([]int32, len(ix.terms))
+	for i := range inOrder {
+		inOrder[i] = int32(i)
+	}
+	slices.SortFunc(inOrder, func(a, b int32) int { return strings.Compare(ix.terms[a].text, ix.terms[b].text) })
+	renum := make([]int32, len(ix.terms)) // old id -> new
+	var text strings.Builder
+	size := 0
+	for _, t := range ix.terms {
+		size += len(t.text)
+	}
+	text.Grow(size)
+	for id, old := range inOrder {
+		renum[old] = int32(id)
+		text.WriteString(ix.terms[old].text)
+	}
+	texts := text.String()
+	found := ix.terms
+	ix.terms = make([]term, len(found))
 	ix.post = make([]posting, 0, kept)
 	ix.postStart = make([]uint32, 1, len(lists)+1)
-	for _, p := range lists {
+	for id, old := range inOrder {
+		t := found[old]
+		t.text, texts = texts[:len(t.text)], texts[len(t.text):]
+		ix.terms[id] = t
+		p := lists[old]
 		ix.post = append(ix.post, p[:min(len(p), maxPostings)]...)
 		ix.postStart = append(ix.postStart, uint32(len(ix.post)))
 	}
 
-	ix.sorted = make([]int32, len(ix.terms))
 	ix.rsorted = make([]int32, len(ix.terms))
-	for i := range ix.terms {
-		ix.sorted[i] = int32(i)
+	rev := make([]string, len(ix.terms))
+	for i, t := range ix.terms {
 		ix.rsorted[i] = int32(i)
+		rev[i] = string(appendReversed(nil, t.text))
 	}
-	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(ix.terms[a].text, ix.terms[b].text) })
-	slices.SortFunc(ix.rsorted, func(a, b int32) int { return strings.Compare(ix.terms[a].rev, ix.terms[b].rev) })
+	slices.SortFunc(ix.rsorted, func(a, b int32) int { return strings.Compare(rev[a], rev[b]) })
 
-	ix.dels = buildDels(ix.terms)
+	ix.dels = buildDels(found, renum)
+	ix.derive()
 	return ix
+}
+
+// derive builds what the cache does not store because it is quickly
+// computed from the terms: the search keys.
+func (ix *index) derive() {
+	ix.skeys = make([]uint32, len(ix.terms))
+	for id, t := range ix.terms {
+		ix.skeys[id] = key4(t.text)
+	}
+	ix.rkeys = make([]uint32, len(ix.rsorted))
+	var buf [8]byte
+	for i, id := range ix.rsorted {
+		ix.rkeys[i] = key4(appendReversedHead(buf[:0], ix.terms[id].text))
+	}
+}
+
+// key4 is the first four bytes of s, big-endian, zero-padded: for texts
+// without zero bytes, key4(a) < key4(b) means a < b.
+func key4[S ~string | ~[]byte](s S) uint32 {
+	var k uint32
+	for i := range 4 {
+		k <<= 8
+		if i < len(s) {
+			k |= uint32(s[i])
+		}
+	}
+	return k
+}
+
+// appendReversed appends s with its runes in reverse order.
+func appendReversed(buf []byte, s string) []byte {
+	for len(s) > 0 {
+		r, n := utf8.DecodeLastRuneInString(s)
+		buf = utf8.AppendRune(buf, r)
+		s = s[:len(s)-n]
+	}
+	return buf
+}
+
+// appendReversedHead appends at least the first four bytes of s reversed
+// (all of it when shorter).
+func appendReversedHead(buf []byte, s string) []byte {
+	for n0 := len(buf); len(s) > 0 && len(buf)-n0 < 4; {
+		r, n := utf8.DecodeLastRuneInString(s)
+		buf = utf8.AppendRune(buf, r)
+		s = s[:len(s)-n]
+	}
+	return buf
+}
+
+// compareRev compares s with its runes reversed to p, like strings.Compare.
+// UTF-8 orders bytes as it orders code points, so comparing rune by rune
+// is comparing the reversed text's bytes.
+func compareRev(s, p string) int {
+	for len(s) > 0 && len(p) > 0 {
+		a, n := utf8.DecodeLastRuneInString(s)
+		b, m := utf8.DecodeRuneInString(p)
+		if a != b {
+			return cmp.Compare(a, b)
+		}
+		s, p = s[:len(s)-n], p[m:]
+	}
+	return cmp.Compare(len(s), len(p))
+}
+
+// lookup returns the id of the term with text key.
+func (ix *index) lookup(key string) (int32, bool) {
+	return lookupHash(ix, key, fnv64(key))
+}
+
+// lookupHash is lookup with key's fnv64 already known.
+func lookupHash[S ~string | ~[]byte](ix *index, key S, h uint64) (int32, bool) {
+	d := &ix.dels
+	if len(d.slots) == 0 {
+		return 0, false
+	}
+	b := h >> d.shift
+	for s := d.start[b]; s < d.start[b+1]; s++ {
+		if v := d.slots[s]; uint32(v>>32) == uint32(h) && v&exactSlot != 0 {
+			if id := int32(v &^ exactSlot); ix.terms[id].text == string(key) {
+				return id, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // idf is BM25's inverse document frequency, always positive.
 func idf(n, df float64) float64 {
 	return math.Log(1 + (n-df+0.5)/(df+0.5))
+}
+
+// appendRunes appends the runes of s.
+func appendRunes(buf []rune, s string) []rune {
+	for _, r := range s {
+		buf = append(buf, r)
+	}
+	return buf
 }
 
 // appendWithout appends the UTF-8 of r without the rune at i.
@@ -292,46 +413,57 @@ func appendWithout(buf []byte, r []rune, i int) []byte {
 	return buf
 }
 
-// delIndex maps a term minus one rune to the terms it came from, as a hash
-// table in three flat arrays: a map of strings to slices cost about 80
-// bytes per key, and a base of 5,000 entries has 700,000 keys.
+// delIndex maps a term's text to the term, and the term minus one rune to
+// the terms it came from, as a hash table in two flat arrays: a map of
+// strings to slices cost about 80 bytes per key, and a base of 5,000
+// entries has 950,000 keys. A one-typo variant of a query word is looked
+// up as a term and as a term minus a rune in one bucket.
 type delIndex struct {
 	shift uint     // 64 - log2(buckets)
 	start []uint32 // bucket -> first slot; start[b+1] ends it
-	hash  []uint32 // slot -> low bits of the key's hash, to skip most others
-	ids   []int32  // slot -> term id, in term order within a key
+	// slot -> low 32 bits of the key's hash (to skip most others) << 32 |
+	// exactSlot for a term's own text | term id, in term order within a
+	// key; in one word, so a lookup reads one place.
+	slots []uint64
 }
 
-func buildDels(terms []term) delIndex {
+const exactSlot = 1 << 31
+
+// buildDels indexes terms, numbered by renum.
+func buildDels(terms []term, renum []int32) delIndex {
 	type ref struct {
 		h  uint64
-		id int32
+		id uint32
 	}
 	var refs []ref
 	var buf, prev []byte
+	var runes []rune
 	for id, t := range terms {
-		if len(t.runes) < 4 {
+		refs = append(refs, ref{fnv64(t.text), uint32(renum[id]) | exactSlot})
+		runes = appendRunes(runes[:0], t.text)
+		if len(runes) < 4 {
 			continue
 		}
 		prev = prev[:0]
-		for i := range t.runes {
-			buf = appendWithout(buf[:0], t.runes, i)
+		for i := range runes {
+			buf = appendWithout(buf[:0], runes, i)
 			// Deleting either of two equal neighbours gives the same key.
 			if i > 0 && string(buf) == string(prev) {
 				continue
 			}
-			refs = append(refs, ref{fnv64(buf), int32(id)})
+			refs = append(refs, ref{fnv64(buf), uint32(renum[id])})
 			prev = append(prev[:0], buf...)
 		}
 	}
-	// About two keys a bucket: half the memory of one, and the 32 hash
-	// bits tell them apart before any text is compared.
+	// About three keys a bucket, next to each other: a quarter of the
+	// memory of one, and the 32 hash bits tell them apart before any text
+	// is compared.
 	bits := uint(1)
-	for 1<<bits < len(refs)/2 {
+	for 1<<bits < len(refs)/4 {
 		bits++
 	}
 	d := delIndex{shift: 64 - bits, start: make([]uint32, 1<<bits+1),
-		hash: make([]uint32, len(refs)), ids: make([]int32, len(refs))}
+		slots: make([]uint64, len(refs))}
 	// A counting sort by bucket keeps term order within a key, as the
 	// typo candidates are tried in that order.
 	for _, r := range refs {
@@ -343,23 +475,23 @@ func buildDels(terms []term) delIndex {
 	fill := slices.Clone(d.start[:len(d.start)-1])
 	for _, r := range refs {
 		b := r.h >> d.shift
-		d.hash[fill[b]], d.ids[fill[b]] = uint32(r.h), r.id
+		d.slots[fill[b]] = r.h<<32 | uint64(r.id)
 		fill[b]++
 	}
 	return d
 }
 
-// each calls fn for every term that is key with one rune more.
-func (ix *index) eachDel(key []byte, fn func(int32)) {
+// eachDel calls fn for every term that is key with one rune more; h is
+// fnv64(key).
+func (ix *index) eachDel(key []byte, h uint64, fn func(int32)) {
 	d := &ix.dels
-	if len(d.ids) == 0 {
+	if len(d.slots) == 0 {
 		return
 	}
-	h := fnv64(key)
 	b := h >> d.shift
 	for s := d.start[b]; s < d.start[b+1]; s++ {
-		if d.hash[s] == uint32(h) && oneMore(ix.terms[d.ids[s]].text, key) {
-			fn(d.ids[s])
+		if v := d.slots[s]; uint32(v>>32) == uint32(h) && v&exactSlot == 0 && oneMore(ix.terms[int32(v)].text, key) {
+			fn(int32(v))
 		}
 	}
 }
@@ -382,10 +514,10 @@ func oneMore(long string, short []byte) bool {
 
 // fnv64 is FNV-1a: stable across runs, unlike maphash, and quick for the
 // few bytes of a word.
-func fnv64(b []byte) uint64 {
+func fnv64[S ~string | ~[]byte](b S) uint64 {
 	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
+	for i := range len(b) {
+		h ^= uint64(b[i])
 		h *= 1099511628211
 	}
 	return h
@@ -447,7 +579,7 @@ func splitLang(k *KB, lang string) *langWords {
 	}
 	end := func() { l.ends = append(l.ends, int32(len(l.seq))) }
 	for _, e := range k.entries {
-		t, ok := f.texts[e.ID]
+		t, ok := f.texts.get(e.ID)
 		if !ok {
 			end()
 			end()

@@ -1,6 +1,8 @@
 package kb
 
 import (
+	"iter"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -60,8 +62,72 @@ type KB struct {
 type langFile struct {
 	file          string // where the texts came from, for problem reports
 	humanReviewed bool   // the shipped file's flag, inherited by overrides without one
-	texts         map[string]langText
+	texts         textMap
 	order         []string // ids in load order, for stable checks
+}
+
+// textMap holds one language's texts by id: a map while loading, then
+// ids and texts in two slices sorted by id, about half the memory of a map
+// of thousands (one per language).
+type textMap struct {
+	m    map[string]langText
+	ids  []string
+	vals []langText
+}
+
+func (t *textMap) get(id string) (langText, bool) {
+	if t.m != nil {
+		v, ok := t.m[id]
+		return v, ok
+	}
+	i, ok := slices.BinarySearch(t.ids, id)
+	if !ok {
+		return langText{}, false
+	}
+	return t.vals[i], true
+}
+
+func (t *textMap) set(id string, v langText) {
+	if t.m == nil {
+		t.m = make(map[string]langText, len(t.ids)+1)
+		for i, id := range t.ids {
+			t.m[id] = t.vals[i]
+		}
+		t.ids, t.vals = nil, nil
+	}
+	t.m[id] = v
+}
+
+// all yields the texts in no particular order.
+func (t *textMap) all() iter.Seq2[string, langText] {
+	return func(yield func(string, langText) bool) {
+		if t.m != nil {
+			for id, v := range t.m {
+				if !yield(id, v) {
+					return
+				}
+			}
+			return
+		}
+		for i, id := range t.ids {
+			if !yield(id, t.vals[i]) {
+				return
+			}
+		}
+	}
+}
+
+// freeze turns the map into the sorted slices once loading is done.
+func (t *textMap) freeze() {
+	if t.m == nil {
+		return
+	}
+	t.ids = slices.Sorted(maps.Keys(t.m))
+	t.vals = make([]langText, len(t.ids))
+	for i, id := range t.ids {
+		t.vals[i] = t.m[id]
+	}
+	t.m = nil
 }
 
 type langText struct {
@@ -114,7 +180,7 @@ func (k *KB) Text(id, lang string) (Text, bool) {
 		if !ok {
 			continue
 		}
-		t, ok := f.texts[id]
+		t, ok := f.texts.get(id)
 		if !ok || strings.TrimSpace(t.question) == "" || strings.TrimSpace(t.answer) == "" {
 			continue
 		}

@@ -129,6 +129,16 @@ func loadTrees(trees []*tree) (*KB, error) {
 		k.files = append(k.files, l)
 	}
 	slices.Sort(k.files)
+	// Each language's texts are kept as the cache keeps them, substrings
+	// of one string: the texts as parsed are tens of thousands of strings
+	// and slices, each with room to spare.
+	for _, l := range k.files {
+		f, err := cacheLangOf(l, k.langs[l]).langFile()
+		if err != nil {
+			return nil, fmt.Errorf("kb: load %s: %w", k.langs[l].file, err)
+		}
+		k.langs[l] = f
+	}
 	k.idx = buildIndex(k)
 	if err := k.buildUrgentModel(trees); err != nil {
 		return nil, err
@@ -307,7 +317,7 @@ func (k *KB) mergeStructure(file string, b []byte, override bool) error {
 func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 	f, exists := k.langs[lang]
 	if !exists {
-		f = &langFile{file: file, texts: map[string]langText{}}
+		f = &langFile{file: file}
 		k.langs[lang] = f
 	}
 	reviewed := false
@@ -331,6 +341,10 @@ func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 	slices.Sort(ids)
 	for _, id := range ids {
 		y := l.Entries[id]
+		if i, ok := k.byID[id]; ok {
+			// One string per id, not one per language.
+			id = k.entries[i].ID
+		}
 		t := langText{
 			question:      strings.TrimSpace(y.Question),
 			answer:        strings.TrimSpace(y.Answer),
@@ -338,7 +352,7 @@ func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 			humanReviewed: reviewed,
 			file:          file,
 		}
-		old, had := f.texts[id]
+		old, had := f.texts.get(id)
 		if had && override {
 			if t.question == "" {
 				t.question = old.question
@@ -353,6 +367,6 @@ func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 		if !had {
 			f.order = append(f.order, id)
 		}
-		f.texts[id] = t
+		f.texts.set(id, t)
 	}
 }

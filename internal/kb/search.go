@@ -154,9 +154,9 @@ func (k *KB) questionCover(e int32, lang string, toks []string) float64 {
 	}
 	matched := 0
 	for _, qt := range terms {
-		tt := term{runes: []rune(qt), arabic: isArabicScript(qt)}
+		tr, tar := []rune(qt), isArabicScript(qt)
 		for i, q := range toks {
-			if sim(qr[i], isArabicScript(q), &tt) >= strongSim {
+			if sim(qr[i], isArabicScript(q), tr, tar) >= strongSim {
 				matched++
 				break
 			}
@@ -432,21 +432,34 @@ type cand struct {
 
 // candidates finds the index terms similar to q: equal, sharing a stem,
 // one a prefix or suffix of the other (German compounds), or one typo
-// apart. Each is verified with sim.
+// apart. Each is verified with sim. Prefixes and suffixes of q are looked
+// up as substrings of q, and the typo variants in a buffer on the stack,
+// so finding them allocates nothing.
 func (ix *index) candidates(q string, out []cand) []cand {
-	qr := []rune(q)
+	var qbuf [32]rune
+	qr := appendRunes(qbuf[:0], q)
 	ar := isArabicScript(q)
+	var tbuf [32]rune
 	add := func(id int32) {
 		for i := range out {
 			if out[i].id == id {
 				return
 			}
 		}
-		if s := sim(qr, ar, &ix.terms[id]); s >= minSim {
+		t := &ix.terms[id]
+		if s := sim(qr, ar, appendRunes(tbuf[:0], t.text), t.arabic); s >= minSim {
 			out = append(out, cand{id: id, sim: s})
 		}
 	}
-	if id, ok := ix.byTerm[q]; ok {
+	// at(i) is where rune i of q starts.
+	var obuf [33]int
+	offs := obuf[:0]
+	for i := range q {
+		offs = append(offs, i)
+	}
+	offs = append(offs, len(q))
+	at := func(i int) int { return offs[i] }
+	if id, ok := ix.lookup(q); ok {
 		add(id)
 	}
 	n := len(qr)
@@ -458,22 +471,21 @@ func (ix *index) candidates(q string, out []cand) []cand {
 		// Same stem, other ending: terms starting with q minus up to
 		// three runes (шукаємо, шукаю; вчителька, вчителя).
 		stemLen := max(minLen, n-3)
-		ix.scanPrefix(ix.sorted, string(qr[:stemLen]), false, add)
+		ix.scanPrefix(q[:at(stemLen)], add)
 		// q is longer (compound, inflected): terms that are a prefix of q.
 		for l := minLen; l < stemLen; l++ {
-			if id, ok := ix.byTerm[string(qr[:l])]; ok {
+			if id, ok := ix.lookup(q[:at(l)]); ok {
 				add(id)
 			}
 		}
 	}
 	if n >= 5 && !ar {
 		// q is the head of a compound (gestattung → aufenthaltsgestattung).
-		rr := slices.Clone(qr)
-		slices.Reverse(rr)
-		ix.scanPrefix(ix.rsorted, string(rr), true, add)
+		var rbuf [64]byte
+		ix.scanSuffix(q, appendReversed(rbuf[:0], q), add)
 		// q is a compound ending in a known word.
 		for i := 1; n-i >= 5; i++ {
-			if id, ok := ix.byTerm[string(qr[i:])]; ok {
+			if id, ok := ix.lookup(q[at(i):]); ok {
 				add(id)
 			}
 		}
@@ -481,22 +493,23 @@ func (ix *index) candidates(q string, out []cand) []cand {
 	if n >= 4 {
 		// One typo: deletion neighbourhoods on both sides.
 		var buf [64]byte
-		ix.eachDel(append(buf[:0], q...), add)
+		b := append(buf[:0], q...)
+		ix.eachDel(b, fnv64(b), add)
 		for i := range qr {
-			b := appendWithout(buf[:0], qr, i)
-			if id, ok := ix.byTerm[string(b)]; ok {
+			b := append(append(buf[:0], q[:at(i)]...), q[at(i+1):]...)
+			h := fnv64(b)
+			if id, ok := lookupHash(ix, b, h); ok {
 				add(id)
 			}
-			ix.eachDel(b, add)
+			ix.eachDel(b, h, add)
 		}
 	}
 	if ar && n >= 3 {
 		// Teh marbuta becomes teh before a suffix (شقة, شقتي).
-		last := qr[n-1]
-		if last == 'ت' || last == 'ه' {
-			alt := slices.Clone(qr)
-			alt[n-1] = 'ت' + 'ه' - last
-			if id, ok := ix.byTerm[string(alt)]; ok {
+		var b [64]byte
+		if last := qr[n-1]; last == 'ت' || last == 'ه' {
+			alt := utf8.AppendRune(append(b[:0], q[:at(n-1)]...), 'ت'+'ه'-last)
+			if id, ok := lookupHash(ix, alt, fnv64(alt)); ok {
 				add(id)
 			}
 		}
@@ -504,14 +517,13 @@ func (ix *index) candidates(q string, out []cand) []cand {
 		// (بكورس, اسجل / سجل). The stemmer leaves them, as they are
 		// ambiguous; here the similarity check decides.
 		if n >= 4 && strings.ContainsRune(arLetterPrefixes, qr[0]) {
-			if id, ok := ix.byTerm[string(qr[1:])]; ok {
+			if id, ok := ix.lookup(q[at(1):]); ok {
 				add(id)
 			}
 		}
-		var b [64]byte
 		for _, p := range arLetterPrefixes {
 			w := append(utf8.AppendRune(b[:0], p), q...)
-			if id, ok := ix.byTerm[string(w)]; ok {
+			if id, ok := lookupHash(ix, w, fnv64(w)); ok {
 				add(id)
 			}
 		}
@@ -528,24 +540,38 @@ func arPrefixed(long, short []rune) bool {
 		strings.ContainsRune(arLetterPrefixes, long[0]) && slices.Equal(long[1:], short)
 }
 
-// scanPrefix calls add for the terms in ids (sorted by text, or by
-// reversed text) that start with p.
-func (ix *index) scanPrefix(ids []int32, p string, rev bool, add func(int32)) {
-	key := func(id int32) string {
-		if rev {
-			return ix.terms[id].rev
+// scanPrefix calls add for the terms that start with p, in text order
+// (the order of term ids).
+func (ix *index) scanPrefix(p string, add func(int32)) {
+	keys, kp := ix.skeys, key4(p)
+	i := sort.Search(len(keys), func(i int) bool {
+		if k := keys[i]; k != kp && len(p) >= 4 {
+			return k > kp
 		}
-		return ix.terms[id].text
+		return ix.terms[i].text >= p
+	})
+	for n := 0; i < len(keys) && n < maxScan && strings.HasPrefix(ix.terms[i].text, p); i, n = i+1, n+1 {
+		add(int32(i))
 	}
-	i := sort.Search(len(ids), func(i int) bool { return key(ids[i]) >= p })
-	for n := 0; i < len(ids) && n < maxScan && strings.HasPrefix(key(ids[i]), p); i, n = i+1, n+1 {
+}
+
+// scanSuffix calls add for the terms that end with q, in the order of
+// their reversed texts; rq is q reversed.
+func (ix *index) scanSuffix(q string, rq []byte, add func(int32)) {
+	ids, keys, kp := ix.rsorted, ix.rkeys, key4(rq)
+	i := sort.Search(len(ids), func(i int) bool {
+		if k := keys[i]; k != kp && len(rq) >= 4 {
+			return k > kp
+		}
+		return compareRev(ix.terms[ids[i]].text, string(rq)) >= 0
+	})
+	for n := 0; i < len(ids) && n < maxScan && strings.HasSuffix(ix.terms[ids[i]].text, q); i, n = i+1, n+1 {
 		add(ids[i])
 	}
 }
 
-// sim rates how likely the query word q means term t, 0..1.
-func sim(q []rune, qArabic bool, t *term) float32 {
-	tr := t.runes
+// sim rates how likely the query word q means the term tr, 0..1.
+func sim(q []rune, qArabic bool, tr []rune, tArabic bool) float32 {
 	lq, lt := len(q), len(tr)
 	m, mx := min(lq, lt), max(lq, lt)
 	cp := 0
@@ -556,7 +582,7 @@ func sim(q []rune, qArabic bool, t *term) float32 {
 		return 1
 	}
 	minLen := 4
-	if qArabic && t.arabic {
+	if qArabic && tArabic {
 		minLen = 3
 	}
 	ratio := func(a int) float32 { return float32(a) / float32(mx) }
@@ -573,9 +599,9 @@ func sim(q []rune, qArabic bool, t *term) float32 {
 		// Not for Latin script: German compounds share long beginnings
 		// with different meanings (arbeitsvertrag, arbeitsverbot).
 		return 0.5 + 0.4*ratio(cp)
-	case qArabic && t.arabic && lq == lt && lq >= 4 && cp == lq-1 && q[cp]+tr[cp] == 'ت'+'ه':
+	case qArabic && tArabic && lq == lt && lq >= 4 && cp == lq-1 && q[cp]+tr[cp] == 'ت'+'ه':
 		return 0.9
-	case qArabic && t.arabic && (arPrefixed(q, tr) || arPrefixed(tr, q)):
+	case qArabic && tArabic && (arPrefixed(q, tr) || arPrefixed(tr, q)):
 		return 0.8
 	}
 	if !qArabic && m >= 5 && hasRuneSuffix(q, tr) {

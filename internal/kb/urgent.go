@@ -458,7 +458,7 @@ func (k *KB) knownWord(w string) bool {
 	if k.idx == nil {
 		return false
 	}
-	_, ok := k.idx.byTerm[w]
+	_, ok := k.idx.lookup(w)
 	return ok
 }
 
