@@ -94,7 +94,7 @@ func (k *KB) kbCalm() []urgentml.Example {
 	for _, lang := range k.files {
 		f := k.langs[lang]
 		for _, id := range f.order {
-			t := f.texts[id]
+			t, _ := f.texts.get(id)
 			for _, q := range append([]string{t.question}, t.phrases...) {
 				if found, _ := k.urgent.match(q, k.knownWord, false); found == 0 && strings.TrimSpace(q) != "" {
 					out = append(out, urgentml.Example{Text: Normalize(q)})
