@@ -448,6 +448,12 @@ func (k *KB) Urgency(text string) Urgency {
 	return found
 }
 
+// UrgencyOf is Urgency(m.Text) on the message's words (see Message).
+func (k *KB) UrgencyOf(m *Message) Urgency {
+	found, _ := k.urgent.matchWords(m.Text, m.Words, k.knownWord, false)
+	return found
+}
+
 // knownWord reports whether w is a word of the knowledge base: a real,
 // harmless word that must not be read as a typo of an urgent one
 // ("adresse" is not a typo of "agress*").
@@ -462,7 +468,12 @@ func (k *KB) knownWord(w string) bool {
 // match runs the items over text; known words get no typo tolerance. With
 // explain it also returns every item that fired, for test failures.
 func (u *urgentList) match(text string, known func(string) bool, explain bool) (Urgency, []string) {
-	toks := strings.Fields(Normalize(text))
+	return u.matchWords(text, strings.Fields(Normalize(text)), known, explain)
+}
+
+// matchWords is match with text's words (Normalize) already split; it
+// does not change toks.
+func (u *urgentList) matchWords(text string, toks []string, known func(string) bool, explain bool) (Urgency, []string) {
 	if len(toks) > maxUrgentTokens {
 		toks = toks[:maxUrgentTokens]
 	}

@@ -377,12 +377,30 @@ func siftDown(h []scored, i int) {
 // strongSim); more matched
 // words rank first, then the weight of the words.
 func (d *Directory) Search(query, lang string, f Filter, now time.Time, limit int) []Hit {
-	ix := d.idx
-	if len(query) > 2000 {
-		query = query[:2000]
+	if len(query) > maxQueryBytes {
+		query = query[:maxQueryBytes]
 	}
-	var toks []string
-	for _, t := range kb.Terms(query, lang) {
+	return d.searchTerms(kb.Terms(query, lang), f, now, limit)
+}
+
+// SearchMessage is Search(m.Text, …) on the message's search terms,
+// analyzed once for every matcher (see kb.Message).
+func (d *Directory) SearchMessage(m *kb.Message, lang string, f Filter, now time.Time, limit int) []Hit {
+	if len(m.Text) > maxQueryBytes {
+		return d.Search(m.Text, lang, f, now, limit)
+	}
+	return d.searchTerms(m.Terms(lang), f, now, limit)
+}
+
+// maxQueryBytes: longer questions are cut.
+const maxQueryBytes = 2000
+
+// searchTerms is Search on the query's terms (kb.Terms).
+func (d *Directory) searchTerms(terms []string, f Filter, now time.Time, limit int) []Hit {
+	ix := d.idx
+	var buf [maxQueryTerms]string
+	toks := buf[:0]
+	for _, t := range terms {
 		if len(toks) < maxQueryTerms && !slices.Contains(toks, t) {
 			toks = append(toks, t)
 		}
