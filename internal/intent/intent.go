@@ -408,16 +408,16 @@ func within1(a, b []rune) bool {
 		if i == len(a) {
 			return true
 		}
-		if i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && string(a[i+2:]) == string(b[i+2:]) {
+		if i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && slices.Equal(a[i+2:], b[i+2:]) {
 			return true
 		}
-		return string(a[i+1:]) == string(b[i+1:])
+		return slices.Equal(a[i+1:], b[i+1:])
 	case 1:
 		i := 0
 		for i < len(a) && a[i] == b[i] {
 			i++
 		}
-		return string(a[i:]) == string(b[i+1:])
+		return slices.Equal(a[i:], b[i+1:])
 	}
 	return false
 }
