@@ -70,7 +70,9 @@ func (e *Engine) urgentFirst(r *Request) {
 	if text == "" {
 		return
 	}
-	u := e.kb.Urgency(text)
+	// Trimmed as onText reads it, so both share one analysis; the
+	// matching does not see surrounding space.
+	u := e.kb.UrgencyOf(r.analyzed(strings.TrimSpace(text)))
 	if u == 0 {
 		return
 	}

@@ -254,6 +254,18 @@ type Request struct {
 	// keeps the question just put to the person for consent (consent.go).
 	counts       []stats.Count
 	holdQuestion bool
+	// msg is the text being matched, analyzed once (see analyzed).
+	msg *kb.Message
+}
+
+// analyzed is text normalized and split for the matchers, once per
+// event: urgent words, typed requests, the offers' trigger words, the
+// search and the local offers all read the same analysis.
+func (r *Request) analyzed(text string) *kb.Message {
+	if r.msg == nil || r.msg.Text != text {
+		r.msg = kb.NewMessage(text)
+	}
+	return r.msg
 }
 
 // send adds any reply, e.g. one to another chat.

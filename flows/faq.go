@@ -90,14 +90,14 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 	if ok, err := e.openTypedRequest(ctx, r, text); ok {
 		return err
 	}
-	if e.isOffersRequest(text) {
+	if e.isOffersRequest(r, text) {
 		return e.openOffers(ctx, r)
 	}
 	if utf8.RuneCountInString(text) > maxTextRunes {
 		r.Say(r.T.T("input.too_long", nil), e.menuRow(r))
 		return nil
 	}
-	res := e.kb.SearchParts(text, r.T.Lang())
+	res := e.kb.SearchMessage(r.analyzed(text), r.T.Lang())
 	if r.New {
 		// First contact: greet in their language first, then answer what
 		// they wrote – the question is never lost behind the greeting.

@@ -98,7 +98,7 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 			return nil
 		}
 		if ev.Kind == domain.EventText {
-			if h := e.handoverRequest(ev.Text); h != nil {
+			if h := e.handoverRequest(r); h != nil {
 				return h // "delete my data" typed acts like /delete
 			}
 		}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"strings"
 
 	"lotse/internal/intent"
 	"lotse/internal/stats"
@@ -14,8 +15,8 @@ import (
 
 // typedRequest is the command route a typed request stands for (see
 // table.typed), if the text is mainly one.
-func (e *Engine) typedRequest(text string) (intent.Intent, route, bool) {
-	in, ok := intent.Shipped().Match(text)
+func (e *Engine) typedRequest(r *Request, text string) (intent.Intent, route, bool) {
+	in, ok := intent.Shipped().MatchMessage(r.analyzed(text))
 	if !ok {
 		return "", route{}, false
 	}
@@ -27,7 +28,7 @@ func (e *Engine) typedRequest(text string) (intent.Intent, route, bool) {
 // the text was one. On first contact the person is greeted first, as for
 // any message.
 func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) (bool, error) {
-	in, rt, ok := e.typedRequest(text)
+	in, rt, ok := e.typedRequest(r, text)
 	if !ok {
 		return false, nil
 	}
@@ -47,10 +48,11 @@ func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) 
 // handoverRequest is the handler for text typed while a case manager has
 // the chat, if it asks for what a command allowed during a hand-over does
 // (end, delete, privacy, language); everything else goes to the case
-// manager. Urgent text is left to the relay, which shows the numbers first.
-func (e *Engine) handoverRequest(text string) Handler {
-	_, rt, ok := e.typedRequest(text)
-	if !ok || !rt.has(duringHandover) || e.kb.Urgent(text) {
+// manager. Urgent text is left to the relay, which shows the numbers first
+// (urgentFirst has checked the text already).
+func (e *Engine) handoverRequest(r *Request) Handler {
+	_, rt, ok := e.typedRequest(r, strings.TrimSpace(r.Event.Text))
+	if !ok || !rt.has(duringHandover) || r.urgent != 0 {
 		return nil
 	}
 	return rt.handle

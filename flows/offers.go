@@ -510,11 +510,11 @@ func shorten(s string, n int) string {
 // isOffersRequest reports whether a message asks for the offers as such
 // ("Angebote", "courses", "دورات"): the trigger words of every language,
 // because people type in the words they know.
-func (e *Engine) isOffersRequest(text string) bool {
+func (e *Engine) isOffersRequest(r *Request, text string) bool {
 	if e.offerDir() == nil || utf8.RuneCountInString(text) > 40 {
 		return false
 	}
-	return e.offerTriggers[kb.Normalize(text)]
+	return e.offerTriggers[r.analyzed(text).Norm]
 }
 
 // offerTriggerSet reads the trigger words of every language once.
@@ -537,7 +537,7 @@ func (e *Engine) suggestOffers(r *Request, text string) bool {
 	if d == nil {
 		return false
 	}
-	hits := d.Search(text, r.T.Lang(), offers.Filter{}, r.now, offerSuggested)
+	hits := d.SearchMessage(r.analyzed(text), r.T.Lang(), offers.Filter{}, r.now, offerSuggested)
 	if len(hits) == 0 {
 		return false
 	}

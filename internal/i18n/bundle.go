@@ -24,9 +24,9 @@ type Bundle struct {
 	bundle *goi18n.Bundle
 	locs   map[string]*goi18n.Localizer
 	log    *slog.Logger
-	// static caches messages rendered without data (button labels, most
-	// texts): they never change, and rendering runs a template each time.
-	static sync.Map // lang + "\x00" + id → string
+	// fors are the localizers, one per language loaded and the default,
+	// made once: For runs for every update.
+	fors map[string]*Localizer
 }
 
 // Load reads one message file per shipped language, named <code>.yaml,
@@ -60,6 +60,13 @@ func LoadLanguages(fsys fs.FS, dir string, codes []string, log *slog.Logger) (*B
 		}
 		b.locs[code] = goi18n.NewLocalizer(b.bundle, code)
 	}
+	b.fors = make(map[string]*Localizer, len(codes)+1)
+	for _, code := range codes {
+		b.fors[code] = &Localizer{lang: code, b: b, static: new(sync.Map)}
+	}
+	if b.fors[Default] == nil {
+		b.fors[Default] = &Localizer{lang: Default, b: b, static: new(sync.Map)}
+	}
 	return b, nil
 }
 
@@ -69,13 +76,17 @@ func (b *Bundle) For(lang string) *Localizer {
 	if _, ok := b.locs[lang]; !ok {
 		lang = Default
 	}
-	return &Localizer{lang: lang, b: b}
+	return b.fors[lang]
 }
 
-// Localizer renders messages in one language.
+// Localizer renders messages in one language. It is read-only and safe
+// for concurrent use.
 type Localizer struct {
 	lang string
 	b    *Bundle
+	// static caches messages rendered without data (button labels, most
+	// texts): they never change, and rendering runs a template each time.
+	static *sync.Map // id → string
 }
 
 // Lang is the language code this localizer renders.
@@ -89,12 +100,11 @@ func (l *Localizer) T(id string, data Data) string {
 	if len(data) > 0 {
 		return l.render(&goi18n.LocalizeConfig{MessageID: id, TemplateData: l.prepare(data)})
 	}
-	key := l.lang + "\x00" + id
-	if text, ok := l.b.static.Load(key); ok {
+	if text, ok := l.static.Load(id); ok {
 		return text.(string)
 	}
 	text := l.render(&goi18n.LocalizeConfig{MessageID: id})
-	l.b.static.Store(key, text)
+	l.static.Store(id, text)
 	return text
 }
 

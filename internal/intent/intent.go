@@ -7,8 +7,9 @@
 // (see the top of locales/intents.yaml): a question that merely mentions an
 // appointment still goes to the knowledge base.
 //
-// It imports kb only for Normalize, so phrases and messages fold the same
-// way as the search does; it must not import flows, bot or any store.
+// It imports kb only for Normalize and Message, so phrases and messages
+// fold the same way as the search does; it must not import flows, bot or
+// any store.
 package intent
 
 import (
@@ -217,8 +218,17 @@ var Shipped = sync.OnceValue(func() *Matcher {
 
 // Match returns the request text is mainly made of, if any.
 func (m *Matcher) Match(text string) (Intent, bool) {
-	norm := kb.Normalize(text)
-	toks := strings.Fields(norm)
+	return m.matchWords(strings.Fields(kb.Normalize(text)))
+}
+
+// MatchMessage is Match(msg.Text) on the message's words, normalized once
+// for every matcher (see kb.Message).
+func (m *Matcher) MatchMessage(msg *kb.Message) (Intent, bool) {
+	return m.matchWords(msg.Words)
+}
+
+// matchWords is Match on the message's normalized words.
+func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 	if len(toks) == 0 || len(toks) > MaxWords {
 		return "", false
 	}
@@ -398,16 +408,16 @@ func within1(a, b []rune) bool {
 		if i == len(a) {
 			return true
 		}
-		if i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && string(a[i+2:]) == string(b[i+2:]) {
+		if i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && slices.Equal(a[i+2:], b[i+2:]) {
 			return true
 		}
-		return string(a[i+1:]) == string(b[i+1:])
+		return slices.Equal(a[i+1:], b[i+1:])
 	case 1:
 		i := 0
 		for i < len(a) && a[i] == b[i] {
 			i++
 		}
-		return string(a[i:]) == string(b[i+1:])
+		return slices.Equal(a[i:], b[i+1:])
 	}
 	return false
 }

@@ -10,6 +10,7 @@ import (
 
 	"lotse/internal/i18n"
 	"lotse/internal/intent"
+	"lotse/internal/kb"
 )
 
 type testSet map[string]struct {
@@ -161,5 +162,25 @@ func BenchmarkMatch(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		m.Match(msgs[i%len(msgs)])
+	}
+}
+
+// TestMatchMessage_SameAsMatch: a message analyzed once for every matcher
+// is read as its text is.
+func TestMatchMessage_SameAsMatch(t *testing.T) {
+	m := intent.Shipped()
+	var texts []string
+	for _, cases := range mustTestSet(t) {
+		for _, c := range cases.Requests {
+			texts = append(texts, c[1])
+		}
+		texts = append(texts, cases.Questions...)
+	}
+	for _, text := range texts {
+		got, gotOK := m.MatchMessage(kb.NewMessage(text))
+		want, wantOK := m.Match(text)
+		if got != want || gotOK != wantOK {
+			t.Errorf("MatchMessage(%q) = %q %v, want %q %v", text, got, gotOK, want, wantOK)
+		}
 	}
 }

@@ -94,8 +94,13 @@ const (
 // analyze turns text into index terms: normalized, without stopwords and
 // one-letter words, Arabic-script words lightly stemmed.
 func analyze(text string, mask uint32) []string {
+	return filterTerms(strings.Fields(Normalize(text)), mask)
+}
+
+// filterTerms is analyze on words already normalized and split.
+func filterTerms(words []string, mask uint32) []string {
 	var out []string
-	for _, w := range strings.Fields(Normalize(text)) {
+	for _, w := range words {
 		if utf8.RuneCountInString(w) < 2 || isStopword(w, mask) {
 			continue
 		}

@@ -32,7 +32,20 @@ const (
 // message is too mixed to be; the other sentences' topics are offered
 // besides. A message of one sentence is searched as a whole only.
 func (k *KB) SearchParts(query, lang string) Parts {
-	whole := k.Search(query, lang)
+	return k.searchParts(query, k.Search(query, lang), lang)
+}
+
+// SearchMessage is SearchParts(m.Text, lang) with the whole message's
+// search reading the message's terms (see Message).
+func (k *KB) SearchMessage(m *Message, lang string) Parts {
+	return k.searchParts(m.Text, k.searchMessage(m, lang), lang)
+}
+
+// searchParts completes SearchParts given the whole query's result.
+func (k *KB) searchParts(query string, whole Result, lang string) Parts {
+	if !mayHaveParts(query) {
+		return Parts{Main: whole}
+	}
 	parts := clauses(query)
 	if len(parts) < 2 {
 		return Parts{Main: whole}
@@ -91,6 +104,28 @@ func clauses(text string) []string {
 		}
 	}
 	return out
+}
+
+// mayHaveParts reports false when clauses(text) cannot find two parts:
+// nothing after the first place that might end a sentence or clause has
+// enough words to be a part. Most messages are one question, and
+// splitting them costs more than searching them.
+func mayHaveParts(text string) bool {
+	i := strings.IndexFunc(text, func(r rune) bool { return isSentenceEnd(0, r, 0) || isClauseEnd(0, r, 0) })
+	if i < 0 {
+		return false
+	}
+	words, in := 0, false
+	for _, r := range text[i:] {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			if words++; words >= minPartWords {
+				return true
+			}
+		}
+		in = !space
+	}
+	return false
 }
 
 func splitRunes(text string, cut func(prev, r, next rune) bool) []string {

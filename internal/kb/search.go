@@ -166,12 +166,28 @@ func (k *KB) questionCover(e int32, lang string, toks []string) float64 {
 }
 
 func (k *KB) search(query, lang string) (Result, confidence) {
-	ix := k.idx
 	if utf8.RuneCountInString(query) > maxQueryRunes {
 		query = string([]rune(query)[:maxQueryRunes])
 	}
-	var toks []string
-	for _, t := range analyze(query, stopMask(baseLang(lang))) {
+	return k.searchTerms(analyze(query, stopMask(baseLang(lang))), lang)
+}
+
+// searchMessage is search on a message analyzed once (see Message).
+func (k *KB) searchMessage(m *Message, lang string) Result {
+	if utf8.RuneCountInString(m.Text) > maxQueryRunes {
+		res, _ := k.search(m.Text, lang)
+		return res
+	}
+	res, _ := k.searchTerms(m.Terms(lang), lang)
+	return res
+}
+
+// searchTerms is search on the query's terms (analyze).
+func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
+	ix := k.idx
+	var buf [maxQueryTerms]string
+	toks := buf[:0]
+	for _, t := range terms {
 		if len(toks) < maxQueryTerms && !slices.Contains(toks, t) {
 			toks = append(toks, t)
 		}

@@ -446,9 +446,13 @@ func (k *KB) Urgent(text string) bool { return k.Urgency(text) != 0 }
 // The lists are joined by the model learnt from the examples
 // (urgent_model.go), which adds a kind it is sure of.
 func (k *KB) Urgency(text string) Urgency {
-	norm := Normalize(text)
-	found, _ := k.urgent.matchNormalized(text, norm, k.knownWord, false)
-	return found | k.modelUrgency(norm)
+	return k.UrgencyOf(NewMessage(text))
+}
+
+// UrgencyOf is Urgency(m.Text) on the message's words (see Message).
+func (k *KB) UrgencyOf(m *Message) Urgency {
+	found, _ := k.urgent.matchWords(m.Text, m.Words, k.knownWord, false)
+	return found | k.modelUrgency(m.Norm)
 }
 
 // knownWord reports whether w is a word of the knowledge base: a real,
@@ -465,13 +469,12 @@ func (k *KB) knownWord(w string) bool {
 // match runs the items over text; known words get no typo tolerance. With
 // explain it also returns every item that fired, for test failures.
 func (u *urgentList) match(text string, known func(string) bool, explain bool) (Urgency, []string) {
-	return u.matchNormalized(text, Normalize(text), known, explain)
+	return u.matchWords(text, strings.Fields(Normalize(text)), known, explain)
 }
 
-// matchNormalized is match with text already normalized, so that Urgency
-// normalizes once for the lists and the model.
-func (u *urgentList) matchNormalized(text, norm string, known func(string) bool, explain bool) (Urgency, []string) {
-	toks := strings.Fields(norm)
+// matchWords is match with text's words (Normalize) already split; it
+// does not change toks.
+func (u *urgentList) matchWords(text string, toks []string, known func(string) bool, explain bool) (Urgency, []string) {
 	if len(toks) > maxUrgentTokens {
 		toks = toks[:maxUrgentTokens]
 	}

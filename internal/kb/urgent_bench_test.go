@@ -39,8 +39,10 @@ func BenchmarkKB_UrgencyParts(b *testing.B) {
 		"Доброго дня, я живу в гуртожитку з дітьми, у нас немає опалення вже тиждень, а джобцентр не відповідає на листи, що мені робити з квартирою і документами?",
 	}
 	norms := make([]string, len(msgs))
+	words := make([][]string, len(msgs))
 	for i, m := range msgs {
-		norms[i] = Normalize(m)
+		norms[i] = NewMessage(m).Norm
+		words[i] = NewMessage(m).Words
 	}
 	b.Run("normalize", func(b *testing.B) {
 		for b.Loop() {
@@ -53,7 +55,7 @@ func BenchmarkKB_UrgencyParts(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			for i, m := range msgs {
-				k.urgent.matchNormalized(m, norms[i], k.knownWord, false)
+				k.urgent.matchWords(m, words[i], k.knownWord, false)
 			}
 		}
 	})

@@ -289,7 +289,13 @@ func (d *Detector) Detect(text string) Result {
 	raw := 0
 	var words [numScripts]int
 	// First pass: count words and letters per script, leaving out the
-	// words that are not counted.
+	// words that are not counted, and keep those for the second.
+	type counted struct {
+		w string
+		s Script
+	}
+	var cbuf [32]counted
+	kept := cbuf[:0]
 	forWords(text, func(w string) {
 		raw++
 		if d.skip[w] {
@@ -301,6 +307,7 @@ func (d *Detector) Detect(text string) Result {
 		}
 		words[s]++
 		letters[s] += utf8.RuneCountInString(w)
+		kept = append(kept, counted{w, s})
 	})
 	best, total := ScriptNone, 0
 	for s := ScriptLatin; s < numScripts; s++ {
@@ -320,11 +327,13 @@ func (d *Detector) Detect(text string) Result {
 		var scores [8]float64
 		var known [8]int
 		n := len(m.langs)
-		var buf []rune
-		forWords(text, func(w string) {
-			if d.skip[w] || scriptOfWord(w) != best {
-				return
+		var rbuf [64]rune
+		buf := rbuf[:0]
+		for _, c := range kept {
+			if c.s != best {
+				continue
 			}
+			w := c.w
 			buf = features(buf[:0], w, best, func(h uint64, weight float64) {
 				row := m.logp[int(h&(buckets-1))*n:][:n]
 				for i, lp := range row {
@@ -340,7 +349,7 @@ func (d *Detector) Detect(text string) Result {
 					known[i]++
 				}
 			}
-		})
+		}
 		first, second := 0, -1
 		for i := 1; i < n; i++ {
 			if scores[i] > scores[first] {

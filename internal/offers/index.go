@@ -184,13 +184,20 @@ func (ix *index) candidates(q string, out []cand) []cand {
 	if id, ok := ix.byTerm[q]; ok {
 		add(id, 1)
 	}
-	qr := []rune(q)
-	n := len(qr)
+	// at[i] is where q's rune i starts: prefixes and suffixes of q are
+	// looked up as substrings, without building strings from runes.
+	var abuf [64]int
+	at := abuf[:0]
+	for i := range q {
+		at = append(at, i)
+	}
+	n := len(at)
+	at = append(at, len(q))
 	if n < 4 {
 		return out
 	}
 	// Same stem: terms starting with q minus up to two letters.
-	stem := string(qr[:max(4, n-2)])
+	stem := q[:at[max(4, n-2)]]
 	i := sort.Search(len(ix.sorted), func(i int) bool { return ix.terms[ix.sorted[i]] >= stem })
 	for k := 0; i < len(ix.sorted) && k < maxScan && strings.HasPrefix(ix.terms[ix.sorted[i]], stem); i, k = i+1, k+1 {
 		id := ix.sorted[i]
@@ -205,13 +212,13 @@ func (ix *index) candidates(q string, out []cand) []cand {
 	// says less than the whole (kindergeld is not about kinder), so it
 	// never counts as a close match.
 	for l := n - 1; l >= 4; l-- {
-		if id, ok := ix.byTerm[string(qr[:l])]; ok {
+		if id, ok := ix.byTerm[q[:at[l]]]; ok {
 			add(id, min(strongSim-0.05, 0.5+0.4*float32(l)/float32(n)))
 		}
 	}
-	if n >= 8 && qr[0] < 0x0600 {
+	if first, _ := utf8.DecodeRuneInString(q); n >= 8 && first < 0x0600 {
 		for s := 1; n-s >= 5; s++ {
-			if id, ok := ix.byTerm[string(qr[s:])]; ok {
+			if id, ok := ix.byTerm[q[at[s]:]]; ok {
 				add(id, min(strongSim-0.05, 0.5+0.4*float32(n-s)/float32(n)))
 			}
 		}
@@ -377,12 +384,30 @@ func siftDown(h []scored, i int) {
 // strongSim); more matched
 // words rank first, then the weight of the words.
 func (d *Directory) Search(query, lang string, f Filter, now time.Time, limit int) []Hit {
-	ix := d.idx
-	if len(query) > 2000 {
-		query = query[:2000]
+	if len(query) > maxQueryBytes {
+		query = query[:maxQueryBytes]
 	}
-	var toks []string
-	for _, t := range kb.Terms(query, lang) {
+	return d.searchTerms(kb.Terms(query, lang), f, now, limit)
+}
+
+// SearchMessage is Search(m.Text, …) on the message's search terms,
+// analyzed once for every matcher (see kb.Message).
+func (d *Directory) SearchMessage(m *kb.Message, lang string, f Filter, now time.Time, limit int) []Hit {
+	if len(m.Text) > maxQueryBytes {
+		return d.Search(m.Text, lang, f, now, limit)
+	}
+	return d.searchTerms(m.Terms(lang), f, now, limit)
+}
+
+// maxQueryBytes: longer questions are cut.
+const maxQueryBytes = 2000
+
+// searchTerms is Search on the query's terms (kb.Terms).
+func (d *Directory) searchTerms(terms []string, f Filter, now time.Time, limit int) []Hit {
+	ix := d.idx
+	var buf [maxQueryTerms]string
+	toks := buf[:0]
+	for _, t := range terms {
 		if len(toks) < maxQueryTerms && !slices.Contains(toks, t) {
 			toks = append(toks, t)
 		}

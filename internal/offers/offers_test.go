@@ -7,10 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"lotse/internal/kb"
 )
 
 // sampleDay is a day the sample's own dates are judged against: its
@@ -279,6 +282,22 @@ func TestSearch(t *testing.T) {
 			t.Errorf("expired offer found: %v", ids(hits))
 		}
 	})
+}
+
+// TestSearchMessage_SameAsSearch: a message analyzed once for every
+// matcher finds what its text finds, the longest cut as before.
+func TestSearchMessage_SameAsSearch(t *testing.T) {
+	d := MustSample(t)
+	long := strings.Repeat("Kurs ", 400) + "deutschkurs mit kinderbetreuung"
+	for _, q := range []string{"deutschkurs mit kinderbetreuung", "نادي كرة قدم للأطفال", "консультації юриста",
+		"food bank", "wie beantrage ich kindergeld", "hallo wie geht es", "", long} {
+		for _, lang := range []string{"de", "ar", "en"} {
+			got := d.SearchMessage(kb.NewMessage(q), lang, Filter{}, sampleDay, 5)
+			if want := d.Search(q, lang, Filter{}, sampleDay, 5); !slices.Equal(ids(got), ids(want)) {
+				t.Errorf("SearchMessage(%.40q, %s) = %v, want %v", q, lang, ids(got), ids(want))
+			}
+		}
+	}
 }
 
 func TestBrowse(t *testing.T) {
