@@ -21,12 +21,14 @@ import (
 // typed-request tests, which the model never learns from, alarm
 // (TestUrgentModel_Calm). With the first 10,068 examples that gave 0.80,
 // raised to 0.83 because "ez dixwazim herim hamburg cem birayê xwe" (I
-// want to go to my brother in Hamburg) scored 0.81; with the fifth pass's
-// 10,620 examples it gives 0.79 (0.38 % out of fold, 0.51 % at 0.78), and
-// no other-test sentence alarms at it. The lists already cost a few per
-// cent of false alarms on unseen calm messages, so the model may add
-// only a little.
-const urgentModelThreshold = 0.79
+// want to go to my brother in Hamburg) scored 0.81. With the fifth pass's
+// 10,898 examples it gives 0.82 (0.49 % out of fold; 0.81 gives 0.55 %),
+// and no other-test sentence alarms at it. The out-of-fold rate moves by
+// up to half a per cent when a handful of examples shifts the folds (six Turkish calm ones moved 0.79 from 0.48 % to 0.88 %), so the
+// rule is re-run after every batch of examples. The lists already cost
+// a few per cent of false alarms on unseen calm messages, so the model
+// may add only a little.
+const urgentModelThreshold = 0.82
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
