@@ -197,3 +197,36 @@ func TestUrgentSets_HeldOut3(t *testing.T) {
 		}
 	}
 }
+
+// TestUrgentSets_Dir scores the set in the directory named by URGENT_SET
+// (one <lang>.yaml per language, the format of the examples) with the
+// lists alone and with lists and model, and prints counts only. It is how
+// a new round of messages is measured at first sight, before it joins the
+// examples, and how the held-out sets are read for the lists alone:
+//
+//	URGENT_SET=/path/to/round go test -run UrgentSets_Dir -v ./internal/kb
+func TestUrgentSets_Dir(t *testing.T) {
+	dir := os.Getenv("URGENT_SET")
+	if dir == "" {
+		t.Skip("set URGENT_SET to a directory of urgent sets")
+	}
+	k, err := Load(os.DirFS(filepath.Join("..", "..", "locales")), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	both := scoreUrgentSets(t, k, dir)
+	k.model = nil
+	lists := scoreUrgentSets(t, k, dir)
+	var b strings.Builder
+	b.WriteString("| lang | caught, lists | lists + model | calm alarmed, lists | lists + model |\n|---|---|---|---|---|\n")
+	var l, m urgentScore
+	for i := range both {
+		fmt.Fprintf(&b, "| %s | %d/%d | %d/%d | %d/%d | %d/%d |\n", both[i].lang,
+			lists[i].caught, lists[i].urgent, both[i].caught, both[i].urgent,
+			lists[i].alarms, lists[i].calm, both[i].alarms, both[i].calm)
+		l.caught, l.urgent, l.alarms, l.calm = l.caught+lists[i].caught, l.urgent+lists[i].urgent, l.alarms+lists[i].alarms, l.calm+lists[i].calm
+		m.caught, m.alarms = m.caught+both[i].caught, m.alarms+both[i].alarms
+	}
+	fmt.Fprintf(&b, "| all | %d/%d | %d/%d | %d/%d | %d/%d |\n", l.caught, l.urgent, m.caught, l.urgent, l.alarms, l.calm, m.alarms, l.calm)
+	t.Logf("%s:\n%s", dir, b.String())
+}
