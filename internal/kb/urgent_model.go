@@ -16,14 +16,22 @@ import (
 // to add it to what the lists found. Chosen on the examples by five-fold
 // cross-validation, never on a held-out set: the lowest threshold at
 // which at most 0.5 % of the calm examples, scored by a model that had
-// not learnt them, alarm (0.80; TestUrgentModel_CrossValidation holds
-// it), raised until none of the knowledge base's search-test questions
-// and typed-request tests, which the model never learns from, alarm
-// (TestUrgentModel_Calm): "ez dixwazim herim hamburg cem birayê xwe" (I
-// want to go to my brother in Hamburg) scored 0.81. The lists already
-// cost a few per cent of false alarms on unseen calm messages, so the
-// model may add only a little.
-const urgentModelThreshold = 0.83
+// not learnt them, alarm (TestUrgentModel_CrossValidation holds it),
+// raised if any of the knowledge base's search-test questions and
+// typed-request tests, which the model never learns from, alarm
+// (TestUrgentModel_Calm). With the first 10,068 examples that gave 0.80,
+// raised to 0.83 because "ez dixwazim herim hamburg cem birayê xwe" (I
+// want to go to my brother in Hamburg) scored 0.81. With the fifth pass's
+// 10,898 examples it gives 0.82 (0.49 % out of fold; 0.81 gives 0.55 %),
+// and no other-test sentence alarms at it. Merged with the fourth search
+// round's phrases (learnt as calm too) it gave 0.87 (0.48 %; 0.86 gives
+// 0.51 %). The out-of-fold rate moves by up to half a per cent when a
+// handful of examples shifts the folds (six Turkish calm ones moved 0.79
+// from 0.48 % to 0.88 %), so the rule is re-run after every batch of
+// examples and every change of the knowledge base's phrases. The lists already cost
+// a few per cent of false alarms on unseen calm messages, so the model
+// may add only a little.
+const urgentModelThreshold = 0.87
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same

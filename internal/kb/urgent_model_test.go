@@ -65,8 +65,9 @@ func TestUrgentModel_CrossValidation(t *testing.T) {
 	if pct(alarms, calm) > 0.5 {
 		t.Errorf("calm alarmed out of fold %.2f %% > 0.5 %%: raise urgentModelThreshold", pct(alarms, calm))
 	}
-	// Measured 34 %; the floor stops a change to the features or the
-	// training from quietly making the model useless.
+	// Measured 34 % at 0.83, 39.5 % at 0.82 after the fifth pass; the floor
+	// stops a change to the features or the training from quietly making
+	// the model useless.
 	if pct(caught, urgent) < 30 {
 		t.Errorf("urgent caught out of fold %.1f %% < 30 %%", pct(caught, urgent))
 	}
