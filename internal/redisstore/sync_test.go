@@ -27,8 +27,10 @@ func mustReplicated(tb testing.TB) (master *redistest.Redis, replica *redistest.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		info, _ := master.Client.Info(context.Background(), "replication").Result()
 		if strings.Contains(info, "connected_slaves:1") && strings.Contains(info, "state=online") {
-			// Online is not yet acknowledging: the first write after the
-			// sync may wait longer than a test's SyncTimeout.
+			// Online is not yet acknowledging: until a write comes back
+			// acknowledged, the first one after the sync may wait longer
+			// than a test's SyncTimeout.
+			master.Client.Incr(context.Background(), "sync-probe")
 			if n, _ := master.Client.Do(context.Background(), "WAIT", 1, 100).Int(); n == 1 {
 				return master, replica
 			}
