@@ -122,7 +122,8 @@ func (b *syncBuffer) String() string {
 type setup struct {
 	conv      bot.Conversation // default: the real flows
 	staffChat int64
-	pacing    bot.Pacing // default fastPacing: only tests of the limits wait on them
+	pacing    bot.Pacing    // default fastPacing: only tests of the limits wait on them
+	lease     time.Duration // the inbox's and the dispatcher's; default production's 5 s
 	opts      []func(*bot.Options)
 }
 
@@ -141,12 +142,13 @@ func mustInstance(tb testing.TB, fake *telegramtest.Server, r *redistest.Redis, 
 	if err != nil {
 		tb.Fatal(err)
 	}
-	store := r.Store(redisstore.Options{})
+	store := r.Store(redisstore.Options{Lease: cfg.lease})
 	if cfg.staffChat == 0 {
 		cfg.staffChat = staffChat
 	}
 	tally := bot.NewTally(store.Stats(0), time.UTC, r.Now, log)
-	opt := bot.Options{Secret: []byte("button-secret"), StaffChatID: cfg.staffChat, Tickets: store.Tickets(0), Now: r.Now, Tally: tally}
+	opt := bot.Options{Secret: []byte("button-secret"), StaffChatID: cfg.staffChat, Tickets: store.Tickets(0), Now: r.Now, Tally: tally,
+		Lease: cfg.lease}
 	for _, f := range cfg.opts {
 		f(&opt)
 	}

@@ -76,9 +76,10 @@ var tuning struct {
 	pacing    bot.Pacing
 	userRate  rate.Limit
 	userBurst int
-	// loadKB stands in for kb.Load when no cache_dir is set: the tests
-	// start the program some twenty times and load the shipped knowledge
-	// base once.
+	// loadKB stands in for kb.Load when no cache_dir is set and in the
+	// content commands: the tests start the program and run those
+	// commands some forty times on a handful of contents, and load each
+	// content once.
 	loadKB func(fsys fs.FS, overrideDir string) (*kb.KB, error)
 }
 

@@ -272,7 +272,7 @@ func openContent(dir string, override bool, contentDir, cfgName string) (*loaded
 		return c, nil
 	}
 	if _, err := os.Stat(filepath.Join(dir, "kb", "structure.yaml")); err == nil && !override {
-		k, err := kb.Load(os.DirFS(dir), "")
+		k, err := loadKB(os.DirFS(dir), "")
 		if err != nil {
 			return nil, fmt.Errorf("content: %s (a complete content tree): %w", dir, err)
 		}
@@ -298,7 +298,15 @@ func loadOverride(dir string) (*kb.KB, error) {
 		}
 		dir = abs
 	}
-	return kb.Load(locales.FS, dir)
+	return loadKB(locales.FS, dir)
+}
+
+// loadKB is kb.Load, or the tests' stand-in (tuning.loadKB).
+func loadKB(fsys fs.FS, overrideDir string) (*kb.KB, error) {
+	if tuning.loadKB != nil {
+		return tuning.loadKB(fsys, overrideDir)
+	}
+	return kb.Load(fsys, overrideDir)
 }
 
 // contentConfig reads the config file (--config, else LOTSE_CONFIG, else

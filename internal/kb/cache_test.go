@@ -7,32 +7,103 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
+// cacheFS is the shipped content grown to n entries (scaledFS) with a
+// short urgent list. The cache leaves the urgent words out and parses
+// them at every start, so the shipped list – most of a load's CPU under
+// the race detector – would only slow these tests down; urgentSample
+// checks that the short one is read at every start, cached or not.
+func cacheFS(t *testing.T, n int) fstest.MapFS {
+	t.Helper()
+	fsys := scaledFS(t, n)
+	fsys[urgentFile] = &fstest.MapFile{Data: []byte(shortUrgent)}
+	return fsys
+}
+
+const shortUrgent = `de:
+  medical: [bewusstlos*]
+  general: [notfall]
+en:
+  fire: [fire & house|flat]
+`
+
+// urgentSample is a message the short urgent list finds.
+const urgentSample = "my flat is on fire"
+
+func assertUrgent(t *testing.T, round string, k *KB) {
+	t.Helper()
+	if got := k.Urgency(urgentSample); got != UrgentFire {
+		t.Fatalf("%s: urgency of %q = %v, want fire", round, urgentSample, got)
+	}
+}
+
 // TestLoadCached_SameAsLoad checks that a knowledge base read from the
 // cache answers every tuning question exactly as one loaded from its files,
-// with the same texts, entries and problems.
+// with the same texts, entries and problems. The base has synthetic
+// entries beside the shipped ones and an override file, whose texts the
+// cache keeps apart from the ones of the shipped file of their language.
 func TestLoadCached_SameAsLoad(t *testing.T) {
-	fsys := scaledFS(t, 120)
-	want, err := Load(fsys, "")
+	fsys := cacheFS(t, 60)
+	over := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(over, "kb"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The markup makes the check name the override file.
+	const q = "Where can I find a flat in town?"
+	y := "entries:\n  housing.find_flat:\n    question: " + q + "\n    answer: Ask at the <b>town hall</b>.\n"
+	if err := os.WriteFile(filepath.Join(over, "kb", "en.yaml"), []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want, err := Load(fsys, over)
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantKB := describeKB(t, want)
 	dir := t.TempDir()
 	for _, round := range []string{"cold", "warm"} {
-		got, cacheErr, err := LoadCached(fsys, "", dir)
+		got, cacheErr, err := LoadCached(fsys, over, dir)
 		if err != nil || cacheErr != nil {
 			t.Fatalf("%s: %v, cache: %v", round, err, cacheErr)
 		}
-		assertSameKB(t, round, want, got)
+		assertSameKB(t, round, want, got, wantKB)
+		assertUrgent(t, round, got)
+		if txt, _ := got.Text("housing.find_flat", "en"); txt.Question != q {
+			t.Fatalf("%s: override question %q, want %q", round, txt.Question, q)
+		}
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, "kb-*.cache")); len(m) != 1 {
 		t.Fatalf("cache files: %v, want one", m)
 	}
 }
 
-func assertSameKB(t *testing.T, round string, want, got *KB) {
+// kbAnswers is what assertSameKB compares beyond the KB's fields: the
+// search results of every tuning question and the content check, worked
+// out once for the KB loaded from its files (both cost seconds under the
+// race detector).
+type kbAnswers struct {
+	search map[string]map[string]Result // lang → query → result
+	check  []Problem
+}
+
+func describeKB(t *testing.T, k *KB) kbAnswers {
+	t.Helper()
+	a := kbAnswers{search: map[string]map[string]Result{}, check: k.Check(0, time.Now(), nil)}
+	for lang, s := range MustLoadEval(t) {
+		a.search[lang] = map[string]Result{}
+		for _, q := range s.OutOfScope {
+			a.search[lang][q] = k.Search(q, lang)
+		}
+		for _, c := range s.Questions {
+			a.search[lang][c.Q] = k.Search(c.Q, lang)
+		}
+	}
+	return a
+}
+
+func assertSameKB(t *testing.T, round string, want, got *KB, answers kbAnswers) {
 	t.Helper()
 	if !reflect.DeepEqual(want.files, got.files) || !reflect.DeepEqual(want.areas, got.areas) {
 		t.Fatalf("%s: areas or languages differ", round)
@@ -56,18 +127,14 @@ func assertSameKB(t *testing.T, round string, want, got *KB) {
 			}
 		}
 	}
-	for lang, s := range MustLoadEval(t) {
-		qs := s.OutOfScope
-		for _, c := range s.Questions {
-			qs = append(qs, c.Q)
-		}
-		for _, q := range qs {
-			if w, g := want.Search(q, lang), got.Search(q, lang); !reflect.DeepEqual(w, g) {
+	for lang, qs := range answers.search {
+		for q, w := range qs {
+			if g := got.Search(q, lang); !reflect.DeepEqual(w, g) {
 				t.Fatalf("%s: %q: %v, want %v", round, q, g, w)
 			}
 		}
 	}
-	if w, g := want.Check(0, time.Now(), nil), got.Check(0, time.Now(), nil); !reflect.DeepEqual(w, g) {
+	if g := got.Check(0, time.Now(), nil); !reflect.DeepEqual(answers.check, g) {
 		t.Fatalf("%s: check differs", round)
 	}
 }
@@ -75,13 +142,13 @@ func assertSameKB(t *testing.T, round string, want, got *KB) {
 // TestLoadCached_NeverStale changes an override file between starts: the
 // second start must see the new text, not the cached one.
 func TestLoadCached_NeverStale(t *testing.T) {
-	fsys := os.DirFS("../../locales")
+	fsys := tinyFS()
 	over, cache := t.TempDir(), t.TempDir()
 	write := func(q string) {
 		if err := os.MkdirAll(filepath.Join(over, "kb"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		y := "human_reviewed: true\nentries:\n  housing.find_flat:\n    question: " + q + "\n"
+		y := "human_reviewed: true\nentries:\n  housing.flat:\n    question: " + q + "\n"
 		if err := os.WriteFile(filepath.Join(over, "kb", "en.yaml"), []byte(y), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -92,7 +159,7 @@ func TestLoadCached_NeverStale(t *testing.T) {
 		if err != nil || cacheErr != nil {
 			t.Fatalf("%v, cache: %v", err, cacheErr)
 		}
-		if got, _ := k.Text("housing.find_flat", "en"); got.Question != q {
+		if got, _ := k.Text("housing.flat", "en"); got.Question != q {
 			t.Fatalf("question %q, want %q", got.Question, q)
 		}
 	}
@@ -101,7 +168,7 @@ func TestLoadCached_NeverStale(t *testing.T) {
 // TestLoadCached_BrokenCache loads from the files when the cache cannot be
 // read, says why, and replaces the cache.
 func TestLoadCached_BrokenCache(t *testing.T) {
-	fsys := os.DirFS("../../locales")
+	fsys := tinyFS()
 	dir := t.TempDir()
 	if _, _, err := LoadCached(fsys, "", dir); err != nil {
 		t.Fatal(err)
@@ -165,8 +232,8 @@ func TestLoadCached_TruncatedCache(t *testing.T) {
 // directory: each gets the whole knowledge base, and no temporary file is
 // left behind.
 func TestLoadCached_Concurrent(t *testing.T) {
-	fsys := os.DirFS("../../locales")
-	want := MustLoad(t)
+	fsys := cacheFS(t, 0)
+	want := MustLoad(t) // the same but for the urgent words, which Search does not read
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	kbs := make([]*KB, 4)
@@ -203,7 +270,7 @@ func TestLoadCached_RemovesOldCaches(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, cacheErr, err := LoadCached(os.DirFS("../../locales"), "", dir); err != nil || cacheErr != nil {
+	if _, cacheErr, err := LoadCached(tinyFS(), "", dir); err != nil || cacheErr != nil {
 		t.Fatal(err, cacheErr)
 	}
 	if _, err := os.Stat(old); err == nil {

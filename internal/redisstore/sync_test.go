@@ -16,7 +16,9 @@ import (
 // Redis is never touched) and waits until the replica is in sync.
 func mustReplicated(tb testing.TB) (master *redistest.Redis, replica *redistest.Server) {
 	tb.Helper()
-	m := redistest.NewServer(tb, "--appendonly", "no")
+	// Without the delay the replica syncs at once, not after the default
+	// five seconds a diskless sync waits for more replicas to join.
+	m := redistest.NewServer(tb, "--appendonly", "no", "--repl-diskless-sync-delay", "0")
 	m.Start(tb)
 	host, port, _ := net.SplitHostPort(m.Addr)
 	replica = redistest.NewServer(tb, "--appendonly", "no", "--replicaof", host, port)
@@ -25,7 +27,13 @@ func mustReplicated(tb testing.TB) (master *redistest.Redis, replica *redistest.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		info, _ := master.Client.Info(context.Background(), "replication").Result()
 		if strings.Contains(info, "connected_slaves:1") && strings.Contains(info, "state=online") {
-			return master, replica
+			// Online is not yet acknowledging: until a write comes back
+			// acknowledged, the first one after the sync may wait longer
+			// than a test's SyncTimeout.
+			master.Client.Incr(context.Background(), "sync-probe")
+			if n, _ := master.Client.Do(context.Background(), "WAIT", 1, 100).Int(); n == 1 {
+				return master, replica
+			}
 		}
 		if time.Now().After(deadline) {
 			tb.Fatalf("replica not in sync: %s", info)
