@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -56,6 +57,11 @@ type index struct {
 
 	// scratch reuses the per-entry accumulators of Search (*scratch).
 	scratch sync.Pool
+
+	// questions[entry*(len(files)+1)+lang] are the entry's analyzed
+	// question in that language, made on first use (see questionWords).
+	questionsOnce sync.Once
+	questions     []atomic.Pointer[[]questionWord]
 }
 
 // term is kept small: a base of thousands of entries has well over
