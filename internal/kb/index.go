@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -56,6 +57,41 @@ type index struct {
 
 	// scratch reuses the per-entry accumulators of Search (*scratch).
 	scratch sync.Pool
+
+	// memo keeps what searching derives from the content alone, made on
+	// first use (see memo).
+	memoP atomic.Pointer[memo]
+}
+
+// memo holds what a search works out from the content alone and keeps
+// for the next: made on first use, so loading does not pay for all of
+// it and the cache does not store it.
+type memo struct {
+	// questions[entry*(langs+1)+lang] are the entry's analyzed question
+	// in that language (see questionWords).
+	questions []atomic.Pointer[[]questionWord]
+	// cands[id] are the terms similar to term id (see candidates).
+	cands []atomic.Pointer[[]cand]
+	// kept counts the cands kept, at most maxMemoCands.
+	kept atomic.Int64
+}
+
+// maxMemoCands bounds the similar terms kept (8 bytes each). A base of
+// 5,000 entries has 130,000 terms, about twenty similar terms each; the
+// words people ask are a small share of them.
+const maxMemoCands = 1 << 20
+
+// memo returns the index's memo, made on first use for a base with langs
+// languages.
+func (ix *index) memo(langs int) *memo {
+	if m := ix.memoP.Load(); m != nil {
+		return m
+	}
+	ix.memoP.CompareAndSwap(nil, &memo{
+		questions: make([]atomic.Pointer[[]questionWord], ix.entries*(langs+1)),
+		cands:     make([]atomic.Pointer[[]cand], len(ix.terms)),
+	})
+	return ix.memoP.Load()
 }
 
 // term is kept small: a base of thousands of entries has well over
