@@ -54,7 +54,7 @@ func LoadCached(fsys fs.FS, overrideDir, cacheDir string) (k *KB, cacheErr, err 
 		return k, cacheErr, err
 	}
 	name := filepath.Join(cacheDir, "kb-"+hex.EncodeToString(key[:16])+".cache")
-	k, cacheErr = readCache(name, key, trees)
+	k, cacheErr = readCache(name, key)
 	if cacheErr == nil {
 		return k, nil, nil
 	}
@@ -138,12 +138,13 @@ func cacheKey(trees []*tree) ([sha256.Size]byte, error) {
 	return key, nil
 }
 
-// cacheFile is what the cache holds: the KB without its urgent words,
-// the index without what is quickly derived from its terms. The exported
-// fields are a gob message; the rest follow it as raw little-endian
-// arrays (rawWriter), then one cacheLang per language the same way, then
-// the postings. Gob decoded the arrays a number at a time and read a large
-// message in growing steps: most of a start from the cache.
+// cacheFile heads what the cache holds: the KB, with the index without
+// what is quickly derived from its terms. The exported fields are a gob
+// message; the rest follow it as raw little-endian arrays (rawWriter),
+// then one cacheLang per language the same way, the postings, the urgent
+// model (cacheModel) and the compiled urgent lists (cacheUrgent). Gob
+// decoded the arrays a number at a time and read a large message in
+// growing steps: most of a start from the cache.
 type cacheFile struct {
 	Key      []byte
 	Areas    []string
@@ -454,6 +455,9 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 	if raw.err == nil {
 		raw.err = raw.model(enc, k.model)
 	}
+	if raw.err == nil {
+		raw.err = raw.urgent(enc, k.urgent)
+	}
 	if err := raw.err; err != nil {
 		tmp.Close()
 		return fmt.Errorf("kb: write cache %s: %w", tmp.Name(), err)
@@ -526,7 +530,7 @@ func removeOldCaches(dir, keep string) {
 	}
 }
 
-func readCache(name string, key [sha256.Size]byte, trees []*tree) (*KB, error) {
+func readCache(name string, key [sha256.Size]byte) (*KB, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("kb: read cache: %w", err)
@@ -542,12 +546,6 @@ func readCache(name string, key [sha256.Size]byte, trees []*tree) (*KB, error) {
 	k, err := decodeCache(gob.NewDecoder(r), &rawReader{r: r, max: uint64(st.Size())}, key)
 	if err != nil {
 		return nil, fmt.Errorf("kb: read cache %s: %w", name, err)
-	}
-	// The urgent words are quick to parse and not cached.
-	for _, t := range trees {
-		if err := k.mergeUrgent(t); err != nil {
-			return nil, err
-		}
 	}
 	return k, nil
 }
@@ -566,7 +564,7 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 		return nil, raw.err
 	}
 	k := &KB{areas: c.Areas, entries: c.Entries, byID: make(map[string]int, len(c.Entries)),
-		langs: map[string]*langFile{}, files: c.Files, urgent: newUrgentList(), loadProblems: c.Problems}
+		langs: map[string]*langFile{}, files: c.Files, loadProblems: c.Problems}
 	for i, e := range k.entries {
 		k.byID[e.ID] = i
 	}
@@ -652,6 +650,9 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 		return nil, err
 	}
 	k.model = m
+	if k.urgent, err = raw.urgent(dec); err != nil {
+		return nil, err
+	}
 	return k, nil
 }
 

@@ -164,6 +164,9 @@ func assertSameUrgency(t *testing.T, round string, want, got *KB, msgs []string)
 	if want.model == nil || got.model == nil {
 		t.Fatalf("%s: urgent model %v, want %v", round, got.model != nil, want.model != nil)
 	}
+	if !reflect.DeepEqual(want.urgent, got.urgent) {
+		t.Fatalf("%s: compiled urgent lists differ", round)
+	}
 	urgent := 0
 	for _, m := range msgs {
 		w, g := want.Urgency(m), got.Urgency(m)
