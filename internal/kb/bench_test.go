@@ -137,6 +137,10 @@ func BenchmarkKB_Load(b *testing.B) {
 							}
 						}
 					}
+					// As in a new process: no model learnt before.
+					urgentModels.Lock()
+					urgentModels.byKey = nil
+					urgentModels.Unlock()
 					b.StartTimer()
 					k, cacheErr, err := LoadCached(fsys, "", dir)
 					b.StopTimer()
@@ -190,7 +194,13 @@ func scaledFS(tb testing.TB, n int) fstest.MapFS {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	files = append(files, urgentFile)
+	// The urgent lists and examples too: serve loads them, and the model
+	// learns from the base's questions and phrases, so it grows with it.
+	examples, err := fs.Glob(src, examplesDir+"/*.yaml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	files = append(append(files, urgentFile), examples...)
 	for _, name := range files {
 		data, err := fs.ReadFile(src, name)
 		if err != nil {
@@ -225,7 +235,7 @@ func scaledFS(tb testing.TB, n int) fstest.MapFS {
 	}
 	out[structureFile] = &fstest.MapFile{Data: mustMarshal(st)}
 	for _, name := range files {
-		if name == structureFile || name == urgentFile {
+		if name == structureFile || name == urgentFile || strings.HasPrefix(name, examplesDir+"/") {
 			continue
 		}
 		var l langYAML

@@ -17,12 +17,14 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"lotse/internal/urgentml"
 )
 
 // cacheFormat changes with the layout of cacheFile. The key also holds a
 // hash of the running program, so a build that reads or indexes text
 // differently never uses another build's cache.
-const cacheFormat = "lotse-kb-cache-4"
+const cacheFormat = "lotse-kb-cache-5"
 
 // LoadCached is Load with a compiled cache in cacheDir: the parsed texts
 // and the built index, saved after a load and read instead of parsing and
@@ -52,7 +54,7 @@ func LoadCached(fsys fs.FS, overrideDir, cacheDir string) (k *KB, cacheErr, err 
 		return k, cacheErr, err
 	}
 	name := filepath.Join(cacheDir, "kb-"+hex.EncodeToString(key[:16])+".cache")
-	k, cacheErr = readCache(name, key, trees)
+	k, cacheErr = readCache(name, key)
 	if cacheErr == nil {
 		return k, nil, nil
 	}
@@ -101,7 +103,8 @@ func programHash() ([sha256.Size]byte, error) {
 }
 
 // cacheKey hashes the program and every file the cache stands for, with
-// the names they are reported under. The urgent words are not cached.
+// the names they are reported under: the texts, the urgent words and the
+// examples the urgent model learns from.
 func cacheKey(trees []*tree) ([sha256.Size]byte, error) {
 	var key [sha256.Size]byte
 	prog, err := programHash()
@@ -125,17 +128,23 @@ func cacheKey(trees []*tree) ([sha256.Size]byte, error) {
 			field([]byte(l.file))
 			field(l.data)
 		}
+		field(t.urgent)
+		for _, l := range t.examples {
+			field([]byte(l.file))
+			field(l.data)
+		}
 	}
 	h.Sum(key[:0])
 	return key, nil
 }
 
-// cacheFile is what the cache holds: the KB without its urgent words,
-// the index without what is quickly derived from its terms. The exported
-// fields are a gob message; the rest follow it as raw little-endian
-// arrays (rawWriter), then one cacheLang per language the same way, then
-// the postings. Gob decoded the arrays a number at a time and read a large
-// message in growing steps: most of a start from the cache.
+// cacheFile heads what the cache holds: the KB, with the index without
+// what is quickly derived from its terms. The exported fields are a gob
+// message; the rest follow it as raw little-endian arrays (rawWriter),
+// then one cacheLang per language the same way, the postings, the urgent
+// model (cacheModel) and the compiled urgent lists (cacheUrgent). Gob
+// decoded the arrays a number at a time and read a large message in
+// growing steps: most of a start from the cache.
 type cacheFile struct {
 	Key      []byte
 	Areas    []string
@@ -296,6 +305,16 @@ func (r *rawReader) u64s() []uint64 {
 	return v
 }
 
+func (w *rawWriter) f32s(v []float32) {
+	w.words(len(v), 4, func(b []byte, i int) { binary.LittleEndian.PutUint32(b, math.Float32bits(v[i])) })
+}
+
+func (r *rawReader) f32s() []float32 {
+	v := make([]float32, r.len())
+	r.words(len(v), 4, func(b []byte, i int) { v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b)) })
+	return v
+}
+
 func (r *rawReader) bools() []bool {
 	v := make([]bool, r.len())
 	r.words(len(v), 1, func(b []byte, i int) { v[i] = b[0] != 0 })
@@ -355,6 +374,40 @@ func (r *rawReader) postings() []posting {
 	return p
 }
 
+// cacheModel heads the urgent model's arrays. Learning it from the
+// examples and the base's questions and phrases takes seconds with a
+// large base, the most of a start after the texts.
+type cacheModel struct {
+	Kinds []string // nil: no model (no examples)
+}
+
+// model writes m (nil: none) after the postings.
+func (w *rawWriter) model(enc *gob.Encoder, m *urgentml.Model) error {
+	var p urgentml.Parts
+	if m != nil {
+		p = m.Parts()
+	}
+	if err := enc.Encode(cacheModel{Kinds: p.Kinds}); err != nil {
+		return err
+	}
+	w.u64s(p.Features)
+	w.f32s(p.Weights)
+	w.f32s(p.Bias)
+	return w.err
+}
+
+func (r *rawReader) model(dec *gob.Decoder) (*urgentml.Model, error) {
+	var c cacheModel
+	if err := dec.Decode(&c); err != nil {
+		return nil, err
+	}
+	p := urgentml.Parts{Kinds: c.Kinds, Features: r.u64s(), Weights: r.f32s(), Bias: r.f32s()}
+	if r.err != nil || c.Kinds == nil {
+		return nil, r.err
+	}
+	return urgentml.FromParts(p)
+}
+
 func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 	c := cacheFile{Key: key[:], Areas: k.areas, Entries: k.entries, Files: k.files, Problems: k.loadProblems}
 	ix := k.idx
@@ -399,6 +452,12 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 		raw.lang(cl)
 	}
 	raw.postings(post)
+	if raw.err == nil {
+		raw.err = raw.model(enc, k.model)
+	}
+	if raw.err == nil {
+		raw.err = raw.urgent(enc, k.urgent)
+	}
 	if err := raw.err; err != nil {
 		tmp.Close()
 		return fmt.Errorf("kb: write cache %s: %w", tmp.Name(), err)
@@ -471,7 +530,7 @@ func removeOldCaches(dir, keep string) {
 	}
 }
 
-func readCache(name string, key [sha256.Size]byte, trees []*tree) (*KB, error) {
+func readCache(name string, key [sha256.Size]byte) (*KB, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("kb: read cache: %w", err)
@@ -487,16 +546,6 @@ func readCache(name string, key [sha256.Size]byte, trees []*tree) (*KB, error) {
 	k, err := decodeCache(gob.NewDecoder(r), &rawReader{r: r, max: uint64(st.Size())}, key)
 	if err != nil {
 		return nil, fmt.Errorf("kb: read cache %s: %w", name, err)
-	}
-	// The urgent words are quick to parse and not cached, nor is the
-	// model learnt from the examples (built once per process).
-	for _, t := range trees {
-		if err := k.mergeUrgent(t); err != nil {
-			return nil, err
-		}
-	}
-	if err := k.buildUrgentModel(trees); err != nil {
-		return nil, err
 	}
 	return k, nil
 }
@@ -515,7 +564,7 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 		return nil, raw.err
 	}
 	k := &KB{areas: c.Areas, entries: c.Entries, byID: make(map[string]int, len(c.Entries)),
-		langs: map[string]*langFile{}, files: c.Files, urgent: newUrgentList(), loadProblems: c.Problems}
+		langs: map[string]*langFile{}, files: c.Files, loadProblems: c.Problems}
 	for i, e := range k.entries {
 		k.byID[e.ID] = i
 	}
@@ -596,6 +645,14 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 	}
 	ix.derive()
 	k.idx = ix
+	m, err := raw.model(dec)
+	if err != nil {
+		return nil, err
+	}
+	k.model = m
+	if k.urgent, err = raw.urgent(dec); err != nil {
+		return nil, err
+	}
 	return k, nil
 }
 

@@ -1,6 +1,9 @@
 package kb
 
 import (
+	"io/fs"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -12,10 +15,9 @@ import (
 )
 
 // cacheFS is the shipped content grown to n entries (scaledFS) with a
-// short urgent list. The cache leaves the urgent words out and parses
-// them at every start, so the shipped list – most of a load's CPU under
-// the race detector – would only slow these tests down; urgentSample
-// checks that the short one is read at every start, cached or not.
+// short urgent list: compiling the shipped one is most of a load's CPU
+// under the race detector and adds nothing these tests check that the
+// short one does not; urgentSample is a message it finds.
 func cacheFS(t *testing.T, n int) fstest.MapFS {
 	t.Helper()
 	fsys := scaledFS(t, n)
@@ -62,6 +64,7 @@ func TestLoadCached_SameAsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantKB := describeKB(t, want)
+	probes := urgentProbes(t, fsys)
 	dir := t.TempDir()
 	for _, round := range []string{"cold", "warm"} {
 		got, cacheErr, err := LoadCached(fsys, over, dir)
@@ -70,12 +73,67 @@ func TestLoadCached_SameAsLoad(t *testing.T) {
 		}
 		assertSameKB(t, round, want, got, wantKB)
 		assertUrgent(t, round, got)
+		assertSameUrgency(t, round, want, got, probes)
 		if txt, _ := got.Text("housing.find_flat", "en"); txt.Question != q {
 			t.Fatalf("%s: override question %q, want %q", round, txt.Question, q)
 		}
 	}
 	if m, _ := filepath.Glob(filepath.Join(dir, "kb-*.cache")); len(m) != 1 {
 		t.Fatalf("cache files: %v, want one", m)
+	}
+	// Read back from the file, not learnt again in this process.
+	urgentModels.Lock()
+	urgentModels.byKey = nil
+	urgentModels.Unlock()
+	got, cacheErr, err := LoadCached(fsys, over, dir)
+	if err != nil || cacheErr != nil {
+		t.Fatalf("%v, cache: %v", err, cacheErr)
+	}
+	if len(urgentModels.byKey) != 0 {
+		t.Fatal("a start from the cache learnt the urgent model")
+	}
+	assertSameUrgency(t, "warm, new process", want, got, probes)
+}
+
+// TestLoadCached_UrgentFilesInKey: a change to urgent.yaml or to the
+// examples in the override directory is a new cache, with the new words
+// and model.
+func TestLoadCached_UrgentFilesInKey(t *testing.T) {
+	fsys := os.DirFS("../../locales")
+	over, cache := t.TempDir(), t.TempDir()
+	const msg = "the zorblax wumpus is loose"
+	write := func(name, y string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(over, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(over, name), []byte(y), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load := func() *KB {
+		t.Helper()
+		k, cacheErr, err := LoadCached(fsys, over, cache)
+		if err != nil || cacheErr != nil {
+			t.Fatalf("%v, cache: %v", err, cacheErr)
+		}
+		return k
+	}
+	base := load()
+	if base.Urgency(msg) != 0 {
+		t.Fatalf("%q urgent before any change", msg)
+	}
+	write(urgentFile, "en:\n  fire:\n    - zorblax & wumpus\n")
+	if got := load().Urgency(msg); got != UrgentFire {
+		t.Fatalf("after adding it to urgent.yaml: %v, want fire", got)
+	}
+	before := base.model.Parts()
+	write(examplesDir+"/en.yaml", "urgent:\n  medical:\n    - my quixotic flurbo collapsed\n    - quixotic flurbo collapsed again\n")
+	after := load().model.Parts()
+	if slices.Equal(before.Features, after.Features) {
+		t.Fatal("a new example left the model as it was")
+	}
+	if m, _ := filepath.Glob(filepath.Join(cache, "kb-*.cache")); len(m) != 3 {
+		t.Fatalf("cache files: %v, want three", m)
 	}
 }
 
@@ -136,6 +194,65 @@ func assertSameKB(t *testing.T, round string, want, got *KB, answers kbAnswers) 
 	}
 	if g := got.Check(0, time.Now(), nil); !reflect.DeepEqual(answers.check, g) {
 		t.Fatalf("%s: check differs", round)
+	}
+}
+
+// urgentProbes is every urgent and calm example of fsys, and the base's
+// tuning questions: messages the lists and the model both judge.
+func urgentProbes(t *testing.T, fsys fs.FS) []string {
+	t.Helper()
+	files, err := readLangFiles(fsys, examplesDir)
+	if err != nil || len(files) == 0 {
+		t.Fatalf("examples: %v, %d files", err, len(files))
+	}
+	var out []string
+	for _, f := range files {
+		var set urgentExamples
+		if err := decodeStrict(f.data, &set); err != nil {
+			t.Fatal(err)
+		}
+		for _, kind := range slices.Sorted(maps.Keys(set.Urgent)) {
+			out = append(out, set.Urgent[kind]...)
+		}
+		out = append(out, set.Calm...)
+	}
+	for _, s := range MustLoadEval(t) {
+		for _, c := range s.Questions {
+			out = append(out, c.Q)
+		}
+	}
+	return out
+}
+
+// assertSameUrgency checks that got finds the same kinds as want in every
+// message, and that its model scores them to the last bit.
+func assertSameUrgency(t *testing.T, round string, want, got *KB, msgs []string) {
+	t.Helper()
+	if want.model == nil || got.model == nil {
+		t.Fatalf("%s: urgent model %v, want %v", round, got.model != nil, want.model != nil)
+	}
+	if !reflect.DeepEqual(want.urgent, got.urgent) {
+		t.Fatalf("%s: compiled urgent lists differ", round)
+	}
+	urgent := 0
+	for _, m := range msgs {
+		w, g := want.Urgency(m), got.Urgency(m)
+		if w != g {
+			t.Fatalf("%s: Urgency(%q) = %v, want %v", round, m, g, w)
+		}
+		if w != 0 {
+			urgent++
+		}
+		n := Normalize(m)
+		wk, wp := want.model.Classify(n)
+		gk, gp := got.model.Classify(n)
+		if wk != gk || math.Float64bits(wp) != math.Float64bits(gp) {
+			t.Fatalf("%s: model on %q: %q %v, want %q %v", round, m, gk, gp, wk, wp)
+		}
+	}
+	// Not a comparison of nothing with nothing.
+	if urgent < len(msgs)/10 {
+		t.Fatalf("%s: %d of %d messages urgent", round, urgent, len(msgs))
 	}
 }
 

@@ -92,21 +92,34 @@ func parseExamples(trees []*tree) ([]urgentml.Example, error) {
 	return out, nil
 }
 
+// maxCalmPerLang bounds the knowledge base's texts the model learns from
+// in each language. The shipped content has at most 430; a base of 5,000
+// entries had 30,000 a language, and learning from them was most of a
+// start without the cache (about 50 s of CPU), while the threshold was
+// chosen with a few hundred a language beside the examples – 60 calm
+// texts to one urgent would shift what the model is sure of.
+const maxCalmPerLang = 1000
+
 // kbCalm is the knowledge base's questions and search phrases as calm
 // examples: thousands of everyday questions in every language, about
 // rents, letters, papers and moving house, many more than the calm
 // examples hold. A question or phrase the lists find urgent (a help
-// entry's "my husband hits me") is left out.
+// entry's "my husband hits me") is left out. Above maxCalmPerLang texts a
+// language, evenly spaced ones in entry order are taken.
 func (k *KB) kbCalm() []urgentml.Example {
 	var out []urgentml.Example
 	for _, lang := range k.files {
 		f := k.langs[lang]
+		var texts []string
 		for _, id := range f.order {
 			t, _ := f.texts.get(id)
-			for _, q := range append([]string{t.question}, t.phrases...) {
-				if found, _ := k.urgent.match(q, k.knownWord, false); found == 0 && strings.TrimSpace(q) != "" {
-					out = append(out, urgentml.Example{Text: Normalize(q)})
-				}
+			texts = append(append(texts, t.question), t.phrases...)
+		}
+		n := min(len(texts), maxCalmPerLang)
+		for i := range n {
+			q := texts[i*len(texts)/n]
+			if found, _ := k.urgent.match(q, k.knownWord, false); found == 0 && strings.TrimSpace(q) != "" {
+				out = append(out, urgentml.Example{Text: Normalize(q)})
 			}
 		}
 	}

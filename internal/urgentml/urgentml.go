@@ -299,3 +299,44 @@ func grams(w string, fn func(uint64)) {
 		}
 	}
 }
+
+// Parts is what a model has learnt, laid out for a file: a caller that
+// keeps a model across starts saves these and builds the model back with
+// FromParts instead of training it again.
+type Parts struct {
+	Kinds    []string  // class names; class 0 is calm ("")
+	Features []uint64  // the feature hash of each row of Weights
+	Weights  []float32 // len(Features) rows of len(Kinds)
+	Bias     []float32 // per class
+}
+
+// Parts returns the model's learnt state. The slices are the model's own:
+// read them, do not change them.
+func (m *Model) Parts() Parts {
+	features := make([]uint64, len(m.feature))
+	for h, id := range m.feature {
+		features[id] = h
+	}
+	return Parts{Kinds: m.kinds, Features: features, Weights: m.weights, Bias: m.bias}
+}
+
+// FromParts builds the model p was taken from. It fails on parts that do
+// not fit together.
+func FromParts(p Parts) (*Model, error) {
+	k := len(p.Kinds)
+	switch {
+	case k == 0 || k > maxClasses || p.Kinds[0] != "":
+		return nil, fmt.Errorf("urgentml: model parts: %d kinds", k)
+	case len(p.Bias) != k || len(p.Weights) != len(p.Features)*k:
+		return nil, fmt.Errorf("urgentml: model parts: %d weights and %d biases for %d features of %d kinds",
+			len(p.Weights), len(p.Bias), len(p.Features), k)
+	}
+	m := &Model{kinds: p.Kinds, feature: make(map[uint64]int32, len(p.Features)), weights: p.Weights, bias: p.Bias}
+	for id, h := range p.Features {
+		if _, dup := m.feature[h]; dup {
+			return nil, fmt.Errorf("urgentml: model parts: feature %x twice", h)
+		}
+		m.feature[h] = int32(id)
+	}
+	return m, nil
+}

@@ -114,3 +114,26 @@ func TestClassify_LongMessage(t *testing.T) {
 		t.Errorf("long message: %q, want fire", kind)
 	}
 }
+
+func TestFromParts(t *testing.T) {
+	m, err := Train(toy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := FromParts(m.Parts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range append(toy, Example{Text: "the house is burning"}, Example{Text: "i want to die"}) {
+		k1, p1 := m.Classify(ex.Text)
+		k2, p2 := back.Classify(ex.Text)
+		if k1 != k2 || p1 != p2 {
+			t.Errorf("Classify(%q) = %q %v, rebuilt from parts %q %v", ex.Text, k1, p1, k2, p2)
+		}
+	}
+	broken := m.Parts()
+	broken.Weights = broken.Weights[:len(broken.Weights)-1]
+	if _, err := FromParts(broken); err == nil {
+		t.Error("FromParts accepted weights one short")
+	}
+}

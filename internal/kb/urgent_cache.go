@@ -1,0 +1,274 @@
+package kb
+
+import (
+	"encoding/gob"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// cacheUrgent heads the compiled urgent lists in the cache. Compiling
+// urgent.yaml (items, typo keys, Latin twins) made 370,000 allocations,
+// a sizeable part of a start from the cache; read back, the words and
+// keys are substrings of a few strings and the id lists slices of one
+// array. The small parts are this gob message; the words, items and
+// lookup maps follow as raw arrays (urgentWriter).
+type cacheUrgent struct {
+	StemBytes, FuzzyLens [64]bool
+	LatinStemBytes       [32]bool
+	MaxStem              int
+	FuzzyHead            [][2]rune
+	LatinHead            [][3]byte
+	Langs                map[string]int
+	Categories           map[string]Urgency
+}
+
+// The word flags, one byte per word.
+const (
+	urgentPrefix = 1 << iota
+	urgentExact
+	urgentLatin
+)
+
+// urgentMaps are the lookup maps from text to word ids, in the order
+// they are written.
+func (u *urgentList) urgentMaps() []*map[string][]int32 {
+	return []*map[string][]int32{&u.exact, &u.stems, &u.fuzzyWord, &u.fuzzyStem, &u.latin, &u.latinStems}
+}
+
+// urgent writes u after the model. byFirst and wordID are derived from
+// the items and words when read.
+func (w *rawWriter) urgent(enc *gob.Encoder, u *urgentList) error {
+	c := cacheUrgent{StemBytes: u.stemBytes, FuzzyLens: u.fuzzyLens, LatinStemBytes: u.latinStemBytes,
+		MaxStem: u.maxStem, Langs: u.langs, Categories: u.categories}
+	for h := range u.fuzzyHead {
+		c.FuzzyHead = append(c.FuzzyHead, h)
+	}
+	for h := range u.latinHead {
+		c.LatinHead = append(c.LatinHead, h)
+	}
+	if err := enc.Encode(&c); err != nil {
+		return err
+	}
+	texts := make([]string, len(u.words))
+	flags := make([]bool, 3*len(u.words))
+	for i, wd := range u.words {
+		texts[i] = wd.text
+		flags[3*i], flags[3*i+1], flags[3*i+2] = wd.prefix, wd.exact, wd.latin
+	}
+	w.strs(texts)
+	w.bools(flags)
+
+	// The items as one stream: kind, then per part whether it is far and
+	// its phrase, then the excluded phrases; a phrase is its number of
+	// slots, then each slot's number of ids and the ids.
+	var shape []uint32
+	phrase := func(ph urgentPhrase) {
+		shape = append(shape, uint32(len(ph)))
+		for _, slot := range ph {
+			shape = append(shape, uint32(len(slot)))
+			for _, id := range slot {
+				shape = append(shape, uint32(id))
+			}
+		}
+	}
+	src := make([]string, len(u.patterns))
+	for i, p := range u.patterns {
+		src[i] = p.src
+		shape = append(shape, uint32(p.kind), uint32(len(p.parts)))
+		for j, ph := range p.parts {
+			far := uint32(0)
+			if p.far[j] {
+				far = 1
+			}
+			shape = append(shape, far)
+			phrase(ph)
+		}
+		shape = append(shape, uint32(len(p.not)))
+		for _, ph := range p.not {
+			phrase(ph)
+		}
+	}
+	w.strs(src)
+	w.u32s(shape)
+
+	for _, m := range u.urgentMaps() {
+		keys := slices.Sorted(maps.Keys(*m))
+		var counts, ids []uint32
+		for _, k := range keys {
+			counts = append(counts, uint32(len((*m)[k])))
+			for _, id := range (*m)[k] {
+				ids = append(ids, uint32(id))
+			}
+		}
+		w.strs(keys)
+		w.u32s(counts)
+		w.u32s(ids)
+	}
+	return w.err
+}
+
+// strs writes strings as one string and where each ends.
+func (w *rawWriter) strs(v []string) {
+	ends := make([]uint32, len(v))
+	var b strings.Builder
+	for i, s := range v {
+		b.WriteString(s)
+		ends[i] = uint32(b.Len())
+	}
+	w.str(b.String())
+	w.u32s(ends)
+}
+
+// strs reads what rawWriter.strs wrote: substrings of one string.
+func (r *rawReader) strs() []string {
+	all, ends := r.str(), r.u32s()
+	if r.err != nil {
+		return nil
+	}
+	out := make([]string, len(ends))
+	start := uint32(0)
+	for i, end := range ends {
+		if end < start || int(end) > len(all) {
+			r.err = errCacheBroken
+			return nil
+		}
+		out[i], start = all[start:end], end
+	}
+	if int(start) != len(all) {
+		r.err = errCacheBroken
+		return nil
+	}
+	return out
+}
+
+func (r *rawReader) urgent(dec *gob.Decoder) (*urgentList, error) {
+	var c cacheUrgent
+	if err := dec.Decode(&c); err != nil {
+		return nil, err
+	}
+	u := newUrgentList()
+	u.stemBytes, u.fuzzyLens, u.latinStemBytes, u.maxStem = c.StemBytes, c.FuzzyLens, c.LatinStemBytes, c.MaxStem
+	for _, h := range c.FuzzyHead {
+		u.fuzzyHead[h] = true
+	}
+	for _, h := range c.LatinHead {
+		u.latinHead[h] = true
+	}
+	if c.Langs != nil {
+		u.langs = c.Langs
+	}
+	if c.Categories != nil {
+		u.categories = c.Categories
+	}
+
+	texts, flags := r.strs(), r.bools()
+	if r.err != nil {
+		return nil, r.err
+	}
+	if len(flags) != 3*len(texts) {
+		return nil, errCacheBroken
+	}
+	u.words = make([]urgentWord, len(texts))
+	u.wordID = make(map[urgentWord]int32, len(texts))
+	for i, t := range texts {
+		u.words[i] = urgentWord{text: t, prefix: flags[3*i], exact: flags[3*i+1], latin: flags[3*i+2]}
+		u.wordID[u.words[i]] = int32(i)
+	}
+
+	src, shape := r.strs(), r.u32s()
+	if r.err != nil {
+		return nil, r.err
+	}
+	broken := false
+	next := func() uint32 {
+		if len(shape) == 0 {
+			broken = true
+			return 0
+		}
+		v := shape[0]
+		shape = shape[1:]
+		return v
+	}
+	// All ids of all items in one array, sliced per slot.
+	ids := make([]int32, 0, len(shape))
+	phrase := func() urgentPhrase {
+		ph := make(urgentPhrase, next())
+		for s := range ph {
+			n := int(next())
+			if n > len(shape) {
+				broken = true
+				return nil
+			}
+			i0 := len(ids)
+			for range n {
+				id := next()
+				if int(id) >= len(texts) {
+					broken = true
+				}
+				ids = append(ids, int32(id))
+			}
+			ph[s] = ids[i0:len(ids):len(ids)]
+		}
+		return ph
+	}
+	for i := range src {
+		p := urgentPattern{kind: Urgency(next()), src: src[i]}
+		n := int(next())
+		if n == 0 || n > len(shape) {
+			return nil, errCacheBroken
+		}
+		p.parts, p.far = make([]urgentPhrase, n), make([]bool, n)
+		for j := range n {
+			p.far[j] = next() != 0
+			if p.parts[j] = phrase(); len(p.parts[j]) == 0 || len(p.parts[j][0]) == 0 {
+				broken = true
+			}
+		}
+		switch n := int(next()); {
+		case n > len(shape):
+			broken = true
+		case n > 0:
+			p.not = make([]urgentPhrase, n)
+			for j := range n {
+				p.not[j] = phrase()
+			}
+		}
+		if broken {
+			return nil, errCacheBroken
+		}
+		u.add(p)
+	}
+	if len(shape) != 0 {
+		return nil, errCacheBroken
+	}
+
+	for _, m := range u.urgentMaps() {
+		keys, counts, all := r.strs(), r.u32s(), r.u32s()
+		if r.err != nil {
+			return nil, r.err
+		}
+		if len(counts) != len(keys) {
+			return nil, errCacheBroken
+		}
+		ids := make([]int32, len(all))
+		for i, id := range all {
+			if int(id) >= len(texts) {
+				return nil, errCacheBroken
+			}
+			ids[i] = int32(id)
+		}
+		*m = make(map[string][]int32, len(keys))
+		for i, k := range keys {
+			n := int(counts[i])
+			if n == 0 || n > len(ids) {
+				return nil, errCacheBroken
+			}
+			(*m)[k], ids = ids[:n:n], ids[n:]
+		}
+		if len(ids) != 0 {
+			return nil, errCacheBroken
+		}
+	}
+	return u, nil
+}
