@@ -85,7 +85,7 @@ var stopwordLists = map[string]string{
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu`,
+		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest`,
 }
 
 // latinScript are the languages whose stopwords can be real words in
