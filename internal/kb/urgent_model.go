@@ -26,13 +26,15 @@ import (
 // and no other-test sentence alarms at it. Merged with the fourth search
 // round's phrases (learnt as calm too) it gave 0.87 (0.48 %; 0.86 gives
 // 0.51 %); with the fifth search round's it gave 0.79 (0.49 %; 0.78 gives
-// 0.51 %). The out-of-fold rate moves by up to half a per cent when a
+// 0.51 %), with the sixth's 0.81 (0.49 %; 0.79 gives 0.62 %). Learning
+// without the knowledge base's texts is no way out: then 0.89 is needed
+// and five everyday questions of other tests still alarm. The out-of-fold rate moves by up to half a per cent when a
 // handful of examples shifts the folds (six Turkish calm ones moved 0.79
 // from 0.48 % to 0.88 %), so the rule is re-run after every batch of
 // examples and every change of the knowledge base's phrases. The lists already cost
 // a few per cent of false alarms on unseen calm messages, so the model
 // may add only a little.
-const urgentModelThreshold = 0.79
+const urgentModelThreshold = 0.81
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
