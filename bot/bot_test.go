@@ -470,3 +470,28 @@ func TestBot_MediaAndEdits(t *testing.T) {
 		t.Errorf("5000 characters: %q", msgs[len(msgs)-1].Text)
 	}
 }
+
+// TestBot_EditedIntoUrgent: a message or a caption edited into an
+// emergency gets the emergency numbers, not only "you changed a message".
+func TestBot_EditedIntoUrgent(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 2)
+	u := telegramtest.User{ID: 1602, LanguageCode: "en"}
+	fake.SendText(u, "hello")
+	fake.SendMedia(u, "photo", "a letter")
+	waitReplies(t, fake, u.ID, 2)
+	fake.EditText(u, 1, "i want to kill myself")
+	fake.EditText(u, 3, "my baby is not breathing")
+	msgs := waitReplies(t, fake, u.ID, 6)
+	var all string
+	for _, m := range msgs[2:] {
+		all += m.Text + "\n"
+	}
+	for _, want := range []string{"0800 111 0 111", "112"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("edits into an emergency lack %s:\n%s", want, all)
+		}
+	}
+}

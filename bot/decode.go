@@ -78,6 +78,12 @@ func fromMessage(m *tgbotapi.Message, kind domain.EventKind) incoming {
 		ev.ReplyTo = m.ReplyToMessage.MessageID
 	}
 	if kind == domain.EventEdited {
+		// The new wording is kept only for the urgent check: someone who
+		// rewrites a message into a cry for help must get the numbers.
+		ev.Text = m.Text
+		if ev.Text == "" {
+			ev.Text = m.Caption
+		}
 		return in
 	}
 	if media := mediaKind(m); media != "" {

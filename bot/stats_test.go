@@ -191,6 +191,40 @@ func TestBot_ConsentedQuestion(t *testing.T) {
 	}
 }
 
+// TestBot_NothingToLookUp: thanks, an emoji or a lone "?" get the menu,
+// not "no answer" – and do not use up the one consent question, which
+// the next real question without an answer still gets.
+func TestBot_NothingToLookUp(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 8211, FirstName: "Nadia", LanguageCode: "ar"}
+	fake.SendText(u, "مرحبا")
+	waitReplies(t, fake, u.ID, 1)
+	n := 1
+	for _, s := range []string{"شكرا", "🙏", "?", "  👍  "} {
+		fake.SendText(u, s)
+		msgs := waitReplies(t, fake, u.ID, n+1)
+		time.Sleep(100 * time.Millisecond)
+		msgs = messagesTo(fake.Sent(), u.ID)
+		if len(msgs) != n+1 {
+			t.Fatalf("%q: %d replies, want 1", s, len(msgs)-n)
+		}
+		n = len(msgs)
+		if m := msgs[n-1]; !strings.Contains(m.Text, "كيف أستطيع مساعدتك") || len(m.Buttons) < 3 {
+			t.Errorf("%q got %q, want the menu", s, m.Text)
+		}
+	}
+	fake.SendText(u, "blorf zimzam quaxel")
+	msgs := waitReplies(t, fake, u.ID, n+2)
+	// Nonsense may be taken for another language; the question is
+	// recognised by its yes button.
+	if ask := msgs[n+1]; len(ask.Buttons) != 1 || !strings.HasPrefix(ask.Buttons[0][0].Text, "✅") {
+		t.Errorf("no consent question after the first real miss: %q", ask.Text)
+	}
+}
+
 // TestBot_Export: after a journey – a hand-over taken, closed and rated,
 // a consented question – /export lists each item in a JSON file and a
 // summary in the person's language, nothing of another person; after

@@ -97,7 +97,8 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		r.Say(r.T.T("input.too_long", nil), e.menuRow(r))
 		return nil
 	}
-	res := e.kb.SearchMessage(r.analyzed(text), r.T.Lang())
+	msg := r.analyzed(text)
+	res := e.kb.SearchMessage(msg, r.T.Lang())
 	if r.New {
 		// First contact: greet in their language first, then answer what
 		// they wrote – the question is never lost behind the greeting.
@@ -109,6 +110,13 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 			e.suggestOffers(r, text)
 			return nil
 		}
+	}
+	if len(msg.Terms(r.T.Lang())) == 0 && len(res.Main.Best) == 0 && len(res.Also) == 0 {
+		// Nothing to look up – "thanks", "ok", an emoji, a lone "?": not
+		// a question without an answer, so no "no answer" and no asking
+		// to keep it, which is asked only once and would be spent on it.
+		r.Say(r.T.T("menu.title", nil), e.menuRows(r)...)
+		return nil
 	}
 	return e.answerText(ctx, r, res)
 }

@@ -295,7 +295,7 @@ func TestEngine_BadInput(t *testing.T) {
 		{"UnknownAction", press("zz", ""), "nicht mehr aktuell"},
 		{"TooLong", text(long), "sehr lang"},
 		{"Throttled", domain.Event{Kind: domain.EventThrottled}, "sehr schnell"},
-		{"Empty", text("   "), "keine Antwort"},
+		{"Empty", text("   "), "Wobei kann ich helfen"}, // nothing to look up: the menu
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

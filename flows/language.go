@@ -23,7 +23,8 @@ func (e *Engine) languageRoutes(t *table) {
 // another language (langid's sure result), the very first one included.
 // Before the person has settled, a message in a script their language is
 // not written in is enough, so a first "سلام" on a German phone is
-// answered in Arabic script. After the person pressed "back" to a
+// answered in Arabic script – but not a Latin one, which may be their
+// own language transliterated. After the person pressed "back" to a
 // language, only the picker changes it. It returns the language it
 // switched away from, or "".
 func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
@@ -43,7 +44,11 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 	if r.Lang == "" || r.Lang == s.Lang || !i18n.Shipped(r.Lang) {
 		return ""
 	}
-	if !r.Sure && (settled || r.Script == langid.ScriptOf(s.Lang)) {
+	if !r.Sure && (settled || r.Script == langid.ScriptOf(s.Lang) || r.Script == langid.ScriptLatin) {
+		// Latin letters are how Russian, Ukrainian, Arabic and Dari
+		// speakers often write their own language ("muzh menya b'et",
+		// "ana abgha"): an unsure guess among the six Latin-script
+		// languages says less than their phone does.
 		return ""
 	}
 	from := s.Lang

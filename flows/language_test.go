@@ -66,6 +66,30 @@ func TestLanguage_FollowsWhatIsWritten(t *testing.T) {
 	}
 }
 
+// Russian, Ukrainian, Arabic or Dari written in Latin letters is not
+// unsure evidence of a Latin-script language: the phone's language stays,
+// and an emergency in it is answered in it.
+func TestLanguage_TransliterationKeepsPhoneLanguage(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	tests := []struct{ code, input, want string }{
+		{"ru", "muzh menya b'et", "110"},
+		{"ru", "pomogite mne pozhaluysta", ""},
+		{"uk", "ya ne hochu zhit", ""},
+		{"ar", "ana abgha asheghel bas ma a3ref almani", ""},
+	}
+	for _, tt := range tests {
+		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))
+		if res.Session == nil || res.Session.Lang != tt.code {
+			t.Errorf("%s phone, %q: session %+v, want %s kept", tt.code, tt.input, res.Session, tt.code)
+			continue
+		}
+		if tt.want != "" && !strings.Contains(allText(res), tt.want) {
+			t.Errorf("%s phone, %q: no %s in %q", tt.code, tt.input, tt.want, allText(res))
+		}
+	}
+}
+
 // A chosen language stays when a message is short, a number, an emoji, a
 // German office term, or mixes those into the person's language.
 func TestLanguage_KeptOnUnclearMessages(t *testing.T) {

@@ -122,6 +122,19 @@ func TestMatch(t *testing.T) {
 		{"TwoOtherWords", "Termin wegen Kindergeld Antrag", ""},
 		{"Empty", "  ", ""},
 		{"OnlyFillers", "ich möchte bitte", ""},
+		// Tried from outside through the bot, none opened its flow before.
+		{"DeleteAllAboutMe", "lösch bitte alles was ihr über mich habt", intent.Delete},
+		{"RussianSwapLanguage", "поменять язык", intent.Language},
+		{"UkrainianSwapLanguage", "поміняти мову", intent.Language},
+		{"UkrainianWhomToTalkTo", "з ким можна поговорити", intent.Person},
+		{"DariOneOfTheStaff", "یکی از کارمندا کمکم کنه", intent.Person},
+		{"SomaliTalkToMe", "qof ila hadla", intent.Person},
+		{"PrivacyPolicy", "privacy policy", intent.Privacy},
+		{"RussianHelp", "помощь", intent.Help},
+		// and the same words in questions still go to the knowledge base.
+		{"HelpWithFlat", "помощь с квартирой", ""},
+		{"WhatAboutFlats", "was habt ihr über Wohnungen und Miete", ""},
+		{"WhatIsPrivacy", "was bedeutet Datenschutz", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
