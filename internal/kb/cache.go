@@ -495,6 +495,9 @@ func readCache(name string, key [sha256.Size]byte, trees []*tree) (*KB, error) {
 			return nil, err
 		}
 	}
+	if err := k.buildKnownWords(trees); err != nil {
+		return nil, err
+	}
 	if err := k.buildUrgentModel(trees); err != nil {
 		return nil, err
 	}
