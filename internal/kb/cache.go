@@ -24,7 +24,7 @@ import (
 // cacheFormat changes with the layout of cacheFile. The key also holds a
 // hash of the running program, so a build that reads or indexes text
 // differently never uses another build's cache.
-const cacheFormat = "lotse-kb-cache-5"
+const cacheFormat = "lotse-kb-cache-6"
 
 // LoadCached is Load with a compiled cache in cacheDir: the parsed texts
 // and the built index, saved after a load and read instead of parsing and
@@ -103,8 +103,9 @@ func programHash() ([sha256.Size]byte, error) {
 }
 
 // cacheKey hashes the program and every file the cache stands for, with
-// the names they are reported under: the texts, the urgent words and the
-// examples the urgent model learns from.
+// the names they are reported under: the texts, the urgent words, the
+// examples the urgent model learns from and the messages whose words
+// are known words (urgent_known.go).
 func cacheKey(trees []*tree) ([sha256.Size]byte, error) {
 	var key [sha256.Size]byte
 	prog, err := programHash()
@@ -130,6 +131,10 @@ func cacheKey(trees []*tree) ([sha256.Size]byte, error) {
 		}
 		field(t.urgent)
 		for _, l := range t.examples {
+			field([]byte(l.file))
+			field(l.data)
+		}
+		for _, l := range t.messages {
 			field([]byte(l.file))
 			field(l.data)
 		}

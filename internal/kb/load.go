@@ -82,6 +82,7 @@ type tree struct {
 	langs     []langSource
 	urgent    []byte // nil when an override has none
 	examples  []langSource
+	messages  []langSource
 	ignored   []Problem
 }
 
@@ -140,6 +141,9 @@ func loadTrees(trees []*tree) (*KB, error) {
 		k.langs[l] = f
 	}
 	k.idx = buildIndex(k)
+	if err := k.buildKnownWords(trees); err != nil {
+		return nil, err
+	}
 	if err := k.buildUrgentModel(trees); err != nil {
 		return nil, err
 	}
@@ -192,6 +196,9 @@ func readTree(fsys fs.FS, dir string, override bool) (*tree, error) {
 	}
 	for i := range t.examples {
 		t.examples[i].file = t.display(t.examples[i].file)
+	}
+	if t.messages, err = readLangFiles(fsys, messagesDir); err != nil {
+		return nil, fmt.Errorf("kb: load %s: %w", t.display(messagesDir), err)
 	}
 
 	b, err = fs.ReadFile(fsys, urgentFile)

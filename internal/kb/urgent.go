@@ -96,6 +96,7 @@ type urgentList struct {
 	byFirst    map[int32][]int32 // word id → patterns whose first part can start with it
 	langs      map[string]int    // items per language, for Check
 	categories map[string]Urgency
+	known      knownWords // real words one typo from ours (urgent_known.go)
 
 	// Latin twins of the ru and uk words, as skeletons (urgent_translit.go).
 	latin          map[string][]int32
@@ -498,6 +499,7 @@ func (u *urgentList) matchWords(text string, toks []string, known func(string) b
 		m.starts[i] = int32(len(m.ids))
 		m.cur = m.starts[i]
 		typos := !known(t)
+		_, m.endsOnly = u.known[t]
 		for _, a := range arabicClitics(t, alts[:0]) {
 			u.lookup(&m, a, typos)
 		}
@@ -582,7 +584,13 @@ type urgentMatch struct {
 	ids    []int32
 	starts []int32
 	cur    int32 // where the current token's ids start
-	buf    []byte
+	// endsOnly: the token is a known word, which is read with a typo
+	// only at its end (an inflection: "couteaux" for "couteau").
+	endsOnly bool
+	// probeInner: only note in inner whether a typo inside the token
+	// matched (urgent_known.go).
+	probeInner, inner bool
+	buf               []byte
 }
 
 func (m *urgentMatch) at(i int) []int32 { return m.ids[m.starts[i]:m.starts[i+1]] }
@@ -646,7 +654,12 @@ func (u *urgentList) fuzzy(m *urgentMatch, idx map[string][]int32, s string) {
 
 func (u *urgentList) addTypos(m *urgentMatch, ids []int32, s string) {
 	for _, id := range ids {
-		if w := u.words[id].text; oneTypo(s, w) && !turkishNegation(s, w) && !slices.Contains(m.ids[m.cur:], id) {
+		w := u.words[id].text
+		if m.probeInner {
+			m.inner = m.inner || oneTypo(s, w) && !turkishNegation(s, w) && !endEdit(s, w)
+			continue
+		}
+		if oneTypo(s, w) && !turkishNegation(s, w) && (!m.endsOnly || endEdit(s, w)) && !slices.Contains(m.ids[m.cur:], id) {
 			m.ids = append(m.ids, id)
 		}
 	}

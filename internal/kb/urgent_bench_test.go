@@ -87,3 +87,19 @@ func BenchmarkUrgentModel_Train(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkKB_KnownWords is the start-up cost of the known words: reading
+// the calm examples, the messages and the knowledge base's texts word by
+// word and trying each new word against the lists.
+func BenchmarkKB_KnownWords(b *testing.B) {
+	trees, err := readTrees(os.DirFS("../../locales"), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	k := MustLoad(b)
+	for b.Loop() {
+		if err := k.buildKnownWords(trees); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -21,6 +21,9 @@ type cacheUrgent struct {
 	LatinHead            [][3]byte
 	Langs                map[string]int
 	Categories           map[string]Urgency
+	// Known are the real words read with a typo only at their end
+	// (urgent_known.go), sorted: gathering them reads every text.
+	Known []string
 }
 
 // The word flags, one byte per word.
@@ -40,7 +43,8 @@ func (u *urgentList) urgentMaps() []*map[string][]int32 {
 // the items and words when read.
 func (w *rawWriter) urgent(enc *gob.Encoder, u *urgentList) error {
 	c := cacheUrgent{StemBytes: u.stemBytes, FuzzyLens: u.fuzzyLens, LatinStemBytes: u.latinStemBytes,
-		MaxStem: u.maxStem, Langs: u.langs, Categories: u.categories}
+		MaxStem: u.maxStem, Langs: u.langs, Categories: u.categories,
+		Known: slices.Sorted(maps.Keys(u.known))}
 	for h := range u.fuzzyHead {
 		c.FuzzyHead = append(c.FuzzyHead, h)
 	}
@@ -160,6 +164,10 @@ func (r *rawReader) urgent(dec *gob.Decoder) (*urgentList, error) {
 	}
 	if c.Categories != nil {
 		u.categories = c.Categories
+	}
+	u.known = make(knownWords, len(c.Known))
+	for _, w := range c.Known {
+		u.known[w] = struct{}{}
 	}
 
 	texts, flags := r.strs(), r.bools()

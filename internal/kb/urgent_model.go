@@ -19,22 +19,14 @@ import (
 // not learnt them, alarm (TestUrgentModel_CrossValidation holds it),
 // raised if any of the knowledge base's search-test questions and
 // typed-request tests, which the model never learns from, alarm
-// (TestUrgentModel_Calm). With the first 10,068 examples that gave 0.80,
-// raised to 0.83 because "ez dixwazim herim hamburg cem birayê xwe" (I
-// want to go to my brother in Hamburg) scored 0.81. With the fifth pass's
-// 10,898 examples it gives 0.82 (0.49 % out of fold; 0.81 gives 0.55 %),
-// and no other-test sentence alarms at it. Merged with the fourth search
-// round's phrases (learnt as calm too) it gave 0.87 (0.48 %; 0.86 gives
-// 0.51 %); with the fifth search round's it gave 0.79 (0.49 %; 0.78 gives
-// 0.51 %), with the sixth's 0.81 (0.49 %; 0.79 gives 0.62 %). Learning
-// without the knowledge base's texts is no way out: then 0.89 is needed
-// and five everyday questions of other tests still alarm. The out-of-fold rate moves by up to half a per cent when a
-// handful of examples shifts the folds (six Turkish calm ones moved 0.79
-// from 0.48 % to 0.88 %), so the rule is re-run after every batch of
-// examples and every change of the knowledge base's phrases. The lists already cost
-// a few per cent of false alarms on unseen calm messages, so the model
-// may add only a little.
-const urgentModelThreshold = 0.81
+// (TestUrgentModel_Calm). The knowledge base's texts are calm examples
+// too, so the rule moves with new examples and with new search phrases
+// (between 0.79 and 0.87 over this session's rounds; README, "The urgent
+// model") and is re-run after every change of either. Now: 0.83, 26/5,762
+// calm alarmed out of fold (0.45 %); 0.82 gives 0.50 %. Learning without
+// the knowledge base's texts would free it from content edits, but then
+// 0.89 is needed and everyday questions of other tests still alarm.
+const urgentModelThreshold = 0.83
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same

@@ -209,3 +209,51 @@ func TestOneTypo(t *testing.T) {
 		}
 	}
 }
+
+// TestKB_UrgencyKnownWords: a real word one letter from an urgent one is
+// not read as its typo ("gehalt", salary, is no "gewalt", violence), while
+// a typo of an urgent word that is no real word still is.
+func TestKB_UrgencyKnownWords(t *testing.T) {
+	k := MustLoad(t)
+	for _, w := range []string{"gehalt", "gewahlt"} {
+		if !k.urgent.innerTypo(w) {
+			t.Errorf("%q is no typo of a list word: the test no longer shows anything", w)
+		}
+		if _, ok := k.urgent.known[w]; !ok {
+			t.Errorf("%q is not a known word", w)
+		}
+	}
+	for _, calm := range []string{
+		"ich habe kein gehalt bekommen",
+		"kein gehalt",
+		"ich habe aus versehen die falsche nummer gewählt",
+	} {
+		if got := k.Urgency(calm); got != 0 {
+			t.Errorf("Urgency(%q) = %q, want calm", calm, got)
+		}
+	}
+	for msg, want := range map[string]Urgency{
+		"meine mutter ist bewustlos": UrgentMedical,
+		"er droht mir mit gewallt":   UrgentViolence,
+		// "couteaux" is a known word: read with another ending, as "couteau".
+		"deux hommes se battent avec des couteaux devant le foyer": UrgentViolence,
+	} {
+		if got := k.Urgency(msg); !got.Has(want) {
+			t.Errorf("Urgency(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}
+
+func TestEndEdit(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"couteaux", "couteau", true}, {"gewalt", "gewalte", true}, {"tehdit", "tehdid", true},
+		{"gehalt", "gewalt", false}, {"gewahlt", "gewalt", false}, {"болять", "болить", false},
+	} {
+		if got := endEdit(c.a, c.b); got != c.want {
+			t.Errorf("endEdit(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}
