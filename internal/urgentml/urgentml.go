@@ -22,7 +22,9 @@
 package urgentml
 
 import (
+	"cmp"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"slices"
 	"strings"
@@ -108,19 +110,21 @@ func Train(examples []Example) (*Model, error) {
 	m.weights = make([]float32, len(m.feature)*k)
 	m.bias = make([]float32, k)
 
-	// Plain stochastic gradient descent over the examples in a fixed,
-	// interleaved order (a stride through the list, so that one file's
-	// kinds are not learnt one after the other), with a falling rate.
+	// Plain stochastic gradient descent over the examples in a fixed order
+	// that interleaves files and kinds: by a hash of each example, so that
+	// adding or removing one keeps the others' order. (A stride through
+	// the list, the first order, reshuffled every example whenever their
+	// number changed, and the learnt model with it.)
 	order := make([]int, len(examples))
-	const stride = 7919 // prime, so every index is visited once
-	for i := range order {
-		order[i] = (i * stride) % len(examples)
+	key := make([]uint64, len(examples))
+	for i, ex := range examples {
+		h := fnv.New64a()
+		h.Write([]byte(ex.Kind))
+		h.Write([]byte{0})
+		h.Write([]byte(ex.Text))
+		order[i], key[i] = i, h.Sum64()
 	}
-	if len(examples)%stride == 0 {
-		for i := range order {
-			order[i] = i
-		}
-	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(key[a], key[b]) })
 	p := make([]float64, k)
 	d := make([]float32, k)
 	step := 0
