@@ -225,6 +225,44 @@ func TestBot_NothingToLookUp(t *testing.T) {
 	}
 }
 
+// TestBot_ThanksInMoreWords: thanks and ok in a few words, in every
+// language, get the menu, not "no answer", and do not spend the one
+// request to keep a question.
+func TestBot_ThanksInMoreWords(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	thanks := map[string][]string{
+		"de": {"Vielen Dank", "danke schön"}, "en": {"thank you so much", "ok thanks"},
+		"fr": {"merci beaucoup", "d'accord"}, "ar": {"شكرا جزيلا", "تمام"},
+		"tr": {"çok teşekkürler", "tamam"}, "ru": {"спасибо большое", "хорошо"},
+		"uk": {"дуже дякую", "добре"}, "fa": {"خیلی ممنون", "باشه"},
+		"ps": {"ډېره مننه", "ښه"}, "ku": {"gelek spas", "temam"},
+		"ti": {"ብጣዕሚ የቐንየለይ", "ሕራይ"}, "so": {"aad u mahadsanid", "waa hagaag"},
+	}
+	id := int64(8220)
+	for lang, says := range thanks {
+		id++
+		u := telegramtest.User{ID: id, FirstName: "Nadia", LanguageCode: lang}
+		fake.SendText(u, "/start")
+		n := len(waitReplies(t, fake, u.ID, 1))
+		for _, s := range says {
+			fake.SendText(u, s)
+			waitReplies(t, fake, u.ID, n+1)
+			time.Sleep(100 * time.Millisecond)
+			msgs := messagesTo(fake.Sent(), u.ID)
+			if len(msgs) != n+1 {
+				t.Fatalf("%s %q: %d replies, want 1", lang, s, len(msgs)-n)
+			}
+			n = len(msgs)
+			if m := msgs[n-1]; len(m.Buttons) < 3 {
+				t.Errorf("%s %q got %q, want the menu", lang, s, m.Text)
+			}
+		}
+	}
+}
+
 // TestBot_Export: after a journey – a hand-over taken, closed and rated,
 // a consented question – /export lists each item in a JSON file and a
 // summary in the person's language, nothing of another person; after

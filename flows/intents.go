@@ -38,7 +38,7 @@ func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) 
 		if err := e.start(ctx, r); err != nil {
 			return true, err
 		}
-		if in == intent.Menu {
+		if in == intent.Menu || in == intent.Thanks {
 			return true, nil // the greeting shows the menu
 		}
 	}
