@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"lotse/internal/domain"
 	"lotse/internal/intent"
 	"lotse/internal/stats"
 )
@@ -56,4 +57,14 @@ func (e *Engine) handoverRequest(r *Request) Handler {
 		return nil
 	}
 	return rt.handle
+}
+
+// typedMenu reports whether the event is text asking for the menu ("back
+// to menu", "cancel"), which leaves a step waiting for typed text.
+func (e *Engine) typedMenu(r *Request) bool {
+	if r.Event.Kind != domain.EventText {
+		return false
+	}
+	in, _, ok := e.typedRequest(r, strings.TrimSpace(r.Event.Text))
+	return ok && in == intent.Menu
 }
