@@ -454,7 +454,7 @@ func TestBot_MediaAndEdits(t *testing.T) {
 	u := telegramtest.User{ID: 1601, LanguageCode: "en"}
 	kinds := []string{"photo", "sticker", "voice", "audio", "video", "video_note", "document", "location", "contact", "animation"}
 	for _, k := range kinds {
-		fake.SendMedia(u, k, "caption")
+		fake.SendMedia(u, k, "") // a caption is answered as text: TestBot_PhotoWithQuestion
 	}
 	fake.SendText(u, "/start")
 	fake.EditText(u, 1, "edited")
@@ -493,5 +493,26 @@ func TestBot_EditedIntoUrgent(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("edits into an emergency lack %s:\n%s", want, all)
 		}
+	}
+}
+
+// TestBot_PhotoWithQuestion: a photo whose caption is a question gets a
+// short notice about photos and then the answer to the caption, as if it
+// had been typed.
+func TestBot_PhotoWithQuestion(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 2)
+	u := telegramtest.User{ID: 1603, LanguageCode: "en"}
+	fake.SendText(u, "hello")
+	waitReplies(t, fake, u.ID, 1)
+	fake.SendMedia(u, "photo", "how do I register my address?")
+	msgs := waitReplies(t, fake, u.ID, 3)
+	if !strings.Contains(msgs[1].Text, "I am answering your text") {
+		t.Errorf("notice = %q, want the short photo notice", msgs[1].Text)
+	}
+	if !strings.Contains(msgs[2].Text, "❓") {
+		t.Errorf("caption not answered: %q", msgs[2].Text)
 	}
 }

@@ -225,6 +225,75 @@ func TestBot_NothingToLookUp(t *testing.T) {
 	}
 }
 
+// TestBot_ThanksInMoreWords: thanks and ok in a few words, in every
+// language, get the menu, not "no answer", and do not spend the one
+// request to keep a question.
+func TestBot_ThanksInMoreWords(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	thanks := map[string][]string{
+		"de": {"Vielen Dank", "danke schön"}, "en": {"thank you so much", "ok thanks"},
+		"fr": {"merci beaucoup", "d'accord"}, "ar": {"شكرا جزيلا", "تمام"},
+		"tr": {"çok teşekkürler", "tamam"}, "ru": {"спасибо большое", "хорошо"},
+		"uk": {"дуже дякую", "добре"}, "fa": {"خیلی ممنون", "باشه"},
+		"ps": {"ډېره مننه", "ښه"}, "ku": {"gelek spas", "temam"},
+		"ti": {"ብጣዕሚ የቐንየለይ", "ሕራይ"}, "so": {"aad u mahadsanid", "waa hagaag"},
+	}
+	id := int64(8220)
+	for lang, says := range thanks {
+		id++
+		u := telegramtest.User{ID: id, FirstName: "Nadia", LanguageCode: lang}
+		fake.SendText(u, "/start")
+		n := len(waitReplies(t, fake, u.ID, 1))
+		for _, s := range says {
+			fake.SendText(u, s)
+			waitReplies(t, fake, u.ID, n+1)
+			time.Sleep(100 * time.Millisecond)
+			msgs := messagesTo(fake.Sent(), u.ID)
+			if len(msgs) != n+1 {
+				t.Fatalf("%s %q: %d replies, want 1", lang, s, len(msgs)-n)
+			}
+			n = len(msgs)
+			if m := msgs[n-1]; len(m.Buttons) < 3 {
+				t.Errorf("%s %q got %q, want the menu", lang, s, m.Text)
+			}
+		}
+	}
+}
+
+// TestBot_NumbersAndLinksAlone: "123", a phone number or a link alone
+// get the menu, not "no answer", and the phone number is never put up to
+// be kept as a question; the next real miss still gets the request.
+func TestBot_NumbersAndLinksAlone(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 8240, FirstName: "Nadia", LanguageCode: "en"}
+	fake.SendText(u, "/start")
+	n := len(waitReplies(t, fake, u.ID, 1))
+	for _, s := range []string{"123", "+49 176 1234567", "https://www.example.org/wohngeld", "0176 / 123 45 67"} {
+		fake.SendText(u, s)
+		waitReplies(t, fake, u.ID, n+1)
+		time.Sleep(100 * time.Millisecond)
+		msgs := messagesTo(fake.Sent(), u.ID)
+		if len(msgs) != n+1 {
+			t.Fatalf("%q: %d replies, want 1", s, len(msgs)-n)
+		}
+		n = len(msgs)
+		if m := msgs[n-1]; !strings.Contains(m.Text, "How can I help") || len(m.Buttons) < 3 {
+			t.Errorf("%q got %q, want the menu", s, m.Text)
+		}
+	}
+	fake.SendText(u, "blorf zimzam quaxel")
+	msgs := waitReplies(t, fake, u.ID, n+2)
+	if ask := msgs[n+1]; len(ask.Buttons) != 1 || !strings.HasPrefix(ask.Buttons[0][0].Text, "✅") {
+		t.Errorf("no consent question after the first real miss: %q", ask.Text)
+	}
+}
+
 // TestBot_Export: after a journey – a hand-over taken, closed and rated,
 // a consented question – /export lists each item in a JSON file and a
 // summary in the person's language, nothing of another person; after

@@ -385,3 +385,21 @@ func TestBooking_LastPlaceRush(t *testing.T) {
 		t.Fatalf("%d booked (capacity 2), %d offered other times, of 200", booked, offered)
 	}
 }
+
+// TestBooking_TypedMenuLeaves: "back to menu" or "actually cancel, main
+// menu" typed in the middle of booking shows the menu, as its button does.
+func TestBooking_TypedMenuLeaves(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	for _, typed := range []string{"back to menu", "actually cancel, main menu", "cancel", "never mind"} {
+		s := amalSession()
+		s.Lang = "en"
+		res := e.Handle(ctx, s, false, personPress("b", ""))
+		res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+		find(t, res, "bd") // on the choice of day
+		res = e.Handle(ctx, *res.Session, false, personText(typed))
+		if !strings.Contains(allText(res), "How can I help") || res.Session.Screen != "menu" {
+			t.Errorf("%q during booking: %q, want the menu", typed, allText(res))
+		}
+	}
+}

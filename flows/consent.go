@@ -36,7 +36,9 @@ func (e *Engine) askConsent(r *Request, text string) {
 		return
 	}
 	masked := maskQuestion(text, r.Event.FirstName)
-	if strings.TrimSpace(masked) == "" {
+	if !hasWords(masked) {
+		// Only a number, a phone number, an address or a name: nothing
+		// the editors could learn from, and not to be kept.
 		return
 	}
 	r.Session.ConsentAsked = true
@@ -118,6 +120,15 @@ func maskQuestion(text, firstName string) string {
 		s = replaceWord(s, name, "[name]")
 	}
 	return strings.TrimSpace(s)
+}
+
+// hasWords reports whether a masked question has a letter outside the
+// placeholders maskQuestion puts in.
+func hasWords(masked string) bool {
+	for _, p := range []string{"[e-mail]", "[phone]", "[name]"} {
+		masked = strings.ReplaceAll(masked, p, " ")
+	}
+	return strings.IndexFunc(masked, unicode.IsLetter) >= 0
 }
 
 // replaceWord replaces whole-word, case-insensitive occurrences of word.

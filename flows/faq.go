@@ -2,8 +2,10 @@ package flows
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"lotse/internal/domain"
@@ -97,6 +99,9 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		r.Say(r.T.T("input.too_long", nil), e.menuRow(r))
 		return nil
 	}
+	// A number, a phone number or a link alone is no question either,
+	// whatever the search makes of its digits or the words of a link.
+	bare := onlyNumbersOrLinks(text)
 	msg := r.analyzed(text)
 	res := e.kb.SearchMessage(msg, r.T.Lang())
 	if r.New {
@@ -105,13 +110,16 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		if err := e.start(ctx, r); err != nil {
 			return err
 		}
+		if bare {
+			return nil // the greeting shows the menu
+		}
 		if len(res.Main.Best) == 0 && len(res.Also) == 0 {
 			// A greeting, or a first message that looks for a local offer.
 			e.suggestOffers(r, text)
 			return nil
 		}
 	}
-	if len(msg.Terms(r.T.Lang())) == 0 && len(res.Main.Best) == 0 && len(res.Also) == 0 {
+	if bare || len(msg.Terms(r.T.Lang())) == 0 && len(res.Main.Best) == 0 && len(res.Also) == 0 {
 		// Nothing to look up – "thanks", "ok", an emoji, a lone "?": not
 		// a question without an answer, so no "no answer" and no asking
 		// to keep it, which is asked only once and would be spent on it.
@@ -173,3 +181,26 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 // maxSuggestions bounds the choices offered for an unclear message: a
 // small screen shows four questions and the way out at once.
 const maxSuggestions = 4
+
+// linkRe is a web address or a bare domain ("www.example.de/x",
+// "example.com"); emailRe (consent.go) an e-mail address.
+var linkRe = regexp.MustCompile(`(?i)^(https?://\S+|www\.\S+|[\p{L}\p{N}\-]+(\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}(/\S*)?)$`)
+
+// onlyNumbersOrLinks reports whether text is made only of numbers (a
+// phone number, "123"), links and e-mail addresses: something pasted or
+// mistyped, not a question to search for or to keep.
+func onlyNumbersOrLinks(text string) bool {
+	fields := strings.Fields(text)
+	if len(fields) == 0 {
+		return false
+	}
+	for _, f := range fields {
+		if linkRe.MatchString(f) || emailRe.MatchString(f) && emailRe.FindString(f) == strings.Trim(f, ".,;:!?()<>") {
+			continue
+		}
+		if strings.IndexFunc(f, unicode.IsLetter) >= 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -75,6 +75,12 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 	textOrMedia := ev.Kind == domain.EventText || ev.Kind == domain.EventMedia
 	switch s.Handover {
 	case handoverDescribe:
+		if e.typedMenu(r) {
+			// "back to the menu" typed leaves the step as the button does,
+			// rather than becoming the description.
+			s.Handover = ""
+			return nil
+		}
 		if textOrMedia {
 			return func(ctx context.Context, r *Request) error { return e.openTicket(ctx, r, true) }
 		}
@@ -106,7 +112,7 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 			return func(ctx context.Context, r *Request) error { return e.relayToStaff(ctx, r, tk) }
 		}
 	case handoverComment:
-		if ev.Kind == domain.EventText {
+		if ev.Kind == domain.EventText && !e.typedMenu(r) {
 			return e.comment
 		}
 		s.Handover = ""

@@ -295,3 +295,20 @@ func TestHandover_LeavingDescription(t *testing.T) {
 		t.Errorf("question opened a ticket after leaving: %+v", res.Replies)
 	}
 }
+
+// TestHandover_TypedMenuLeavesDescription: "back to menu" typed where the
+// person was asked to describe their matter leaves the step, as the
+// button does; it opens no request.
+func TestHandover_TypedMenuLeavesDescription(t *testing.T) {
+	e := mustEngine(t)
+	s := amalSession()
+	s.Lang = "en"
+	res := e.Handle(context.Background(), s, false, personPress("h", ""))
+	res = e.Handle(context.Background(), *res.Session, false, personText("back to menu"))
+	if len(repliesTo(res, staffChat)) != 0 || res.Session.Ticket != 0 || res.Session.Handover != "" {
+		t.Errorf("typed menu opened a request: %+v", res.Replies)
+	}
+	if !strings.Contains(allText(res), "How can I help") {
+		t.Errorf("typed menu: %q, want the menu", allText(res))
+	}
+}

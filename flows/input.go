@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"strings"
 
 	"lotse/internal/domain"
 )
@@ -29,6 +30,12 @@ func (e *Engine) onMedia(ctx context.Context, r *Request) error {
 	case "photo", "document", "video":
 		// Often a photographed letter or ID: say why we don't want it here.
 		id = "input.document"
+		if strings.TrimSpace(r.Event.Text) != "" {
+			// The caption is often the question itself: a short notice,
+			// then the caption answered as a typed message would be.
+			r.Say(r.T.T("input.document_caption", nil))
+			return e.onText(ctx, r)
+		}
 	}
 	r.Say(r.T.T(id, nil), e.menuRow(r))
 	return nil

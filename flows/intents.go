@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"lotse/internal/domain"
 	"lotse/internal/intent"
 	"lotse/internal/stats"
 )
@@ -38,7 +39,7 @@ func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) 
 		if err := e.start(ctx, r); err != nil {
 			return true, err
 		}
-		if in == intent.Menu {
+		if in == intent.Menu || in == intent.Thanks {
 			return true, nil // the greeting shows the menu
 		}
 	}
@@ -56,4 +57,14 @@ func (e *Engine) handoverRequest(r *Request) Handler {
 		return nil
 	}
 	return rt.handle
+}
+
+// typedMenu reports whether the event is text asking for the menu ("back
+// to menu", "cancel"), which leaves a step waiting for typed text.
+func (e *Engine) typedMenu(r *Request) bool {
+	if r.Event.Kind != domain.EventText {
+		return false
+	}
+	in, _, ok := e.typedRequest(r, strings.TrimSpace(r.Event.Text))
+	return ok && in == intent.Menu
 }

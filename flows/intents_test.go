@@ -48,6 +48,10 @@ func TestIntents_OpenTheButtonFlow(t *testing.T) {
 		{"PrivacyPashto", "ps", "محرمیت", "privacy", "d"},
 		{"MenuTigrinya", "ti", "ምናሌ", "menu", "a"},
 		{"HelpKurmanji", "ku", "alikari", "help", "h"},
+		// Missed when tried from outside.
+		{"BookingIntegrationTeam", "en", "can i get an appointment with the integration team", "appointment", "bt"},
+		{"CancelCantCome", "en", "i cant come to my appointment, cancel it", "appointments", "ac"},
+		{"CancelNichtKommen", "de", "ich kann nicht kommen termin absagen", "appointments", "ac"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

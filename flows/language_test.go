@@ -77,6 +77,10 @@ func TestLanguage_TransliterationKeepsPhoneLanguage(t *testing.T) {
 		{"ru", "pomogite mne pozhaluysta", ""},
 		{"uk", "ya ne hochu zhit", ""},
 		{"ar", "ana abgha asheghel bas ma a3ref almani", ""},
+		{"uk", "mene b'ye cholovik", ""},
+		// Slang and keyboard runs are no language either.
+		{"de", "lol lol haha", ""},
+		{"fr", "asdf qwer zxcv", ""},
 	}
 	for _, tt := range tests {
 		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))

@@ -11,7 +11,7 @@ import (
 
 func (e *Engine) menuRoutes(t *table) {
 	t.command("menu", e.showMenu)
-	t.typedAs("menu", intent.Menu)
+	t.typedAs("menu", intent.Menu, intent.Thanks)
 	t.button(actMenu, e.showMenu)
 	t.button(actArea, e.showArea)
 }

@@ -44,10 +44,13 @@ const (
 	Privacy      Intent = "privacy"      // the privacy notice
 	Help         Intent = "help"
 	Menu         Intent = "menu"
+	// Thanks is thanks, ok and the like on their own: nothing to look up,
+	// so the menu rather than "no answer".
+	Thanks Intent = "thanks"
 )
 
 // All lists every intent in tie-break order.
-var All = []Intent{End, Delete, Cancel, Appointments, Person, Booking, Language, Privacy, Help, Menu}
+var All = []Intent{End, Delete, Cancel, Appointments, Person, Booking, Language, Privacy, Help, Menu, Thanks}
 
 // MaxWords is the longest message (in normalized words) taken as a typed
 // request; longer ones are questions or stories for the knowledge base.
@@ -56,7 +59,7 @@ const MaxWords = 12
 // strict are the intents named by one common word ("help", "data",
 // "language"): the message must consist of the request and filler words
 // only, so "help with the rent" or "Sprache lernen" stay questions.
-var strict = map[Intent]bool{Help: true, Menu: true, Language: true, Privacy: true}
+var strict = map[Intent]bool{Help: true, Menu: true, Language: true, Privacy: true, Thanks: true}
 
 // slack is how many other words a request may carry ("Termin wegen
 // Wohnung", "appointment tomorrow afternoon" has one after fillers).

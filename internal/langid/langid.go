@@ -29,6 +29,7 @@ import (
 	"io/fs"
 	"math"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -97,6 +98,16 @@ type Result struct {
 	Margin float64
 	// Known is how many counted words occur in Lang's training texts.
 	Known int
+
+	// distinct counts the different counted words; evidence those of them
+	// in Lang's texts or with letters beyond ASCII (ç, ı, ü, é, ß).
+	distinct, evidence int
+}
+
+type seenWord struct {
+	w       string
+	knownBy uint8 // bit i: in the texts of model.langs[i]
+	special bool
 }
 
 // Tuning. Buckets trades memory for fewer hash collisions between
@@ -117,6 +128,9 @@ const (
 	// letterWeight scales the raw special-letter features: each is one
 	// character but says as much about orthography as a word.
 	letterWeight = 2
+	// guessMargin: below this per-word lead, a message with at most one
+	// word of evidence is a guess (see Detect).
+	guessMargin = 16.0
 )
 
 // Detector holds the trained model. Build it once with New or Default.
@@ -199,7 +213,8 @@ func appendScalars(out []string, n *yaml.Node) []string {
 // which one a message is in.
 var neutral = []string{"ok", "okay", "oki", "hallo", "hello", "hi", "hey", "danke", "thanks", "thx", "merci",
 	"bitte", "please", "pls", "plz", "salam", "salaam", "ja", "nein", "yes", "no", "bye", "tschüss", "super",
-	"termin", "bamf", "lotse", "online", "email", "e-mail", "whatsapp", "telegram", "sms", "pdf"}
+	"termin", "bamf", "lotse", "online", "email", "e-mail", "whatsapp", "telegram", "sms", "pdf",
+	"lol", "haha", "hahaha", "hehe", "hihi", "xd", "omg"}
 
 // Train builds a detector from training texts by language. Languages
 // the detector does not know (not shipped) are ignored; a shipped
@@ -326,6 +341,9 @@ func (d *Detector) Detect(text string) Result {
 	} else {
 		var scores [8]float64
 		var known [8]int
+		// Each distinct word once, for the evidence rule below.
+		var dbuf [16]seenWord
+		distinct := dbuf[:0]
 		n := len(m.langs)
 		var rbuf [64]rune
 		buf := rbuf[:0]
@@ -344,10 +362,15 @@ func (d *Detector) Detect(text string) Result {
 			// the candidates (Arabic or Russian typed in Latin letters)
 			// has few, whichever language wins.
 			row := m.logp[int(hashRunes(0, buf)&(buckets-1))*n:][:n]
+			var knownBy uint8
 			for i, lp := range row {
 				if lp > m.unseen[i] {
 					known[i]++
+					knownBy |= 1 << i
 				}
+			}
+			if !slices.ContainsFunc(distinct, func(sw seenWord) bool { return sw.w == w }) {
+				distinct = append(distinct, seenWord{w: w, knownBy: knownBy, special: strings.ContainsFunc(w, nonASCII)})
 			}
 		}
 		first, second := 0, -1
@@ -363,6 +386,12 @@ func (d *Detector) Detect(text string) Result {
 		}
 		res.Lang = m.langs[first]
 		res.Known = known[first]
+		for _, sw := range distinct {
+			res.distinct++
+			if sw.knownBy&(1<<first) != 0 || sw.special {
+				res.evidence++
+			}
+		}
 		res.Margin = (scores[first] - scores[second]) / float64(res.Words)
 	}
 	mixed := float64(total-letters[best]) >= mixedShare*float64(total)
@@ -370,6 +399,12 @@ func (d *Detector) Detect(text string) Result {
 	// none of the candidates: Arabic, Dari or Russian typed in Latin
 	// letters would otherwise be "sure" Somali or Kurmanji.
 	unknown := len(m.langs) > 1 && res.Known*minKnown < res.Words
+	// At most one of three or more distinct words in the winner's texts
+	// or written with letters beyond ASCII, and no wide lead: keyboard
+	// runs ("asdf qwer zxcv") or another language in Latin letters ("mene
+	// b'ye cholovik"), where n-grams alone pick a language. Turkish typed
+	// without its letters has the same few known words but a wide lead.
+	unknown = unknown || best == ScriptLatin && len(m.langs) > 1 && res.evidence <= 1 && res.distinct >= 3 && res.Margin < guessMargin
 	res.Sure = raw >= 3 && res.Words >= 2 && !mixed && !unknown && res.Margin >= minMargin
 	return res
 }
@@ -462,6 +497,8 @@ func features(buf []rune, w string, s Script, f func(h uint64, weight float64)) 
 }
 
 // special are letters that mark a language although folding keeps them.
+func nonASCII(r rune) bool { return r > unicode.MaxASCII }
+
 func special(r rune) bool {
 	switch r {
 	case 'і', 'ї', 'є', 'ґ', 'ы', 'э', 'ъ', 'x', 'q', 'w':

@@ -106,6 +106,17 @@ func TestDetect_ShortNeverSure(t *testing.T) {
 	}
 }
 
+// TestDetect_GuessesNeverSure: slang, keyboard runs and Ukrainian in
+// Latin letters are no sure language, though n-grams pick one.
+func TestDetect_GuessesNeverSure(t *testing.T) {
+	d := MustDefault(t)
+	for _, m := range []string{"lol lol haha", "haha ok lol", "asdf qwer zxcv", "mene b'ye cholovik", "mene b'ye cholovik, shcho robyty"} {
+		if r := d.Detect(m); r.Sure {
+			t.Errorf("%q: sure %s (margin %.2f, known %d of %d), want unsure", m, r.Lang, r.Margin, r.Known, r.Words)
+		}
+	}
+}
+
 // TestDetect_MixedKeepsLanguage: a message mixing the person's language
 // with German terms or greetings must not be sure of another language.
 func TestDetect_MixedKeepsLanguage(t *testing.T) {
