@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -113,6 +114,10 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	if cacheErr != nil {
 		log.Warn("knowledge base cache not used", "err", cacheErr)
 	}
+	// A load from the files parses the content and learns the urgent
+	// model: about 100 MB of garbage, which the runtime would otherwise
+	// hand back to the system only slowly.
+	debug.FreeOSMemory()
 	redisURL := cfg.RedisURL.Value()
 	if redisURL == "" {
 		emb, err := redisstore.StartEmbedded(now, log)
