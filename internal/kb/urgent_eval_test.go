@@ -155,17 +155,23 @@ var heldOut2Floor = map[string]struct{ caught, alarms int }{
 // TestUrgentSets_HeldOut2 reports the second held-out sets, counts only,
 // and fails when a language falls below its floor.
 func TestUrgentSets_HeldOut2(t *testing.T) {
-	k := MustLoad(t)
-	scores := scoreUrgentSets(t, k, filepath.Join("testdata", "urgent", "heldout2"))
-	t.Logf("second held-out sets:\n%s", urgentTable(scores))
+	checkUrgentFloors(t, "heldout2", heldOut2Floor)
+}
+
+// checkUrgentFloors scores testdata/urgent/<set>, logs the counts only and
+// fails for each language below its floor or lacking one.
+func checkUrgentFloors(t *testing.T, set string, floors map[string]struct{ caught, alarms int }) {
+	t.Helper()
+	scores := scoreUrgentSets(t, MustLoad(t), filepath.Join("testdata", "urgent", set))
+	t.Logf("%s:\n%s", set, urgentTable(scores))
 	for _, s := range scores {
-		f, ok := heldOut2Floor[s.lang]
+		f, ok := floors[s.lang]
 		if !ok {
-			t.Errorf("%s: heldout2 has no floor in heldOut2Floor", s.lang)
+			t.Errorf("%s: %s has no floor", s.lang, set)
 			continue
 		}
 		if s.caught < f.caught || s.alarms > f.alarms {
-			t.Errorf("%s heldout2: %d/%d caught (floor %d), %d false alarms (ceiling %d)", s.lang, s.caught, s.urgent, f.caught, s.alarms, f.alarms)
+			t.Errorf("%s %s: %d/%d caught (floor %d), %d false alarms (ceiling %d)", s.lang, set, s.caught, s.urgent, f.caught, s.alarms, f.alarms)
 		}
 	}
 }
@@ -188,19 +194,7 @@ var heldOut3Floor = map[string]struct{ caught, alarms int }{
 // TestUrgentSets_HeldOut3 reports the third held-out sets, counts only,
 // and fails when a language falls below its floor.
 func TestUrgentSets_HeldOut3(t *testing.T) {
-	k := MustLoad(t)
-	scores := scoreUrgentSets(t, k, filepath.Join("testdata", "urgent", "heldout3"))
-	t.Logf("third held-out sets:\n%s", urgentTable(scores))
-	for _, s := range scores {
-		f, ok := heldOut3Floor[s.lang]
-		if !ok {
-			t.Errorf("%s: heldout3 has no floor in heldOut3Floor", s.lang)
-			continue
-		}
-		if s.caught < f.caught || s.alarms > f.alarms {
-			t.Errorf("%s heldout3: %d/%d caught (floor %d), %d false alarms (ceiling %d)", s.lang, s.caught, s.urgent, f.caught, s.alarms, f.alarms)
-		}
-	}
+	checkUrgentFloors(t, "heldout3", heldOut3Floor)
 }
 
 // TestUrgentSets_Dir scores the set in the directory named by URGENT_SET
