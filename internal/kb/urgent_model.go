@@ -111,9 +111,9 @@ func (k *KB) kbCalm() []urgentml.Example {
 		}
 		n := min(len(texts), maxCalmPerLang)
 		for i := range n {
-			q := texts[i*len(texts)/n]
-			if found, _ := k.urgent.match(q, k.knownWord, false); found == 0 && strings.TrimSpace(q) != "" {
-				out = append(out, urgentml.Example{Text: Normalize(q)})
+			m := NewMessage(texts[i*len(texts)/n])
+			if found, _ := k.urgent.matchWords(m.Text, m.Words, k.knownWord, false); found == 0 && strings.TrimSpace(m.Text) != "" {
+				out = append(out, urgentml.Example{Text: m.Norm})
 			}
 		}
 	}
