@@ -145,7 +145,7 @@ func (e *Engine) keepOwner(ctx context.Context, r *Request) error {
 	if err != nil {
 		return fmt.Errorf("desk: keep owner of ticket %d: %w", id, err)
 	}
-	r.send(e.cardUpdate(tk))
+	e.sendCard(r, e.cardUpdate(tk))
 	return nil
 }
 
@@ -180,7 +180,7 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 	case err != nil:
 		return fmt.Errorf("desk: take ticket %d: %w", id, err)
 	}
-	r.send(e.cardUpdate(tk))
+	e.sendCard(r, e.cardUpdate(tk))
 	if before.Owner == st.UserID {
 		return nil // already theirs: a double tap
 	}
@@ -216,7 +216,7 @@ func (e *Engine) offerTakeOver(ctx context.Context, r *Request) error {
 		button(e.staff.T("staff.confirm_takeover", i18n.Data{"Name": st.Name, "Owner": tk.OwnerName}), actConfirmOver,
 			strconv.FormatInt(id, 10)+":"+strconv.FormatInt(st.UserID, 10)),
 		button(e.staff.T("staff.keep_owner", nil), actKeepOwner, strconv.FormatInt(id, 10)))}
-	r.send(card)
+	e.sendCard(r, card)
 	return nil
 }
 
@@ -245,7 +245,7 @@ func (e *Engine) closeTicket(ctx context.Context, r *Request, id int64, note str
 	if err != nil {
 		return fmt.Errorf("desk: close ticket %d: %w", id, err)
 	}
-	r.send(e.cardUpdate(tk))
+	e.sendCard(r, e.cardUpdate(tk))
 	r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 	t := e.msgs.For(tk.Lang)
 	rep := e.askRating(t, tk)
@@ -344,6 +344,19 @@ func (e *Engine) card(tk domain.Ticket, prev int64) domain.Reply {
 	return rep
 }
 
+// sendCard sends a card's edit. The card's id is stored only once Telegram
+// has returned it, so a tap on a card sent a moment ago can find none yet:
+// the tapped message is then the card. Without an id nothing is sent — a
+// second card would keep the person's name after they erase their data.
+func (e *Engine) sendCard(r *Request, card domain.Reply) {
+	if card.EditID == 0 && r.Event.Kind == domain.EventButton && r.Event.ChatID == e.set.StaffChatID {
+		card.EditID = r.Event.MessageID
+	}
+	if card.EditID != 0 {
+		r.send(card)
+	}
+}
+
 // cardUpdate renders the ticket's card as it stands, as an edit of it.
 func (e *Engine) cardUpdate(tk domain.Ticket) domain.Reply {
 	s := e.staff
@@ -421,7 +434,7 @@ func (e *Engine) Sweep(ctx context.Context) (domain.Result, error) {
 			if err != nil {
 				return domain.Result{}, fmt.Errorf("desk: sweep: close ticket %d: %w", tk.ID, err)
 			}
-			r.send(e.cardUpdate(closed))
+			e.sendCard(r, e.cardUpdate(closed))
 			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.timeout", i18n.Data{"ID": tk.ID})})
 			t := e.msgs.For(tk.Lang)
 			rep := e.askRating(t, closed)

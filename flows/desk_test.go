@@ -199,3 +199,35 @@ func TestDesk_Help(t *testing.T) {
 		t.Errorf("/help = %q", txt)
 	}
 }
+
+// TestDesk_TapBeforeCardStored: the card's id is stored only once Telegram
+// returned it, so a quick tap can find none. The tapped card is edited;
+// no second card is sent, which would keep the person's name after they
+// erase their data.
+func TestDesk_TapBeforeCardStored(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWithDeps(t, flows.Deps{Tickets: tickets})
+	card := repliesTo(openFor(t, e, "ar", 701), staffChat)[0]
+	if !card.Card || card.EditID != 0 {
+		t.Fatalf("first card = %+v", card)
+	}
+
+	tap := staffPress(anna.UserID, "T", ticketID(card.Ticket))
+	tap.MessageID = 4242 // the card, whose id the store does not know yet
+	res := e.HandleStaff(ctx, tap)
+	edits := repliesTo(res, staffChat)
+	if len(edits) != 1 || edits[0].EditID != 4242 || !strings.Contains(edits[0].Text, "Anna Becker") {
+		t.Fatalf("take of an unstored card: %+v", edits)
+	}
+
+	// With no tap to name it (the person closes at once), the edit waits
+	// for a later one rather than becoming a new message.
+	s := domain.Session{Lang: "ar", Epoch: 1, PrivacyAck: clock, Handover: "open", Ticket: card.Ticket}
+	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "end", ChatID: 701, MessageID: 9})
+	for _, rep := range repliesTo(res, staffChat) {
+		if rep.EditID == 0 && strings.Contains(rep.Text, "Lena") {
+			t.Errorf("a second card names the person: %q", rep.Text)
+		}
+	}
+}

@@ -317,7 +317,7 @@ func (e *Engine) closeByPerson(ctx context.Context, r *Request, by, staffNote st
 	case err != nil:
 		return tk, err
 	}
-	r.send(e.cardUpdate(tk))
+	e.sendCard(r, e.cardUpdate(tk))
 	r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T(staffNote, i18n.Data{"ID": tk.ID})})
 	r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
 	return tk, nil
@@ -353,7 +353,7 @@ func (e *Engine) rate(ctx context.Context, r *Request) error {
 	if tk, err = e.tickets.Rate(ctx, id, n); err != nil {
 		return fmt.Errorf("handover: rate ticket %d: %w", id, err)
 	}
-	r.send(e.cardUpdate(tk))
+	e.sendCard(r, e.cardUpdate(tk))
 	r.events = append(r.events, domain.TicketEvent{Kind: "rated", Lang: tk.Lang, Rating: n})
 	r.Session.Handover, r.Session.Ticket = handoverComment, id
 	r.Show(r.T.T("handover.comment", nil), domain.Row(button(r.T.T("handover.skip", nil), actSkip, idStr)))
