@@ -114,9 +114,11 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	if cacheErr != nil {
 		log.Warn("knowledge base cache not used", "err", cacheErr)
 	}
-	// A load from the files parses the content and learns the urgent
-	// model: about 100 MB of garbage, which the runtime would otherwise
-	// hand back to the system only slowly.
+	// The urgent model now, not at the first message. A load from the
+	// files parses the content and learns the model: about 100 MB of
+	// garbage, which the runtime would otherwise hand back to the system
+	// only slowly.
+	base.Prepare()
 	debug.FreeOSMemory()
 	redisURL := cfg.RedisURL.Value()
 	if redisURL == "" {

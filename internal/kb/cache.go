@@ -458,7 +458,7 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 	}
 	raw.postings(post)
 	if raw.err == nil {
-		raw.err = raw.model(enc, k.model)
+		raw.err = raw.model(enc, k.urgentModel())
 	}
 	if raw.err == nil {
 		raw.err = raw.urgent(enc, k.urgent)
@@ -654,7 +654,9 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 	if err != nil {
 		return nil, err
 	}
-	k.model = m
+	if m != nil {
+		k.model = func() *urgentml.Model { return m }
+	}
 	if k.urgent, err = raw.urgent(dec); err != nil {
 		return nil, err
 	}

@@ -106,7 +106,7 @@ func TestLoadCached_SameAsLoad(t *testing.T) {
 // examples in the override directory is a new cache, with the new words
 // and model.
 func TestLoadCached_UrgentFilesInKey(t *testing.T) {
-	fsys := cacheFS(t, 0)
+	fsys := smallFS()
 	over, cache := t.TempDir(), t.TempDir()
 	const msg = "the zorblax wumpus is loose"
 	write := func(name, y string) {
@@ -133,9 +133,9 @@ func TestLoadCached_UrgentFilesInKey(t *testing.T) {
 	if got := load().Urgency(msg); got != UrgentFire {
 		t.Fatalf("after adding it to urgent.yaml: %v, want fire", got)
 	}
-	before := base.model.Parts()
+	before := base.urgentModel().Parts()
 	write(examplesDir+"/en.yaml", "urgent:\n  medical:\n    - my quixotic flurbo collapsed\n    - quixotic flurbo collapsed again\n")
-	after := load().model.Parts()
+	after := load().urgentModel().Parts()
 	if slices.Equal(before.Features, after.Features) {
 		t.Fatal("a new example left the model as it was")
 	}
@@ -241,13 +241,13 @@ func urgentProbes(t *testing.T, fsys fs.FS) []string {
 // message, and that its model scores them to the last bit.
 func assertSameUrgency(t *testing.T, round string, want, got *KB, msgs []string) {
 	t.Helper()
-	if want.model == nil || got.model == nil {
-		t.Fatalf("%s: urgent model %v, want %v", round, got.model != nil, want.model != nil)
+	if want.urgentModel() == nil || got.urgentModel() == nil {
+		t.Fatalf("%s: urgent model %v, want %v", round, got.urgentModel() != nil, want.urgentModel() != nil)
 	}
 	if !reflect.DeepEqual(want.urgent, got.urgent) {
 		t.Fatalf("%s: compiled urgent lists differ", round)
 	}
-	if !reflect.DeepEqual(want.model.Parts(), got.model.Parts()) {
+	if !reflect.DeepEqual(want.urgentModel().Parts(), got.urgentModel().Parts()) {
 		t.Fatalf("%s: urgent model's weights differ", round)
 	}
 	urgent := 0
@@ -260,8 +260,8 @@ func assertSameUrgency(t *testing.T, round string, want, got *KB, msgs []string)
 			urgent++
 		}
 		n := Normalize(m)
-		wk, wp := want.model.Classify(n)
-		gk, gp := got.model.Classify(n)
+		wk, wp := want.urgentModel().Classify(n)
+		gk, gp := got.urgentModel().Classify(n)
 		if wk != gk || math.Float64bits(wp) != math.Float64bits(gp) {
 			t.Fatalf("%s: model on %q: %q %v, want %q %v", round, m, gk, gp, wk, wp)
 		}
@@ -329,11 +329,8 @@ func TestLoadCached_BrokenCache(t *testing.T) {
 // header, in a language's texts, in the postings – is reported and the
 // content loaded from its files.
 func TestLoadCached_TruncatedCache(t *testing.T) {
-	fsys := cacheFS(t, 0)
-	want, err := Load(fsys, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	fsys := smallFS()
+	want := mustLoadFS(t, fsys, "")
 	dir := t.TempDir()
 	if _, _, err := LoadCached(fsys, "", dir); err != nil {
 		t.Fatal(err)
@@ -358,9 +355,10 @@ func TestLoadCached_TruncatedCache(t *testing.T) {
 			t.Fatalf("a cache cut at %d of %d bytes went unreported", n, len(whole))
 		}
 		q := "wie finde ich eine wohnung"
-		if got, w := k.Search(q, "de"), want.Search(q, "de"); !reflect.DeepEqual(got, w) {
+		if got, w := k.Search(q, "de"), want.Search(q, "de"); !reflect.DeepEqual(got, w) || len(w.Best) == 0 {
 			t.Fatalf("cut at %d: %v, want %v", n, got, w)
 		}
+		assertSameUrgency(t, "cut", want, k, smallProbes)
 	}
 }
 
@@ -368,8 +366,8 @@ func TestLoadCached_TruncatedCache(t *testing.T) {
 // directory: each gets the whole knowledge base, and no temporary file is
 // left behind.
 func TestLoadCached_Concurrent(t *testing.T) {
-	fsys := cacheFS(t, 0)
-	want := MustLoad(t) // the same but for the urgent words, which Search does not read
+	fsys := smallFS()
+	want := mustLoadFS(t, fsys, "")
 	dir := t.TempDir()
 	var wg sync.WaitGroup
 	kbs := make([]*KB, 4)
@@ -382,9 +380,10 @@ func TestLoadCached_Concurrent(t *testing.T) {
 		if errs[i] != nil {
 			t.Fatal(errs[i])
 		}
-		if got, w := k.Search("wie finde ich eine wohnung", "de"), want.Search("wie finde ich eine wohnung", "de"); !reflect.DeepEqual(got, w) {
+		if got, w := k.Search("wie finde ich eine wohnung", "de"), want.Search("wie finde ich eine wohnung", "de"); !reflect.DeepEqual(got, w) || len(w.Best) == 0 {
 			t.Fatalf("replica %d: %v, want %v", i, got, w)
 		}
+		assertSameUrgency(t, "replica", want, k, smallProbes)
 	}
 	left, _ := filepath.Glob(filepath.Join(dir, ".kb-*"))
 	if len(left) != 0 {

@@ -52,7 +52,9 @@ type KB struct {
 
 	idx    *index
 	urgent *urgentList
-	model  *urgentml.Model // learnt from the urgent examples; nil without
+	// model is the urgent model, learnt from the urgent examples on the
+	// first call (urgent_model.go); nil without examples.
+	model func() *urgentml.Model
 
 	// problems found while loading that do not stop loading (duplicate ids,
 	// stray files); Check reports them.

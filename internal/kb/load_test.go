@@ -46,6 +46,41 @@ entries:
 	}
 }
 
+// smallFS is tinyFS with urgent examples, so that it has every part the
+// compiled cache keeps (texts, postings, urgent lists, model, known
+// words) at a size whose load takes milliseconds, also under the race
+// detector: the cache's mechanics do not need the shipped content.
+func smallFS() fstest.MapFS {
+	fsys := tinyFS()
+	fsys["urgent.yaml"] = &fstest.MapFile{Data: []byte("de:\n  general: [notfall*]\nen:\n  fire: [fire & house|flat]\n")}
+	fsys[examplesDir+"/en.yaml"] = &fstest.MapFile{Data: []byte(`urgent:
+  suicide:
+    - i just want it all to stop
+    - i took all my pills
+    - i dont want to live anymore
+  medical:
+    - my baby is turning blue
+    - he fell and does not wake up
+    - my chest hurts and i cant breathe
+  fire:
+    - there is smoke in the stairwell
+    - the kitchen is burning
+calm:
+  - my rent went up by 110 euros
+  - i live at number 112
+  - this paperwork is killing me
+  - where do i find a flat
+  - may i work with my papers
+  - the smoke detector beeps, battery empty
+  - i am tired of waiting for the letter
+`)}
+	return fsys
+}
+
+// smallProbes are messages whose urgency a knowledge base loaded from
+// smallFS must give as one loaded from its files.
+var smallProbes = []string{"i took all my pills", "my baby is turning blue", "my flat is on fire", "my rent went up by 110 euros", "wie finde ich eine wohnung", "Notfall!"}
+
 func mustLoadFS(t *testing.T, fsys fstest.MapFS, override string) *KB {
 	t.Helper()
 	k, err := Load(fsys, override)

@@ -132,9 +132,12 @@ var urgentModels struct {
 	byKey map[[sha256.Size]byte]*urgentml.Model
 }
 
-// buildUrgentModel learns the urgent model from the trees' examples and
-// the knowledge base's texts; without examples, Urgency relies on the
-// lists alone.
+// buildUrgentModel reads the trees' examples, so that a broken file stops
+// the load, and leaves the learning to the model's first use: learning is
+// most of a load's work, and a load that only checks or exports content
+// (lotse content) never needs the model. lotse serve asks for it at once
+// (Prepare), so that no one's first message waits for it. Without
+// examples, Urgency relies on the lists alone.
 func (k *KB) buildUrgentModel(trees []*tree) error {
 	if !slices.ContainsFunc(trees, func(t *tree) bool { return len(t.examples) > 0 }) {
 		return nil
@@ -143,6 +146,24 @@ func (k *KB) buildUrgentModel(trees []*tree) error {
 	if err != nil {
 		return err
 	}
+	k.model = sync.OnceValue(func() *urgentml.Model { return k.learnUrgentModel(ex) })
+	return nil
+}
+
+// Prepare learns the urgent model now, if it has not been learnt yet.
+func (k *KB) Prepare() { k.urgentModel() }
+
+// urgentModel is the urgent model, nil without examples.
+func (k *KB) urgentModel() *urgentml.Model {
+	if k.model == nil {
+		return nil
+	}
+	return k.model()
+}
+
+// learnUrgentModel learns the model from the examples and the knowledge
+// base's texts, or takes it from urgentModels.
+func (k *KB) learnUrgentModel(ex []urgentml.Example) *urgentml.Model {
 	ex = append(ex, k.kbCalm()...)
 	h := sha256.New()
 	for _, e := range ex {
@@ -153,27 +174,28 @@ func (k *KB) buildUrgentModel(trees []*tree) error {
 	urgentModels.Lock()
 	defer urgentModels.Unlock()
 	if m, ok := urgentModels.byKey[key]; ok {
-		k.model = m
-		return nil
+		return m
 	}
+	// Train fails only for more kinds than a model holds; parseExamples
+	// takes the kinds' names from the fixed list of urgency kinds.
 	m, err := urgentml.Train(ex)
 	if err != nil {
-		return fmt.Errorf("kb: load %s: %w", examplesDir, err)
+		panic(fmt.Sprintf("kb: learn the urgent model: %v", err))
 	}
 	if urgentModels.byKey == nil || len(urgentModels.byKey) >= maxUrgentModels {
 		urgentModels.byKey = map[[sha256.Size]byte]*urgentml.Model{}
 	}
 	urgentModels.byKey[key] = m
-	k.model = m
-	return nil
+	return m
 }
 
 // modelUrgency is the kind the model is sure of in a normalized text, or 0.
 func (k *KB) modelUrgency(norm string) Urgency {
-	if k.model == nil {
+	m := k.urgentModel()
+	if m == nil {
 		return 0
 	}
-	kind, p := k.model.Classify(norm)
+	kind, p := m.Classify(norm)
 	if p < urgentModelThreshold {
 		return 0
 	}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -135,5 +136,35 @@ func TestKB_UrgencyModel(t *testing.T) {
 	bare := mustLoadFS(t, tinyFS(), "")
 	if got := bare.Urgency(modelOnlyUrgent); got != 0 {
 		t.Errorf("without examples: Urgency = %q, want nothing", got)
+	}
+}
+
+// TestUrgentModel_LearntOnFirstUse: a load leaves the learning to the
+// model's first use (content commands never need it); Prepare learns it.
+func TestUrgentModel_LearntOnFirstUse(t *testing.T) {
+	urgentModels.Lock()
+	urgentModels.byKey = nil
+	urgentModels.Unlock()
+	learnt := func() int {
+		urgentModels.Lock()
+		defer urgentModels.Unlock()
+		return len(urgentModels.byKey)
+	}
+	k := mustLoadFS(t, smallFS(), "")
+	if n := learnt(); n != 0 {
+		t.Fatalf("%d models learnt by the load", n)
+	}
+	k.Prepare()
+	if n := learnt(); n != 1 {
+		t.Fatalf("%d models learnt after Prepare, want 1", n)
+	}
+	if k.urgentModel() == nil {
+		t.Fatal("no model after Prepare")
+	}
+	// A broken example file still stops the load.
+	fsys := smallFS()
+	fsys[examplesDir+"/en.yaml"].Data = []byte("urgent:\n  weather: [it rains]\n")
+	if _, err := Load(fsys, ""); err == nil || !strings.Contains(err.Error(), "weather") {
+		t.Fatalf("unknown kind: %v", err)
 	}
 }
