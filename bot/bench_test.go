@@ -110,6 +110,7 @@ func (echoConversation) Handle(_ context.Context, s domain.Session, _ bool, ev d
 func (echoConversation) CrossChat(string) bool { return false }
 
 func (echoConversation) OutageNotice(string) string { return "technical problem" }
+func (echoConversation) Urgent(domain.Event) bool   { return false }
 
 func (echoConversation) HandleStaff(context.Context, domain.Event) domain.Result {
 	return domain.Result{}

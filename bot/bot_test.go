@@ -376,7 +376,7 @@ func TestBot_Pacing(t *testing.T) {
 }
 
 // TestBot_Throttle: a person who floods the bot is told once to slow
-// down; further messages in the burst get no reply.
+// down; further messages in the burst get no reply, but for an emergency.
 func TestBot_Throttle(t *testing.T) {
 	t.Parallel()
 	fake := mustFake(t)
@@ -394,6 +394,13 @@ func TestBot_Throttle(t *testing.T) {
 	msgs := messagesTo(fake.Sent(), u.ID)
 	if len(msgs) != 4 || !strings.Contains(msgs[3].Text, "very fast") {
 		t.Errorf("flood of 8 got %d replies; the 4th should be the slow-down note", len(msgs))
+	}
+
+	// Still over the limit, an emergency is answered all the same.
+	fake.SendText(u, "he has a knife and is hitting me")
+	msgs = waitReplies(t, fake, u.ID, 5)
+	if !strings.Contains(msgs[4].Text, "110") {
+		t.Errorf("emergency during a flood answered with %q, want the emergency numbers", msgs[4].Text)
 	}
 }
 

@@ -70,6 +70,9 @@ type Conversation interface {
 	// OutageNotice is the text a person gets, in the language their
 	// messenger names, when their message waits because Redis is down.
 	OutageNotice(languageCode string) string
+	// Urgent reports whether what a person wrote signals an emergency:
+	// such a message passes the flood limit.
+	Urgent(ev domain.Event) bool
 }
 
 // Dispatcher processes updates exactly once and in order per chat:
@@ -250,11 +253,34 @@ const dueSlack = 500 * time.Millisecond
 // message (the update's date), not when it arrives, so a backlog
 // delivered at once after a stall passes. Past the limit the person is
 // told once a minute (that update goes on, as a notice), the rest is
-// dropped. It reports whether the update goes on.
+// dropped – but for an emergency: someone in panic writes many short
+// messages, and the one that says what happened must be answered. It
+// reports whether the update goes on.
 func (d *Dispatcher) admit(u *update) bool {
 	if !u.ok || u.in.chatType != "private" || u.in.leave {
 		return true
 	}
+	if d.allow(u) || d.conv.Urgent(u.in.event) {
+		return true
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ul := d.limiters[u.in.chatID]
+	if ul == nil { // the table was cleared meanwhile
+		return true
+	}
+	now := d.opt.Now()
+	if now.Sub(ul.notified) < time.Minute {
+		d.m.observeUpdate("throttled", 0)
+		return false
+	}
+	ul.notified = now
+	u.notice = true
+	return true
+}
+
+// allow takes a token from the person's limiter.
+func (d *Dispatcher) allow(u *update) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	ul, ok := d.limiters[u.in.chatID]
@@ -276,17 +302,7 @@ func (d *Dispatcher) admit(u *update) bool {
 	default:
 		sent = d.opt.Now()
 	}
-	if ul.lim.AllowN(sent, 1) {
-		return true
-	}
-	now := d.opt.Now()
-	if now.Sub(ul.notified) < time.Minute {
-		d.m.observeUpdate("throttled", 0)
-		return false
-	}
-	ul.notified = now
-	u.notice = true
-	return true
+	return ul.lim.AllowN(sent, 1)
 }
 
 // tellOutage sends the outage notice once per chat and outage. A chat is

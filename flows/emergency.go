@@ -61,6 +61,13 @@ func writtenText(ev domain.Event) string {
 	return ""
 }
 
+// Urgent reports whether what the person wrote signals an emergency, as
+// urgentFirst reads it.
+func (e *Engine) Urgent(ev domain.Event) bool {
+	text := strings.TrimSpace(writtenText(ev))
+	return text != "" && e.kb.UrgencyOf(kb.NewMessage(text)) != 0
+}
+
 // urgentFirst answers an urgent message before the event is handled any
 // further, and records the kind in r.urgent so that free text is not
 // answered a second time. Everything else (a booking step, a hand-over

@@ -67,3 +67,4 @@ func (echoConversation) HandleStaff(context.Context, domain.Event) domain.Result
 func (echoConversation) CrossChat(string) bool { return false }
 
 func (echoConversation) OutageNotice(string) string { return "technical problem" }
+func (echoConversation) Urgent(domain.Event) bool   { return false }
