@@ -87,6 +87,7 @@ func loadShipped() {
 		if base, err = kb.Load(locales.FS, ""); err != nil {
 			panic(err)
 		}
+		base.Prepare() // as serve does: no test's first message waits for the learning
 	})
 }
 

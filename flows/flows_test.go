@@ -62,7 +62,9 @@ func shipped() (msgs, staffMsgs *i18n.Bundle, base *kb.KB, err error) {
 		if s.staffMsgs, s.err = i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log); s.err != nil {
 			return
 		}
-		s.base, s.err = kb.Load(locales.FS, "")
+		if s.base, s.err = kb.Load(locales.FS, ""); s.err == nil {
+			s.base.Prepare() // as serve does
+		}
 	})
 	s := shippedData
 	return s.msgs, s.staffMsgs, s.base, s.err
