@@ -41,7 +41,7 @@ var stopwordLists = map[string]string{
 		wont doesnt didnt isnt ur`,
 	"ar": `بقول يقول تقول قول بيقولوا في من على الى إلى عن مع هذا هذه ذلك تلك هو هي هم هن انا أنا انت أنت انتي نحن انتم أنتم
 		كيف ماذا ما متى أين اين لماذا ليش هل كم اي أي او أو و ثم لكن لا نعم ليس كان يكون كانت
-		اريد أريد بدي عايز ابغى احتاج أحتاج ممكن يمكن يجب لازم عندي لدي عند لي لك له لها بعد قبل زمان الان الآن هنا هناك بكرا بكره غدا اليوم امبارح قريبا تبعي تبع لوين بروح
+		اريد أريد بدي عايز ابغى احتاج أحتاج ممكن يمكن يجب لازم عندي معي لدي عند لي لك له لها بعد قبل زمان الان الآن هنا هناك بكرا بكره غدا اليوم امبارح قريبا تبعي تبع لوين بروح
 		الذي التي اللي شو شنو ايش مين وين فين كل شي شيء يعني معنى
 		مرحبا اهلا أهلا السلام عليكم كيفك كيفكم شلونك حالك شكرا صباح مساء الخير من فضلك لو سمحت ساعدني ساعدوني سؤال اعرف أعرف اعمل نعمل
 		هلق هلا كتير عم رح بس حدا هيك بدو فيني بقدر منيح`,
@@ -76,16 +76,16 @@ var stopwordLists = map[string]string{
 		kîjan çend derê heye hene tune ne na erê belê dikarim divê dixwazim xwe ye e bû be silav spas kerema
 		alîkarî pirs lazim`,
 	"ti": `ይበሃል እንታይ ከመይ መዓስ ኣበይ ስለምንታይ መን ኣነ ንስኻ ንስኺ ንሱ ንሳ ንሕና ንስኹም ንሳቶም እዚ እቲ እዩ እያ እየ ኣሎ የለን
-		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ እደሊ ኣለኹ የድልየኒ`,
+		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ እደሊ ክደሊ ኣለኹ የድልየኒ ሓግዙኒ ይሕግዘኒ እንተ`,
 	"so": `yiraahdaa waa iyo ama laakiin in ka ku u la ee oo aan ma maxaa sidee xagee halkee goorma yaa kee immisa
 		aniga adiga isaga iyada annaga iyaga kan kani kaas tan taas waxaan waxaad wax haa maya
-		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan baahan baahanahay`,
+		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan baahan baahanahay ii`,
 	"fr": `dit dis je tu il elle on nous vous ils elles me te se moi toi lui leur mon ma mes ton ta tes son sa ses notre votre
 		le la les un une des du de et ou mais aussi encore seulement très si comment que quoi qui où quand pourquoi
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune`,
+		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider`,
 }
 
 // latinScript are the languages whose stopwords can be real words in
