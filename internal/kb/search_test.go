@@ -166,6 +166,21 @@ func TestKB_GreetingNotAnswered(t *testing.T) {
 	}
 }
 
+// TestKB_ContentWordNotStopword: Turkish "iş" (work) loses its accent
+// to English "is", a stopword in every language; in Turkish it stays.
+func TestKB_ContentWordNotStopword(t *testing.T) {
+	if got := analyze("iş lazım", stopMask("tr")); !slices.Equal(got, []string{"is"}) {
+		t.Errorf("tr: got terms %q, want [is]", got)
+	}
+	if got := analyze("what is it", stopMask("en")); len(got) != 0 {
+		t.Errorf("en: got terms %q, want none", got)
+	}
+	k := MustLoad(t)
+	if res := k.Search("iş lazım", "tr"); len(res.Best) == 0 || res.Best[0].ID != "work.offices" {
+		t.Errorf("iş lazım: got %+v, want work.offices first", res)
+	}
+}
+
 // TestKB_OwnQuestionConfident: a short question that is mostly the
 // entry's own question is answered directly, though other entries score
 // its one key word as high ("Duldung" is also in Ausbildung's question

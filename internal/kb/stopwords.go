@@ -41,7 +41,7 @@ var stopwordLists = map[string]string{
 		wont doesnt didnt isnt ur`,
 	"ar": `بقول يقول تقول قول بيقولوا في من على الى إلى عن مع هذا هذه ذلك تلك هو هي هم هن انا أنا انت أنت انتي نحن انتم أنتم
 		كيف ماذا ما متى أين اين لماذا ليش هل كم اي أي او أو و ثم لكن لا نعم ليس كان يكون كانت
-		اريد أريد بدي عايز ابغى احتاج أحتاج ممكن يمكن يجب لازم عندي لدي عند لي لك له لها بعد قبل الان الآن هنا هناك بكرا بكره غدا اليوم امبارح قريبا تبعي تبع لوين بروح
+		اريد أريد بدي عايز ابغى احتاج أحتاج ممكن يمكن يجب لازم عندي معي لدي عند لي لك له لها بعد قبل زمان الان الآن هنا هناك بكرا بكره غدا اليوم امبارح قريبا تبعي تبع لوين بروح
 		الذي التي اللي شو شنو ايش مين وين فين كل شي شيء يعني معنى
 		مرحبا اهلا أهلا السلام عليكم كيفك كيفكم شلونك حالك شكرا صباح مساء الخير من فضلك لو سمحت ساعدني ساعدوني سؤال اعرف أعرف اعمل نعمل
 		هلق هلا كتير عم رح بس حدا هيك بدو فيني بقدر منيح`,
@@ -52,7 +52,7 @@ var stopwordLists = map[string]string{
 		چکار چیکار بکنم میشه دیگه خب`,
 	"ps": `وایي ووایم زه ته هغه هغې موږ تاسو دوی دا دې د په له سره کې څه ولې چیرته چېرته کله څنګه څومره
 		او یا خو هم نه هو دی ده دي وو یم یې مې شي شو کړم غواړم باید لري لرم ستاسو زما مننه سلام ښه مرسته پوښتنه
-		ورور خور ملګری راته ووایه ووایاست`,
+		ورور خور ملګری راته ووایه ووایاست اړتیا`,
 	"uk": `сказати кажуть я ти він вона воно ми ви вони мене мені мій моя моє мої твій твоя наш наша ваш ваша їх їхній свій себе
 		цей ця це ці той та те і й а але або чи що як де коли чому навіщо хто який яка яке які скільки куди звідки
 		тут там зараз сьогодні завтра вчора скоро так ні не нема немає є був була було були бути буде
@@ -68,24 +68,24 @@ var stopwordLists = map[string]string{
 		привет здравствуйте добрый день утро вечер спасибо пожалуйста помогите помочь вопрос
 		знаю скажите подскажите означает значит делать сделать`,
 	"tr": `denir söylenir ben sen o biz siz onlar beni bana benim senin onun bizim sizin bu şu bir ve veya ya ama fakat de da ki
-		mi mı mu mü ne neden niye nasıl nerede nereye hangi kim kaç için ile gibi kadar daha çok en
+		mi mı mu mü ne neden niye nasıl nerede nereye nereden hangi kim kaç için ile gibi kadar daha çok en
 		var yok değil evet hayır merhaba selam günaydın iyi teşekkür teşekkürler sağol lütfen yardım soru
 		istiyorum lazım gerek gerekiyor olur olabilir miyim mıyım yapabilir
 		gece geceler akşamlar günler hoşça görüşürüz`,
 	"ku": `gotin dibêjin ez tu ew em hûn min te wî wê me we wan vê vî ev û an lê jî ji bi li di de ku ka çi çima çawa kî kengî
 		kîjan çend derê heye hene tune ne na erê belê dikarim divê dixwazim xwe ye e bû be silav spas kerema
-		alîkarî pirs`,
+		alîkarî pirs lazim`,
 	"ti": `ይበሃል እንታይ ከመይ መዓስ ኣበይ ስለምንታይ መን ኣነ ንስኻ ንስኺ ንሱ ንሳ ንሕና ንስኹም ንሳቶም እዚ እቲ እዩ እያ እየ ኣሎ የለን
-		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ`,
+		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ እደሊ ክደሊ ኣለኹ የድልየኒ ሓግዙኒ ይሕግዘኒ እንተ`,
 	"so": `yiraahdaa waa iyo ama laakiin in ka ku u la ee oo aan ma maxaa sidee xagee halkee goorma yaa kee immisa
 		aniga adiga isaga iyada annaga iyaga kan kani kaas tan taas waxaan waxaad wax haa maya
-		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan`,
+		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan baahan baahanahay ii`,
 	"fr": `dit dis je tu il elle on nous vous ils elles me te se moi toi lui leur mon ma mes ton ta tes son sa ses notre votre
 		le la les un une des du de et ou mais aussi encore seulement très si comment que quoi qui où quand pourquoi
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest`,
+		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider`,
 }
 
 // latinScript are the languages whose stopwords can be real words in
@@ -97,12 +97,24 @@ var latinScript = map[string]bool{"fr": true, "tr": true, "ku": true, "so": true
 var stopLangs = []string{"de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ku", "ti", "so", "fr"}
 
 // stopwords maps a normalized word to the languages it is a stopword in.
-var stopwords = buildStopwords()
+var stopwords = wordLangs(stopwordLists)
 
-func buildStopwords() map[string]uint32 {
+// contentWordLists are words of a language that a list applied to every
+// language would drop: Turkish "iş" (work, job) is English "is" once the
+// accent is gone, so "iş lazım" (I need a job) had no word left to search
+// and Turkish texts never indexed it.
+var contentWordLists = map[string]string{"tr": "iş"}
+
+// contentWords maps a normalized word to the languages it is no stopword
+// in, whatever other lists say.
+var contentWords = wordLangs(contentWordLists)
+
+// wordLangs maps each normalized word of lists to the bits of the
+// languages (stopLangs) whose list has it.
+func wordLangs(lists map[string]string) map[string]uint32 {
 	m := map[string]uint32{}
 	for i, l := range stopLangs {
-		for _, w := range strings.Fields(Normalize(stopwordLists[l])) {
+		for _, w := range strings.Fields(Normalize(lists[l])) {
 			m[w] |= 1 << i
 		}
 	}
@@ -135,6 +147,9 @@ func stopMask(lang string) uint32 {
 // writes the conjunction "و" (and) attached to the next word, so "وانا" is
 // checked as "انا" as well.
 func isStopword(w string, mask uint32) bool {
+	if contentWords[w]&mask != 0 {
+		return false
+	}
 	if stopwords[w]&mask != 0 {
 		return true
 	}
