@@ -654,9 +654,7 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 	if err != nil {
 		return nil, err
 	}
-	if m != nil {
-		k.model = func() *urgentml.Model { return m }
-	}
+	k.urgentReady = func() *urgentml.Model { return m }
 	if k.urgent, err = raw.urgent(dec); err != nil {
 		return nil, err
 	}

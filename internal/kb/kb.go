@@ -52,9 +52,10 @@ type KB struct {
 
 	idx    *index
 	urgent *urgentList
-	// model is the urgent model, learnt from the urgent examples on the
-	// first call (urgent_model.go); nil without examples.
-	model func() *urgentml.Model
+	// urgentReady builds the urgent lists' known words and learns the
+	// urgent model (nil without examples) on its first call
+	// (urgent_model.go).
+	urgentReady func() *urgentml.Model
 
 	// problems found while loading that do not stop loading (duplicate ids,
 	// stray files); Check reports them.

@@ -141,10 +141,7 @@ func loadTrees(trees []*tree) (*KB, error) {
 		k.langs[l] = f
 	}
 	k.idx = buildIndex(k)
-	if err := k.buildKnownWords(trees); err != nil {
-		return nil, err
-	}
-	if err := k.buildUrgentModel(trees); err != nil {
+	if err := k.prepareUrgency(trees); err != nil {
 		return nil, err
 	}
 	return k, nil

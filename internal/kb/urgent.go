@@ -452,8 +452,9 @@ func (k *KB) Urgency(text string) Urgency {
 
 // UrgencyOf is Urgency(m.Text) on the message's words (see Message).
 func (k *KB) UrgencyOf(m *Message) Urgency {
+	model := k.urgentModel() // the known words too
 	found, _ := k.urgent.matchWords(m.Text, m.Words, k.knownWord, false)
-	return found | k.modelUrgency(m.Norm)
+	return found | k.modelUrgency(model, m.Norm)
 }
 
 // knownWord reports whether w is a word of the knowledge base: a real,

@@ -61,9 +61,10 @@ func BenchmarkKB_UrgencyParts(b *testing.B) {
 	})
 	b.Run("model", func(b *testing.B) {
 		b.ReportAllocs()
+		m := k.urgentModel()
 		for b.Loop() {
 			for _, n := range norms {
-				k.modelUrgency(n)
+				k.modelUrgency(m, n)
 			}
 		}
 	})
@@ -78,7 +79,7 @@ func BenchmarkUrgentModel_Train(b *testing.B) {
 	}
 	k := MustLoad(b)
 	for b.Loop() {
-		ex, err := parseExamples(trees)
+		ex, _, err := parseExamples(trees)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -98,8 +99,10 @@ func BenchmarkKB_KnownWords(b *testing.B) {
 	}
 	k := MustLoad(b)
 	for b.Loop() {
-		if err := k.buildKnownWords(trees); err != nil {
+		_, calm, err := parseExamples(trees)
+		if err != nil {
 			b.Fatal(err)
 		}
+		k.buildKnownWords(trees, calm)
 	}
 }

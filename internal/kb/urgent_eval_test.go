@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"lotse/internal/urgentml"
 )
 
 // urgentScore is what one language scored.
@@ -214,7 +216,8 @@ func TestUrgentSets_Dir(t *testing.T) {
 		t.Fatal(err)
 	}
 	both := scoreUrgentSets(t, k, dir)
-	k.model = nil
+	k.Prepare()
+	k.urgentReady = func() *urgentml.Model { return nil }
 	lists := scoreUrgentSets(t, k, dir)
 	var b strings.Builder
 	b.WriteString("| lang | caught, lists | lists + model | calm alarmed, lists | lists + model |\n|---|---|---|---|---|\n")

@@ -1,7 +1,6 @@
 package kb
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -20,9 +19,9 @@ const messagesDir = "messages"
 // vocabulary.
 type knownWords map[string]struct{}
 
-// buildKnownWords gathers k.urgent.known from the trees' calm examples and
-// messages and from k's texts; the urgent lists must be merged.
-func (k *KB) buildKnownWords(trees []*tree) error {
+// buildKnownWords gathers k.urgent.known from the calm examples, the
+// trees' messages and k's texts; the urgent lists must be merged.
+func (k *KB) buildKnownWords(trees []*tree, calm []string) {
 	u := k.urgent
 	u.known = nil
 	// Texts repeat their words: each distinct word as written is
@@ -47,16 +46,10 @@ func (k *KB) buildKnownWords(trees []*tree) error {
 			}
 		}
 	}
+	for _, m := range calm {
+		add(m)
+	}
 	for _, t := range trees {
-		for _, l := range t.examples {
-			var set urgentExamples
-			if err := decodeStrict(l.data, &set); err != nil {
-				return fmt.Errorf("kb: load %s: %w", l.file, err)
-			}
-			for _, m := range set.Calm {
-				add(m)
-			}
-		}
 		// The messages are read whole, keys and comments too: every word
 		// in them is an ordinary word, and no YAML needs decoding.
 		for _, l := range t.messages {
@@ -73,7 +66,6 @@ func (k *KB) buildKnownWords(trees []*tree) error {
 		}
 	}
 	u.known = known
-	return nil
 }
 
 // mayTypo reports whether lookup can read w with a typo at all.

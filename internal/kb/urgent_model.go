@@ -53,20 +53,20 @@ func readLangFiles(fsys fs.FS, dir string) ([]langSource, error) {
 	return out, nil
 }
 
-// parseExamples reads the examples of all trees as training data: the
-// text normalized as Urgency sees it, the kind by its urgent.yaml name.
-func parseExamples(trees []*tree) ([]urgentml.Example, error) {
-	var out []urgentml.Example
+// parseExamples reads the examples of all trees as training data (the
+// text normalized as Urgency sees it, the kind by its urgent.yaml name)
+// and the calm ones as written, for the known words.
+func parseExamples(trees []*tree) (out []urgentml.Example, calm []string, err error) {
 	for _, t := range trees {
 		for _, l := range t.examples {
 			var set urgentExamples
 			if err := decodeStrict(l.data, &set); err != nil {
-				return nil, fmt.Errorf("kb: load %s: %w", l.file, err)
+				return nil, nil, fmt.Errorf("kb: load %s: %w", l.file, err)
 			}
 			kinds := make([]string, 0, len(set.Urgent))
 			for kind := range set.Urgent {
 				if _, ok := ParseUrgency(kind); !ok {
-					return nil, fmt.Errorf("kb: load %s: unknown kind %q", l.file, kind)
+					return nil, nil, fmt.Errorf("kb: load %s: unknown kind %q", l.file, kind)
 				}
 				kinds = append(kinds, kind)
 			}
@@ -81,9 +81,10 @@ func parseExamples(trees []*tree) ([]urgentml.Example, error) {
 			for _, m := range set.Calm {
 				out = append(out, urgentml.Example{Text: Normalize(m)})
 			}
+			calm = append(calm, set.Calm...)
 		}
 	}
-	return out, nil
+	return out, calm, nil
 }
 
 // maxCalmPerLang bounds the knowledge base's texts the model learns from
@@ -132,34 +133,34 @@ var urgentModels struct {
 	byKey map[[sha256.Size]byte]*urgentml.Model
 }
 
-// buildUrgentModel reads the trees' examples, so that a broken file stops
-// the load, and leaves the learning to the model's first use: learning is
-// most of a load's work, and a load that only checks or exports content
-// (lotse content) never needs the model. lotse serve asks for it at once
-// (Prepare), so that no one's first message waits for it. Without
-// examples, Urgency relies on the lists alone.
-func (k *KB) buildUrgentModel(trees []*tree) error {
-	if !slices.ContainsFunc(trees, func(t *tree) bool { return len(t.examples) > 0 }) {
-		return nil
-	}
-	ex, err := parseExamples(trees)
+// prepareUrgency reads the trees' examples, so that a broken file stops
+// the load, and leaves what only the urgency check needs – the known
+// words and the learnt model – to its first use: they are most of a
+// load's work, and a load that only checks or exports content (lotse
+// content) never needs them. lotse serve asks for them at once (Prepare),
+// so that no one's first message waits. Without examples, Urgency relies
+// on the lists alone.
+func (k *KB) prepareUrgency(trees []*tree) error {
+	ex, calm, err := parseExamples(trees)
 	if err != nil {
 		return err
 	}
-	k.model = sync.OnceValue(func() *urgentml.Model { return k.learnUrgentModel(ex) })
+	k.urgentReady = sync.OnceValue(func() *urgentml.Model {
+		k.buildKnownWords(trees, calm)
+		if len(ex) == 0 {
+			return nil
+		}
+		return k.learnUrgentModel(ex)
+	})
 	return nil
 }
 
-// Prepare learns the urgent model now, if it has not been learnt yet.
+// Prepare builds what the urgency check needs now, if it has not yet.
 func (k *KB) Prepare() { k.urgentModel() }
 
-// urgentModel is the urgent model, nil without examples.
-func (k *KB) urgentModel() *urgentml.Model {
-	if k.model == nil {
-		return nil
-	}
-	return k.model()
-}
+// urgentModel is the urgent model, nil without examples; the known words
+// are ready once it returns.
+func (k *KB) urgentModel() *urgentml.Model { return k.urgentReady() }
 
 // learnUrgentModel learns the model from the examples and the knowledge
 // base's texts, or takes it from urgentModels.
@@ -190,8 +191,7 @@ func (k *KB) learnUrgentModel(ex []urgentml.Example) *urgentml.Model {
 }
 
 // modelUrgency is the kind the model is sure of in a normalized text, or 0.
-func (k *KB) modelUrgency(norm string) Urgency {
-	m := k.urgentModel()
+func (k *KB) modelUrgency(m *urgentml.Model, norm string) Urgency {
 	if m == nil {
 		return 0
 	}

@@ -28,7 +28,7 @@ func TestUrgentModel_CrossValidation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ex, err := parseExamples(trees)
+	ex, _, err := parseExamples(trees)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestUrgentModel_Calm(t *testing.T) {
 		t.Fatalf("only %d calm questions and requests", len(calm))
 	}
 	for _, q := range calm {
-		if u := k.modelUrgency(Normalize(q)); u != 0 {
+		if u := k.modelUrgency(k.urgentModel(), Normalize(q)); u != 0 {
 			t.Errorf("model alarms (%s) on %q", u, q)
 		}
 	}
@@ -139,8 +139,9 @@ func TestKB_UrgencyModel(t *testing.T) {
 	}
 }
 
-// TestUrgentModel_LearntOnFirstUse: a load leaves the learning to the
-// model's first use (content commands never need it); Prepare learns it.
+// TestUrgentModel_LearntOnFirstUse: a load leaves the known words and the
+// learning to the urgency check's first use (content commands never need
+// them); Prepare builds them.
 func TestUrgentModel_LearntOnFirstUse(t *testing.T) {
 	urgentModels.Lock()
 	urgentModels.byKey = nil
@@ -151,10 +152,13 @@ func TestUrgentModel_LearntOnFirstUse(t *testing.T) {
 		return len(urgentModels.byKey)
 	}
 	k := mustLoadFS(t, smallFS(), "")
-	if n := learnt(); n != 0 {
-		t.Fatalf("%d models learnt by the load", n)
+	if n := learnt(); n != 0 || k.urgent.known != nil {
+		t.Fatalf("%d models learnt, known words %v after the load", n, k.urgent.known != nil)
 	}
 	k.Prepare()
+	if k.urgent.known == nil {
+		t.Fatal("no known words after Prepare")
+	}
 	if n := learnt(); n != 1 {
 		t.Fatalf("%d models learnt after Prepare, want 1", n)
 	}
