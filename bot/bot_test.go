@@ -375,8 +375,9 @@ func TestBot_Pacing(t *testing.T) {
 	}
 }
 
-// TestBot_Throttle: a person who floods the bot is told once to slow
-// down; further messages in the burst get no reply, but for an emergency.
+// TestBot_Throttle: a person who floods the bot gets the message that
+// goes past the limit answered and is told once to slow down; further
+// messages in the burst get no reply, but for an emergency.
 func TestBot_Throttle(t *testing.T) {
 	t.Parallel()
 	fake := mustFake(t)
@@ -386,21 +387,23 @@ func TestBot_Throttle(t *testing.T) {
 	for i := 0; i < 8; i++ {
 		fake.SendText(u, "/help")
 	}
-	waitReplies(t, fake, u.ID, 4)
+	waitReplies(t, fake, u.ID, 5)
 	deadline := time.Now().Add(300 * time.Millisecond)
 	for fake.Pending() > 0 || time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
+	// Three answers, the fourth message answered with the slow-down note,
+	// then nothing.
 	msgs := messagesTo(fake.Sent(), u.ID)
-	if len(msgs) != 4 || !strings.Contains(msgs[3].Text, "very fast") {
-		t.Errorf("flood of 8 got %d replies; the 4th should be the slow-down note", len(msgs))
+	if len(msgs) != 5 || msgs[3].Text != msgs[0].Text || !strings.Contains(msgs[4].Text, "very fast") {
+		t.Errorf("flood of 8 got %d replies; the 4th message should be answered, then the slow-down note: %+v", len(msgs), msgs)
 	}
 
 	// Still over the limit, an emergency is answered all the same.
 	fake.SendText(u, "he has a knife and is hitting me")
-	msgs = waitReplies(t, fake, u.ID, 5)
-	if !strings.Contains(msgs[4].Text, "110") {
-		t.Errorf("emergency during a flood answered with %q, want the emergency numbers", msgs[4].Text)
+	msgs = waitReplies(t, fake, u.ID, 6)
+	if !strings.Contains(msgs[5].Text, "110") {
+		t.Errorf("emergency during a flood answered with %q, want the emergency numbers", msgs[5].Text)
 	}
 }
 

@@ -471,9 +471,7 @@ func (d *Dispatcher) processOne(ctx context.Context, lease domain.Lease, sess **
 			ev.Kind, ev.Action = domain.EventButton, a
 		}
 	}
-	if notice && ev.Kind != domain.EventStaleButton {
-		ev.Kind = domain.EventThrottled
-	}
+	ev.Throttled = notice
 	res := d.conv.Handle(ctx, s, isNew, ev)
 	d.answerCallback(ctx, in, res.Toast)
 	var epoch uint32

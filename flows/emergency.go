@@ -53,7 +53,7 @@ const (
 // an edit, or the words after a command.
 func writtenText(ev domain.Event) string {
 	switch ev.Kind {
-	case domain.EventText, domain.EventMedia, domain.EventEdited, domain.EventThrottled:
+	case domain.EventText, domain.EventMedia, domain.EventEdited:
 		return ev.Text
 	case domain.EventCommand:
 		return ev.Args

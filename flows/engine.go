@@ -228,6 +228,9 @@ func (e *Engine) run(ctx context.Context, r *Request) error {
 		if err := h(ctx, r); err != nil {
 			return fmt.Errorf("flows: %s: %w", e.table.name(r.Event), err)
 		}
+		if r.Event.Throttled {
+			r.Say(r.T.T("input.slow_down", nil))
+		}
 		return nil
 	})
 }

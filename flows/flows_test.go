@@ -296,7 +296,7 @@ func TestEngine_BadInput(t *testing.T) {
 		{"StaleButton", domain.Event{Kind: domain.EventStaleButton}, "nicht mehr aktuell"},
 		{"UnknownAction", press("zz", ""), "nicht mehr aktuell"},
 		{"TooLong", text(long), "sehr lang"},
-		{"Throttled", domain.Event{Kind: domain.EventThrottled}, "sehr schnell"},
+		{"Throttled", domain.Event{Kind: domain.EventText, Text: "Wohnberechtigungsschein", Throttled: true}, "sehr schnell"},
 		{"Empty", text("   "), "Wobei kann ich helfen"}, // nothing to look up: the menu
 	}
 	for _, tt := range tests {
@@ -308,8 +308,12 @@ func TestEngine_BadInput(t *testing.T) {
 			if !strings.Contains(allText(res), tt.want) {
 				t.Errorf("reply = %q, want %q", allText(res), tt.want)
 			}
-			if tt.name != "Throttled" && len(buttons(res)) == 0 {
+			if len(buttons(res)) == 0 {
 				t.Errorf("dead end: no buttons")
+			}
+			// Past the flood limit the message is still answered.
+			if tt.ev.Throttled && (len(res.Replies) < 2 || !strings.Contains(allText(res), "Wohnberechtigungsschein")) {
+				t.Errorf("throttled message not answered: %q", allText(res))
 			}
 		})
 	}

@@ -13,7 +13,6 @@ import (
 func (e *Engine) inputRoutes(t *table) {
 	t.on(domain.EventMedia, e.onMedia)
 	t.on(domain.EventEdited, e.onEdited)
-	t.on(domain.EventThrottled, e.slowDown)
 	t.on(domain.EventCommand, e.unknownCommand) // a command no route knows
 	t.on(domain.EventButton, e.staleButton)     // an action no route knows
 	t.on(domain.EventStaleButton, e.staleButton)
@@ -55,10 +54,5 @@ func (e *Engine) unknownCommand(_ context.Context, r *Request) error {
 func (e *Engine) staleButton(_ context.Context, r *Request) error {
 	r.Session.Screen = screenMenu
 	r.Say(r.T.T("input.stale_button", nil), e.menuRows(r)...)
-	return nil
-}
-
-func (e *Engine) slowDown(_ context.Context, r *Request) error {
-	r.Say(r.T.T("input.slow_down", nil))
 	return nil
 }

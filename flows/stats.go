@@ -43,7 +43,7 @@ func (r *Request) count(c ...stats.Count) { r.counts = append(r.counts, c...) }
 func (e *Engine) finish(r *Request) {
 	lang := r.T.Lang()
 	switch r.Event.Kind {
-	case domain.EventText, domain.EventCommand, domain.EventMedia, domain.EventThrottled:
+	case domain.EventText, domain.EventCommand, domain.EventMedia:
 		r.count(stats.Message(lang))
 	}
 	if r.New && r.Event.Kind != domain.EventStaleButton {

@@ -20,9 +20,6 @@ const (
 	EventMedia
 	// EventEdited is an edit of an earlier message.
 	EventEdited
-	// EventThrottled replaces an event when the person writes faster than
-	// the bot should answer; the flow answers once with a calm note.
-	EventThrottled
 )
 
 // Event is one thing a person did in a private chat, already decoded from
@@ -58,6 +55,10 @@ type Event struct {
 	UserID int64
 	// ReplyTo is the message this one replies to, 0 if none.
 	ReplyTo int
+	// Throttled marks the message with which the person went past the
+	// flood limit: it is answered, with a note to slow down; the next ones
+	// in the burst are dropped before they reach the flows.
+	Throttled bool
 	// At is when the messenger says the event happened.
 	At time.Time
 }
@@ -78,7 +79,7 @@ type Command struct {
 }
 
 var eventKindNames = [...]string{EventText: "text", EventCommand: "command", EventButton: "button",
-	EventStaleButton: "stale_button", EventMedia: "media", EventEdited: "edited", EventThrottled: "throttled"}
+	EventStaleButton: "stale_button", EventMedia: "media", EventEdited: "edited"}
 
 // String names the kind for logs.
 func (k EventKind) String() string {
