@@ -9,8 +9,9 @@
 // e.g. 3,000) and a saturation run (-saturate people, more than either
 // bot answers). It prints per run and as medians with ratios: replies/s,
 // p50/p99 from the update's arrival at the Bot API to the reply, CPU per
-// reply of the bot and of Redis, Redis commands per message (INFO
-// commandstats, commands inside scripts included) and RSS. Then, per bot
+// reply of the bot, of Redis and of the harness itself, Redis commands per
+// message (INFO commandstats, commands inside scripts included) and RSS;
+// with -perf, a perf profile of the bot in each run's window. Then, per bot
 // with a small crowd: Redis bytes per person after one message (MEMORY
 // USAGE over the person's keys), and commands per ordinary message sent
 // by the bot and run inside Lua (MONITOR). With -callgrind it also counts
@@ -108,6 +109,11 @@ func run() error {
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("build lotse: %w", err)
+		}
+	}
+	if h.perfDir != "" {
+		if err := os.MkdirAll(h.perfDir, 0o755); err != nil {
+			return err
 		}
 	}
 	if h.redis, err = redisServer(*redisBin); err != nil {
