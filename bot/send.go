@@ -170,7 +170,9 @@ func (d *Dispatcher) keyboard(chatID int64, epoch uint32, rows [][]domain.Button
 // splitText cuts text into pieces of at most limit UTF-16 units, at line
 // breaks where possible and never inside a character.
 func splitText(text string, limit int) []string {
-	if utf16Len(text) <= limit {
+	// A character takes at least as many bytes in UTF-8 as units in
+	// UTF-16: a text of at most limit bytes fits without counting.
+	if len(text) <= limit || utf16Len(text) <= limit {
 		return []string{text}
 	}
 	var out []string

@@ -9,8 +9,9 @@
 // e.g. 3,000) and a saturation run (-saturate people, more than either
 // bot answers). It prints per run and as medians with ratios: replies/s,
 // p50/p99 from the update's arrival at the Bot API to the reply, CPU per
-// reply of the bot and of Redis, Redis commands per message (INFO
-// commandstats, commands inside scripts included) and RSS. Then, per bot
+// reply of the bot, of Redis and of the harness itself, Redis commands per
+// message (INFO commandstats, commands inside scripts included) and RSS;
+// with -perf, a perf profile of the bot in each run's window. Then, per bot
 // with a small crowd: Redis bytes per person after one message (MEMORY
 // USAGE over the person's keys), and commands per ordinary message sent
 // by the bot and run inside Lua (MONITOR). With -callgrind it also counts
@@ -55,6 +56,7 @@ type harness struct {
 	think       time.Duration
 	measure     time.Duration
 	runs        int
+	perfDir     string // if set, each run's bot is sampled by perf record into this folder
 	out         io.Writer
 	env         []string
 }
@@ -67,6 +69,7 @@ type result struct {
 	sends          float64 // messages the bot sent per second
 	p50, p99       time.Duration
 	cpu, redisCPU  time.Duration // per answered message
+	harnessCPU     time.Duration // the harness's own (Bot API and people), per answered message
 	cmds           float64       // Redis commands per answered message
 	rssIdle, rssHi int64         // KiB
 	lost           int64
@@ -85,6 +88,7 @@ func run() error {
 	details := flag.Bool("details", true, "measure Redis bytes per person and commands per message with a small crowd")
 	callgrind := flag.Bool("callgrind", false, "count instructions per message under valgrind --tool=callgrind")
 	cgPeople := flag.Int("callgrind-people", 20, "people in the callgrind run")
+	perfDir := flag.String("perf", "", "folder for a `perf record -g` profile of the bot in each run's measured window (perf report -i FILE)")
 	var env multiFlag
 	flag.Var(&env, "env", "NAME=value for both bots (repeatable), e.g. GOGC=200")
 	flag.Parse()
@@ -93,7 +97,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := &harness{self: self, lotse: *lotseBin, think: *think, measure: *measure, out: os.Stdout, env: env}
+	h := &harness{self: self, lotse: *lotseBin, think: *think, measure: *measure, perfDir: *perfDir, out: os.Stdout, env: env}
 	if h.lotse == "" {
 		dir, err := os.MkdirTemp("", "lotse-loadtest-")
 		if err != nil {
@@ -105,6 +109,11 @@ func run() error {
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("build lotse: %w", err)
+		}
+	}
+	if h.perfDir != "" {
+		if err := os.MkdirAll(h.perfDir, 0o755); err != nil {
+			return err
 		}
 	}
 	if h.redis, err = redisServer(*redisBin); err != nil {
@@ -145,6 +154,7 @@ func run() error {
 	h.summary(names, "bot CPU µs per reply (saturated)", sat, func(r result) float64 { return us(r.cpu) }, "%.0f")
 	h.summary(names, fmt.Sprintf("bot CPU µs per reply at %d people", *people), lat, func(r result) float64 { return us(r.cpu) }, "%.0f")
 	h.summary(names, "Redis CPU µs per reply (saturated)", sat, func(r result) float64 { return us(r.redisCPU) }, "%.0f")
+	h.summary(names, "harness CPU µs per reply (saturated)", sat, func(r result) float64 { return us(r.harnessCPU) }, "%.0f")
 	h.summary(names, "Redis commands per message", lat, func(r result) float64 { return r.cmds }, "%.1f")
 	h.summary(names, "RSS idle MB", lat, func(r result) float64 { return float64(r.rssIdle) / 1024 }, "%.1f")
 	h.summary(names, fmt.Sprintf("RSS peak MB at %d people", *people), lat, func(r result) float64 { return float64(r.rssHi) / 1024 }, "%.1f")
@@ -183,8 +193,8 @@ func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func (h *harness) print(round int, mode string, r result) {
-	fmt.Fprintf(h.out, "round %d %-9s %-6s %5d people: %6.0f replies/s (%6.0f sends/s)  p50 %6.2f ms  p99 %7.2f ms  bot %4.0f µs/reply  Redis %3.0f µs/reply  %4.1f Redis cmds/msg  RSS %3.0f→%3.0f MB  lost %d\n",
-		round, mode, r.bot, r.people, r.replies, r.sends, ms(r.p50), ms(r.p99), us(r.cpu), us(r.redisCPU), r.cmds,
+	fmt.Fprintf(h.out, "round %d %-9s %-6s %5d people: %6.0f replies/s (%6.0f sends/s)  p50 %6.2f ms  p99 %7.2f ms  bot %4.0f µs/reply  Redis %3.0f µs/reply  harness %3.0f µs/reply  %4.1f Redis cmds/msg  RSS %3.0f→%3.0f MB  lost %d\n",
+		round, mode, r.bot, r.people, r.replies, r.sends, ms(r.p50), ms(r.p99), us(r.cpu), us(r.redisCPU), us(r.harnessCPU), r.cmds,
 		float64(r.rssIdle)/1024, float64(r.rssHi)/1024, r.lost)
 }
 
@@ -309,15 +319,28 @@ func (h *harness) run(bot string, n int, wrap []string) (result, error) {
 	to := from.Add(h.measure)
 	c.setWindow(from, to)
 	time.Sleep(time.Until(from))
-	cpu0, rs0 := cpuTime(pid), h.redis.stats()
+	cpu0, rs0, self0 := cpuTime(pid), h.redis.stats(), cpuTime(os.Getpid())
 	if len(wrap) > 0 {
 		exec.Command("callgrind_control", "-i", "on", strconv.Itoa(pid)).Run()
 	}
+	var perf *exec.Cmd
+	if h.perfDir != "" && len(wrap) == 0 {
+		out := filepath.Join(h.perfDir, fmt.Sprintf("perf-%d-%s-%d.data", h.runs, bot, n))
+		perf = exec.Command("perf", "record", "-q", "-g", "-F", "999", "-p", strconv.Itoa(pid), "-o", out)
+		perf.Stderr = os.Stderr
+		if err := perf.Start(); err != nil {
+			return result{}, fmt.Errorf("perf: %w", err)
+		}
+	}
 	time.Sleep(time.Until(to))
+	if perf != nil {
+		perf.Process.Signal(os.Interrupt)
+		perf.Wait()
+	}
 	if len(wrap) > 0 {
 		exec.Command("callgrind_control", "-i", "off", strconv.Itoa(pid)).Run()
 	}
-	cpu1, rs1 := cpuTime(pid), h.redis.stats()
+	cpu1, rs1, self1 := cpuTime(pid), h.redis.stats(), cpuTime(os.Getpid())
 	res.rssHi = memKB(pid, "VmHWM")
 	<-ran
 	stopProcess(cmd)
@@ -329,6 +352,7 @@ func (h *harness) run(bot string, n int, wrap []string) (result, error) {
 	if answered > 0 {
 		res.cpu = time.Duration(float64(cpu1-cpu0) / answered)
 		res.redisCPU = time.Duration(float64(rs1.cpu-rs0.cpu) / answered)
+		res.harnessCPU = time.Duration(float64(self1-self0) / answered)
 		res.cmds = float64(rs1.calls-rs0.calls) / answered
 	}
 	if len(wrap) > 0 {

@@ -137,3 +137,47 @@ func TestFromParts(t *testing.T) {
 		t.Error("FromParts accepted weights one short")
 	}
 }
+
+// TestTable: every feature is found at its row, the hash 0 included,
+// also where hashes start probing at the same place (201 in 512 places);
+// others are not.
+func TestTable(t *testing.T) {
+	features := []uint64{0}
+	for i := range uint64(100) {
+		features = append(features, i<<40+1)
+		features = append(features, i*0x9e3779b97f4a7c15+7)
+	}
+	tab := newTable(features)
+	if tab.n != len(features) {
+		t.Fatalf("n = %d, want %d", tab.n, len(features))
+	}
+	for row, h := range features {
+		if got, ok := tab.row(h); !ok || got != int32(row) {
+			t.Errorf("row(%x) = %d %v, want %d", h, got, ok, row)
+		}
+	}
+	for _, h := range []uint64{2, 3, 1<<63 + 5} {
+		if got, ok := tab.row(h); ok {
+			t.Errorf("row(%x) = %d, want none", h, got)
+		}
+	}
+	if tab := newTable([]uint64{5}); tab.zeroRow >= 0 {
+		t.Error("row(0) found in a table without it")
+	}
+	if tab := newTable([]uint64{5, 6, 5}); tab.n != 2 {
+		t.Errorf("n of a list with a duplicate = %d, want 2", tab.n)
+	}
+}
+
+func TestFromParts_Duplicate(t *testing.T) {
+	m, err := Train(toy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := m.Parts()
+	p.Features = append([]uint64{}, p.Features...)
+	p.Features[1] = p.Features[0]
+	if _, err := FromParts(p); err == nil {
+		t.Error("FromParts accepted a feature twice")
+	}
+}
