@@ -24,7 +24,7 @@ import (
 // cacheFormat changes with the layout of cacheFile. The key also holds a
 // hash of the running program, so a build that reads or indexes text
 // differently never uses another build's cache.
-const cacheFormat = "lotse-kb-cache-6"
+const cacheFormat = "lotse-kb-cache-7"
 
 // LoadCached is Load with a compiled cache in cacheDir: the parsed texts
 // and the built index, saved after a load and read instead of parsing and
@@ -167,6 +167,8 @@ type cacheFile struct {
 	DelShift uint
 	delStart []uint32
 	delSlots []uint64
+	qTerms   []uint32
+	qStart   []uint32
 	Unknown  float64
 }
 
@@ -335,6 +337,8 @@ func (w *rawWriter) file(c *cacheFile) {
 	w.u32s(c.postLen)
 	w.u32s(c.delStart)
 	w.u64s(c.delSlots)
+	w.u32s(c.qTerms)
+	w.u32s(c.qStart)
 }
 
 func (r *rawReader) file(c *cacheFile) {
@@ -346,6 +350,8 @@ func (r *rawReader) file(c *cacheFile) {
 	c.postLen = r.u32s()
 	c.delStart = r.u32s()
 	c.delSlots = r.u64s()
+	c.qTerms = r.u32s()
+	c.qStart = r.u32s()
 }
 
 func (w *rawWriter) lang(cl *cacheLang) {
@@ -434,6 +440,11 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 	}
 	post := ix.post
 	c.DelShift, c.delStart, c.delSlots = ix.dels.shift, ix.dels.start, ix.dels.slots
+	c.qTerms = make([]uint32, len(ix.qTerms))
+	for i, id := range ix.qTerms {
+		c.qTerms[i] = uint32(id)
+	}
+	c.qStart = ix.qStart
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("kb: write cache: %w", err)
@@ -648,7 +659,23 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 			return nil, errCacheBroken
 		}
 	}
-	ix.derive()
+	if len(c.qStart) != len(k.entries)*len(k.files)+1 || c.qStart[0] != 0 ||
+		int(c.qStart[len(c.qStart)-1]) != len(c.qTerms) {
+		return nil, errCacheBroken
+	}
+	for i := 1; i < len(c.qStart); i++ {
+		if c.qStart[i] < c.qStart[i-1] {
+			return nil, errCacheBroken
+		}
+	}
+	ix.qTerms, ix.qStart = make([]int32, len(c.qTerms)), c.qStart
+	for i, id := range c.qTerms {
+		if int(id) >= n {
+			return nil, errCacheBroken
+		}
+		ix.qTerms[i] = int32(id)
+	}
+	ix.derive(k)
 	k.idx = ix
 	m, err := raw.model(dec)
 	if err != nil {

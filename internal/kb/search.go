@@ -136,69 +136,38 @@ type confidence struct {
 	qcovNext float64 // the same, most of any other suggested entry
 }
 
-// questionCover is the share of the entry's question, in the person's
-// language, that the query's words match well. Only the best entries are
-// checked, so the question is analyzed on first use (questionWords)
-// rather than indexed.
-func (k *KB) questionCover(e int32, lang string, toks []string) float64 {
-	terms := k.questionWords(e, lang)
+// questionCover is the share of entry e's question, in the language at
+// li (see index.question), that the query's words match well. Only the
+// best entries are checked; their questions' terms are listed in the
+// index, so checking one costs a few similarity ratings.
+func (k *KB) questionCover(e int32, li int, toks []string) float64 {
+	ix := k.idx
+	terms := ix.question(e, li, len(k.files))
 	if len(terms) == 0 {
 		return 0
 	}
 	var qbuf [maxQueryTerms][]rune
-	qr := qbuf[:len(toks)]
+	var abuf [maxQueryTerms]bool
+	var rbuf [256]rune
+	qr, ar, runes := qbuf[:len(toks)], abuf[:len(toks)], rbuf[:0]
 	for i, q := range toks {
-		qr[i] = []rune(q)
+		n := len(runes)
+		runes = appendRunes(runes, q)
+		qr[i], ar[i] = runes[n:len(runes):len(runes)], isArabicScript(q)
 	}
+	var tbuf [32]rune
 	matched := 0
-	for _, qt := range terms {
-		for i, q := range toks {
-			if sim(qr[i], isArabicScript(q), qt.runes, qt.arabic) >= strongSim {
+	for _, id := range terms {
+		t := &ix.terms[id]
+		tr := appendRunes(tbuf[:0], t.text)
+		for i := range qr {
+			if sim(qr[i], ar[i], tr, t.arabic) >= strongSim {
 				matched++
 				break
 			}
 		}
 	}
 	return float64(matched) / float64(len(terms))
-}
-
-// questionWord is one analyzed word of an entry's question.
-type questionWord struct {
-	runes  []rune
-	arabic bool
-}
-
-// questionWords is the entry's question in the person's language (or the
-// one Text falls back to) as analyzed words. Normalizing and analyzing it
-// cost a query at 5,000 entries about a tenth of its time; it depends
-// only on the content, so each entry's is kept once made, per language,
-// and languages without texts share the fallback's slot.
-func (k *KB) questionWords(e int32, lang string) []questionWord {
-	li, ok := slices.BinarySearch(k.files, baseLang(lang))
-	if !ok {
-		li = len(k.files)
-	}
-	slot := &k.idx.memo(len(k.files)).questions[int(e)*(len(k.files)+1)+li]
-	if words := slot.Load(); words != nil {
-		return *words
-	}
-	var words []questionWord
-	if t, ok := k.Text(k.entries[e].ID, lang); ok {
-		terms := analyze(t.Question, stopMask(t.Lang))
-		n := 0
-		for _, qt := range terms {
-			n += utf8.RuneCountInString(qt)
-		}
-		runes := make([]rune, 0, n)
-		words = make([]questionWord, len(terms))
-		for i, qt := range terms {
-			start := len(runes)
-			runes = appendRunes(runes, qt)
-			words[i] = questionWord{runes: runes[start:len(runes):len(runes)], arabic: isArabicScript(qt)}
-		}
-	}
-	slot.Store(&words)
-	return words
 }
 
 func (k *KB) search(query, lang string) (Result, confidence) {
@@ -240,7 +209,7 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	defer ix.scratch.Put(sc)
 	defer sc.reset()
 	acc := sc.acc
-	m := ix.memo(len(k.files))
+	m := ix.memo()
 	var total float64
 	for _, q := range toks {
 		sc.cands = ix.similar(q, sc.cands[:0], m)
@@ -389,11 +358,15 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	}
 	res.Confident = c.confident()
 	if !res.Confident {
-		// Only these rules need the questions analyzed, so only now.
-		c.qcov = k.questionCover(first, lang, toks)
+		// Only these rules need the questions' coverage, so only now.
+		li, ok := slices.BinarySearch(k.files, baseLang(lang))
+		if !ok {
+			li = len(k.files)
+		}
+		c.qcov = k.questionCover(first, li, toks)
 		if c.inQ && c.qcov >= confOwnQCover && c.share >= confOwnShare {
 			for _, r := range order[1:len(res.Best)] {
-				c.qcovNext = max(c.qcovNext, k.questionCover(r.e, lang, toks))
+				c.qcovNext = max(c.qcovNext, k.questionCover(r.e, li, toks))
 			}
 		}
 		res.Confident = c.confident()
