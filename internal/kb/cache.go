@@ -179,8 +179,7 @@ type cacheLang struct {
 	HumanReviewed bool
 	Order         []string // ids in load order; the rest in the same order
 	text          string   // every question, phrase and answer, one after the other
-	ends          []uint32 // where each ends in Text: question, answer, phrases
-	phrases       []uint16 // how many phrases each text has
+	ends          []uint32 // where each ends in text: question, answer, phrases (phraseList)
 	reviewed      []bool
 	TextFiles     []string // files the texts came from, when not File (overrides)
 	textFile      []uint16 // 0: File, i: TextFiles[i-1]
@@ -357,7 +356,6 @@ func (r *rawReader) file(c *cacheFile) {
 func (w *rawWriter) lang(cl *cacheLang) {
 	w.str(cl.text)
 	w.u32s(cl.ends)
-	w.u16s(cl.phrases)
 	w.bools(cl.reviewed)
 	w.u16s(cl.textFile)
 }
@@ -365,7 +363,6 @@ func (w *rawWriter) lang(cl *cacheLang) {
 func (r *rawReader) lang(cl *cacheLang) {
 	cl.text = r.str()
 	cl.ends = r.u32s()
-	cl.phrases = r.u16s()
 	cl.reviewed = r.bools()
 	cl.textFile = r.u16s()
 }
@@ -495,10 +492,7 @@ func cacheLangOf(lang string, f *langFile) *cacheLang {
 	var text strings.Builder
 	size := 0
 	for _, t := range f.texts.all() {
-		size += len(t.question) + len(t.answer)
-		for _, p := range t.phrases {
-			size += len(p)
-		}
+		size += len(t.question) + len(t.answer) + len(t.phrases.s)
 	}
 	text.Grow(size)
 	end := func(s string) {
@@ -509,10 +503,7 @@ func cacheLangOf(lang string, f *langFile) *cacheLang {
 		t, _ := f.texts.get(id)
 		end(t.question)
 		end(t.answer)
-		for _, p := range t.phrases {
-			end(p)
-		}
-		cl.phrases = append(cl.phrases, uint16(len(t.phrases)))
+		end(t.phrases.s)
 		cl.reviewed = append(cl.reviewed, t.humanReviewed)
 		i := 0
 		if t.file != f.file {
@@ -691,14 +682,7 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 func (cl *cacheLang) langFile() (*langFile, error) {
 	f := &langFile{file: cl.File, humanReviewed: cl.HumanReviewed, order: cl.Order}
 	m := len(cl.Order)
-	if len(cl.phrases) != m || len(cl.reviewed) != m || len(cl.textFile) != m {
-		return nil, errCacheBroken
-	}
-	var phrases int
-	for _, p := range cl.phrases {
-		phrases += int(p)
-	}
-	if len(cl.ends) != 2*m+phrases {
+	if len(cl.ends) != 3*m || len(cl.reviewed) != m || len(cl.textFile) != m {
 		return nil, errCacheBroken
 	}
 	var start uint32
@@ -713,16 +697,11 @@ func (cl *cacheLang) langFile() (*langFile, error) {
 		start = end
 		return s
 	}
-	// All phrases of the language in one array, sliced per text.
-	all := make([]string, 0, phrases)
 	for i, id := range cl.Order {
-		t := langText{question: next(), answer: next(), humanReviewed: cl.reviewed[i], file: cl.File}
-		if cl.phrases[i] > 0 {
-			p0 := len(all)
-			for range cl.phrases[i] {
-				all = append(all, next())
-			}
-			t.phrases = all[p0:len(all):len(all)]
+		t := langText{question: next(), answer: next(), phrases: phraseList{next()},
+			humanReviewed: cl.reviewed[i], file: cl.File}
+		if !t.phrases.valid() {
+			return nil, errCacheBroken
 		}
 		if j := int(cl.textFile[i]); j > 0 {
 			if j > len(cl.TextFiles) {

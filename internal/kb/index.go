@@ -688,7 +688,7 @@ func splitLang(k *KB, lang string) *langWords {
 		}
 		words(t.question)
 		end()
-		for _, p := range t.phrases {
+		for p := range t.phrases.all() {
 			words(p)
 		}
 		end()
