@@ -147,22 +147,26 @@ func (k *KB) questionCover(e int32, li int, toks []string) float64 {
 	if len(terms) == 0 {
 		return 0
 	}
-	var qbuf [maxQueryTerms][]rune
-	var abuf [maxQueryTerms]bool
+	// The query words' runes one after the other, word i ending at
+	// ends[i].
 	var rbuf [256]rune
-	qr, ar, runes := qbuf[:len(toks)], abuf[:len(toks)], rbuf[:0]
+	var ends [maxQueryTerms]int
+	var ar [maxQueryTerms]bool
+	runes := rbuf[:0]
 	for i, q := range toks {
-		n := len(runes)
 		runes = appendRunes(runes, q)
-		qr[i], ar[i] = runes[n:len(runes):len(runes)], isArabicScript(q)
+		ends[i], ar[i] = len(runes), isArabicScript(q)
 	}
 	var tbuf [32]rune
 	matched := 0
 	for _, id := range terms {
 		t := &ix.terms[id]
 		tr := appendRunes(tbuf[:0], t.text)
-		for i := range qr {
-			if sim(qr[i], ar[i], tr, t.arabic) >= strongSim {
+		start := 0
+		for i, end := range ends[:len(toks)] {
+			qr := runes[start:end]
+			start = end
+			if sim(qr, ar[i], tr, t.arabic) >= strongSim {
 				matched++
 				break
 			}
