@@ -3,6 +3,7 @@ package kb
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -226,7 +227,7 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 		total += w
 		// A match from the answer credits at most half the word, so a
 		// word's cover of strongSim or more came from a question or phrase.
-		sc.strongCover[j+1] = strongSim * w
+		sc.strongCover[j+1] = math.Float64bits(strongSim * w)
 		sc.addWord(ix, uint8(j+1), w)
 	}
 
@@ -381,8 +382,8 @@ type scratch struct {
 	query []int32 // entries touched by the query
 	cands []cand
 	// strongCover[word] is the cover at which a query word (numbered from
-	// 1) counts as matched well.
-	strongCover [maxQueryTerms + 1]float64
+	// 1) counts as matched well, as math.Float64bits.
+	strongCover [maxQueryTerms + 1]uint64
 }
 
 // accum is what a query adds up for one entry. The best match of a query
@@ -416,12 +417,13 @@ func (sc *scratch) reset() {
 
 // commit adds the best match of the entry's last query word to its sums.
 func (sc *scratch) commit(a *accum) {
-	cover := math.Float64frombits(a.wordCover)
-	if cover >= sc.strongCover[a.word] {
-		a.flags += strongWord
-	}
+	// The word matched well when its cover is at least strongCover
+	// (integers, see accum): no borrow. Arithmetic, not a branch, as which
+	// words match well is as good as random here.
+	_, borrow := bits.Sub64(a.wordCover, sc.strongCover[a.word], 0)
+	a.flags += uint8(strongWord * (1 - borrow))
 	a.score += math.Float64frombits(a.best)
-	a.cover += cover
+	a.cover += math.Float64frombits(a.wordCover)
 }
 
 // addWord takes the best match and cover of query word j, of weight w,
