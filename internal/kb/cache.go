@@ -24,7 +24,7 @@ import (
 // cacheFormat changes with the layout of cacheFile. The key also holds a
 // hash of the running program, so a build that reads or indexes text
 // differently never uses another build's cache.
-const cacheFormat = "lotse-kb-cache-6"
+const cacheFormat = "lotse-kb-cache-7"
 
 // LoadCached is Load with a compiled cache in cacheDir: the parsed texts
 // and the built index, saved after a load and read instead of parsing and
@@ -167,6 +167,8 @@ type cacheFile struct {
 	DelShift uint
 	delStart []uint32
 	delSlots []uint64
+	qTerms   []uint32
+	qStart   []uint32
 	Unknown  float64
 }
 
@@ -177,8 +179,7 @@ type cacheLang struct {
 	HumanReviewed bool
 	Order         []string // ids in load order; the rest in the same order
 	text          string   // every question, phrase and answer, one after the other
-	ends          []uint32 // where each ends in Text: question, answer, phrases
-	phrases       []uint16 // how many phrases each text has
+	ends          []uint32 // where each ends in text: question, answer, phrases (phraseList)
 	reviewed      []bool
 	TextFiles     []string // files the texts came from, when not File (overrides)
 	textFile      []uint16 // 0: File, i: TextFiles[i-1]
@@ -335,6 +336,8 @@ func (w *rawWriter) file(c *cacheFile) {
 	w.u32s(c.postLen)
 	w.u32s(c.delStart)
 	w.u64s(c.delSlots)
+	w.u32s(c.qTerms)
+	w.u32s(c.qStart)
 }
 
 func (r *rawReader) file(c *cacheFile) {
@@ -346,12 +349,13 @@ func (r *rawReader) file(c *cacheFile) {
 	c.postLen = r.u32s()
 	c.delStart = r.u32s()
 	c.delSlots = r.u64s()
+	c.qTerms = r.u32s()
+	c.qStart = r.u32s()
 }
 
 func (w *rawWriter) lang(cl *cacheLang) {
 	w.str(cl.text)
 	w.u32s(cl.ends)
-	w.u16s(cl.phrases)
 	w.bools(cl.reviewed)
 	w.u16s(cl.textFile)
 }
@@ -359,7 +363,6 @@ func (w *rawWriter) lang(cl *cacheLang) {
 func (r *rawReader) lang(cl *cacheLang) {
 	cl.text = r.str()
 	cl.ends = r.u32s()
-	cl.phrases = r.u16s()
 	cl.reviewed = r.bools()
 	cl.textFile = r.u16s()
 }
@@ -434,6 +437,11 @@ func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
 	}
 	post := ix.post
 	c.DelShift, c.delStart, c.delSlots = ix.dels.shift, ix.dels.start, ix.dels.slots
+	c.qTerms = make([]uint32, len(ix.qTerms))
+	for i, id := range ix.qTerms {
+		c.qTerms[i] = uint32(id)
+	}
+	c.qStart = ix.qStart
 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("kb: write cache: %w", err)
@@ -484,10 +492,7 @@ func cacheLangOf(lang string, f *langFile) *cacheLang {
 	var text strings.Builder
 	size := 0
 	for _, t := range f.texts.all() {
-		size += len(t.question) + len(t.answer)
-		for _, p := range t.phrases {
-			size += len(p)
-		}
+		size += len(t.question) + len(t.answer) + len(t.phrases.s)
 	}
 	text.Grow(size)
 	end := func(s string) {
@@ -498,10 +503,7 @@ func cacheLangOf(lang string, f *langFile) *cacheLang {
 		t, _ := f.texts.get(id)
 		end(t.question)
 		end(t.answer)
-		for _, p := range t.phrases {
-			end(p)
-		}
-		cl.phrases = append(cl.phrases, uint16(len(t.phrases)))
+		end(t.phrases.s)
 		cl.reviewed = append(cl.reviewed, t.humanReviewed)
 		i := 0
 		if t.file != f.file {
@@ -648,7 +650,23 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 			return nil, errCacheBroken
 		}
 	}
-	ix.derive()
+	if len(c.qStart) != len(k.entries)*len(k.files)+1 || c.qStart[0] != 0 ||
+		int(c.qStart[len(c.qStart)-1]) != len(c.qTerms) {
+		return nil, errCacheBroken
+	}
+	for i := 1; i < len(c.qStart); i++ {
+		if c.qStart[i] < c.qStart[i-1] {
+			return nil, errCacheBroken
+		}
+	}
+	ix.qTerms, ix.qStart = make([]int32, len(c.qTerms)), c.qStart
+	for i, id := range c.qTerms {
+		if int(id) >= n {
+			return nil, errCacheBroken
+		}
+		ix.qTerms[i] = int32(id)
+	}
+	ix.derive(k)
 	k.idx = ix
 	m, err := raw.model(dec)
 	if err != nil {
@@ -664,14 +682,7 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 func (cl *cacheLang) langFile() (*langFile, error) {
 	f := &langFile{file: cl.File, humanReviewed: cl.HumanReviewed, order: cl.Order}
 	m := len(cl.Order)
-	if len(cl.phrases) != m || len(cl.reviewed) != m || len(cl.textFile) != m {
-		return nil, errCacheBroken
-	}
-	var phrases int
-	for _, p := range cl.phrases {
-		phrases += int(p)
-	}
-	if len(cl.ends) != 2*m+phrases {
+	if len(cl.ends) != 3*m || len(cl.reviewed) != m || len(cl.textFile) != m {
 		return nil, errCacheBroken
 	}
 	var start uint32
@@ -686,16 +697,11 @@ func (cl *cacheLang) langFile() (*langFile, error) {
 		start = end
 		return s
 	}
-	// All phrases of the language in one array, sliced per text.
-	all := make([]string, 0, phrases)
 	for i, id := range cl.Order {
-		t := langText{question: next(), answer: next(), humanReviewed: cl.reviewed[i], file: cl.File}
-		if cl.phrases[i] > 0 {
-			p0 := len(all)
-			for range cl.phrases[i] {
-				all = append(all, next())
-			}
-			t.phrases = all[p0:len(all):len(all)]
+		t := langText{question: next(), answer: next(), phrases: phraseList{next()},
+			humanReviewed: cl.reviewed[i], file: cl.File}
+		if !t.phrases.valid() {
+			return nil, errCacheBroken
 		}
 		if j := int(cl.textFile[i]); j > 0 {
 			if j > len(cl.TextFiles) {

@@ -193,10 +193,10 @@ func (k *KB) checkLang(lang string, known map[string]bool) []Problem {
 				}
 			}
 		}
-		if len(t.phrases) == 0 {
+		if t.phrases.empty() {
 			add(SeverityWarning, t.file, id, "no phrases; matching relies on the question only")
 		}
-		for _, p := range t.phrases {
+		for p := range t.phrases.all() {
 			if strings.TrimSpace(p) == "" {
 				add(SeverityWarning, t.file, id, "empty phrase")
 			}

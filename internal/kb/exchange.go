@@ -85,7 +85,7 @@ func (k *KB) sourceHash(id string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return SourceHash(t.question, t.answer, t.phrases), true
+	return SourceHash(t.question, t.answer, t.phrases.list()), true
 }
 
 // Hashes returns the source hash each id had when f was made: from its
@@ -142,8 +142,8 @@ func (k *KB) ExportTranslations(lang string, since *TranslationFile, now time.Ti
 		f.Entries = append(f.Entries, TranslationEntry{
 			ID:          e.ID,
 			SourceHash:  hash,
-			Source:      TranslationText{Question: src.question, Answer: src.answer, Phrases: cleanPhrases(src.phrases)},
-			Translation: TranslationText{Question: tr.question, Answer: tr.answer, Phrases: cleanPhrases(tr.phrases)},
+			Source:      TranslationText{Question: src.question, Answer: src.answer, Phrases: cleanPhrases(src.phrases.list())},
+			Translation: TranslationText{Question: tr.question, Answer: tr.answer, Phrases: cleanPhrases(tr.phrases.list())},
 		})
 	}
 	return f, nil
@@ -508,12 +508,12 @@ func (k *KB) MergeTranslations(existing []byte, lang string, f *TranslationFile,
 		}
 		phrases := t.Phrases
 		if len(phrases) == 0 {
-			phrases = cleanPhrases(old.phrases)
+			phrases = cleanPhrases(old.phrases.list())
 		}
 		switch {
 		case !had:
 			sum.Added = append(sum.Added, e.ID)
-		case old.question == t.Question && old.answer == t.Answer && slices.Equal(cleanPhrases(old.phrases), phrases):
+		case old.question == t.Question && old.answer == t.Answer && slices.Equal(cleanPhrases(old.phrases.list()), phrases):
 			sum.Unchanged = append(sum.Unchanged, e.ID)
 			if !reviewed {
 				continue

@@ -324,8 +324,8 @@ func TestKB_MergeTranslations(t *testing.T) {
 			t.Errorf("Text(%s, ar) = %+v, want %q, not reviewed", id, txt, want)
 		}
 	}
-	if got, _ := merged.langs["ar"].texts.get("housing.flat"); !slices.Equal(got.phrases, []string{"شقة"}) {
-		t.Errorf("empty phrases replaced the old ones: %v", got.phrases)
+	if got, _ := merged.langs["ar"].texts.get("housing.flat"); !slices.Equal(got.phrases.list(), []string{"شقة"}) {
+		t.Errorf("empty phrases replaced the old ones: %v", got.phrases.list())
 	}
 	if q, _ := merged.Text("housing.wbs", "ar"); q.Question != longQ {
 		t.Errorf("long question = %q", q.Question)

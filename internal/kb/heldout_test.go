@@ -71,7 +71,7 @@ func searchHeldout(t *testing.T, bars heldoutBars) {
 	for _, lang := range k.files {
 		for id, tx := range k.langs[lang].texts.all() {
 			tuned[Normalize(tx.question)] = id
-			for _, p := range tx.phrases {
+			for p := range tx.phrases.all() {
 				tuned[Normalize(p)] = id
 			}
 		}

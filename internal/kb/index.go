@@ -49,6 +49,15 @@ type index struct {
 	// id, at most maxPostings: one array, not a slice per term.
 	post      []posting
 	postStart []uint32
+	// qTerms[qStart[i]:qStart[i+1]] are the terms of an entry's question
+	// in one language, i = entry*languages + language (k.files order), as
+	// analyze makes them: the question-coverage rules read them for the
+	// best entries of a query. qLang[entry*(languages+1)+language] is the
+	// language whose question Text gives for that language (languages: one
+	// without texts), -1 for none; see questionLangs.
+	qTerms []int32
+	qStart []uint32
+	qLang  []int16
 
 	// unknownWeight is what a query word that matches nothing counts
 	// against the entries: an unknown word is a sign the question is about
@@ -67,9 +76,6 @@ type index struct {
 // for the next: made on first use, so loading does not pay for all of
 // it and the cache does not store it.
 type memo struct {
-	// questions[entry*(langs+1)+lang] are the entry's analyzed question
-	// in that language (see questionWords).
-	questions []atomic.Pointer[[]questionWord]
 	// cands[id] are the terms similar to term id (see candidates).
 	cands []atomic.Pointer[[]cand]
 	// kept counts the cands kept, at most maxMemoCands.
@@ -81,16 +87,12 @@ type memo struct {
 // words people ask are a small share of them.
 const maxMemoCands = 1 << 20
 
-// memo returns the index's memo, made on first use for a base with langs
-// languages.
-func (ix *index) memo(langs int) *memo {
+// memo returns the index's memo, made on first use.
+func (ix *index) memo() *memo {
 	if m := ix.memoP.Load(); m != nil {
 		return m
 	}
-	ix.memoP.CompareAndSwap(nil, &memo{
-		questions: make([]atomic.Pointer[[]questionWord], ix.entries*(langs+1)),
-		cands:     make([]atomic.Pointer[[]cand], len(ix.terms)),
-	})
+	ix.memoP.CompareAndSwap(nil, &memo{cands: make([]atomic.Pointer[[]cand], len(ix.terms))})
 	return ix.memoP.Load()
 }
 
@@ -185,6 +187,7 @@ func buildIndex(k *KB) *index {
 	var fieldBuf []field
 	var touched []int32
 	terms := make([][]entryTerm, len(k.entries))
+	ix.qStart = make([]uint32, 1, len(k.entries)*len(lw)+1)
 	dl := make([]float64, len(k.entries))
 	for ei := range k.entries {
 		add := func(li int, words []int32, f field) {
@@ -200,6 +203,9 @@ func buildIndex(k *KB) *index {
 						tids = append(tids, intern(t))
 					}
 					ids[li][word] = tids
+				}
+				if f == fieldQuestion {
+					ix.qTerms = append(ix.qTerms, tids...)
 				}
 				for _, id := range tids {
 					for int(id) >= len(tfBuf) {
@@ -222,6 +228,7 @@ func buildIndex(k *KB) *index {
 				start = l.ends[3*ei-1]
 			}
 			add(li, l.seq[start:e[0]], fieldQuestion)
+			ix.qStart = append(ix.qStart, uint32(len(ix.qTerms)))
 			add(li, l.seq[e[0]:e[1]], fieldPhrase)
 			add(li, l.seq[e[1]:e[2]], fieldAnswer)
 		}
@@ -342,13 +349,17 @@ func buildIndex(k *KB) *index {
 	slices.SortFunc(ix.rsorted, func(a, b int32) int { return strings.Compare(rev[a], rev[b]) })
 
 	ix.dels = buildDels(found, renum)
-	ix.derive()
+	for i, id := range ix.qTerms {
+		ix.qTerms[i] = renum[id]
+	}
+	ix.derive(k)
 	return ix
 }
 
 // derive builds what the cache does not store because it is quickly
-// computed from the terms: the search keys.
-func (ix *index) derive() {
+// computed from the terms and texts: the search keys and qLang.
+func (ix *index) derive(k *KB) {
+	ix.qLang = questionLangs(k)
 	ix.skeys = make([]uint32, len(ix.terms))
 	for id, t := range ix.terms {
 		ix.skeys[id] = key4(t.text)
@@ -358,6 +369,54 @@ func (ix *index) derive() {
 	for i, id := range ix.rsorted {
 		ix.rkeys[i] = key4(appendReversedHead(buf[:0], ix.terms[id].text))
 	}
+}
+
+// questionLangs is, for each entry and language (k.files, then one
+// without texts), the index of the language whose question Text gives:
+// the language itself, German or English, whichever first has both a
+// question and an answer; -1 for none.
+func questionLangs(k *KB) []int16 {
+	nl := len(k.files)
+	usable := make([]bool, len(k.entries)*nl)
+	for li, lang := range k.files {
+		for id, t := range k.langs[lang].texts.all() {
+			if e, ok := k.byID[id]; ok && strings.TrimSpace(t.question) != "" && strings.TrimSpace(t.answer) != "" {
+				usable[e*nl+li] = true
+			}
+		}
+	}
+	// Text tries the language itself, then German, then English.
+	tries := []int{-1}
+	for _, l := range []string{sourceLang, lastLang} {
+		if li, ok := slices.BinarySearch(k.files, l); ok {
+			tries = append(tries, li)
+		}
+	}
+	out := make([]int16, len(k.entries)*(nl+1))
+	for e := range k.entries {
+		for li := range nl + 1 {
+			tries[0] = li
+			out[e*(nl+1)+li] = -1
+			for _, c := range tries {
+				if c < nl && usable[e*nl+c] {
+					out[e*(nl+1)+li] = int16(c)
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// question is entry e's question terms for the language at li (k.files
+// order; len(k.files) for one without texts), as Text falls back.
+func (ix *index) question(e int32, li int, langs int) []int32 {
+	l := ix.qLang[int(e)*(langs+1)+li]
+	if l < 0 {
+		return nil
+	}
+	i := int(e)*langs + int(l)
+	return ix.qTerms[ix.qStart[i]:ix.qStart[i+1]]
 }
 
 // key4 is the first four bytes of s, big-endian, zero-padded: for texts
@@ -629,7 +688,7 @@ func splitLang(k *KB, lang string) *langWords {
 		}
 		words(t.question)
 		end()
-		for _, p := range t.phrases {
+		for p := range t.phrases.all() {
 			words(p)
 		}
 		end()

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"encoding/binary"
 	"iter"
 	"maps"
 	"slices"
@@ -135,9 +136,61 @@ func (t *textMap) freeze() {
 
 type langText struct {
 	question, answer string
-	phrases          []string
+	phrases          phraseList
 	humanReviewed    bool
 	file             string
+}
+
+// phraseList is a text's search phrases in one string, each after its
+// length as a uvarint: a base of thousands of entries has hundreds of
+// thousands of phrases, and a string header each cost 16 bytes. A struct,
+// so that ranging over it by mistake does not compile.
+type phraseList struct{ s string }
+
+func makePhraseList(ps []string) phraseList {
+	n := 0
+	for _, p := range ps {
+		n += binary.MaxVarintLen64 + len(p)
+	}
+	b := make([]byte, 0, n)
+	for _, p := range ps {
+		b = append(binary.AppendUvarint(b, uint64(len(p))), p...)
+	}
+	return phraseList{string(b)}
+}
+
+// all yields the phrases in order.
+func (l phraseList) all() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for s := l.s; len(s) > 0; {
+			n, m := binary.Uvarint([]byte(s[:min(len(s), binary.MaxVarintLen64)]))
+			if m <= 0 || n > uint64(len(s)-m) {
+				return // not made by makePhraseList; valid reports it
+			}
+			if !yield(s[m : m+int(n)]) {
+				return
+			}
+			s = s[m+int(n):]
+		}
+	}
+}
+
+func (l phraseList) empty() bool { return l.s == "" }
+
+// list returns the phrases as a slice, nil for none.
+func (l phraseList) list() []string { return slices.Collect(l.all()) }
+
+// valid reports whether l is phrases as makePhraseList writes them (a
+// cache read back).
+func (l phraseList) valid() bool {
+	for s := l.s; len(s) > 0; {
+		n, m := binary.Uvarint([]byte(s[:min(len(s), binary.MaxVarintLen64)]))
+		if m <= 0 || n > uint64(len(s)-m) {
+			return false
+		}
+		s = s[m+int(n):]
+	}
+	return true
 }
 
 // Areas returns the areas in display order.

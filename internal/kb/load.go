@@ -352,7 +352,7 @@ func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 		t := langText{
 			question:      strings.TrimSpace(y.Question),
 			answer:        strings.TrimSpace(y.Answer),
-			phrases:       y.Phrases,
+			phrases:       makePhraseList(y.Phrases),
 			humanReviewed: reviewed,
 			file:          file,
 		}
@@ -364,7 +364,7 @@ func (k *KB) mergeLang(lang, file string, l *langYAML, override bool) {
 			if t.answer == "" {
 				t.answer = old.answer
 			}
-			if t.phrases == nil {
+			if y.Phrases == nil {
 				t.phrases = old.phrases
 			}
 		}

@@ -2,6 +2,8 @@ package kb
 
 import (
 	"cmp"
+	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -136,69 +138,42 @@ type confidence struct {
 	qcovNext float64 // the same, most of any other suggested entry
 }
 
-// questionCover is the share of the entry's question, in the person's
-// language, that the query's words match well. Only the best entries are
-// checked, so the question is analyzed on first use (questionWords)
-// rather than indexed.
-func (k *KB) questionCover(e int32, lang string, toks []string) float64 {
-	terms := k.questionWords(e, lang)
+// questionCover is the share of entry e's question, in the language at
+// li (see index.question), that the query's words match well. Only the
+// best entries are checked; their questions' terms are listed in the
+// index, so checking one costs a few similarity ratings.
+func (k *KB) questionCover(e int32, li int, toks []string) float64 {
+	ix := k.idx
+	terms := ix.question(e, li, len(k.files))
 	if len(terms) == 0 {
 		return 0
 	}
-	var qbuf [maxQueryTerms][]rune
-	qr := qbuf[:len(toks)]
+	// The query words' runes one after the other, word i ending at
+	// ends[i].
+	var rbuf [256]rune
+	var ends [maxQueryTerms]int
+	var ar [maxQueryTerms]bool
+	runes := rbuf[:0]
 	for i, q := range toks {
-		qr[i] = []rune(q)
+		runes = appendRunes(runes, q)
+		ends[i], ar[i] = len(runes), isArabicScript(q)
 	}
+	var tbuf [32]rune
 	matched := 0
-	for _, qt := range terms {
-		for i, q := range toks {
-			if sim(qr[i], isArabicScript(q), qt.runes, qt.arabic) >= strongSim {
+	for _, id := range terms {
+		t := &ix.terms[id]
+		tr := appendRunes(tbuf[:0], t.text)
+		start := 0
+		for i, end := range ends[:len(toks)] {
+			qr := runes[start:end]
+			start = end
+			if sim(qr, ar[i], tr, t.arabic) >= strongSim {
 				matched++
 				break
 			}
 		}
 	}
 	return float64(matched) / float64(len(terms))
-}
-
-// questionWord is one analyzed word of an entry's question.
-type questionWord struct {
-	runes  []rune
-	arabic bool
-}
-
-// questionWords is the entry's question in the person's language (or the
-// one Text falls back to) as analyzed words. Normalizing and analyzing it
-// cost a query at 5,000 entries about a tenth of its time; it depends
-// only on the content, so each entry's is kept once made, per language,
-// and languages without texts share the fallback's slot.
-func (k *KB) questionWords(e int32, lang string) []questionWord {
-	li, ok := slices.BinarySearch(k.files, baseLang(lang))
-	if !ok {
-		li = len(k.files)
-	}
-	slot := &k.idx.memo(len(k.files)).questions[int(e)*(len(k.files)+1)+li]
-	if words := slot.Load(); words != nil {
-		return *words
-	}
-	var words []questionWord
-	if t, ok := k.Text(k.entries[e].ID, lang); ok {
-		terms := analyze(t.Question, stopMask(t.Lang))
-		n := 0
-		for _, qt := range terms {
-			n += utf8.RuneCountInString(qt)
-		}
-		runes := make([]rune, 0, n)
-		words = make([]questionWord, len(terms))
-		for i, qt := range terms {
-			start := len(runes)
-			runes = appendRunes(runes, qt)
-			words[i] = questionWord{runes: runes[start:len(runes):len(runes)], arabic: isArabicScript(qt)}
-		}
-	}
-	slot.Store(&words)
-	return words
 }
 
 func (k *KB) search(query, lang string) (Result, confidence) {
@@ -240,9 +215,9 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	defer ix.scratch.Put(sc)
 	defer sc.reset()
 	acc := sc.acc
-	m := ix.memo(len(k.files))
+	m := ix.memo()
 	var total float64
-	for _, q := range toks {
+	for j, q := range toks {
 		sc.cands = ix.similar(q, sc.cands[:0], m)
 		if len(sc.cands) == 0 {
 			total += unknownShare * ix.unknownWeight
@@ -250,61 +225,10 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 		}
 		w := ix.wordWeight(sc.cands)
 		total += w
-		// Closest terms first: when a word reaches more entries than
-		// maxWordPostings, the loosest matches are the ones left out.
-		slices.SortFunc(sc.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
-		budget := maxWordPostings
-		for _, c := range sc.cands {
-			if budget <= 0 {
-				break
-			}
-			sim := float64(c.sim)
-			post := ix.postings(c.id)
-			if len(post) > min(maxPostings, budget) {
-				post = post[:min(maxPostings, budget)]
-			}
-			budget -= len(post)
-			for _, p := range post {
-				e := p.entry()
-				a := &acc[e]
-				if !a.inWord {
-					a.inWord = true
-					sc.word = append(sc.word, e)
-				}
-				// A word scores at most what it would as itself: a rarer
-				// term it only resembles ("duldung" in the compound
-				// "ausbildungsduldung") must not outweigh the word's own
-				// match in the entry that is about it.
-				a.best = max(a.best, sim*min(float64(p.w), w*(bm25K1+1)))
-				// A loosely similar word explains the question word only
-				// partly, however often the entry uses it.
-				credit := sim * min(float64(p.w), w)
-				a.bestAny = max(a.bestAny, credit)
-				f := p.field()
-				if f >= fieldPhrase {
-					a.bestAsk = max(a.bestAsk, credit)
-				}
-				if f == fieldQuestion && sim >= strongSim {
-					a.inQuestion = true
-				}
-			}
-		}
-		for _, e := range sc.word {
-			a := &acc[e]
-			if !a.inQuery {
-				a.inQuery = true
-				sc.query = append(sc.query, e)
-			}
-			if a.bestAsk >= strongSim*w {
-				a.words++
-			}
-			a.score += a.best
-			// Words found only in the answer explain the question half
-			// as well as words from its questions and phrases.
-			a.cover += max(a.bestAsk, a.bestAny*answerCredit)
-			a.best, a.bestAsk, a.bestAny, a.inWord = 0, 0, 0, false
-		}
-		sc.word = sc.word[:0]
+		// A match from the answer credits at most half the word, so a
+		// word's cover of strongSim or more came from a question or phrase.
+		sc.strongCover[j+1] = math.Float64bits(strongSim * w)
+		sc.addWord(ix, uint8(j+1), w)
 	}
 
 	// The three best entries that qualify and the best score of all, found
@@ -313,9 +237,9 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	// large base. Ties go to the entry listed first, as in the content
 	// files.
 	type ranked struct {
-		e    int32
-		rank float64
-		a    accum
+		e                  int32
+		rank, score, cover float64
+		flags              uint8
 	}
 	var obuf [3]ranked
 	order := obuf[:0]
@@ -326,20 +250,23 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	// is: the runner-up to the best entry is either.
 	var max1, max2 float64
 	arg1 := int32(-1)
+	minCover := minCoverage * total
 	for _, e := range sc.query {
-		a := acc[e]
-		acc[e] = accum{}
-		if a.score > max1 {
-			max2, max1, arg1 = max1, a.score, e
-		} else if a.score > max2 {
-			max2 = a.score
+		a := &acc[e]
+		sc.commit(a)
+		score, cover, flags := a.score, a.cover, a.flags
+		*a = accum{}
+		if score > max1 {
+			max2, max1, arg1 = max1, score, e
+		} else if score > max2 {
+			max2 = score
 		}
-		if a.score < minScore || a.cover < minCoverage*total {
+		if score < minScore || cover < minCover {
 			continue
 		}
-		r := ranked{e: e, rank: a.score, a: a}
-		if a.inQuestion {
-			r.rank = a.score * (1 + questionBonus)
+		r := ranked{e: e, rank: score, score: score, cover: cover, flags: flags}
+		if flags&inQuestion != 0 {
+			r.rank = score * (1 + questionBonus)
 		}
 		if len(order) < 3 {
 			order = append(order, r)
@@ -356,26 +283,26 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	if len(order) == 0 {
 		return Result{}, confidence{words: len(toks)}
 	}
-	best := &order[0].a
+	best := &order[0]
 	top := best.score
 	// The best possible score: every word matched exactly and often.
 	maxScore := total * (bm25K1 + 1)
 	var res Result
 	for _, r := range order {
-		if len(res.Best) == 3 || r.a.score < relCutoff*top {
+		if len(res.Best) == 3 || r.score < relCutoff*top {
 			break
 		}
-		res.Best = append(res.Best, Match{ID: k.entries[r.e].ID, Score: min(1, r.a.score/maxScore)})
+		res.Best = append(res.Best, Match{ID: k.entries[r.e].ID, Score: min(1, r.score/maxScore)})
 	}
 	first := order[0].e
 	// One word that only occurs in a phrase is too thin for a direct
 	// answer ("what time is it" ~ "part time job"); it needs two words or
 	// a word of the entry's own question.
 	c := confidence{words: len(toks), coverage: best.cover / total, score: top,
-		strong: best.words, inQ: best.inQuestion}
+		strong: int32(best.flags / strongWord), inQ: best.flags&inQuestion != 0}
 	c.share, c.gap = top/maxScore, top/maxScore
 	if len(order) > 1 {
-		second := &order[1].a
+		second := &order[1]
 		c.lead = top / second.score
 		c.gap = (top - second.score) / maxScore
 		c.leadCov = best.cover / second.cover
@@ -389,11 +316,15 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	}
 	res.Confident = c.confident()
 	if !res.Confident {
-		// Only these rules need the questions analyzed, so only now.
-		c.qcov = k.questionCover(first, lang, toks)
+		// Only these rules need the questions' coverage, so only now.
+		li, ok := slices.BinarySearch(k.files, baseLang(lang))
+		if !ok {
+			li = len(k.files)
+		}
+		c.qcov = k.questionCover(first, li, toks)
 		if c.inQ && c.qcov >= confOwnQCover && c.share >= confOwnShare {
 			for _, r := range order[1:len(res.Best)] {
-				c.qcovNext = max(c.qcovNext, k.questionCover(r.e, lang, toks))
+				c.qcovNext = max(c.qcovNext, k.questionCover(r.e, li, toks))
 			}
 		}
 		res.Confident = c.confident()
@@ -445,25 +376,35 @@ func (c confidence) confident() bool {
 
 // scratch holds one query's accumulators, one per entry, reused across
 // queries. Only the entries listed in query are non-zero, and reset clears
-// only those. One struct per entry keeps what a posting updates in one
-// cache line.
+// only those.
 type scratch struct {
 	acc   []accum
 	query []int32 // entries touched by the query
-	word  []int32 // entries touched by the current word
 	cands []cand
+	// strongCover[word] is the cover at which a query word (numbered from
+	// 1) counts as matched well, as math.Float64bits.
+	strongCover [maxQueryTerms + 1]uint64
 }
 
+// accum is what a query adds up for one entry. The best match of a query
+// word is added to the sums when a later word reaches the entry (commit),
+// in the order of the words, so no pass over a word's entries is needed.
 type accum struct {
 	score float64 // sum over words of the best match
 	cover float64 // how much of the question the entry explains
-	// The current word's best match, its credit from questions and
-	// phrases, and its credit from anywhere.
-	best, bestAsk, bestAny float64
-	words                  int32 // query words matched well by questions or phrases
-	inQuestion             bool  // a query word matched the entry's question
-	inWord, inQuery        bool
+	// The best match of query word word and how much of it the entry
+	// explains, as math.Float64bits: for numbers that are not negative,
+	// the bits order as the numbers do, so the larger is taken without a
+	// branch.
+	best, wordCover uint64
+	word            uint8 // the query word best is of, from 1; 0: none yet
+	flags           uint8 // inQuestion | strongWord × query words matched well by questions or phrases
 }
+
+const (
+	inQuestion = 1 // a query word matched the entry's question well
+	strongWord = 2 // one query word matched well by a question or phrase
+)
 
 func newScratch(n int) *scratch { return &scratch{acc: make([]accum, n)} }
 
@@ -472,6 +413,83 @@ func (sc *scratch) reset() {
 		sc.acc[e] = accum{}
 	}
 	sc.query = sc.query[:0]
+}
+
+// commit adds the best match of the entry's last query word to its sums.
+func (sc *scratch) commit(a *accum) {
+	// The word matched well when its cover is at least strongCover
+	// (integers, see accum): no borrow. Arithmetic, not a branch, as which
+	// words match well is as good as random here.
+	_, borrow := bits.Sub64(a.wordCover, sc.strongCover[a.word], 0)
+	a.flags += uint8(strongWord * (1 - borrow))
+	a.score += math.Float64frombits(a.best)
+	a.cover += math.Float64frombits(a.wordCover)
+}
+
+// addWord takes the best match and cover of query word j, of weight w,
+// per entry from the postings of its similar terms (sc.cands).
+func (sc *scratch) addWord(ix *index, j uint8, w float64) {
+	// A word scores at most what it would as itself: a rarer term it only
+	// resembles ("duldung" in the compound "ausbildungsduldung") must not
+	// outweigh the word's own match in the entry that is about it. A
+	// loosely similar word explains the question word only partly, however
+	// often the entry uses it; words found only in the answer explain it
+	// half as well as words from its questions and phrases.
+	credit := [4]float64{fieldAnswer: answerCredit, fieldPhrase: 1, fieldQuestion: 1}
+	// Closest terms first: when a word reaches more entries than
+	// maxWordPostings, the loosest matches are the ones left out.
+	slices.SortFunc(sc.cands, func(a, b cand) int { return cmp.Compare(b.sim, a.sim) })
+	budget := maxWordPostings
+	for _, c := range sc.cands {
+		if budget <= 0 {
+			break
+		}
+		post := ix.postings(c.id)
+		if len(post) > min(maxPostings, budget) {
+			post = post[:min(maxPostings, budget)]
+		}
+		budget -= len(post)
+		sc.addPostings(post, j, float64(c.sim), w, &credit)
+	}
+}
+
+// addPostings takes the matches of one similar term of query word j, of
+// weight w, at similarity sim. It is apart from addWord so that its loop
+// keeps what it needs in registers.
+func (sc *scratch) addPostings(post []posting, j uint8, sim, w float64, credit *[4]float64) {
+	acc := sc.acc
+	capScore := w * (bm25K1 + 1)
+	// A close match of a term of the entry's question.
+	var qmark [4]uint8
+	if sim >= strongSim {
+		qmark[fieldQuestion] = inQuestion
+	}
+	for _, p := range post {
+		a := &acc[p.entry()]
+		// Postings come strongest first, so these branches change once
+		// per term at most.
+		pw, pc := float64(p.w), float64(p.w)
+		if pw > capScore {
+			pw = capScore
+		}
+		if pc > w {
+			pc = w
+		}
+		f := p.field()
+		best, cover := math.Float64bits(sim*pw), math.Float64bits(sim*pc*credit[f])
+		a.flags |= qmark[f]
+		if a.word == j {
+			a.best = max(a.best, best)
+			a.wordCover = max(a.wordCover, cover)
+			continue
+		}
+		if a.word == 0 {
+			sc.query = append(sc.query, p.entry())
+		} else {
+			sc.commit(a)
+		}
+		a.word, a.best, a.wordCover = j, best, cover
+	}
 }
 
 // wordWeight is how much a query word counts: the idf of its closest

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // evalSet is one language's evaluation file, testdata/eval/<lang>.yaml;
@@ -194,6 +195,42 @@ func TestKB_OwnQuestionConfident(t *testing.T) {
 		res := k.Search(c.q, c.lang)
 		if !res.Confident || len(res.Best) == 0 || res.Best[0].ID != c.id {
 			t.Errorf("%q (%s): got %+v, want %s answered directly", c.q, c.lang, res, c.id)
+		}
+	}
+}
+
+// TestKB_QuestionTerms checks the question terms the index lists for the
+// question-coverage rules against the entry's question as Text gives it
+// and analyze makes it, in every language and one without texts, where
+// Text falls back to German or English.
+func TestKB_QuestionTerms(t *testing.T) {
+	fsys := tinyFS()
+	// French lacks one entry and has one without an answer: both fall back.
+	fsys["kb/fr.yaml"] = &fstest.MapFile{Data: []byte(`
+entries:
+  work.job:
+    question: Est-ce que je peux travailler ?
+    answer: " "
+`)}
+	for name, k := range map[string]*KB{"shipped": MustLoad(t), "tiny": mustLoadFS(t, fsys, "")} {
+		for _, e := range k.entries {
+			for _, lang := range append(k.Languages(), "xx") {
+				var want []string
+				if tx, ok := k.Text(e.ID, lang); ok {
+					want = analyze(tx.Question, stopMask(tx.Lang))
+				}
+				li, ok := slices.BinarySearch(k.files, lang)
+				if !ok {
+					li = len(k.files)
+				}
+				var got []string
+				for _, id := range k.idx.question(int32(k.byID[e.ID]), li, len(k.files)) {
+					got = append(got, k.idx.terms[id].text)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: %s in %s: question terms %q, want %q", name, e.ID, lang, got, want)
+				}
+			}
 		}
 	}
 }

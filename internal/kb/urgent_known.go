@@ -60,7 +60,7 @@ func (k *KB) buildKnownWords(trees []*tree, calm []string) {
 		for _, t := range k.langs[lang].texts.all() {
 			add(t.question)
 			add(t.answer)
-			for _, p := range t.phrases {
+			for p := range t.phrases.all() {
 				add(p)
 			}
 		}

@@ -108,7 +108,7 @@ func (k *KB) kbCalm() []urgentml.Example {
 		var texts []string
 		for _, id := range f.order {
 			t, _ := f.texts.get(id)
-			texts = append(append(texts, t.question), t.phrases...)
+			texts = slices.AppendSeq(append(texts, t.question), t.phrases.all())
 		}
 		n := min(len(texts), maxCalmPerLang)
 		for i := range n {
