@@ -273,16 +273,17 @@ func (e *Engine) showDays(ctx context.Context, r *Request) error {
 		days = days[:maxDayButtons]
 	}
 	var rows [][]domain.Button
+	marked := false
 	for _, day := range days {
 		start, _ := cal.DayStart(day)
 		label := e.dayLabel(t, start)
 		if speaks[day] {
-			label = "🗣 " + label
+			label, marked = "🗣 "+label, true
 		}
 		rows = append(rows, domain.Row(button(label, actDay, day)))
 	}
 	rows = append(rows, e.cancelRow(r))
-	r.Show(t.T("booking.day_prompt", nil)+"\n"+t.T("booking.lang_mark", nil), rows...)
+	r.Show(t.T("booking.day_prompt", nil)+langMark(t, marked), rows...)
 	return nil
 }
 
@@ -312,10 +313,11 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	}
 	var rows [][]domain.Button
 	var row []domain.Button
+	marked := false
 	for _, s := range free {
 		label := s.Start.In(cal.Loc).Format("15:04")
 		if s.speaks {
-			label = "🗣 " + label
+			label, marked = "🗣 "+label, true
 		}
 		row = append(row, button(label, actSlot, strconv.FormatInt(s.Start.Unix(), 10)))
 		if len(row) == 3 {
@@ -331,8 +333,17 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	}
 	rows = append(rows, domain.Row(button(interp, actInterp, r.Event.Action.Arg)))
 	rows = append(rows, domain.Row(button(t.T("button.back", nil), actOffice, d.Office), button(t.T("booking.stop", nil), actMenu, "")))
-	r.Show(t.T("booking.time_prompt", i18n.Data{"Day": e.dayLabel(t, day)})+"\n"+t.T("booking.lang_mark", nil), rows...)
+	r.Show(t.T("booking.time_prompt", i18n.Data{"Day": e.dayLabel(t, day)})+langMark(t, marked), rows...)
 	return nil
+}
+
+// langMark is the line that explains 🗣, when a button carries it: for a
+// language nobody on the team speaks it would promise what is not there.
+func langMark(t *i18n.Localizer, marked bool) string {
+	if !marked {
+		return ""
+	}
+	return "\n" + t.T("booking.lang_mark", nil)
 }
 
 // toggleInterpreter asks for (or no longer for) an interpreter and shows

@@ -403,3 +403,33 @@ func TestBooking_TypedMenuLeaves(t *testing.T) {
 		}
 	}
 }
+
+// TestBooking_LangMarkOnlyWhenMarked: the line explaining 🗣 comes with
+// days and times only when one of them carries it; a Tigrinya speaker,
+// whom nobody on the team understands, is not promised one.
+func TestBooking_LangMarkOnlyWhenMarked(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		lang string
+		mark bool
+	}{{"ar", true}, {"ti", false}} {
+		t.Run(c.lang, func(t *testing.T) {
+			e, _ := bookingEngine(t, langs{})
+			s := amalSession()
+			s.Lang = c.lang
+			ev := func(name, arg string) domain.Event {
+				return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+			}
+			legend := mustBundle(t).For(c.lang).T("booking.lang_mark", nil)
+			res := e.Handle(ctx, s, false, ev("b", ""))
+			res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+			if got := strings.Contains(allText(res), legend); got != c.mark {
+				t.Errorf("days: legend shown %v, want %v: %q", got, c.mark, allText(res))
+			}
+			res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
+			if got := strings.Contains(allText(res), legend); got != c.mark {
+				t.Errorf("times: legend shown %v, want %v: %q", got, c.mark, allText(res))
+			}
+		})
+	}
+}
