@@ -79,7 +79,7 @@ func (e *Engine) Agenda(ctx context.Context, date string) (domain.Result, error)
 		o, _ := e.office(bk.Office)
 		line := strconv.Itoa(i+1) + ". " + s.T("staff.agenda_line", i18n.Data{
 			"Time": bk.Start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": o.Name.In(s.Lang()),
-			"Name": i18n.OneLine(bk.FirstName), "Lang": e.langName(bk.Lang), "Topic": e.topicLabel(e.msgs.For(s.Lang()), bk.Topic),
+			"Name": personName(bk.FirstName), "Lang": e.langName(bk.Lang), "Topic": e.topicLabel(e.msgs.For(s.Lang()), bk.Topic),
 			"CaseManager": e.staffName(bk.Staff),
 		})
 		if bk.Interpreter {
@@ -135,7 +135,7 @@ func (e *Engine) markBooking(ctx context.Context, r *Request) error {
 	}
 	// domain.BookingAttended and BookingNoShow are the stats event names.
 	r.count(stats.Booking(status, bk.Office, bk.Topic, bk.Lang))
-	r.toast = e.staff.T("staff.marked", i18n.Data{"Name": i18n.OneLine(bk.FirstName), "Status": e.staff.T("staff.booking_status."+status, nil)})
+	r.toast = e.staff.T("staff.marked", i18n.Data{"Name": personName(bk.FirstName), "Status": e.staff.T("staff.booking_status."+status, nil)})
 	// The mark is seen by the whole group, not only by whoever tapped.
 	e.staffNotice(r, "staff.notice_marked", i18n.Data{"Status": e.staff.T("staff.booking_status."+status, nil),
 		"When": e.staffWhen(bk.Start), "Lang": e.langName(bk.Lang), "By": e.staffName(r.Event.UserID)})

@@ -307,7 +307,7 @@ func (e *Engine) showQueue(ctx context.Context, r *Request) error {
 			owner = tk.OwnerName
 		}
 		lines = append(lines, e.staff.T("staff.queue_line", i18n.Data{
-			"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName), "Lang": tk.Lang, "Owner": owner, "Minutes": int(r.now.Sub(tk.Created).Minutes()),
+			"ID": tk.ID, "Name": personName(tk.FirstName), "Lang": tk.Lang, "Owner": owner, "Minutes": int(r.now.Sub(tk.Created).Minutes()),
 		}))
 	}
 	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n")})
@@ -360,7 +360,7 @@ func (e *Engine) sendCard(r *Request, card domain.Reply) {
 // cardUpdate renders the ticket's card as it stands, as an edit of it.
 func (e *Engine) cardUpdate(tk domain.Ticket) domain.Reply {
 	s := e.staff
-	name, steps := i18n.OneLine(tk.FirstName), strings.Join(tk.Steps, ", ")
+	name, steps := personName(tk.FirstName), strings.Join(tk.Steps, ", ")
 	if tk.ClosedBy == "erased" {
 		name, steps = "", ""
 	}

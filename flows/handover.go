@@ -209,7 +209,7 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 	if err != nil || len(items) == 0 {
 		return err
 	}
-	head := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)})
+	head := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
 	var texts []string
 	var media []domain.Reply
 	for _, raw := range items {
@@ -223,7 +223,7 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 		}
 		cp := &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}
 		if captionable[it.Media] {
-			cp.Caption = e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)}) + "\n" + i18n.StripOverrides(it.Caption)
+			cp.Caption = e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)}) + "\n" + i18n.StripOverrides(it.Caption)
 		}
 		media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: cp})
 	}
@@ -243,7 +243,7 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 // ticket: text as plain text (it can neither format nor link as the bot),
 // media as media; text and captions with their German translation.
 func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
-	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)})
+	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
 	ev := r.Event
 	switch {
 	case ev.Kind == domain.EventMedia && captionable[ev.Media]:
