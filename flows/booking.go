@@ -82,6 +82,7 @@ func (e *Engine) requestBooking(ctx context.Context, r *Request) error {
 		replace = r.Session.Draft.Replace
 	}
 	r.Session.Draft = &domain.Draft{Replace: replace, Nonce: nonce()}
+	r.Session.Screen = screenBooking
 	t := r.T
 	var rows [][]domain.Button
 	for _, topic := range e.set.Booking.Topics {

@@ -433,3 +433,36 @@ func TestBooking_LangMarkOnlyWhenMarked(t *testing.T) {
 		})
 	}
 }
+
+// TestBooking_LanguageMidBooking: a language picked in the middle of a
+// booking starts the booking again in that language; neither the privacy
+// notice read before it nor an earlier screen comes back.
+func TestBooking_LanguageMidBooking(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	de := mustBundle(t).For("de")
+	ev := func(k domain.Event) domain.Event { k.ChatID, k.FirstName = amalChat, "Oksana"; return k }
+	for _, c := range []struct {
+		name string
+		s    domain.Session
+	}{
+		{"NoticeFirst", domain.Session{Lang: "uk", Epoch: 1}},
+		{"AfterAnAnswer", domain.Session{Lang: "uk", Epoch: 1, PrivacyAck: clock, Screen: "faq:housing.wbs"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := e.Handle(ctx, c.s, false, ev(press("b", "")))
+			if !c.s.Acknowledged() {
+				res = e.Handle(ctx, *res.Session, false, ev(press("pa", "")))
+			}
+			res = e.Handle(ctx, *res.Session, false, ev(press("bt", find(t, res, "bt").Action.Arg)))
+			res = e.Handle(ctx, *res.Session, false, ev(domain.Event{Kind: domain.EventCommand, Command: "language"}))
+			res = e.Handle(ctx, *res.Session, false, ev(press("L", "de")))
+			if txt := allText(res); !strings.Contains(txt, de.T("booking.topic_prompt", nil)) {
+				t.Errorf("after the language pick: %q", txt)
+			}
+			if res.Session.Draft == nil {
+				t.Error("the booking was dropped")
+			}
+		})
+	}
+}

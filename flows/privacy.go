@@ -69,6 +69,8 @@ func (e *Engine) ackPrivacy(ctx context.Context, r *Request) error {
 	}
 	pending := r.Session.Pending
 	r.Session.Pending = ""
+	// The notice is read: a later language switch must not show it again.
+	r.Session.Screen = screenMenu
 	switch pending {
 	case actBooking:
 		return e.requestBooking(ctx, r)
