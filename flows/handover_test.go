@@ -142,6 +142,31 @@ func TestHandover_FullCycle(t *testing.T) {
 	if got := repliesTo(res, amalChat); len(got) != 1 || !strings.Contains(got[0].Text, "أرسلي") {
 		t.Fatalf("staff reply not delivered: %+v", res.Replies)
 	}
+	t.Run("MediaWithTheName", func(t *testing.T) {
+		for _, c := range []struct {
+			media, caption, head string
+			want                 string // the copy's caption
+		}{
+			{"photo", "Formular", "", "👤 Anna Becker\nFormular"},
+			{"document", "", "", "👤 Anna Becker"},
+			{"sticker", "", "👤 Anna Becker", ""},
+			{"photo", strings.Repeat("x", 1020), "👤 Anna Becker", ""}, // with the name too long: kept as it is
+		} {
+			res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventMedia, Media: c.media, Text: c.caption, ChatID: staffChat, UserID: anna.UserID, ReplyTo: 500, MessageID: 510})
+			got := repliesTo(res, amalChat)
+			cp := got[len(got)-1].Copy
+			if cp == nil || cp.MessageID != 510 || cp.Caption != c.want {
+				t.Errorf("%s: copy = %+v", c.media, got)
+			}
+			head := ""
+			if len(got) == 2 {
+				head = got[0].Text
+			}
+			if head != c.head {
+				t.Errorf("%s: line before = %q, want %q", c.media, head, c.head)
+			}
+		}
+	})
 	t.Run("OtherStaffCannotReply", func(t *testing.T) {
 		res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventText, ChatID: staffChat, UserID: omar.UserID, ReplyTo: 501, MessageID: 502, Text: "x"})
 		if len(repliesTo(res, amalChat)) != 0 || len(repliesTo(res, omar.UserID)) != 1 {
