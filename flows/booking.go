@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -398,6 +399,17 @@ func (e *Engine) confirmSlot(ctx context.Context, r *Request) error {
 // book takes the place atomically; a slot just taken offers the nearest
 // free times instead.
 func (e *Engine) book(ctx context.Context, r *Request) error {
+	if r.Session.Draft == nil {
+		// A second tap on "book" finds the draft gone with the first:
+		// showing the appointment made beats starting a new booking.
+		booked, err := e.bookedAt(ctx, r)
+		if err != nil {
+			return err
+		}
+		if booked {
+			return e.showAppointments(ctx, r)
+		}
+	}
 	d, start, ok, err := e.draftSlot(ctx, r)
 	if !ok {
 		return err
@@ -446,6 +458,20 @@ func (e *Engine) book(ctx context.Context, r *Request) error {
 	e.noticeBooked(ctx, r, bk, d.Replace)
 	e.confirmation(r, bk)
 	return nil
+}
+
+// bookedAt reports whether the person has an upcoming appointment at the
+// time the pressed button names.
+func (e *Engine) bookedAt(ctx context.Context, r *Request) (bool, error) {
+	unix, err := strconv.ParseInt(r.Event.Action.Arg, 10, 64)
+	if err != nil || !e.bookingEnabled() {
+		return false, nil
+	}
+	list, err := e.upcoming(ctx, r.Event.ChatID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(list, func(bk domain.Booking) bool { return bk.Start.Unix() == unix }), nil
 }
 
 // reminderTimes are the reminders of a booking still ahead: a reminder id

@@ -466,3 +466,29 @@ func TestBooking_LanguageMidBooking(t *testing.T) {
 		})
 	}
 }
+
+// TestBooking_DoubleTapShowsTheAppointment: the second tap on "book"
+// shows the appointment just made instead of starting a new booking.
+func TestBooking_DoubleTapShowsTheAppointment(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
+	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	tap := find(t, res, "bc")
+	res = e.Handle(ctx, *res.Session, false, ev("bc", tap.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bc", tap.Action.Arg))
+	if txt := allText(res); !strings.Contains(txt, mustBundle(t).For("ar").T("booking.list_title", nil)) {
+		t.Errorf("second tap answered %q", txt)
+	}
+	if res.Session.Draft != nil {
+		t.Errorf("second tap started a booking: %+v", res.Session.Draft)
+	}
+	if mine, _ := store.Bookings(0).ByPerson(ctx, amalChat); len(mine) != 1 {
+		t.Errorf("%d bookings, want 1", len(mine))
+	}
+}
