@@ -200,6 +200,6 @@ func (e *Engine) blockSlots(ctx context.Context, r *Request) error {
 			return err
 		}
 	}
-	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.blocked", i18n.Data{"What": when + " " + office, "Count": removed})})
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.blocked", i18n.Data{"What": strings.TrimSpace(when + " " + office), "Count": removed})})
 	return nil
 }

@@ -260,6 +260,9 @@ func TestBooking_StaffAgendaAndBlock(t *testing.T) {
 	if len(told) != 1 || told[0].Buttons[0][0].Action.Name != "b" {
 		t.Fatalf("person not told with a rebook button: %+v", res.Replies)
 	}
+	if group := allText(domain.Result{Replies: repliesTo(res, staffChat)}); !strings.Contains(group, "Blocked: "+date+". ") {
+		t.Errorf("group told %q", group)
+	}
 	if got, _ := store.Bookings(0).Get(ctx, other[0].ID); got.Status != domain.BookingRemoved {
 		t.Errorf("booking not removed: %+v", got)
 	}
