@@ -264,7 +264,7 @@ func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
 	default:
 		text := ev.Text
 		if ev.Kind == domain.EventCommand {
-			text = "/" + ev.Command + " " + ev.Args
+			text = strings.TrimSpace("/" + ev.Command + " " + ev.Args)
 		}
 		out := head + "\n" + i18n.StripOverrides(text)
 		if de := e.toGerman(ctx, tk, text); de != "" {

@@ -186,6 +186,15 @@ func TestHandover_FullCycle(t *testing.T) {
 		t.Errorf("live message: %+v", res.Replies)
 	}
 
+	// A command the bot does not act on in a hand-over reaches Anna as
+	// written.
+	start := command("start")
+	start.ChatID = amalChat
+	res = e.Handle(ctx, s, false, start)
+	if got := repliesTo(res, staffChat); len(got) != 1 || !strings.HasSuffix(got[0].Text, "\n/start") {
+		t.Errorf("relayed command: %+v", got)
+	}
+
 	end := command("end")
 	end.ChatID = amalChat
 	res = e.Handle(ctx, s, false, end)
