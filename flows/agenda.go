@@ -181,7 +181,13 @@ func (e *Engine) blockSlots(ctx context.Context, r *Request) error {
 			return err
 		}
 		removed++
-		t := e.msgs.For(bk.Lang)
+		lang, err := e.personLang(ctx, bk)
+		if err != nil {
+			// The place is freed already: they are told in the language they
+			// booked in rather than not at all.
+			e.log.Warn("language of a removed booking unknown", "booking", bk.ID, "err", err)
+		}
+		t := e.msgs.For(lang)
 		r.send(domain.Reply{ChatID: bk.ChatID, Text: t.T("booking.removed", e.when(t, bk.Start, bk.Office)), Buttons: [][]domain.Button{domain.Row(button(t.T("menu.booking", nil), actBooking, ""))}})
 	}
 	when := date

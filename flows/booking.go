@@ -738,15 +738,9 @@ func (e *Engine) Reminder(ctx context.Context, id string) (domain.Result, error)
 	if bk.Status != domain.BookingBooked || !bk.Start.After(e.now()) {
 		return domain.Result{}, nil
 	}
-	lang := bk.Lang
-	if e.sessions != nil {
-		l, err := e.sessions.Language(ctx, bk.ChatID)
-		if err != nil {
-			return domain.Result{}, fmt.Errorf("booking: reminder %s: %w", id, err)
-		}
-		if l != "" {
-			lang = l
-		}
+	lang, err := e.personLang(ctx, bk)
+	if err != nil {
+		return domain.Result{}, fmt.Errorf("booking: reminder %s: %w", id, err)
 	}
 	t := e.msgs.For(lang)
 	hours := int(bk.Start.Sub(e.now()).Round(time.Hour) / time.Hour)
@@ -755,6 +749,19 @@ func (e *Engine) Reminder(ctx context.Context, id string) (domain.Result, error)
 		domain.Row(button(t.T("reminder.coming", nil), actComing, bk.ID)),
 		domain.Row(button(t.T("reminder.change", nil), actChange, bk.ID)),
 	}}}, Counts: []stats.Count{stats.ReminderSent()}}, nil
+}
+
+// personLang is the language the person of a booking reads now: the one
+// they booked in, unless they have switched since (also on an error).
+func (e *Engine) personLang(ctx context.Context, bk domain.Booking) (string, error) {
+	if e.sessions == nil {
+		return bk.Lang, nil
+	}
+	l, err := e.sessions.Language(ctx, bk.ChatID)
+	if err != nil || l == "" {
+		return bk.Lang, err
+	}
+	return l, nil
 }
 
 // dayLabel is "Mon 01.12.2026" in the person's language.

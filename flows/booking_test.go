@@ -234,7 +234,8 @@ func TestBooking_ReminderOctober(t *testing.T) {
 
 func TestBooking_StaffAgendaAndBlock(t *testing.T) {
 	ctx := context.Background()
-	e, store := bookingEngine(t, langs{})
+	sessions := langs{}
+	e, store := bookingEngine(t, sessions)
 	_, _ = bookFirstSlot(t, e, amalSession(), amalChat)
 	bk, _ := store.Bookings(0).ByPerson(ctx, amalChat)
 	date := bk[0].Start.In(berlin).Format(time.DateOnly)
@@ -255,10 +256,14 @@ func TestBooking_StaffAgendaAndBlock(t *testing.T) {
 	_, _ = bookFirstSlot(t, e, amalSession(), amalChat+5)
 	other, _ := store.Bookings(0).ByPerson(ctx, amalChat+5)
 	date = other[0].Start.In(berlin).Format(time.DateOnly)
+	sessions[amalChat+5] = "uk" // booked in Arabic, reads Ukrainian now
 	res = e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "block", Args: date, ChatID: staffChat, UserID: omar.UserID})
 	told := repliesTo(res, amalChat+5)
 	if len(told) != 1 || told[0].Buttons[0][0].Action.Name != "b" {
 		t.Fatalf("person not told with a rebook button: %+v", res.Replies)
+	}
+	if uk := mustBundle(t).For("uk").T("menu.booking", nil); told[0].Buttons[0][0].Label != uk {
+		t.Errorf("told in the language booked in, not the one read now: %q", told[0].Buttons[0][0].Label)
 	}
 	if group := allText(domain.Result{Replies: repliesTo(res, staffChat)}); !strings.Contains(group, "Blocked: "+date+". ") {
 		t.Errorf("group told %q", group)
