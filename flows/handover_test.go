@@ -186,6 +186,14 @@ func TestHandover_FullCycle(t *testing.T) {
 		t.Errorf("live message: %+v", res.Replies)
 	}
 
+	// /export, which the privacy notice names, answers the person.
+	export := command("export")
+	export.ChatID = amalChat
+	res = e.Handle(ctx, s, false, export)
+	if len(repliesTo(res, staffChat)) != 0 || len(repliesTo(res, 0)) == 0 {
+		t.Errorf("/export in a hand-over: %+v", res.Replies)
+	}
+
 	// A command the bot does not act on in a hand-over reaches Anna as
 	// written.
 	start := command("start")
