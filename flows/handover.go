@@ -86,7 +86,8 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 		}
 		// A command or another button leaves the description step, so a later
 		// question goes to the bot, not to the team.
-		if ev.Kind == domain.EventCommand || ev.Kind == domain.EventButton && ev.Action.Name != actSendRequest && ev.Action.Name != actCancelReq {
+		if ev.Kind == domain.EventCommand || ev.Kind == domain.EventButton && ev.Action.Name != actSendRequest && ev.Action.Name != actCancelReq &&
+			ev.Action.Name != actPrivacyAck {
 			s.Handover = ""
 		}
 	case handoverOpen:

@@ -340,6 +340,33 @@ func TestHandover_LeavingDescription(t *testing.T) {
 	}
 }
 
+// TestHandover_DoubleTapOnNotice: a second tap on "understood" keeps the
+// step the first tap opened: the description still reaches the team, and
+// a booking keeps its draft.
+func TestHandover_DoubleTapOnNotice(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngine(t)
+	fresh := domain.Session{Lang: "en", Epoch: 1}
+	res := e.Handle(ctx, fresh, false, personPress("h", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	if len(res.Replies) != 0 {
+		t.Errorf("second tap answered: %q", allText(res))
+	}
+	res = e.Handle(ctx, *res.Session, false, personText("I need help with a letter from the Jobcenter"))
+	if len(repliesTo(res, staffChat)) == 0 || res.Session.Ticket == 0 {
+		t.Errorf("the description did not reach the team: %+v", res.Replies)
+	}
+
+	b, _ := bookingEngine(t, langs{})
+	res = b.Handle(ctx, fresh, false, personPress("b", ""))
+	res = b.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	res = b.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	if len(res.Replies) != 0 || res.Session.Draft == nil {
+		t.Errorf("second tap in booking: %q, draft %+v", allText(res), res.Session.Draft)
+	}
+}
+
 // TestHandover_TypedMenuLeavesDescription: "back to menu" typed where the
 // person was asked to describe their matter leaves the step, as the
 // button does; it opens no request.
