@@ -61,6 +61,9 @@ func (e *Engine) requestPerson(ctx context.Context, r *Request) error {
 
 // sendRequest opens the ticket without a description.
 func (e *Engine) sendRequest(ctx context.Context, r *Request) error {
+	if r.Session.Handover == handoverOpen {
+		return nil // a second tap: the request is with the team already
+	}
 	if r.Session.Handover != handoverDescribe {
 		return e.staleButton(ctx, r)
 	}

@@ -342,7 +342,7 @@ func TestHandover_LeavingDescription(t *testing.T) {
 
 // TestHandover_DoubleTapOnNotice: a second tap on "understood" keeps the
 // step the first tap opened: the description still reaches the team, and
-// a booking keeps its draft.
+// a booking keeps its draft; a second tap on "send" says nothing more.
 func TestHandover_DoubleTapOnNotice(t *testing.T) {
 	ctx := context.Background()
 	e := mustEngine(t)
@@ -356,6 +356,16 @@ func TestHandover_DoubleTapOnNotice(t *testing.T) {
 	res = e.Handle(ctx, *res.Session, false, personText("I need help with a letter from the Jobcenter"))
 	if len(repliesTo(res, staffChat)) == 0 || res.Session.Ticket == 0 {
 		t.Errorf("the description did not reach the team: %+v", res.Replies)
+	}
+
+	res = e.Handle(ctx, fresh, false, personPress("h", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("hs", ""))
+	if res.Session.Ticket == 0 {
+		t.Fatalf("no request sent: %+v", res.Replies)
+	}
+	if res = e.Handle(ctx, *res.Session, false, personPress("hs", "")); len(res.Replies) != 0 {
+		t.Errorf("second tap on send: %q", allText(res))
 	}
 
 	b, _ := bookingEngine(t, langs{})
