@@ -225,11 +225,12 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 			texts = append(texts, "• "+i18n.StripOverrides(it.Text))
 			continue
 		}
-		cp := &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}
-		if captionable[it.Media] {
-			cp.Caption = e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)}) + "\n" + i18n.StripOverrides(it.Caption)
+		if !captionable[it.Media] {
+			media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}})
+			continue
 		}
-		media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: cp})
+		head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+		media = append(media, e.relayMedia(tk, it.Chat, it.Message, head, i18n.StripOverrides(it.Caption))...)
 	}
 	if len(texts) > 0 {
 		text := head + "\n" + strings.Join(texts, "\n")
@@ -251,15 +252,16 @@ func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
 	ev := r.Event
 	switch {
 	case ev.Kind == domain.EventMedia && captionable[ev.Media]:
-		caption := head
+		body := ""
 		if ev.Text != "" {
-			caption += "\n" + i18n.StripOverrides(ev.Text)
+			body = i18n.StripOverrides(ev.Text)
 			if de := e.toGerman(ctx, tk, ev.Text); de != "" {
-				caption += "\n\n" + de
+				body += "\n\n" + de
 			}
 		}
-		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
-			Copy: &domain.Copy{FromChatID: ev.ChatID, MessageID: ev.MessageID, Caption: caption}})
+		for _, rep := range e.relayMedia(tk, ev.ChatID, ev.MessageID, head, body) {
+			r.send(rep)
+		}
 	case ev.Kind == domain.EventMedia:
 		// Stickers, locations and contacts carry no caption: a header first.
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head})
@@ -276,6 +278,24 @@ func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
 		}
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: out})
 	}
+}
+
+// relayMedia copies a person's photo, voice message or file into the
+// staff group with the header and body (their caption and its
+// translation) as caption — or, past Telegram's caption limit, with the
+// header alone and the body as a message after it: a copy refused for
+// its caption would never reach the team.
+func (e *Engine) relayMedia(tk domain.Ticket, from int64, msg int, head, body string) []domain.Reply {
+	cp := &domain.Copy{FromChatID: from, MessageID: msg, Caption: head}
+	out := []domain.Reply{{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: cp}}
+	switch {
+	case body == "":
+	case utf16Len(head+"\n"+body) <= maxCaption:
+		cp.Caption = head + "\n" + body
+	default:
+		out = append(out, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head + "\n" + body})
+	}
+	return out
 }
 
 var captionable = map[string]bool{"photo": true, "video": true, "document": true, "audio": true, "voice": true, "animation": true}

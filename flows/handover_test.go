@@ -186,6 +186,15 @@ func TestHandover_FullCycle(t *testing.T) {
 		t.Errorf("live message: %+v", res.Replies)
 	}
 
+	// A photo whose caption would pass Telegram's limit with the header
+	// still reaches the team: the caption follows as a message.
+	long := strings.Repeat("ب", 1020)
+	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventMedia, Media: "photo", ChatID: amalChat, FirstName: "Amal", MessageID: 60, Text: long})
+	if got := repliesTo(res, staffChat); len(got) != 2 || got[0].Copy == nil || got[0].Copy.MessageID != 60 ||
+		strings.Contains(got[0].Copy.Caption, long) || !strings.HasSuffix(got[1].Text, long) || got[1].Ticket != s.Ticket {
+		t.Errorf("photo with a long caption: %+v", got)
+	}
+
 	// /export, which the privacy notice names, answers the person.
 	export := command("export")
 	export.ChatID = amalChat
