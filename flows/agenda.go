@@ -79,7 +79,7 @@ func (e *Engine) Agenda(ctx context.Context, date string) (domain.Result, error)
 		o, _ := e.office(bk.Office)
 		line := strconv.Itoa(i+1) + ". " + s.T("staff.agenda_line", i18n.Data{
 			"Time": bk.Start.In(e.set.Booking.Calendar.Loc).Format("15:04"), "Office": o.Name.In(s.Lang()),
-			"Name": i18n.OneLine(bk.FirstName), "Lang": e.langName(bk.Lang), "Topic": e.topicLabel(e.msgs.For(s.Lang()), bk.Topic),
+			"Name": personName(bk.FirstName), "Lang": e.langName(bk.Lang), "Topic": e.topicLabel(e.msgs.For(s.Lang()), bk.Topic),
 			"CaseManager": e.staffName(bk.Staff),
 		})
 		if bk.Interpreter {
@@ -135,7 +135,7 @@ func (e *Engine) markBooking(ctx context.Context, r *Request) error {
 	}
 	// domain.BookingAttended and BookingNoShow are the stats event names.
 	r.count(stats.Booking(status, bk.Office, bk.Topic, bk.Lang))
-	r.toast = e.staff.T("staff.marked", i18n.Data{"Name": i18n.OneLine(bk.FirstName), "Status": e.staff.T("staff.booking_status."+status, nil)})
+	r.toast = e.staff.T("staff.marked", i18n.Data{"Name": personName(bk.FirstName), "Status": e.staff.T("staff.booking_status."+status, nil)})
 	// The mark is seen by the whole group, not only by whoever tapped.
 	e.staffNotice(r, "staff.notice_marked", i18n.Data{"Status": e.staff.T("staff.booking_status."+status, nil),
 		"When": e.staffWhen(bk.Start), "Lang": e.langName(bk.Lang), "By": e.staffName(r.Event.UserID)})
@@ -181,7 +181,13 @@ func (e *Engine) blockSlots(ctx context.Context, r *Request) error {
 			return err
 		}
 		removed++
-		t := e.msgs.For(bk.Lang)
+		lang, err := e.personLang(ctx, bk)
+		if err != nil {
+			// The place is freed already: they are told in the language they
+			// booked in rather than not at all.
+			e.log.Warn("language of a removed booking unknown", "booking", bk.ID, "err", err)
+		}
+		t := e.msgs.For(lang)
 		r.send(domain.Reply{ChatID: bk.ChatID, Text: t.T("booking.removed", e.when(t, bk.Start, bk.Office)), Buttons: [][]domain.Button{domain.Row(button(t.T("menu.booking", nil), actBooking, ""))}})
 	}
 	when := date
@@ -200,6 +206,6 @@ func (e *Engine) blockSlots(ctx context.Context, r *Request) error {
 			return err
 		}
 	}
-	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.blocked", i18n.Data{"What": when + " " + office, "Count": removed})})
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.blocked", i18n.Data{"What": strings.TrimSpace(when + " " + office), "Count": removed})})
 	return nil
 }

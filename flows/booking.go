@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -82,6 +83,7 @@ func (e *Engine) requestBooking(ctx context.Context, r *Request) error {
 		replace = r.Session.Draft.Replace
 	}
 	r.Session.Draft = &domain.Draft{Replace: replace, Nonce: nonce()}
+	r.Session.Screen = screenBooking
 	t := r.T
 	var rows [][]domain.Button
 	for _, topic := range e.set.Booking.Topics {
@@ -273,16 +275,17 @@ func (e *Engine) showDays(ctx context.Context, r *Request) error {
 		days = days[:maxDayButtons]
 	}
 	var rows [][]domain.Button
+	marked := false
 	for _, day := range days {
 		start, _ := cal.DayStart(day)
 		label := e.dayLabel(t, start)
 		if speaks[day] {
-			label = "🗣 " + label
+			label, marked = "🗣 "+label, true
 		}
 		rows = append(rows, domain.Row(button(label, actDay, day)))
 	}
 	rows = append(rows, e.cancelRow(r))
-	r.Show(t.T("booking.day_prompt", nil)+"\n"+t.T("booking.lang_mark", nil), rows...)
+	r.Show(t.T("booking.day_prompt", nil)+langMark(t, marked), rows...)
 	return nil
 }
 
@@ -312,10 +315,11 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	}
 	var rows [][]domain.Button
 	var row []domain.Button
+	marked := false
 	for _, s := range free {
 		label := s.Start.In(cal.Loc).Format("15:04")
 		if s.speaks {
-			label = "🗣 " + label
+			label, marked = "🗣 "+label, true
 		}
 		row = append(row, button(label, actSlot, strconv.FormatInt(s.Start.Unix(), 10)))
 		if len(row) == 3 {
@@ -331,8 +335,17 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	}
 	rows = append(rows, domain.Row(button(interp, actInterp, r.Event.Action.Arg)))
 	rows = append(rows, domain.Row(button(t.T("button.back", nil), actOffice, d.Office), button(t.T("booking.stop", nil), actMenu, "")))
-	r.Show(t.T("booking.time_prompt", i18n.Data{"Day": e.dayLabel(t, day)})+"\n"+t.T("booking.lang_mark", nil), rows...)
+	r.Show(t.T("booking.time_prompt", i18n.Data{"Day": e.dayLabel(t, day)})+langMark(t, marked), rows...)
 	return nil
+}
+
+// langMark is the line that explains 🗣, when a button carries it: for a
+// language nobody on the team speaks it would promise what is not there.
+func langMark(t *i18n.Localizer, marked bool) string {
+	if !marked {
+		return ""
+	}
+	return "\n" + t.T("booking.lang_mark", nil)
 }
 
 // toggleInterpreter asks for (or no longer for) an interpreter and shows
@@ -386,6 +399,17 @@ func (e *Engine) confirmSlot(ctx context.Context, r *Request) error {
 // book takes the place atomically; a slot just taken offers the nearest
 // free times instead.
 func (e *Engine) book(ctx context.Context, r *Request) error {
+	if r.Session.Draft == nil {
+		// A second tap on "book" finds the draft gone with the first:
+		// showing the appointment made beats starting a new booking.
+		booked, err := e.bookedAt(ctx, r)
+		if err != nil {
+			return err
+		}
+		if booked {
+			return e.showAppointments(ctx, r)
+		}
+	}
 	d, start, ok, err := e.draftSlot(ctx, r)
 	if !ok {
 		return err
@@ -434,6 +458,20 @@ func (e *Engine) book(ctx context.Context, r *Request) error {
 	e.noticeBooked(ctx, r, bk, d.Replace)
 	e.confirmation(r, bk)
 	return nil
+}
+
+// bookedAt reports whether the person has an upcoming appointment at the
+// time the pressed button names.
+func (e *Engine) bookedAt(ctx context.Context, r *Request) (bool, error) {
+	unix, err := strconv.ParseInt(r.Event.Action.Arg, 10, 64)
+	if err != nil || !e.bookingEnabled() {
+		return false, nil
+	}
+	list, err := e.upcoming(ctx, r.Event.ChatID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(list, func(bk domain.Booking) bool { return bk.Start.Unix() == unix }), nil
 }
 
 // reminderTimes are the reminders of a booking still ahead: a reminder id
@@ -700,15 +738,9 @@ func (e *Engine) Reminder(ctx context.Context, id string) (domain.Result, error)
 	if bk.Status != domain.BookingBooked || !bk.Start.After(e.now()) {
 		return domain.Result{}, nil
 	}
-	lang := bk.Lang
-	if e.sessions != nil {
-		l, err := e.sessions.Language(ctx, bk.ChatID)
-		if err != nil {
-			return domain.Result{}, fmt.Errorf("booking: reminder %s: %w", id, err)
-		}
-		if l != "" {
-			lang = l
-		}
+	lang, err := e.personLang(ctx, bk)
+	if err != nil {
+		return domain.Result{}, fmt.Errorf("booking: reminder %s: %w", id, err)
 	}
 	t := e.msgs.For(lang)
 	hours := int(bk.Start.Sub(e.now()).Round(time.Hour) / time.Hour)
@@ -717,6 +749,19 @@ func (e *Engine) Reminder(ctx context.Context, id string) (domain.Result, error)
 		domain.Row(button(t.T("reminder.coming", nil), actComing, bk.ID)),
 		domain.Row(button(t.T("reminder.change", nil), actChange, bk.ID)),
 	}}}, Counts: []stats.Count{stats.ReminderSent()}}, nil
+}
+
+// personLang is the language the person of a booking reads now: the one
+// they booked in, unless they have switched since (also on an error).
+func (e *Engine) personLang(ctx context.Context, bk domain.Booking) (string, error) {
+	if e.sessions == nil {
+		return bk.Lang, nil
+	}
+	l, err := e.sessions.Language(ctx, bk.ChatID)
+	if err != nil || l == "" {
+		return bk.Lang, err
+	}
+	return l, nil
 }
 
 // dayLabel is "Mon 01.12.2026" in the person's language.

@@ -234,7 +234,8 @@ func TestBooking_ReminderOctober(t *testing.T) {
 
 func TestBooking_StaffAgendaAndBlock(t *testing.T) {
 	ctx := context.Background()
-	e, store := bookingEngine(t, langs{})
+	sessions := langs{}
+	e, store := bookingEngine(t, sessions)
 	_, _ = bookFirstSlot(t, e, amalSession(), amalChat)
 	bk, _ := store.Bookings(0).ByPerson(ctx, amalChat)
 	date := bk[0].Start.In(berlin).Format(time.DateOnly)
@@ -255,10 +256,17 @@ func TestBooking_StaffAgendaAndBlock(t *testing.T) {
 	_, _ = bookFirstSlot(t, e, amalSession(), amalChat+5)
 	other, _ := store.Bookings(0).ByPerson(ctx, amalChat+5)
 	date = other[0].Start.In(berlin).Format(time.DateOnly)
+	sessions[amalChat+5] = "uk" // booked in Arabic, reads Ukrainian now
 	res = e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "block", Args: date, ChatID: staffChat, UserID: omar.UserID})
 	told := repliesTo(res, amalChat+5)
 	if len(told) != 1 || told[0].Buttons[0][0].Action.Name != "b" {
 		t.Fatalf("person not told with a rebook button: %+v", res.Replies)
+	}
+	if uk := mustBundle(t).For("uk").T("menu.booking", nil); told[0].Buttons[0][0].Label != uk {
+		t.Errorf("told in the language booked in, not the one read now: %q", told[0].Buttons[0][0].Label)
+	}
+	if group := allText(domain.Result{Replies: repliesTo(res, staffChat)}); !strings.Contains(group, "Blocked: "+date+". ") {
+		t.Errorf("group told %q", group)
 	}
 	if got, _ := store.Bookings(0).Get(ctx, other[0].ID); got.Status != domain.BookingRemoved {
 		t.Errorf("booking not removed: %+v", got)
@@ -401,5 +409,94 @@ func TestBooking_TypedMenuLeaves(t *testing.T) {
 		if !strings.Contains(allText(res), "How can I help") || res.Session.Screen != "menu" {
 			t.Errorf("%q during booking: %q, want the menu", typed, allText(res))
 		}
+	}
+}
+
+// TestBooking_LangMarkOnlyWhenMarked: the line explaining 🗣 comes with
+// days and times only when one of them carries it; a Tigrinya speaker,
+// whom nobody on the team understands, is not promised one.
+func TestBooking_LangMarkOnlyWhenMarked(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		lang string
+		mark bool
+	}{{"ar", true}, {"ti", false}} {
+		t.Run(c.lang, func(t *testing.T) {
+			e, _ := bookingEngine(t, langs{})
+			s := amalSession()
+			s.Lang = c.lang
+			ev := func(name, arg string) domain.Event {
+				return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+			}
+			legend := mustBundle(t).For(c.lang).T("booking.lang_mark", nil)
+			res := e.Handle(ctx, s, false, ev("b", ""))
+			res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+			if got := strings.Contains(allText(res), legend); got != c.mark {
+				t.Errorf("days: legend shown %v, want %v: %q", got, c.mark, allText(res))
+			}
+			res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
+			if got := strings.Contains(allText(res), legend); got != c.mark {
+				t.Errorf("times: legend shown %v, want %v: %q", got, c.mark, allText(res))
+			}
+		})
+	}
+}
+
+// TestBooking_LanguageMidBooking: a language picked in the middle of a
+// booking starts the booking again in that language; neither the privacy
+// notice read before it nor an earlier screen comes back.
+func TestBooking_LanguageMidBooking(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	de := mustBundle(t).For("de")
+	ev := func(k domain.Event) domain.Event { k.ChatID, k.FirstName = amalChat, "Oksana"; return k }
+	for _, c := range []struct {
+		name string
+		s    domain.Session
+	}{
+		{"NoticeFirst", domain.Session{Lang: "uk", Epoch: 1}},
+		{"AfterAnAnswer", domain.Session{Lang: "uk", Epoch: 1, PrivacyAck: clock, Screen: "faq:housing.wbs"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := e.Handle(ctx, c.s, false, ev(press("b", "")))
+			if !c.s.Acknowledged() {
+				res = e.Handle(ctx, *res.Session, false, ev(press("pa", "")))
+			}
+			res = e.Handle(ctx, *res.Session, false, ev(press("bt", find(t, res, "bt").Action.Arg)))
+			res = e.Handle(ctx, *res.Session, false, ev(domain.Event{Kind: domain.EventCommand, Command: "language"}))
+			res = e.Handle(ctx, *res.Session, false, ev(press("L", "de")))
+			if txt := allText(res); !strings.Contains(txt, de.T("booking.topic_prompt", nil)) {
+				t.Errorf("after the language pick: %q", txt)
+			}
+			if res.Session.Draft == nil {
+				t.Error("the booking was dropped")
+			}
+		})
+	}
+}
+
+// TestBooking_DoubleTapShowsTheAppointment: the second tap on "book"
+// shows the appointment just made instead of starting a new booking.
+func TestBooking_DoubleTapShowsTheAppointment(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
+	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	tap := find(t, res, "bc")
+	res = e.Handle(ctx, *res.Session, false, ev("bc", tap.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bc", tap.Action.Arg))
+	if txt := allText(res); !strings.Contains(txt, mustBundle(t).For("ar").T("booking.list_title", nil)) {
+		t.Errorf("second tap answered %q", txt)
+	}
+	if res.Session.Draft != nil {
+		t.Errorf("second tap started a booking: %+v", res.Session.Draft)
+	}
+	if mine, _ := store.Bookings(0).ByPerson(ctx, amalChat); len(mine) != 1 {
+		t.Errorf("%d bookings, want 1", len(mine))
 	}
 }

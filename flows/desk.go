@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
@@ -274,7 +275,7 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request) error {
 		return err
 	}
 	if ev.Kind == domain.EventMedia {
-		r.send(domain.Reply{ChatID: tk.ChatID, Copy: &domain.Copy{FromChatID: e.set.StaffChatID, MessageID: ev.MessageID}})
+		e.copyToPerson(r, tk, st.Name, ev)
 	} else {
 		r.send(e.toPerson(ctx, tk, st.Name, ev.Text, ev.MessageID))
 	}
@@ -288,6 +289,35 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request) error {
 		return err
 	}
 	return e.tickets.Touch(ctx, id, r.now, 0)
+}
+
+// copyToPerson passes a case manager's photo, voice message or file on
+// with their name, as their texts go: in the caption where the medium has
+// one and the name fits Telegram's limit, else on a line before it.
+func (e *Engine) copyToPerson(r *Request, tk domain.Ticket, name string, ev domain.Event) {
+	head := "👤 " + name
+	caption := head
+	if ev.Text != "" {
+		caption += "\n" + ev.Text
+	}
+	cp := &domain.Copy{FromChatID: e.set.StaffChatID, MessageID: ev.MessageID}
+	if captionable[ev.Media] && utf16Len(caption) <= maxCaption {
+		cp.Caption = caption
+	} else {
+		r.send(domain.Reply{ChatID: tk.ChatID, Text: head})
+	}
+	r.send(domain.Reply{ChatID: tk.ChatID, Copy: cp})
+}
+
+// maxCaption is Telegram's limit on a caption, in UTF-16 code units.
+const maxCaption = 1024
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 // showQueue lists open tickets, longest waiting first.
@@ -307,7 +337,7 @@ func (e *Engine) showQueue(ctx context.Context, r *Request) error {
 			owner = tk.OwnerName
 		}
 		lines = append(lines, e.staff.T("staff.queue_line", i18n.Data{
-			"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName), "Lang": tk.Lang, "Owner": owner, "Minutes": int(r.now.Sub(tk.Created).Minutes()),
+			"ID": tk.ID, "Name": personName(tk.FirstName), "Lang": tk.Lang, "Owner": owner, "Minutes": int(r.now.Sub(tk.Created).Minutes()),
 		}))
 	}
 	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n")})
@@ -360,7 +390,7 @@ func (e *Engine) sendCard(r *Request, card domain.Reply) {
 // cardUpdate renders the ticket's card as it stands, as an edit of it.
 func (e *Engine) cardUpdate(tk domain.Ticket) domain.Reply {
 	s := e.staff
-	name, steps := i18n.OneLine(tk.FirstName), strings.Join(tk.Steps, ", ")
+	name, steps := personName(tk.FirstName), strings.Join(tk.Steps, ", ")
 	if tk.ClosedBy == "erased" {
 		name, steps = "", ""
 	}

@@ -163,7 +163,13 @@ func TestDesk_CuratedReplies(t *testing.T) {
 	if !hasAction(list, "R") {
 		t.Errorf("/replies as a reply offers no buttons")
 	}
-	res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "reply", Args: "4", ChatID: staffChat, UserID: anna.UserID, ReplyTo: 900})
+	// The Arabic "bring your passport" keeps no German office term, so
+	// nothing is explained (the German text's "Termin" is not in it).
+	res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "reply", Args: "2", ChatID: staffChat, UserID: anna.UserID, ReplyTo: 900})
+	if person := repliesTo(res, 701); len(person) != 1 {
+		t.Errorf("terms the person's text lacks are explained: %+v", person[1:])
+	}
+	res = e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "reply", Args: "4", ChatID: staffChat, UserID: anna.UserID, ReplyTo: 900})
 	person := repliesTo(res, 701)
 	if len(person) != 2 || person[0].Text != "👤 Anna Becker\n"+msgs.For("ar").T("reply.abh", nil) {
 		t.Fatalf("person got %+v", person)

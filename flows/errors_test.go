@@ -168,3 +168,24 @@ func TestStaffCard_NameIsOneCleanLine(t *testing.T) {
 		}
 	}
 }
+
+// An Arabic first name is isolated on the card and in the relay header:
+// the first strong letter of a line sets its direction, and a German
+// line starting with "👤 أمل" would otherwise be laid out right to left.
+func TestStaffCard_RightToLeftNameIsIsolated(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngine(t)
+	res := e.Handle(ctx, amalSession(), false, personPress("h", ""))
+	ev := personText("عندي سؤال عن السكن")
+	ev.FirstName = "أمل"
+	res = e.Handle(ctx, *res.Session, false, ev)
+	staff := repliesTo(res, staffChat)
+	if len(staff) < 2 {
+		t.Fatalf("want a card and a relay, got %+v", staff)
+	}
+	for _, m := range staff[:2] {
+		if !strings.Contains(m.Text, "\u2068أمل\u2069") {
+			t.Errorf("name not isolated: %q", m.Text)
+		}
+	}
+}

@@ -85,7 +85,9 @@ type HandoverData struct {
 }
 
 func (e *Engine) exportRoutes(t *table) {
-	t.command("export", e.exportData)
+	// The privacy notice, shown during a hand-over too, points to /export:
+	// it answers there rather than going to the case manager as text.
+	t.command("export", e.exportData, duringHandover)
 }
 
 // exportData answers /export.

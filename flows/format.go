@@ -14,3 +14,10 @@ func formatDate(t *i18n.Localizer, d time.Time) string {
 		"Day": fmt.Sprintf("%02d", d.Day()), "Month": fmt.Sprintf("%02d", int(d.Month())), "Year": d.Year(),
 	})
 }
+
+// personName is a person's first name as the staff group sees it: on one
+// line, and isolated, so an Arabic or Persian name does not turn the
+// German line it starts ("👤 أمل · Sprache: Arabisch") right to left.
+func personName(s string) string {
+	return i18n.Isolate(i18n.OneLine(s))
+}

@@ -61,6 +61,9 @@ func (e *Engine) requestPerson(ctx context.Context, r *Request) error {
 
 // sendRequest opens the ticket without a description.
 func (e *Engine) sendRequest(ctx context.Context, r *Request) error {
+	if r.Session.Handover == handoverOpen {
+		return nil // a second tap: the request is with the team already
+	}
 	if r.Session.Handover != handoverDescribe {
 		return e.staleButton(ctx, r)
 	}
@@ -86,7 +89,8 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 		}
 		// A command or another button leaves the description step, so a later
 		// question goes to the bot, not to the team.
-		if ev.Kind == domain.EventCommand || ev.Kind == domain.EventButton && ev.Action.Name != actSendRequest && ev.Action.Name != actCancelReq {
+		if ev.Kind == domain.EventCommand || ev.Kind == domain.EventButton && ev.Action.Name != actSendRequest && ev.Action.Name != actCancelReq &&
+			ev.Action.Name != actPrivacyAck {
 			s.Handover = ""
 		}
 	case handoverOpen:
@@ -209,7 +213,7 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 	if err != nil || len(items) == 0 {
 		return err
 	}
-	head := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)})
+	head := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
 	var texts []string
 	var media []domain.Reply
 	for _, raw := range items {
@@ -221,11 +225,12 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 			texts = append(texts, "• "+i18n.StripOverrides(it.Text))
 			continue
 		}
-		cp := &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}
-		if captionable[it.Media] {
-			cp.Caption = e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)}) + "\n" + i18n.StripOverrides(it.Caption)
+		if !captionable[it.Media] {
+			media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}})
+			continue
 		}
-		media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: cp})
+		head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+		media = append(media, e.relayMedia(tk, it.Chat, it.Message, head, i18n.StripOverrides(it.Caption))...)
 	}
 	if len(texts) > 0 {
 		text := head + "\n" + strings.Join(texts, "\n")
@@ -243,19 +248,20 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 // ticket: text as plain text (it can neither format nor link as the bot),
 // media as media; text and captions with their German translation.
 func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
-	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName)})
+	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
 	ev := r.Event
 	switch {
 	case ev.Kind == domain.EventMedia && captionable[ev.Media]:
-		caption := head
+		body := ""
 		if ev.Text != "" {
-			caption += "\n" + i18n.StripOverrides(ev.Text)
+			body = i18n.StripOverrides(ev.Text)
 			if de := e.toGerman(ctx, tk, ev.Text); de != "" {
-				caption += "\n\n" + de
+				body += "\n\n" + de
 			}
 		}
-		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
-			Copy: &domain.Copy{FromChatID: ev.ChatID, MessageID: ev.MessageID, Caption: caption}})
+		for _, rep := range e.relayMedia(tk, ev.ChatID, ev.MessageID, head, body) {
+			r.send(rep)
+		}
 	case ev.Kind == domain.EventMedia:
 		// Stickers, locations and contacts carry no caption: a header first.
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head})
@@ -264,7 +270,7 @@ func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
 	default:
 		text := ev.Text
 		if ev.Kind == domain.EventCommand {
-			text = "/" + ev.Command + " " + ev.Args
+			text = strings.TrimSpace("/" + ev.Command + " " + ev.Args)
 		}
 		out := head + "\n" + i18n.StripOverrides(text)
 		if de := e.toGerman(ctx, tk, text); de != "" {
@@ -272,6 +278,24 @@ func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
 		}
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: out})
 	}
+}
+
+// relayMedia copies a person's photo, voice message or file into the
+// staff group with the header and body (their caption and its
+// translation) as caption — or, past Telegram's caption limit, with the
+// header alone and the body as a message after it: a copy refused for
+// its caption would never reach the team.
+func (e *Engine) relayMedia(tk domain.Ticket, from int64, msg int, head, body string) []domain.Reply {
+	cp := &domain.Copy{FromChatID: from, MessageID: msg, Caption: head}
+	out := []domain.Reply{{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: cp}}
+	switch {
+	case body == "":
+	case utf16Len(head+"\n"+body) <= maxCaption:
+		cp.Caption = head + "\n" + body
+	default:
+		out = append(out, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head + "\n" + body})
+	}
+	return out
 }
 
 var captionable = map[string]bool{"photo": true, "video": true, "document": true, "audio": true, "voice": true, "animation": true}

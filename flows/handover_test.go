@@ -142,6 +142,31 @@ func TestHandover_FullCycle(t *testing.T) {
 	if got := repliesTo(res, amalChat); len(got) != 1 || !strings.Contains(got[0].Text, "أرسلي") {
 		t.Fatalf("staff reply not delivered: %+v", res.Replies)
 	}
+	t.Run("MediaWithTheName", func(t *testing.T) {
+		for _, c := range []struct {
+			media, caption, head string
+			want                 string // the copy's caption
+		}{
+			{"photo", "Formular", "", "👤 Anna Becker\nFormular"},
+			{"document", "", "", "👤 Anna Becker"},
+			{"sticker", "", "👤 Anna Becker", ""},
+			{"photo", strings.Repeat("x", 1020), "👤 Anna Becker", ""}, // with the name too long: kept as it is
+		} {
+			res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventMedia, Media: c.media, Text: c.caption, ChatID: staffChat, UserID: anna.UserID, ReplyTo: 500, MessageID: 510})
+			got := repliesTo(res, amalChat)
+			cp := got[len(got)-1].Copy
+			if cp == nil || cp.MessageID != 510 || cp.Caption != c.want {
+				t.Errorf("%s: copy = %+v", c.media, got)
+			}
+			head := ""
+			if len(got) == 2 {
+				head = got[0].Text
+			}
+			if head != c.head {
+				t.Errorf("%s: line before = %q, want %q", c.media, head, c.head)
+			}
+		}
+	})
 	t.Run("OtherStaffCannotReply", func(t *testing.T) {
 		res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventText, ChatID: staffChat, UserID: omar.UserID, ReplyTo: 501, MessageID: 502, Text: "x"})
 		if len(repliesTo(res, amalChat)) != 0 || len(repliesTo(res, omar.UserID)) != 1 {
@@ -159,6 +184,32 @@ func TestHandover_FullCycle(t *testing.T) {
 	res = e.Handle(ctx, s, false, personText("شكرا"))
 	if len(repliesTo(res, 0)) != 0 || len(repliesTo(res, staffChat)) != 1 {
 		t.Errorf("live message: %+v", res.Replies)
+	}
+
+	// A photo whose caption would pass Telegram's limit with the header
+	// still reaches the team: the caption follows as a message.
+	long := strings.Repeat("ب", 1020)
+	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventMedia, Media: "photo", ChatID: amalChat, FirstName: "Amal", MessageID: 60, Text: long})
+	if got := repliesTo(res, staffChat); len(got) != 2 || got[0].Copy == nil || got[0].Copy.MessageID != 60 ||
+		strings.Contains(got[0].Copy.Caption, long) || !strings.HasSuffix(got[1].Text, long) || got[1].Ticket != s.Ticket {
+		t.Errorf("photo with a long caption: %+v", got)
+	}
+
+	// /export, which the privacy notice names, answers the person.
+	export := command("export")
+	export.ChatID = amalChat
+	res = e.Handle(ctx, s, false, export)
+	if len(repliesTo(res, staffChat)) != 0 || len(repliesTo(res, 0)) == 0 {
+		t.Errorf("/export in a hand-over: %+v", res.Replies)
+	}
+
+	// A command the bot does not act on in a hand-over reaches Anna as
+	// written.
+	start := command("start")
+	start.ChatID = amalChat
+	res = e.Handle(ctx, s, false, start)
+	if got := repliesTo(res, staffChat); len(got) != 1 || !strings.HasSuffix(got[0].Text, "\n/start") {
+		t.Errorf("relayed command: %+v", got)
 	}
 
 	end := command("end")
@@ -295,6 +346,43 @@ func TestHandover_LeavingDescription(t *testing.T) {
 	res = e.Handle(context.Background(), *res.Session, false, personText("How do I register my address at the Bürgeramt?"))
 	if len(repliesTo(res, staffChat)) != 0 || res.Session.Ticket != 0 {
 		t.Errorf("question opened a ticket after leaving: %+v", res.Replies)
+	}
+}
+
+// TestHandover_DoubleTapOnNotice: a second tap on "understood" keeps the
+// step the first tap opened: the description still reaches the team, and
+// a booking keeps its draft; a second tap on "send" says nothing more.
+func TestHandover_DoubleTapOnNotice(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngine(t)
+	fresh := domain.Session{Lang: "en", Epoch: 1}
+	res := e.Handle(ctx, fresh, false, personPress("h", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	if len(res.Replies) != 0 {
+		t.Errorf("second tap answered: %q", allText(res))
+	}
+	res = e.Handle(ctx, *res.Session, false, personText("I need help with a letter from the Jobcenter"))
+	if len(repliesTo(res, staffChat)) == 0 || res.Session.Ticket == 0 {
+		t.Errorf("the description did not reach the team: %+v", res.Replies)
+	}
+
+	res = e.Handle(ctx, fresh, false, personPress("h", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("hs", ""))
+	if res.Session.Ticket == 0 {
+		t.Fatalf("no request sent: %+v", res.Replies)
+	}
+	if res = e.Handle(ctx, *res.Session, false, personPress("hs", "")); len(res.Replies) != 0 {
+		t.Errorf("second tap on send: %q", allText(res))
+	}
+
+	b, _ := bookingEngine(t, langs{})
+	res = b.Handle(ctx, fresh, false, personPress("b", ""))
+	res = b.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	res = b.Handle(ctx, *res.Session, false, personPress("pa", ""))
+	if len(res.Replies) != 0 || res.Session.Draft == nil {
+		t.Errorf("second tap in booking: %q, draft %+v", allText(res), res.Session.Draft)
 	}
 }
 

@@ -64,11 +64,20 @@ func (e *Engine) requirePrivacy(ctx context.Context, r *Request, feature string)
 // ackPrivacy records the acknowledgement and continues with the feature
 // that asked for it.
 func (e *Engine) ackPrivacy(ctx context.Context, r *Request) error {
+	s := r.Session
+	if s.Acknowledged() && s.Pending == "" &&
+		(s.Handover == handoverDescribe || s.Screen == screenBooking && s.Draft != nil) {
+		// A second tap on "understood": the step the first tap opened stays,
+		// or what the person writes next would not reach the team.
+		return nil
+	}
 	if !r.Session.Acknowledged() {
 		r.Session.PrivacyAck = r.now.UTC()
 	}
 	pending := r.Session.Pending
 	r.Session.Pending = ""
+	// The notice is read: a later language switch must not show it again.
+	r.Session.Screen = screenMenu
 	switch pending {
 	case actBooking:
 		return e.requestBooking(ctx, r)

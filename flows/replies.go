@@ -98,9 +98,11 @@ func (e *Engine) sendCurated(ctx context.Context, r *Request, st Staff, id int64
 		return err
 	}
 	msgID := CuratedReplies[n-1]
-	t := e.msgs.For(tk.Lang)
-	r.send(domain.Reply{ChatID: tk.ChatID, Text: "👤 " + st.Name + "\n" + t.T(msgID, nil)})
-	if gl, ok, err := e.explainTerms(ctx, tk, e.msgs.For(i18n.Default).T(msgID, nil)); err != nil {
+	text := e.msgs.For(tk.Lang).T(msgID, nil)
+	r.send(domain.Reply{ChatID: tk.ChatID, Text: "👤 " + st.Name + "\n" + text})
+	// Only the office terms the person's text keeps in German need
+	// explaining: the note says they appear in the person's messages.
+	if gl, ok, err := e.explainTerms(ctx, tk, text); err != nil {
 		e.log.Warn("glossary terms not explained", "ticket", id, "err", err)
 	} else if ok {
 		r.send(gl)

@@ -69,7 +69,7 @@ func TestRoutes_Flags(t *testing.T) {
 	if slices.Sort(cross); !slices.Equal(cross, slices.Sorted(slices.Values(wantCross))) {
 		t.Errorf("cross-chat buttons %v, want %v", cross, wantCross)
 	}
-	if slices.Sort(during); !slices.Equal(during, []string{"delete", "end", "language", "privacy"}) {
+	if slices.Sort(during); !slices.Equal(during, []string{"delete", "end", "export", "language", "privacy"}) {
 		t.Errorf("commands during a hand-over %v", during)
 	}
 }

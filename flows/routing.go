@@ -81,6 +81,6 @@ func (e *Engine) tellPrevious(r *Request, tk domain.Ticket) {
 		id = "staff.previous_dm_plain"
 	}
 	r.send(domain.Reply{ChatID: prev.UserID, Text: e.staff.T(id, i18n.Data{
-		"ID": tk.ID, "Name": i18n.OneLine(tk.FirstName), "Lang": e.langName(tk.Lang), "Minutes": minutes,
+		"ID": tk.ID, "Name": personName(tk.FirstName), "Lang": e.langName(tk.Lang), "Minutes": minutes,
 	})})
 }

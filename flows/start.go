@@ -33,6 +33,7 @@ const (
 	screenArea     = "area:"
 	screenQuestion = "faq:"
 	screenPrivacy  = "privacy"
+	screenBooking  = "booking"
 )
 
 // showScreen renders the screen stored in the session, so a language switch
@@ -48,6 +49,10 @@ func (e *Engine) showScreen(ctx context.Context, r *Request) error {
 		return e.showAnswer(ctx, r)
 	case s == screenPrivacy:
 		return e.showPrivacy(ctx, r)
+	case s == screenBooking && r.Session.Draft != nil:
+		// The steps so far were answered in the other language; the
+		// booking starts again in the new one, a move still a move.
+		return e.requestBooking(ctx, r)
 	}
 	return e.showMenu(ctx, r)
 }
