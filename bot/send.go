@@ -9,6 +9,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"lotse/internal/domain"
+	"lotse/internal/i18n"
 )
 
 // maxTextUnits is Telegram's message length limit, counted in UTF-16 code
@@ -123,8 +124,8 @@ func mentions(text string, ms []domain.Mention) []tgbotapi.MessageEntity {
 		} else {
 			i += from
 		}
-		out = append(out, tgbotapi.MessageEntity{Type: "text_mention", Offset: utf16Len(text[:i]),
-			Length: utf16Len(m.Text), User: &tgbotapi.User{ID: m.UserID}})
+		out = append(out, tgbotapi.MessageEntity{Type: "text_mention", Offset: i18n.UTF16Len(text[:i]),
+			Length: i18n.UTF16Len(m.Text), User: &tgbotapi.User{ID: m.UserID}})
 		from = i + len(m.Text)
 	}
 	return out
@@ -172,7 +173,7 @@ func (d *Dispatcher) keyboard(chatID int64, epoch uint32, rows [][]domain.Button
 func splitText(text string, limit int) []string {
 	// A character takes at least as many bytes in UTF-8 as units in
 	// UTF-16: a text of at most limit bytes fits without counting.
-	if len(text) <= limit || utf16Len(text) <= limit {
+	if len(text) <= limit || i18n.UTF16Len(text) <= limit {
 		return []string{text}
 	}
 	var out []string
@@ -197,12 +198,4 @@ func splitText(text string, limit int) []string {
 		runes = runes[cut:]
 	}
 	return out
-}
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
 }

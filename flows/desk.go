@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
@@ -295,13 +294,13 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request) error {
 // with their name, as their texts go: in the caption where the medium has
 // one and the name fits Telegram's limit, else on a line before it.
 func (e *Engine) copyToPerson(r *Request, tk domain.Ticket, name string, ev domain.Event) {
-	head := "👤 " + name
+	head := fromStaff(name)
 	caption := head
 	if ev.Text != "" {
 		caption += "\n" + ev.Text
 	}
 	cp := &domain.Copy{FromChatID: e.set.StaffChatID, MessageID: ev.MessageID}
-	if captionable[ev.Media] && utf16Len(caption) <= maxCaption {
+	if captionable[ev.Media] && i18n.UTF16Len(caption) <= maxCaption {
 		cp.Caption = caption
 	} else {
 		r.send(domain.Reply{ChatID: tk.ChatID, Text: head})
@@ -311,14 +310,6 @@ func (e *Engine) copyToPerson(r *Request, tk domain.Ticket, name string, ev doma
 
 // maxCaption is Telegram's limit on a caption, in UTF-16 code units.
 const maxCaption = 1024
-
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
 
 // showQueue lists open tickets, longest waiting first.
 func (e *Engine) showQueue(ctx context.Context, r *Request) error {

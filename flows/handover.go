@@ -290,7 +290,7 @@ func (e *Engine) relayMedia(tk domain.Ticket, from int64, msg int, head, body st
 	out := []domain.Reply{{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: cp}}
 	switch {
 	case body == "":
-	case utf16Len(head+"\n"+body) <= maxCaption:
+	case i18n.UTF16Len(head+"\n"+body) <= maxCaption:
 		cp.Caption = head + "\n" + body
 	default:
 		out = append(out, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head + "\n" + body})

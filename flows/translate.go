@@ -56,12 +56,16 @@ func (e *Engine) toGerman(ctx context.Context, tk domain.Ticket, text string) st
 	return e.staff.T("staff.translation", i18n.Data{"Lang": e.langName(tr.From)}) + "\n" + i18n.StripOverrides(tr.Text)
 }
 
+// fromStaff heads what a case manager sends the person: their name, the
+// same over texts, translations and media.
+func fromStaff(name string) string { return "👤 " + name }
+
 // toPerson renders a case manager's text for the person: translated into
 // their language with a button to the original (the case manager's own
 // message in the staff group, copied on request), or the original with a
 // note when the translator failed.
 func (e *Engine) toPerson(ctx context.Context, tk domain.Ticket, name, text string, staffMsg int) domain.Reply {
-	rep := domain.Reply{ChatID: tk.ChatID, Text: "👤 " + name + "\n" + text}
+	rep := domain.Reply{ChatID: tk.ChatID, Text: fromStaff(name) + "\n" + text}
 	if !e.translating(tk.Lang) {
 		return rep
 	}
@@ -74,7 +78,7 @@ func (e *Engine) toPerson(ctx context.Context, tk domain.Ticket, name, text stri
 		}
 		rep.Text += "\n\n" + t.T("handover.translation_failed", nil)
 	case tr.From != tk.Lang:
-		rep.Text = "👤 " + name + "\n" + tr.Text + "\n\n" + t.T("handover.machine_translated", nil)
+		rep.Text = fromStaff(name) + "\n" + tr.Text + "\n\n" + t.T("handover.machine_translated", nil)
 		rep.Buttons = [][]domain.Button{domain.Row(button(t.T("handover.show_original", nil), actOriginal,
 			strconv.FormatInt(tk.ID, 10)+":"+strconv.Itoa(staffMsg)))}
 	}
