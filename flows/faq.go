@@ -104,25 +104,22 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 	bare := onlyNumbersOrLinks(text)
 	msg := r.analyzed(text)
 	res := e.kb.SearchMessage(msg, r.T.Lang())
+	// Nothing to look up – "hello", "thanks", "ok", an emoji, a lone "?":
+	// not a question without an answer, so no "no answer" and no asking
+	// to keep it, which is asked only once and would be spent on it.
+	nothing := bare || len(msg.Terms(r.T.Lang())) == 0 && len(res.Main.Best) == 0 && len(res.Also) == 0
 	if r.New {
 		// First contact: greet in their language first, then answer what
-		// they wrote – the question is never lost behind the greeting.
+		// they wrote – the question is never lost behind the greeting,
+		// not even one without an answer, which gets the way to a person.
 		if err := e.start(ctx, r); err != nil {
 			return err
 		}
-		if bare {
+		if nothing {
 			return nil // the greeting shows the menu
 		}
-		if len(res.Main.Best) == 0 && len(res.Also) == 0 {
-			// A greeting, or a first message that looks for a local offer.
-			e.suggestOffers(r, text)
-			return nil
-		}
 	}
-	if bare || len(msg.Terms(r.T.Lang())) == 0 && len(res.Main.Best) == 0 && len(res.Also) == 0 {
-		// Nothing to look up – "thanks", "ok", an emoji, a lone "?": not
-		// a question without an answer, so no "no answer" and no asking
-		// to keep it, which is asked only once and would be spent on it.
+	if nothing {
 		r.Say(r.T.T("menu.title", nil), e.menuRows(r)...)
 		return nil
 	}

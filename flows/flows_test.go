@@ -395,16 +395,19 @@ func TestEngine_CommandMenu(t *testing.T) {
 
 // The first message is never lost behind the greeting: a clear question
 // gets the greeting and the answer, an unclear one the greeting and the
-// choices, a mere greeting only the greeting.
+// choices, one without an answer the greeting and the way to a person, a
+// mere greeting only the greeting.
 func TestEngine_FirstMessageIsAnswered(t *testing.T) {
 	e := mustEngine(t)
 	for _, tt := range []struct {
 		name, code, input string
 		wantAnswer        bool // "q" buttons or an answer
+		wantNoMatch       bool // the honest "no answer" with the person button
 	}{
-		{"ClearQuestion", "de", "darf ich mit duldung arbeiten", true},
-		{"UnclearQuestion", "en", "wbs duldung", true},
-		{"Greeting", "de", "Hallo", false},
+		{"ClearQuestion", "de", "darf ich mit duldung arbeiten", true, false},
+		{"UnclearQuestion", "en", "wbs duldung", true, false},
+		{"NoAnswer", "en", "who won the football match yesterday evening", false, true},
+		{"Greeting", "de", "Hallo", false, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := e.Handle(context.Background(), domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))
@@ -414,6 +417,10 @@ func TestEngine_FirstMessageIsAnswered(t *testing.T) {
 			answered := len(res.Replies) > 1 && (strings.Contains(allText(res), "❓") || hasAction(res, "q"))
 			if answered != tt.wantAnswer {
 				t.Errorf("answered = %v, want %v: %q", answered, tt.wantAnswer, allText(res))
+			}
+			noMatch := strings.Contains(allText(res), mustBundle(t).For(tt.code).T("faq.no_match", nil)) && hasAction(res, "h")
+			if noMatch != tt.wantNoMatch {
+				t.Errorf("no-answer reply = %v, want %v: %q", noMatch, tt.wantNoMatch, allText(res))
 			}
 		})
 	}
