@@ -45,6 +45,7 @@ func (e *Engine) bookingRoutes(t *table) {
 	t.typedAs("appointment", intent.Booking)
 	// The list has a cancel button next to each appointment.
 	t.typedAs("appointments", intent.Appointments, intent.Cancel)
+	t.typedTo(intent.Bring, e.answerBring)
 	t.button(actBooking, e.requestBooking, crossChat)
 	t.button(actTopic, e.chooseTopic)
 	t.button(actOffice, e.chooseOffice)
@@ -520,17 +521,39 @@ func (e *Engine) confirmation(r *Request, bk domain.Booking) {
 	if bk.Interpreter {
 		lines = append(lines, t.T("booking.interpreter_on", nil))
 	}
-	if bring := t.Local(e.set.Booking.Bring); bring != "" {
-		lines = append(lines, t.T("booking.bring_local", i18n.Data{"Things": bring}))
-	} else {
-		lines = append(lines, t.T("booking.bring", nil))
-	}
+	lines = append(lines, e.bringLine(t))
 	r.Show(strings.Join(lines, "\n"),
 		domain.Row(button(t.T("booking.my_appointments", nil), actAppointments, "")), e.menuRow(r))
 	if o.Lat != 0 || o.Lon != 0 {
 		r.send(domain.Reply{Venue: &domain.Venue{Lat: o.Lat, Lon: o.Lon, Title: t.Local(o.Name), Address: o.Address}})
 	}
 	r.send(domain.Reply{Document: &domain.Document{Name: "termin.ics", Data: ics(bk, t.T("booking.ics_summary", nil)+" – "+t.Local(o.Name), o.Address)}})
+}
+
+// bringLine is what to bring to an appointment: the municipality's own
+// words when the config has them.
+func (e *Engine) bringLine(t *i18n.Localizer) string {
+	if bring := t.Local(e.set.Booking.Bring); bring != "" {
+		return t.T("booking.bring_local", i18n.Data{"Things": bring})
+	}
+	return t.T("booking.bring", nil)
+}
+
+// answerBring answers "what should I bring?", which people ask most in the
+// middle of booking: what to bring and where the offices are, in a message
+// of its own, so the booking step above stays as it was and can be tapped.
+func (e *Engine) answerBring(ctx context.Context, r *Request) error {
+	t := r.T
+	parts := []string{e.bringLine(t)}
+	for _, o := range e.set.Offices {
+		parts = append(parts, t.T("contact.office", i18n.Data{"Name": t.Local(o.Name), "Address": o.Address, "Phone": o.Phone}))
+	}
+	rows := [][]domain.Button{domain.Row(button(t.T("menu.booking", nil), actBooking, ""))}
+	if r.Session.Draft != nil || !e.bookingEnabled() {
+		rows = nil // the step above goes on; or there is no booking here
+	}
+	r.Say(strings.Join(parts, "\n\n"), append(rows, e.menuRow(r))...)
+	return nil
 }
 
 // offerNearest answers a slot or day that just filled up with the nearest

@@ -412,6 +412,53 @@ func TestBooking_TypedMenuLeaves(t *testing.T) {
 	}
 }
 
+// TestBooking_WhatToBring: "what should I bring?" typed in the middle of
+// booking gets what to bring and the office, in a message of its own, and
+// the booking goes on from the step it was at; asked outside a booking, it
+// comes with the button to book.
+func TestBooking_WhatToBring(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	for _, c := range []struct{ lang, typed string }{
+		{"de", "was muss ich mitbringen?"},
+		{"en", "what should i bring to the appointment"},
+		{"ar", "شو لازم جيب معي"},
+		{"uk", "які документи на прийом"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			msgs := mustBundle(t).For(c.lang)
+			s := amalSession()
+			s.Lang = c.lang
+			res := e.Handle(ctx, s, false, personPress("b", ""))
+			res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+			day := find(t, res, "bd") // on the choice of day
+			res = e.Handle(ctx, *res.Session, false, personText(c.typed))
+			txt := allText(res)
+			if !strings.Contains(txt, msgs.T("booking.bring", nil)) || !strings.Contains(txt, "Marktplatz 1") {
+				t.Fatalf("%q during booking: %q, want what to bring and the office", c.typed, txt)
+			}
+			if len(res.Replies) != 1 || res.Replies[0].Edit {
+				t.Errorf("want one new message, the step above kept: %+v", res.Replies)
+			}
+			if hasAction(res, "b") {
+				t.Error("a button starting the booking again, in the middle of one")
+			}
+			if res.Session.Draft == nil || res.Session.Draft.Topic == "" {
+				t.Fatalf("the booking was dropped: %+v", res.Session.Draft)
+			}
+			// The day shown before can still be tapped.
+			res = e.Handle(ctx, *res.Session, false, personPress("bd", day.Action.Arg))
+			find(t, res, "bs")
+		})
+	}
+	s := amalSession()
+	s.Lang = "fr"
+	res := e.Handle(ctx, s, false, personText("quels documents pour le rendez-vous"))
+	if !strings.Contains(allText(res), mustBundle(t).For("fr").T("booking.bring", nil)) || !hasAction(res, "b") {
+		t.Errorf("outside a booking: %q, want what to bring and the button to book", allText(res))
+	}
+}
+
 // TestBooking_LangMarkOnlyWhenMarked: the line explaining 🗣 comes with
 // days and times only when one of them carries it; a Tigrinya speaker,
 // whom nobody on the team understands, is not promised one.

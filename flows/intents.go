@@ -14,14 +14,14 @@ import (
 // phrases are in locales/intents.yaml; internal/intent decides whether a
 // message is mainly such a request.
 
-// typedRequest is the command route a typed request stands for (see
+// typedRequest is the route a typed request opens (see
 // table.typed), if the text is mainly one.
 func (e *Engine) typedRequest(r *Request, text string) (intent.Intent, route, bool) {
 	in, ok := intent.Shipped().MatchMessage(r.analyzed(text))
 	if !ok {
 		return "", route{}, false
 	}
-	rt, ok := e.table.commands[e.table.typed[in]]
+	rt, ok := e.table.typed[in]
 	return in, rt, ok
 }
 

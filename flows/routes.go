@@ -42,8 +42,9 @@ type table struct {
 	commands map[string]route // "/name" in a person's chat
 	buttons  map[string]route // button action names
 	// typed maps a typed request ("I want to talk to a person") to the
-	// command whose flow it opens (intents.go).
-	typed map[intent.Intent]string
+	// route it opens (intents.go): a command's, or its own for a request
+	// no command stands for ("what should I bring?").
+	typed map[intent.Intent]route
 	// events routes the other kinds of event; for EventCommand and
 	// EventButton, those no route above knows.
 	events map[domain.EventKind]Handler
@@ -64,7 +65,7 @@ type staffCommand struct {
 
 // routes builds the table once, in New.
 func (e *Engine) routes() *table {
-	t := &table{commands: map[string]route{}, buttons: map[string]route{}, typed: map[intent.Intent]string{},
+	t := &table{commands: map[string]route{}, buttons: map[string]route{}, typed: map[intent.Intent]route{},
 		events: map[domain.EventKind]Handler{}, staffCommands: map[string]staffCommand{}, staffButtons: map[string]Handler{},
 		staffEvents: map[domain.EventKind]Handler{}}
 	e.startRoutes(t)     // start.go: greeting, help
@@ -84,11 +85,6 @@ func (e *Engine) routes() *table {
 	e.replyRoutes(t)     // replies.go: curated replies
 	e.statsRoutes(t)     // stats.go: /stats
 	e.staffHelpRoutes(t) // staffhelp.go: /help in the staff group
-	for in, name := range t.typed {
-		if _, ok := t.commands[name]; !ok {
-			panic(fmt.Sprintf("flows: typed request %s opens unknown command %s", in, name))
-		}
-	}
 	return t
 }
 
@@ -117,14 +113,26 @@ func newRoute(h Handler, flags []routeFlag) route {
 	return rt
 }
 
-// typedAs opens command's flow for these typed requests.
+// typedAs opens command's flow for these typed requests; the command is
+// registered first.
 func (t *table) typedAs(command string, ins ...intent.Intent) {
-	for _, in := range ins {
-		if _, dup := t.typed[in]; dup {
-			panic("flows: typed request registered twice: " + string(in))
-		}
-		t.typed[in] = command
+	rt, ok := t.commands[command]
+	if !ok {
+		panic(fmt.Sprintf("flows: typed requests %v open unknown command %s", ins, command))
 	}
+	for _, in := range ins {
+		t.typedRoute(in, rt)
+	}
+}
+
+// typedTo answers a typed request that no command stands for.
+func (t *table) typedTo(in intent.Intent, h Handler) { t.typedRoute(in, route{handle: h}) }
+
+func (t *table) typedRoute(in intent.Intent, rt route) {
+	if _, dup := t.typed[in]; dup {
+		panic("flows: typed request registered twice: " + string(in))
+	}
+	t.typed[in] = rt
 }
 
 func (t *table) on(kind domain.EventKind, h Handler) {

@@ -37,6 +37,7 @@ const (
 	End          Intent = "end"          // end an open hand-over
 	Delete       Intent = "delete"       // erase my data
 	Cancel       Intent = "cancel"       // cancel an appointment
+	Bring        Intent = "bring"        // what to bring to an appointment, and where
 	Appointments Intent = "appointments" // see or move my appointments
 	Person       Intent = "person"       // talk to a case manager
 	Booking      Intent = "booking"      // book an appointment
@@ -50,7 +51,7 @@ const (
 )
 
 // All lists every intent in tie-break order.
-var All = []Intent{End, Delete, Cancel, Appointments, Person, Booking, Language, Privacy, Help, Menu, Thanks}
+var All = []Intent{End, Delete, Cancel, Bring, Appointments, Person, Booking, Language, Privacy, Help, Menu, Thanks}
 
 // MaxWords is the longest message (in normalized words) taken as a typed
 // request; longer ones are questions or stories for the knowledge base.

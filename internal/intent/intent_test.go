@@ -3,6 +3,7 @@ package intent_test
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,15 +19,26 @@ type testSet map[string]struct {
 	Questions []string    `yaml:"questions"`
 }
 
+// mustTestSet reads the test set: requests.yaml, and bring.yaml, written
+// with the request for what to bring to an appointment.
 func mustTestSet(tb testing.TB) testSet {
 	tb.Helper()
-	b, err := os.ReadFile("testdata/requests.yaml")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var set testSet
-	if err := yaml.Unmarshal(b, &set); err != nil {
-		tb.Fatal(err)
+	set := testSet{}
+	for _, name := range []string{"requests.yaml", "bring.yaml"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		var part testSet
+		if err := yaml.Unmarshal(b, &part); err != nil {
+			tb.Fatalf("%s: %v", name, err)
+		}
+		for l, c := range part {
+			all := set[l]
+			all.Requests = append(all.Requests, c.Requests...)
+			all.Questions = append(all.Questions, c.Questions...)
+			set[l] = all
+		}
 	}
 	return set
 }
