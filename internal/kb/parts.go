@@ -1,6 +1,8 @@
 package kb
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -17,11 +19,13 @@ type Parts struct {
 
 // Bounds of the split: a clause needs at least minPartWords words to be
 // searched on its own, and one sentence is cut at commas only when it is
-// longer than longSentence words. At most maxParts are searched.
+// longer than longSentence words. At most maxParts are searched: a father
+// writing about a flat, a WBS, his Gestattung, a course and a job offer in
+// 110 words had eleven, and the job offer came last.
 const (
 	minPartWords = 3
 	longSentence = 12
-	maxParts     = 8
+	maxParts     = 16
 	maxAlso      = 3
 )
 
@@ -54,6 +58,10 @@ func (k *KB) searchParts(query string, whole Result, lang string) Parts {
 		m         Match
 		confident bool
 	}
+	// Clear sentences first, in the order they were written, then the ones
+	// only suggested, the best first: a greeting sentence that names the
+	// children ("I am the father of three") matches family reunification
+	// weakly and must not push the flat he asks for down.
 	var hits []hit
 	main := whole
 	for _, p := range parts {
@@ -66,16 +74,29 @@ func (k *KB) searchParts(query string, whole Result, lang string) Parts {
 		}
 		hits = append(hits, hit{res.Best[0], res.Confident})
 	}
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		switch {
+		case a.confident != b.confident:
+			if a.confident {
+				return -1
+			}
+			return 1
+		case a.confident:
+			return 0
+		}
+		return cmp.Compare(b.m.Score, a.m.Score)
+	})
 	out := Parts{Main: main}
 	seen := map[string]bool{}
+	limit := maxAlso
 	if len(main.Best) > 0 {
 		seen[main.Best[0].ID] = true
+	} else {
+		limit++ // nothing else to show: the four choices a phone shows at once
 	}
-	// Clear sentences first, in the order they were written, then the
-	// ones only suggested.
 	for _, confident := range []bool{true, false} {
 		for _, h := range hits {
-			if h.confident == confident && !seen[h.m.ID] && len(out.Also) < maxAlso {
+			if h.confident == confident && !seen[h.m.ID] && len(out.Also) < limit {
 				seen[h.m.ID] = true
 				out.Also = append(out.Also, h.m.ID)
 			}
