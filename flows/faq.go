@@ -96,8 +96,12 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		return e.openOffers(ctx, r)
 	}
 	if utf8.RuneCountInString(text) > maxTextRunes {
-		r.Say(r.T.T("input.too_long", nil), e.menuRow(r))
-		return nil
+		// A whole story pasted in: its first part is read and answered, as
+		// a shorter message would be, then the person learns that the rest
+		// was not. Only that part is kept if they let the team read it.
+		text = firstRunes(text, maxTextRunes)
+		r.Event.Text = text
+		defer func() { r.Say(r.T.T("input.long_read_start", nil)) }()
 	}
 	// A number, a phone number or a link alone is no question either,
 	// whatever the search makes of its digits or the words of a link.
@@ -200,4 +204,21 @@ func onlyNumbersOrLinks(text string) bool {
 		}
 	}
 	return true
+}
+
+// firstRunes is the start of text up to max runes, cut after the last
+// space in it, so no word is cut in two.
+func firstRunes(text string, max int) string {
+	n := 0
+	for i := range text {
+		if n == max {
+			text = text[:i]
+			break
+		}
+		n++
+	}
+	if i := strings.LastIndexFunc(text, unicode.IsSpace); i > len(text)/2 {
+		text = text[:i]
+	}
+	return strings.TrimSpace(text)
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"lotse/flows"
 	"lotse/internal/domain"
@@ -423,6 +424,36 @@ func TestEngine_FirstMessageIsAnswered(t *testing.T) {
 				t.Errorf("no-answer reply = %v, want %v: %q", noMatch, tt.wantNoMatch, allText(res))
 			}
 		})
+	}
+}
+
+// A message longer than a thousand letters, a whole story pasted in, is
+// read up to there and answered; the person learns the rest was not read,
+// and only what was read would be kept for the team.
+func TestEngine_VeryLongMessageReadInPart(t *testing.T) {
+	e := mustEngineWithDeps(t, flows.Deps{Tickets: mustStore(t).Tickets(0), Questions: mustStore(t).Questions()})
+	story := "Darf ich mit Duldung arbeiten? " + strings.Repeat("Wir haben so viel erlebt auf dem Weg hierher und ich moechte alles erzaehlen. ", 20)
+	res := e.Handle(context.Background(), domain.Session{Lang: "de", Epoch: 1}, false, text(story))
+	de := mustBundle(t).For("de")
+	got := allText(res)
+	if !strings.Contains(got, "❓") && !hasAction(res, "q") {
+		t.Errorf("the question at the start was not answered: %q", got)
+	}
+	if last := res.Replies[len(res.Replies)-1].Text; last != de.T("input.long_read_start", nil) {
+		t.Errorf("last reply %q, want the note that only the first part was read", last)
+	}
+	if q := res.Session.Question; utf8.RuneCountInString(q) > 1000 {
+		t.Errorf("kept %d letters of the question, want at most 1000", utf8.RuneCountInString(q))
+	}
+	// A story with no answer in its first part: the honest "no answer",
+	// the way to a person, and the question kept only up to the limit.
+	story = strings.Repeat("Wir haben so viel erlebt auf dem Weg hierher und ich moechte alles erzaehlen. ", 20)
+	res = e.Handle(context.Background(), domain.Session{Lang: "de", Epoch: 1}, false, text(story))
+	if !strings.Contains(allText(res), de.T("faq.no_match", nil)) || !hasAction(res, "h") {
+		t.Errorf("want the no-answer reply with the person button: %q", allText(res))
+	}
+	if q := res.Session.Question; q == "" || utf8.RuneCountInString(q) > 1000 || strings.HasSuffix(q, "erz") {
+		t.Errorf("kept question: %d letters, ends %q", utf8.RuneCountInString(q), q[max(0, len(q)-20):])
 	}
 }
 
