@@ -259,6 +259,9 @@ type Request struct {
 	holdQuestion bool
 	// msg is the text being matched, analyzed once (see analyzed).
 	msg *kb.Message
+	// greeted: the greeting was said in this request (start), so a
+	// photo's caption answered after it is not greeted twice.
+	greeted bool
 }
 
 // analyzed is text normalized and split for the matchers, once per

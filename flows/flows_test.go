@@ -427,6 +427,41 @@ func TestEngine_FirstMessageIsAnswered(t *testing.T) {
 	}
 }
 
+// Whatever comes first – a sticker, a voice message, a photographed letter
+// with a question, a command Lotse does not know – the person is greeted
+// once, then told what happens with it.
+func TestEngine_FirstContactNotText(t *testing.T) {
+	e := mustEngine(t)
+	en := mustBundle(t).For("en")
+	greeting := en.T("start.greeting", i18n.Data{"Town": "Musterstadt"})
+	for _, c := range []struct {
+		name string
+		ev   domain.Event
+		then string // the reply after the greeting; "" for none
+	}{
+		{"Sticker", domain.Event{Kind: domain.EventMedia, Media: "sticker"}, ""},
+		{"Voice", domain.Event{Kind: domain.EventMedia, Media: "voice"}, en.T("input.voice", nil)},
+		{"PhotoWithQuestion", domain.Event{Kind: domain.EventMedia, Media: "photo", Text: "may i work with a duldung"}, en.T("input.document_caption", nil)},
+		{"UnknownCommand", domain.Event{Kind: domain.EventCommand, Command: "foo"}, en.T("input.unknown_command", nil)},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := e.Handle(context.Background(), domain.Session{Epoch: 1}, true, withLang(c.ev, "en"))
+			if len(res.Replies) == 0 || res.Replies[0].Text != greeting {
+				t.Fatalf("first reply is not the greeting: %q", allText(res))
+			}
+			if n := strings.Count(allText(res), greeting); n != 1 {
+				t.Errorf("greeted %d times", n)
+			}
+			switch {
+			case c.then == "" && len(res.Replies) != 1:
+				t.Errorf("want the greeting alone: %q", allText(res))
+			case c.then != "" && (len(res.Replies) < 2 || res.Replies[1].Text != c.then):
+				t.Errorf("after the greeting: %q, want %q", allText(res), c.then)
+			}
+		})
+	}
+}
+
 // A message longer than a thousand letters, a whole story pasted in, is
 // read up to there and answered; the person learns the rest was not read,
 // and only what was read would be kept for the team.

@@ -22,6 +22,16 @@ func (e *Engine) onMedia(ctx context.Context, r *Request) error {
 	if r.Event.Media == "location" && e.offerDir() != nil {
 		return e.offersNearby(ctx, r)
 	}
+	if r.New {
+		// Someone who starts with a sticker or a voice message meets
+		// Lotse first, as someone who starts with a question does.
+		if err := e.start(ctx, r); err != nil {
+			return err
+		}
+		if r.Event.Media == "sticker" || r.Event.Media == "animation" {
+			return nil // a wave: the greeting is the answer
+		}
+	}
 	id := "input.other"
 	switch r.Event.Media {
 	case "voice", "audio", "video_note":
@@ -45,7 +55,12 @@ func (e *Engine) onEdited(_ context.Context, r *Request) error {
 	return nil
 }
 
-func (e *Engine) unknownCommand(_ context.Context, r *Request) error {
+func (e *Engine) unknownCommand(ctx context.Context, r *Request) error {
+	if r.New {
+		if err := e.start(ctx, r); err != nil {
+			return err
+		}
+	}
 	r.Say(r.T.T("input.unknown_command", nil), e.menuRow(r))
 	return nil
 }

@@ -17,6 +17,10 @@ func (e *Engine) startRoutes(t *table) {
 
 // start greets the person in their language and shows the main menu.
 func (e *Engine) start(_ context.Context, r *Request) error {
+	if r.greeted {
+		return nil
+	}
+	r.greeted = true
 	r.Session.Screen = screenMenu
 	r.Say(r.T.T("start.greeting", i18n.Data{"Town": e.set.Town}), e.menuRows(r)...)
 	return nil
