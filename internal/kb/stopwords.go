@@ -27,7 +27,7 @@ var stopwordLists = map[string]string{
 		hier da dort jetzt heute gestern bald lange nicht kein keine keinen keiner nichts ja nein ok okay gut gerne genau eigentlich
 		etwas viel viele mehr alle alles jemand frage fragen hilfe helfen info infos information informationen
 		bedeutet bedeutung heißt meint erklären erklärung sagen wissen weiß
-		nix nich ne nen hab gibts nun halt irgendwo irgendwie gekriegt mitbringen mitnehmen`,
+		nix nich ne nen hab gibts nun halt irgendwo irgendwie gekriegt mitbringen mitnehmen finde finden findet`,
 	"en": `say says said i me my mine myself you your yours he him his she her it its we us our they them their
 		a an the and or but also too still just only very so how what who whom whose where when why which
 		whether that this these those if because as than then
