@@ -76,7 +76,7 @@ var stopwordLists = map[string]string{
 		kîjan çend derê heye hene tune ne na erê belê dikarim divê dixwazim xwe ye e bû be silav spas kerema
 		alîkarî pirs lazim bo bînim`,
 	"ti": `ይበሃል እንታይ ከመይ መዓስ ኣበይ ስለምንታይ መን ኣነ ንስኻ ንስኺ ንሱ ንሳ ንሕና ንስኹም ንሳቶም እዚ እቲ እዩ እያ እየ ኣሎ የለን
-		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ ደልየ እደሊ ክደሊ ኣለኹ የድልየኒ ሓግዙኒ ይሕግዘኒ እንተ ኣለኒ ይብለኒ መጺአ`,
+		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ ደልየ እደሊ ክደሊ ኣለኹ የድልየኒ ሓግዙኒ ይሕግዘኒ እንተ ኣለኒ ይብለኒ መጺአ ድዩ`,
 	"so": `yiraahdaa waa iyo ama laakiin in ka ku u la ee oo aan ma maxaa sidee xagee halkee goorma yaa kee immisa
 		aniga adiga isaga iyada annaga iyaga kan kani kaas tan taas waxaan waxaad wax haa maya
 		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan baahan baahanahay ii maxaan wuu yahay anigoo`,
