@@ -354,7 +354,7 @@ func TestLoadCached_TruncatedCache(t *testing.T) {
 		if cacheErr == nil {
 			t.Fatalf("a cache cut at %d of %d bytes went unreported", n, len(whole))
 		}
-		q := "wie finde ich eine wohnung"
+		q := "ich suche eine wohnung"
 		if got, w := k.Search(q, "de"), want.Search(q, "de"); !reflect.DeepEqual(got, w) || len(w.Best) == 0 {
 			t.Fatalf("cut at %d: %v, want %v", n, got, w)
 		}
@@ -380,7 +380,7 @@ func TestLoadCached_Concurrent(t *testing.T) {
 		if errs[i] != nil {
 			t.Fatal(errs[i])
 		}
-		if got, w := k.Search("wie finde ich eine wohnung", "de"), want.Search("wie finde ich eine wohnung", "de"); !reflect.DeepEqual(got, w) || len(w.Best) == 0 {
+		if got, w := k.Search("ich suche eine wohnung", "de"), want.Search("ich suche eine wohnung", "de"); !reflect.DeepEqual(got, w) || len(w.Best) == 0 {
 			t.Fatalf("replica %d: %v, want %v", i, got, w)
 		}
 		assertSameUrgency(t, "replica", want, k, smallProbes)

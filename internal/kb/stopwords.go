@@ -27,7 +27,7 @@ var stopwordLists = map[string]string{
 		hier da dort jetzt heute gestern bald lange nicht kein keine keinen keiner nichts ja nein ok okay gut gerne genau eigentlich
 		etwas viel viele mehr alle alles jemand frage fragen hilfe helfen info infos information informationen
 		bedeutet bedeutung heißt meint erklären erklärung sagen wissen weiß
-		nix nich ne nen hab gibts nun halt irgendwo irgendwie gekriegt`,
+		nix nich ne nen hab gibts nun halt irgendwo irgendwie gekriegt mitbringen mitnehmen finde finden findet`,
 	"en": `say says said i me my mine myself you your yours he him his she her it its we us our they them their
 		a an the and or but also too still just only very so how what who whom whose where when why which
 		whether that this these those if because as than then
@@ -38,28 +38,28 @@ var stopwordLists = map[string]string{
 		not no nor yes ok okay please pls plz thanks thank thx hello hi hey dear good morning evening afternoon
 		sir madam help info information question questions know tell explain mean means meaning
 		some any all much many more lot lots someone something anything anyone im ive dont cant
-		wont doesnt didnt isnt ur`,
+		wont doesnt didnt isnt ur bring come comes coming`,
 	"ar": `بقول يقول تقول قول بيقولوا في من على الى إلى عن مع هذا هذه ذلك تلك هو هي هم هن انا أنا انت أنت انتي نحن انتم أنتم
 		كيف ماذا ما متى أين اين لماذا ليش هل كم اي أي او أو و ثم لكن لا نعم ليس كان يكون كانت
 		اريد أريد بدي عايز ابغى احتاج أحتاج ممكن يمكن يجب لازم عندي معي لدي عند لي لك له لها بعد قبل زمان الان الآن هنا هناك بكرا بكره غدا اليوم امبارح قريبا تبعي تبع لوين بروح
 		الذي التي اللي شو شنو ايش مين وين فين كل شي شيء يعني معنى
 		مرحبا اهلا أهلا السلام عليكم كيفك كيفكم شلونك حالك شكرا صباح مساء الخير من فضلك لو سمحت ساعدني ساعدوني سؤال اعرف أعرف اعمل نعمل
-		هلق هلا كتير عم رح بس حدا هيك بدو فيني بقدر منيح`,
+		هلق هلا كتير عم رح بس حدا هيك بدو فيني بقدر منيح جيب اجيب بجيب هون لهون صرلي بتعطيني`,
 	"fa": `میگن میگویند بگم بگویم من تو او ما شما آنها ایشان این آن که را با از به در برای تا و یا اما ولی هم چه چی چرا کجا کی کدام
 		چطور چگونه چند آیا است هست هستم هستید بود باشد شد شود میشود کرد کنم کنید کردن
 		میخواهم خواهم میخوام باید میتوانم میتونم دارم دارد داریم ندارم نیست
 		سلام ممنون مرسی تشکر لطفا کمک سوال یک یه رو هر دیگر الان امروز خیلی
-		چکار چیکار بکنم میشه دیگه خب`,
+		چکار چیکار بکنم میشه دیگه خب انجام بدم داشته باشه`,
 	"ps": `وایي ووایم زه ته هغه هغې موږ تاسو دوی دا دې د په له سره کې څه ولې چیرته چېرته کله څنګه څومره
 		او یا خو هم نه هو دی ده دي وو یم یې مې شي شو کړم غواړم باید لري لرم ستاسو زما مننه سلام ښه مرسته پوښتنه
-		ورور خور ملګری راته ووایه ووایاست اړتیا`,
+		ورور خور ملګری راته ووایه ووایاست اړتیا شم راوستل راوستلی راوستلای راوړم راولم`,
 	"uk": `сказати кажуть я ти він вона воно ми ви вони мене мені мій моя моє мої твій твоя наш наша ваш ваша їх їхній свій себе
 		цей ця це ці той та те і й а але або чи що як де коли чому навіщо хто який яка яке які скільки куди звідки
 		тут там зараз сьогодні завтра вчора скоро так ні не нема немає є був була було були бути буде
 		можна можу може можете треба потрібно маю має мати хочу хоче хочемо
 		в у на з із зі до від для по про при за під над через без після перед між о об
 		привіт вітаю доброго добрий день ранок вечір дякую будь ласка допоможіть допомогти питання
-		знаю знати скажіть підкажіть розкажіть пояснити означає значить робити зробити`,
+		знаю знати скажіть підкажіть розкажіть пояснити означає значить робити зробити якщо дали`,
 	"ru": `сказать говорят я ты он она оно мы вы они меня мне мой моя моё мои твой наш ваш их свой себя этот эта это эти тот та то
 		и а но или ли что как где когда почему зачем кто какой какая какое какие сколько куда откуда
 		тут там здесь сейчас сегодня завтра вчера скоро да нет не ни есть был была было были быть будет
@@ -71,21 +71,21 @@ var stopwordLists = map[string]string{
 		mi mı mu mü ne neden niye nasıl nerede nereye nereden hangi kim kaç için ile gibi kadar daha çok en
 		var yok değil evet hayır merhaba selam günaydın iyi teşekkür teşekkürler sağol lütfen yardım soru
 		istiyorum lazım gerek gerekiyor olur olabilir miyim mıyım yapabilir
-		gece geceler akşamlar günler hoşça görüşürüz`,
+		gece geceler akşamlar günler hoşça görüşürüz verdiler`,
 	"ku": `gotin dibêjin ez tu ew em hûn min te wî wê me we wan vê vî ev û an lê jî ji bi li di de ku ka çi çima çawa kî kengî
 		kîjan çend derê heye hene tune ne na erê belê dikarim divê dixwazim xwe ye e bû be silav spas kerema
-		alîkarî pirs lazim`,
+		alîkarî pirs lazim bo bînim`,
 	"ti": `ይበሃል እንታይ ከመይ መዓስ ኣበይ ስለምንታይ መን ኣነ ንስኻ ንስኺ ንሱ ንሳ ንሕና ንስኹም ንሳቶም እዚ እቲ እዩ እያ እየ ኣሎ የለን
-		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ እደሊ ክደሊ ኣለኹ የድልየኒ ሓግዙኒ ይሕግዘኒ እንተ`,
+		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ ደልየ እደሊ ክደሊ ኣለኹ የድልየኒ ሓግዙኒ ይሕግዘኒ እንተ ኣለኒ ይብለኒ መጺአ ድዩ`,
 	"so": `yiraahdaa waa iyo ama laakiin in ka ku u la ee oo aan ma maxaa sidee xagee halkee goorma yaa kee immisa
 		aniga adiga isaga iyada annaga iyaga kan kani kaas tan taas waxaan waxaad wax haa maya
-		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan baahan baahanahay ii`,
+		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan baahan baahanahay ii maxaan wuu yahay anigoo`,
 	"fr": `dit dis je tu il elle on nous vous ils elles me te se moi toi lui leur mon ma mes ton ta tes son sa ses notre votre
 		le la les un une des du de et ou mais aussi encore seulement très si comment que quoi qui où quand pourquoi
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider`,
+		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant`,
 }
 
 // latinScript are the languages whose stopwords can be real words in
