@@ -474,7 +474,7 @@ func features(buf []rune, w string, s Script, f func(h uint64, weight float64)) 
 	buf = append(buf, '^')
 	for _, r := range w {
 		if fr := fold(r, s); fr != 0 {
-			if fr != r || special(r) {
+			if (fr != r || special(r)) && !keyboardVariant(r) {
 				f(hashRunes(9, []rune{r}), letterWeight)
 			}
 			if fr != '\'' && fr != '’' && unicode.Is(unicode.Mn, fr) {
@@ -495,6 +495,12 @@ func features(buf []rune, w string, s Script, f func(h uint64, weight float64)) 
 	f(hashRunes(0, buf), 1)
 	return buf
 }
+
+// keyboardVariant are letters whose form says which keyboard typed them,
+// not which language: Arabic ي ى ك for Persian ی ک. An Afghan phone with
+// an Arabic layout writes Dari with them, so they are folded but are no
+// feature; Arabic is still told by its words and by ة.
+func keyboardVariant(r rune) bool { return r == 'ي' || r == 'ى' || r == 'ك' }
 
 // special are letters that mark a language although folding keeps them.
 func nonASCII(r rune) bool { return r > unicode.MaxASCII }

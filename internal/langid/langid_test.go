@@ -150,7 +150,8 @@ func TestDetect_GuessesNeverSure(t *testing.T) {
 // with German terms or greetings must not be sure of another language.
 func TestDetect_MixedKeepsLanguage(t *testing.T) {
 	d := MustDefault(t)
-	for _, line := range readLines(t, "mixed.txt") {
+	lines := append(readLines(t, "mixed.txt"), readLines(t, filepath.Join("firstsight", "mixed.txt"))...)
+	for _, line := range lines {
 		lang, msg, ok := strings.Cut(line, "\t")
 		if !ok {
 			t.Fatalf("mixed.txt: %q: want language TAB message", line)
@@ -225,7 +226,8 @@ func TestDetect_WithoutSpecialLetters(t *testing.T) {
 	arabicKeyboard := strings.NewReplacer("ی", "ي", "ک", "ك")
 	for _, l := range i18n.Languages {
 		n, ok := 0, 0
-		for _, m := range readLines(t, l.Code+".txt") {
+		msgs := append(readLines(t, l.Code+".txt"), readLines(t, filepath.Join("firstsight", l.Code+".txt"))...)
+		for _, m := range msgs {
 			variants := []string{plain.Replace(m)}
 			if l.Code == "fa" || l.Code == "ps" {
 				variants = append(variants, arabicKeyboard.Replace(m), arabicKeyboard.Replace(plain.Replace(m)))
