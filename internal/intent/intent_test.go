@@ -60,6 +60,12 @@ func TestMatch_FirstSight(t *testing.T) {
 	testAccuracy(t, mustReadSet(t, "firstsight.yaml"), 12, 0, 100)
 }
 
+// TestMatch_SecondSight runs the second-sight set, written after the
+// changes the first-sight set led to and never tuned on.
+func TestMatch_SecondSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "secondsight.yaml"), 6, 0, 100)
+}
+
 // testAccuracy fails when, in a language, fewer than minRight percent of
 // the requests open the right flow or more than maxWrong percent of all
 // messages open a wrong one (a question taken for a request, or a request

@@ -66,9 +66,18 @@ func TestDetect_FirstSight(t *testing.T) {
 	testAccuracy(t, "firstsight", 25, minFirstSight, maxFirstSightWrong)
 }
 
+// TestDetect_SecondSight runs the second-sight set (testdata/secondsight),
+// written after the changes the first-sight set led to and never tuned
+// on: the honest measure of how the detector generalizes.
+func TestDetect_SecondSight(t *testing.T) {
+	testAccuracy(t, "secondsight", 12, minSecondSight, maxSecondSightWrong)
+}
+
 const (
-	minFirstSight      = 0.0
-	maxFirstSightWrong = 100
+	minFirstSight       = 0.0
+	maxFirstSightWrong  = 100
+	minSecondSight      = 0.0
+	maxSecondSightWrong = 100
 )
 
 // testAccuracy reads dir/<lang>.txt for every shipped language and
