@@ -151,6 +151,14 @@ func Load(b []byte) (*Matcher, error) {
 					if w.prefix {
 						key += "*"
 					}
+					if in == "" {
+						// A block word is a word of its own even where a
+						// request has it too: otherwise whichever list
+						// came first decided whether it matched with a
+						// typo ("cancle" lost cancel once "was cancel*"
+						// blocked).
+						key = "!" + key
+					}
 					id, ok := ids[key]
 					if !ok {
 						id = m.addWord(w, in != "")
