@@ -263,7 +263,11 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 	}
 
 	// A pattern matches when each of its words is matched by some token.
-	var covered uint32 // tokens used by any matched pattern
+	// Tokens used by the matched patterns; a request named by more than
+	// one common word does not count the words of those requests, so a word
+	// only a strict one knows ("arapça", a language; "Almanya" one typo
+	// from it) is still a word beyond it.
+	var covered, coveredStrict uint32
 	var best *pattern
 	var seen [64]int32
 	checked := seen[:0]
@@ -284,7 +288,11 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 				if p.intent == "" {
 					return "", false // a block word: the message is about something else
 				}
-				covered |= used
+				if strict[p.intent] {
+					coveredStrict |= used
+				} else {
+					covered |= used
+				}
 				if best == nil || better(p, best) {
 					best = p
 				}
@@ -293,6 +301,9 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 	}
 	if best == nil {
 		return "", false
+	}
+	if strict[best.intent] {
+		covered = coveredStrict // better: no other request matched
 	}
 	other := 0
 	for i, t := range toks {

@@ -66,6 +66,12 @@ func TestMatch_SecondSight(t *testing.T) {
 	testAccuracy(t, mustReadSet(t, "secondsight.yaml"), 6, 0, 100)
 }
 
+// TestMatch_ThirdSight runs the third-sight set, written after the
+// changes the second-sight set led to and never tuned on.
+func TestMatch_ThirdSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "thirdsight.yaml"), 8, 0, 100)
+}
+
 // testAccuracy fails when, in a language, fewer than minRight percent of
 // the requests open the right flow or more than maxWrong percent of all
 // messages open a wrong one (a question taken for a request, or a request
