@@ -263,10 +263,10 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 	}
 
 	// A pattern matches when each of its words is matched by some token.
-	// Tokens used by the matched patterns; a request named by more than
-	// one common word does not count the words of those requests, so a word
-	// only a strict one knows ("arapça", a language; "Almanya" one typo
-	// from it) is still a word beyond it.
+	// Tokens used by the matched patterns. Those only a strict request
+	// (language, privacy, help...) matched are not part of another
+	// request: "arapça" (a language) or "Almanya" (one typo from
+	// "almanca") stays a word beyond it.
 	var covered, coveredStrict uint32
 	var best *pattern
 	var seen [64]int32
