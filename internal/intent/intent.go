@@ -446,19 +446,29 @@ func within1(a, b []rune) bool {
 }
 
 // Arabic-script prefixes people attach to a word: the article, "and",
-// "with", "for" and their combinations. A stripped word keeps at least
-// three letters, like the roots it belongs to.
-var arPrefixes = []string{"وال", "بال", "فال", "کال", "لل", "ال", "و", "ب", "ل", "ف"}
+// "with", "for", colloquial "on" (ع, عال) and their combinations. A
+// stripped word keeps at least three letters, like the roots it belongs to.
+var arPrefixes = []string{"وال", "بال", "فال", "کال", "عال", "لل", "ال", "و", "ب", "ل", "ف", "ع"}
 
-// variants returns t and, for Arabic-script words, t without an attached
-// prefix (both the longest and a single letter, "وبالموعد" aside).
+// tiPrefixes are the Tigrinya prepositions written onto a word: ን (to,
+// for), ብ (with, by).
+var tiPrefixes = []string{"ን", "ብ"}
+
+// variants returns t and, for Arabic-script and Ge'ez words, t without
+// an attached prefix (both the longest and a single letter, "وبالموعد"
+// aside).
 func variants(t string, out []string) []string {
 	out = append(out, t)
 	r, _ := utf8.DecodeRuneInString(t)
-	if r < 0x0600 || r > 0x06FF {
+	prefixes := arPrefixes
+	switch {
+	case r >= 0x0600 && r <= 0x06FF:
+	case r >= 0x1200 && r <= 0x137F:
+		prefixes = tiPrefixes
+	default:
 		return out
 	}
-	for _, p := range arPrefixes {
+	for _, p := range prefixes {
 		if strings.HasPrefix(t, p) && utf8.RuneCountInString(t)-utf8.RuneCountInString(p) >= 3 {
 			out = append(out, t[len(p):])
 			if len(out) == cap(out) {
