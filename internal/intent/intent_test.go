@@ -73,10 +73,17 @@ func TestMatch_ThirdSight(t *testing.T) {
 }
 
 // TestMatch_FourthSight runs the fourth-sight set, written after the
-// changes the third-sight set led to and never tuned on: the honest
-// measure of the lists as they ship.
+// changes the third-sight set led to; its misses led to the last
+// changes.
 func TestMatch_FourthSight(t *testing.T) {
 	testAccuracy(t, mustReadSet(t, "fourthsight.yaml"), 8, 0, 100)
+}
+
+// TestMatch_FifthSight runs the fifth-sight set, written after the
+// changes the fourth-sight set led to and never tuned on: the honest
+// measure of the lists as they ship.
+func TestMatch_FifthSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "fifthsight.yaml"), 8, 0, 100)
 }
 
 // testAccuracy fails when, in a language, fewer than minRight percent of
