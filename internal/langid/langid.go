@@ -7,8 +7,10 @@
 // English, French, Turkish, Kurmanji or Somali), and a naive Bayes model
 // of character n-grams decides among them. The model is trained when the
 // detector is built, from Lotse's own texts in locales/ (knowledge base
-// and messages, real text in every shipped language); there is no model
-// file to keep in step with the texts. Letters that only some languages
+// and messages, real text in every shipped language) and the everyday
+// words in colloquial/ that those standard-language texts lack; there is
+// no model file to keep in step with the texts. A whole word some
+// candidates' texts have and the others' lack adds to their score. Letters that only some languages
 // have (Pashto ټ ډ ړ ښ, Persian پ چ گ, Arabic ة, Ukrainian і ї є,
 // Russian ы э ъ, Turkish ı ğ, Kurmanji ê û) are features of the model,
 // while the n-grams see words with those letters folded, so that people
