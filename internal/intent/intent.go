@@ -263,11 +263,15 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 	}
 
 	// A pattern matches when each of its words is matched by some token.
-	// Tokens used by the matched patterns. Those only a strict request
-	// (language, privacy, help...) matched are not part of another
-	// request: "arapça" (a language) or "Almanya" (one typo from
-	// "almanca") stays a word beyond it.
-	var covered, coveredStrict uint32
+	// Tokens used by the matched patterns: of all requests that are not
+	// strict together (an appointment word serves booking and what to
+	// bring alike), of each strict one (language, privacy, help...) on its
+	// own. A word only another strict request knows stays a word beyond
+	// the request: "arapça" (a language) or "Almanya" (one typo from
+	// "almanca") beside an appointment, "ښه" (thanks; here "improve")
+	// beside "language".
+	var covered uint32
+	var coveredStrict [16]uint32
 	var best *pattern
 	var seen [64]int32
 	checked := seen[:0]
@@ -289,7 +293,7 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 					return "", false // a block word: the message is about something else
 				}
 				if strict[p.intent] {
-					coveredStrict |= used
+					coveredStrict[slices.Index(All, p.intent)] |= used
 				} else {
 					covered |= used
 				}
@@ -303,7 +307,7 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 		return "", false
 	}
 	if strict[best.intent] {
-		covered = coveredStrict // better: no other request matched
+		covered = coveredStrict[slices.Index(All, best.intent)] // better: no other request matched
 	}
 	other := 0
 	for i, t := range toks {
