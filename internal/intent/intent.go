@@ -151,6 +151,14 @@ func Load(b []byte) (*Matcher, error) {
 					if w.prefix {
 						key += "*"
 					}
+					if in == "" {
+						// A block word is a word of its own even where a
+						// request has it too: otherwise whichever list
+						// came first decided whether it matched with a
+						// typo ("cancle" lost cancel once "was cancel*"
+						// blocked).
+						key = "!" + key
+					}
 					id, ok := ids[key]
 					if !ok {
 						id = m.addWord(w, in != "")
@@ -255,7 +263,15 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 	}
 
 	// A pattern matches when each of its words is matched by some token.
-	var covered uint32 // tokens used by any matched pattern
+	// Tokens used by the matched patterns: of all requests that are not
+	// strict together (an appointment word serves booking and what to
+	// bring alike), of each strict one (language, privacy, help...) on its
+	// own. A word only another strict request knows stays a word beyond
+	// the request: "arapça" (a language) or "Almanya" (one typo from
+	// "almanca") beside an appointment, "ښه" (thanks; here "improve")
+	// beside "language".
+	var covered uint32
+	var coveredStrict [16]uint32
 	var best *pattern
 	var seen [64]int32
 	checked := seen[:0]
@@ -276,7 +292,11 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 				if p.intent == "" {
 					return "", false // a block word: the message is about something else
 				}
-				covered |= used
+				if strict[p.intent] {
+					coveredStrict[slices.Index(All, p.intent)] |= used
+				} else {
+					covered |= used
+				}
 				if best == nil || better(p, best) {
 					best = p
 				}
@@ -285,6 +305,9 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 	}
 	if best == nil {
 		return "", false
+	}
+	if strict[best.intent] {
+		covered = coveredStrict[slices.Index(All, best.intent)] // better: no other request matched
 	}
 	other := 0
 	for i, t := range toks {
@@ -427,19 +450,29 @@ func within1(a, b []rune) bool {
 }
 
 // Arabic-script prefixes people attach to a word: the article, "and",
-// "with", "for" and their combinations. A stripped word keeps at least
-// three letters, like the roots it belongs to.
-var arPrefixes = []string{"وال", "بال", "فال", "کال", "لل", "ال", "و", "ب", "ل", "ف"}
+// "with", "for", colloquial "on" (ع, عال) and their combinations. A
+// stripped word keeps at least three letters, like the roots it belongs to.
+var arPrefixes = []string{"وال", "بال", "فال", "کال", "عال", "لل", "ال", "و", "ب", "ل", "ف", "ع"}
 
-// variants returns t and, for Arabic-script words, t without an attached
-// prefix (both the longest and a single letter, "وبالموعد" aside).
+// tiPrefixes are the Tigrinya prepositions written onto a word: ን (to,
+// for), ብ (with, by).
+var tiPrefixes = []string{"ን", "ብ"}
+
+// variants returns t and, for Arabic-script and Ge'ez words, t without
+// an attached prefix (both the longest and a single letter, "وبالموعد"
+// aside).
 func variants(t string, out []string) []string {
 	out = append(out, t)
 	r, _ := utf8.DecodeRuneInString(t)
-	if r < 0x0600 || r > 0x06FF {
+	prefixes := arPrefixes
+	switch {
+	case r >= 0x0600 && r <= 0x06FF:
+	case r >= 0x1200 && r <= 0x137F:
+		prefixes = tiPrefixes
+	default:
 		return out
 	}
-	for _, p := range arPrefixes {
+	for _, p := range prefixes {
 		if strings.HasPrefix(t, p) && utf8.RuneCountInString(t)-utf8.RuneCountInString(p) >= 3 {
 			out = append(out, t[len(p):])
 			if len(out) == cap(out) {

@@ -21,10 +21,13 @@ type testSet map[string]struct {
 
 // mustTestSet reads the test set: requests.yaml, and bring.yaml, written
 // with the request for what to bring to an appointment.
-func mustTestSet(tb testing.TB) testSet {
+func mustTestSet(tb testing.TB) testSet { return mustReadSet(tb, "requests.yaml", "bring.yaml") }
+
+// mustReadSet reads test files from testdata into one set.
+func mustReadSet(tb testing.TB, names ...string) testSet {
 	tb.Helper()
 	set := testSet{}
-	for _, name := range []string{"requests.yaml", "bring.yaml"} {
+	for _, name := range names {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			tb.Fatal(err)
@@ -47,17 +50,67 @@ func mustTestSet(tb testing.TB) testSet {
 // requests open the right flow and how many questions that merely mention
 // the same words are wrongly taken for a request.
 func TestMatch_Accuracy(t *testing.T) {
+	testAccuracy(t, mustTestSet(t), 10, floors{minRight: 95, maxWrong: 2, right: 318, wrong: 0})
+}
+
+// The sight sets were written one after another, each after the changes
+// the one before led to and committed before it was measured (see the
+// README). Each was measured once before anything changed because of it
+// (the README's figures for messages nobody tuned on); the first six were
+// then tuned on, the seventh was not. Floors are what each reached: a
+// change that loses requests or opens more wrong flows fails.
+
+func TestMatch_FirstSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "firstsight.yaml"), 12, floors{minRight: 100, maxWrong: 0, right: 156, wrong: 0})
+}
+
+func TestMatch_SecondSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "secondsight.yaml"), 6, floors{minRight: 100, maxWrong: 0, right: 72, wrong: 0})
+}
+
+func TestMatch_ThirdSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "thirdsight.yaml"), 8, floors{minRight: 87, maxWrong: 0, right: 95, wrong: 0})
+}
+
+func TestMatch_FourthSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "fourthsight.yaml"), 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0})
+}
+
+func TestMatch_FifthSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "fifthsight.yaml"), 8, floors{minRight: 12, maxWrong: 13, right: 46, wrong: 11})
+}
+
+func TestMatch_SixthSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "sixthsight.yaml"), 8, floors{minRight: 87, maxWrong: 0, right: 94, wrong: 0})
+}
+
+// The seventh was written after the last change and followed by none.
+func TestMatch_SeventhSight(t *testing.T) {
+	testAccuracy(t, mustReadSet(t, "seventhsight.yaml"), 8, floors{minRight: 25, maxWrong: 7, right: 41, wrong: 1})
+}
+
+// floors are what a test set must keep: per language, the share of
+// requests right (percent) and of all messages opening a wrong flow; in
+// all languages together, requests right and wrong flows opened.
+type floors struct {
+	minRight, maxWrong float64
+	right, wrong       int
+}
+
+// testAccuracy runs a test set and checks its floors. A wrong flow is a
+// question taken for a request or a request taken for another.
+func testAccuracy(t *testing.T, set testSet, minN int, f floors) {
 	m := intent.Shipped()
-	set := mustTestSet(t)
 	var table strings.Builder
-	table.WriteString("| language | requests right | wrong triggers |\n| --- | --- | --- |\n")
+	table.WriteString("| language | requests right | wrong triggers | questions taken |\n| --- | --- | --- | --- |\n")
+	allRight, allWrong, allReq, allTaken, allQ := 0, 0, 0, 0, 0
 	for _, l := range i18n.Languages {
 		cases, ok := set[l.Code]
-		if !ok || len(cases.Requests) < 10 || len(cases.Questions) < 10 {
-			t.Errorf("%s: test set needs ≥ 10 requests and ≥ 10 questions", l.Code)
+		if !ok || len(cases.Requests) < minN || len(cases.Questions) < minN {
+			t.Errorf("%s: test set needs ≥ %d requests and ≥ %d questions", l.Code, minN, minN)
 			continue
 		}
-		right, wrong := 0, 0
+		right, wrong, taken := 0, 0, 0
 		for _, c := range cases.Requests {
 			got, ok := m.Match(c[1])
 			switch {
@@ -73,16 +126,26 @@ func TestMatch_Accuracy(t *testing.T) {
 		for _, q := range cases.Questions {
 			if got, ok := m.Match(q); ok {
 				wrong++
+				taken++
 				t.Logf("%s: question %q taken for %s", l.Code, q, got)
 			}
 		}
+		allRight += right
+		allWrong += wrong
+		allReq += len(cases.Requests)
+		allTaken += taken
+		allQ += len(cases.Questions)
 		rightPct := 100 * float64(right) / float64(len(cases.Requests))
 		wrongPct := 100 * float64(wrong) / float64(len(cases.Requests)+len(cases.Questions))
-		fmt.Fprintf(&table, "| %s | %d/%d (%.0f %%) | %d/%d (%.0f %%) |\n", l.Code, right, len(cases.Requests), rightPct,
-			wrong, len(cases.Requests)+len(cases.Questions), wrongPct)
-		if rightPct < 95 || wrongPct > 2 {
-			t.Errorf("%s: %.0f %% right (want ≥ 95), %.0f %% wrong triggers (want ≤ 2)", l.Code, rightPct, wrongPct)
+		fmt.Fprintf(&table, "| %s | %d/%d (%.0f %%) | %d/%d (%.0f %%) | %d/%d |\n", l.Code, right, len(cases.Requests), rightPct,
+			wrong, len(cases.Requests)+len(cases.Questions), wrongPct, taken, len(cases.Questions))
+		if rightPct < f.minRight || wrongPct > f.maxWrong {
+			t.Errorf("%s: %.0f %% right (want ≥ %.0f), %.0f %% wrong triggers (want ≤ %.0f)", l.Code, rightPct, f.minRight, wrongPct, f.maxWrong)
 		}
+	}
+	fmt.Fprintf(&table, "| all | %d/%d | %d/%d | %d/%d |\n", allRight, allReq, allWrong, allReq+allQ, allTaken, allQ)
+	if allRight < f.right || allWrong > f.wrong {
+		t.Errorf("all languages: %d requests right (want ≥ %d), %d wrong flows (want ≤ %d)", allRight, f.right, allWrong, f.wrong)
 	}
 	t.Log("\n" + table.String())
 }

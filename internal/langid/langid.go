@@ -7,8 +7,10 @@
 // English, French, Turkish, Kurmanji or Somali), and a naive Bayes model
 // of character n-grams decides among them. The model is trained when the
 // detector is built, from Lotse's own texts in locales/ (knowledge base
-// and messages, real text in every shipped language); there is no model
-// file to keep in step with the texts. Letters that only some languages
+// and messages, real text in every shipped language) and the everyday
+// words in colloquial/ that those standard-language texts lack; there is
+// no model file to keep in step with the texts. A whole word some
+// candidates' texts have and the others' lack adds to their score. Letters that only some languages
 // have (Pashto ټ ډ ړ ښ, Persian پ چ گ, Arabic ة, Ukrainian і ї є,
 // Russian ы э ъ, Turkish ı ğ, Kurmanji ê û) are features of the model,
 // while the n-grams see words with those letters folded, so that people
@@ -25,6 +27,7 @@
 package langid
 
 import (
+	"embed"
 	"fmt"
 	"io/fs"
 	"math"
@@ -131,6 +134,9 @@ const (
 	// guessMargin: below this per-word lead, a message with at most one
 	// word of evidence is a guess (see Detect).
 	guessMargin = 16.0
+	// wordBonus is the log-odds a whole word adds for the candidates
+	// whose texts have it, when the others' do not.
+	wordBonus = 7.0
 )
 
 // Detector holds the trained model. Build it once with New or Default.
@@ -162,8 +168,8 @@ func Default() (*Detector, error) {
 }
 
 // New trains a detector on the YAML files kb/<lang>.yaml and
-// messages/<lang>.yaml in fsys: every string value is training text of
-// its file's language.
+// messages/<lang>.yaml in fsys, every string value training text of its
+// file's language, and on the everyday words in colloquial/.
 func New(fsys fs.FS) (*Detector, error) {
 	texts := map[string][]string{}
 	for _, dir := range []string{"kb", "messages"} {
@@ -187,8 +193,30 @@ func New(fsys fs.FS) (*Detector, error) {
 			texts[lang] = appendScalars(texts[lang], &n)
 		}
 	}
+	lists, err := fs.Glob(colloquial, "colloquial/*.txt")
+	if err != nil {
+		return nil, fmt.Errorf("langid: list colloquial: %w", err)
+	}
+	for _, f := range lists {
+		b, err := colloquial.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("langid: read %s: %w", f, err)
+		}
+		lang := strings.TrimSuffix(path.Base(f), ".txt")
+		for _, line := range strings.Split(string(b), "\n") {
+			if !strings.HasPrefix(line, "#") {
+				texts[lang] = append(texts[lang], line)
+			}
+		}
+	}
 	return Train(texts)
 }
+
+// colloquial are everyday words the shipped texts, written in the
+// standard language, lack (see colloquial/README.md).
+//
+//go:embed colloquial/*.txt
+var colloquial embed.FS
 
 // appendScalars collects the string values of a YAML tree (not its keys).
 func appendScalars(out []string, n *yaml.Node) []string {
@@ -361,12 +389,23 @@ func (d *Detector) Detect(text string) Result {
 			// Whole words the language's texts have: a message in none of
 			// the candidates (Arabic or Russian typed in Latin letters)
 			// has few, whichever language wins.
-			row := m.logp[int(hashRunes(0, buf)&(buckets-1))*n:][:n]
-			var knownBy uint8
-			for i, lp := range row {
-				if lp > m.unseen[i] {
+			knownBy := m.knownBy(buf)
+			if knownBy == 0 && best == ScriptArabic {
+				knownBy = m.knownWithoutClitic(buf)
+			}
+			for i := range n {
+				if knownBy&(1<<i) != 0 {
 					known[i]++
-					knownBy |= 1 << i
+				}
+			}
+			// A word the texts of some candidates have and the others'
+			// lack is stronger evidence than its n-grams, which a
+			// Ukrainian "дуже" or "треба" shares with Russian.
+			if knownBy != 0 && int(knownBy) != 1<<n-1 {
+				for i := range n {
+					if knownBy&(1<<i) != 0 {
+						scores[i] += wordBonus
+					}
 				}
 			}
 			if !slices.ContainsFunc(distinct, func(sw seenWord) bool { return sw.w == w }) {
@@ -407,6 +446,43 @@ func (d *Detector) Detect(text string) Result {
 	unknown = unknown || best == ScriptLatin && len(m.langs) > 1 && res.evidence <= 1 && res.distinct >= 3 && res.Margin < guessMargin
 	res.Sure = raw >= 3 && res.Words >= 2 && !mixed && !unknown && res.Margin >= minMargin
 	return res
+}
+
+// knownBy reports which candidates' texts have the word whose folded
+// runes, between boundary marks, are buf: bit i for m.langs[i].
+func (m *model) knownBy(buf []rune) uint8 {
+	n := len(m.langs)
+	row := m.logp[int(hashRunes(0, buf)&(buckets-1))*n:][:n]
+	var by uint8
+	for i, lp := range row {
+		if lp > m.unseen[i] {
+			by |= 1 << i
+		}
+	}
+	return by
+}
+
+// arClitics are what Arabic writes onto a word (the article, "and",
+// "with", "for" and their combinations), folded; the texts seldom have
+// the very combination a message does ("بغرفة", "والوضع"). Longest first.
+var arClitics = [][]rune{[]rune("وال"), []rune("بال"), []rune("فال"), []rune("کال"), []rune("لل"), []rune("ال"), []rune("و"), []rune("ب"), []rune("ل"), []rune("ف")}
+
+// knownWithoutClitic is knownBy for the word without its first clitic,
+// when at least three letters remain. buf is restored.
+func (m *model) knownWithoutClitic(buf []rune) uint8 {
+	for _, c := range arClitics {
+		if len(buf)-2-len(c) < 3 || !slices.Equal(buf[1:1+len(c)], c) {
+			continue
+		}
+		r := buf[len(c)]
+		buf[len(c)] = '^'
+		by := m.knownBy(buf[len(c):])
+		buf[len(c)] = r
+		if by != 0 {
+			return by
+		}
+	}
+	return 0
 }
 
 // forWords calls f with each lower-cased word of text: runs of letters
@@ -474,7 +550,7 @@ func features(buf []rune, w string, s Script, f func(h uint64, weight float64)) 
 	buf = append(buf, '^')
 	for _, r := range w {
 		if fr := fold(r, s); fr != 0 {
-			if fr != r || special(r) {
+			if (fr != r || special(r)) && !keyboardVariant(r) {
 				f(hashRunes(9, []rune{r}), letterWeight)
 			}
 			if fr != '\'' && fr != '’' && unicode.Is(unicode.Mn, fr) {
@@ -495,6 +571,12 @@ func features(buf []rune, w string, s Script, f func(h uint64, weight float64)) 
 	f(hashRunes(0, buf), 1)
 	return buf
 }
+
+// keyboardVariant are letters whose form says which keyboard typed them,
+// not which language: Arabic ي ى ك for Persian ی ک. An Afghan phone with
+// an Arabic layout writes Dari with them, so they are folded but are no
+// feature; Arabic is still told by its words and by ة.
+func keyboardVariant(r rune) bool { return r == 'ي' || r == 'ى' || r == 'ك' }
 
 // special are letters that mark a language although folding keeps them.
 func nonASCII(r rune) bool { return r > unicode.MaxASCII }
