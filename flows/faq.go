@@ -10,6 +10,7 @@ import (
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/intent"
 	"lotse/internal/kb"
 	"lotse/internal/stats"
 )
@@ -135,8 +136,12 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 // honestly that there is no answer, with the way to a person.
 func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error {
 	t := r.T
+	flow := e.mentionedFlow(r)
 	questions := func(ids []string) [][]domain.Button {
-		rows := make([][]domain.Button, 0, len(ids)+1)
+		rows := make([][]domain.Button, 0, len(ids)+2)
+		if flow != nil {
+			rows = append(rows, flow)
+		}
 		for _, id := range ids {
 			if txt, ok := e.kb.Text(id, t.Lang()); ok {
 				rows = append(rows, domain.Row(button(txt.Question, actQuestion, id)))
@@ -150,6 +155,12 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 		r.Event.Action = domain.Action{Name: actQuestion, Arg: main.Best[0].ID}
 		if err := e.showAnswer(ctx, r); err != nil {
 			return err
+		}
+		if flow != nil {
+			// "I need an appointment, we must leave the shelter": the
+			// answer about the shelter, and the booking a tap away.
+			answer := &r.replies[len(r.replies)-1]
+			answer.Buttons = append([][]domain.Button{flow}, answer.Buttons...)
 		}
 		if len(res.Also) > 0 {
 			r.Say(t.T("faq.also_asked", nil), questions(res.Also)...)
@@ -170,12 +181,37 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 	default:
 		r.count(stats.NoMatch(t.Lang()))
 		if !e.suggestOffers(r, r.Event.Text) {
-			r.Say(t.T("faq.no_match", nil), e.menuRow(r))
+			rows := [][]domain.Button{e.menuRow(r)}
+			if flow != nil {
+				rows = [][]domain.Button{flow, e.menuRow(r)}
+			}
+			r.Say(t.T("faq.no_match", nil), rows...)
 			e.askConsent(r, r.Event.Text)
 		}
 		return nil
 	}
 	e.suggestOffers(r, r.Event.Text) // local offers that fit as well
+	return nil
+}
+
+// mentionedFlow is the button of the flow a message asks for among other
+// things ("I need an appointment, my landlord wants us out"): too much
+// else to open it as a typed request, so it is offered first, above the
+// entries found. The way to a person is under every such reply already.
+func (e *Engine) mentionedFlow(r *Request) []domain.Button {
+	in, ok := intent.Shipped().MentionMessage(r.analyzed(strings.TrimSpace(r.Event.Text)))
+	if !ok {
+		return nil
+	}
+	t := r.T
+	switch in {
+	case intent.Booking:
+		return domain.Row(button(t.T("menu.booking", nil), actBooking, ""))
+	case intent.Appointments, intent.Cancel:
+		return domain.Row(button(t.T("booking.my_appointments", nil), actAppointments, ""))
+	case intent.Delete:
+		return domain.Row(button(t.T("privacy.delete", nil), actDelete, ""))
+	}
 	return nil
 }
 

@@ -170,3 +170,32 @@ func TestIntents_States(t *testing.T) {
 		}
 	})
 }
+
+// TestTypedRequest_MentionedFlowOffered: a message that asks for an
+// appointment among other things is not opened as the booking, but its
+// button comes first, above the answer or the choices.
+func TestTypedRequest_MentionedFlowOffered(t *testing.T) {
+	e := mustEngine(t)
+	s := domain.Session{Lang: "de", Epoch: 1, PrivacyAck: clock}
+	for _, c := range []struct {
+		text   string
+		action string // "" for no flow button
+	}{
+		{"ich brauche bitte einen termin weil wir bald aus dem heim raus muessen und keiner hilft", "b"},
+		{"kann ich meinen termin absagen, mein sohn ist krank und hat seit gestern hohes fieber", "ba"},
+		{"wir muessen bald aus dem heim raus und keiner hilft uns", ""},
+	} {
+		res := e.Handle(context.Background(), s, false, text(c.text))
+		if hasAction(res, "bt") || strings.Contains(allText(res), "📅") && res.Session.Draft != nil {
+			t.Errorf("%q opened the booking", c.text)
+		}
+		var first string
+		if len(res.Replies) > 0 && len(res.Replies[0].Buttons) > 0 {
+			first = res.Replies[0].Buttons[0][0].Action.Name
+		}
+		flowFirst := first == "b" || first == "ba"
+		if c.action != "" && first != c.action || c.action == "" && flowFirst {
+			t.Errorf("%q: first button %q, want %q: %q", c.text, first, c.action, allText(res))
+		}
+	}
+}

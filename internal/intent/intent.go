@@ -239,10 +239,49 @@ func (m *Matcher) MatchMessage(msg *kb.Message) (Intent, bool) {
 	return m.matchWords(msg.Words)
 }
 
+// MentionMessage reports the request a message names among other things
+// ("ich brauche einen Termin, weil mein Vermieter mir gekündigt hat"): too
+// much else for a typed request, but its flow may well be wanted. Only the
+// first MaxWords words are read, no block word may occur, and the requests
+// named by one common word (help, menu, language, privacy, thanks) do not
+// count.
+func (m *Matcher) MentionMessage(msg *kb.Message) (Intent, bool) {
+	toks := msg.Words
+	if len(toks) > MaxWords {
+		toks = toks[:MaxWords]
+	}
+	in, _, ok := m.best(toks)
+	if !ok || strict[in] {
+		return "", false
+	}
+	return in, true
+}
+
 // matchWords is Match on the message's normalized words.
 func (m *Matcher) matchWords(toks []string) (Intent, bool) {
-	if len(toks) == 0 || len(toks) > MaxWords {
+	if len(toks) > MaxWords {
 		return "", false
+	}
+	in, other, ok := m.best(toks)
+	if !ok {
+		return "", false
+	}
+	limit := slack
+	if strict[in] {
+		limit = 0
+	}
+	if other > limit {
+		return "", false
+	}
+	return in, true
+}
+
+// best finds the request the words match best and counts the words beyond
+// it; ok is false when none matches or a block word occurs. At most
+// MaxWords words.
+func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
+	if len(toks) == 0 || len(toks) > MaxWords {
+		return "", 0, false
 	}
 	// Which phrase words each token matches, as indexes into m.words.
 	var hits [MaxWords][]int32
@@ -290,7 +329,7 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 					continue
 				}
 				if p.intent == "" {
-					return "", false // a block word: the message is about something else
+					return "", 0, false // a block word: the message is about something else
 				}
 				if strict[p.intent] {
 					coveredStrict[slices.Index(All, p.intent)] |= used
@@ -304,25 +343,17 @@ func (m *Matcher) matchWords(toks []string) (Intent, bool) {
 		}
 	}
 	if best == nil {
-		return "", false
+		return "", 0, false
 	}
 	if strict[best.intent] {
 		covered = coveredStrict[slices.Index(All, best.intent)] // better: no other request matched
 	}
-	other := 0
 	for i, t := range toks {
 		if covered&(1<<i) == 0 && !m.isFiller(t) {
 			other++
 		}
 	}
-	limit := slack
-	if strict[best.intent] {
-		limit = 0
-	}
-	if other > limit {
-		return "", false
-	}
-	return best.intent, true
+	return best.intent, other, true
 }
 
 // better reports whether p is a more specific match than q: a specific

@@ -272,3 +272,25 @@ func TestMatchMessage_SameAsMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestMention: a request named among other things is reported, unless a
+// block word says the message is about something else or the request is
+// one common word.
+func TestMention(t *testing.T) {
+	m := intent.Shipped()
+	for _, c := range []struct {
+		text string
+		want intent.Intent
+	}{
+		{"ich brauche einen termin weil wir bald aus dem heim raus muessen und keiner hilft", intent.Booking},
+		{"i need an appointment, the landlord wants us out by friday and we dont know what to do", intent.Booking},
+		{"ich habe meinen termin beim jobcenter verpasst was passiert jetzt", ""},
+		{"help with the rent please my landlord wants more money", ""},
+		{"wir muessen bald aus dem heim raus und keiner hilft uns", ""},
+	} {
+		got, ok := m.MentionMessage(kb.NewMessage(c.text))
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("MentionMessage(%q) = %q, %v; want %q", c.text, got, ok, c.want)
+		}
+	}
+}
