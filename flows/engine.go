@@ -10,6 +10,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/glossary"
 	"lotse/internal/i18n"
+	"lotse/internal/intent"
 	"lotse/internal/kb"
 	"lotse/internal/langid"
 	"lotse/internal/stats"
@@ -257,8 +258,10 @@ type Request struct {
 	// keeps the question just put to the person for consent (consent.go).
 	counts       []stats.Count
 	holdQuestion bool
-	// msg is the text being matched, analyzed once (see analyzed).
-	msg *kb.Message
+	// msg is the text being matched, analyzed once (see analyzed), and
+	// reading the typed-request matcher's reading of it (see read).
+	msg     *kb.Message
+	reading *intent.Reading
 	// greeted: the greeting was said in this request (start), so a
 	// photo's caption answered after it is not greeted twice.
 	greeted bool
@@ -270,8 +273,21 @@ type Request struct {
 func (r *Request) analyzed(text string) *kb.Message {
 	if r.msg == nil || r.msg.Text != text {
 		r.msg = kb.NewMessage(text)
+		r.reading = nil
 	}
 	return r.msg
+}
+
+// read is the typed-request matcher's reading of text, made once per
+// message however many steps ask (typed request, menu, hand-over,
+// mentioned flow).
+func (r *Request) read(text string) intent.Reading {
+	msg := r.analyzed(text)
+	if r.reading == nil {
+		rd := intent.Shipped().ReadMessage(msg)
+		r.reading = &rd
+	}
+	return *r.reading
 }
 
 // send adds any reply, e.g. one to another chat.

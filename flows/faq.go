@@ -199,12 +199,8 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 // else to open it as a typed request, so it is offered first, above the
 // entries found. The way to a person is under every such reply already.
 func (e *Engine) mentionedFlow(r *Request) []domain.Button {
-	in, ok := intent.Shipped().MentionMessage(r.analyzed(strings.TrimSpace(r.Event.Text)))
-	if !ok {
-		return nil
-	}
 	t := r.T
-	switch in {
+	switch r.read(strings.TrimSpace(r.Event.Text)).Mention {
 	case intent.Booking:
 		return domain.Row(button(t.T("menu.booking", nil), actBooking, ""))
 	case intent.Appointments, intent.Cancel:

@@ -17,8 +17,8 @@ import (
 // typedRequest is the route a typed request opens (see
 // table.typed), if the text is mainly one.
 func (e *Engine) typedRequest(r *Request, text string) (intent.Intent, route, bool) {
-	in, ok := intent.Shipped().MatchMessage(r.analyzed(text))
-	if !ok {
+	in := r.read(text).Request
+	if in == "" {
 		return "", route{}, false
 	}
 	rt, ok := e.table.typed[in]

@@ -230,50 +230,46 @@ var Shipped = sync.OnceValue(func() *Matcher {
 
 // Match returns the request text is mainly made of, if any.
 func (m *Matcher) Match(text string) (Intent, bool) {
-	return m.matchWords(strings.Fields(kb.Normalize(text)))
+	r := m.read(strings.Fields(kb.Normalize(text)))
+	return r.Request, r.Request != ""
 }
 
-// MatchMessage is Match(msg.Text) on the message's words, normalized once
-// for every matcher (see kb.Message).
-func (m *Matcher) MatchMessage(msg *kb.Message) (Intent, bool) {
-	return m.matchWords(msg.Words)
+// Reading is what the matcher makes of a message, in one pass over its
+// words: the request it is mainly made of, and the request it names among
+// other things ("ich brauche einen Termin, weil mein Vermieter mir
+// gekündigt hat"): too much else for a typed request, but its flow may
+// well be wanted. A mention is read in the first MaxWords words; no block
+// word may occur, and the requests named by one common word (help, menu,
+// language, privacy, thanks) are never mentions.
+type Reading struct {
+	Request Intent // "" if the message is not mainly a request
+	Mention Intent // "" if it names none
 }
 
-// MentionMessage reports the request a message names among other things
-// ("ich brauche einen Termin, weil mein Vermieter mir gekündigt hat"): too
-// much else for a typed request, but its flow may well be wanted. Only the
-// first MaxWords words are read, no block word may occur, and the requests
-// named by one common word (help, menu, language, privacy, thanks) do not
-// count.
-func (m *Matcher) MentionMessage(msg *kb.Message) (Intent, bool) {
-	toks := msg.Words
-	if len(toks) > MaxWords {
+// ReadMessage reads the message's words, normalized once for every
+// matcher (see kb.Message).
+func (m *Matcher) ReadMessage(msg *kb.Message) Reading { return m.read(msg.Words) }
+
+func (m *Matcher) read(toks []string) Reading {
+	whole := len(toks) <= MaxWords
+	if !whole {
 		toks = toks[:MaxWords]
 	}
-	in, _, ok := m.best(toks)
-	if !ok || strict[in] {
-		return "", false
-	}
-	return in, true
-}
-
-// matchWords is Match on the message's normalized words.
-func (m *Matcher) matchWords(toks []string) (Intent, bool) {
-	if len(toks) > MaxWords {
-		return "", false
-	}
 	in, other, ok := m.best(toks)
+	var r Reading
 	if !ok {
-		return "", false
+		return r
 	}
 	limit := slack
 	if strict[in] {
 		limit = 0
+	} else {
+		r.Mention = in
 	}
-	if other > limit {
-		return "", false
+	if whole && other <= limit {
+		r.Request = in
 	}
-	return in, true
+	return r
 }
 
 // best finds the request the words match best and counts the words beyond
