@@ -331,6 +331,26 @@ func TestEngine_Privacy(t *testing.T) {
 			t.Errorf("privacy notice lacks %q", want)
 		}
 	}
+	// The notice promises questions are not kept; the exception for an
+	// unanswered question is told once, and only where it applies.
+	t.Run("QuestionsExceptionOnce", func(t *testing.T) {
+		keeping := mustEngineWithDeps(t, flows.Deps{Questions: mustStore(t).Questions()})
+		b := mustBundle(t)
+		for _, l := range i18n.Languages {
+			lang := l.Code
+			exception := b.For(lang).T("privacy.questions", nil)
+			ls := domain.Session{Lang: lang, Epoch: 1}
+			if got := strings.Count(allText(keeping.Handle(ctx, ls, false, command("privacy"))), "90"); got != 1 {
+				t.Errorf("%s: the 90 days of a kept question are told %d times, want once", lang, got)
+			}
+			if !strings.Contains(allText(keeping.Handle(ctx, ls, false, command("privacy"))), exception) {
+				t.Errorf("%s: questions are kept, the notice does not say when", lang)
+			}
+			if strings.Contains(allText(e.Handle(ctx, ls, false, command("privacy"))), exception) {
+				t.Errorf("%s: no question is kept, yet the notice tells when", lang)
+			}
+		}
+	})
 	t.Run("BookingAsksFirst", func(t *testing.T) {
 		res := e.Handle(ctx, s, false, press("b", ""))
 		if res.Session.Pending != "b" || !hasAction(res, "pa") {
