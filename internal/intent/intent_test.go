@@ -204,6 +204,10 @@ func TestMatch(t *testing.T) {
 		{"HelpWithFlat", "помощь с квартирой", ""},
 		{"WhatAboutFlats", "was habt ihr über Wohnungen und Miete", ""},
 		{"WhatIsPrivacy", "was bedeutet Datenschutz", ""},
+		// Tigrinya endings fold: ቀይሩ, ቀይሮ and the stem ቀይር* meet;
+		// ቁጽሪ (number) keeps its first vowel and is no ቆጸራ (appointment).
+		{"TigrinyaEnding", "ቋንቋ ቀይሩ", intent.Language},
+		{"TigrinyaNumberNoAppointment", "ቁጽሪ ግብሪ", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -282,6 +286,7 @@ func TestMention(t *testing.T) {
 		{"ich habe meinen termin beim jobcenter verpasst was passiert jetzt", ""},
 		{"help with the rent please my landlord wants more money", ""},
 		{"wir muessen bald aus dem heim raus und keiner hilft uns", ""},
+		{"ካብ ሃይም ወጺአ ናይ ባዕለይ ገዛ ክሕዝ ይኽእል ዶ", ""}, // ገዛ (house) is no ግዜ (time)
 	} {
 		if got := m.ReadMessage(kb.NewMessage(c.text)).Mention; got != c.want {
 			t.Errorf("ReadMessage(%q).Mention = %q, want %q", c.text, got, c.want)
