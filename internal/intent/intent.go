@@ -75,7 +75,7 @@ const fuzzyMin = 5
 type Matcher struct {
 	words    []word
 	exact    map[string][]int32 // whole words by text
-	stems    map[rune][]int32   // stems by first rune
+	stems    map[string][]int32 // stems by their first two runes (stemKey)
 	fuzzy    map[rune][]int32   // words of fuzzyMin+ runes by first rune
 	patterns []pattern
 	byWord   [][]int32 // word → patterns that use it
@@ -104,7 +104,7 @@ func Load(b []byte) (*Matcher, error) {
 	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("intent: load: %w", err)
 	}
-	m := &Matcher{exact: map[string][]int32{}, stems: map[rune][]int32{}, fuzzy: map[rune][]int32{},
+	m := &Matcher{exact: map[string][]int32{}, stems: map[string][]int32{}, fuzzy: map[rune][]int32{},
 		filler: map[string]bool{}, langs: map[Intent]map[string]int{}}
 	ids := map[string]int32{} // by text, "*" marking a stem
 	keys := make([]string, 0, len(raw))
@@ -122,7 +122,7 @@ func Load(b []byte) (*Matcher, error) {
 			for _, l := range langs {
 				for _, item := range raw[key][l] {
 					for _, w := range strings.Fields(kb.Normalize(item)) {
-						m.filler[w] = true
+						m.filler[foldGeez(w)] = true
 					}
 				}
 			}
@@ -188,7 +188,8 @@ func (m *Matcher) addWord(w word, typos bool) int32 {
 	m.byWord = append(m.byWord, nil)
 	first := w.runes[0]
 	if w.prefix {
-		m.stems[first] = append(m.stems[first], id)
+		k := stemKey(w.text)
+		m.stems[k] = append(m.stems[k], id)
 	} else {
 		m.exact[w.text] = append(m.exact[w.text], id)
 	}
@@ -204,6 +205,7 @@ func parseItem(item string) ([]word, error) {
 		star := strings.HasSuffix(f, "*")
 		toks := strings.Fields(kb.Normalize(strings.TrimSuffix(f, "*")))
 		for i, t := range toks {
+			t = foldGeez(t)
 			w := word{text: t, runes: []rune(t), prefix: star && i == len(toks)-1}
 			if w.prefix && len(w.runes) < 3 {
 				return nil, fmt.Errorf("stem %q is too short, it would match too many words", t)
@@ -287,10 +289,11 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 	for i, t := range toks {
 		start := len(free)
 		h := free[start:start:cap(free)]
-		for _, a := range variants(t, alts[:0]) {
+		vs := variants(t, alts[:0])
+		for _, a := range vs {
 			h = m.lookup(a, h)
 		}
-		if len(h) == 0 && !m.filler[t] && utf8.RuneCountInString(t) >= fuzzyMin-1 {
+		if t := vs[0]; len(h) == 0 && !m.filler[t] && utf8.RuneCountInString(t) >= fuzzyMin-1 {
 			h = m.lookupTypo(t, h)
 		}
 		hits[i] = h[:len(h):len(h)]
@@ -399,13 +402,26 @@ func (m *Matcher) lookup(t string, out []int32) []int32 {
 	for _, id := range m.exact[t] {
 		out = appendNew(out, id)
 	}
-	r, _ := utf8.DecodeRuneInString(t)
-	for _, id := range m.stems[r] {
+	for _, id := range m.stems[stemKey(t)] {
 		if strings.HasPrefix(t, m.words[id].text) {
 			out = appendNew(out, id)
 		}
 	}
 	return out
+}
+
+// stemKey is the first two runes of a word, by which stems are indexed: a
+// word is compared only with the stems it could start with, however many
+// Latin transliterations share its first letter. Stems have at least three.
+func stemKey(t string) string {
+	n := 0
+	for i := range t {
+		if n == 2 {
+			return t[:i]
+		}
+		n++
+	}
+	return t
 }
 
 // lookupTypo appends the phrase words t matches with one typo (a letter
@@ -485,23 +501,52 @@ var arPrefixes = []string{"وال", "بال", "فال", "کال", "عال", "ل�
 // for), ብ (with, by).
 var tiPrefixes = []string{"ን", "ብ"}
 
+// foldGeez writes each Ge'ez syllable but the first as the first of its
+// row, the same consonant with its vowel dropped: Tigrinya inflects by the
+// vowel of the last syllables ("ቀይር", "ቀይሮ", "ቀይሩ" all "change"), and
+// people spell those vowels differently, so a stem matches across both.
+// The first keeps its vowel, or words with the same consonants would
+// meet: ቆጸራ (appointment) and ቁጽሪ (number), ግዜ (time) and ገዛ (house).
+// Other words are returned as they are.
+func foldGeez(t string) string {
+	r, _ := utf8.DecodeRuneInString(t)
+	if r < 0x1200 || r > 0x137F {
+		return t
+	}
+	b := make([]rune, 0, len(t)/3)
+	for i, r := range t {
+		if i > 0 && r >= 0x1200 && r <= 0x135A {
+			r -= (r - 0x1200) % 8
+		}
+		b = append(b, r)
+	}
+	return string(b)
+}
+
 // variants returns t and, for Arabic-script and Ge'ez words, t without
 // an attached prefix (both the longest and a single letter, "وبالموعد"
-// aside).
+// aside). Ge'ez words come folded (foldGeez), the whole word first.
 func variants(t string, out []string) []string {
 	out = append(out, t)
 	r, _ := utf8.DecodeRuneInString(t)
 	prefixes := arPrefixes
+	geez := false
 	switch {
 	case r >= 0x0600 && r <= 0x06FF:
 	case r >= 0x1200 && r <= 0x137F:
 		prefixes = tiPrefixes
+		geez = true
+		out[len(out)-1] = foldGeez(t)
 	default:
 		return out
 	}
 	for _, p := range prefixes {
 		if strings.HasPrefix(t, p) && utf8.RuneCountInString(t)-utf8.RuneCountInString(p) >= 3 {
-			out = append(out, t[len(p):])
+			if geez {
+				out = append(out, foldGeez(t[len(p):]))
+			} else {
+				out = append(out, t[len(p):])
+			}
 			if len(out) == cap(out) {
 				break
 			}

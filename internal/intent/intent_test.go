@@ -50,33 +50,37 @@ func mustReadSet(tb testing.TB, names ...string) testSet {
 // requests open the right flow and how many questions that merely mention
 // the same words are wrongly taken for a request.
 func TestMatch_Accuracy(t *testing.T) {
-	testAccuracy(t, mustTestSet(t), 10, floors{minRight: 95, maxWrong: 2, right: 318, wrong: 0})
+	testAccuracy(t, mustTestSet(t), 10, 10, floors{minRight: 95, maxWrong: 2, right: 318, wrong: 0})
 }
 
 // The sight sets were written one after another, each after the changes
 // the one before led to and committed before it was measured (see the
 // README). Each was measured once before anything changed because of it
-// (the README's figures for messages nobody tuned on); the first six were
-// then tuned on, the seventh was not. Floors are what each reached: a
+// (the README's figures for messages nobody tuned on); all but the seventh
+// were then tuned on. Floors are what each reached: a
 // change that loses requests or opens more wrong flows fails.
 
 func TestMatch_Sights(t *testing.T) {
 	for _, c := range []struct {
-		file       string
-		minPerLang int // requests and questions each language needs
-		floors     floors
+		file   string
+		minReq int // requests each language needs
+		minQ   int // questions each language needs
+		floors floors
 	}{
-		{"firstsight.yaml", 12, floors{minRight: 100, maxWrong: 0, right: 156, wrong: 0}},
-		{"secondsight.yaml", 6, floors{minRight: 100, maxWrong: 0, right: 72, wrong: 0}},
-		{"thirdsight.yaml", 8, floors{minRight: 87, maxWrong: 0, right: 95, wrong: 0}},
-		{"fourthsight.yaml", 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
-		{"fifthsight.yaml", 8, floors{minRight: 12, maxWrong: 13, right: 46, wrong: 11}},
-		{"sixthsight.yaml", 8, floors{minRight: 87, maxWrong: 0, right: 94, wrong: 0}},
-		// The seventh was written after the last change and followed by none.
-		{"seventhsight.yaml", 8, floors{minRight: 25, maxWrong: 7, right: 41, wrong: 1}},
+		{"firstsight.yaml", 12, 12, floors{minRight: 100, maxWrong: 0, right: 156, wrong: 0}},
+		{"secondsight.yaml", 6, 6, floors{minRight: 100, maxWrong: 0, right: 72, wrong: 0}},
+		{"thirdsight.yaml", 8, 8, floors{minRight: 87, maxWrong: 0, right: 95, wrong: 0}},
+		{"fourthsight.yaml", 8, 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
+		{"fifthsight.yaml", 8, 8, floors{minRight: 12, maxWrong: 7, right: 47, wrong: 5}},
+		{"sixthsight.yaml", 8, 8, floors{minRight: 87, maxWrong: 0, right: 94, wrong: 0}},
+		// The seventh was never tuned on: its figures moved only with the
+		// changes the eighth led to.
+		{"seventhsight.yaml", 8, 8, floors{minRight: 25, maxWrong: 7, right: 46, wrong: 1}},
+		// The eighth opened 81 of 120 at first sight, with no wrong flow.
+		{"eighthsight.yaml", 10, 6, floors{minRight: 100, maxWrong: 0, right: 120, wrong: 0}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
-			testAccuracy(t, mustReadSet(t, c.file), c.minPerLang, c.floors)
+			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
 		})
 	}
 }
@@ -91,15 +95,15 @@ type floors struct {
 
 // testAccuracy runs a test set and checks its floors. A wrong flow is a
 // question taken for a request or a request taken for another.
-func testAccuracy(t *testing.T, set testSet, minN int, f floors) {
+func testAccuracy(t *testing.T, set testSet, minReq, minQ int, f floors) {
 	m := intent.Shipped()
 	var table strings.Builder
 	table.WriteString("| language | requests right | wrong triggers | questions taken |\n| --- | --- | --- | --- |\n")
 	allRight, allWrong, allReq, allTaken, allQ := 0, 0, 0, 0, 0
 	for _, l := range i18n.Languages {
 		cases, ok := set[l.Code]
-		if !ok || len(cases.Requests) < minN || len(cases.Questions) < minN {
-			t.Errorf("%s: test set needs ≥ %d requests and ≥ %d questions", l.Code, minN, minN)
+		if !ok || len(cases.Requests) < minReq || len(cases.Questions) < minQ {
+			t.Errorf("%s: test set needs ≥ %d requests and ≥ %d questions", l.Code, minReq, minQ)
 			continue
 		}
 		right, wrong, taken := 0, 0, 0
@@ -202,6 +206,22 @@ func TestMatch(t *testing.T) {
 		{"HelpWithFlat", "помощь с квартирой", ""},
 		{"WhatAboutFlats", "was habt ihr über Wohnungen und Miete", ""},
 		{"WhatIsPrivacy", "was bedeutet Datenschutz", ""},
+		// Typed in Latin letters: Arabizi, Persian, Pashto, Tigrinya.
+		{"ArabiziAppointment", "bdi maw3id", intent.Booking},
+		{"ArabiziSomeone", "bdi 7ada yesa3edni", intent.Person},
+		{"PersianLatinDelete", "ettelaatamo pak kon", intent.Delete},
+		{"PashtoLatinCancel", "mulaqat laghwa kawam", intent.Cancel},
+		{"TigrinyaLatinAppointment", "qoxera ydeli", intent.Booking},
+		// Tigrinya endings fold: ቀይሩ, ቀይሮ and the stem ቀይር* meet;
+		// ቁጽሪ (number) keeps its first vowel and is no ቆጸራ (appointment).
+		{"TigrinyaEnding", "ቋንቋ ቀይሩ", intent.Language},
+		{"TigrinyaNumberNoAppointment", "ቁጽሪ ግብሪ", ""},
+		// Privacy asked as a question, switching and the bot itself.
+		{"WhoSeesMyData", "wer sieht meine daten", intent.Privacy},
+		{"SwitchToGerman", "switch to german", intent.Language},
+		{"HowToUseTheBot", "how do i use the bot", intent.Help},
+		{"NotABot", "хочу человека не бот", intent.Person},
+		{"VaccinationAppointment", "termin für die impfung verschieben", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -280,6 +300,7 @@ func TestMention(t *testing.T) {
 		{"ich habe meinen termin beim jobcenter verpasst was passiert jetzt", ""},
 		{"help with the rent please my landlord wants more money", ""},
 		{"wir muessen bald aus dem heim raus und keiner hilft uns", ""},
+		{"ካብ ሃይም ወጺአ ናይ ባዕለይ ገዛ ክሕዝ ይኽእል ዶ", ""}, // ገዛ (house) is no ግዜ (time)
 	} {
 		if got := m.ReadMessage(kb.NewMessage(c.text)).Mention; got != c.want {
 			t.Errorf("ReadMessage(%q).Mention = %q, want %q", c.text, got, c.want)
