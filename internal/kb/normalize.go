@@ -127,7 +127,10 @@ func foldLetter(r rune) (string, bool) {
 		return "گ", true
 	}
 	// Ethiopic: the ሠ, ፀ and ኀ series are spelled interchangeably with
-	// ሰ, ጸ and ሀ in everyday Tigrinya writing.
+	// ሰ, ጸ and ሀ in everyday Tigrinya writing; so, on phones and by
+	// writers schooled in Amharic, are ሐ and ሀ (ስራሕ, ስራህ), ቐ and ቀ
+	// (ፍቓድ, ፍቃድ), ኸ and ከ, ዐ and አ (ዑቕባ, ኡቕባ), and አ and ኣ (ኣበይ,
+	// አበይ).
 	switch {
 	case r >= 0x1220 && r <= 0x1227:
 		return string(r + 0x10), true
@@ -135,6 +138,14 @@ func foldLetter(r rune) (string, bool) {
 		return string(r - 8), true
 	case r >= 0x1280 && r <= 0x1286:
 		return string(r - 0x80), true
+	case r >= 0x1210 && r <= 0x1217, // ሐ → ሀ
+		r >= 0x1250 && r <= 0x1256, r >= 0x1258 && r <= 0x125D, // ቐ → ቀ
+		r >= 0x12B8 && r <= 0x12BE, r >= 0x12C0 && r <= 0x12C5: // ኸ → ከ
+		return string(r - 0x10), true
+	case r == 0x12A0 || r == 0x12D0: // አ, ዐ → ኣ
+		return "ኣ", true
+	case r >= 0x12D1 && r <= 0x12D6: // ዑ … ዖ → ኡ … ኦ
+		return string(r - 0x30), true
 	}
 	return "", false
 }

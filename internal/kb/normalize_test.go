@@ -55,7 +55,11 @@ func TestNormalize(t *testing.T) {
 		{"russian yo", "ещё", "еще"},
 		// Ethiopic
 		{"tigrinya sa variants", "ሠላም", "ሰላም"},
-		{"ethiopic word space", "ሰላም፡ሓገዝ።", "ሰላም ሓገዝ"},
+		{"ethiopic word space", "ሰላም፡ሰብ።", "ሰላም ሰብ"},
+		{"tigrinya ha variants", "ስራህ", Normalize("ስራሕ")},
+		{"tigrinya qa variants", "ፍቃድ", Normalize("ፍቓድ")},
+		{"tigrinya ka variants", "ይክእል", Normalize("ይኽእል")},
+		{"tigrinya glottal variants", "አበይ ኡቅባ", Normalize("ኣበይ ዑቕባ")},
 		// Invisible characters
 		{"bidi marks", "\u200fمرحبا\u200e", "مرحبا"},
 		{"soft hyphen", "Woh\u00adnung", "wohnung"},
