@@ -21,12 +21,12 @@ import (
 // typed-request tests, which the model never learns from, alarm
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
-// and is re-run after every change of either. Now (eighth pass, part 2):
-// 0.77, 40/8,076 calm alarmed out of fold (0.50 %); 0.76 gives 0.54 %.
+// and is re-run after every change of either. Now (eighth pass, part 3):
+// 0.78, 38/8,232 calm alarmed out of fold (0.46 %); 0.77 gives 0.51 %.
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
-const urgentModelThreshold = 0.77
+const urgentModelThreshold = 0.78
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
