@@ -150,16 +150,24 @@ func (u *urgentList) addTranslit(p *urgentPattern, lang string) {
 		for j, slot := range ph {
 			for _, id := range slot {
 				w := u.words[id]
-				lat, ok := cyrToLatin(w.text, lang)
-				if !ok || lat == "" {
-					continue
+				// Ukrainian г is typed "h" by most, "g" by those used
+				// to Russian ("tyagarem"): a twin for each.
+				schemes := []string{lang}
+				if lang == "uk" && strings.ContainsRune(w.text, 'г') {
+					schemes = append(schemes, "ru")
 				}
-				sk, ok := latinSkeleton(nil, Normalize(lat))
-				if !ok || len(sk) == 0 || alone && len(sk) < 4 || w.prefix && len(sk) < 3 {
-					continue
-				}
-				if tw := u.latinTwin(string(sk), w.prefix); !slices.Contains(ph[j], tw) {
-					ph[j] = append(ph[j], tw)
+				for _, as := range schemes {
+					lat, ok := cyrToLatin(w.text, as)
+					if !ok || lat == "" {
+						continue
+					}
+					sk, ok := latinSkeleton(nil, Normalize(lat))
+					if !ok || len(sk) == 0 || alone && len(sk) < 4 || w.prefix && len(sk) < 3 {
+						continue
+					}
+					if tw := u.latinTwin(string(sk), w.prefix); !slices.Contains(ph[j], tw) {
+						ph[j] = append(ph[j], tw)
+					}
 				}
 			}
 		}
