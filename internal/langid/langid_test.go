@@ -278,3 +278,77 @@ func TestDetect_Transliterated(t *testing.T) {
 		t.Errorf("%d transliterated messages taken as sure, want at most %d", sure, maxTransliteratedSure)
 	}
 }
+
+// TestDetect_Romanized runs testdata/romanized: Arabic, Dari/Farsi,
+// Pashto, Russian and Ukrainian typed in Latin letters, and a guard of
+// plain Latin-script messages with look-alike spellings. It counts, per
+// language, the messages of three or more words detected sure and right,
+// and those of one or two words detected right (never sure: too short).
+func TestDetect_Romanized(t *testing.T) {
+	d := MustDefault(t)
+	var table strings.Builder
+	fmt.Fprintf(&table, "\n| lang | messages ≥ 3 words | right | unsure | wrong | 1–2 words | named right |\n|---|---|---|---|---|---|---|\n")
+	for _, lang := range []string{"ar", "fa", "ps", "ru", "uk"} {
+		n, ok, wrong, short, shortOK := 0, 0, 0, 0, 0
+		for _, m := range readLines(t, filepath.Join("romanized", lang+".txt")) {
+			r := d.Detect(m)
+			if len(strings.Fields(m)) < 3 {
+				short++
+				if r.Lang == lang {
+					shortOK++
+				}
+				continue
+			}
+			n++
+			switch {
+			case r.Sure && r.Lang == lang:
+				ok++
+				continue
+			case r.Sure:
+				wrong++
+			}
+			t.Logf("%s: %q → %s (sure %v, margin %.2f, words %d, known %d)", lang, m, r.Lang, r.Sure, r.Margin, r.Words, r.Known)
+		}
+		if n < 25 {
+			t.Errorf("%s: %d romanised messages of three or more words, want at least 25", lang, n)
+		}
+		if ok < minRomanized[lang] {
+			t.Errorf("%s: %d of %d romanised messages right, want at least %d", lang, ok, n, minRomanized[lang])
+		}
+		if wrong > maxRomanizedWrong {
+			t.Errorf("%s: %d romanised messages sure of another language, want at most %d", lang, wrong, maxRomanizedWrong)
+		}
+		fmt.Fprintf(&table, "| %s | %d | %d | %d | %d | %d | %d |\n", lang, n, ok, n-ok-wrong, wrong, short, shortOK)
+	}
+	n, ok := 0, 0
+	for _, line := range readLines(t, filepath.Join("romanized", "guard.txt")) {
+		lang, msg, found := strings.Cut(line, "\t")
+		if !found {
+			t.Fatalf("guard.txt: %q: want language TAB message", line)
+		}
+		n++
+		r := d.Detect(msg)
+		if r.Sure && r.Lang == lang {
+			ok++
+		} else {
+			t.Logf("guard %s: %q → %s (sure %v, margin %.2f)", lang, msg, r.Lang, r.Sure, r.Margin)
+		}
+		if r.Lang != "" && langid.ScriptOf(r.Lang) != langid.ScriptLatin {
+			t.Errorf("guard %s: %q taken as %s (sure %v)", lang, msg, r.Lang, r.Sure)
+		}
+	}
+	fmt.Fprintf(&table, "| guard | %d | %d | | | | |\n", n, ok)
+	if ok < minGuard {
+		t.Errorf("guard: %d of %d right, want at least %d", ok, n, minGuard)
+	}
+	t.Log(table.String())
+}
+
+// Floors of the romanised set: none yet, the set is measured at first
+// sight.
+var minRomanized = map[string]int{}
+
+const (
+	maxRomanizedWrong = 100
+	minGuard          = 0
+)
