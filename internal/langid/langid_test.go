@@ -291,16 +291,41 @@ func TestDetect_Transliterated(t *testing.T) {
 
 // TestDetect_Romanized runs testdata/romanized: Arabic, Dari/Farsi,
 // Pashto, Russian and Ukrainian typed in Latin letters, and a guard of
-// plain Latin-script messages with look-alike spellings. It counts, per
-// language, the messages of three or more words detected sure and right,
-// and those of one or two words detected right (never sure: too short).
+// plain Latin-script messages with look-alike spellings. It was measured
+// at first sight, then tuned on; its floors are what it reached.
 func TestDetect_Romanized(t *testing.T) {
+	testRomanized(t, "romanized", 25, minRomanized, minGuard)
+}
+
+// TestDetect_RomanizedSecondSight runs testdata/romanized/secondsight,
+// written after the tuning and never tuned on.
+func TestDetect_RomanizedSecondSight(t *testing.T) {
+	testRomanized(t, filepath.Join("romanized", "secondsight"), 12, minRomanizedSecond, minGuardSecond)
+}
+
+// Floors of the romanised sets: what they reached. A guard message is
+// never taken as a romanised language.
+var (
+	minRomanized       = map[string]int{"ar": 32, "fa": 26, "ps": 23, "ru": 27, "uk": 25}
+	minRomanizedSecond = map[string]int{}
+)
+
+const (
+	maxRomanizedWrong = 1 // per language
+	minGuard          = 43
+	minGuardSecond    = 0
+)
+
+// testRomanized counts, per language, the messages of three or more words
+// detected sure and right, and those of one or two words detected right
+// (never sure: too short).
+func testRomanized(t *testing.T, dir string, minN int, floors map[string]int, minGuard int) {
 	d := MustDefault(t)
 	var table strings.Builder
 	fmt.Fprintf(&table, "\n| lang | messages ≥ 3 words | right | unsure | wrong | 1–2 words | named right |\n|---|---|---|---|---|---|---|\n")
 	for _, lang := range []string{"ar", "fa", "ps", "ru", "uk"} {
 		n, ok, wrong, short, shortOK := 0, 0, 0, 0, 0
-		for _, m := range readLines(t, filepath.Join("romanized", lang+".txt")) {
+		for _, m := range readLines(t, filepath.Join(dir, lang+".txt")) {
 			r := d.Detect(m)
 			if len(strings.Fields(m)) < 3 {
 				short++
@@ -319,11 +344,11 @@ func TestDetect_Romanized(t *testing.T) {
 			}
 			t.Logf("%s: %q → %s (sure %v, margin %.2f, words %d, known %d)", lang, m, r.Lang, r.Sure, r.Margin, r.Words, r.Known)
 		}
-		if n < 25 {
-			t.Errorf("%s: %d romanised messages of three or more words, want at least 25", lang, n)
+		if n < minN {
+			t.Errorf("%s: %d romanised messages of three or more words, want at least %d", lang, n, minN)
 		}
-		if ok < minRomanized[lang] {
-			t.Errorf("%s: %d of %d romanised messages right, want at least %d", lang, ok, n, minRomanized[lang])
+		if ok < floors[lang] {
+			t.Errorf("%s: %d of %d romanised messages right, want at least %d", lang, ok, n, floors[lang])
 		}
 		if wrong > maxRomanizedWrong {
 			t.Errorf("%s: %d romanised messages sure of another language, want at most %d", lang, wrong, maxRomanizedWrong)
@@ -331,7 +356,7 @@ func TestDetect_Romanized(t *testing.T) {
 		fmt.Fprintf(&table, "| %s | %d | %d | %d | %d | %d | %d |\n", lang, n, ok, n-ok-wrong, wrong, short, shortOK)
 	}
 	n, ok := 0, 0
-	for _, line := range readLines(t, filepath.Join("romanized", "guard.txt")) {
+	for _, line := range readLines(t, filepath.Join(dir, "guard.txt")) {
 		lang, msg, found := strings.Cut(line, "\t")
 		if !found {
 			t.Fatalf("guard.txt: %q: want language TAB message", line)
@@ -343,8 +368,8 @@ func TestDetect_Romanized(t *testing.T) {
 		} else {
 			t.Logf("guard %s: %q → %s (sure %v, margin %.2f)", lang, msg, r.Lang, r.Sure, r.Margin)
 		}
-		if r.Lang != "" && langid.ScriptOf(r.Lang) != langid.ScriptLatin {
-			t.Errorf("guard %s: %q taken as %s (sure %v)", lang, msg, r.Lang, r.Sure)
+		if r.Romanized {
+			t.Errorf("guard %s: %q taken as romanised %s (sure %v)", lang, msg, r.Lang, r.Sure)
 		}
 	}
 	fmt.Fprintf(&table, "| guard | %d | %d | | | | |\n", n, ok)
@@ -353,12 +378,3 @@ func TestDetect_Romanized(t *testing.T) {
 	}
 	t.Log(table.String())
 }
-
-// Floors of the romanised set: what it reached (it was tuned on, see
-// README). The guard's 43 are all but two messages never sure before.
-var minRomanized = map[string]int{"ar": 32, "fa": 26, "ps": 23, "ru": 27, "uk": 25}
-
-const (
-	maxRomanizedWrong = 1 // per language
-	minGuard          = 43
-)
