@@ -294,32 +294,33 @@ func TestDetect_Transliterated(t *testing.T) {
 // plain Latin-script messages with look-alike spellings. It was measured
 // at first sight, then tuned on; its floors are what it reached.
 func TestDetect_Romanized(t *testing.T) {
-	testRomanized(t, "romanized", 25, minRomanized, minGuard)
+	testRomanized(t, "romanized", 25, minRomanized, 1, minGuard)
 }
 
 // TestDetect_RomanizedSecondSight runs testdata/romanized/secondsight,
-// written after the tuning and never tuned on.
+// written after the tuning and never tuned on: the honest measure. Dari
+// and Pashto, learnt from short word lists, are the weak ones.
 func TestDetect_RomanizedSecondSight(t *testing.T) {
-	testRomanized(t, filepath.Join("romanized", "secondsight"), 12, minRomanizedSecond, minGuardSecond)
+	testRomanized(t, filepath.Join("romanized", "secondsight"), 12, minRomanizedSecond, 2, minGuardSecond)
 }
 
 // Floors of the romanised sets: what they reached. A guard message is
 // never taken as a romanised language.
 var (
 	minRomanized       = map[string]int{"ar": 32, "fa": 26, "ps": 23, "ru": 27, "uk": 25}
-	minRomanizedSecond = map[string]int{}
+	minRomanizedSecond = map[string]int{"ar": 10, "fa": 5, "ps": 4, "ru": 9, "uk": 12}
 )
 
 const (
-	maxRomanizedWrong = 1 // per language
-	minGuard          = 43
-	minGuardSecond    = 0
+	minGuard       = 43
+	minGuardSecond = 18
 )
 
 // testRomanized counts, per language, the messages of three or more words
 // detected sure and right, and those of one or two words detected right
-// (never sure: too short).
-func testRomanized(t *testing.T, dir string, minN int, floors map[string]int, minGuard int) {
+// (never sure: too short). maxWrong bounds, per language, those sure of
+// another language.
+func testRomanized(t *testing.T, dir string, minN int, floors map[string]int, maxWrong, minGuard int) {
 	d := MustDefault(t)
 	var table strings.Builder
 	fmt.Fprintf(&table, "\n| lang | messages ≥ 3 words | right | unsure | wrong | 1–2 words | named right |\n|---|---|---|---|---|---|---|\n")
@@ -350,8 +351,8 @@ func testRomanized(t *testing.T, dir string, minN int, floors map[string]int, mi
 		if ok < floors[lang] {
 			t.Errorf("%s: %d of %d romanised messages right, want at least %d", lang, ok, n, floors[lang])
 		}
-		if wrong > maxRomanizedWrong {
-			t.Errorf("%s: %d romanised messages sure of another language, want at most %d", lang, wrong, maxRomanizedWrong)
+		if wrong > maxWrong {
+			t.Errorf("%s: %d romanised messages sure of another language, want at most %d", lang, wrong, maxWrong)
 		}
 		fmt.Fprintf(&table, "| %s | %d | %d | %d | %d | %d | %d |\n", lang, n, ok, n-ok-wrong, wrong, short, shortOK)
 	}
