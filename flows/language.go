@@ -51,8 +51,8 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 	if !r.Sure && (settled || r.Script == langid.ScriptOf(s.Lang) || r.Script == langid.ScriptLatin) {
 		// Latin letters are how Russian, Ukrainian, Arabic and Dari
 		// speakers often write their own language ("muzh menya b'et",
-		// "ana abgha"): an unsure guess among the six Latin-script
-		// languages says less than their phone does.
+		// "ana abgha"): an unsure guess, romanised or not, says less
+		// than their phone does.
 		return ""
 	}
 	if r.Romanized && langid.ScriptOf(r.Lang) == langid.ScriptOf(s.Lang) {

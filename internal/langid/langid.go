@@ -4,12 +4,19 @@
 // It owns the whole decision from text to language: the script of the
 // letters picks the candidates (Ge'ez: Tigrinya; Cyrillic: Ukrainian or
 // Russian; Arabic script: Arabic, Dari/Farsi or Pashto; Latin: German,
-// English, French, Turkish, Kurmanji or Somali), and a naive Bayes model
-// of character n-grams decides among them. The model is trained when the
-// detector is built, from Lotse's own texts in locales/ (knowledge base
-// and messages, real text in every shipped language) and the everyday
-// words in colloquial/ that those standard-language texts lack; there is
-// no model file to keep in step with the texts. A whole word some
+// English, French, Turkish, Kurmanji or Somali, and Arabic, Dari/Farsi,
+// Pashto, Russian and Ukrainian as people type them in Latin letters –
+// Arabizi "ana bdi sha2a", Finglish "mikham ye khune", "mne nuzhna
+// pomosh"), and a naive Bayes model of character n-grams decides among
+// them. A romanised result is reported as the language itself, with
+// Result.Romanized: those writers read their own script. The model is
+// trained when the detector is built, from Lotse's own texts in locales/
+// (knowledge base and messages, real text in every shipped language), the
+// everyday words in colloquial/ that those standard-language texts lack,
+// the Russian and Ukrainian texts transliterated by rule and hand-written
+// romanised word lists for Arabic, Dari/Farsi and Pashto
+// (colloquial/<lang>-latn.txt); there is no model file to keep in step
+// with the texts. Digits inside a Latin word are letters (Arabizi 3 7 2). A whole word some
 // candidates' texts have and the others' lack adds to their score. Letters that only some languages
 // have (Pashto ټ ډ ړ ښ, Persian پ چ گ, Arabic ة, Ukrainian і ї є,
 // Russian ы э ъ, Turkish ı ğ, Kurmanji ê û) are features of the model,
@@ -426,8 +433,9 @@ func (d *Detector) Detect(text string) Result {
 				}
 			})
 			// Whole words the language's texts have: a message in none of
-			// the candidates (Arabic or Russian typed in Latin letters)
-			// has few, whichever language wins.
+			// the candidates (a language Lotse does not ship, or a
+			// romanised one in words its lists lack) has few, whichever
+			// language wins.
 			knownBy := m.knownBy(buf)
 			if knownBy == 0 && best == ScriptArabic {
 				knownBy = m.knownWithoutClitic(buf)
@@ -477,13 +485,13 @@ func (d *Detector) Detect(text string) Result {
 	}
 	mixed := float64(total-letters[best]) >= mixedShare*float64(total)
 	// A message whose words the winner's texts hardly know is likely in
-	// none of the candidates: Arabic, Dari or Russian typed in Latin
-	// letters would otherwise be "sure" Somali or Kurmanji.
+	// none of the candidates, or romanised in words the lists lack, and
+	// would otherwise be "sure" Somali or Kurmanji.
 	unknown := len(m.langs) > 1 && res.Known*minKnown < res.Words
 	// At most one of three or more distinct words in the winner's texts
 	// or written with letters beyond ASCII, and no wide lead: keyboard
-	// runs ("asdf qwer zxcv") or another language in Latin letters ("mene
-	// b'ye cholovik"), where n-grams alone pick a language. Turkish typed
+	// runs ("asdf qwer zxcv") or a language none of the candidates is,
+	// where n-grams alone pick a language. Turkish typed
 	// without its letters has the same few known words but a wide lead.
 	unknown = unknown || best == ScriptLatin && len(m.langs) > 1 && res.evidence <= 1 && res.distinct >= 3 && res.Margin < guessMargin
 	res.Sure = raw >= 3 && res.Words >= 2 && !mixed && !unknown && res.Margin >= minMargin

@@ -4,9 +4,10 @@ import "strings"
 
 // transliterate writes Russian or Ukrainian texts in Latin letters the way
 // people type them on a phone without a Cyrillic keyboard. There is no
-// one scheme: each word takes one of the common spellings of х й я ю є ц
-// щ ь (kh or h, y or j or i, ya or ja or ia …), picked by the word, so
-// that the model sees them all. Other languages have no texts here:
+// one scheme: each letter with several common spellings (х kh or h, й y
+// or j or i, я ya or ja or ia, ц ts or c, щ shch or sch, ч also 4) takes
+// one picked by the letters of its word so far, so that the model sees
+// them all and a text reads the same each time it is trained. Other languages have no texts here:
 // Arabic and Persian script leave out short vowels, which romanised
 // writing spells, so their romanised forms are learnt from word lists.
 func transliterate(lang string, texts []string) []string {
