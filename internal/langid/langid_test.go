@@ -317,13 +317,13 @@ func TestDetect_RomanizedThirdSight(t *testing.T) {
 var (
 	minRomanized       = map[string]int{"ar": 32, "fa": 26, "ps": 28, "ru": 27, "uk": 25}
 	minRomanizedSecond = map[string]int{"ar": 10, "fa": 11, "ps": 7, "ru": 9, "uk": 12}
-	minRomanizedThird  = map[string]int{}
+	minRomanizedThird  = map[string]int{"ar": 9, "fa": 9, "ps": 7, "ru": 10, "uk": 9}
 )
 
 const (
 	minGuard       = 43
 	minGuardSecond = 18
-	minGuardThird  = 0
+	minGuardThird  = 12
 )
 
 // testRomanized counts, per language, the messages of three or more words
