@@ -74,11 +74,13 @@ func TestDetect_SecondSight(t *testing.T) {
 	testAccuracy(t, "secondsight", 12, minSecondSight, maxSecondSightWrong)
 }
 
+// The sight sets' floors: what they reached (first sight 298 of 300,
+// 24 of 25 in its weakest languages; second sight all), none wrong.
 const (
-	minFirstSight       = 0.0
-	maxFirstSightWrong  = 100
-	minSecondSight      = 0.0
-	maxSecondSightWrong = 100
+	minFirstSight       = 0.96
+	maxFirstSightWrong  = 0
+	minSecondSight      = 1.0
+	maxSecondSightWrong = 0
 )
 
 // testAccuracy reads dir/<lang>.txt for every shipped language and
