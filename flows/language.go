@@ -24,9 +24,13 @@ func (e *Engine) languageRoutes(t *table) {
 // Before the person has settled, a message in a script their language is
 // not written in is enough, so a first "سلام" on a German phone is
 // answered in Arabic script – but not a Latin one, which may be their
-// own language transliterated. After the person pressed "back" to a
-// language, only the picker changes it. It returns the language it
-// switched away from, or "".
+// own language transliterated. Such a message, when clearly Russian,
+// Arabic, Dari… in Latin letters, switches to that language in its own
+// script – but not from a language of the same script: romanised Russian
+// and Ukrainian, or Arabic and Dari, are told apart less surely than their
+// scripts, and the person reads the one they have. After the person
+// pressed "back" to a language, only the picker changes it. It returns
+// the language it switched away from, or "".
 func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 	settled := s.LangChosen
 	if !settled {
@@ -47,8 +51,11 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 	if !r.Sure && (settled || r.Script == langid.ScriptOf(s.Lang) || r.Script == langid.ScriptLatin) {
 		// Latin letters are how Russian, Ukrainian, Arabic and Dari
 		// speakers often write their own language ("muzh menya b'et",
-		// "ana abgha"): an unsure guess among the six Latin-script
-		// languages says less than their phone does.
+		// "ana abgha"): an unsure guess, romanised or not, says less
+		// than their phone does.
+		return ""
+	}
+	if r.Romanized && langid.ScriptOf(r.Lang) == langid.ScriptOf(s.Lang) {
 		return ""
 	}
 	from := s.Lang

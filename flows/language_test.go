@@ -66,6 +66,51 @@ func TestLanguage_FollowsWhatIsWritten(t *testing.T) {
 	}
 }
 
+// Arabic, Russian and Dari typed in Latin letters on a German phone are
+// answered in the language, in its own script (which these writers read),
+// from the first message, with the button back to German; one word or a
+// romanised language of the script the person already has does not
+// switch.
+func TestLanguage_RomanizedAnsweredInOwnScript(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	tests := []struct {
+		name, input, want, script string
+	}{
+		{"Arabizi", "marhaba, ana bdi es2al 3an el sakan", "ar", "أنا Lotse"},
+		{"RussianTranslit", "zdravstvuyte, mne nuzhna pomoshch s kvartiroy", "ru", "Я Lotse"},
+		{"Finglish", "salam, man ye khune mikham baraye khanevadam", "fa", "من Lotse"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text(tt.input), "de"))
+			s := res.Session
+			if s == nil || s.Lang != tt.want || s.LangFrom != "de" {
+				t.Fatalf("session = %+v, want %s switched from de", s, tt.want)
+			}
+			if got := allText(res); !strings.Contains(got, tt.script) {
+				t.Errorf("replies %q, want the greeting in %s script (%q)", got, tt.want, tt.script)
+			}
+			b, first := backButton(res)
+			if !first || !strings.Contains(b.Label, "Deutsch") {
+				t.Errorf("back button = %+v (under first reply: %v), want one to Deutsch", b, first)
+			}
+		})
+	}
+	keep := []struct{ lang, input string }{
+		{"de", "shukran"}, {"de", "kifak"}, {"de", "privet"},
+		// Ukrainian and Russian in Latin letters are too close to leave
+		// the one the person has for the other.
+		{"uk", "privet, mne nuzhna pomoshch s kvartiroy"},
+	}
+	for _, tt := range keep {
+		res := e.Handle(ctx, domain.Session{Lang: tt.lang, LangChosen: true, Epoch: 1, Screen: "menu"}, false, withLang(text(tt.input), "de"))
+		if res.Session.Lang != tt.lang {
+			t.Errorf("%s %q: switched to %s", tt.lang, tt.input, res.Session.Lang)
+		}
+	}
+}
+
 // Russian, Ukrainian, Arabic or Dari written in Latin letters is not
 // unsure evidence of a Latin-script language: the phone's language stays,
 // and an emergency in it is answered in it.

@@ -4,12 +4,19 @@
 // It owns the whole decision from text to language: the script of the
 // letters picks the candidates (Ge'ez: Tigrinya; Cyrillic: Ukrainian or
 // Russian; Arabic script: Arabic, Dari/Farsi or Pashto; Latin: German,
-// English, French, Turkish, Kurmanji or Somali), and a naive Bayes model
-// of character n-grams decides among them. The model is trained when the
-// detector is built, from Lotse's own texts in locales/ (knowledge base
-// and messages, real text in every shipped language) and the everyday
-// words in colloquial/ that those standard-language texts lack; there is
-// no model file to keep in step with the texts. A whole word some
+// English, French, Turkish, Kurmanji or Somali, and Arabic, Dari/Farsi,
+// Pashto, Russian and Ukrainian as people type them in Latin letters –
+// Arabizi "ana bdi sha2a", Finglish "mikham ye khune", "mne nuzhna
+// pomosh"), and a naive Bayes model of character n-grams decides among
+// them. A romanised result is reported as the language itself, with
+// Result.Romanized: those writers read their own script. The model is
+// trained when the detector is built, from Lotse's own texts in locales/
+// (knowledge base and messages, real text in every shipped language), the
+// everyday words in colloquial/ that those standard-language texts lack,
+// the Russian and Ukrainian texts transliterated by rule and hand-written
+// romanised word lists for Arabic, Dari/Farsi and Pashto
+// (colloquial/<lang>-latn.txt); there is no model file to keep in step
+// with the texts. Digits inside a Latin word are letters (Arabizi 3 7 2). A whole word some
 // candidates' texts have and the others' lack adds to their score. Letters that only some languages
 // have (Pashto ټ ډ ړ ښ, Persian پ چ گ, Arabic ة, Ukrainian і ї є,
 // Russian ы э ъ, Turkish ı ğ, Kurmanji ê û) are features of the model,
@@ -82,6 +89,15 @@ var langScript = func() map[string]Script {
 // ScriptOf reports the script a shipped language is written in.
 func ScriptOf(lang string) Script { return langScript[lang] }
 
+// romanized are the languages of other scripts that people also type in
+// Latin letters (Arabizi "ana bdi sha2a", Finglish "mikham ye khune",
+// Russian "mne nuzhna pomosh"). Their romanised forms are candidates of
+// the Latin model, named lang+latn inside the detector and reported as
+// the language itself: these writers read their own script.
+var romanized = []string{"ar", "fa", "ps", "ru", "uk"}
+
+const latn = "-Latn"
+
 // Result is what Detect found.
 type Result struct {
 	// Lang is the most likely shipped language, "" when the message has
@@ -101,6 +117,10 @@ type Result struct {
 	Margin float64
 	// Known is how many counted words occur in Lang's training texts.
 	Known int
+	// Romanized says Lang, a language of another script, was typed in
+	// Latin letters. Its romanised forms are told apart less surely than
+	// its script is (Russian "ya ne khochu" is nearly Ukrainian).
+	Romanized bool
 
 	// distinct counts the different counted words; evidence those of them
 	// in Lang's texts or with letters beyond ASCII (ç, ı, ü, é, ß).
@@ -109,7 +129,7 @@ type Result struct {
 
 type seenWord struct {
 	w       string
-	knownBy uint8 // bit i: in the texts of model.langs[i]
+	knownBy uint16 // bit i: in the texts of model.langs[i]
 	special bool
 }
 
@@ -137,6 +157,8 @@ const (
 	// wordBonus is the log-odds a whole word adds for the candidates
 	// whose texts have it, when the others' do not.
 	wordBonus = 7.0
+	// maxLangs bounds the candidates of one script (knownBy's bits).
+	maxLangs = 16
 )
 
 // Detector holds the trained model. Build it once with New or Default.
@@ -203,6 +225,9 @@ func New(fsys fs.FS) (*Detector, error) {
 			return nil, fmt.Errorf("langid: read %s: %w", f, err)
 		}
 		lang := strings.TrimSuffix(path.Base(f), ".txt")
+		if l, ok := strings.CutSuffix(lang, "-latn"); ok {
+			lang = l + latn // colloquial/ar-latn.txt: Arabic in Latin letters
+		}
 		for _, line := range strings.Split(string(b), "\n") {
 			if !strings.HasPrefix(line, "#") {
 				texts[lang] = append(texts[lang], line)
@@ -246,7 +271,10 @@ var neutral = []string{"ok", "okay", "oki", "hallo", "hello", "hi", "hey", "dank
 
 // Train builds a detector from training texts by language. Languages
 // the detector does not know (not shipped) are ignored; a shipped
-// language without text makes an error.
+// language without text makes an error. Texts under lang+"-Latn" are a
+// language of another script typed in Latin letters; Russian and
+// Ukrainian get theirs also from their own texts, transliterated, and a
+// romanised form without text is no candidate.
 func Train(texts map[string][]string) (*Detector, error) {
 	d := &Detector{skip: loanTerms(texts)}
 	for _, w := range neutral {
@@ -257,9 +285,23 @@ func Train(texts map[string][]string) (*Detector, error) {
 			return nil, fmt.Errorf("langid: train: no text for %q", lang)
 		}
 	}
+	latin := map[string][]string{}
+	for _, l := range romanized {
+		if ts := texts[l+latn]; len(ts) > 0 || ScriptOf(l) == ScriptCyrillic {
+			latin[l+latn] = append(slices.Clip(ts), transliterate(l, texts[l])...)
+		}
+	}
 	var buf []rune
 	for s := ScriptLatin; s < numScripts; s++ {
 		langs := scriptLangs[s]
+		if s == ScriptLatin {
+			langs = slices.Clip(langs)
+			for _, l := range romanized {
+				if len(latin[l+latn]) > 0 {
+					langs = append(langs, l+latn)
+				}
+			}
+		}
 		m := &model{langs: langs}
 		d.models[s] = m
 		if len(langs) == 1 {
@@ -270,7 +312,11 @@ func Train(texts map[string][]string) (*Detector, error) {
 		counts := make([]float64, buckets*len(langs))
 		for i, lang := range langs {
 			total := 0.0
-			for _, t := range texts[lang] {
+			ts := texts[lang]
+			if strings.HasSuffix(lang, latn) {
+				ts = latin[lang]
+			}
+			for _, t := range ts {
 				forWords(t, func(w string) {
 					if scriptOfWord(w) != s || d.skip[w] {
 						return
@@ -304,8 +350,8 @@ func Train(texts map[string][]string) (*Detector, error) {
 func loanTerms(texts map[string][]string) map[string]bool {
 	seen := map[string]int{}
 	for lang, ts := range texts {
-		if ScriptOf(lang) == ScriptLatin {
-			continue
+		if s := ScriptOf(lang); s == ScriptLatin || s == ScriptNone {
+			continue // and the romanised forms, Latin by design
 		}
 		in := map[string]bool{}
 		for _, t := range ts {
@@ -367,8 +413,8 @@ func (d *Detector) Detect(text string) Result {
 	if len(m.langs) == 1 {
 		res.Lang, res.Margin = m.langs[0], math.Inf(1)
 	} else {
-		var scores [8]float64
-		var known [8]int
+		var scores [maxLangs]float64
+		var known [maxLangs]int
 		// Each distinct word once, for the evidence rule below.
 		var dbuf [16]seenWord
 		distinct := dbuf[:0]
@@ -387,8 +433,9 @@ func (d *Detector) Detect(text string) Result {
 				}
 			})
 			// Whole words the language's texts have: a message in none of
-			// the candidates (Arabic or Russian typed in Latin letters)
-			// has few, whichever language wins.
+			// the candidates (a language Lotse does not ship, or a
+			// romanised one in words its lists lack) has few, whichever
+			// language wins.
 			knownBy := m.knownBy(buf)
 			if knownBy == 0 && best == ScriptArabic {
 				knownBy = m.knownWithoutClitic(buf)
@@ -424,6 +471,9 @@ func (d *Detector) Detect(text string) Result {
 			second = 1 - first
 		}
 		res.Lang = m.langs[first]
+		if l, ok := strings.CutSuffix(res.Lang, latn); ok {
+			res.Lang, res.Romanized = l, true
+		}
 		res.Known = known[first]
 		for _, sw := range distinct {
 			res.distinct++
@@ -435,13 +485,13 @@ func (d *Detector) Detect(text string) Result {
 	}
 	mixed := float64(total-letters[best]) >= mixedShare*float64(total)
 	// A message whose words the winner's texts hardly know is likely in
-	// none of the candidates: Arabic, Dari or Russian typed in Latin
-	// letters would otherwise be "sure" Somali or Kurmanji.
+	// none of the candidates, or romanised in words the lists lack, and
+	// would otherwise be "sure" Somali or Kurmanji.
 	unknown := len(m.langs) > 1 && res.Known*minKnown < res.Words
 	// At most one of three or more distinct words in the winner's texts
 	// or written with letters beyond ASCII, and no wide lead: keyboard
-	// runs ("asdf qwer zxcv") or another language in Latin letters ("mene
-	// b'ye cholovik"), where n-grams alone pick a language. Turkish typed
+	// runs ("asdf qwer zxcv") or a language none of the candidates is,
+	// where n-grams alone pick a language. Turkish typed
 	// without its letters has the same few known words but a wide lead.
 	unknown = unknown || best == ScriptLatin && len(m.langs) > 1 && res.evidence <= 1 && res.distinct >= 3 && res.Margin < guessMargin
 	res.Sure = raw >= 3 && res.Words >= 2 && !mixed && !unknown && res.Margin >= minMargin
@@ -450,10 +500,10 @@ func (d *Detector) Detect(text string) Result {
 
 // knownBy reports which candidates' texts have the word whose folded
 // runes, between boundary marks, are buf: bit i for m.langs[i].
-func (m *model) knownBy(buf []rune) uint8 {
+func (m *model) knownBy(buf []rune) uint16 {
 	n := len(m.langs)
 	row := m.logp[int(hashRunes(0, buf)&(buckets-1))*n:][:n]
-	var by uint8
+	var by uint16
 	for i, lp := range row {
 		if lp > m.unseen[i] {
 			by |= 1 << i
@@ -469,7 +519,7 @@ var arClitics = [][]rune{[]rune("وال"), []rune("بال"), []rune("فال"), [
 
 // knownWithoutClitic is knownBy for the word without its first clitic,
 // when at least three letters remain. buf is restored.
-func (m *model) knownWithoutClitic(buf []rune) uint8 {
+func (m *model) knownWithoutClitic(buf []rune) uint16 {
 	for _, c := range arClitics {
 		if len(buf)-2-len(c) < 3 || !slices.Equal(buf[1:1+len(c)], c) {
 			continue
@@ -496,7 +546,8 @@ func forWords(text string, f func(string)) {
 		start := -1
 		for i, r := range field {
 			inWord := unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) ||
-				(start >= 0 && (r == '\'' || r == '’') && i+utf8.RuneLen(r) < len(field))
+				(start >= 0 && (r == '\'' || r == '’') && i+utf8.RuneLen(r) < len(field)) ||
+				letterDigit(field, i, start)
 			if inWord && start < 0 {
 				start = i
 			}
@@ -510,6 +561,27 @@ func forWords(text string, f func(string)) {
 		}
 	}
 }
+
+// letterDigit says the digit at field[i] is a letter of a word typed in
+// Latin letters: Arabizi writes ع ح ق خ as 3 7 9 5 ("ma3", "7abibi",
+// "sha2a"), Russian chat ч ш as 4 6. It must touch a Latin letter; 0 and
+// 1 never are letters (B1, 1st).
+func letterDigit(field string, i, start int) bool {
+	if c := field[i]; c < '2' || c > '9' {
+		return false
+	}
+	if start >= 0 {
+		return strings.IndexFunc(field[start:i], func(r rune) bool { return r < utf8.RuneSelf && isLatinLetter(byte(r)) }) >= 0
+	}
+	for j := i + 1; j < len(field); j++ {
+		if c := field[j]; c < '2' || c > '9' {
+			return isLatinLetter(c)
+		}
+	}
+	return false
+}
+
+func isLatinLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 func emit(w string, f func(string)) {
 	w = strings.TrimRight(w, "'’")

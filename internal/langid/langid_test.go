@@ -74,11 +74,13 @@ func TestDetect_SecondSight(t *testing.T) {
 	testAccuracy(t, "secondsight", 12, minSecondSight, maxSecondSightWrong)
 }
 
+// The sight sets' floors: what they reached (first sight 298 of 300,
+// 24 of 25 in its weakest languages; second sight all), none wrong.
 const (
-	minFirstSight       = 0.0
-	maxFirstSightWrong  = 100
-	minSecondSight      = 0.0
-	maxSecondSightWrong = 100
+	minFirstSight       = 0.96
+	maxFirstSightWrong  = 0
+	minSecondSight      = 1.0
+	maxSecondSightWrong = 0
 )
 
 // testAccuracy reads dir/<lang>.txt for every shipped language and
@@ -145,11 +147,11 @@ func TestDetect_ShortNeverSure(t *testing.T) {
 	}
 }
 
-// TestDetect_GuessesNeverSure: slang, keyboard runs and Ukrainian in
-// Latin letters are no sure language, though n-grams pick one.
+// TestDetect_GuessesNeverSure: slang and keyboard runs are no sure
+// language, though n-grams pick one.
 func TestDetect_GuessesNeverSure(t *testing.T) {
 	d := MustDefault(t)
-	for _, m := range []string{"lol lol haha", "haha ok lol", "asdf qwer zxcv", "mene b'ye cholovik", "mene b'ye cholovik, shcho robyty"} {
+	for _, m := range []string{"lol lol haha", "haha ok lol", "asdf qwer zxcv", "qwertz asdfg yxcvb", "ok ok ok bro"} {
 		if r := d.Detect(m); r.Sure {
 			t.Errorf("%q: sure %s (margin %.2f, known %d of %d), want unsure", m, r.Lang, r.Margin, r.Known, r.Words)
 		}
@@ -261,20 +263,131 @@ func TestDetect_WithoutSpecialLetters(t *testing.T) {
 	}
 }
 
-// maxTransliteratedSure bounds the known weakness: Arabic, Dari and
-// Russian typed in Latin letters can look like a Latin-script language.
-const maxTransliteratedSure = 2
+// minTransliteratedRight: the examples of Arabic, Dari, Russian and
+// Ukrainian in Latin letters that were once taken for a Latin-script
+// language (or for none) and now are sure of their own.
+const minTransliteratedRight = 10
 
 func TestDetect_Transliterated(t *testing.T) {
 	d := MustDefault(t)
-	sure := 0
-	for _, m := range readLines(t, "transliterated.txt") {
-		if r := d.Detect(m); r.Sure {
-			sure++
-			t.Logf("%q: sure %s (known %d of %d words)", m, r.Lang, r.Known, r.Words)
+	right := 0
+	for _, line := range readLines(t, "transliterated.txt") {
+		lang, msg, ok := strings.Cut(line, "\t")
+		if !ok {
+			t.Fatalf("transliterated.txt: %q: want language TAB message", line)
+		}
+		r := d.Detect(msg)
+		switch {
+		case r.Sure && r.Lang == lang:
+			right++
+		case r.Sure:
+			t.Errorf("%s: %q: sure %s, want unsure or %s", lang, msg, r.Lang, lang)
+		default:
+			t.Logf("%s: %q → %s (margin %.2f, known %d of %d words)", lang, msg, r.Lang, r.Margin, r.Known, r.Words)
 		}
 	}
-	if sure > maxTransliteratedSure {
-		t.Errorf("%d transliterated messages taken as sure, want at most %d", sure, maxTransliteratedSure)
+	if right < minTransliteratedRight {
+		t.Errorf("%d transliterated messages sure and right, want at least %d", right, minTransliteratedRight)
 	}
+}
+
+// TestDetect_Romanized runs testdata/romanized: Arabic, Dari/Farsi,
+// Pashto, Russian and Ukrainian typed in Latin letters, and a guard of
+// plain Latin-script messages with look-alike spellings. It was measured
+// at first sight, then tuned on; its floors are what it reached.
+func TestDetect_Romanized(t *testing.T) {
+	testRomanized(t, "romanized", 25, minRomanized, 1, minGuard)
+}
+
+// TestDetect_RomanizedSecondSight runs testdata/romanized/secondsight,
+// written after the tuning on the first set. Measured at first sight, it
+// showed the Dari and Pashto lists too short; they were then extended by
+// topic, so it is seen, too.
+func TestDetect_RomanizedSecondSight(t *testing.T) {
+	testRomanized(t, filepath.Join("romanized", "secondsight"), 12, minRomanizedSecond, 2, minGuardSecond)
+}
+
+// TestDetect_RomanizedThirdSight runs testdata/romanized/thirdsight,
+// written after every change to the word lists and never tuned on: the
+// honest measure.
+func TestDetect_RomanizedThirdSight(t *testing.T) {
+	testRomanized(t, filepath.Join("romanized", "thirdsight"), 8, minRomanizedThird, 2, minGuardThird)
+}
+
+// Floors of the romanised sets: what they reached. A guard message is
+// never taken as a romanised language.
+var (
+	minRomanized       = map[string]int{"ar": 32, "fa": 26, "ps": 28, "ru": 27, "uk": 25}
+	minRomanizedSecond = map[string]int{"ar": 10, "fa": 11, "ps": 7, "ru": 9, "uk": 12}
+	minRomanizedThird  = map[string]int{"ar": 9, "fa": 9, "ps": 7, "ru": 10, "uk": 9}
+)
+
+const (
+	minGuard       = 43
+	minGuardSecond = 18
+	minGuardThird  = 12
+)
+
+// testRomanized counts, per language, the messages of three or more words
+// detected sure and right, and those of one or two words detected right
+// (never sure: too short). maxWrong bounds, per language, those sure of
+// another language.
+func testRomanized(t *testing.T, dir string, minN int, floors map[string]int, maxWrong, minGuard int) {
+	d := MustDefault(t)
+	var table strings.Builder
+	fmt.Fprintf(&table, "\n| lang | messages ≥ 3 words | right | unsure | wrong | 1–2 words | named right |\n|---|---|---|---|---|---|---|\n")
+	for _, lang := range []string{"ar", "fa", "ps", "ru", "uk"} {
+		n, ok, wrong, short, shortOK := 0, 0, 0, 0, 0
+		for _, m := range readLines(t, filepath.Join(dir, lang+".txt")) {
+			r := d.Detect(m)
+			if len(strings.Fields(m)) < 3 {
+				short++
+				if r.Lang == lang {
+					shortOK++
+				}
+				continue
+			}
+			n++
+			switch {
+			case r.Sure && r.Lang == lang:
+				ok++
+				continue
+			case r.Sure:
+				wrong++
+			}
+			t.Logf("%s: %q → %s (sure %v, margin %.2f, words %d, known %d)", lang, m, r.Lang, r.Sure, r.Margin, r.Words, r.Known)
+		}
+		if n < minN {
+			t.Errorf("%s: %d romanised messages of three or more words, want at least %d", lang, n, minN)
+		}
+		if ok < floors[lang] {
+			t.Errorf("%s: %d of %d romanised messages right, want at least %d", lang, ok, n, floors[lang])
+		}
+		if wrong > maxWrong {
+			t.Errorf("%s: %d romanised messages sure of another language, want at most %d", lang, wrong, maxWrong)
+		}
+		fmt.Fprintf(&table, "| %s | %d | %d | %d | %d | %d | %d |\n", lang, n, ok, n-ok-wrong, wrong, short, shortOK)
+	}
+	n, ok := 0, 0
+	for _, line := range readLines(t, filepath.Join(dir, "guard.txt")) {
+		lang, msg, found := strings.Cut(line, "\t")
+		if !found {
+			t.Fatalf("guard.txt: %q: want language TAB message", line)
+		}
+		n++
+		r := d.Detect(msg)
+		if r.Sure && r.Lang == lang {
+			ok++
+		} else {
+			t.Logf("guard %s: %q → %s (sure %v, margin %.2f)", lang, msg, r.Lang, r.Sure, r.Margin)
+		}
+		if r.Romanized {
+			t.Errorf("guard %s: %q taken as romanised %s (sure %v)", lang, msg, r.Lang, r.Sure)
+		}
+	}
+	fmt.Fprintf(&table, "| guard | %d | %d | | | | |\n", n, ok)
+	if ok < minGuard {
+		t.Errorf("guard: %d of %d right, want at least %d", ok, n, minGuard)
+	}
+	t.Log(table.String())
 }
