@@ -21,12 +21,13 @@ import (
 // typed-request tests, which the model never learns from, alarm
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
-// and is re-run after every change of either. Now (eighth pass): 0.78,
-// 42/8,635 calm alarmed out of fold (0.49 %); 0.77 gives 0.52 %.
+// and is re-run after every change of either. Now (eighth pass, the tenth
+// search round and the typed requests' eighth round merged): 0.80,
+// 41/8,635 calm alarmed out of fold (0.47 %); 0.79 gives 0.53 %.
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
-const urgentModelThreshold = 0.78
+const urgentModelThreshold = 0.80
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
