@@ -10,6 +10,7 @@ import (
 
 	"lotse/bot"
 	"lotse/internal/kb"
+	"lotse/internal/kb/kbtest"
 	"lotse/locales"
 )
 
@@ -33,7 +34,8 @@ var loaded struct {
 	m  map[[sha256.Size]byte]func() (*kb.KB, error)
 }
 
-// loadKBOnce is kb.Load, once per content.
+// loadKBOnce is kb.Load, once per content; the shipped content through
+// the cache the test binaries share.
 func loadKBOnce(fsys fs.FS, overrideDir string) (*kb.KB, error) {
 	key, err := contentKey(fsys, overrideDir)
 	if err != nil {
@@ -46,6 +48,9 @@ func loadKBOnce(fsys fs.FS, overrideDir string) (*kb.KB, error) {
 	load, ok := loaded.m[key]
 	if !ok {
 		load = sync.OnceValues(func() (*kb.KB, error) { return kb.Load(fsys, overrideDir) })
+		if fsys == fs.FS(locales.FS) && overrideDir == "" {
+			load = kbtest.LoadShipped
+		}
 		loaded.m[key] = load
 	}
 	loaded.mu.Unlock()

@@ -102,6 +102,22 @@ func TestLoadCached_SameAsLoad(t *testing.T) {
 	assertSameUrgency(t, "warm, new process", want, got, probes)
 }
 
+// TestLoadCachedAs_ProgramInKey: the program a cache is keyed by (the
+// tests' shared cache, kbtest) names the cache, as the executable does.
+func TestLoadCachedAs_ProgramInKey(t *testing.T) {
+	fsys, dir := smallFS(), t.TempDir()
+	for _, prog := range []string{"a", "b", "a"} {
+		k, cacheErr, err := LoadCachedAs(fsys, "", dir, []byte(prog))
+		if err != nil || cacheErr != nil {
+			t.Fatalf("program %s: %v, cache: %v", prog, err, cacheErr)
+		}
+		assertUrgent(t, "program "+prog, k)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "kb-*.cache")); len(m) != 2 {
+		t.Fatalf("cache files: %v, want one per program", m)
+	}
+}
+
 // TestLoadCached_UrgentFilesInKey: a change to urgent.yaml or to the
 // examples in the override directory is a new cache, with the new words
 // and model.
