@@ -55,8 +55,9 @@ var LoadShipped = sync.OnceValues(func() (*kb.KB, error) {
 })
 
 // program stands for the code a cached knowledge base depends on: the
-// sources of kb and of the urgent model (the only packages of this
-// module it imports), the versions of the modules they import (go.sum)
+// sources of kb and of the urgent model, without their tests (the only
+// packages of this
+// module kb imports), the versions of the modules they import (go.sum)
 // and the Go release. A test binary's own hash would do, but differs for
 // every package's tests and every change to them.
 var program = sync.OnceValues(func() ([]byte, error) {
@@ -77,6 +78,7 @@ var program = sync.OnceValues(func() ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
+		files = slices.DeleteFunc(files, func(f string) bool { return strings.HasSuffix(f, "_test.go") })
 		if len(files) == 0 {
 			return nil, fmt.Errorf("kbtest: no sources in %s", dir)
 		}
