@@ -55,10 +55,9 @@ var LoadShipped = sync.OnceValues(func() (*kb.KB, error) {
 })
 
 // program stands for the code a cached knowledge base depends on: the
-// sources of kb and of the urgent model, without their tests (the only
-// packages of this
-// module kb imports), the versions of the modules they import (go.sum)
-// and the Go release. A test binary's own hash would do, but differs for
+// sources of kb and of the urgent model, the only package of this module
+// kb imports (without their tests, which no other binary holds), the
+// versions of the modules they import (go.sum) and the Go release. A test binary's own hash would do, but differs for
 // every package's tests and every change to them.
 var program = sync.OnceValues(func() ([]byte, error) {
 	root, err := moduleRoot()
