@@ -48,6 +48,7 @@ var (
 )
 
 func TestKB_Content(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 
 	t.Run("areas", func(t *testing.T) {
@@ -139,6 +140,7 @@ func TestKB_Content(t *testing.T) {
 }
 
 func TestKB_Text(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for _, tc := range []struct {
 		name, id, lang, wantLang string
@@ -161,6 +163,7 @@ func TestKB_Text(t *testing.T) {
 }
 
 func TestKB_Entry(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	t.Run("found", func(t *testing.T) {
 		e, ok := k.Entry("housing.deposit")
