@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"time"
 
 	"lotse/bot"
 	"lotse/internal/kb"
@@ -22,6 +23,8 @@ func init() {
 	tuning.pacing = bot.Pacing{PerChat: 1000, ChatBurst: 100, PerGroup: 1000, GroupBurst: 100}
 	tuning.userRate, tuning.userBurst = 100, 100
 	tuning.loadKB = loadKBOnce
+	// An import is live within a poll; TestServe_Offers waits for it.
+	tuning.offersPoll = 100 * time.Millisecond
 }
 
 // loaded holds every content the tests loaded, by contentKey. A knowledge
