@@ -1,5 +1,5 @@
-// Package kbtest loads knowledge bases for tests through one compiled
-// cache (kb.LoadCachedAs) that every test binary shares: loading the
+// Package kbtest loads the shipped knowledge base for tests through one
+// compiled cache (kb.LoadCachedAs) that every test binary shares: loading the
 // shipped content from its files costs over ten seconds of CPU under the
 // race detector, most of it learning the urgent model, and the bot,
 // flows and program suites each did it again on every run.
@@ -17,7 +17,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 
 	"lotse/internal/kb"
 	"lotse/locales"
@@ -26,16 +25,6 @@ import (
 // keep is how many caches the directory keeps, the newest: one per
 // version of the code under test and of the content.
 const keep = 16
-
-// Shipped is the shipped content, loaded once per test binary.
-func Shipped(tb testing.TB) *kb.KB {
-	tb.Helper()
-	k, err := LoadShipped()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return k
-}
 
 // LoadShipped is kb.Load(locales.FS, "") through the shared cache, once
 // per test binary. A cache that cannot be used only costs time: the
@@ -57,8 +46,9 @@ var LoadShipped = sync.OnceValues(func() (*kb.KB, error) {
 // program stands for the code a cached knowledge base depends on: the
 // sources of kb and of the urgent model, the only package of this module
 // kb imports (without their tests, which no other binary holds), the
-// versions of the modules they import (go.sum) and the Go release. A test binary's own hash would do, but differs for
-// every package's tests and every change to them.
+// versions of the modules they import (go.sum) and the Go release. A
+// test binary's own hash would do, but differs for every package's tests
+// and every change to them.
 var program = sync.OnceValues(func() ([]byte, error) {
 	root, err := moduleRoot()
 	if err != nil {
