@@ -15,6 +15,7 @@ import (
 	"lotse/flows"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
+	"lotse/internal/kb/kbtest"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/telegramtest"
@@ -84,7 +85,7 @@ func loadShipped() {
 		if staffMsgs, err = i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log); err != nil {
 			panic(err)
 		}
-		if base, err = kb.Load(locales.FS, ""); err != nil {
+		if base, err = kbtest.LoadShipped(); err != nil {
 			panic(err)
 		}
 		base.Prepare() // as serve does: no test's first message waits for the learning

@@ -97,7 +97,9 @@ func TestBot_StatsInStaffGroup(t *testing.T) {
 		waitReplies(t, fake, u.ID, 1)
 	}
 	// A reply goes out just before its update is counted and committed.
-	for deadline := time.Now().Add(5 * time.Second); dayCounts(t, in, r)["msg:uk"] < 6 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	// The messages are counted under the language they are written in,
+	// German, not the one of the people's Telegram (uk).
+	for deadline := time.Now().Add(5 * time.Second); dayCounts(t, in, r)["msg:de"] < 6 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		if err := in.tally.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}

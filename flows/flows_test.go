@@ -15,6 +15,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
+	"lotse/internal/kb/kbtest"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/testclock"
@@ -63,7 +64,7 @@ func shipped() (msgs, staffMsgs *i18n.Bundle, base *kb.KB, err error) {
 		if s.staffMsgs, s.err = i18n.LoadLanguages(locales.FS, "staff", []string{"de", "en"}, log); s.err != nil {
 			return
 		}
-		if s.base, s.err = kb.Load(locales.FS, ""); s.err == nil {
+		if s.base, s.err = kbtest.LoadShipped(); s.err == nil {
 			s.base.Prepare() // as serve does
 		}
 	})

@@ -82,6 +82,9 @@ var tuning struct {
 	// commands some forty times on a handful of contents, and load each
 	// content once.
 	loadKB func(fsys fs.FS, overrideDir string) (*kb.KB, error)
+	// offersPoll stands in for offersPoll's two seconds: a test of an
+	// import waits for the poll.
+	offersPoll time.Duration
 }
 
 // newApp builds every part from the configuration, all on the clock now

@@ -28,8 +28,13 @@ import (
 
 // offersPoll is how often each replica asks Redis whether a new file was
 // imported: one small HGET, so a new file is live everywhere within
-// seconds without a restart.
-const offersPoll = 2 * time.Second
+// seconds without a restart. Tests set tuning.offersPoll.
+func offersPoll() time.Duration {
+	if tuning.offersPoll > 0 {
+		return tuning.offersPoll
+	}
+	return 2 * time.Second
+}
 
 // offersFileNames are looked for in content_dir, in this order: offers.csv,
 // offers.yaml, offers.yml (built, as the literals would read like message ids).
@@ -206,7 +211,7 @@ func offersImport(ctx context.Context, args []string, getenv func(string) string
 	if err := store.Import(ctx, imp); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Imported %s as version %s; running bots use it within %v.\n", plural(len(list), "offer"), imp.Version, offersPoll)
+	fmt.Fprintf(stdout, "Imported %s as version %s; running bots use it within %v.\n", plural(len(list), "offer"), imp.Version, offersPoll())
 	return nil
 }
 
@@ -322,6 +327,6 @@ func watchOffers(ctx context.Context, live *offers.Live, log *slog.Logger) (stop
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { live.Watch(ctx, offersPoll) })
+	wg.Go(func() { live.Watch(ctx, offersPoll()) })
 	return func() { cancel(); wg.Wait() }
 }

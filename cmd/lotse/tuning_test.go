@@ -7,9 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"sync"
+	"time"
 
 	"lotse/bot"
 	"lotse/internal/kb"
+	"lotse/internal/kb/kbtest"
 	"lotse/locales"
 )
 
@@ -21,6 +23,8 @@ func init() {
 	tuning.pacing = bot.Pacing{PerChat: 1000, ChatBurst: 100, PerGroup: 1000, GroupBurst: 100}
 	tuning.userRate, tuning.userBurst = 100, 100
 	tuning.loadKB = loadKBOnce
+	// An import is live within a poll; TestServe_Offers waits for it.
+	tuning.offersPoll = 100 * time.Millisecond
 }
 
 // loaded holds every content the tests loaded, by contentKey. A knowledge
@@ -33,7 +37,8 @@ var loaded struct {
 	m  map[[sha256.Size]byte]func() (*kb.KB, error)
 }
 
-// loadKBOnce is kb.Load, once per content.
+// loadKBOnce is kb.Load, once per content; the shipped content through
+// the cache the test binaries share.
 func loadKBOnce(fsys fs.FS, overrideDir string) (*kb.KB, error) {
 	key, err := contentKey(fsys, overrideDir)
 	if err != nil {
@@ -46,6 +51,9 @@ func loadKBOnce(fsys fs.FS, overrideDir string) (*kb.KB, error) {
 	load, ok := loaded.m[key]
 	if !ok {
 		load = sync.OnceValues(func() (*kb.KB, error) { return kb.Load(fsys, overrideDir) })
+		if fsys == fs.FS(locales.FS) && overrideDir == "" {
+			load = kbtest.LoadShipped
+		}
 		loaded.m[key] = load
 	}
 	loaded.mu.Unlock()

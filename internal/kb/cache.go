@@ -44,15 +44,24 @@ func LoadCached(fsys fs.FS, overrideDir, cacheDir string) (k *KB, cacheErr, err 
 		k, err = Load(fsys, overrideDir)
 		return k, nil, err
 	}
+	prog, cacheErr := programHash()
+	if cacheErr != nil {
+		k, err = Load(fsys, overrideDir)
+		return k, cacheErr, err
+	}
+	return LoadCachedAs(fsys, overrideDir, cacheDir, prog[:])
+}
+
+// LoadCachedAs is LoadCached with the cache keyed by program instead of a
+// hash of the running executable: program must change whenever the code
+// that reads, indexes or learns from the content does. Tests use it so
+// that their many binaries, which all differ, share one cache (kbtest).
+func LoadCachedAs(fsys fs.FS, overrideDir, cacheDir string, program []byte) (k *KB, cacheErr, err error) {
 	trees, err := readTrees(fsys, overrideDir)
 	if err != nil {
 		return nil, nil, err
 	}
-	key, cacheErr := cacheKey(trees)
-	if cacheErr != nil {
-		k, err = loadTrees(trees)
-		return k, cacheErr, err
-	}
+	key := cacheKey(trees, program)
 	name := filepath.Join(cacheDir, "kb-"+hex.EncodeToString(key[:16])+".cache")
 	k, cacheErr = readCache(name, key)
 	if cacheErr == nil {
@@ -106,19 +115,15 @@ func programHash() ([sha256.Size]byte, error) {
 // the names they are reported under: the texts, the urgent words, the
 // examples the urgent model learns from and the messages whose words
 // are known words (urgent_known.go).
-func cacheKey(trees []*tree) ([sha256.Size]byte, error) {
+func cacheKey(trees []*tree, prog []byte) [sha256.Size]byte {
 	var key [sha256.Size]byte
-	prog, err := programHash()
-	if err != nil {
-		return key, err
-	}
 	h := sha256.New()
 	field := func(b []byte) {
 		h.Write(binary.AppendUvarint(nil, uint64(len(b))))
 		h.Write(b)
 	}
 	field([]byte(cacheFormat))
-	field(prog[:])
+	field(prog)
 	for _, t := range trees {
 		field([]byte(t.dir))
 		field(t.structure)
@@ -140,7 +145,7 @@ func cacheKey(trees []*tree) ([sha256.Size]byte, error) {
 		}
 	}
 	h.Sum(key[:0])
-	return key, nil
+	return key
 }
 
 // cacheFile heads what the cache holds: the KB, with the index without

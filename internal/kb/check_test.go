@@ -8,6 +8,7 @@ import (
 )
 
 func TestKB_Check(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("Wort ", maxAnswerWords+1)
 	fsys := fstest.MapFS{
 		"kb/structure.yaml": {Data: []byte(`

@@ -90,6 +90,7 @@ func exportIDs(f *TranslationFile) []string {
 }
 
 func TestSourceHash(t *testing.T) {
+	t.Parallel()
 	h := SourceHash("Q?", "A.", []string{"p"})
 	if len(h) != 12 || strings.Trim(h, "0123456789abcdef") != "" {
 		t.Fatalf("hash %q is not 12 hex digits", h)
@@ -110,6 +111,7 @@ func TestSourceHash(t *testing.T) {
 }
 
 func TestKB_ExportTranslations(t *testing.T) {
+	t.Parallel()
 	k := mustExchangeKB(t, deFlat)
 	f := mustExport(t, k, "ar", nil)
 
@@ -213,6 +215,7 @@ func filled(t *testing.T, k *KB, lang string, texts map[string]TranslationText) 
 }
 
 func TestKB_CheckTranslationFile(t *testing.T) {
+	t.Parallel()
 	k := mustExchangeKB(t, deFlat)
 	good := TranslationText{Question: "ما هو WBS؟", Answer: "تصريح للسكن الاجتماعي (Wohnungsamt، {{wohnungsamt}}).", Phrases: []string{"wbs"}}
 
@@ -285,6 +288,7 @@ func loadWith(t *testing.T, lang string, b []byte) *KB {
 }
 
 func TestKB_MergeTranslations(t *testing.T) {
+	t.Parallel()
 	k := mustExchangeKB(t, deFlat)
 	existing := exchangeFS(deFlat)["kb/ar.yaml"].Data
 	longQ := "ما هي شهادة استحقاق السكن (Wohnberechtigungsschein، WBS) وكيف أحصل عليها من المكتب؟"
@@ -395,6 +399,7 @@ func TestKB_MergeTranslations(t *testing.T) {
 
 // TestParseTranslationFile reads a file the way a translator leaves it.
 func TestParseTranslationFile(t *testing.T) {
+	t.Parallel()
 	k := mustExchangeKB(t, deFlat)
 	b, err := filled(t, k, "ar", nil).Marshal()
 	if err != nil {
@@ -426,6 +431,7 @@ func TestParseTranslationFile(t *testing.T) {
 }
 
 func TestKB_CheckTranslationFacts(t *testing.T) {
+	t.Parallel()
 	k := mustExchangeKB(t, deFlat)
 	ps := k.CheckTranslationFacts()
 	if len(ps) != 0 {

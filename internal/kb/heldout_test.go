@@ -54,8 +54,14 @@ type heldoutScore struct {
 
 func heldoutPct(a, n int) string { return fmt.Sprintf("%3.0f %%", 100*float64(a)/float64(max(n, 1))) }
 
-func TestKB_SearchHeldout(t *testing.T)  { searchHeldout(t, heldout) }
-func TestKB_SearchHeldout2(t *testing.T) { searchHeldout(t, heldout2) }
+func TestKB_SearchHeldout(t *testing.T) {
+	t.Parallel()
+	searchHeldout(t, heldout)
+}
+func TestKB_SearchHeldout2(t *testing.T) {
+	t.Parallel()
+	searchHeldout(t, heldout2)
+}
 
 func searchHeldout(t *testing.T, bars heldoutBars) {
 	k := MustLoad(t)

@@ -2,6 +2,7 @@ package kb
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -10,8 +11,10 @@ import (
 )
 
 // MustLoad loads the shipped content from locales/, once per test
-// binary: the tests only read it, and each load cost about a second of
-// CPU under the race detector. Tests of loading itself call Load.
+// binary and through a compiled cache kept between runs: the tests only
+// read it, and a load from the files costs over ten seconds of CPU under
+// the race detector. TestLoadCached_SameAsLoad checks that a cached base
+// is the loaded one; tests of loading itself call Load.
 func MustLoad(tb testing.TB) *KB {
 	tb.Helper()
 	k, err := shipped()
@@ -23,7 +26,9 @@ func MustLoad(tb testing.TB) *KB {
 
 // shipped is prepared: tests read the urgent lists' known words directly.
 var shipped = sync.OnceValues(func() (*KB, error) {
-	k, err := Load(os.DirFS("../../locales"), "")
+	// Keyed by this test binary: kbtest imports this package, so these
+	// tests cannot use it.
+	k, _, err := LoadCached(os.DirFS("../../locales"), "", filepath.Join(os.TempDir(), "lotse-kb-test-cache"))
 	if err == nil {
 		k.Prepare()
 	}
@@ -43,6 +48,7 @@ var (
 )
 
 func TestKB_Content(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 
 	t.Run("areas", func(t *testing.T) {
@@ -134,6 +140,7 @@ func TestKB_Content(t *testing.T) {
 }
 
 func TestKB_Text(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for _, tc := range []struct {
 		name, id, lang, wantLang string
@@ -156,6 +163,7 @@ func TestKB_Text(t *testing.T) {
 }
 
 func TestKB_Entry(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	t.Run("found", func(t *testing.T) {
 		e, ok := k.Entry("housing.deposit")

@@ -105,6 +105,7 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 }
 
 func TestKB_LoadOverride(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"kb/structure.yaml": `
@@ -197,6 +198,7 @@ entries:
 }
 
 func TestKB_LoadErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		change  func(fstest.MapFS)

@@ -42,6 +42,7 @@ func messageTexts(tb testing.TB) []string {
 // each matcher gives for the text itself, in the person's language and
 // another.
 func TestMessage_SameAsText(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for _, text := range messageTexts(t) {
 		m := NewMessage(text)
@@ -64,6 +65,7 @@ func TestMessage_SameAsText(t *testing.T) {
 
 // TestMayHaveParts: a message it sets aside has fewer than two parts.
 func TestMayHaveParts(t *testing.T) {
+	t.Parallel()
 	several := 0
 	for _, text := range messageTexts(t) {
 		n := len(clauses(text))

@@ -3,6 +3,7 @@ package kb
 import "testing"
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, in, want string
 	}{
@@ -76,6 +77,7 @@ func TestNormalize(t *testing.T) {
 
 // TestNormalize_SameWord lists spellings people use for the same word.
 func TestNormalize_SameWord(t *testing.T) {
+	t.Parallel()
 	for _, pair := range [][2]string{
 		{"Bürgeramt", "Buergeramt"},
 		{"Bürgeramt", "burgeramt"},
@@ -99,6 +101,7 @@ func TestNormalize_SameWord(t *testing.T) {
 }
 
 func TestStem(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, in, want string }{
 		{"article", "الشقه", "شقه"},
 		{"preposition and article", "بالعمل", "عمل"},

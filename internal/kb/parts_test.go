@@ -34,6 +34,7 @@ func shownFor(p Parts) []string {
 // least one right entry shown in 90 % of cases; the log compares with a
 // search of the whole message alone.
 func TestKB_SearchPartsLong(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	b, err := os.ReadFile("testdata/long/messages.yaml")
 	if err != nil {
@@ -83,6 +84,7 @@ func TestKB_SearchPartsLong(t *testing.T) {
 }
 
 func TestClauses(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		in   string
 		want []string

@@ -6,6 +6,7 @@ import (
 )
 
 func TestRender(t *testing.T) {
+	t.Parallel()
 	facts := map[string]string{"jobcenter": "Jobcenter Musterstadt, Hauptstr. 1", "empty": "  ", "isolated": "\u2068\u2069"}
 	for _, tc := range []struct{ name, in, want string }{
 		{"fact", "Gehen Sie zum Jobcenter ({{jobcenter}}).", "Gehen Sie zum Jobcenter (Jobcenter Musterstadt, Hauptstr. 1)."},
@@ -35,6 +36,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestPlaceholders(t *testing.T) {
+	t.Parallel()
 	got := Placeholders("{{jobcenter}} und {{ sozialamt }}, wieder {{jobcenter}}; kaputt {{Bad Name}}")
 	if want := []string{"jobcenter", "sozialamt"}; !slices.Equal(got, want) {
 		t.Fatalf("Placeholders = %v, want %v", got, want)

@@ -72,6 +72,7 @@ func MustLoadEval(tb testing.TB) map[string]evalSet {
 }
 
 func TestKB_SearchEval(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	sets := MustLoadEval(t)
 	langs := make([]string, 0, len(sets))
@@ -161,6 +162,7 @@ func TestKB_SearchEval(t *testing.T) {
 // TestKB_GreetingNotAnswered: a Pashto greeting ("hello brother") is not a
 // question about arrival papers (ورور is one letter from Dari ورود).
 func TestKB_GreetingNotAnswered(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	if res := k.Search("سلام ورور څنګه یې", "ps"); res.Confident {
 		t.Errorf("greeting answered with %v", res.Best)
@@ -170,6 +172,7 @@ func TestKB_GreetingNotAnswered(t *testing.T) {
 // TestKB_ContentWordNotStopword: Turkish "iş" (work) loses its accent
 // to English "is", a stopword in every language; in Turkish it stays.
 func TestKB_ContentWordNotStopword(t *testing.T) {
+	t.Parallel()
 	if got := analyze("iş lazım", stopMask("tr")); !slices.Equal(got, []string{"is"}) {
 		t.Errorf("tr: got terms %q, want [is]", got)
 	}
@@ -187,6 +190,7 @@ func TestKB_ContentWordNotStopword(t *testing.T) {
 // its one key word as high ("Duldung" is also in Ausbildung's question
 // and in the Beschäftigungsduldung).
 func TestKB_OwnQuestionConfident(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for _, c := range []struct{ q, lang, id string }{
 		{"c quoi une duldung", "fr", "status.duldung"},
@@ -204,6 +208,7 @@ func TestKB_OwnQuestionConfident(t *testing.T) {
 // and analyze makes it, in every language and one without texts, where
 // Text falls back to German or English.
 func TestKB_QuestionTerms(t *testing.T) {
+	t.Parallel()
 	fsys := tinyFS()
 	// French lacks one entry and has one without an answer: both fall back.
 	fsys["kb/fr.yaml"] = &fstest.MapFile{Data: []byte(`

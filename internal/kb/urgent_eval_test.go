@@ -93,6 +93,7 @@ func urgentTable(scores []urgentScore) string {
 // (the examples in locales/urgent_examples, which the model also learns
 // from): recall ≥ 98 % and false alarms ≤ 1 % in every language.
 func TestUrgentSets(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	scores := scoreUrgentSets(t, k, filepath.Join("..", "..", "locales", examplesDir))
 	t.Logf("tuning sets:\n%s", urgentTable(scores))
@@ -124,6 +125,7 @@ func TestUrgentSets(t *testing.T) {
 // 32/60), still below the goal: it only stops the lists from getting
 // worse; raise it as broader tuning sets improve the lists.
 func TestUrgentSets_HeldOut(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	scores := scoreUrgentSets(t, k, filepath.Join("testdata", "urgent", "heldout"))
 	table := urgentTable(scores)
@@ -157,6 +159,7 @@ var heldOut2Floor = map[string]struct{ caught, alarms int }{
 // TestUrgentSets_HeldOut2 reports the second held-out sets, counts only,
 // and fails when a language falls below its floor.
 func TestUrgentSets_HeldOut2(t *testing.T) {
+	t.Parallel()
 	checkUrgentFloors(t, "heldout2", heldOut2Floor)
 }
 
@@ -196,6 +199,7 @@ var heldOut3Floor = map[string]struct{ caught, alarms int }{
 // TestUrgentSets_HeldOut3 reports the third held-out sets, counts only,
 // and fails when a language falls below its floor.
 func TestUrgentSets_HeldOut3(t *testing.T) {
+	t.Parallel()
 	checkUrgentFloors(t, "heldout3", heldOut3Floor)
 }
 
@@ -207,6 +211,7 @@ func TestUrgentSets_HeldOut3(t *testing.T) {
 //
 //	URGENT_SET=/path/to/round go test -run UrgentSets_Dir -v ./internal/kb
 func TestUrgentSets_Dir(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("URGENT_SET")
 	if dir == "" {
 		t.Skip("set URGENT_SET to a directory of urgent sets")

@@ -19,6 +19,7 @@ import (
 // most 0.5 % of the calm examples may alarm. The recall printed is the
 // model's alone; with the lists beside it, more is caught.
 func TestUrgentModel_CrossValidation(t *testing.T) {
+	t.Parallel()
 	if testing.Short() || os.Getenv("LOTSE_LONG_TESTS") != "1" {
 		// Five trainings, a quarter of the package's time under the race
 		// detector; the threshold changes only with examples or phrases.
@@ -85,6 +86,7 @@ func TestUrgentModel_CrossValidation(t *testing.T) {
 // checks the lists and model together on its questions too; this one
 // names the model's share and covers the requests.
 func TestUrgentModel_Calm(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	var calm []string
 	for _, set := range MustLoadEval(t) {
@@ -125,6 +127,7 @@ func TestUrgentModel_Calm(t *testing.T) {
 const modelOnlyUrgent = "ich halte das alles nicht mehr aus, heute nacht verabschiede ich mich"
 
 func TestKB_UrgencyModel(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	if lists, _ := k.urgent.match(modelOnlyUrgent, k.knownWord, false); lists != 0 {
 		t.Fatalf("the lists catch %q (%s): pick a message only the model catches", modelOnlyUrgent, lists)

@@ -59,6 +59,7 @@ var urgentCases = map[string]struct{ yes, no []string }{
 }
 
 func TestKB_Urgent(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for lang := range k.urgent.langs {
 		if _, ok := urgentCases[lang]; !ok {
@@ -101,6 +102,7 @@ func TestKB_Urgent(t *testing.T) {
 }
 
 func TestUrgentList_Parse(t *testing.T) {
+	t.Parallel()
 	t.Run("stem too short", func(t *testing.T) {
 		if _, err := newUrgentList().parse("no*"); err == nil {
 			t.Fatal("a two-letter stem was accepted")
@@ -133,6 +135,7 @@ func TestUrgentList_Parse(t *testing.T) {
 // TestKB_UrgentNoFalseFriends: words of one language that fold to an
 // urgent word of another must not trigger emergency numbers.
 func TestKB_UrgentNoFalseFriends(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for _, q := range []string{"kac gun surer", "kaç gün sürer oturum izni", "3 gün sonra randevum var"} {
 		if k.Urgent(q) {
@@ -145,6 +148,7 @@ func TestKB_UrgentNoFalseFriends(t *testing.T) {
 // call for help, look-alike words never, typos and missing special letters
 // still, and the kind of help each message needs.
 func TestKB_UrgencyRules(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	cases := []struct {
 		msg  string
@@ -190,6 +194,7 @@ func TestKB_UrgencyRules(t *testing.T) {
 }
 
 func TestOneTypo(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		a, b string
 		want bool
@@ -214,6 +219,7 @@ func TestOneTypo(t *testing.T) {
 // not read as its typo ("gehalt", salary, is no "gewalt", violence), while
 // a typo of an urgent word that is no real word still is.
 func TestKB_UrgencyKnownWords(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for _, w := range []string{"gehalt", "gewahlt"} {
 		if !k.urgent.innerTypo(w) {
@@ -245,6 +251,7 @@ func TestKB_UrgencyKnownWords(t *testing.T) {
 }
 
 func TestEndEdit(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		a, b string
 		want bool

@@ -3,6 +3,7 @@ package kb
 import "testing"
 
 func TestLatinSkeleton(t *testing.T) {
+	t.Parallel()
 	// Spellings of one Cyrillic word must meet.
 	same := [][]string{
 		{"zhit", "zhyt", "zit"},
@@ -35,6 +36,7 @@ func TestLatinSkeleton(t *testing.T) {
 // TestKB_UrgencyTranslit checks that the ru and uk items also read Russian
 // and Ukrainian typed in Latin letters, and only in such messages.
 func TestKB_UrgencyTranslit(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for _, c := range []struct {
 		text string
@@ -65,6 +67,7 @@ func TestKB_UrgencyTranslit(t *testing.T) {
 // TestKB_UrgencySoftK checks that Turkish stems ending in k also match the
 // softened form before a vowel suffix.
 func TestKB_UrgencySoftK(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for _, c := range []struct {
 		text string
@@ -84,6 +87,7 @@ func TestKB_UrgencySoftK(t *testing.T) {
 // French typed without apostrophes glues the elided article or pronoun
 // to the word: the glued forms match, only in French items.
 func TestKB_UrgencyFrenchElision(t *testing.T) {
+	t.Parallel()
 	k := MustLoad(t)
 	for _, c := range []struct {
 		text string
@@ -103,6 +107,7 @@ func TestKB_UrgencyFrenchElision(t *testing.T) {
 }
 
 func TestTurkishNegation(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		a, b string
 		want bool

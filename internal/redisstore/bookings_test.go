@@ -27,6 +27,7 @@ func bookReq(chat int64, start time.Time, req string) domain.BookRequest {
 // two store instances (two replicas) sharing one Redis: exactly capacity
 // succeed.
 func TestBookings_NoOverbooking(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	other, _ := redisstore.Connect(r.URL, r.SentinelMaster, r.Cluster)
@@ -64,6 +65,7 @@ func TestBookings_NoOverbooking(t *testing.T) {
 }
 
 func TestBookings_Lifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	bs := r.Store(redisstore.Options{}).Bookings(0)
@@ -146,6 +148,7 @@ func TestBookings_Lifecycle(t *testing.T) {
 // reminders; one dies halfway with reminders leased. None is lost, none is
 // sent twice.
 func TestReminders_OnceAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	q := r.Store(redisstore.Options{}).Reminders()
@@ -229,6 +232,7 @@ func TestReminders_OnceAcrossReplicas(t *testing.T) {
 // forgotten, no key of the slot names them or their booking — not the
 // request key, which once carried the Telegram id and outlived /delete.
 func TestBookings_ForgetLeavesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	bs := r.Store(redisstore.Options{}).Bookings(0)

@@ -15,6 +15,7 @@ import (
 // clock, as a real Redis does, so a lease of a worker that died runs out
 // and a session is gone after its idle time even without REDIS_URL.
 func TestEmbedded_KeysExpire(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var offset atomic.Int64
 	start := time.Date(2030, 3, 1, 9, 0, 0, 0, time.UTC)

@@ -16,6 +16,7 @@ import (
 // TestStore_CheckDurability: a Redis that keeps nothing on disk or may
 // evict keys gets a warning at start; a durable one none.
 func TestStore_CheckDurability(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		args []string
 		want []string // warnings expected, by a word in each
@@ -57,6 +58,7 @@ func TestStore_CheckDurability(t *testing.T) {
 // dialled) go through slog with a constant message, without the master
 // name or other arguments.
 func TestRouteLogs(t *testing.T) {
+	t.Parallel()
 	var buf syncBuf
 	redisstore.RouteLogs(slog.New(slog.NewTextHandler(&buf, nil)))
 	rdb, err := redisstore.Connect("redis://127.0.0.1:1/0", "canary-master", false)

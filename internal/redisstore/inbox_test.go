@@ -21,6 +21,7 @@ func pending(id int64) domain.Pending {
 }
 
 func TestInbox_OfferCommit(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	st := r.Store(redisstore.Options{})
@@ -96,6 +97,7 @@ func TestInbox_OfferCommit(t *testing.T) {
 // lease's token (a slow update, before it is confirmed) it is stored and
 // the commit removes it.
 func TestInbox_IdleChatFastPath(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	st := r.Store(redisstore.Options{})
@@ -151,6 +153,7 @@ func TestInbox_IdleChatFastPath(t *testing.T) {
 }
 
 func TestInbox_QueuedBehindHolder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	st := r.Store(redisstore.Options{})
@@ -176,6 +179,7 @@ func TestInbox_QueuedBehindHolder(t *testing.T) {
 // TestInbox_DrainInUpdateOrder: updates that arrive out of order while the
 // chat is busy are handed out in update order.
 func TestInbox_DrainInUpdateOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	st := r.Store(redisstore.Options{})
@@ -200,6 +204,7 @@ func TestInbox_DrainInUpdateOrder(t *testing.T) {
 }
 
 func TestInbox_LeaseExpiry(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	st := r.Store(redisstore.Options{Lease: 200 * time.Millisecond})
@@ -225,6 +230,7 @@ func TestInbox_LeaseExpiry(t *testing.T) {
 // TestInbox_ConcurrentOrder: many workers offer the updates of one chat at
 // once; every update is processed exactly once and in update order.
 func TestInbox_ConcurrentOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	st := r.Store(redisstore.Options{})
@@ -283,6 +289,7 @@ func TestInbox_ConcurrentOrder(t *testing.T) {
 }
 
 func TestInbox_EveryKeyHasTTL(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	st := r.Store(redisstore.Options{})
@@ -306,6 +313,7 @@ func TestInbox_EveryKeyHasTTL(t *testing.T) {
 }
 
 func TestStore_Lead(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	st := r.Store(redisstore.Options{})
@@ -331,6 +339,7 @@ func TestStore_Lead(t *testing.T) {
 // nothing waiting takes three in the offer and four in the commit, plus
 // the done set's trim on one commit in eight.
 func TestInbox_OrdinaryMessageCommands(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	srv := redistest.NewServer(t)
 	srv.Start(t)

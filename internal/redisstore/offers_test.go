@@ -11,6 +11,7 @@ import (
 )
 
 func TestOffers_ImportAndLoad(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := redistest.Must(t).Store(redisstore.Options{}).Offers()
 	if v, err := st.OffersVersion(ctx); err != nil || v != "" {

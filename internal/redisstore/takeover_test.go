@@ -62,6 +62,7 @@ func dueChats(t *testing.T, st *redisstore.Store) []domain.DueChat {
 }
 
 func TestInbox_MarkDue(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, clock := mustLeaseStore(t, time.Second)
 	chat := redistest.Pseudonyms.Chat(40)
@@ -98,6 +99,7 @@ func TestInbox_MarkDue(t *testing.T) {
 }
 
 func TestInbox_TakeOver(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const lease = 300 * time.Millisecond
 	st, clock := mustLeaseStore(t, lease)
@@ -233,6 +235,7 @@ func TestInbox_TakeOver(t *testing.T) {
 }
 
 func TestInbox_Renew(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	const lease = 300 * time.Millisecond
 	st, clock := mustLeaseStore(t, lease)
@@ -292,6 +295,7 @@ func TestInbox_Renew(t *testing.T) {
 // failover (written to the old master, never replicated) does not make
 // the holder's commit fail, which would answer the update twice.
 func TestInbox_CommitAfterLockLost(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	st := r.Store(redisstore.Options{})

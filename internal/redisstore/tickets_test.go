@@ -15,6 +15,7 @@ import (
 )
 
 func TestTickets_Lifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	ts := r.Store(redisstore.Options{}).Tickets(0)

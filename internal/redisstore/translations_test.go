@@ -16,6 +16,7 @@ import (
 // TestTranslations_TTL: a cached translation is found again and expires
 // with the TTL, so it is not kept beyond it.
 func TestTranslations_TTL(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	c := r.Store(redisstore.Options{}).Translations(time.Minute)
@@ -38,6 +39,7 @@ func TestTranslations_TTL(t *testing.T) {
 // TestTickets_Explained: a term is new once per ticket, and the record
 // goes with the person's data.
 func TestTickets_Explained(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	r := redistest.Must(t)
 	ts := r.Store(redisstore.Options{}).Tickets(0)

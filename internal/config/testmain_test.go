@@ -1,0 +1,9 @@
+package config_test
+
+import (
+	"testing"
+
+	"lotse/internal/testmain"
+)
+
+func TestMain(m *testing.M) { testmain.Run(m) }

@@ -1,0 +1,9 @@
+//go:build !race
+
+package testmain
+
+import "os"
+
+func settled() bool { return false }
+
+func exitNow(code int) { os.Exit(code) }
