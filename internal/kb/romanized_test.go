@@ -11,8 +11,9 @@ import (
 // romanizedFloor is how many questions per language of
 // testdata/romanized must have the right entry first; none of them may be
 // answered confidently with a wrong entry, nor an out-of-scope message
-// confidently at all.
-var romanizedFloor = map[string]int{"ru": 0, "uk": 0, "ar": 0, "fa": 0}
+// confidently at all. Each floor is one below the figure measured when
+// the Cyrillic reading and the romanised phrases were added.
+var romanizedFloor = map[string]int{"ru": 18, "uk": 17, "ar": 18, "fa": 18}
 
 // TestKB_SearchRomanized: questions typed in Latin letters by people who
 // write Russian, Ukrainian, Arabic or Dari/Farsi (testdata/romanized).
