@@ -111,6 +111,37 @@ func TestLanguage_RomanizedAnsweredInOwnScript(t *testing.T) {
 	}
 }
 
+// A question typed in Russian or Ukrainian in Latin letters on a German
+// phone is answered from the knowledge base, in Cyrillic: the search reads
+// the Latin words back into Cyrillic, so the person does not get the "no
+// answer" reply in their language.
+func TestLanguage_RomanizedQuestionAnswered(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	_, _, base, err := shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ input, lang, id string }{
+		{"gde mozhno nayti kvartiru dlya semi", "ru", "housing.find_flat"},
+		{"skilky hodyn tryvaye intehratsiynyy kurs", "uk", "work.integration_course"},
+	}
+	for _, tt := range tests {
+		s := domain.Session{Lang: "de", Epoch: 1, PrivacyAck: clock, Screen: "menu"}
+		res := e.Handle(context.Background(), s, false, withLang(text(tt.input), "de"))
+		if res.Session == nil || res.Session.Lang != tt.lang {
+			t.Errorf("%q: session %+v, want %s", tt.input, res.Session, tt.lang)
+			continue
+		}
+		txt, ok := base.Text(tt.id, tt.lang)
+		if !ok || txt.Lang != tt.lang {
+			t.Fatalf("%s has no %s text", tt.id, tt.lang)
+		}
+		if got := allText(res); !strings.Contains(got, "❓ "+txt.Question) {
+			t.Errorf("%q: replies %q, want the answer to %q", tt.input, got, txt.Question)
+		}
+	}
+}
+
 // Russian, Ukrainian, Arabic or Dari written in Latin letters is not
 // unsure evidence of a Latin-script language: the phone's language stays,
 // and an emergency in it is answered in it.

@@ -26,6 +26,8 @@ func BenchmarkKB_Search(b *testing.B) {
 		{"en_mixed", "my duldung expires next week", "en"},
 		{"ar_dialect", "الجوب سنتر بيدفع الكفالة", "ar"},
 		{"uk_inflected", "чи можна мені працювати з гештатунгом", "uk"},
+		{"ru_cyrillic", "мне нужна квартира для семьи", "ru"},
+		{"ru_latin", "mne nuzhna kvartira dlya semyi", "ru"},
 		{"out_of_scope", "wer hat gestern fussball gewonnen", "de"},
 	}
 	for _, q := range queries {

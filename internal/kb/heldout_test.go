@@ -69,8 +69,8 @@ func searchHeldout(t *testing.T, bars heldoutBars) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(names) < len(stopLangs) {
-		t.Fatalf("%d held-out files, want one per language (%d)", len(names), len(stopLangs))
+	if len(names) < len(k.files) {
+		t.Fatalf("%d held-out files, want one per language (%d)", len(names), len(k.files))
 	}
 	// Every question and phrase of the content, as the search sees it.
 	tuned := map[string]string{}

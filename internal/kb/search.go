@@ -180,12 +180,15 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	if utf8.RuneCountInString(query) > maxQueryRunes {
 		query = string([]rune(query)[:maxQueryRunes])
 	}
+	if q, ok := k.cyrillicReading(query, lang); ok {
+		query = q
+	}
 	return k.searchTerms(analyze(query, stopMask(baseLang(lang))), lang)
 }
 
 // searchMessage is search on a message analyzed once (see Message).
 func (k *KB) searchMessage(m *Message, lang string) Result {
-	if utf8.RuneCountInString(m.Text) > maxQueryRunes {
+	if utf8.RuneCountInString(m.Text) > maxQueryRunes || k.hasCyrillicReading(m.Text, lang) {
 		res, _ := k.search(m.Text, lang)
 		return res
 	}

@@ -89,15 +89,30 @@ var stopwordLists = map[string]string{
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
 		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant`,
+	// Arabic and Dari/Farsi typed in Latin letters (Arabizi, Finglish):
+	// the function words of the romanised questions and phrases.
+	"ar-latn": `ana enta enti inta inti ente howe huwe hiye hiya ne7na e7na intu el il al wel wl we bl bel bil fi fe
+		ma3 m3 3a 3ala 3la 3al lal lel lil li mn men min 3an aw walla wala ya shu sho shou esh eh eih ay kif kef keef
+		ezay izay ezzay eza iza law lesh leh le ma mesh mish msh la2 la2a aywa bdi badi bade bedi biddi baddi baddo
+		3ayez 3awez 3ayz 3ayza 3awza momken mumkin mmkn lazem lazim fina feena fini ba2dar a2dar akid ktir kteer
+		awi 2awi shwaye hon hena hina honik wein wen fein emta imta ayemta addesh adesh 2addesh kaddesh ya3ni yaani
+		hay hayda hayde hada hadi hatha dah deh marhaba salam shukran shokran merci plz`,
+	"fa-latn": `man to ma shoma anha in an ke ro ra ba az be dar baraye bara ta va ya vali ama ham che chi chera
+		koja kojast key kei kodom chetori chetor chejuri chand chande cheghadr cheqadr chiye chie chist hast hastam
+		hasti nist mikham mikhaham mikhay mitoonam mitunam mitavanam mitanam mishe mishavad bayad daram dari dare darim
+		konam kardan kard mikonam mikone bokonam shod shode shavad begam migan lotfan mamnoon tashakor salam ye yek
+		yeki hich khob are bale na inja unja alan`,
 }
 
 // latinScript are the languages whose stopwords can be real words in
 // another Latin-script language (Kurmanji "ev" = "this", Turkish "ev" =
-// "house"). Their lists apply only to queries in that language.
-var latinScript = map[string]bool{"fr": true, "tr": true, "ku": true, "so": true}
+// "house"). Their lists apply only to queries in that language; the
+// romanised lists (ar-latn, fa-latn) to queries and texts in the language
+// whose romanisation they are.
+var latinScript = map[string]bool{"fr": true, "tr": true, "ku": true, "so": true, "ar-latn": true, "fa-latn": true}
 
 // stopLangs gives each list a bit.
-var stopLangs = []string{"de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ku", "ti", "so", "fr"}
+var stopLangs = []string{"de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ku", "ti", "so", "fr", "ar-latn", "fa-latn"}
 
 // stopwords maps a normalized word to the languages it is a stopword in.
 var stopwords = wordLangs(stopwordLists)
@@ -136,7 +151,7 @@ func stopMask(lang string) uint32 {
 		if l == lang {
 			known = true
 		}
-		if l == lang || !latinScript[l] {
+		if l == lang || l == lang+"-latn" || !latinScript[l] {
 			mask |= 1 << i
 		}
 	}

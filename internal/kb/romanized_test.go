@@ -1,0 +1,75 @@
+package kb
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// romanizedFloor is how many questions per language of
+// testdata/romanized must have the right entry first; none of them may be
+// answered confidently with a wrong entry, nor an out-of-scope message
+// confidently at all. Each floor is one below the figure measured when
+// the Cyrillic reading and the romanised phrases were added.
+var romanizedFloor = map[string]int{"ru": 18, "uk": 17, "ar": 18, "fa": 18}
+
+// TestKB_SearchRomanized: questions typed in Latin letters by people who
+// write Russian, Ukrainian, Arabic or Dari/Farsi (testdata/romanized).
+func TestKB_SearchRomanized(t *testing.T) {
+	k := MustLoad(t)
+	names, err := filepath.Glob("testdata/romanized/*.yaml")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no romanized sets: %v", err)
+	}
+	for _, name := range names {
+		lang := strings.TrimSuffix(filepath.Base(name), ".yaml")
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s evalSet
+		if err := decodeStrict(b, &s); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		t.Run(lang, func(t *testing.T) {
+			hits, confident, wrongConfident := 0, 0, 0
+			for _, c := range s.Questions {
+				if _, ok := k.Entry(c.ID); !ok {
+					t.Fatalf("%q expects unknown id %s", c.Q, c.ID)
+				}
+				if k.Urgent(c.Q) {
+					t.Errorf("%q contains urgent words", c.Q)
+				}
+				res := k.Search(c.Q, lang)
+				if len(res.Best) > 0 && res.Best[0].ID == c.ID {
+					hits++
+					if res.Confident {
+						confident++
+					}
+					continue
+				}
+				if res.Confident {
+					wrongConfident++
+					t.Errorf("confident and wrong %q: want %s, got %+v", c.Q, c.ID, res)
+					continue
+				}
+				in3 := slices.ContainsFunc(res.Best, func(m Match) bool { return m.ID == c.ID })
+				t.Logf("miss %q: want %s (in the three: %v), got %+v", c.Q, c.ID, in3, res)
+			}
+			oosConfident := 0
+			for _, q := range s.OutOfScope {
+				if res := k.Search(q, lang); res.Confident {
+					oosConfident++
+					t.Errorf("out-of-scope %q got a confident match %+v", q, res.Best)
+				}
+			}
+			t.Logf("%s: right first %d/%d, confident and right %d, confident and wrong %d, out of scope confident %d/%d",
+				lang, hits, len(s.Questions), confident, wrongConfident, oosConfident, len(s.OutOfScope))
+			if hits < romanizedFloor[lang] {
+				t.Errorf("right first %d, want at least %d", hits, romanizedFloor[lang])
+			}
+		})
+	}
+}
