@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/telegramtest"
@@ -22,7 +23,7 @@ func TestServe_Booking(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, env(map[string]string{
+		done <- run(ctx, time.Now, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": "44:booking-token", "TELEGRAM_API_URL": fake.URL(),
 			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "METRICS_ADDR": addr,
 		}), nil, io.Discard, io.Discard)

@@ -25,7 +25,7 @@ Ctrl-D or "exit" ends the demo.
 
 // chat runs the whole stack in one process and lets a person in the
 // terminal talk to it as a newcomer would in Telegram.
-func chat(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func chat(ctx context.Context, now func() time.Time, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("chat", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	lang := fl.String("lang", "de", "your Telegram app's language code, e.g. ar, uk, fa, en")
@@ -45,7 +45,7 @@ func chat(ctx context.Context, args []string, getenv func(string) string, stdin 
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	a, err := newApp(runCtx, cfg, time.Now, log)
+	a, err := newApp(runCtx, cfg, now, log)
 	if err != nil {
 		return err
 	}

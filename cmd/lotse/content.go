@@ -26,26 +26,26 @@ import (
 	"lotse/locales"
 )
 
-func content(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func content(ctx context.Context, now func() time.Time, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errUsage
 	}
 	switch args[0] {
 	case "check":
-		return contentCheck(args[1:], getenv, stdout, stderr)
+		return contentCheck(args[1:], getenv, now, stdout, stderr)
 	case "export":
-		return contentExport(args[1:], getenv, stdout, stderr)
+		return contentExport(args[1:], getenv, now, stdout, stderr)
 	case "import":
 		return contentImport(args[1:], stdout, stderr)
 	case "misses":
-		return contentMisses(ctx, args[1:], getenv, time.Now, stdout, stderr)
+		return contentMisses(ctx, args[1:], getenv, now, stdout, stderr)
 	}
 	return errUsage
 }
 
 // contentCheck validates the content and prints every problem; only
 // errors make it fail.
-func contentCheck(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func contentCheck(args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("content check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	dir := fl.String("dir", "", "content directory to check (default: the shipped content and the config's content_dir)")
@@ -71,7 +71,7 @@ func contentCheck(args []string, getenv func(string) string, stdout, stderr io.W
 	fmt.Fprintf(stdout, "Checking %s; facts from %s.\n", c.what, cfgName)
 
 	facts := slices.Sorted(maps.Keys(cfg.Facts))
-	problems := append(c.kb.Check(maxAge, time.Now(), facts), c.kb.CheckTranslationFacts()...)
+	problems := append(c.kb.Check(maxAge, now(), facts), c.kb.CheckTranslationFacts()...)
 	problems = append(problems, configTexts(cfg, cfgName)...)
 	for i := range problems {
 		problems[i].File = c.display(problems[i].File)
@@ -108,7 +108,7 @@ func configTexts(cfg *config.File, name string) []kb.Problem {
 }
 
 // contentExport writes a translator's file for one language.
-func contentExport(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func contentExport(args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("content export", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	lang := fl.String("lang", "", "language to translate into, e.g. ar (required)")
@@ -141,7 +141,7 @@ func contentExport(args []string, getenv func(string) string, stdout, stderr io.
 			return err
 		}
 	}
-	tf, err := c.kb.ExportTranslations(*lang, prev, time.Now())
+	tf, err := c.kb.ExportTranslations(*lang, prev, now())
 	if err != nil {
 		return err
 	}

@@ -3,26 +3,34 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"lotse/internal/config"
 	"lotse/internal/kb"
+	"lotse/internal/testclock"
 	"lotse/locales"
 )
+
+// testNow is the clock of the content and offers commands in tests: the
+// review ages and check dates they report do not depend on the day the
+// tests run (see testclock).
+func testNow() time.Time { return testclock.Start() }
 
 // runContent runs `lotse content ARGS…` with no environment and returns
 // what it printed on stdout and stderr.
 func runContent(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err := run(context.Background(), append([]string{"content"}, args...), func(string) string { return "" }, nil, &out, &errOut)
+	err := run(context.Background(), testNow, append([]string{"content"}, args...), func(string) string { return "" }, nil, &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 
@@ -185,6 +193,19 @@ func TestContentCheck_Broken(t *testing.T) {
 		}
 		if _, _, err := runContent(t, "check", "--dir", dir, "--max-age", "1y"); err != errUsage {
 			t.Errorf("--max-age 1y: %v", err)
+		}
+	})
+	// The age is counted on the program's clock, not the machine's: two
+	// years on, the entries reviewed a month before the tests' day are due.
+	t.Run("AgeOnTheClock", func(t *testing.T) {
+		later := func() time.Time { return testclock.Start().AddDate(2, 0, 0) }
+		var out bytes.Buffer
+		run(context.Background(), later, []string{"content", "check", "--dir", dir}, func(string) string { return "" }, nil, &out, io.Discard)
+		if want := "housing.flat: legal content was last reviewed on 2026-11-01"; !strings.Contains(out.String(), want) {
+			t.Errorf("two years later, output lacks %q:\n%s", want, out.String())
+		}
+		if out, _, _ := runContent(t, "check", "--dir", dir); strings.Contains(out, "reviewed on 2026-11-01") {
+			t.Error("on the tests' day, a review of three weeks before is reported")
 		}
 	})
 }
@@ -362,7 +383,7 @@ func TestContentExport_Since(t *testing.T) {
 
 	// Nothing changed since the second round: only the untranslated ones.
 	var stdout bytes.Buffer
-	if err := run(context.Background(), []string{"content", "export", "--lang", "ar", "--dir", override, "--since", second},
+	if err := run(context.Background(), testNow, []string{"content", "export", "--lang", "ar", "--dir", override, "--since", second},
 		func(string) string { return "" }, nil, &stdout, new(bytes.Buffer)); err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func TestServe_DeleteLeavesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, env(map[string]string{
+		done <- run(ctx, time.Now, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": tok, "TELEGRAM_API_URL": fake.URL(), "LOTSE_SECRET": secret,
 			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "HTTP_ADDR": freeAddr(t), "METRICS_ADDR": freeAddr(t),
 			"REDIS_CLUSTER": fmt.Sprint(r.Cluster), "REDIS_SENTINEL_MASTER": r.SentinelMaster,

@@ -24,7 +24,7 @@ func startServe(t *testing.T, vars map[string]string, logs io.Writer) (stop func
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan error, 1)
-	go func() { ch <- run(ctx, []string{"serve"}, env(vars), nil, io.Discard, logs) }()
+	go func() { ch <- run(ctx, time.Now, []string{"serve"}, env(vars), nil, io.Discard, logs) }()
 	stopped := false
 	var result error
 	stop = func() (error, time.Duration) {
@@ -85,7 +85,7 @@ func TestServe_StartupWaitRunsOut(t *testing.T) {
 	fake := telegramtest.MustStart(t, "47:nothing-token")
 	tried := &firstWrite{want: "redis"}
 	start := time.Now()
-	err := run(context.Background(), []string{"serve"}, env(map[string]string{
+	err := run(context.Background(), time.Now, []string{"serve"}, env(map[string]string{
 		"TELEGRAM_BOT_TOKEN": "47:nothing-token", "TELEGRAM_API_URL": fake.URL(),
 		"REDIS_URL": "redis://" + freeAddr(t) + "/0", "METRICS_ADDR": freeAddr(t), "STARTUP_WAIT": "1200ms",
 	}), nil, io.Discard, tried)
@@ -99,7 +99,7 @@ func TestServe_StartupWaitRunsOut(t *testing.T) {
 	if waited := time.Since(tried.at()); took < time.Second || waited > 3*time.Second {
 		t.Errorf("gave up after %v (%v after the first failed dial), want about 1.2s", took, waited)
 	}
-	if err := run(context.Background(), []string{"serve"}, env(map[string]string{
+	if err := run(context.Background(), time.Now, []string{"serve"}, env(map[string]string{
 		"TELEGRAM_BOT_TOKEN": "1:x", "STARTUP_WAIT": "soon",
 	}), nil, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "STARTUP_WAIT") {
 		t.Errorf("bad STARTUP_WAIT: %v", err)

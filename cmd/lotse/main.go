@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `Lotse – a Telegram guide for newcomers in a German municipality.
@@ -84,7 +85,7 @@ Every secret can also be given as NAME_FILE, the path of a file holding it.
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, time.Now, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, errUsage) {
 			fmt.Fprint(os.Stderr, usage)
 			os.Exit(2)
@@ -97,22 +98,23 @@ func main() {
 var errUsage = errors.New("usage")
 
 // run is the whole program; end-to-end tests call it with their own
-// arguments, environment and terminal.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+// clock, arguments, environment and terminal. now is the one clock of
+// every command (time.Now in production).
+func run(ctx context.Context, now func() time.Time, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errUsage
 	}
 	switch args[0] {
 	case "serve":
-		return serve(ctx, args[1:], getenv, stderr)
+		return serve(ctx, now, args[1:], getenv, stderr)
 	case "chat":
-		return chat(ctx, args[1:], getenv, stdin, stdout, stderr)
+		return chat(ctx, now, args[1:], getenv, stdin, stdout, stderr)
 	case "content":
-		return content(ctx, args[1:], getenv, stdout, stderr)
+		return content(ctx, now, args[1:], getenv, stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], getenv, stdout, stderr)
 	case "offers":
-		return offersCmd(ctx, args[1:], getenv, stdout, stderr)
+		return offersCmd(ctx, now, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -29,7 +29,7 @@ func freeAddr(t *testing.T) string {
 
 func TestRun_Help(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"--help"}, env(nil), nil, &out, io.Discard); err != nil {
+	if err := run(context.Background(), time.Now, []string{"--help"}, env(nil), nil, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, v := range []string{"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "REDIS_URL", "LOTSE_CONFIG", "HTTP_ADDR", "METRICS_ADDR", "STARTUP_WAIT", "SHUTDOWN_WAIT", "WEBHOOK_URL", "WEBHOOK_SECRET", "STAFF_CHAT_ID", "chat"} {
@@ -37,7 +37,7 @@ func TestRun_Help(t *testing.T) {
 			t.Errorf("--help does not mention %s", v)
 		}
 	}
-	if err := run(context.Background(), []string{"bogus"}, env(nil), nil, io.Discard, io.Discard); err != errUsage {
+	if err := run(context.Background(), time.Now, []string{"bogus"}, env(nil), nil, io.Discard, io.Discard); err != errUsage {
 		t.Errorf("unknown command: %v", err)
 	}
 }
@@ -58,7 +58,7 @@ func TestServe_RefusesBadConfig(t *testing.T) {
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			err := run(context.Background(), []string{"serve"}, env(c.env), nil, io.Discard, io.Discard)
+			err := run(context.Background(), time.Now, []string{"serve"}, env(c.env), nil, io.Discard, io.Discard)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want it to mention %q", err, c.want)
 			}
@@ -80,7 +80,7 @@ func TestServe_Polling(t *testing.T) {
 	done := make(chan error, 1)
 	var logs syncWriter
 	go func() {
-		done <- run(ctx, []string{"serve"}, env(map[string]string{
+		done <- run(ctx, time.Now, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": "42:serve-token", "TELEGRAM_API_URL": fake.URL(),
 			"REDIS_URL": r.URL, "REDIS_PREFIX": r.Prefix, "METRICS_ADDR": addr, "LOTSE_SECRET": "test",
 		}), nil, io.Discard, &logs)
@@ -135,7 +135,7 @@ func TestServe_Webhook(t *testing.T) {
 	var logs syncWriter
 	go func() {
 		// No REDIS_URL: the embedded server, with a warning.
-		done <- run(ctx, []string{"serve"}, env(map[string]string{
+		done <- run(ctx, time.Now, []string{"serve"}, env(map[string]string{
 			"TELEGRAM_BOT_TOKEN": "43:hook-token", "TELEGRAM_API_URL": fake.URL(),
 			"HTTP_ADDR": addr, "METRICS_ADDR": ops, "WEBHOOK_URL": "http://" + addr + "/tg/hook", "WEBHOOK_SECRET": "abc_DEF-123",
 		}), nil, io.Discard, &logs)
@@ -187,7 +187,7 @@ func TestChat(t *testing.T) {
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := run(ctx, []string{"chat", "--lang", "ar"}, env(map[string]string{}), in, &out, io.Discard); err != nil {
+	if err := run(ctx, time.Now, []string{"chat", "--lang", "ar"}, env(map[string]string{}), in, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()

@@ -70,7 +70,7 @@ func TestContentMisses(t *testing.T) {
 	misses := func(args ...string) string {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
-		if err := run(context.Background(), append([]string{"content", "misses"}, args...), env(vars), nil, &stdout, &stderr); err != nil {
+		if err := run(context.Background(), time.Now, append([]string{"content", "misses"}, args...), env(vars), nil, &stdout, &stderr); err != nil {
 			t.Fatalf("content misses %v: %v %s", args, err, stderr.String())
 		}
 		return stdout.String()
@@ -136,7 +136,7 @@ func TestContentMisses(t *testing.T) {
 	}
 	tr.SetFailing(true)
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"content", "misses"}, env(vars), nil, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), time.Now, []string{"content", "misses"}, env(vars), nil, &stdout, &stderr); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(stdout.String(), "machine translation") || !strings.Contains(stdout.String(), "3 questions") ||
@@ -149,7 +149,7 @@ func TestContentMisses(t *testing.T) {
 	delete(vars, "TRANSLATE_URL")
 
 	stderr.Reset()
-	if err := run(context.Background(), []string{"content", "misses", "--lang", "xx"}, env(vars), nil, io.Discard, &stderr); err == nil || !strings.Contains(err.Error(), "xx") {
+	if err := run(context.Background(), time.Now, []string{"content", "misses", "--lang", "xx"}, env(vars), nil, io.Discard, &stderr); err == nil || !strings.Contains(err.Error(), "xx") {
 		t.Errorf("--lang xx: %v", err)
 	}
 	// The whole number: its first digits alone turn up in durations and ids.

@@ -223,7 +223,7 @@ func TestReport_SimulatedMonth(t *testing.T) {
 		t.Helper()
 		out := filepath.Join(t.TempDir(), "november."+format)
 		var stderr bytes.Buffer
-		if err := run(context.Background(), []string{"report", "--from", "2026-11-01", "--to", "2026-11-30", "--format", format, "-o", out}, env(vars), nil, io.Discard, &stderr); err != nil {
+		if err := run(context.Background(), time.Now, []string{"report", "--from", "2026-11-01", "--to", "2026-11-30", "--format", format, "-o", out}, env(vars), nil, io.Discard, &stderr); err != nil {
 			t.Fatalf("%s: %v %s", format, err, stderr.String())
 		}
 		return readFile(t, out)

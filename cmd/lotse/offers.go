@@ -46,15 +46,15 @@ var offersFileNames = func() []string {
 	return names
 }()
 
-func offersCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func offersCmd(ctx context.Context, now func() time.Time, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return errUsage
 	}
 	switch args[0] {
 	case "check":
-		return offersCheck(args[1:], getenv, stdout, stderr)
+		return offersCheck(args[1:], getenv, now, stdout, stderr)
 	case "import":
-		return offersImport(ctx, args[1:], getenv, stdout, stderr)
+		return offersImport(ctx, now, args[1:], getenv, stdout, stderr)
 	case "export":
 		return offersExport(args[1:], getenv, stdout, stderr)
 	case "merge":
@@ -142,7 +142,7 @@ func printProblems(w io.Writer, name string, n int, probs []offers.Problem) int 
 	return errs
 }
 
-func offersCheck(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func offersCheck(args []string, getenv func(string) string, now func() time.Time, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("offers check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	file := fl.String("file", "", "the offers file, CSV or YAML (default: offers.csv in content_dir, or the sample)")
@@ -160,7 +160,7 @@ func offersCheck(args []string, getenv func(string) string, stdout, stderr io.Wr
 		return err
 	}
 	list, probs := offers.Parse(name, data, cats)
-	probs = append(probs, offers.CheckDates(name, list, time.Now(), maxAge)...)
+	probs = append(probs, offers.CheckDates(name, list, now(), maxAge)...)
 	if errs := printProblems(stdout, name, len(list), probs); errs > 0 {
 		return fmt.Errorf("offers check: %s", plural(errs, "error"))
 	}
@@ -169,7 +169,7 @@ func offersCheck(args []string, getenv func(string) string, stdout, stderr io.Wr
 
 // offersImport checks a file and stores it in Redis, where every running
 // replica picks it up within offersPoll.
-func offersImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func offersImport(ctx context.Context, now func() time.Time, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("offers import", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	file := fl.String("file", "", "the offers file to put live, CSV or YAML")
@@ -203,11 +203,11 @@ func offersImport(ctx context.Context, args []string, getenv func(string) string
 		return err
 	}
 	list, probs := offers.Parse(*file, data, cats)
-	probs = append(probs, offers.CheckDates(*file, list, time.Now(), 0)...)
+	probs = append(probs, offers.CheckDates(*file, list, now(), 0)...)
 	if errs := printProblems(stdout, *file, len(list), probs); errs > 0 {
 		return fmt.Errorf("offers import: %s: %s; nothing was imported", *file, plural(errs, "error"))
 	}
-	imp := offers.Imported{Name: filepath.Base(*file), Data: data, Version: offers.Version(data), At: time.Now()}
+	imp := offers.Imported{Name: filepath.Base(*file), Data: data, Version: offers.Version(data), At: now()}
 	if err := store.Import(ctx, imp); err != nil {
 		return err
 	}

@@ -38,12 +38,12 @@ func writeFile(t *testing.T, name, data string) string {
 func TestOffers_Check(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	if run(context.Background(), []string{"help"}, env(nil), nil, &out, io.Discard); !strings.Contains(out.String(), "lotse offers import --file") {
+	if run(context.Background(), testNow, []string{"help"}, env(nil), nil, &out, io.Discard); !strings.Contains(out.String(), "lotse offers import --file") {
 		t.Errorf("--help does not explain the offers commands:\n%s", out.String())
 	}
 	out.Reset()
 	// The shipped sample: no errors (its old dates are warnings).
-	if err := run(context.Background(), []string{"offers", "check"}, env(nil), nil, &out, io.Discard); err != nil {
+	if err := run(context.Background(), testNow, []string{"offers", "check"}, env(nil), nil, &out, io.Discard); err != nil {
 		t.Fatalf("sample: %v\n%s", err, out.String())
 	}
 	if !strings.Contains(out.String(), "sample.csv: 48 offers usable, 0 errors") {
@@ -53,7 +53,7 @@ func TestOffers_Check(t *testing.T) {
 		"a;;language;51.9;7.6;de;https://www.vhs.de;\n" +
 		"b;Kurs;kochen;51.9;x;de zz;https://;Kurs\n"
 	out.Reset()
-	err := run(context.Background(), []string{"offers", "check", "--file", writeFile(t, "offers.csv", bad)}, env(nil), nil, &out, io.Discard)
+	err := run(context.Background(), testNow, []string{"offers", "check", "--file", writeFile(t, "offers.csv", bad)}, env(nil), nil, &out, io.Discard)
 	if err == nil {
 		t.Fatal("a file with errors passed")
 	}
@@ -69,7 +69,7 @@ func TestOffers_TranslatorRoundTrip(t *testing.T) {
 	t.Parallel()
 	csvPath := writeFile(t, "offers.csv", offersCSV)
 	trPath := filepath.Join(filepath.Dir(csvPath), "ti.yaml")
-	if err := run(context.Background(), []string{"offers", "export", "--lang", "ti", "--file", csvPath, "-o", trPath}, env(nil), nil, io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), testNow, []string{"offers", "export", "--lang", "ti", "--file", csvPath, "-o", trPath}, env(nil), nil, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(trPath)
@@ -80,14 +80,14 @@ func TestOffers_TranslatorRoundTrip(t *testing.T) {
 	filled = strings.Replace(filled, "    translation:\n      title: \"\"\n", "", -1)
 	os.WriteFile(trPath, []byte(filled), 0o644)
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"offers", "merge", "--file", trPath, "--offers", csvPath}, env(nil), nil, &out, io.Discard); err != nil {
+	if err := run(context.Background(), testNow, []string{"offers", "merge", "--file", trPath, "--offers", csvPath}, env(nil), nil, &out, io.Discard); err != nil {
 		t.Fatalf("merge: %v\n%s\n%s", err, out.String(), filled)
 	}
 	merged, _ := os.ReadFile(csvPath)
 	if !strings.Contains(string(merged), "title_ti") || !strings.Contains(string(merged), "ኩዕሶ እግሪ ንቆልዑ") {
 		t.Errorf("merged file:\n%s", merged)
 	}
-	if err := run(context.Background(), []string{"offers", "check", "--file", csvPath, "--max-age", "0"}, env(nil), nil, io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), testNow, []string{"offers", "check", "--file", csvPath, "--max-age", "0"}, env(nil), nil, io.Discard, io.Discard); err != nil {
 		t.Errorf("merged file does not check: %v", err)
 	}
 }
@@ -110,13 +110,13 @@ func TestServe_Offers(t *testing.T) {
 		"STAFF_CHAT_ID": strconv.FormatInt(staff.ID, 10),
 	})
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"offers", "import", "--file", writeFile(t, "offers.csv", offersCSV)}, e, nil, &out, io.Discard); err != nil {
+	if err := run(context.Background(), time.Now, []string{"offers", "import", "--file", writeFile(t, "offers.csv", offersCSV)}, e, nil, &out, io.Discard); err != nil {
 		t.Fatalf("import: %v\n%s", err, out.String())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var logs syncWriter
-	go func() { done <- run(ctx, []string{"serve"}, e, nil, io.Discard, &logs) }()
+	go func() { done <- run(ctx, time.Now, []string{"serve"}, e, nil, io.Discard, &logs) }()
 	stopped := false
 	stop := func() error {
 		if stopped {
@@ -281,7 +281,7 @@ func TestServe_Offers(t *testing.T) {
 
 	t.Run("ImportWithoutRestart", func(t *testing.T) {
 		more := offersCSV + "schach,Schachclub International,sport,Schach spielen,Mitte,51.961,7.625,de,yes,https://www.schach-musterstadt.de,,,,,,,,Markt 3,\n"
-		if err := run(context.Background(), []string{"offers", "import", "--file", writeFile(t, "offers.csv", more)}, e, nil, io.Discard, io.Discard); err != nil {
+		if err := run(context.Background(), time.Now, []string{"offers", "import", "--file", writeFile(t, "offers.csv", more)}, e, nil, io.Discard, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 		u := telegramtest.User{ID: 6004, FirstName: "Jan", LanguageCode: "de"}
@@ -319,7 +319,7 @@ func TestChat_Offers(t *testing.T) {
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	if err := run(ctx, []string{"chat", "--lang", "de"}, env(map[string]string{}), in, &out, io.Discard); err != nil {
+	if err := run(ctx, time.Now, []string{"chat", "--lang", "de"}, env(map[string]string{}), in, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"🗣 Sprachkurse", "Deutschkurs mit Kinderbetreuung", "📍 (map)", "Zuletzt geprüft"} {

@@ -25,7 +25,7 @@ import (
 // updates in flight before it returns. A stop takes at most
 // cfg.ShutdownWait; what is still running then is abandoned (an
 // unconfirmed update is delivered again, an unsent reminder claimed again).
-func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+func serve(ctx context.Context, now func() time.Time, args []string, getenv func(string) string, stderr io.Writer) error {
 	if len(args) > 0 {
 		return errUsage
 	}
@@ -50,7 +50,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	hard, abandon := context.WithCancel(context.WithoutCancel(ctx))
 	defer abandon()
-	a, err := newApp(hard, cfg, time.Now, log)
+	a, err := newApp(hard, cfg, now, log)
 	if err != nil {
 		return err
 	}
