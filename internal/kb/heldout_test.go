@@ -2,8 +2,8 @@ package kb
 
 import (
 	"fmt"
+	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -65,12 +65,9 @@ func TestKB_SearchHeldout2(t *testing.T) {
 
 func searchHeldout(t *testing.T, bars heldoutBars) {
 	k := MustLoad(t)
-	names, err := filepath.Glob(filepath.Join(bars.dir, "*.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(names) < len(k.files) {
-		t.Fatalf("%d held-out files, want one per language (%d)", len(names), len(k.files))
+	sets := loadEvalDir(t, bars.dir)
+	if len(sets) < len(k.files) {
+		t.Fatalf("%d held-out files, want one per language (%d)", len(sets), len(k.files))
 	}
 	// Every question and phrase of the content, as the search sees it.
 	tuned := map[string]string{}
@@ -85,16 +82,8 @@ func searchHeldout(t *testing.T, bars heldoutBars) {
 
 	var table []string
 	var sum heldoutScore
-	for _, name := range names {
-		lang := strings.TrimSuffix(filepath.Base(name), ".yaml")
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s evalSet
-		if err := decodeStrict(b, &s); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+	for _, lang := range slices.Sorted(maps.Keys(sets)) {
+		s := sets[lang]
 		var sc heldoutScore
 		areas := map[string]int{}
 		for _, c := range s.Questions {

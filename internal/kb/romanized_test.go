@@ -1,10 +1,8 @@
 package kb
 
 import (
-	"os"
-	"path/filepath"
+	"maps"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -19,20 +17,9 @@ var romanizedFloor = map[string]int{"ru": 18, "uk": 17, "ar": 18, "fa": 18}
 // write Russian, Ukrainian, Arabic or Dari/Farsi (testdata/romanized).
 func TestKB_SearchRomanized(t *testing.T) {
 	k := MustLoad(t)
-	names, err := filepath.Glob("testdata/romanized/*.yaml")
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no romanized sets: %v", err)
-	}
-	for _, name := range names {
-		lang := strings.TrimSuffix(filepath.Base(name), ".yaml")
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var s evalSet
-		if err := decodeStrict(b, &s); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+	sets := loadEvalDir(t, "testdata/romanized")
+	for _, lang := range slices.Sorted(maps.Keys(sets)) {
+		s := sets[lang]
 		t.Run(lang, func(t *testing.T) {
 			hits, confident, wrongConfident := 0, 0, 0
 			for _, c := range s.Questions {

@@ -42,15 +42,28 @@ func minPerArea(lang string) int {
 // MustLoadEval reads every evaluation file; the file name is the language.
 func MustLoadEval(tb testing.TB) map[string]evalSet {
 	tb.Helper()
-	names, err := filepath.Glob(filepath.Join(evalDir, "*.yaml"))
-	if err != nil {
-		tb.Fatal(err)
+	sets := loadEvalDir(tb, evalDir)
+	for _, lang := range []string{sourceLang, lastLang} {
+		if _, ok := sets[lang]; !ok {
+			tb.Fatalf("%s/%s.yaml is missing", evalDir, lang)
+		}
+	}
+	return sets
+}
+
+// loadEvalDir reads the question sets in dir, one file a language named
+// after it (de.yaml).
+func loadEvalDir(tb testing.TB, dir string) map[string]evalSet {
+	tb.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(names) == 0 {
+		tb.Fatalf("no question sets in %s: %v", dir, err)
 	}
 	sets := map[string]evalSet{}
 	for _, name := range names {
 		lang := strings.TrimSuffix(filepath.Base(name), ".yaml")
 		if !langName.MatchString(lang) {
-			tb.Fatalf("%s: eval files must be named after a language code, e.g. de.yaml", name)
+			tb.Fatalf("%s: question sets must be named after a language code, e.g. de.yaml", name)
 		}
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -62,11 +75,6 @@ func MustLoadEval(tb testing.TB) map[string]evalSet {
 			tb.Fatalf("%s: %v", name, err)
 		}
 		sets[lang] = s
-	}
-	for _, lang := range []string{sourceLang, lastLang} {
-		if _, ok := sets[lang]; !ok {
-			tb.Fatalf("%s/%s.yaml is missing", evalDir, lang)
-		}
 	}
 	return sets
 }
