@@ -62,26 +62,37 @@ func (e *Engine) bookingRoutes(t *table) {
 
 func (e *Engine) bookingEnabled() bool { return len(e.set.Booking.Calendar.Rules) > 0 }
 
-// requestBooking starts booking, after the privacy notice.
+// argBack marks the booking button that steps back to the topics: only
+// there, and after a language switch, does a move in progress stay a move.
+const argBack = "back"
+
+// requestBooking starts booking, after the privacy notice. A fresh start
+// (the command, a menu button) drops a move the person walked away from,
+// or the booking it ends with would silently cancel that appointment.
 func (e *Engine) requestBooking(ctx context.Context, r *Request) error {
+	return e.startBooking(ctx, r, r.Event.Kind == domain.EventButton && r.Event.Action.Arg == argBack)
+}
+
+// startBooking shows the topics; keepMove carries a move in progress on.
+func (e *Engine) startBooking(ctx context.Context, r *Request, keepMove bool) error {
 	if ok, err := e.requirePrivacy(ctx, r, actBooking); !ok || err != nil {
 		return err
 	}
 	if !e.bookingEnabled() {
 		return e.showOffices(r, "contact.booking")
 	}
+	replace := ""
+	if keepMove && r.Session.Draft != nil {
+		replace = r.Session.Draft.Replace
+	}
 	active, err := e.upcoming(ctx, r.Event.ChatID)
 	if err != nil {
 		return err
 	}
-	if len(active) >= e.set.Booking.MaxActive && (r.Session.Draft == nil || r.Session.Draft.Replace == "") {
+	if len(active) >= e.set.Booking.MaxActive && replace == "" {
 		r.Show(r.T.N("booking.max_active", len(active), nil),
 			domain.Row(button(r.T.T("booking.my_appointments", nil), actAppointments, "")), e.menuRow(r))
 		return nil
-	}
-	replace := ""
-	if r.Session.Draft != nil {
-		replace = r.Session.Draft.Replace
 	}
 	r.Session.Draft = &domain.Draft{Replace: replace, Nonce: nonce()}
 	r.Session.Screen = screenBooking
@@ -104,7 +115,7 @@ func (e *Engine) topicLabel(t *i18n.Localizer, topic string) string {
 }
 
 func (e *Engine) cancelRow(r *Request) []domain.Button {
-	return domain.Row(button(r.T.T("button.back", nil), actBooking, ""), button(r.T.T("booking.stop", nil), actMenu, ""))
+	return domain.Row(button(r.T.T("button.back", nil), actBooking, argBack), button(r.T.T("booking.stop", nil), actMenu, ""))
 }
 
 // draft returns the booking in progress, or shows the start again.

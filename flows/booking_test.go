@@ -547,3 +547,60 @@ func TestBooking_DoubleTapShowsTheAppointment(t *testing.T) {
 		t.Errorf("%d bookings, want 1", len(mine))
 	}
 }
+
+// TestBooking_AbandonedMoveKeepsTheAppointment: someone taps "new time",
+// changes their mind and leaves with "cancel"; a booking made later is a
+// second appointment, not a move that silently cancels the first.
+func TestBooking_AbandonedMoveKeepsTheAppointment(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
+	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "appointments", ChatID: amalChat})
+	res = e.Handle(ctx, *res.Session, false, ev("ar", find(t, res, "ar").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("m", ""))
+	if _, s = bookFirstSlot(t, e, *res.Session, amalChat); s.Draft != nil {
+		t.Fatalf("second booking did not complete: %+v", s.Draft)
+	}
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	booked := 0
+	for _, bk := range mine {
+		if bk.Status == domain.BookingBooked {
+			booked++
+		}
+	}
+	if booked != 2 {
+		t.Errorf("%d appointments booked, want 2: the abandoned move cancelled the first", booked)
+	}
+}
+
+// TestBooking_MoveSurvivesBack: "back" during a move goes to the topics
+// and the booking made from there still replaces the old appointment.
+func TestBooking_MoveSurvivesBack(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
+	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "appointments", ChatID: amalChat})
+	res = e.Handle(ctx, *res.Session, false, ev("ar", find(t, res, "ar").Action.Arg))
+	back := find(t, res, "b")
+	res = e.Handle(ctx, *res.Session, false, ev("b", back.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	e.Handle(ctx, *res.Session, false, ev("bc", find(t, res, "bc").Action.Arg))
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	booked := 0
+	for _, bk := range mine {
+		if bk.Status == domain.BookingBooked {
+			booked++
+		}
+	}
+	if len(mine) != 2 || booked != 1 {
+		t.Errorf("%d bookings, %d booked; want the old one moved (2, 1)", len(mine), booked)
+	}
+}

@@ -56,7 +56,7 @@ func (e *Engine) showScreen(ctx context.Context, r *Request) error {
 	case s == screenBooking && r.Session.Draft != nil:
 		// The steps so far were answered in the other language; the
 		// booking starts again in the new one, a move still a move.
-		return e.requestBooking(ctx, r)
+		return e.startBooking(ctx, r, true)
 	}
 	return e.showMenu(ctx, r)
 }
