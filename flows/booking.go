@@ -333,7 +333,7 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 		if s.speaks {
 			label, marked = "🗣 "+label, true
 		}
-		row = append(row, button(label, actSlot, strconv.FormatInt(s.Start.Unix(), 10)))
+		row = append(row, button(label, actSlot, slotArg(s.Start, d.Office)))
 		if len(row) == 3 {
 			rows, row = append(rows, row), nil
 		}
@@ -371,17 +371,38 @@ func (e *Engine) toggleInterpreter(ctx context.Context, r *Request) error {
 	return e.showTimes(ctx, r)
 }
 
-// draftSlot returns the booking in progress and the slot start a button
-// names; ok is false when a reply has been given instead.
+// slotArg names a slot in a time or "book" button: its start and office.
+// The office travels with the time because an older message's button can
+// be pressed after a booking for another office has begun.
+func slotArg(start time.Time, office string) string {
+	return strconv.FormatInt(start.Unix(), 10) + "." + office
+}
+
+// parseSlotArg reads slotArg; office is "" on buttons sent before it
+// carried one.
+func parseSlotArg(arg string) (start time.Time, office string, err error) {
+	unix, office, _ := strings.Cut(arg, ".")
+	sec, err := strconv.ParseInt(unix, 10, 64)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	return time.Unix(sec, 0), office, nil
+}
+
+// draftSlot returns the booking in progress, set to the slot and office a
+// button names; ok is false when a reply has been given instead.
 func (e *Engine) draftSlot(ctx context.Context, r *Request) (d *domain.Draft, start time.Time, ok bool, err error) {
 	if d, ok, err = e.draft(ctx, r); !ok {
 		return nil, time.Time{}, false, err
 	}
-	unix, perr := strconv.ParseInt(r.Event.Action.Arg, 10, 64)
-	if perr != nil {
+	start, office, perr := parseSlotArg(r.Event.Action.Arg)
+	if _, known := e.office(office); perr != nil || office != "" && !known {
 		return nil, time.Time{}, false, e.staleButton(ctx, r)
 	}
-	return d, time.Unix(unix, 0), true, nil
+	if office != "" {
+		d.Office = office
+	}
+	return d, start, true, nil
 }
 
 // when is the template data naming an appointment: day, time, office, address.
@@ -403,7 +424,7 @@ func (e *Engine) confirmSlot(ctx context.Context, r *Request) error {
 		text += "\n" + t.T("booking.interpreter_on", nil)
 	}
 	r.Show(text,
-		domain.Row(button(t.T("booking.confirm_button", nil), actBook, r.Event.Action.Arg)),
+		domain.Row(button(t.T("booking.confirm_button", nil), actBook, slotArg(start, d.Office))),
 		domain.Row(button(t.T("button.back", nil), actDay, cal.Date(start)), button(t.T("booking.stop", nil), actMenu, "")))
 	return nil
 }
@@ -475,7 +496,7 @@ func (e *Engine) book(ctx context.Context, r *Request) error {
 // bookedAt reports whether the person has an upcoming appointment at the
 // time the pressed button names.
 func (e *Engine) bookedAt(ctx context.Context, r *Request) (bool, error) {
-	unix, err := strconv.ParseInt(r.Event.Action.Arg, 10, 64)
+	start, _, err := parseSlotArg(r.Event.Action.Arg)
 	if err != nil || !e.bookingEnabled() {
 		return false, nil
 	}
@@ -483,7 +504,7 @@ func (e *Engine) bookedAt(ctx context.Context, r *Request) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return slices.ContainsFunc(list, func(bk domain.Booking) bool { return bk.Start.Unix() == unix }), nil
+	return slices.ContainsFunc(list, func(bk domain.Booking) bool { return bk.Start.Equal(start) }), nil
 }
 
 // reminderTimes are the reminders of a booking still ahead: a reminder id
@@ -584,7 +605,7 @@ func (e *Engine) offerNearest(ctx context.Context, r *Request, near time.Time) e
 	cal := e.set.Booking.Calendar
 	var rows [][]domain.Button
 	for _, s := range free {
-		rows = append(rows, domain.Row(button(e.dayLabel(t, s.Start)+" "+s.Start.In(cal.Loc).Format("15:04"), actSlot, strconv.FormatInt(s.Start.Unix(), 10))))
+		rows = append(rows, domain.Row(button(e.dayLabel(t, s.Start)+" "+s.Start.In(cal.Loc).Format("15:04"), actSlot, slotArg(s.Start, d.Office))))
 	}
 	rows = append(rows, e.cancelRow(r))
 	if len(free) == 0 {

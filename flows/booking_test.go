@@ -604,3 +604,37 @@ func TestBooking_MoveSurvivesBack(t *testing.T) {
 		t.Errorf("%d bookings, %d booked; want the old one moved (2, 1)", len(mine), booked)
 	}
 }
+
+// TestBooking_OldConfirmButtonBooksItsOffice: "book" pressed on an older
+// confirmation, after a new booking for another office was begun, books
+// the office that confirmation named.
+func TestBooking_OldConfirmButtonBooksItsOffice(t *testing.T) {
+	ctx := context.Background()
+	store := mustStore(t)
+	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, func(s *flows.Settings) {
+		nord := s.Booking.Calendar.Rules[0]
+		nord.Office = "nord"
+		s.Booking.Calendar.Rules = append(s.Booking.Calendar.Rules, nord)
+		s.Offices = append(s.Offices, flows.Office{ID: "nord", Name: i18n.German("Nord"), Address: "Nordstraße 12"})
+	})
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
+	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bo", "rathaus"))
+	res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	if !strings.Contains(allText(res), "Rathaus") {
+		t.Fatalf("confirmation = %q", allText(res))
+	}
+	old := find(t, res, "bc")
+	res = e.Handle(ctx, *res.Session, false, domain.Event{Kind: domain.EventCommand, Command: "appointment", ChatID: amalChat})
+	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bo", "nord"))
+	e.Handle(ctx, *res.Session, false, ev("bc", old.Action.Arg))
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	if len(mine) != 1 || mine[0].Office != "rathaus" {
+		t.Errorf("bookings = %+v, want one at the Rathaus the pressed confirmation named", mine)
+	}
+}
