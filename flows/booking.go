@@ -189,8 +189,27 @@ type freeSlot struct {
 	speaks     bool
 }
 
+// offeredSlots are the free slots offered to choose from: without the
+// times the person already holds an appointment, so someone unsure whether
+// a booking worked does not take a second place at the same time. (Book
+// itself does not check: a retry after a failure must find its own place.)
+func (e *Engine) offeredSlots(ctx context.Context, r *Request, office string, from, to time.Time) ([]freeSlot, error) {
+	free, err := e.freeSlots(ctx, r, office, from, to)
+	if err != nil {
+		return nil, err
+	}
+	mine, err := e.upcoming(ctx, r.Event.ChatID)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(free, func(s freeSlot) bool {
+		return slices.ContainsFunc(mine, func(bk domain.Booking) bool { return bk.Start.Equal(s.Start) })
+	}), nil
+}
+
 // freeSlots lists the office's bookable slots in [from, to) with room.
-func (e *Engine) freeSlots(ctx context.Context, office, lang string, from, to time.Time) ([]freeSlot, error) {
+func (e *Engine) freeSlots(ctx context.Context, r *Request, office string, from, to time.Time) ([]freeSlot, error) {
+	lang := r.T.Lang()
 	rules := e.set.Booking
 	earliest := e.now().Add(rules.MinLead)
 	if from.Before(earliest) {
@@ -264,7 +283,7 @@ func (e *Engine) speaks(staff int64, lang string) bool {
 // person's language are marked.
 func (e *Engine) showDays(ctx context.Context, r *Request) error {
 	d := r.Session.Draft
-	free, err := e.freeSlots(ctx, d.Office, r.T.Lang(), e.now(), e.now().AddDate(0, 0, e.set.Booking.DaysAhead))
+	free, err := e.offeredSlots(ctx, r, d.Office, e.now(), e.now().AddDate(0, 0, e.set.Booking.DaysAhead))
 	if err != nil {
 		return err
 	}
@@ -313,7 +332,7 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	if err != nil {
 		return e.staleButton(ctx, r)
 	}
-	free, err := e.freeSlots(ctx, d.Office, r.T.Lang(), day, day.AddDate(0, 0, 1))
+	free, err := e.offeredSlots(ctx, r, d.Office, day, day.AddDate(0, 0, 1))
 	if err != nil {
 		return err
 	}
@@ -447,7 +466,7 @@ func (e *Engine) book(ctx context.Context, r *Request) error {
 	if !ok {
 		return err
 	}
-	free, err := e.freeSlots(ctx, d.Office, r.T.Lang(), start, start.Add(time.Second))
+	free, err := e.freeSlots(ctx, r, d.Office, start, start.Add(time.Second))
 	if err != nil {
 		return err
 	}
@@ -592,7 +611,7 @@ func (e *Engine) answerBring(ctx context.Context, r *Request) error {
 // free times.
 func (e *Engine) offerNearest(ctx context.Context, r *Request, near time.Time) error {
 	d := r.Session.Draft
-	free, err := e.freeSlots(ctx, d.Office, r.T.Lang(), e.now(), e.now().AddDate(0, 0, e.set.Booking.DaysAhead))
+	free, err := e.offeredSlots(ctx, r, d.Office, e.now(), e.now().AddDate(0, 0, e.set.Booking.DaysAhead))
 	if err != nil {
 		return err
 	}

@@ -638,3 +638,35 @@ func TestBooking_OldConfirmButtonBooksItsOffice(t *testing.T) {
 		t.Errorf("bookings = %+v, want one at the Rathaus the pressed confirmation named", mine)
 	}
 }
+
+// TestBooking_NoSecondPlaceAtTheSameTime: someone unsure whether their
+// booking worked books again; the time they already hold is not offered
+// again, so they do not take two places at once.
+func TestBooking_NoSecondPlaceAtTheSameTime(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
+	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	day := find(t, res, "bd").Action.Arg
+	res = e.Handle(ctx, *res.Session, false, ev("bd", day))
+	slot := find(t, res, "bs").Action.Arg
+	res = e.Handle(ctx, *res.Session, false, ev("bs", slot))
+	res = e.Handle(ctx, *res.Session, false, ev("bc", find(t, res, "bc").Action.Arg))
+
+	res = e.Handle(ctx, *res.Session, false, ev("b", ""))
+	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bd", day))
+	for _, b := range buttons(res) {
+		if b.Action.Name == "bs" && b.Action.Arg == slot {
+			t.Errorf("the time already booked is offered again")
+		}
+	}
+	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	e.Handle(ctx, *res.Session, false, ev("bc", find(t, res, "bc").Action.Arg))
+	if mine, _ := store.Bookings(0).ByPerson(ctx, amalChat); len(mine) != 2 || mine[0].Start.Equal(mine[1].Start) {
+		t.Errorf("bookings = %+v: want two at different times", mine)
+	}
+}
