@@ -101,7 +101,13 @@ func (e *Engine) startBooking(ctx context.Context, r *Request, keepMove bool) er
 	for _, topic := range e.set.Booking.Topics {
 		rows = append(rows, domain.Row(button(e.topicLabel(t, topic), actTopic, topic)))
 	}
-	rows = append(rows, e.cancelRow(r))
+	// The first step: back to the appointments a move started from, and
+	// for a new booking cancel alone (a back here would show this again).
+	last := domain.Row(button(t.T("booking.stop", nil), actMenu, ""))
+	if replace != "" {
+		last = slices.Insert(last, 0, button(t.T("button.back", nil), actAppointments, ""))
+	}
+	rows = append(rows, last)
 	r.Show(t.T("booking.topic_prompt", nil), rows...)
 	return nil
 }

@@ -670,3 +670,25 @@ func TestBooking_NoSecondPlaceAtTheSameTime(t *testing.T) {
 		t.Errorf("bookings = %+v: want two at different times", mine)
 	}
 }
+
+// TestBooking_TopicBackLeadsSomewhere: "back" on the first step showed the
+// same step again, as if the button did nothing. A new booking offers only
+// cancel there; a move goes back to the list of appointments.
+func TestBooking_TopicBackLeadsSomewhere(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
+	if hasAction(res, "b") || !hasAction(res, "m") {
+		t.Errorf("topics of a new booking: %+v", buttons(res))
+	}
+	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
+	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "appointments", ChatID: amalChat})
+	res = e.Handle(ctx, *res.Session, false, ev("ar", find(t, res, "ar").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("b", find(t, res, "b").Action.Arg))
+	if !hasAction(res, "bt") || hasAction(res, "b") || !hasAction(res, "ba") {
+		t.Errorf("topics of a move: %+v", buttons(res))
+	}
+}
