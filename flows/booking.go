@@ -319,7 +319,7 @@ func (e *Engine) showDays(ctx context.Context, r *Request) error {
 		if speaks[day] {
 			label, marked = "🗣 "+label, true
 		}
-		rows = append(rows, domain.Row(button(label, actDay, day)))
+		rows = append(rows, domain.Row(button(label, actDay, day+"."+d.Office)))
 	}
 	rows = append(rows, e.cancelRow(r))
 	r.Show(t.T("booking.day_prompt", nil)+langMark(t, marked), rows...)
@@ -334,8 +334,9 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 		return err
 	}
 	cal := e.set.Booking.Calendar
-	day, err := cal.DayStart(r.Event.Action.Arg)
-	if err != nil {
+	date, office, _ := strings.Cut(r.Event.Action.Arg, ".")
+	day, err := cal.DayStart(date)
+	if !e.setOffice(d, office) || err != nil {
 		return e.staleButton(ctx, r)
 	}
 	free, err := e.offeredSlots(ctx, r, d.Office, day, day.AddDate(0, 0, 1))
@@ -370,7 +371,7 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	if d.Interpreter {
 		interp = t.T("booking.interpreter_on", nil)
 	}
-	rows = append(rows, domain.Row(button(interp, actInterp, r.Event.Action.Arg)))
+	rows = append(rows, domain.Row(button(interp, actInterp, date+"."+d.Office)))
 	rows = append(rows, domain.Row(button(t.T("button.back", nil), actOffice, d.Office), button(t.T("booking.stop", nil), actMenu, "")))
 	r.Show(t.T("booking.time_prompt", i18n.Data{"Day": e.dayLabel(t, day)})+langMark(t, marked), rows...)
 	return nil
@@ -397,8 +398,9 @@ func (e *Engine) toggleInterpreter(ctx context.Context, r *Request) error {
 }
 
 // slotArg names a slot in a time or "book" button: its start and office.
-// The office travels with the time because an older message's button can
-// be pressed after a booking for another office has begun.
+// The office travels with the time (and a day button's date) because an
+// older message's button can be pressed after a booking for another
+// office, or none yet, has begun.
 func slotArg(start time.Time, office string) string {
 	return strconv.FormatInt(start.Unix(), 10) + "." + office
 }
@@ -421,13 +423,24 @@ func (e *Engine) draftSlot(ctx context.Context, r *Request) (d *domain.Draft, st
 		return nil, time.Time{}, false, err
 	}
 	start, office, perr := parseSlotArg(r.Event.Action.Arg)
-	if _, known := e.office(office); perr != nil || office != "" && !known {
+	if !e.setOffice(d, office) || perr != nil {
 		return nil, time.Time{}, false, e.staleButton(ctx, r)
 	}
+	return d, start, true, nil
+}
+
+// setOffice sets the booking in progress to the office a day, time or book
+// button names ("" on buttons sent before they named one). It reports
+// false when the booking would have no office the button is for: an
+// unknown one, or none chosen yet.
+func (e *Engine) setOffice(d *domain.Draft, office string) bool {
 	if office != "" {
+		if _, known := e.office(office); !known {
+			return false
+		}
 		d.Office = office
 	}
-	return d, start, true, nil
+	return d.Office != ""
 }
 
 // when is the template data naming an appointment: day, time, office, address.
@@ -450,7 +463,7 @@ func (e *Engine) confirmSlot(ctx context.Context, r *Request) error {
 	}
 	r.Show(text,
 		domain.Row(button(t.T("booking.confirm_button", nil), actBook, slotArg(start, d.Office))),
-		domain.Row(button(t.T("button.back", nil), actDay, cal.Date(start)), button(t.T("booking.stop", nil), actMenu, "")))
+		domain.Row(button(t.T("button.back", nil), actDay, cal.Date(start)+"."+d.Office), button(t.T("booking.stop", nil), actMenu, "")))
 	return nil
 }
 

@@ -692,3 +692,30 @@ func TestBooking_TopicBackLeadsSomewhere(t *testing.T) {
 		t.Errorf("topics of a move: %+v", buttons(res))
 	}
 }
+
+// TestBooking_OldDayButtonKeepsItsOffice: a day tapped on an older list,
+// after a new booking was begun and before its office was chosen, shows
+// that day's times at the office the list was for, not "no free times".
+func TestBooking_OldDayButtonKeepsItsOffice(t *testing.T) {
+	ctx := context.Background()
+	store := mustStore(t)
+	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, func(s *flows.Settings) {
+		nord := s.Booking.Calendar.Rules[0]
+		nord.Office = "nord"
+		s.Booking.Calendar.Rules = append(s.Booking.Calendar.Rules, nord)
+		s.Offices = append(s.Offices, flows.Office{ID: "nord", Name: i18n.German("Nord"), Address: "Nordstraße 12"})
+	})
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
+	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bo", "nord"))
+	old := find(t, res, "bd")
+	res = e.Handle(ctx, *res.Session, false, domain.Event{Kind: domain.EventCommand, Command: "appointment", ChatID: amalChat})
+	res = e.Handle(ctx, *res.Session, false, ev("bd", old.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	if !strings.Contains(allText(res), "Nord") {
+		t.Errorf("confirmation = %q, want the office of the pressed list", allText(res))
+	}
+}
