@@ -430,6 +430,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 	if len(f.Offices) == 0 {
 		bad("offices", "at least one office is needed: people must be able to reach a person")
 	}
+	const maxOfficeID = 32
 	seen := map[string]bool{}
 	for i, o := range f.Offices {
 		p := fmt.Sprintf("offices.%d", i)
@@ -438,6 +439,10 @@ func ParseFile(name string, data []byte) (*File, error) {
 			bad(p+".id", "must not be empty")
 		case seen[o.ID]:
 			bad(p+".id", fmt.Sprintf("duplicate office id %q", o.ID))
+		case len(o.ID) > maxOfficeID:
+			// The id travels in booking buttons with a date or time and a
+			// signature, inside Telegram's 64 bytes of button data.
+			bad(p+".id", fmt.Sprintf("at most %d characters, not %d", maxOfficeID, len(o.ID)))
 		}
 		seen[o.ID] = true
 		if o.Name.In(i18n.Default) == "" || o.Address == "" || o.Phone == "" {
