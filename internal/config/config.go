@@ -430,7 +430,10 @@ func ParseFile(name string, data []byte) (*File, error) {
 	if len(f.Offices) == 0 {
 		bad("offices", "at least one office is needed: people must be able to reach a person")
 	}
-	const maxOfficeID = 32
+	// An appointment's id is the office id and 20 characters; as a cancel
+	// button's data with its action and signature it must fit Telegram's
+	// 64 bytes (15 more), and so must a day or time button (26 more).
+	const maxOfficeID = 29
 	seen := map[string]bool{}
 	for i, o := range f.Offices {
 		p := fmt.Sprintf("offices.%d", i)
@@ -440,8 +443,6 @@ func ParseFile(name string, data []byte) (*File, error) {
 		case seen[o.ID]:
 			bad(p+".id", fmt.Sprintf("duplicate office id %q", o.ID))
 		case len(o.ID) > maxOfficeID:
-			// The id travels in booking buttons with a date or time and a
-			// signature, inside Telegram's 64 bytes of button data.
 			bad(p+".id", fmt.Sprintf("at most %d characters, not %d", maxOfficeID, len(o.ID)))
 		}
 		seen[o.ID] = true

@@ -50,7 +50,7 @@ func TestParseFile_Errors(t *testing.T) {
 		"EmptyTown":    {"municipality: \"\"\noffices:\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:1: municipality"},
 		"NoOffices":    {"municipality: X\n", "offices"},
 		"DuplicateID":  {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:4: offices.1.id: duplicate"},
-		"LongID":       {"municipality: X\noffices:\n  - {id: integrationsmanagement-buergerbuero-nord, name: A, address: B, phone: C}\n", "x.yaml:3: offices.0.id: at most 32"},
+		"LongID":       {"municipality: X\noffices:\n  - {id: integrationsmanagement-buergerbuero-nord, name: A, address: B, phone: C}\n", "x.yaml:3: offices.0.id: at most 29"},
 		"MissingPhone": {"municipality: X\noffices:\n  - id: a\n    name: A\n    address: B\n", "x.yaml:3: offices.0"},
 		"ShortIdle":    {"municipality: X\nsession_idle: 5m\noffices:\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:2: session_idle"},
 		"BadDuration":  {"municipality: X\nsession_idle: soon\n", "x.yaml"},
