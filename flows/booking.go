@@ -319,7 +319,7 @@ func (e *Engine) showDays(ctx context.Context, r *Request) error {
 		if speaks[day] {
 			label, marked = "🗣 "+label, true
 		}
-		rows = append(rows, domain.Row(button(label, actDay, day+"."+d.Office)))
+		rows = append(rows, domain.Row(button(label, actDay, dayArg(day, d.Office))))
 	}
 	rows = append(rows, e.cancelRow(r))
 	r.Show(t.T("booking.day_prompt", nil)+langMark(t, marked), rows...)
@@ -371,7 +371,7 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	if d.Interpreter {
 		interp = t.T("booking.interpreter_on", nil)
 	}
-	rows = append(rows, domain.Row(button(interp, actInterp, date+"."+d.Office)))
+	rows = append(rows, domain.Row(button(interp, actInterp, dayArg(date, d.Office))))
 	rows = append(rows, domain.Row(button(t.T("button.back", nil), actOffice, d.Office), button(t.T("booking.stop", nil), actMenu, "")))
 	r.Show(t.T("booking.time_prompt", i18n.Data{"Day": e.dayLabel(t, day)})+langMark(t, marked), rows...)
 	return nil
@@ -404,6 +404,10 @@ func (e *Engine) toggleInterpreter(ctx context.Context, r *Request) error {
 func slotArg(start time.Time, office string) string {
 	return strconv.FormatInt(start.Unix(), 10) + "." + office
 }
+
+// dayArg names a day (YYYY-MM-DD) and office in a day or interpreter
+// button; showTimes reads it.
+func dayArg(date, office string) string { return date + "." + office }
 
 // parseSlotArg reads slotArg; office is "" on buttons sent before it
 // carried one.
@@ -463,7 +467,7 @@ func (e *Engine) confirmSlot(ctx context.Context, r *Request) error {
 	}
 	r.Show(text,
 		domain.Row(button(t.T("booking.confirm_button", nil), actBook, slotArg(start, d.Office))),
-		domain.Row(button(t.T("button.back", nil), actDay, cal.Date(start)+"."+d.Office), button(t.T("booking.stop", nil), actMenu, "")))
+		domain.Row(button(t.T("button.back", nil), actDay, dayArg(cal.Date(start), d.Office)), button(t.T("booking.stop", nil), actMenu, "")))
 	return nil
 }
 
