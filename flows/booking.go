@@ -786,6 +786,7 @@ func (e *Engine) reschedule(ctx context.Context, r *Request) error {
 		return e.showAppointments(ctx, r)
 	}
 	r.Session.Draft = &domain.Draft{Topic: bk.Topic, Office: bk.Office, Interpreter: bk.Interpreter, Replace: bk.ID, Nonce: nonce()}
+	r.Session.Screen = screenBooking // a language switch goes on with the move
 	return e.showDays(ctx, r)
 }
 

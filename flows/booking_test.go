@@ -719,3 +719,26 @@ func TestBooking_OldDayButtonKeepsItsOffice(t *testing.T) {
 		t.Errorf("confirmation = %q, want the office of the pressed list", allText(res))
 	}
 }
+
+// TestBooking_LanguageMidMove: a language switch while choosing the new
+// time of a move goes on with the move in the new language.
+func TestBooking_LanguageMidMove(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	de := mustBundle(t).For("de")
+	ev := func(name, arg string) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
+	}
+	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
+	res := e.Handle(ctx, s, false, ev("m", ""))
+	res = e.Handle(ctx, *res.Session, false, ev("ba", ""))
+	res = e.Handle(ctx, *res.Session, false, ev("ar", find(t, res, "ar").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, domain.Event{Kind: domain.EventCommand, Command: "language", ChatID: amalChat})
+	res = e.Handle(ctx, *res.Session, false, ev("L", "de"))
+	if txt := allText(res); !strings.Contains(txt, de.T("booking.topic_prompt", nil)) {
+		t.Errorf("after the language pick: %q", txt)
+	}
+	if res.Session.Draft == nil || res.Session.Draft.Replace == "" {
+		t.Errorf("the move was dropped: %+v", res.Session.Draft)
+	}
+}
