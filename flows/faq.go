@@ -90,6 +90,16 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		// base would only push it out of sight.
 		return nil
 	}
+	if r.Session.Question != "" {
+		// The consent question of the last reply, answered by typing
+		// the word on its button rather than tapping it.
+		switch {
+		case sameWord(text, r.T.T("consent.yes", nil)):
+			return e.consentYes(ctx, r)
+		case sameWord(text, r.T.T("consent.no", nil)):
+			return e.consentNo(ctx, r)
+		}
+	}
 	if ok, err := e.openTypedRequest(ctx, r, text); ok {
 		return err
 	}
