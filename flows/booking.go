@@ -115,6 +115,20 @@ func (e *Engine) draft(ctx context.Context, r *Request) (*domain.Draft, bool, er
 	return r.Session.Draft, true, nil
 }
 
+// resumeBooking shows the booking's step again after a message that was
+// not a tap; the draft keeps topic and office only, so from the choice of
+// time on it is the choice of day.
+func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
+	switch d := r.Session.Draft; {
+	case d.Office != "":
+		return e.showDays(ctx, r)
+	case d.Topic != "":
+		r.Event.Action = domain.Action{Name: actTopic, Arg: d.Topic}
+		return e.chooseTopic(ctx, r)
+	}
+	return e.requestBooking(ctx, r)
+}
+
 func (e *Engine) chooseTopic(ctx context.Context, r *Request) error {
 	d, ok, err := e.draft(ctx, r)
 	if !ok {

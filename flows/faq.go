@@ -134,6 +134,12 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 			return nil // the greeting shows the menu
 		}
 	}
+	if r.Session.Screen == screenBooking && r.Session.Draft != nil && e.bookingEnabled() && !res.Main.Confident {
+		// Mostly a day or a time typed instead of tapped ("Mittwoch",
+		// "9.12."): not a question to look up or to keep, and "no
+		// answer" would push the booking out of sight.
+		return e.resumeBooking(ctx, r)
+	}
 	if nothing {
 		r.Say(r.T.T("menu.title", nil), e.menuRows(r)...)
 		return nil
