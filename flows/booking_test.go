@@ -571,9 +571,15 @@ func TestBooking_TypedDayShowsTheStep(t *testing.T) {
 			t.Errorf("%q: want the step as one new message: %+v", typed, res.Replies)
 		}
 	}
+	// A topic typed as its button says is chosen.
 	s := amalSession()
 	s.Lang = "de"
 	res := e.Handle(ctx, s, false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personText("arbeit"))
+	if res.Session.Draft == nil || res.Session.Draft.Topic != "work" || !hasAction(res, "bd") {
+		t.Errorf("\"arbeit\" on the choice of topic: %q, want the days for work", allText(res))
+	}
+	res = e.Handle(ctx, s, false, personPress("b", ""))
 	res = e.Handle(ctx, *res.Session, false, personText("Was bedeutet eine Duldung?"))
 	if !strings.Contains(allText(res), "❓") {
 		t.Errorf("a clear question during booking: %q, want its answer", allText(res))
