@@ -569,3 +569,20 @@ func TestEngine_ConsentTyped(t *testing.T) {
 		t.Errorf("a lone Ja answered a consent never asked: %q", got)
 	}
 }
+
+// TestEngine_Interjection: "hä?", "huh?" or "hein ?" say the person did
+// not understand, not what they ask. Before, they got an entry on rental
+// contracts or shared accommodation, or "no answer" and the question
+// whether the team may keep "häh"; now the menu, as a lone "?" does.
+func TestEngine_Interjection(t *testing.T) {
+	e := mustEngineWithDeps(t, flows.Deps{Tickets: mustStore(t).Tickets(0), Questions: mustStore(t).Questions()})
+	for _, c := range []struct{ lang, text string }{
+		{"de", "hä?"}, {"de", "häh"}, {"de", "hmm"}, {"en", "huh?"}, {"en", "hmm"}, {"fr", "hein ?"},
+	} {
+		res := e.Handle(context.Background(), domain.Session{Lang: c.lang, Epoch: 1}, false, text(c.text))
+		want := mustBundle(t).For(c.lang).T("menu.title", nil)
+		if got := allText(res); !strings.Contains(got, want) || res.Session.Question != "" {
+			t.Errorf("%s %q: %q, want the menu", c.lang, c.text, got)
+		}
+	}
+}

@@ -18,7 +18,7 @@ var stopwordLists = map[string]string{
 		der die das den dem des ein eine einen einem einer eines dies diese dieser dieses diesen
 		und oder aber auch noch schon nur sehr so wie was wer wen wem wo wann warum wieso weshalb welche welcher welches
 		wohin woher womit wozu worauf ob dass weil wenn als denn doch mal dann bitte danke dankeschön
-		hallo hi hey guten tag morgen abend moin servus tschüss grüß gott
+		hallo hi hey guten tag morgen abend moin servus tschüss grüß gott hä häh hää hm hmm
 		ist sind bin bist war waren wäre habe hab hast hat haben hatte hatten
 		kann kannst können konnte könnte muss musst müssen soll sollte sollen
 		will willst wollen möchte möchten werde wirst wird werden wurde würde gibt geben gehe geht gehen
@@ -35,7 +35,7 @@ var stopwordLists = map[string]string{
 		can could might must shall should will would want wants wanted need needs needed
 		get gets got getting make makes made give go goes going
 		to of in on at by for with from about into over under up out off again there here now today tomorrow yesterday soon next long
-		not no nor yes ok okay please pls plz thanks thank thx hello hi hey dear good morning evening afternoon
+		not no nor yes ok okay please pls plz thanks thank thx hello hi hey dear good morning evening afternoon huh hm hmm
 		sir madam help info information question questions know tell explain mean means meaning
 		some any all much many more lot lots someone something anything anyone im ive dont cant
 		wont doesnt didnt isnt ur bring come comes coming`,
@@ -88,7 +88,7 @@ var stopwordLists = map[string]string{
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant`,
+		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant`,
 	// Arabic and Dari/Farsi typed in Latin letters (Arabizi, Finglish):
 	// the function words of the romanised questions and phrases.
 	"ar-latn": `ana enta enti inta inti ente howe huwe hiye hiya ne7na e7na intu el il al wel wl we bl bel bil fi fe
