@@ -578,6 +578,7 @@ func TestEngine_Interjection(t *testing.T) {
 	e := mustEngineWithDeps(t, flows.Deps{Tickets: mustStore(t).Tickets(0), Questions: mustStore(t).Questions()})
 	for _, c := range []struct{ lang, text string }{
 		{"de", "hä?"}, {"de", "häh"}, {"de", "hmm"}, {"en", "huh?"}, {"en", "hmm"}, {"fr", "hein ?"},
+		{"ar", "هاه؟"}, {"ar", "ها؟"}, {"fa", "هان؟"}, {"ru", "чего?"}, {"ru", "хм"}, {"uk", "га?"}, {"tr", "efendim?"},
 	} {
 		res := e.Handle(context.Background(), domain.Session{Lang: c.lang, Epoch: 1}, false, text(c.text))
 		want := mustBundle(t).For(c.lang).T("menu.title", nil)
