@@ -132,6 +132,34 @@ func (e *Engine) draft(ctx context.Context, r *Request) (*domain.Draft, bool, er
 	return r.Session.Draft, true, nil
 }
 
+// resumeBooking shows the booking's step again after a message that was
+// not a tap; the draft keeps topic and office only, so from the choice of
+// time on it is the choice of day.
+// A topic or an office typed as its button says ("Arbeit") is chosen.
+func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
+	typed := r.Event.Text
+	switch d := r.Session.Draft; {
+	case d.Office != "":
+		return e.showDays(ctx, r)
+	case d.Topic != "":
+		for _, o := range e.bookableOffices() {
+			if sameWord(typed, r.T.Local(o.Name)) {
+				r.Event.Action = domain.Action{Name: actOffice, Arg: o.ID}
+				return e.chooseOffice(ctx, r)
+			}
+		}
+		r.Event.Action = domain.Action{Name: actTopic, Arg: d.Topic}
+		return e.chooseTopic(ctx, r)
+	}
+	for _, topic := range e.set.Booking.Topics {
+		if sameWord(typed, e.topicLabel(r.T, topic)) {
+			r.Event.Action = domain.Action{Name: actTopic, Arg: topic}
+			return e.chooseTopic(ctx, r)
+		}
+	}
+	return e.requestBooking(ctx, r)
+}
+
 func (e *Engine) chooseTopic(ctx context.Context, r *Request) error {
 	d, ok, err := e.draft(ctx, r)
 	if !ok {

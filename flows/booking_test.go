@@ -742,3 +742,41 @@ func TestBooking_LanguageMidMove(t *testing.T) {
 		t.Errorf("the move was dropped: %+v", res.Session.Draft)
 	}
 }
+
+// TestBooking_TypedDayShowsTheStep: on the choice of day people type the
+// day ("Mittwoch", "9.12.") rather than tap it. Before, that got "no
+// answer" and the question whether the team may read it, the menu, or
+// entries on the Beschäftigungsduldung – the booking out of sight. Now
+// what the knowledge base does not clearly answer shows the step again,
+// and a clear question is still answered.
+func TestBooking_TypedDayShowsTheStep(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	for _, typed := range []string{"Mittwoch", "9.12.", "Mittwoch 9.12 bitte", "am Montag um 10"} {
+		s := amalSession()
+		s.Lang = "de"
+		res := e.Handle(ctx, s, false, personPress("b", ""))
+		res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+		find(t, res, "bd") // on the choice of day
+		res = e.Handle(ctx, *res.Session, false, personText(typed))
+		if !hasAction(res, "bd") || res.Session.Draft == nil || res.Session.Question != "" {
+			t.Errorf("%q on the choice of day: %q, want the days again", typed, allText(res))
+		}
+		if len(res.Replies) != 1 || res.Replies[0].Edit {
+			t.Errorf("%q: want the step as one new message: %+v", typed, res.Replies)
+		}
+	}
+	// A topic typed as its button says is chosen.
+	s := amalSession()
+	s.Lang = "de"
+	res := e.Handle(ctx, s, false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personText("arbeit"))
+	if res.Session.Draft == nil || res.Session.Draft.Topic != "work" || !hasAction(res, "bd") {
+		t.Errorf("\"arbeit\" on the choice of topic: %q, want the days for work", allText(res))
+	}
+	res = e.Handle(ctx, s, false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personText("Was bedeutet eine Duldung?"))
+	if !strings.Contains(allText(res), "❓") {
+		t.Errorf("a clear question during booking: %q, want its answer", allText(res))
+	}
+}

@@ -143,3 +143,15 @@ func replaceWord(s, word, with string) string {
 	}
 	return s
 }
+
+// sameWord reports whether typed text is the word on a button, whatever
+// its case, emoji and punctuation ("ja!" for "✅ Ja").
+func sameWord(typed, label string) bool {
+	letters := func(s string) string {
+		return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsMark(r)
+		}), " ")
+	}
+	w := letters(label)
+	return w != "" && letters(typed) == w
+}

@@ -90,6 +90,16 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		// base would only push it out of sight.
 		return nil
 	}
+	if r.Session.Question != "" {
+		// The consent question of the last reply, answered by typing
+		// the word on its button rather than tapping it.
+		switch {
+		case sameWord(text, r.T.T("consent.yes", nil)):
+			return e.consentYes(ctx, r)
+		case sameWord(text, r.T.T("consent.no", nil)):
+			return e.consentNo(ctx, r)
+		}
+	}
 	if ok, err := e.openTypedRequest(ctx, r, text); ok {
 		return err
 	}
@@ -123,6 +133,12 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		if nothing {
 			return nil // the greeting shows the menu
 		}
+	}
+	if r.Session.Screen == screenBooking && r.Session.Draft != nil && e.bookingEnabled() && !res.Main.Confident {
+		// Mostly a day or a time typed instead of tapped ("Mittwoch",
+		// "9.12."): not a question to look up or to keep, and "no
+		// answer" would push the booking out of sight.
+		return e.resumeBooking(ctx, r)
 	}
 	if nothing {
 		r.Say(r.T.T("menu.title", nil), e.menuRows(r)...)

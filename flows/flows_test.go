@@ -536,3 +536,54 @@ func TestEngine_LongMessage(t *testing.T) {
 		t.Errorf("other topics offered: %v (%q)", also, res.Replies[1].Text)
 	}
 }
+
+// TestEngine_ConsentTyped: asked whether the team may read an unanswered
+// question, people type the answer shown on the buttons ("Ja", "نعم")
+// as often as they tap it; before, a typed "Ja" dropped the question and
+// showed the menu, though the person had agreed.
+func TestEngine_ConsentTyped(t *testing.T) {
+	e := mustEngineWithDeps(t, flows.Deps{Tickets: mustStore(t).Tickets(0), Questions: mustStore(t).Questions()})
+	cases := []struct{ lang, question, answer, wantKey string }{
+		{"de", "Wie funktioniert die Mülltrennung hier", "Ja", "consent.thanks"},
+		{"de", "Wie funktioniert die Mülltrennung hier", "nein!", "consent.declined"},
+		{"ar", "متى تفتح حديقة الحيوانات", "نعم", "consent.thanks"},
+		{"en", "my cat is lazy", "yes.", "consent.thanks"},
+	}
+	for _, c := range cases {
+		tr := mustBundle(t).For(c.lang)
+		res := e.Handle(context.Background(), domain.Session{Lang: c.lang, Epoch: 1}, false, text(c.question))
+		if res.Session.Question == "" || !hasAction(res, "cy") {
+			t.Fatalf("%s %q: no consent asked: %q", c.lang, c.question, allText(res))
+		}
+		res = e.Handle(context.Background(), *res.Session, false, text(c.answer))
+		if got := allText(res); !strings.Contains(got, tr.T(c.wantKey, nil)) {
+			t.Errorf("%s typed %q: got %q, want %s", c.lang, c.answer, got, c.wantKey)
+		}
+		if res.Session.Question != "" {
+			t.Errorf("%s typed %q: the question still waits", c.lang, c.answer)
+		}
+	}
+	// With no question waiting, "Ja" stays what it was: the menu.
+	res := e.Handle(context.Background(), domain.Session{Lang: "de", Epoch: 1}, false, text("Ja"))
+	if got := allText(res); strings.Contains(got, mustBundle(t).For("de").T("consent.gone", nil)) {
+		t.Errorf("a lone Ja answered a consent never asked: %q", got)
+	}
+}
+
+// TestEngine_Interjection: "hä?", "huh?" or "hein ?" say the person did
+// not understand, not what they ask. Before, they got an entry on rental
+// contracts or shared accommodation, or "no answer" and the question
+// whether the team may keep "häh"; now the menu, as a lone "?" does.
+func TestEngine_Interjection(t *testing.T) {
+	e := mustEngineWithDeps(t, flows.Deps{Tickets: mustStore(t).Tickets(0), Questions: mustStore(t).Questions()})
+	for _, c := range []struct{ lang, text string }{
+		{"de", "hä?"}, {"de", "häh"}, {"de", "hmm"}, {"en", "huh?"}, {"en", "hmm"}, {"fr", "hein ?"},
+		{"ar", "هاه؟"}, {"ar", "ها؟"}, {"fa", "هان؟"}, {"ru", "чего?"}, {"ru", "хм"}, {"uk", "га?"}, {"tr", "efendim?"},
+	} {
+		res := e.Handle(context.Background(), domain.Session{Lang: c.lang, Epoch: 1}, false, text(c.text))
+		want := mustBundle(t).For(c.lang).T("menu.title", nil)
+		if got := allText(res); !strings.Contains(got, want) || res.Session.Question != "" {
+			t.Errorf("%s %q: %q, want the menu", c.lang, c.text, got)
+		}
+	}
+}

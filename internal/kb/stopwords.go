@@ -18,7 +18,7 @@ var stopwordLists = map[string]string{
 		der die das den dem des ein eine einen einem einer eines dies diese dieser dieses diesen
 		und oder aber auch noch schon nur sehr so wie was wer wen wem wo wann warum wieso weshalb welche welcher welches
 		wohin woher womit wozu worauf ob dass weil wenn als denn doch mal dann bitte danke dankeschön
-		hallo hi hey guten tag morgen abend moin servus tschüss grüß gott
+		hallo hi hey guten tag morgen abend moin servus tschüss grüß gott hä häh hää hm hmm
 		ist sind bin bist war waren wäre habe hab hast hat haben hatte hatten
 		kann kannst können konnte könnte muss musst müssen soll sollte sollen
 		will willst wollen möchte möchten werde wirst wird werden wurde würde gibt geben gehe geht gehen
@@ -35,11 +35,11 @@ var stopwordLists = map[string]string{
 		can could might must shall should will would want wants wanted need needs needed
 		get gets got getting make makes made give go goes going
 		to of in on at by for with from about into over under up out off again there here now today tomorrow yesterday soon next long
-		not no nor yes ok okay please pls plz thanks thank thx hello hi hey dear good morning evening afternoon
+		not no nor yes ok okay please pls plz thanks thank thx hello hi hey dear good morning evening afternoon huh hm hmm
 		sir madam help info information question questions know tell explain mean means meaning
 		some any all much many more lot lots someone something anything anyone im ive dont cant
 		wont doesnt didnt isnt ur bring come comes coming`,
-	"ar": `بقول يقول تقول قول بيقولوا في من على الى إلى عن مع هذا هذه ذلك تلك هو هي هم هن انا أنا انت أنت انتي نحن انتم أنتم
+	"ar": `هاه ها بقول يقول تقول قول بيقولوا في من على الى إلى عن مع هذا هذه ذلك تلك هو هي هم هن انا أنا انت أنت انتي نحن انتم أنتم
 		كيف ماذا ما متى أين اين لماذا ليش هل كم اي أي او أو و ثم لكن لا نعم ليس كان يكون كانت
 		اريد أريد بدي عايز ابغى احتاج أحتاج ممكن يمكن يجب لازم عندي معي لدي عند لي لك له لها بعد قبل زمان الان الآن هنا هناك بكرا بكره غدا اليوم امبارح قريبا تبعي تبع لوين بروح
 		الذي التي اللي شو شنو ايش مين وين فين كل شي شيء يعني معنى
@@ -47,7 +47,7 @@ var stopwordLists = map[string]string{
 		هلق هلا كتير عم رح بس حدا هيك بدو فيني بقدر منيح جيب اجيب بجيب هون لهون صرلي بتعطيني
 		امتى ازاي ايه مش ينفع بيديني جالي عليا مفيش بحكي كام عايزين عايزة لسا
 		3andi 3ndi mumkin mumken bdi biddi kif kifak ba3d shu sho 3ala 3alay 7ada eza iza`,
-	"fa": `میگن میگویند بگم بگویم من تو او ما شما آنها ایشان این آن که را با از به در برای تا و یا اما ولی هم چه چی چرا کجا کی کدام
+	"fa": `هان میگن میگویند بگم بگویم من تو او ما شما آنها ایشان این آن که را با از به در برای تا و یا اما ولی هم چه چی چرا کجا کی کدام
 		چطور چگونه چند آیا است هست هستم هستید بود باشد شد شود میشود کرد کنم کنید کردن
 		میخواهم خواهم میخوام باید میتوانم میتونم دارم دارد داریم ندارم نیست
 		سلام ممنون مرسی تشکر لطفا کمک سوال یک یه رو هر دیگر الان امروز خیلی
@@ -55,21 +55,21 @@ var stopwordLists = map[string]string{
 	"ps": `وایي ووایم زه ته هغه هغې موږ تاسو دوی دا دې د په له سره کې څه ولې چیرته چېرته کله څنګه څومره
 		او یا خو هم نه هو دی ده دي وو یم یې مې شي شو کړم غواړم باید لري لرم ستاسو زما مننه سلام ښه مرسته پوښتنه
 		ورور خور ملګری راته ووایه ووایاست اړتیا شم راوستل راوستلی راوستلای راوړم راولم`,
-	"uk": `сказати кажуть я ти він вона воно ми ви вони мене мені мій моя моє мої твій твоя наш наша ваш ваша їх їхній свій себе
+	"uk": `га хм сказати кажуть я ти він вона воно ми ви вони мене мені мій моя моє мої твій твоя наш наша ваш ваша їх їхній свій себе
 		цей ця це ці той та те і й а але або чи що як де коли чому навіщо хто який яка яке які скільки куди звідки
 		тут там зараз сьогодні завтра вчора скоро так ні не нема немає є був була було були бути буде
 		можна можу може можете треба потрібно маю має мати хочу хоче хочемо
 		в у на з із зі до від для по про при за під над через без після перед між о об
 		привіт вітаю доброго добрий день ранок вечір дякую будь ласка допоможіть допомогти питання
 		знаю знати скажіть підкажіть розкажіть пояснити означає значить робити зробити якщо дали`,
-	"ru": `сказать говорят я ты он она оно мы вы они меня мне мой моя моё мои твой наш ваш их свой себя этот эта это эти тот та то
+	"ru": `чего хм сказать говорят я ты он она оно мы вы они меня мне мой моя моё мои твой наш ваш их свой себя этот эта это эти тот та то
 		и а но или ли что как где когда почему зачем кто какой какая какое какие сколько куда откуда
 		тут там здесь сейчас сегодня завтра вчера скоро да нет не ни есть был была было были быть будет
 		можно могу может можете нужно надо хочу хочет хотим
 		в во на с со к ко от для по про при за под над через без после перед между о об у из
 		привет здравствуйте добрый день утро вечер спасибо пожалуйста помогите помочь вопрос
 		знаю скажите подскажите означает значит делать сделать`,
-	"tr": `denir söylenir ben sen o biz siz onlar beni bana benim senin onun bizim sizin bu şu bir ve veya ya ama fakat de da ki
+	"tr": `efendim hı hm denir söylenir ben sen o biz siz onlar beni bana benim senin onun bizim sizin bu şu bir ve veya ya ama fakat de da ki
 		mi mı mu mü ne neden niye nasıl nerede nereye nereden hangi kim kaç için ile gibi kadar daha çok en
 		var yok değil evet hayır merhaba selam günaydın iyi teşekkür teşekkürler sağol lütfen yardım soru
 		istiyorum lazım gerek gerekiyor olur olabilir miyim mıyım yapabilir
@@ -88,7 +88,7 @@ var stopwordLists = map[string]string{
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant`,
+		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant`,
 	// Arabic and Dari/Farsi typed in Latin letters (Arabizi, Finglish):
 	// the function words of the romanised questions and phrases.
 	"ar-latn": `ana enta enti inta inti ente howe huwe hiye hiya ne7na e7na intu el il al wel wl we bl bel bil fi fe
