@@ -9,8 +9,8 @@ import (
 // trigger and ordinary questions that must not.
 var urgentCases = map[string]struct{ yes, no []string }{
 	"de": {
-		yes: []string{"Mein Mann schlägt mich", "weil er mich schlägt", "ich will mich umbringen", "Wo ist die Notaufnahme?", "bitte krankenwagen", "er bringt mich um", "Suizidgedanken", "mein kind ist bewusstlos", "es brennt in der unterkunft", "jemand bedroht mich mit einem messer", "Selbstmord"},
-		no:  []string{"Wie finde ich eine Wohnung?", "Ich habe eine Notiz vom Amt", "Die Heizung ist kaputt", "Vorschlag für einen Termin", "Wo ist die Feuerwehrstraße", "Brandenburg Umzug", "Ich brauche Hilfe bei der Anmeldung", "Mein Vater ist Notar"},
+		yes: []string{"Mein Mann schlägt mich", "weil er mich schlägt", "ich will mich umbringen", "Wo ist die Notaufnahme?", "bitte krankenwagen", "er bringt mich um", "Suizidgedanken", "mein kind ist bewusstlos", "es brennt in der unterkunft", "jemand bedroht mich mit einem messer", "Selbstmord", "mein Nachbar hat gedroht mich umzubringen"},
+		no:  []string{"Wie finde ich eine Wohnung?", "Ich habe eine Notiz vom Amt", "Die Heizung ist kaputt", "Vorschlag für einen Termin", "Wo ist die Feuerwehrstraße", "Brandenburg Umzug", "Ich brauche Hilfe bei der Anmeldung", "Mein Vater ist Notar", "der Vermieter hat gedroht uns rauszuwerfen"},
 	},
 	"en": {
 		yes: []string{"my husband hits me", "I want to kill myself", "call an ambulance please", "she is not breathing", "there is a fire in my building", "he threatened me with a knife", "I feel suicidal", "I was raped"},
@@ -45,8 +45,9 @@ var urgentCases = map[string]struct{ yes, no []string }{
 		no:  []string{"ez çawa xaniyek bibînim", "destûra kar", "kursa almanî"},
 	},
 	"ti": {
-		yes: []string{"ሓግዙኒ በጃኹም", "ሓደጋ ኣሎ", "ኣምቡላንስ ጸውዑ", "ዓመጽ ኣሎ"},
-		no:  []string{"ገዛ ከመይ ይረክብ", "ስራሕ ክሰርሕ ይኽእል ድየ", "ቋንቋ ጀርመን ትምህርቲ"},
+		yes: []string{"ሓደጋ ኣሎ", "ኣምቡላንስ ጸውዑ", "ዓመጽ ኣሎ"},
+		// "Help me" asks for help with anything, as "Hilfe" does: a flat.
+		no: []string{"ገዛ ከመይ ይረክብ", "ስራሕ ክሰርሕ ይኽእል ድየ", "ቋንቋ ጀርመን ትምህርቲ", "ገዛ ክረክብ ደልየ ኣለኹ ሓግዙኒ", "ሓግዙኒ በጃኹም"},
 	},
 	"so": {
 		yes: []string{"ninkayga ayaa i garaaca", "waan dhimanayaa", "booliska u yeer", "xaalad degdeg ah"},
