@@ -32,6 +32,7 @@ const (
 	actBook         = "bc"
 	actAppointments = "ba"
 	actCancelAppt   = "ac"
+	actCancelYes    = "ay"
 	actReschedule   = "ar"
 	actComing       = "rk"
 	actChange       = "rx"
@@ -54,7 +55,8 @@ func (e *Engine) bookingRoutes(t *table) {
 	t.button(actSlot, e.confirmSlot)
 	t.button(actBook, e.book)
 	t.button(actAppointments, e.showAppointments)
-	t.button(actCancelAppt, e.cancelAppointment)
+	t.button(actCancelAppt, e.askCancelAppointment)
+	t.button(actCancelYes, e.cancelAppointment)
 	t.button(actReschedule, e.reschedule)
 	t.button(actComing, e.confirmComing, crossChat)
 	t.button(actChange, e.changeAppointment, crossChat)
@@ -759,6 +761,25 @@ func (e *Engine) ownBooking(ctx context.Context, r *Request) (domain.Booking, bo
 		return domain.Booking{}, false, nil
 	}
 	return bk, true, nil
+}
+
+// askCancelAppointment asks before cancelling: the cancel button sits
+// next to "new time", and a place given up by a slip of the finger may be
+// gone when the person notices.
+func (e *Engine) askCancelAppointment(ctx context.Context, r *Request) error {
+	bk, ok, err := e.ownBooking(ctx, r)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		r.Say(r.T.T("booking.gone", nil))
+		return e.showAppointments(ctx, r)
+	}
+	t := r.T
+	r.Show(t.T("booking.cancel_confirm", e.when(t, bk.Start, bk.Office)),
+		domain.Row(button(t.T("booking.cancel_yes", nil), actCancelYes, bk.ID)),
+		domain.Row(button(t.T("booking.cancel_keep", nil), actAppointments, "")))
+	return nil
 }
 
 func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {

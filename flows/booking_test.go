@@ -113,7 +113,16 @@ func TestBooking_BookCancel(t *testing.T) {
 
 	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "appointments", ChatID: amalChat})
 	cancel := find(t, res, "ac")
+	// The cancel button asks first; keeping it leaves the booking alone.
 	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, Action: cancel.Action})
+	if got, _ := store.Bookings(0).Get(ctx, bk.ID); got.Status != domain.BookingBooked {
+		t.Fatalf("cancelled at the first tap: %+v", got)
+	}
+	if keep := find(t, res, "ba"); keep.Action.Name != "ba" {
+		t.Fatalf("no way to keep the appointment: %+v", buttons(res))
+	}
+	yes := find(t, res, "ay")
+	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventButton, ChatID: amalChat, Action: yes.Action})
 	if got, _ := store.Bookings(0).Get(ctx, bk.ID); got.Status != domain.BookingCancelled {
 		t.Fatalf("not cancelled: %+v", got)
 	}

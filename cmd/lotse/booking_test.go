@@ -93,6 +93,7 @@ func TestServe_Booking(t *testing.T) {
 	fake.SendText(u, "/appointments")
 	list := next("appointments")
 	press(list, "ac:")
+	press(next("cancel?"), "ay:")
 	if done := next("cancelled"); !strings.Contains(done.Text, "cancelled") {
 		t.Errorf("cancel answered %q", done.Text)
 	}

@@ -190,6 +190,7 @@ func TestReport_SimulatedMonth(t *testing.T) {
 			if d == 10 || d == 20 {
 				b.say("/appointments")
 				b.press("ac:")
+				b.press("ay:")
 			}
 		}
 	}
