@@ -96,7 +96,8 @@ var facts = map[string]i18n.Text{
 	"mietobergrenze":      i18n.German("1 Person: 450 €"),
 }
 
-// mustEngineWithDeps fills in texts, knowledge base, clock and log.
+// mustEngineWithDeps fills in texts, knowledge base, log and, unless
+// given, the clock.
 func mustEngineWithDeps(tb testing.TB, deps flows.Deps, opts ...func(*flows.Settings)) *flows.Engine {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -118,7 +119,10 @@ func mustEngineWithDeps(tb testing.TB, deps flows.Deps, opts ...func(*flows.Sett
 		o(&set)
 	}
 	deps.Messages, deps.StaffText, deps.KB = msgs, staffMsgs.For("en"), base
-	deps.Now, deps.Log = func() time.Time { return clock }, log
+	if deps.Now == nil {
+		deps.Now = func() time.Time { return clock }
+	}
+	deps.Log = log
 	return flows.New(deps, set)
 }
 

@@ -49,7 +49,7 @@ func (e *Engine) requestPerson(ctx context.Context, r *Request) error {
 	t := r.T
 	if r.Session.Handover == handoverOpen {
 		r.Say(t.T("handover.already_open", i18n.Data{"Ticket": r.Session.Ticket}),
-			domain.Row(button(t.T("handover.cancel", nil), actCancelReq, "")))
+			domain.Row(button(t.T("handover.cancel", nil), actCancelReq, strconv.FormatInt(r.Session.Ticket, 10))))
 		return nil
 	}
 	r.Session.Handover = handoverDescribe
@@ -152,7 +152,7 @@ func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription boo
 	}
 	s.Handover, s.Ticket = handoverOpen, tk.ID
 	t := r.T
-	cancel := domain.Row(button(t.T("handover.cancel", nil), actCancelReq, ""))
+	cancel := domain.Row(button(t.T("handover.cancel", nil), actCancelReq, strconv.FormatInt(tk.ID, 10)))
 	if e.set.Hours.Open(r.now) {
 		r.Say(t.T("handover.queued_open", i18n.Data{"Ticket": tk.ID}), cancel)
 	} else {
@@ -319,8 +319,15 @@ func (e *Engine) endHandover(ctx context.Context, r *Request) error {
 }
 
 // cancelRequest withdraws the request (or leaves the description step).
+// A cancel button names its request: one under an earlier request,
+// pressed in an old message, must not close the request open now, which a
+// case manager may be answering. (Buttons without a request are from the
+// description step, or sent before buttons named theirs.)
 func (e *Engine) cancelRequest(ctx context.Context, r *Request) error {
 	s := r.Session
+	if arg := r.Event.Action.Arg; arg != "" && s.Handover == handoverOpen && arg != strconv.FormatInt(s.Ticket, 10) {
+		return e.requestPerson(ctx, r)
+	}
 	if s.Handover == handoverOpen && s.Ticket != 0 {
 		if _, err := e.closeByPerson(ctx, r, "cancelled", "staff.person_cancelled"); err != nil {
 			return err

@@ -402,3 +402,43 @@ func TestHandover_TypedMenuLeavesDescription(t *testing.T) {
 		t.Errorf("typed menu: %q, want the menu", allText(res))
 	}
 }
+
+// An old "cancel request" button, from a request that has ended, must not
+// withdraw the request open now: a case manager may be answering it. The
+// person is told which request is open, with its own cancel button.
+func TestHandover_OldCancelButtonKeepsTheOpenRequest(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	// The second request, an hour later: a request is one per moment.
+	later := mustEngineWithDeps(t, flows.Deps{Tickets: tickets, Now: func() time.Time { return clock.Add(time.Hour) }})
+	open := func(e *flows.Engine, s domain.Session) (domain.Session, domain.Button) {
+		t.Helper()
+		s.Handover = "describe"
+		res := e.Handle(ctx, s, false, personPress("hs", ""))
+		if res.Session.Handover != "open" {
+			t.Fatalf("not opened: %+v", res.Session)
+		}
+		return *res.Session, find(t, res, "hc")
+	}
+	s, oldCancel := open(e, amalSession())
+	first := s.Ticket
+	res := e.Handle(ctx, s, false, personPress(oldCancel.Action.Name, oldCancel.Action.Arg))
+	if res.Session.Handover != "" {
+		t.Fatalf("its own cancel button did not withdraw the request: %+v", res.Session)
+	}
+	s, _ = open(later, *res.Session)
+	if s.Ticket == first {
+		t.Fatal("the second request has the first one's number")
+	}
+	res = later.Handle(ctx, s, false, personPress(oldCancel.Action.Name, oldCancel.Action.Arg))
+	if res.Session.Handover != "open" || res.Session.Ticket != s.Ticket {
+		t.Fatalf("an old cancel button withdrew request %d: %+v", s.Ticket, res.Session)
+	}
+	if tk, err := tickets.Get(ctx, s.Ticket); err != nil || tk.Status == domain.TicketClosed {
+		t.Fatalf("the open request was closed: %+v %v", tk, err)
+	}
+	if cur := find(t, res, "hc"); cur.Action.Arg != strconv.FormatInt(s.Ticket, 10) {
+		t.Errorf("the cancel button offered names request %q, want %d", cur.Action.Arg, s.Ticket)
+	}
+}
