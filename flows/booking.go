@@ -334,8 +334,13 @@ func (e *Engine) showDays(ctx context.Context, r *Request) error {
 		speaks[day] = speaks[day] || s.speaks
 	}
 	t := r.T
+	// Back goes to the step before: the offices, when there was a choice.
+	back := e.cancelRow(r)
+	if len(e.bookableOffices()) > 1 && d.Topic != "" {
+		back[0] = button(t.T("button.back", nil), actTopic, d.Topic)
+	}
 	if len(days) == 0 {
-		r.Show(t.T("booking.no_slots", nil), domain.Row(button(t.T("button.person", nil), actHandover, "")), e.cancelRow(r))
+		r.Show(t.T("booking.no_slots", nil), domain.Row(button(t.T("button.person", nil), actHandover, "")), back)
 		return nil
 	}
 	if len(days) > maxDayButtons {
@@ -351,7 +356,7 @@ func (e *Engine) showDays(ctx context.Context, r *Request) error {
 		}
 		rows = append(rows, domain.Row(button(label, actDay, dayArg(day, d.Office))))
 	}
-	rows = append(rows, e.cancelRow(r))
+	rows = append(rows, back)
 	r.Show(t.T("booking.day_prompt", nil)+langMark(t, marked), rows...)
 	return nil
 }

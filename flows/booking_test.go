@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -787,5 +788,38 @@ func TestBooking_TypedDayShowsTheStep(t *testing.T) {
 	res = e.Handle(ctx, *res.Session, false, personText("Was bedeutet eine Duldung?"))
 	if !strings.Contains(allText(res), "❓") {
 		t.Errorf("a clear question during booking: %q, want its answer", allText(res))
+	}
+}
+
+// TestBooking_BackFromDaysToOffices: with two offices, "back" on the days
+// goes to the choice of office, not to the first step.
+func TestBooking_BackFromDaysToOffices(t *testing.T) {
+	ctx := context.Background()
+	store := mustStore(t)
+	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, func(s *flows.Settings) {
+		nord := s.Booking.Calendar.Rules[0]
+		nord.Office = "nord"
+		s.Booking.Calendar.Rules = append(s.Booking.Calendar.Rules, nord)
+		s.Offices = append(s.Offices, flows.Office{ID: "nord", Name: i18n.German("Nord"), Address: "Nordstraße 12"})
+	})
+	ev := func(b domain.Button) domain.Event {
+		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: b.Action}
+	}
+	res := e.Handle(ctx, amalSession(), false, ev(domain.Button{Action: domain.Action{Name: "b"}}))
+	res = e.Handle(ctx, *res.Session, false, ev(find(t, res, "bt")))
+	res = e.Handle(ctx, *res.Session, false, ev(domain.Button{Action: domain.Action{Name: "bo", Arg: "nord"}}))
+	find(t, res, "bd")
+	var back domain.Button
+	for _, b := range buttons(res) {
+		if b.Label == mustBundle(t).For("ar").T("button.back", nil) {
+			back = b
+		}
+	}
+	res = e.Handle(ctx, *res.Session, false, ev(back))
+	if offices := buttons(res); !slices.ContainsFunc(offices, func(b domain.Button) bool { return b.Action.Name == "bo" }) {
+		t.Fatalf("back on the days: %q, want the choice of office", allText(res))
+	}
+	if res.Session.Draft == nil || res.Session.Draft.Topic == "" {
+		t.Errorf("the topic was lost: %+v", res.Session.Draft)
 	}
 }
