@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -135,12 +136,24 @@ func (e *Engine) draft(ctx context.Context, r *Request) (*domain.Draft, bool, er
 }
 
 // resumeBooking shows the booking's step again after a message that was
-// not a tap; the draft keeps topic and office only, so from the choice of
-// time on it is the choice of day.
-// A topic or an office typed as its button says ("Arbeit") is chosen.
+// not a tap. A topic or an office typed as its button says ("Arbeit") is
+// chosen, and on the choice of time a typed time.
 func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
 	typed := r.Event.Text
 	switch d := r.Session.Draft; {
+	case d.Office != "" && d.Day != "":
+		// On the choice of time a typed time ("10:30", "10 Uhr") is the
+		// time's button; anything else shows the day's times again.
+		start, ok, err := e.typedSlot(ctx, r, d)
+		if err != nil {
+			return err
+		}
+		if ok {
+			r.Event.Action = domain.Action{Name: actSlot, Arg: slotArg(start, d.Office)}
+			return e.confirmSlot(ctx, r)
+		}
+		r.Event.Action = domain.Action{Name: actDay, Arg: dayArg(d.Day, d.Office)}
+		return e.showTimes(ctx, r)
 	case d.Office != "":
 		return e.showDays(ctx, r)
 	case d.Topic != "":
@@ -319,6 +332,7 @@ func (e *Engine) speaks(staff int64, lang string) bool {
 // person's language are marked.
 func (e *Engine) showDays(ctx context.Context, r *Request) error {
 	d := r.Session.Draft
+	d.Day = ""
 	free, err := e.offeredSlots(ctx, r, d.Office, e.now(), e.now().AddDate(0, 0, e.set.Booking.DaysAhead))
 	if err != nil {
 		return err
@@ -361,6 +375,60 @@ func (e *Engine) showDays(ctx context.Context, r *Request) error {
 	return nil
 }
 
+// typedSlot is the free time of the shown day that the message names, if
+// it names exactly one: "10:30", "10.30", "10 Uhr" or "10", also in
+// Arabic or Persian digits. A date ("9.12.") names no time that is free.
+func (e *Engine) typedSlot(ctx context.Context, r *Request, d *domain.Draft) (time.Time, bool, error) {
+	cal := e.set.Booking.Calendar
+	day, err := cal.DayStart(d.Day)
+	if err != nil {
+		return time.Time{}, false, nil
+	}
+	times := typedTimes(r.Event.Text)
+	if len(times) != 1 {
+		return time.Time{}, false, nil
+	}
+	free, err := e.offeredSlots(ctx, r, d.Office, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	for _, s := range free {
+		if at := s.Start.In(cal.Loc); at.Hour()*60+at.Minute() == times[0] {
+			return s.Start, true, nil
+		}
+	}
+	return time.Time{}, false, nil
+}
+
+// typedTimes lists the distinct clock times (minutes after midnight) in
+// text: an hour, with minutes after ":", "." or "h".
+func typedTimes(text string) []int {
+	var b strings.Builder
+	for _, c := range text {
+		switch {
+		case c >= '٠' && c <= '٩':
+			c = '0' + c - '٠'
+		case c >= '۰' && c <= '۹':
+			c = '0' + c - '۰'
+		}
+		b.WriteRune(c)
+	}
+	var out []int
+	for _, m := range clockTime.FindAllStringSubmatch(b.String(), -1) {
+		h, _ := strconv.Atoi(m[1])
+		mins := 0
+		if m[2] != "" {
+			mins, _ = strconv.Atoi(m[2])
+		}
+		if t := h*60 + mins; !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+var clockTime = regexp.MustCompile(`(?:^|[^\d.:])([01]?\d|2[0-3])(?:[:.h]([0-5]\d))?(?:[^\d.:]|$)`)
+
 // showTimes offers the free times of a day, those with a case manager who
 // speaks the person's language first.
 func (e *Engine) showTimes(ctx context.Context, r *Request) error {
@@ -382,6 +450,7 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	if len(free) == 0 {
 		return e.offerNearest(ctx, r, day)
 	}
+	d.Day = date
 	sort.SliceStable(free, func(i, j int) bool { return free[i].speaks && !free[j].speaks })
 	if len(free) > maxTimeButtons {
 		free = free[:maxTimeButtons]

@@ -823,3 +823,33 @@ func TestBooking_BackFromDaysToOffices(t *testing.T) {
 		t.Errorf("the topic was lost: %+v", res.Session.Draft)
 	}
 }
+
+// TestBooking_TypedTime: on the choice of time people type the time; one
+// that is free on the shown day is taken as its button ("10:30", "10 Uhr",
+// Arabic digits), anything else shows that day's times again.
+func TestBooking_TypedTime(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	times := func() domain.Session {
+		t.Helper()
+		s := amalSession()
+		s.Lang = "de"
+		res := e.Handle(ctx, s, false, personPress("b", ""))
+		res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+		res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
+		find(t, res, "bs") // on the choice of time
+		return *res.Session
+	}
+	for typed, want := range map[string]string{"10:30": "10:30", "um 10 Uhr bitte": "10:00", "٩:٣٠": "09:30", "9.30": "09:30"} {
+		res := e.Handle(ctx, times(), false, personText(typed))
+		if !hasAction(res, "bc") || !strings.Contains(allText(res), want) {
+			t.Errorf("%q on the choice of time: %q, want the confirmation of %s", typed, allText(res), want)
+		}
+	}
+	for _, typed := range []string{"welche gibt es noch", "9.12.", "15:00", "10 oder 11"} {
+		res := e.Handle(ctx, times(), false, personText(typed))
+		if !hasAction(res, "bs") || hasAction(res, "bc") {
+			t.Errorf("%q on the choice of time: %q, want the day's times again", typed, allText(res))
+		}
+	}
+}

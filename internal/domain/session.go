@@ -54,8 +54,11 @@ type Session struct {
 
 // Draft is what a person has chosen so far while booking.
 type Draft struct {
-	Topic       string `json:"t,omitempty"`
-	Office      string `json:"o,omitempty"`
+	Topic  string `json:"t,omitempty"`
+	Office string `json:"o,omitempty"`
+	// Day is the day whose times are shown (YYYY-MM-DD), so that a time
+	// typed instead of tapped is read on it.
+	Day         string `json:"d,omitempty"`
 	Interpreter bool   `json:"i,omitempty"`
 	// Replace is the booking a new time is chosen for.
 	Replace string `json:"r,omitempty"`
