@@ -871,7 +871,17 @@ func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
 	r.count(stats.Booking(stats.BookingCancelled, bk.Office, bk.Topic, bk.Lang))
 	e.noticeCancelled(r, bk)
 	t := r.T
-	r.Show(t.T("booking.cancelled", nil), domain.Row(button(t.T("menu.booking", nil), actBooking, "")), e.menuRow(r))
+	rows := [][]domain.Button{domain.Row(button(t.T("menu.booking", nil), actBooking, ""))}
+	// With another appointment left, the way to it. The cancellation is
+	// done; a failed read only leaves the button out.
+	left, err := e.upcoming(ctx, r.Event.ChatID)
+	if err != nil {
+		e.log.Warn("appointments left unknown after a cancellation", "err", err)
+	}
+	if len(left) > 0 {
+		rows = append(rows, domain.Row(button(t.T("booking.my_appointments", nil), actAppointments, "")))
+	}
+	r.Show(t.T("booking.cancelled", nil), append(rows, e.menuRow(r))...)
 	return nil
 }
 

@@ -853,3 +853,24 @@ func TestBooking_TypedTime(t *testing.T) {
 		}
 	}
 }
+
+// TestBooking_CancelOneOfTwo: after cancelling one of two appointments,
+// the other is one tap away.
+func TestBooking_CancelOneOfTwo(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	bookFirstSlot(t, e, amalSession(), amalChat)
+	bookFirstSlot(t, e, amalSession(), amalChat)
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	if len(mine) != 2 {
+		t.Fatalf("bookings = %+v, want two", mine)
+	}
+	res := e.Handle(ctx, amalSession(), false, personPress("ay", mine[0].ID))
+	if !hasAction(res, "ba") {
+		t.Errorf("one appointment left, no way to it: %q %+v", allText(res), buttons(res))
+	}
+	res = e.Handle(ctx, amalSession(), false, personPress("ay", mine[1].ID))
+	if hasAction(res, "ba") {
+		t.Errorf("none left, yet \"my appointments\" is offered: %+v", buttons(res))
+	}
+}
