@@ -837,17 +837,24 @@ func (e *Engine) ownBooking(ctx context.Context, r *Request) (domain.Booking, bo
 	return bk, true, nil
 }
 
+// listedBooking is ownBooking for a button of the appointments list: one
+// that is gone is said so, with the list of what is left.
+func (e *Engine) listedBooking(ctx context.Context, r *Request) (domain.Booking, bool, error) {
+	bk, ok, err := e.ownBooking(ctx, r)
+	if err != nil || ok {
+		return bk, ok, err
+	}
+	r.Say(r.T.T("booking.gone", nil))
+	return domain.Booking{}, false, e.showAppointments(ctx, r)
+}
+
 // askCancelAppointment asks before cancelling: the cancel button sits
 // next to "new time", and a place given up by a slip of the finger may be
 // gone when the person notices.
 func (e *Engine) askCancelAppointment(ctx context.Context, r *Request) error {
-	bk, ok, err := e.ownBooking(ctx, r)
-	if err != nil {
-		return err
-	}
+	bk, ok, err := e.listedBooking(ctx, r)
 	if !ok {
-		r.Say(r.T.T("booking.gone", nil))
-		return e.showAppointments(ctx, r)
+		return err
 	}
 	t := r.T
 	r.Show(t.T("booking.cancel_confirm", e.when(t, bk.Start, bk.Office)),
@@ -857,13 +864,9 @@ func (e *Engine) askCancelAppointment(ctx context.Context, r *Request) error {
 }
 
 func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
-	bk, ok, err := e.ownBooking(ctx, r)
-	if err != nil {
-		return err
-	}
+	bk, ok, err := e.listedBooking(ctx, r)
 	if !ok {
-		r.Say(r.T.T("booking.gone", nil))
-		return e.showAppointments(ctx, r)
+		return err
 	}
 	if err := e.cancelBooking(ctx, bk.ID, r.Event.ChatID); err != nil {
 		return err
@@ -910,13 +913,9 @@ func (e *Engine) cancelBooking(ctx context.Context, id string, chatID int64) err
 
 // reschedule keeps the booking until a new time is booked, then frees it.
 func (e *Engine) reschedule(ctx context.Context, r *Request) error {
-	bk, ok, err := e.ownBooking(ctx, r)
-	if err != nil {
-		return err
-	}
+	bk, ok, err := e.listedBooking(ctx, r)
 	if !ok {
-		r.Say(r.T.T("booking.gone", nil))
-		return e.showAppointments(ctx, r)
+		return err
 	}
 	r.Session.Draft = &domain.Draft{Topic: bk.Topic, Office: bk.Office, Interpreter: bk.Interpreter, Replace: bk.ID, Nonce: nonce()}
 	r.Session.Screen = screenBooking // a language switch goes on with the move

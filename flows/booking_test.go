@@ -621,12 +621,7 @@ func TestBooking_MoveSurvivesBack(t *testing.T) {
 func TestBooking_OldConfirmButtonBooksItsOffice(t *testing.T) {
 	ctx := context.Background()
 	store := mustStore(t)
-	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, func(s *flows.Settings) {
-		nord := s.Booking.Calendar.Rules[0]
-		nord.Office = "nord"
-		s.Booking.Calendar.Rules = append(s.Booking.Calendar.Rules, nord)
-		s.Offices = append(s.Offices, flows.Office{ID: "nord", Name: i18n.German("Nord"), Address: "Nordstraße 12"})
-	})
+	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, withNord)
 	ev := func(name, arg string) domain.Event {
 		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
 	}
@@ -709,12 +704,7 @@ func TestBooking_TopicBackLeadsSomewhere(t *testing.T) {
 func TestBooking_OldDayButtonKeepsItsOffice(t *testing.T) {
 	ctx := context.Background()
 	store := mustStore(t)
-	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, func(s *flows.Settings) {
-		nord := s.Booking.Calendar.Rules[0]
-		nord.Office = "nord"
-		s.Booking.Calendar.Rules = append(s.Booking.Calendar.Rules, nord)
-		s.Offices = append(s.Offices, flows.Office{ID: "nord", Name: i18n.German("Nord"), Address: "Nordstraße 12"})
-	})
+	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, withNord)
 	ev := func(name, arg string) domain.Event {
 		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
 	}
@@ -796,12 +786,7 @@ func TestBooking_TypedDayShowsTheStep(t *testing.T) {
 func TestBooking_BackFromDaysToOffices(t *testing.T) {
 	ctx := context.Background()
 	store := mustStore(t)
-	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, func(s *flows.Settings) {
-		nord := s.Booking.Calendar.Rules[0]
-		nord.Office = "nord"
-		s.Booking.Calendar.Rules = append(s.Booking.Calendar.Rules, nord)
-		s.Offices = append(s.Offices, flows.Office{ID: "nord", Name: i18n.German("Nord"), Address: "Nordstraße 12"})
-	})
+	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, withNord)
 	ev := func(b domain.Button) domain.Event {
 		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: b.Action}
 	}
@@ -873,4 +858,12 @@ func TestBooking_CancelOneOfTwo(t *testing.T) {
 	if hasAction(res, "ba") {
 		t.Errorf("none left, yet \"my appointments\" is offered: %+v", buttons(res))
 	}
+}
+
+// withNord adds a second office, Nord, with the Rathaus's hours.
+func withNord(s *flows.Settings) {
+	nord := s.Booking.Calendar.Rules[0]
+	nord.Office = "nord"
+	s.Booking.Calendar.Rules = append(s.Booking.Calendar.Rules, nord)
+	s.Offices = append(s.Offices, flows.Office{ID: "nord", Name: i18n.German("Nord"), Address: "Nordstraße 12"})
 }
