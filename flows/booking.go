@@ -172,7 +172,7 @@ func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
 			return e.chooseTopic(ctx, r)
 		}
 	}
-	return e.requestBooking(ctx, r)
+	return e.startBooking(ctx, r, true) // a move in progress stays one
 }
 
 func (e *Engine) chooseTopic(ctx context.Context, r *Request) error {
@@ -186,6 +186,9 @@ func (e *Engine) chooseTopic(ctx context.Context, r *Request) error {
 		d.Office = offices[0].ID
 		return e.showDays(ctx, r)
 	}
+	// The office is chosen again (also after "back" from the days), so a
+	// typed office's name is read on this step, not the last one's.
+	d.Office, d.Day = "", ""
 	var rows [][]domain.Button
 	for _, o := range offices {
 		rows = append(rows, domain.Row(button(r.T.Local(o.Name), actOffice, o.ID)))
@@ -439,7 +442,7 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	cal := e.set.Booking.Calendar
 	date, office, _ := strings.Cut(r.Event.Action.Arg, ".")
 	day, err := cal.DayStart(date)
-	if !e.setOffice(d, office) || err != nil {
+	if err != nil || !e.setOffice(d, office) {
 		return e.staleButton(ctx, r)
 	}
 	free, err := e.offeredSlots(ctx, r, d.Office, day, day.AddDate(0, 0, 1))
@@ -531,7 +534,7 @@ func (e *Engine) draftSlot(ctx context.Context, r *Request) (d *domain.Draft, st
 		return nil, time.Time{}, false, err
 	}
 	start, office, perr := parseSlotArg(r.Event.Action.Arg)
-	if !e.setOffice(d, office) || perr != nil {
+	if perr != nil || !e.setOffice(d, office) {
 		return nil, time.Time{}, false, e.staleButton(ctx, r)
 	}
 	return d, start, true, nil
@@ -870,6 +873,9 @@ func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
 	}
 	if err := e.cancelBooking(ctx, bk.ID, r.Event.ChatID); err != nil {
 		return err
+	}
+	if d := r.Session.Draft; d != nil && d.Replace == bk.ID {
+		d.Replace = "" // a move of it begun before is a new booking now
 	}
 	r.count(stats.Booking(stats.BookingCancelled, bk.Office, bk.Topic, bk.Lang))
 	e.noticeCancelled(r, bk)

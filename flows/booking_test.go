@@ -867,3 +867,26 @@ func withNord(s *flows.Settings) {
 	s.Booking.Calendar.Rules = append(s.Booking.Calendar.Rules, nord)
 	s.Offices = append(s.Offices, flows.Office{ID: "nord", Name: i18n.German("Nord"), Address: "Nordstraße 12"})
 }
+
+// TestBooking_MenuEndsAMove: a move left for the menu is over; the "book"
+// button of its check screen, pressed later, neither books nor gives the
+// old appointment away.
+func TestBooking_MenuEndsAMove(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	bookFirstSlot(t, e, amalSession(), amalChat)
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	if len(mine) != 1 {
+		t.Fatalf("bookings = %+v", mine)
+	}
+	res := e.Handle(ctx, amalSession(), false, personPress("ar", mine[0].ID))
+	res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
+	old := find(t, res, "bc")
+	res = e.Handle(ctx, *res.Session, false, personPress("m", ""))
+	e.Handle(ctx, *res.Session, false, personPress("bc", old.Action.Arg))
+	after, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	if len(after) != 1 || after[0].ID != mine[0].ID || after[0].Status != domain.BookingBooked {
+		t.Errorf("after an old book button of an abandoned move: %+v, want the first appointment alone", after)
+	}
+}

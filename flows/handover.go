@@ -325,8 +325,12 @@ func (e *Engine) endHandover(ctx context.Context, r *Request) error {
 // description step, or sent before buttons named theirs.)
 func (e *Engine) cancelRequest(ctx context.Context, r *Request) error {
 	s := r.Session
-	if arg := r.Event.Action.Arg; arg != "" && s.Handover == handoverOpen && arg != strconv.FormatInt(s.Ticket, 10) {
-		return e.requestPerson(ctx, r)
+	if arg := r.Event.Action.Arg; arg != "" && (s.Handover != handoverOpen || arg != strconv.FormatInt(s.Ticket, 10)) {
+		if s.Handover == handoverOpen || s.Handover == handoverDescribe {
+			// The request open or being written now, with its own buttons.
+			return e.requestPerson(ctx, r)
+		}
+		return e.staleButton(ctx, r) // that request has ended already
 	}
 	if s.Handover == handoverOpen && s.Ticket != 0 {
 		if _, err := e.closeByPerson(ctx, r, "cancelled", "staff.person_cancelled"); err != nil {

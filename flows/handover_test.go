@@ -442,3 +442,15 @@ func TestHandover_OldCancelButtonKeepsTheOpenRequest(t *testing.T) {
 		t.Errorf("the cancel button offered names request %q, want %d", cur.Action.Arg, s.Ticket)
 	}
 }
+
+// An old cancel button pressed with no request open says it is out of
+// date instead of "your request was withdrawn".
+func TestHandover_OldCancelButtonWithNothingOpen(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	res := e.Handle(ctx, amalSession(), false, personPress("hc", "41"))
+	ar := mustBundle(t).For("ar")
+	if got := allText(res); strings.Contains(got, ar.T("handover.cancelled", nil)) || !strings.Contains(got, ar.T("input.stale_button", nil)) {
+		t.Errorf("old cancel button, nothing open: %q", got)
+	}
+}

@@ -18,6 +18,9 @@ func (e *Engine) menuRoutes(t *table) {
 
 func (e *Engine) showMenu(_ context.Context, r *Request) error {
 	r.Session.Screen = screenMenu
+	// The menu ends a booking in progress: an old time or book button
+	// pressed later must not finish a move the person walked away from.
+	r.Session.Draft = nil
 	r.Show(r.T.T("menu.title", nil), e.menuRows(r)...)
 	return nil
 }
