@@ -482,16 +482,13 @@ func TestBooking_LangMarkOnlyWhenMarked(t *testing.T) {
 			e, _ := bookingEngine(t, langs{})
 			s := amalSession()
 			s.Lang = c.lang
-			ev := func(name, arg string) domain.Event {
-				return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-			}
 			legend := mustBundle(t).For(c.lang).T("booking.lang_mark", nil)
-			res := e.Handle(ctx, s, false, ev("b", ""))
-			res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+			res := e.Handle(ctx, s, false, personPress("b", ""))
+			res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
 			if got := strings.Contains(allText(res), legend); got != c.mark {
 				t.Errorf("days: legend shown %v, want %v: %q", got, c.mark, allText(res))
 			}
-			res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
+			res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
 			if got := strings.Contains(allText(res), legend); got != c.mark {
 				t.Errorf("times: legend shown %v, want %v: %q", got, c.mark, allText(res))
 			}
@@ -537,16 +534,13 @@ func TestBooking_LanguageMidBooking(t *testing.T) {
 func TestBooking_DoubleTapShowsTheAppointment(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})
-	ev := func(name, arg string) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-	}
-	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
-	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	res := e.Handle(ctx, amalSession(), false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
 	tap := find(t, res, "bc")
-	res = e.Handle(ctx, *res.Session, false, ev("bc", tap.Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bc", tap.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bc", tap.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bc", tap.Action.Arg))
 	if txt := allText(res); !strings.Contains(txt, mustBundle(t).For("ar").T("booking.list_title", nil)) {
 		t.Errorf("second tap answered %q", txt)
 	}
@@ -564,13 +558,10 @@ func TestBooking_DoubleTapShowsTheAppointment(t *testing.T) {
 func TestBooking_AbandonedMoveKeepsTheAppointment(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})
-	ev := func(name, arg string) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-	}
 	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
 	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "appointments", ChatID: amalChat})
-	res = e.Handle(ctx, *res.Session, false, ev("ar", find(t, res, "ar").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("m", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("ar", find(t, res, "ar").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("m", ""))
 	if _, s = bookFirstSlot(t, e, *res.Session, amalChat); s.Draft != nil {
 		t.Fatalf("second booking did not complete: %+v", s.Draft)
 	}
@@ -591,18 +582,15 @@ func TestBooking_AbandonedMoveKeepsTheAppointment(t *testing.T) {
 func TestBooking_MoveSurvivesBack(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})
-	ev := func(name, arg string) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-	}
 	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
 	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "appointments", ChatID: amalChat})
-	res = e.Handle(ctx, *res.Session, false, ev("ar", find(t, res, "ar").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("ar", find(t, res, "ar").Action.Arg))
 	back := find(t, res, "b")
-	res = e.Handle(ctx, *res.Session, false, ev("b", back.Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
-	e.Handle(ctx, *res.Session, false, ev("bc", find(t, res, "bc").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("b", back.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
+	e.Handle(ctx, *res.Session, false, personPress("bc", find(t, res, "bc").Action.Arg))
 	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
 	booked := 0
 	for _, bk := range mine {
@@ -622,22 +610,19 @@ func TestBooking_OldConfirmButtonBooksItsOffice(t *testing.T) {
 	ctx := context.Background()
 	store := mustStore(t)
 	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, withNord)
-	ev := func(name, arg string) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-	}
-	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
-	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bo", "rathaus"))
-	res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	res := e.Handle(ctx, amalSession(), false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bo", "rathaus"))
+	res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
 	if !strings.Contains(allText(res), "Rathaus") {
 		t.Fatalf("confirmation = %q", allText(res))
 	}
 	old := find(t, res, "bc")
 	res = e.Handle(ctx, *res.Session, false, domain.Event{Kind: domain.EventCommand, Command: "appointment", ChatID: amalChat})
-	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bo", "nord"))
-	e.Handle(ctx, *res.Session, false, ev("bc", old.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bo", "nord"))
+	e.Handle(ctx, *res.Session, false, personPress("bc", old.Action.Arg))
 	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
 	if len(mine) != 1 || mine[0].Office != "rathaus" {
 		t.Errorf("bookings = %+v, want one at the Rathaus the pressed confirmation named", mine)
@@ -650,27 +635,24 @@ func TestBooking_OldConfirmButtonBooksItsOffice(t *testing.T) {
 func TestBooking_NoSecondPlaceAtTheSameTime(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})
-	ev := func(name, arg string) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-	}
-	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
-	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
+	res := e.Handle(ctx, amalSession(), false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
 	day := find(t, res, "bd").Action.Arg
-	res = e.Handle(ctx, *res.Session, false, ev("bd", day))
+	res = e.Handle(ctx, *res.Session, false, personPress("bd", day))
 	slot := find(t, res, "bs").Action.Arg
-	res = e.Handle(ctx, *res.Session, false, ev("bs", slot))
-	res = e.Handle(ctx, *res.Session, false, ev("bc", find(t, res, "bc").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bs", slot))
+	res = e.Handle(ctx, *res.Session, false, personPress("bc", find(t, res, "bc").Action.Arg))
 
-	res = e.Handle(ctx, *res.Session, false, ev("b", ""))
-	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bd", day))
+	res = e.Handle(ctx, *res.Session, false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bd", day))
 	for _, b := range buttons(res) {
 		if b.Action.Name == "bs" && b.Action.Arg == slot {
 			t.Errorf("the time already booked is offered again")
 		}
 	}
-	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
-	e.Handle(ctx, *res.Session, false, ev("bc", find(t, res, "bc").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
+	e.Handle(ctx, *res.Session, false, personPress("bc", find(t, res, "bc").Action.Arg))
 	if mine, _ := store.Bookings(0).ByPerson(ctx, amalChat); len(mine) != 2 || mine[0].Start.Equal(mine[1].Start) {
 		t.Errorf("bookings = %+v: want two at different times", mine)
 	}
@@ -682,17 +664,14 @@ func TestBooking_NoSecondPlaceAtTheSameTime(t *testing.T) {
 func TestBooking_TopicBackLeadsSomewhere(t *testing.T) {
 	ctx := context.Background()
 	e, _ := bookingEngine(t, langs{})
-	ev := func(name, arg string) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-	}
-	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
+	res := e.Handle(ctx, amalSession(), false, personPress("b", ""))
 	if hasAction(res, "b") || !hasAction(res, "m") {
 		t.Errorf("topics of a new booking: %+v", buttons(res))
 	}
 	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
 	res = e.Handle(ctx, s, false, domain.Event{Kind: domain.EventCommand, Command: "appointments", ChatID: amalChat})
-	res = e.Handle(ctx, *res.Session, false, ev("ar", find(t, res, "ar").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("b", find(t, res, "b").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("ar", find(t, res, "ar").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("b", find(t, res, "b").Action.Arg))
 	if !hasAction(res, "bt") || hasAction(res, "b") || !hasAction(res, "ba") {
 		t.Errorf("topics of a move: %+v", buttons(res))
 	}
@@ -705,16 +684,13 @@ func TestBooking_OldDayButtonKeepsItsOffice(t *testing.T) {
 	ctx := context.Background()
 	store := mustStore(t)
 	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, withNord)
-	ev := func(name, arg string) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-	}
-	res := e.Handle(ctx, amalSession(), false, ev("b", ""))
-	res = e.Handle(ctx, *res.Session, false, ev("bt", find(t, res, "bt").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bo", "nord"))
+	res := e.Handle(ctx, amalSession(), false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bo", "nord"))
 	old := find(t, res, "bd")
 	res = e.Handle(ctx, *res.Session, false, domain.Event{Kind: domain.EventCommand, Command: "appointment", ChatID: amalChat})
-	res = e.Handle(ctx, *res.Session, false, ev("bd", old.Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bd", old.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
 	if !strings.Contains(allText(res), "Nord") {
 		t.Errorf("confirmation = %q, want the office of the pressed list", allText(res))
 	}
@@ -726,15 +702,12 @@ func TestBooking_LanguageMidMove(t *testing.T) {
 	ctx := context.Background()
 	e, _ := bookingEngine(t, langs{})
 	de := mustBundle(t).For("de")
-	ev := func(name, arg string) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-	}
 	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
-	res := e.Handle(ctx, s, false, ev("m", ""))
-	res = e.Handle(ctx, *res.Session, false, ev("ba", ""))
-	res = e.Handle(ctx, *res.Session, false, ev("ar", find(t, res, "ar").Action.Arg))
+	res := e.Handle(ctx, s, false, personPress("m", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("ba", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("ar", find(t, res, "ar").Action.Arg))
 	res = e.Handle(ctx, *res.Session, false, domain.Event{Kind: domain.EventCommand, Command: "language", ChatID: amalChat})
-	res = e.Handle(ctx, *res.Session, false, ev("L", "de"))
+	res = e.Handle(ctx, *res.Session, false, personPress("L", "de"))
 	if txt := allText(res); !strings.Contains(txt, de.T("booking.topic_prompt", nil)) {
 		t.Errorf("after the language pick: %q", txt)
 	}
@@ -787,12 +760,9 @@ func TestBooking_BackFromDaysToOffices(t *testing.T) {
 	ctx := context.Background()
 	store := mustStore(t)
 	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, withNord)
-	ev := func(b domain.Button) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: b.Action}
-	}
-	res := e.Handle(ctx, amalSession(), false, ev(domain.Button{Action: domain.Action{Name: "b"}}))
-	res = e.Handle(ctx, *res.Session, false, ev(find(t, res, "bt")))
-	res = e.Handle(ctx, *res.Session, false, ev(domain.Button{Action: domain.Action{Name: "bo", Arg: "nord"}}))
+	res := e.Handle(ctx, amalSession(), false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bo", "nord"))
 	find(t, res, "bd")
 	var back domain.Button
 	for _, b := range buttons(res) {
@@ -800,7 +770,7 @@ func TestBooking_BackFromDaysToOffices(t *testing.T) {
 			back = b
 		}
 	}
-	res = e.Handle(ctx, *res.Session, false, ev(back))
+	res = e.Handle(ctx, *res.Session, false, personPress(back.Action.Name, back.Action.Arg))
 	if offices := buttons(res); !slices.ContainsFunc(offices, func(b domain.Button) bool { return b.Action.Name == "bo" }) {
 		t.Fatalf("back on the days: %q, want the choice of office", allText(res))
 	}

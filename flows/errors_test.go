@@ -106,17 +106,14 @@ func TestErrors_RescheduleKeepsOldBooking(t *testing.T) {
 	}
 	old := mine[0]
 
-	ev := func(name, arg string) domain.Event {
-		return domain.Event{Kind: domain.EventButton, ChatID: amalChat, FirstName: "Amal", MessageID: 9, Action: domain.Action{Name: name, Arg: arg}}
-	}
-	res := e.Handle(ctx, s, false, ev("ar", old.ID))
-	res = e.Handle(ctx, *res.Session, false, ev("bd", find(t, res, "bd").Action.Arg))
-	res = e.Handle(ctx, *res.Session, false, ev("bs", find(t, res, "bs").Action.Arg))
+	res := e.Handle(ctx, s, false, personPress("ar", old.ID))
+	res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
 	confirm := find(t, res, "bc")
 	before := *res.Session
 
 	bookings.down.Store(true)
-	res = e.Handle(ctx, before, false, ev("bc", confirm.Action.Arg))
+	res = e.Handle(ctx, before, false, personPress("bc", confirm.Action.Arg))
 	if got := allText(res); !strings.Contains(got, genericError(t, "ar")) {
 		t.Errorf("person was not asked to try again: %q", got)
 	}
@@ -128,7 +125,7 @@ func TestErrors_RescheduleKeepsOldBooking(t *testing.T) {
 		t.Fatalf("old booking changed by a failed move: %+v", got)
 	}
 
-	res = e.Handle(ctx, *res.Session, false, ev("bc", confirm.Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bc", confirm.Action.Arg))
 	if res.Session.Draft != nil {
 		t.Fatalf("retry did not complete the move: %+v", res.Session.Draft)
 	}
