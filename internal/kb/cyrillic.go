@@ -223,9 +223,3 @@ func cyrLetter(c byte, uk bool) (string, bool) {
 // cyrConsonants reads the letters a–z one by one (q as к, w as в, x as
 // х); vowels, h and y are decided above.
 var cyrConsonants = []rune("абцдефгхийклмнопкрстуввхыз")
-
-// hasCyrillicReading reports whether cyrillicReading changes query.
-func (k *KB) hasCyrillicReading(query, lang string) bool {
-	_, ok := k.cyrillicReading(query, lang)
-	return ok
-}

@@ -186,13 +186,20 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 	return k.searchTerms(analyze(query, stopMask(baseLang(lang))), lang)
 }
 
-// searchMessage is search on a message analyzed once (see Message).
+// searchMessage is search on a message analyzed once (see Message); a
+// message read in Cyrillic first is analyzed as read.
 func (k *KB) searchMessage(m *Message, lang string) Result {
-	if utf8.RuneCountInString(m.Text) > maxQueryRunes || k.hasCyrillicReading(m.Text, lang) {
+	if utf8.RuneCountInString(m.Text) > maxQueryRunes {
 		res, _ := k.search(m.Text, lang)
 		return res
 	}
-	res, _ := k.searchTerms(m.Terms(lang), lang)
+	var terms []string
+	if q, ok := k.cyrillicReading(m.Text, lang); ok {
+		terms = analyze(q, stopMask(baseLang(lang)))
+	} else {
+		terms = m.Terms(lang)
+	}
+	res, _ := k.searchTerms(terms, lang)
 	return res
 }
 
