@@ -17,6 +17,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/intent"
+	"lotse/internal/kb"
 	"lotse/internal/stats"
 )
 
@@ -406,18 +407,8 @@ func (e *Engine) typedSlot(ctx context.Context, r *Request, d *domain.Draft) (ti
 // typedTimes lists the distinct clock times (minutes after midnight) in
 // text: an hour, with minutes after ":", "." or "h".
 func typedTimes(text string) []int {
-	var b strings.Builder
-	for _, c := range text {
-		switch {
-		case c >= '٠' && c <= '٩':
-			c = '0' + c - '٠'
-		case c >= '۰' && c <= '۹':
-			c = '0' + c - '۰'
-		}
-		b.WriteRune(c)
-	}
 	var out []int
-	for _, m := range clockTime.FindAllStringSubmatch(b.String(), -1) {
+	for _, m := range clockTime.FindAllStringSubmatch(strings.Map(kb.ASCIIDigit, text), -1) {
 		h, _ := strconv.Atoi(m[1])
 		mins := 0
 		if m[2] != "" {

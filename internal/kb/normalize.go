@@ -72,12 +72,8 @@ func Normalize(s string) string {
 				continue
 			}
 			sep()
-		case r >= '٠' && r <= '٩':
-			write('0' + r - '٠')
-		case r >= '۰' && r <= '۹':
-			write('0' + r - '۰')
 		case unicode.IsDigit(r):
-			write(r)
+			write(ASCIIDigit(r))
 		case unicode.IsLetter(r):
 			if f, ok := foldLetter(r); ok {
 				for _, fr := range f {
@@ -95,6 +91,18 @@ func Normalize(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// ASCIIDigit is r as an ASCII digit when it is an Arabic-Indic or
+// Persian one, else r.
+func ASCIIDigit(r rune) rune {
+	switch {
+	case r >= '٠' && r <= '٩':
+		return '0' + r - '٠'
+	case r >= '۰' && r <= '۹':
+		return '0' + r - '۰'
+	}
+	return r
 }
 
 // foldLetter maps letters whose variants are typed interchangeably and
