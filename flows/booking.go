@@ -614,21 +614,28 @@ func (e *Engine) book(ctx context.Context, r *Request) error {
 	if err := e.remind.Schedule(ctx, e.reminderTimes(bk)); err != nil {
 		return err
 	}
+	// The old place is freed only once the new one is held; what it was
+	// names the move in the staff group.
+	var moved *domain.Booking
 	if d.Replace != "" {
-		if err := e.cancelBooking(ctx, d.Replace, r.Event.ChatID); err != nil {
+		old, ok, err := e.cancelBooking(ctx, d.Replace, r.Event.ChatID)
+		if err != nil {
 			return err
+		}
+		if ok {
+			moved = &old
 		}
 	}
 	r.Session.Draft = nil
 	event := stats.BookingMade
-	if d.Replace != "" {
+	if moved != nil {
 		event = stats.BookingMoved
 	}
 	r.count(stats.Booking(event, bk.Office, bk.Topic, bk.Lang))
 	if bk.Interpreter {
 		r.count(stats.Interpreter(bk.Lang))
 	}
-	e.noticeBooked(ctx, r, bk, d.Replace)
+	e.noticeBooked(r, bk, moved)
 	e.confirmation(r, bk)
 	return nil
 }
@@ -862,7 +869,7 @@ func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
 	if !ok {
 		return err
 	}
-	if err := e.cancelBooking(ctx, bk.ID, r.Event.ChatID); err != nil {
+	if _, _, err := e.cancelBooking(ctx, bk.ID, r.Event.ChatID); err != nil {
 		return err
 	}
 	if d := r.Session.Draft; d != nil && d.Replace == bk.ID {
@@ -887,25 +894,26 @@ func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {
 
 // cancelBooking frees the place at once and drops its reminders. A
 // booking that is gone, or not the person's, needs nothing; any other
-// failure is returned, so a move never leaves the old place taken.
-func (e *Engine) cancelBooking(ctx context.Context, id string, chatID int64) error {
-	bk, err := e.bookings.Get(ctx, id)
+// failure is returned, so a move never leaves the old place taken. ok
+// tells whether there was one of the person's to cancel.
+func (e *Engine) cancelBooking(ctx context.Context, id string, chatID int64) (bk domain.Booking, ok bool, err error) {
+	bk, err = e.bookings.Get(ctx, id)
 	if errors.Is(err, domain.ErrNotFound) {
-		return nil
+		return bk, false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("booking: cancel %s: %w", id, err)
+		return bk, false, fmt.Errorf("booking: cancel %s: %w", id, err)
 	}
 	if bk.ChatID != chatID {
-		return nil
+		return bk, false, nil
 	}
 	if _, err := e.bookings.SetStatus(ctx, id, domain.BookingCancelled); err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return fmt.Errorf("booking: cancel %s: %w", id, err)
+		return bk, false, fmt.Errorf("booking: cancel %s: %w", id, err)
 	}
 	if err := e.remind.Unschedule(ctx, e.reminderIDs(id)); err != nil {
-		return fmt.Errorf("booking: cancel %s: drop reminders: %w", id, err)
+		return bk, false, fmt.Errorf("booking: cancel %s: drop reminders: %w", id, err)
 	}
-	return nil
+	return bk, true, nil
 }
 
 // reschedule keeps the booking until a new time is booked, then frees it.

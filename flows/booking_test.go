@@ -590,16 +590,25 @@ func TestBooking_MoveSurvivesBack(t *testing.T) {
 	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
 	res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
 	res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
-	e.Handle(ctx, *res.Session, false, personPress("bc", find(t, res, "bc").Action.Arg))
+	res = e.Handle(ctx, *res.Session, false, personPress("bc", find(t, res, "bc").Action.Arg))
 	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
 	booked := 0
+	var old domain.Booking
 	for _, bk := range mine {
 		if bk.Status == domain.BookingBooked {
 			booked++
+		} else {
+			old = bk
 		}
 	}
 	if len(mine) != 2 || booked != 1 {
-		t.Errorf("%d bookings, %d booked; want the old one moved (2, 1)", len(mine), booked)
+		t.Fatalf("%d bookings, %d booked; want the old one moved (2, 1)", len(mine), booked)
+	}
+	// The staff group reads a move, from the old time, not a new booking.
+	group := allText(domain.Result{Replies: repliesTo(res, staffChat)})
+	from := old.Start.In(berlin).Format("15:04")
+	if !strings.Contains(group, "Moved") || !strings.Contains(group, from) {
+		t.Errorf("staff group got %q; want the move from %s", group, from)
 	}
 }
 

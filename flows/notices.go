@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"context"
 	"time"
 
 	"lotse/internal/domain"
@@ -41,18 +40,13 @@ func (e *Engine) staffNotice(r *Request, id string, data i18n.Data) {
 }
 
 // noticeBooked tells the group about a new or moved booking, and an
-// interpreter request with it. replaced is the booking it moves, if any.
-func (e *Engine) noticeBooked(ctx context.Context, r *Request, bk domain.Booking, replaced string) {
+// interpreter request with it. moved is the booking it replaced, if any.
+func (e *Engine) noticeBooked(r *Request, bk domain.Booking, moved *domain.Booking) {
 	data := i18n.Data{"When": e.staffWhen(bk.Start), "Office": e.staffOffice(bk.Office),
 		"Lang": e.langName(bk.Lang), "Topic": e.topicLabel(e.msgs.For(e.staff.Lang()), bk.Topic)}
-	if replaced != "" {
-		old, err := e.bookings.Get(ctx, replaced)
-		if err == nil {
-			data["From"] = e.staffWhen(old.Start)
-			e.staffNotice(r, "staff.notice_moved", data)
-		} else {
-			e.staffNotice(r, "staff.notice_booked", data)
-		}
+	if moved != nil {
+		data["From"] = e.staffWhen(moved.Start)
+		e.staffNotice(r, "staff.notice_moved", data)
 	} else {
 		e.staffNotice(r, "staff.notice_booked", data)
 	}
