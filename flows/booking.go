@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"lotse/internal/calendar"
 	"lotse/internal/domain"
@@ -136,28 +137,54 @@ func (e *Engine) draft(ctx context.Context, r *Request) (*domain.Draft, bool, er
 	return r.Session.Draft, true, nil
 }
 
+// onBookingStep reports whether the person is on a step of a booking.
+func (e *Engine) onBookingStep(r *Request) bool {
+	return r.Session.Screen == screenBooking && r.Session.Draft != nil && e.bookingEnabled()
+}
+
 // resumeBooking shows the booking's step again after a message that was
-// not a tap. A topic or an office typed as its button says ("Arbeit") is
-// chosen, and on the choice of time a typed time.
+// not a tap. What a button says, typed, is that button: a topic or an
+// office by its name ("Arbeit"), a day by its weekday or date
+// ("Mittwoch", "9.12."), a time ("10:30", "10 Uhr"), and on the check
+// screen "ok" or "yes" books.
 func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
 	typed := r.Event.Text
-	switch d := r.Session.Draft; {
-	case d.Office != "" && d.Day != "":
-		// On the choice of time a typed time ("10:30", "10 Uhr") is the
-		// time's button; anything else shows the day's times again.
-		start, ok, err := e.typedSlot(ctx, r, d)
+	d := r.Session.Draft
+	if d.Slot != 0 && d.Office != "" && e.agreesToBook(r, typed) {
+		r.Event.Action = domain.Action{Name: actBook, Arg: slotArg(time.Unix(d.Slot, 0), d.Office)}
+		return e.book(ctx, r)
+	}
+	if d.Office != "" {
+		if d.Day != "" {
+			start, ok, err := e.typedSlot(ctx, r, d)
+			if err != nil {
+				return err
+			}
+			if ok {
+				r.Event.Action = domain.Action{Name: actSlot, Arg: slotArg(start, d.Office)}
+				return e.confirmSlot(ctx, r)
+			}
+		}
+		day, named, err := e.typedDay(ctx, r, d)
 		if err != nil {
 			return err
 		}
-		if ok {
-			r.Event.Action = domain.Action{Name: actSlot, Arg: slotArg(start, d.Office)}
+		switch {
+		case day != "":
+			r.Event.Action = domain.Action{Name: actDay, Arg: dayArg(day, d.Office)}
+			return e.showTimes(ctx, r)
+		case named:
+			return e.offerDays(ctx, r, "booking.day_not_free")
+		case d.Slot != 0:
+			r.Event.Action = domain.Action{Name: actSlot, Arg: slotArg(time.Unix(d.Slot, 0), d.Office)}
 			return e.confirmSlot(ctx, r)
+		case d.Day != "":
+			r.Event.Action = domain.Action{Name: actDay, Arg: dayArg(d.Day, d.Office)}
+			return e.showTimes(ctx, r)
 		}
-		r.Event.Action = domain.Action{Name: actDay, Arg: dayArg(d.Day, d.Office)}
-		return e.showTimes(ctx, r)
-	case d.Office != "":
 		return e.showDays(ctx, r)
-	case d.Topic != "":
+	}
+	if d.Topic != "" {
 		for _, o := range e.bookableOffices() {
 			if sameWord(typed, r.T.Local(o.Name)) {
 				r.Event.Action = domain.Action{Name: actOffice, Arg: o.ID}
@@ -176,6 +203,13 @@ func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
 	return e.startBooking(ctx, r, true) // a move in progress stays one
 }
 
+// agreesToBook reports whether text agrees to the check screen's
+// question: "yes", "ok", "thanks" and the like, or the book button's words.
+func (e *Engine) agreesToBook(r *Request, text string) bool {
+	return typedYes(r.T, text) || r.read(strings.TrimSpace(text)).Request == intent.Thanks ||
+		sameWord(text, r.T.T("booking.confirm_button", nil))
+}
+
 func (e *Engine) chooseTopic(ctx context.Context, r *Request) error {
 	d, ok, err := e.draft(ctx, r)
 	if !ok {
@@ -189,7 +223,7 @@ func (e *Engine) chooseTopic(ctx context.Context, r *Request) error {
 	}
 	// The office is chosen again (also after "back" from the days), so a
 	// typed office's name is read on this step, not the last one's.
-	d.Office, d.Day = "", ""
+	d.Office, d.Day, d.Slot = "", "", 0
 	var rows [][]domain.Button
 	for _, o := range offices {
 		rows = append(rows, domain.Row(button(r.T.Local(o.Name), actOffice, o.ID)))
@@ -335,8 +369,13 @@ func (e *Engine) speaks(staff int64, lang string) bool {
 // showDays offers the days with free slots; days where someone speaks the
 // person's language are marked.
 func (e *Engine) showDays(ctx context.Context, r *Request) error {
+	return e.offerDays(ctx, r, "booking.day_prompt")
+}
+
+// offerDays is showDays under the prompt with the message id prompt.
+func (e *Engine) offerDays(ctx context.Context, r *Request, prompt string) error {
 	d := r.Session.Draft
-	d.Day = ""
+	d.Day, d.Slot = "", 0
 	free, err := e.offeredSlots(ctx, r, d.Office, e.now(), e.now().AddDate(0, 0, e.set.Booking.DaysAhead))
 	if err != nil {
 		return err
@@ -375,7 +414,7 @@ func (e *Engine) showDays(ctx context.Context, r *Request) error {
 		rows = append(rows, domain.Row(button(label, actDay, dayArg(day, d.Office))))
 	}
 	rows = append(rows, back)
-	r.Show(t.T("booking.day_prompt", nil)+langMark(t, marked), rows...)
+	r.Show(t.T(prompt, nil)+langMark(t, marked), rows...)
 	return nil
 }
 
@@ -421,6 +460,60 @@ func typedTimes(text string) []int {
 	return out
 }
 
+// typedDay is the offered day the message names by weekday ("Mittwoch",
+// "Mi", "الأربعاء") or by date ("9.12.", "09.12.2026"): the nearest such
+// day with a free place, or "" with named set when none has one.
+func (e *Engine) typedDay(ctx context.Context, r *Request, d *domain.Draft) (day string, named bool, err error) {
+	weekday, date := e.typedWeekday(r.T, r.Event.Text), ""
+	if m := typedDate.FindStringSubmatch(strings.Map(kb.ASCIIDigit, r.Event.Text)); m != nil {
+		day, _ := strconv.Atoi(m[1])
+		month, _ := strconv.Atoi(m[2])
+		date = fmt.Sprintf("-%02d-%02d", month, day)
+	}
+	if weekday < 0 && date == "" {
+		return "", false, nil
+	}
+	free, err := e.offeredSlots(ctx, r, d.Office, e.now(), e.now().AddDate(0, 0, e.set.Booking.DaysAhead))
+	if err != nil {
+		return "", true, err
+	}
+	cal := e.set.Booking.Calendar
+	for _, s := range free {
+		day := cal.Date(s.Start)
+		if (date == "" || strings.HasSuffix(day, date)) && (weekday < 0 || int(s.Start.In(cal.Loc).Weekday()) == weekday) {
+			return day, true, nil
+		}
+	}
+	return "", true, nil
+}
+
+// typedWeekday is the weekday text names (0 is Sunday, -1 none): its
+// name or its short form on the day buttons, in the person's language;
+// the longest name found, so that Persian "سه شنبه" (Tuesday) is not
+// "شنبه" (Saturday).
+func (e *Engine) typedWeekday(t *i18n.Localizer, text string) int {
+	padded := " " + kb.Normalize(text) + " "
+	best, bestLen := -1, 0
+	try := func(wd int, name string) {
+		if n := kb.Normalize(name); len(n) > bestLen && utf8.RuneCountInString(n) > 1 && strings.Contains(padded, " "+n+" ") {
+			best, bestLen = wd, len(n)
+		}
+	}
+	names := strings.Split(t.T("booking.weekdays", nil), ",")
+	for wd := 0; wd < 7; wd++ {
+		try(wd, t.T("weekday."+strconv.Itoa(wd), nil))
+		if wd < len(names) {
+			for _, name := range strings.Split(names[wd], "/") {
+				try(wd, name)
+			}
+		}
+	}
+	return best
+}
+
+// typedDate is a day and month, German order ("9.12", "09.12.2026", "9/12").
+var typedDate = regexp.MustCompile(`(?:^|\D)(0?[1-9]|[12]\d|3[01])[./](0?[1-9]|1[0-2])(?:[./]\d{2,4})?(?:\D|$)`)
+
 var clockTime = regexp.MustCompile(`(?:^|[^\d.:])([01]?\d|2[0-3])(?:[:.h]([0-5]\d))?(?:[^\d.:]|$)`)
 
 // showTimes offers the free times of a day, those with a case manager who
@@ -444,7 +537,7 @@ func (e *Engine) showTimes(ctx context.Context, r *Request) error {
 	if len(free) == 0 {
 		return e.offerNearest(ctx, r, day)
 	}
-	d.Day = date
+	d.Day, d.Slot = date, 0
 	sort.SliceStable(free, func(i, j int) bool { return free[i].speaks && !free[j].speaks })
 	if len(free) > maxTimeButtons {
 		free = free[:maxTimeButtons]
@@ -557,6 +650,7 @@ func (e *Engine) confirmSlot(ctx context.Context, r *Request) error {
 	if !ok {
 		return err
 	}
+	d.Slot = start.Unix()
 	t := r.T
 	cal := e.set.Booking.Calendar
 	text := t.T("booking.confirm_prompt", e.when(t, start, d.Office))

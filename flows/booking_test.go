@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -728,19 +729,54 @@ func TestBooking_LanguageMidMove(t *testing.T) {
 // TestBooking_TypedDayShowsTheStep: on the choice of day people type the
 // day ("Mittwoch", "9.12.") rather than tap it. Before, that got "no
 // answer" and the question whether the team may read it, the menu, or
-// entries on the Beschäftigungsduldung – the booking out of sight. Now
-// what the knowledge base does not clearly answer shows the step again,
-// and a clear question is still answered.
+// entries on the Beschäftigungsduldung – the booking out of sight. A day
+// named by weekday or date now shows its times, the nearest such day with
+// a free place; a day without one says so over the days; what names no
+// day shows the days again; a clear question is still answered.
 func TestBooking_TypedDayShowsTheStep(t *testing.T) {
 	ctx := context.Background()
 	e, _ := bookingEngine(t, langs{})
-	for _, typed := range []string{"Mittwoch", "9.12.", "Mittwoch 9.12 bitte", "am Montag um 10"} {
+	onDays := func(lang string) domain.Session {
+		t.Helper()
 		s := amalSession()
-		s.Lang = "de"
+		s.Lang = lang
 		res := e.Handle(ctx, s, false, personPress("b", ""))
 		res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
 		find(t, res, "bd") // on the choice of day
-		res = e.Handle(ctx, *res.Session, false, personText(typed))
+		return *res.Session
+	}
+	// Three days on: the nearest day of its weekday, whatever today is.
+	day := clock.In(berlin).AddDate(0, 0, 3)
+	date := fmt.Sprintf("%d.%d.", day.Day(), int(day.Month()))
+	german := []string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}
+	persian := []string{"یکشنبه", "دوشنبه", "سه شنبه", "چهارشنبه", "پنج‌شنبه", "جمعه", "شنبه"}
+	for _, c := range []struct{ lang, typed string }{
+		{"de", german[day.Weekday()]},
+		{"de", "am " + german[day.Weekday()] + " bitte"},
+		{"de", date},
+		{"de", "geht der " + fmt.Sprintf("%02d.%02d.%d", day.Day(), int(day.Month()), day.Year())},
+		{"fa", persian[day.Weekday()]},
+		{"ar", mustBundle(t).For("ar").T("weekday."+strconv.Itoa(int(day.Weekday())), nil)},
+	} {
+		res := e.Handle(ctx, onDays(c.lang), false, personText(c.typed))
+		slot := find(t, res, "bs")
+		unix, _, _ := strings.Cut(slot.Action.Arg, ".")
+		sec, _ := strconv.ParseInt(unix, 10, 64)
+		if got := time.Unix(sec, 0).In(berlin); got.YearDay() != day.YearDay() {
+			t.Errorf("%s %q on the choice of day: times of %s, want %s", c.lang, c.typed, got.Format("Mon 02.01."), day.Format("Mon 02.01."))
+		}
+		if res.Session.Draft == nil || res.Session.Question != "" {
+			t.Errorf("%s %q: the booking went out of sight: %+v", c.lang, c.typed, res.Session)
+		}
+	}
+	// Three weeks on is beyond the days offered.
+	far := clock.In(berlin).AddDate(0, 0, 21)
+	res := e.Handle(ctx, onDays("de"), false, personText(fmt.Sprintf("%d.%d.", far.Day(), int(far.Month()))))
+	if !hasAction(res, "bd") || !strings.Contains(allText(res), mustBundle(t).For("de").T("booking.day_not_free", nil)) {
+		t.Errorf("a day without a free place: %q, want that said over the days", allText(res))
+	}
+	for _, typed := range []string{"welcher geht", "am besten früh", "ok"} {
+		res := e.Handle(ctx, onDays("de"), false, personText(typed))
 		if !hasAction(res, "bd") || res.Session.Draft == nil || res.Session.Question != "" {
 			t.Errorf("%q on the choice of day: %q, want the days again", typed, allText(res))
 		}
@@ -751,7 +787,7 @@ func TestBooking_TypedDayShowsTheStep(t *testing.T) {
 	// A topic typed as its button says is chosen.
 	s := amalSession()
 	s.Lang = "de"
-	res := e.Handle(ctx, s, false, personPress("b", ""))
+	res = e.Handle(ctx, s, false, personPress("b", ""))
 	res = e.Handle(ctx, *res.Session, false, personText("arbeit"))
 	if res.Session.Draft == nil || res.Session.Draft.Topic != "work" || !hasAction(res, "bd") {
 		t.Errorf("\"arbeit\" on the choice of topic: %q, want the days for work", allText(res))
@@ -810,10 +846,92 @@ func TestBooking_TypedTime(t *testing.T) {
 			t.Errorf("%q on the choice of time: %q, want the confirmation of %s", typed, allText(res), want)
 		}
 	}
-	for _, typed := range []string{"welche gibt es noch", "9.12.", "15:00", "10 oder 11"} {
+	for _, typed := range []string{"welche gibt es noch", "15:00", "10 oder 11"} {
 		res := e.Handle(ctx, times(), false, personText(typed))
 		if !hasAction(res, "bs") || hasAction(res, "bc") {
 			t.Errorf("%q on the choice of time: %q, want the day's times again", typed, allText(res))
+		}
+	}
+}
+
+// TestBooking_TypedYesBooks: on the check screen "ok", "yes" or the
+// book button's words, typed in the person's language, book; other text
+// shows the check again, and "ok" on the choice of time is no way out of
+// the booking.
+func TestBooking_TypedYesBooks(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	onCheck := func(lang string) domain.Session {
+		t.Helper()
+		s := amalSession()
+		s.Lang = lang
+		res := e.Handle(ctx, s, false, personPress("b", ""))
+		res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+		res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
+		res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
+		find(t, res, "bc")
+		return *res.Session
+	}
+	booked := func() int {
+		mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+		n := 0
+		for _, bk := range mine {
+			if bk.Status == domain.BookingBooked {
+				n++
+				if _, err := store.Bookings(0).SetStatus(ctx, bk.ID, domain.BookingCancelled); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		return n
+	}
+	for _, c := range []struct{ lang, typed string }{
+		{"de", "ok"}, {"de", "Ja"}, {"de", "ja gerne"}, {"de", "Termin buchen"}, {"en", "yes please"},
+		{"fa", "بله"}, {"fa", "باشه"}, {"ar", "تمام"}, {"ar", "نعم"}, {"ru", "да"}, {"uk", "так"},
+		{"tr", "evet"}, {"so", "haa"}, {"ti", "እወ"}, {"fr", "oui"}, {"ku", "erê"},
+	} {
+		res := e.Handle(ctx, onCheck(c.lang), false, personText(c.typed))
+		if n := booked(); n != 1 || res.Session.Draft != nil {
+			t.Errorf("%s %q on the check screen: %d booked, draft %+v; want it booked", c.lang, c.typed, n, res.Session.Draft)
+		}
+	}
+	for _, typed := range []string{"nein", "hmm", "warte"} {
+		res := e.Handle(ctx, onCheck("de"), false, personText(typed))
+		if n := booked(); n != 0 || !hasAction(res, "bc") {
+			t.Errorf("%q on the check screen: %d booked, %q; want the check again", typed, n, allText(res))
+		}
+	}
+	s := onCheck("de")
+	res := e.Handle(ctx, s, false, personPress("bd", dayOf(t, s)))
+	res = e.Handle(ctx, *res.Session, false, personText("ok"))
+	if n := booked(); n != 0 || !hasAction(res, "bs") || res.Session.Draft == nil {
+		t.Errorf("\"ok\" on the choice of time: %d booked, %q; want the times again", n, allText(res))
+	}
+}
+
+// dayOf is the day button's argument for the check screen's day.
+func dayOf(t *testing.T, s domain.Session) string {
+	t.Helper()
+	if s.Draft == nil || s.Draft.Slot == 0 {
+		t.Fatalf("not on the check screen: %+v", s.Draft)
+	}
+	return time.Unix(s.Draft.Slot, 0).In(berlin).Format("2006-01-02") + "." + s.Draft.Office
+}
+
+// TestBooking_TypedOkUnderThePrivacyNotice: "ok" under the notice a
+// booking asked for is its "understood": the booking goes on.
+func TestBooking_TypedOkUnderThePrivacyNotice(t *testing.T) {
+	ctx := context.Background()
+	e, _ := bookingEngine(t, langs{})
+	for _, c := range []struct{ lang, typed string }{{"de", "ok"}, {"de", "Verstanden"}, {"ar", "تمام"}, {"en", "yes"}} {
+		s := domain.Session{Lang: c.lang, Epoch: 1}
+		res := e.Handle(ctx, s, false, personPress("b", ""))
+		if res.Session.Acknowledged() {
+			t.Fatalf("no notice before booking: %+v", res.Session)
+		}
+		res = e.Handle(ctx, *res.Session, false, personText(c.typed))
+		if !res.Session.Acknowledged() || !hasAction(res, "bt") {
+			t.Errorf("%s %q under the notice: %q, want the booking's first step", c.lang, c.typed, allText(res))
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"lotse/internal/domain"
+	"lotse/internal/i18n"
 	"lotse/internal/stats"
 )
 
@@ -142,6 +143,20 @@ func replaceWord(s, word, with string) string {
 		s = re.ReplaceAllString(s, "${1}"+with+"${2}")
 	}
 	return s
+}
+
+// typedYes reports whether typed text is "yes" in the person's language:
+// the word on the "yes" button or one of the words people use for it.
+func typedYes(t *i18n.Localizer, typed string) bool {
+	if sameWord(typed, t.T("consent.yes", nil)) {
+		return true
+	}
+	for _, w := range strings.Split(t.T("input.yes_words", nil), ",") {
+		if sameWord(typed, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameWord reports whether typed text is the word on a button, whatever

@@ -94,11 +94,22 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		// The consent question of the last reply, answered by typing
 		// the word on its button rather than tapping it.
 		switch {
-		case sameWord(text, r.T.T("consent.yes", nil)):
+		case typedYes(r.T, text):
 			return e.consentYes(ctx, r)
 		case sameWord(text, r.T.T("consent.no", nil)):
 			return e.consentNo(ctx, r)
 		}
+	}
+	if r.Session.Screen == screenPrivacy && !r.Session.Acknowledged() &&
+		(typedYes(r.T, text) || sameWord(text, r.T.T("privacy.ack", nil)) || r.read(text).Request == intent.Thanks) {
+		// "ok" under the notice is its "understood": the booking or the
+		// hand-over that asked for it goes on.
+		return e.ackPrivacy(ctx, r)
+	}
+	if e.onBookingStep(r) && e.agreesToBook(r, text) {
+		// "ok", "yes" or "thanks" while booking is no way back to the
+		// menu: it shows the step again, and on the check screen it books.
+		return e.resumeBooking(ctx, r)
 	}
 	if ok, err := e.openTypedRequest(ctx, r, text); ok {
 		return err
@@ -134,7 +145,7 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 			return nil // the greeting shows the menu
 		}
 	}
-	if r.Session.Screen == screenBooking && r.Session.Draft != nil && e.bookingEnabled() && !res.Main.Confident {
+	if e.onBookingStep(r) && !res.Main.Confident {
 		// Mostly a day or a time typed instead of tapped ("Mittwoch",
 		// "9.12."): not a question to look up or to keep, and "no
 		// answer" would push the booking out of sight.

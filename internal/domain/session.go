@@ -58,8 +58,11 @@ type Draft struct {
 	Office string `json:"o,omitempty"`
 	// Day is the day whose times are shown (YYYY-MM-DD), so that a time
 	// typed instead of tapped is read on it.
-	Day         string `json:"d,omitempty"`
-	Interpreter bool   `json:"i,omitempty"`
+	Day string `json:"d,omitempty"`
+	// Slot is the time (Unix seconds) the last check screen asked to
+	// book, so that a typed "ok" or "yes" books it.
+	Slot        int64 `json:"s,omitempty"`
+	Interpreter bool  `json:"i,omitempty"`
 	// Replace is the booking a new time is chosen for.
 	Replace string `json:"r,omitempty"`
 	// Nonce makes each booking attempt's request id unique, so the same
