@@ -302,6 +302,11 @@ func Train(texts map[string][]string) (*Detector, error) {
 				}
 			}
 		}
+		if len(langs) > maxLangs {
+			// knownBy keeps a bit a language and Detect a score each in
+			// fixed arrays: more would be read past their end.
+			return nil, fmt.Errorf("langid: %d languages of one script, at most %d", len(langs), maxLangs)
+		}
 		m := &model{langs: langs}
 		d.models[s] = m
 		if len(langs) == 1 {
