@@ -191,6 +191,11 @@ func waitFor(tb testing.TB, fake *telegramtest.Server, what string, cond func([]
 	defer cancel()
 	sent, err := fake.WaitFor(ctx, cond)
 	if err != nil {
+		// What was sent last tells a rare timeout under load from a lost
+		// message, when the run that shows it cannot be repeated.
+		for _, m := range sent[max(0, len(sent)-20):] {
+			tb.Logf("sent: chat %d %s %.80q", m.ChatID, m.Method, m.Text)
+		}
 		tb.Fatalf("waiting for %s: %v (sent so far: %d)", what, err, len(sent))
 	}
 	return sent
