@@ -150,7 +150,7 @@ func (e *Engine) onBookingStep(r *Request) bool {
 func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
 	typed := r.Event.Text
 	d := r.Session.Draft
-	if d.Slot != 0 && d.Office != "" && e.agreesToBook(r, typed) {
+	if d.Slot != 0 && d.Office != "" && agreesToBook(r.T, typed) {
 		r.Event.Action = domain.Action{Name: actBook, Arg: slotArg(time.Unix(d.Slot, 0), d.Office)}
 		return e.book(ctx, r)
 	}
@@ -204,10 +204,10 @@ func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
 }
 
 // agreesToBook reports whether text agrees to the check screen's
-// question: "yes", "ok", "thanks" and the like, or the book button's words.
-func (e *Engine) agreesToBook(r *Request, text string) bool {
-	return typedYes(r.T, text) || r.read(strings.TrimSpace(text)).Request == intent.Thanks ||
-		sameWord(text, r.T.T("booking.confirm_button", nil))
+// question: "yes", "ok" and the like, or the book button's words. Thanks
+// alone does not: "danke" to an offer can be "no, thanks".
+func agreesToBook(t *i18n.Localizer, text string) bool {
+	return typedYes(t, text) || typedWord(t, "input.ok_words", text) || sameWord(text, t.T("booking.confirm_button", nil))
 }
 
 func (e *Engine) chooseTopic(ctx context.Context, r *Request) error {

@@ -895,7 +895,7 @@ func TestBooking_TypedYesBooks(t *testing.T) {
 			t.Errorf("%s %q on the check screen: %d booked, draft %+v; want it booked", c.lang, c.typed, n, res.Session.Draft)
 		}
 	}
-	for _, typed := range []string{"nein", "hmm", "warte"} {
+	for _, typed := range []string{"nein", "hmm", "warte", "danke"} {
 		res := e.Handle(ctx, onCheck("de"), false, personText(typed))
 		if n := booked(); n != 0 || !hasAction(res, "bc") {
 			t.Errorf("%q on the check screen: %d booked, %q; want the check again", typed, n, allText(res))

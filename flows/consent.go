@@ -147,11 +147,16 @@ func replaceWord(s, word, with string) string {
 
 // typedYes reports whether typed text is "yes" in the person's language:
 // the word on the "yes" button or one of the words people use for it.
+// "ok" is not among them: under a question whether the team may read
+// a question, it may only acknowledge the "no answer" above it.
 func typedYes(t *i18n.Localizer, typed string) bool {
-	if sameWord(typed, t.T("consent.yes", nil)) {
-		return true
-	}
-	for _, w := range strings.Split(t.T("input.yes_words", nil), ",") {
+	return sameWord(typed, t.T("consent.yes", nil)) || typedWord(t, "input.yes_words", typed)
+}
+
+// typedWord reports whether typed text is one of the comma-separated
+// words of the message id.
+func typedWord(t *i18n.Localizer, id, typed string) bool {
+	for _, w := range strings.Split(t.T(id, nil), ",") {
 		if sameWord(typed, w) {
 			return true
 		}

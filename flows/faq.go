@@ -106,7 +106,7 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		// hand-over that asked for it goes on.
 		return e.ackPrivacy(ctx, r)
 	}
-	if e.onBookingStep(r) && e.agreesToBook(r, text) {
+	if e.onBookingStep(r) && (agreesToBook(r.T, text) || r.read(text).Request == intent.Thanks) {
 		// "ok", "yes" or "thanks" while booking is no way back to the
 		// menu: it shows the step again, and on the check screen it books.
 		return e.resumeBooking(ctx, r)

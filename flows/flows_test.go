@@ -552,6 +552,8 @@ func TestEngine_ConsentTyped(t *testing.T) {
 		{"de", "Wie funktioniert die Mülltrennung hier", "nein!", "consent.declined"},
 		{"ar", "متى تفتح حديقة الحيوانات", "نعم", "consent.thanks"},
 		{"en", "my cat is lazy", "yes.", "consent.thanks"},
+		{"fa", "گربه من تنبل است", "آره", "consent.thanks"},
+		{"de", "Wie funktioniert die Mülltrennung hier", "ja gerne", "consent.thanks"},
 	}
 	for _, c := range cases {
 		tr := mustBundle(t).For(c.lang)
@@ -567,8 +569,15 @@ func TestEngine_ConsentTyped(t *testing.T) {
 			t.Errorf("%s typed %q: the question still waits", c.lang, c.answer)
 		}
 	}
+	// "ok" may only acknowledge the "no answer": no consent, and the
+	// question is not kept.
+	res := e.Handle(context.Background(), domain.Session{Lang: "de", Epoch: 1}, false, text("Wie funktioniert die Mülltrennung hier"))
+	res = e.Handle(context.Background(), *res.Session, false, text("ok"))
+	if got := allText(res); strings.Contains(got, mustBundle(t).For("de").T("consent.thanks", nil)) {
+		t.Errorf("a typed ok was taken as consent: %q", got)
+	}
 	// With no question waiting, "Ja" stays what it was: the menu.
-	res := e.Handle(context.Background(), domain.Session{Lang: "de", Epoch: 1}, false, text("Ja"))
+	res = e.Handle(context.Background(), domain.Session{Lang: "de", Epoch: 1}, false, text("Ja"))
 	if got := allText(res); strings.Contains(got, mustBundle(t).For("de").T("consent.gone", nil)) {
 		t.Errorf("a lone Ja answered a consent never asked: %q", got)
 	}
