@@ -499,7 +499,7 @@ func (e *Engine) typedWeekday(t *i18n.Localizer, text string) int {
 			best, bestLen = wd, len(n)
 		}
 	}
-	names := strings.Split(t.T("booking.weekdays", nil), ",")
+	names := strings.Split(t.T("input.weekday_words", nil), ",")
 	for wd := 0; wd < 7; wd++ {
 		try(wd, t.T("weekday."+strconv.Itoa(wd), nil))
 		if wd < len(names) {

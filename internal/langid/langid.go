@@ -212,7 +212,7 @@ func New(fsys fs.FS) (*Detector, error) {
 			if err := yaml.Unmarshal(b, &n); err != nil {
 				return nil, fmt.Errorf("langid: parse %s: %w", f, err)
 			}
-			texts[lang] = appendScalars(texts[lang], &n)
+			texts[lang] = appendScalars(texts[lang], &n, dir == "messages")
 		}
 	}
 	lists, err := fs.Glob(colloquial, "colloquial/*.txt")
@@ -244,7 +244,10 @@ func New(fsys fs.FS) (*Detector, error) {
 var colloquial embed.FS
 
 // appendScalars collects the string values of a YAML tree (not its keys).
-func appendScalars(out []string, n *yaml.Node) []string {
+// In messages, values of keys ending in "_words" are lists of words people
+// type ("ja,jo,genau", "aywa,na3am"), read by flows, not text: short,
+// partly in Latin letters, they would teach the wrong script's model.
+func appendScalars(out []string, n *yaml.Node, messages bool) []string {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if n.Tag == "!!str" {
@@ -252,11 +255,14 @@ func appendScalars(out []string, n *yaml.Node) []string {
 		}
 	case yaml.MappingNode:
 		for i := 1; i < len(n.Content); i += 2 {
-			out = appendScalars(out, n.Content[i])
+			if messages && strings.HasSuffix(n.Content[i-1].Value, "_words") {
+				continue
+			}
+			out = appendScalars(out, n.Content[i], messages)
 		}
 	default:
 		for _, c := range n.Content {
-			out = appendScalars(out, c)
+			out = appendScalars(out, c, messages)
 		}
 	}
 	return out
