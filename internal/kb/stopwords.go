@@ -27,7 +27,7 @@ var stopwordLists = map[string]string{
 		hier da dort jetzt heute gestern bald lange nicht kein keine keinen keiner nichts ja nein ok okay gut gerne genau eigentlich
 		etwas viel viele mehr alle alles jemand frage fragen hilfe helfen info infos information informationen
 		bedeutet bedeutung heißt meint erklären erklärung sagen wissen weiß
-		nix nich ne nen hab gibts nun halt irgendwo irgendwie gekriegt mitbringen mitnehmen finde finden findet`,
+		nix nich ne nen hab gibts nun halt irgendwo irgendwie gekriegt mitbringen mitnehmen finde finden findet lassen lasse lässt`,
 	"en": `say says said i me my mine myself you your yours he him his she her it its we us our they them their
 		a an the and or but also too still just only very so how what who whom whose where when why which
 		whether that this these those if because as than then
@@ -46,6 +46,7 @@ var stopwordLists = map[string]string{
 		مرحبا اهلا أهلا السلام عليكم كيفك كيفكم شلونك حالك شكرا صباح مساء الخير من فضلك لو سمحت ساعدني ساعدوني سؤال اعرف أعرف اعمل نعمل
 		هلق هلا كتير عم رح بس حدا هيك بدو فيني بقدر منيح جيب اجيب بجيب هون لهون صرلي بتعطيني
 		امتى ازاي ايه مش ينفع بيديني جالي عليا مفيش بحكي كام عايزين عايزة لسا
+		يمكنني يمكنك يمكننا بامكاني بإمكاني
 		3andi 3ndi mumkin mumken bdi biddi kif kifak ba3d shu sho 3ala 3alay 7ada eza iza`,
 	"fa": `هان میگن میگویند بگم بگویم من تو او ما شما آنها ایشان این آن که را با از به در برای تا و یا اما ولی هم چه چی چرا کجا کی کدام
 		چطور چگونه چند آیا است هست هستم هستید بود باشد شد شود میشود کرد کنم کنید کردن
