@@ -69,7 +69,7 @@ var stopwordLists = map[string]string{
 		можно могу может можете нужно надо хочу хочет хотим
 		в во на с со к ко от для по про при за под над через без после перед между о об у из
 		привет здравствуйте добрый день утро вечер спасибо пожалуйста помогите помочь вопрос
-		знаю скажите подскажите означает значит делать сделать`,
+		знаю скажите подскажите означает значит делать сделать если только`,
 	"tr": `efendim hı hm denir söylenir ben sen o biz siz onlar beni bana benim senin onun bizim sizin bu şu bir ve veya ya ama fakat de da ki
 		mi mı mu mü ne neden niye nasıl nerede nereye nereden hangi kim kaç için ile gibi kadar daha çok en
 		var yok değil evet hayır merhaba selam günaydın iyi teşekkür teşekkürler sağol lütfen yardım soru
@@ -89,7 +89,7 @@ var stopwordLists = map[string]string{
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant`,
+		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant prendre`,
 	// Arabic and Dari/Farsi typed in Latin letters (Arabizi, Finglish):
 	// the function words of the romanised questions and phrases.
 	"ar-latn": `ana enta enti inta inti ente howe huwe hiye hiya ne7na e7na intu el il al wel wl we bl bel bil fi fe
