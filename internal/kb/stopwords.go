@@ -77,7 +77,7 @@ var stopwordLists = map[string]string{
 		gece geceler akşamlar günler hoşça görüşürüz verdiler`,
 	"ku": `gotin dibêjin ez tu ew em hûn min te wî wê me we wan vê vî ev û an lê jî ji bi li di de ku ka çi çima çawa kî kengî
 		kîjan çend derê heye hene tune ne na erê belê dikarim divê dixwazim xwe ye e bû be silav spas kerema
-		alîkarî pirs lazim bo bînim`,
+		alîkarî pirs lazim bo bînim bikim wate wateyê wateya`,
 	"ti": `ይበሃል እንታይ ከመይ መዓስ ኣበይ ስለምንታይ መን ኣነ ንስኻ ንስኺ ንሱ ንሳ ንሕና ንስኹም ንሳቶም እዚ እቲ እዩ እያ እየ ኣሎ የለን
 		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ ደልየ እደሊ ክደሊ ኣለኹ የድልየኒ ሓግዙኒ ይሕግዘኒ እንተ ኣለኒ ይብለኒ መጺአ ድዩ
 		ናይ ዘለኹ ኮይኑ ዋላ ናብኡ ይህበኒ ክብል ዝመጽእ ገይረ ድዮም እንከለኹ`,
