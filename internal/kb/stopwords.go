@@ -38,7 +38,7 @@ var stopwordLists = map[string]string{
 		not no nor yes ok okay please pls plz thanks thank thx hello hi hey dear good morning evening afternoon huh hm hmm
 		sir madam help info information question questions know tell explain mean means meaning
 		some any all much many more lot lots someone something anything anyone im ive dont cant
-		wont doesnt didnt isnt ur bring come comes coming`,
+		wont doesnt didnt isnt ur bring come comes coming whats wheres hows thats theres whos u r`,
 	"ar": `هاه ها بقول يقول تقول قول بيقولوا في من على الى إلى عن مع هذا هذه ذلك تلك هو هي هم هن انا أنا انت أنت انتي نحن انتم أنتم
 		كيف ماذا ما متى أين اين لماذا ليش هل كم اي أي او أو و ثم لكن لا نعم ليس كان يكون كانت
 		اريد أريد بدي عايز ابغى احتاج أحتاج ممكن يمكن يجب لازم عندي معي لدي عند لي لك له لها بعد قبل زمان الان الآن هنا هناك بكرا بكره غدا اليوم امبارح قريبا تبعي تبع لوين بروح
