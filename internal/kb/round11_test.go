@@ -8,8 +8,10 @@ import (
 
 // round11Floor is how many questions per language of testdata/round11
 // must have the right entry first; none may be answered confidently with
-// a wrong entry, nor an out-of-scope message confidently at all.
-var round11Floor = map[string]int{"en": 15, "ar": 15, "fr": 15, "tr": 15, "ku": 15, "de": 15}
+// a wrong entry, nor an out-of-scope message confidently at all. Each
+// floor is one below the figure measured at the end of the eleventh round
+// (at first sight: en 19, ar 19, fr 18, tr 18, ku 17, de 18).
+var round11Floor = map[string]int{"en": 19, "ar": 19, "fr": 19, "tr": 18, "ku": 19, "de": 18}
 
 // TestKB_SearchRound11: phone-typed questions that name a status and a
 // topic together ("can I work, I have a Duldung"), and everyday local
