@@ -27,6 +27,11 @@ const (
 	longSentence = 12
 	maxParts     = 16
 	maxAlso      = 3
+
+	// keepWholeCover: a whole message whose best entry explains this
+	// share of it or more is not set aside for one clear sentence about
+	// an entry it does not suggest.
+	keepWholeCover = 0.9
 )
 
 // SearchParts answers a message the way a person writes when they have
@@ -36,17 +41,20 @@ const (
 // message is too mixed to be; the other sentences' topics are offered
 // besides. A message of one sentence is searched as a whole only.
 func (k *KB) SearchParts(query, lang string) Parts {
-	return k.searchParts(query, k.Search(query, lang), lang)
+	whole, c := k.search(query, lang)
+	return k.searchParts(query, whole, c.coverage, lang)
 }
 
 // SearchMessage is SearchParts(m.Text, lang) with the whole message's
 // search reading the message's terms (see Message).
 func (k *KB) SearchMessage(m *Message, lang string) Parts {
-	return k.searchParts(m.Text, k.searchMessage(m, lang), lang)
+	whole, c := k.searchMessage(m, lang)
+	return k.searchParts(m.Text, whole, c.coverage, lang)
 }
 
-// searchParts completes SearchParts given the whole query's result.
-func (k *KB) searchParts(query string, whole Result, lang string) Parts {
+// searchParts completes SearchParts given the whole query's result and how
+// much of the query its best entry explains (confidence.coverage).
+func (k *KB) searchParts(query string, whole Result, wholeCover float64, lang string) Parts {
 	if !mayHaveParts(query) {
 		return Parts{Main: whole}
 	}
@@ -69,7 +77,13 @@ func (k *KB) searchParts(query string, whole Result, lang string) Parts {
 		if len(res.Best) == 0 {
 			continue
 		}
-		if res.Confident && !main.Confident {
+		// A clear sentence is answered instead of the whole message,
+		// unless the whole message's best entry explains nearly all of it
+		// and the sentence's entry is none of its suggestions: in "can I
+		// work? I have a Duldung" the second sentence is the context of
+		// the first, not a question about the Duldung.
+		if res.Confident && !main.Confident &&
+			(wholeCover < keepWholeCover || slices.ContainsFunc(whole.Best, func(m Match) bool { return m.ID == res.Best[0].ID })) {
 			main = res
 		}
 		hits = append(hits, hit{res.Best[0], res.Confident})

@@ -83,6 +83,26 @@ func TestKB_SearchPartsLong(t *testing.T) {
 	}
 }
 
+// TestKB_SearchParts_StatusAsContext: a short message that asks one
+// thing and names the person's status in a sentence of its own is read as
+// one question. The Duldung sentence is found clearly on its own, but the
+// whole message is about work, so work is offered first and the Duldung
+// among the other topics, not answered in its place.
+func TestKB_SearchParts_StatusAsContext(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range []struct{ lang, q, want, context string }{
+		{"ku", "Ez dikarim kar bikim? Duldung min heye", "work.permission", "status.duldung"},
+	} {
+		p := k.SearchParts(c.q, c.lang)
+		if len(p.Main.Best) == 0 || p.Main.Best[0].ID != c.want {
+			t.Errorf("%s %q: main %+v, want %s first", c.lang, c.q, p.Main, c.want)
+		}
+		if !slices.Contains(p.Also, c.context) {
+			t.Errorf("%s %q: also %v, want %s among them", c.lang, c.q, p.Also, c.context)
+		}
+	}
+}
+
 func TestClauses(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {

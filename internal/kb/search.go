@@ -188,10 +188,9 @@ func (k *KB) search(query, lang string) (Result, confidence) {
 
 // searchMessage is search on a message analyzed once (see Message); a
 // message read in Cyrillic first is analyzed as read.
-func (k *KB) searchMessage(m *Message, lang string) Result {
+func (k *KB) searchMessage(m *Message, lang string) (Result, confidence) {
 	if utf8.RuneCountInString(m.Text) > maxQueryRunes {
-		res, _ := k.search(m.Text, lang)
-		return res
+		return k.search(m.Text, lang)
 	}
 	var terms []string
 	if q, ok := k.cyrillicReading(m.Text, lang); ok {
@@ -199,8 +198,7 @@ func (k *KB) searchMessage(m *Message, lang string) Result {
 	} else {
 		terms = m.Terms(lang)
 	}
-	res, _ := k.searchTerms(terms, lang)
-	return res
+	return k.searchTerms(terms, lang)
 }
 
 // searchTerms is search on the query's terms (analyze).

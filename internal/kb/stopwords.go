@@ -27,7 +27,7 @@ var stopwordLists = map[string]string{
 		hier da dort jetzt heute gestern bald lange nicht kein keine keinen keiner nichts ja nein ok okay gut gerne genau eigentlich
 		etwas viel viele mehr alle alles jemand frage fragen hilfe helfen info infos information informationen
 		bedeutet bedeutung heißt meint erklären erklärung sagen wissen weiß
-		nix nich ne nen hab gibts nun halt irgendwo irgendwie gekriegt mitbringen mitnehmen finde finden findet`,
+		nix nich ne nen hab gibts nun halt irgendwo irgendwie gekriegt mitbringen mitnehmen finde finden findet lassen lasse lässt`,
 	"en": `say says said i me my mine myself you your yours he him his she her it its we us our they them their
 		a an the and or but also too still just only very so how what who whom whose where when why which
 		whether that this these those if because as than then
@@ -38,7 +38,7 @@ var stopwordLists = map[string]string{
 		not no nor yes ok okay please pls plz thanks thank thx hello hi hey dear good morning evening afternoon huh hm hmm
 		sir madam help info information question questions know tell explain mean means meaning
 		some any all much many more lot lots someone something anything anyone im ive dont cant
-		wont doesnt didnt isnt ur bring come comes coming`,
+		wont doesnt didnt isnt ur bring come comes coming whats wheres hows thats theres whos u r`,
 	"ar": `هاه ها بقول يقول تقول قول بيقولوا في من على الى إلى عن مع هذا هذه ذلك تلك هو هي هم هن انا أنا انت أنت انتي نحن انتم أنتم
 		كيف ماذا ما متى أين اين لماذا ليش هل كم اي أي او أو و ثم لكن لا نعم ليس كان يكون كانت
 		اريد أريد بدي عايز ابغى احتاج أحتاج ممكن يمكن يجب لازم عندي معي لدي عند لي لك له لها بعد قبل زمان الان الآن هنا هناك بكرا بكره غدا اليوم امبارح قريبا تبعي تبع لوين بروح
@@ -46,6 +46,7 @@ var stopwordLists = map[string]string{
 		مرحبا اهلا أهلا السلام عليكم كيفك كيفكم شلونك حالك شكرا صباح مساء الخير من فضلك لو سمحت ساعدني ساعدوني سؤال اعرف أعرف اعمل نعمل
 		هلق هلا كتير عم رح بس حدا هيك بدو فيني بقدر منيح جيب اجيب بجيب هون لهون صرلي بتعطيني
 		امتى ازاي ايه مش ينفع بيديني جالي عليا مفيش بحكي كام عايزين عايزة لسا
+		يمكنني يمكنك يمكننا بامكاني بإمكاني بعمل بسوي
 		3andi 3ndi mumkin mumken bdi biddi kif kifak ba3d shu sho 3ala 3alay 7ada eza iza`,
 	"fa": `هان میگن میگویند بگم بگویم من تو او ما شما آنها ایشان این آن که را با از به در برای تا و یا اما ولی هم چه چی چرا کجا کی کدام
 		چطور چگونه چند آیا است هست هستم هستید بود باشد شد شود میشود کرد کنم کنید کردن
@@ -68,7 +69,7 @@ var stopwordLists = map[string]string{
 		можно могу может можете нужно надо хочу хочет хотим
 		в во на с со к ко от для по про при за под над через без после перед между о об у из
 		привет здравствуйте добрый день утро вечер спасибо пожалуйста помогите помочь вопрос
-		знаю скажите подскажите означает значит делать сделать`,
+		знаю скажите подскажите означает значит делать сделать если только`,
 	"tr": `efendim hı hm denir söylenir ben sen o biz siz onlar beni bana benim senin onun bizim sizin bu şu bir ve veya ya ama fakat de da ki
 		mi mı mu mü ne neden niye nasıl nerede nereye nereden hangi kim kaç için ile gibi kadar daha çok en
 		var yok değil evet hayır merhaba selam günaydın iyi teşekkür teşekkürler sağol lütfen yardım soru
@@ -76,7 +77,7 @@ var stopwordLists = map[string]string{
 		gece geceler akşamlar günler hoşça görüşürüz verdiler`,
 	"ku": `gotin dibêjin ez tu ew em hûn min te wî wê me we wan vê vî ev û an lê jî ji bi li di de ku ka çi çima çawa kî kengî
 		kîjan çend derê heye hene tune ne na erê belê dikarim divê dixwazim xwe ye e bû be silav spas kerema
-		alîkarî pirs lazim bo bînim`,
+		alîkarî pirs lazim bo bînim bikim wate wateyê wateya`,
 	"ti": `ይበሃል እንታይ ከመይ መዓስ ኣበይ ስለምንታይ መን ኣነ ንስኻ ንስኺ ንሱ ንሳ ንሕና ንስኹም ንሳቶም እዚ እቲ እዩ እያ እየ ኣሎ የለን
 		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ ደልየ እደሊ ክደሊ ኣለኹ የድልየኒ ሓግዙኒ ይሕግዘኒ እንተ ኣለኒ ይብለኒ መጺአ ድዩ
 		ናይ ዘለኹ ኮይኑ ዋላ ናብኡ ይህበኒ ክብል ዝመጽእ ገይረ ድዮም እንከለኹ`,
@@ -88,7 +89,7 @@ var stopwordLists = map[string]string{
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant`,
+		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant prendre`,
 	// Arabic and Dari/Farsi typed in Latin letters (Arabizi, Finglish):
 	// the function words of the romanised questions and phrases.
 	"ar-latn": `ana enta enti inta inti ente howe huwe hiye hiya ne7na e7na intu el il al wel wl we bl bel bil fi fe
