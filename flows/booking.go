@@ -1035,6 +1035,22 @@ func (e *Engine) confirmComing(ctx context.Context, r *Request) error {
 	return nil
 }
 
+// typedComing answers "I'll come" typed rather than tapped under a
+// reminder ("ich komme", "سأحضر", "приду"), for the person's next
+// appointment; ok reports whether the text was that and there is one.
+func (e *Engine) typedComing(ctx context.Context, r *Request, text string) (ok bool, err error) {
+	t := r.T
+	if r.New || !e.bookingEnabled() || !typedWord(t, "input.coming_words", text) && !sameWord(text, t.T("reminder.coming", nil)) {
+		return false, nil
+	}
+	next, err := e.upcoming(ctx, r.Event.ChatID)
+	if err != nil || len(next) == 0 {
+		return err != nil, err
+	}
+	r.Event.Action = domain.Action{Name: actComing, Arg: next[0].ID}
+	return true, e.confirmComing(ctx, r)
+}
+
 // changeAppointment answers "Cancel / new time" under a reminder.
 func (e *Engine) changeAppointment(ctx context.Context, r *Request) error {
 	bk, ok, err := e.ownBooking(ctx, r)

@@ -987,3 +987,34 @@ func TestBooking_MenuEndsAMove(t *testing.T) {
 		t.Errorf("after an old book button of an abandoned move: %+v, want the first appointment alone", after)
 	}
 }
+
+// TestBooking_TypedComing: under a reminder people type "I'll come"
+// rather than tap it; before, that got three entries on addresses and
+// shared accommodation. With an appointment ahead it is the button; with
+// none it is what it was.
+func TestBooking_TypedComing(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	for _, c := range []struct{ lang, typed string }{
+		{"de", "Ich komme!"}, {"de", "ich komme gerne"}, {"ar", "سأحضر"}, {"ru", "Приду"},
+		{"fa", "حتما میام"}, {"tr", "gelecegim"}, {"en", "I'll be there"}, {"so", "waan imanayaa"},
+	} {
+		s := amalSession()
+		s.Lang = c.lang
+		res := e.Handle(ctx, s, false, personText(c.typed))
+		if strings.Contains(allText(res), mustBundle(t).For(c.lang).T("reminder.thanks", nil)) {
+			t.Errorf("%s %q without an appointment: %q, want what it was", c.lang, c.typed, allText(res))
+		}
+		bookFirstSlot(t, e, s, amalChat)
+		res = e.Handle(ctx, s, false, personText(c.typed))
+		if got := allText(res); got != mustBundle(t).For(c.lang).T("reminder.thanks", nil)+"\n" {
+			t.Errorf("%s %q with an appointment ahead: %q, want the thanks of the button", c.lang, c.typed, got)
+		}
+		mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+		for _, bk := range mine {
+			if _, err := store.Bookings(0).SetStatus(ctx, bk.ID, domain.BookingCancelled); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

@@ -100,6 +100,9 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 			return e.consentNo(ctx, r)
 		}
 	}
+	if ok, err := e.typedComing(ctx, r, text); ok {
+		return err
+	}
 	if r.Session.Screen == screenPrivacy && !r.Session.Acknowledged() &&
 		(typedYes(r.T, text) || sameWord(text, r.T.T("privacy.ack", nil)) || r.read(text).Request == intent.Thanks) {
 		// "ok" under the notice is its "understood": the booking or the
