@@ -78,6 +78,7 @@ func TestMatch_Sights(t *testing.T) {
 		{"seventhsight.yaml", 8, 8, floors{minRight: 25, maxWrong: 7, right: 46, wrong: 1}},
 		// The eighth opened 81 of 120 at first sight, with no wrong flow.
 		{"eighthsight.yaml", 10, 6, floors{minRight: 100, maxWrong: 0, right: 120, wrong: 0}},
+		{"ninthsight.yaml", 10, 6, floors{minRight: 0, maxWrong: 100, right: 0, wrong: 1000}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
 			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
