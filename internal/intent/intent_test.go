@@ -194,6 +194,9 @@ func TestMatch(t *testing.T) {
 		{"TwoOtherWords", "Termin wegen Kindergeld Antrag", ""},
 		{"Empty", "  ", ""},
 		{"OnlyFillers", "ich möchte bitte", ""},
+		{"TypoInLongFiller", "plese help", intent.Help},
+		{"TypoInLongFillerSomali", "fadlaan luuqada bedel", intent.Language},
+		{"TypoInShortFillerCounts", "bitet sprache ändern", ""},
 		// Tried from outside through the bot, none opened its flow before.
 		{"DeleteAllAboutMe", "lösch bitte alles was ihr über mich habt", intent.Delete},
 		{"RussianSwapLanguage", "поменять язык", intent.Language},
