@@ -194,6 +194,15 @@ func TestMatch(t *testing.T) {
 		{"TwoOtherWords", "Termin wegen Kindergeld Antrag", ""},
 		{"Empty", "  ", ""},
 		{"OnlyFillers", "ich möchte bitte", ""},
+		// Ninth round: word order does not count, so "my" beside an
+		// appointment word must not turn "I want" into my appointments.
+		{"DariIWantAppointment", "مه نوبت میخواهم", intent.Booking},
+		{"DariWhenMyAppointment", "ملاقات مه چی وخت است", intent.Appointments},
+		{"PersianINeedAppointment", "نوبت لازم دارم", intent.Booking},
+		{"TermInTurkishCancel", "termin iptal", intent.Cancel},
+		{"TurkishHowToUseNotSomaliMeeting", "nasil kullanilir", intent.Help},
+		{"RussianAnyoneFromAPlace", "есть кто из украины", ""},
+		{"PersianBringForResidence", "چه چیزهایی برای اقامت بیاورم", ""},
 		{"TypoInLongFiller", "plese help", intent.Help},
 		{"TypoInLongFillerSomali", "fadlaan luuqada bedel", intent.Language},
 		{"TypoInShortFillerCounts", "bitet sprache ändern", ""},
