@@ -203,6 +203,10 @@ func TestMatch(t *testing.T) {
 		{"TurkishHowToUseNotSomaliMeeting", "nasil kullanilir", intent.Help},
 		{"RussianAnyoneFromAPlace", "есть кто из украины", ""},
 		{"PersianBringForResidence", "چه چیزهایی برای اقامت بیاورم", ""},
+		// ü folds to u: "würde" (would) is "wurde" (was), so only a
+		// cancellation that happened blocks, not the polite form.
+		{"GermanWouldLike", "ich würde gern einen Termin", intent.Booking},
+		{"GermanWasCancelled", "mein Termin wurde abgesagt", ""},
 		{"TypoInLongFiller", "plese help", intent.Help},
 		{"TypoInLongFillerSomali", "fadlaan luuqada bedel", intent.Language},
 		{"TypoInShortFillerCounts", "bitet sprache ändern", ""},
