@@ -114,6 +114,9 @@ func Load(b []byte) (*Matcher, error) {
 	m := &Matcher{exact: map[string][]int32{}, stems: map[string][]int32{}, fuzzy: map[rune][]int32{},
 		filler: map[string]bool{}, fillerTypo: map[rune][][]rune{}, langs: map[Intent]map[string]int{}}
 	ids := map[string]int32{} // by text, "*" marking a stem
+	// An item several languages share ("randevu* iptal*" in Turkish and
+	// Kurmanji) is one pattern: checking it twice cannot change a match.
+	items := map[string]bool{}
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
 		keys = append(keys, k)
@@ -182,12 +185,18 @@ func Load(b []byte) (*Matcher, error) {
 						p.words = append(p.words, id)
 					}
 				}
+				m.langs[in][l]++
+				sorted := slices.Sorted(slices.Values(p.words))
+				k := fmt.Sprint(in, sorted)
+				if items[k] {
+					continue
+				}
+				items[k] = true
 				pi := int32(len(m.patterns))
 				m.patterns = append(m.patterns, p)
 				for _, id := range p.words {
 					m.byWord[id] = append(m.byWord[id], pi)
 				}
-				m.langs[in][l]++
 			}
 		}
 	}
