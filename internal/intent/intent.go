@@ -70,6 +70,10 @@ const slack = 1
 // shorter words would collide with other words.
 const fuzzyMin = 5
 
+// fillerTypoMin is the shortest filler that also counts with one typo;
+// longer than fuzzyMin, as a filler lets a word through.
+const fillerTypoMin = fuzzyMin + 1
+
 // Matcher finds the request in a message. It is read-only after Load and
 // safe for concurrent use.
 type Matcher struct {
@@ -80,7 +84,10 @@ type Matcher struct {
 	patterns []pattern
 	byWord   [][]int32 // word → patterns that use it
 	filler   map[string]bool
-	langs    map[Intent]map[string]int // items per intent and language, for tests
+	// fillerTypo holds fillers of fillerTypoMin+ runes by first rune: a
+	// filler typed with one typo ("plese") is no word beyond a request.
+	fillerTypo map[rune][][]rune
+	langs      map[Intent]map[string]int // items per intent and language, for tests
 }
 
 type word struct {
@@ -105,8 +112,11 @@ func Load(b []byte) (*Matcher, error) {
 		return nil, fmt.Errorf("intent: load: %w", err)
 	}
 	m := &Matcher{exact: map[string][]int32{}, stems: map[string][]int32{}, fuzzy: map[rune][]int32{},
-		filler: map[string]bool{}, langs: map[Intent]map[string]int{}}
+		filler: map[string]bool{}, fillerTypo: map[rune][][]rune{}, langs: map[Intent]map[string]int{}}
 	ids := map[string]int32{} // by text, "*" marking a stem
+	// An item several languages share ("randevu* iptal*" in Turkish and
+	// Kurmanji) is one pattern: checking it twice cannot change a match.
+	items := map[string]bool{}
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
 		keys = append(keys, k)
@@ -122,7 +132,14 @@ func Load(b []byte) (*Matcher, error) {
 			for _, l := range langs {
 				for _, item := range raw[key][l] {
 					for _, w := range strings.Fields(kb.Normalize(item)) {
-						m.filler[foldGeez(w)] = true
+						w = foldGeez(w)
+						if m.filler[w] {
+							continue
+						}
+						m.filler[w] = true
+						if r := []rune(w); len(r) >= fillerTypoMin {
+							m.fillerTypo[r[0]] = append(m.fillerTypo[r[0]], r)
+						}
 					}
 				}
 			}
@@ -168,12 +185,18 @@ func Load(b []byte) (*Matcher, error) {
 						p.words = append(p.words, id)
 					}
 				}
+				m.langs[in][l]++
+				sorted := slices.Sorted(slices.Values(p.words))
+				k := fmt.Sprint(in, sorted)
+				if items[k] {
+					continue
+				}
+				items[k] = true
 				pi := int32(len(m.patterns))
 				m.patterns = append(m.patterns, p)
 				for _, id := range p.words {
 					m.byWord[id] = append(m.byWord[id], pi)
 				}
-				m.langs[in][l]++
 			}
 		}
 	}
@@ -391,6 +414,24 @@ func (m *Matcher) isFiller(t string) bool {
 	var alts [3]string
 	for _, a := range variants(t, alts[:0]) {
 		if m.filler[a] {
+			return true
+		}
+	}
+	// One typo from a long filler, the first letter right, as request
+	// words are matched.
+	if utf8.RuneCountInString(t) < fillerTypoMin-1 {
+		return false
+	}
+	var rb [64]rune
+	tr := rb[:0]
+	for _, r := range t {
+		if len(tr) == cap(tr) {
+			return false
+		}
+		tr = append(tr, r)
+	}
+	for _, f := range m.fillerTypo[tr[0]] {
+		if within1(tr, f) {
 			return true
 		}
 	}

@@ -50,7 +50,7 @@ func mustReadSet(tb testing.TB, names ...string) testSet {
 // requests open the right flow and how many questions that merely mention
 // the same words are wrongly taken for a request.
 func TestMatch_Accuracy(t *testing.T) {
-	testAccuracy(t, mustTestSet(t), 10, 10, floors{minRight: 95, maxWrong: 2, right: 318, wrong: 0})
+	testAccuracy(t, mustTestSet(t), 10, 10, floors{minRight: 100, maxWrong: 2, right: 319, wrong: 0})
 }
 
 // The sight sets were written one after another, each after the changes
@@ -69,15 +69,18 @@ func TestMatch_Sights(t *testing.T) {
 	}{
 		{"firstsight.yaml", 12, 12, floors{minRight: 100, maxWrong: 0, right: 156, wrong: 0}},
 		{"secondsight.yaml", 6, 6, floors{minRight: 100, maxWrong: 0, right: 72, wrong: 0}},
-		{"thirdsight.yaml", 8, 8, floors{minRight: 87, maxWrong: 0, right: 95, wrong: 0}},
+		{"thirdsight.yaml", 8, 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
 		{"fourthsight.yaml", 8, 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
-		{"fifthsight.yaml", 8, 8, floors{minRight: 12, maxWrong: 7, right: 47, wrong: 5}},
-		{"sixthsight.yaml", 8, 8, floors{minRight: 87, maxWrong: 0, right: 94, wrong: 0}},
+		{"fifthsight.yaml", 8, 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
+		{"sixthsight.yaml", 8, 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
 		// The seventh was never tuned on: its figures moved only with the
-		// changes the eighth led to.
-		{"seventhsight.yaml", 8, 8, floors{minRight: 25, maxWrong: 7, right: 46, wrong: 1}},
+		// changes the eighth and ninth led to.
+		{"seventhsight.yaml", 8, 8, floors{minRight: 25, maxWrong: 7, right: 52, wrong: 1}},
 		// The eighth opened 81 of 120 at first sight, with no wrong flow.
 		{"eighthsight.yaml", 10, 6, floors{minRight: 100, maxWrong: 0, right: 120, wrong: 0}},
+		// The ninth opened 74 of 120 at first sight; 4 requests went to a
+		// neighbouring flow and 3 questions were taken.
+		{"ninthsight.yaml", 10, 6, floors{minRight: 100, maxWrong: 0, right: 120, wrong: 0}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
 			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
@@ -193,6 +196,22 @@ func TestMatch(t *testing.T) {
 		{"TwoOtherWords", "Termin wegen Kindergeld Antrag", ""},
 		{"Empty", "  ", ""},
 		{"OnlyFillers", "ich möchte bitte", ""},
+		// Ninth round: word order does not count, so "my" beside an
+		// appointment word must not turn "I want" into my appointments.
+		{"DariIWantAppointment", "مه نوبت میخواهم", intent.Booking},
+		{"DariWhenMyAppointment", "ملاقات مه چی وخت است", intent.Appointments},
+		{"PersianINeedAppointment", "نوبت لازم دارم", intent.Booking},
+		{"TermInTurkishCancel", "termin iptal", intent.Cancel},
+		{"TurkishHowToUseNotSomaliMeeting", "nasil kullanilir", intent.Help},
+		{"RussianAnyoneFromAPlace", "есть кто из украины", ""},
+		{"PersianBringForResidence", "چه چیزهایی برای اقامت بیاورم", ""},
+		// ü folds to u: "würde" (would) is "wurde" (was), so only a
+		// cancellation that happened blocks, not the polite form.
+		{"GermanWouldLike", "ich würde gern einen Termin", intent.Booking},
+		{"GermanWasCancelled", "mein Termin wurde abgesagt", ""},
+		{"TypoInLongFiller", "plese help", intent.Help},
+		{"TypoInLongFillerSomali", "fadlaan luuqada bedel", intent.Language},
+		{"TypoInShortFillerCounts", "bitet sprache ändern", ""},
 		// Tried from outside through the bot, none opened its flow before.
 		{"DeleteAllAboutMe", "lösch bitte alles was ihr über mich habt", intent.Delete},
 		{"RussianSwapLanguage", "поменять язык", intent.Language},
