@@ -112,7 +112,10 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 				return h // "delete my data" typed acts like /delete
 			}
 		}
-		if textOrMedia || ev.Kind == domain.EventCommand && !e.table.commands[ev.Command].has(duringHandover) {
+		// A command the bot knows does what it says (/help, /menu, /start
+		// …); one it does not know ("/2") is part of the conversation.
+		_, known := e.table.commands[ev.Command]
+		if textOrMedia || ev.Kind == domain.EventCommand && !known {
 			return func(ctx context.Context, r *Request) error { return e.relayToStaff(ctx, r, tk) }
 		}
 	case handoverComment:
@@ -126,6 +129,16 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 		}
 	}
 	return nil
+}
+
+// stillOpen is the reminder, under the menu, the greeting and the help
+// shown while a request is open, that what the person types goes to the
+// team; "" otherwise.
+func stillOpen(r *Request) string {
+	if r.Session.Handover != handoverOpen || r.Session.Ticket == 0 {
+		return ""
+	}
+	return "\n\n" + r.T.T("handover.still_open", i18n.Data{"Ticket": r.Session.Ticket})
 }
 
 // openTicket announces the request in the staff group with its card, relays

@@ -203,13 +203,13 @@ func TestHandover_FullCycle(t *testing.T) {
 		t.Errorf("/export in a hand-over: %+v", res.Replies)
 	}
 
-	// A command the bot does not act on in a hand-over reaches Anna as
-	// written.
-	start := command("start")
-	start.ChatID = amalChat
-	res = e.Handle(ctx, s, false, start)
-	if got := repliesTo(res, staffChat); len(got) != 1 || !strings.HasSuffix(got[0].Text, "\n/start") {
-		t.Errorf("relayed command: %+v", got)
+	// A command the bot does not know is part of the conversation: it
+	// reaches Anna as written.
+	numbered := command("2")
+	numbered.ChatID = amalChat
+	res = e.Handle(ctx, s, false, numbered)
+	if got := repliesTo(res, staffChat); len(got) != 1 || !strings.HasSuffix(got[0].Text, "\n/2") {
+		t.Errorf("relayed unknown command: %+v", got)
 	}
 
 	end := command("end")
@@ -452,5 +452,60 @@ func TestHandover_OldCancelButtonWithNothingOpen(t *testing.T) {
 	ar := mustBundle(t).For("ar")
 	if got := allText(res); strings.Contains(got, ar.T("handover.cancelled", nil)) || !strings.Contains(got, ar.T("input.stale_button", nil)) {
 		t.Errorf("old cancel button, nothing open: %q", got)
+	}
+}
+
+// TestHandover_CommandsDoWhatTheySay: /start, /help, /menu and the other
+// commands of the menu do what they say while a request is open, waiting
+// or taken — they are not passed to the case manager as if the person had
+// written them — and the person is reminded that what they type still goes
+// to the team.
+func TestHandover_CommandsDoWhatTheySay(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	en := mustBundle(t).For("en")
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	if s.Handover != "open" {
+		t.Fatalf("not opened: %+v", s)
+	}
+	note := en.T("handover.still_open", map[string]any{"Ticket": s.Ticket})
+	check := func(t *testing.T, s domain.Session) {
+		for _, c := range []struct{ cmd, want string }{
+			{"help", en.T("help.text", nil)},
+			{"start", "Lotse"},
+			{"menu", en.T("menu.title", nil)},
+		} {
+			ev := command(c.cmd)
+			ev.ChatID = amalChat
+			res := e.Handle(ctx, s, false, ev)
+			if got := repliesTo(res, staffChat); len(got) != 0 {
+				t.Errorf("/%s went to the team: %+v", c.cmd, got)
+			}
+			if got := allText(res); !strings.Contains(got, c.want) || !strings.Contains(got, note) {
+				t.Errorf("/%s answered %q, want %q and the reminder %q", c.cmd, got, c.want, note)
+			}
+			if res.Session.Handover != "open" || res.Session.Ticket != s.Ticket {
+				t.Errorf("/%s left the request: %+v", c.cmd, res.Session)
+			}
+		}
+	}
+	t.Run("Waiting", func(t *testing.T) { check(t, s) })
+	if res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10))); len(repliesTo(res, amalChat)) != 1 {
+		t.Fatalf("not taken: %+v", res.Replies)
+	}
+	t.Run("Taken", func(t *testing.T) { check(t, s) })
+
+	// Once the request has ended the menu is the menu, without the note.
+	end := command("end")
+	end.ChatID = amalChat
+	res = e.Handle(ctx, s, false, end)
+	menu := command("menu")
+	menu.ChatID = amalChat
+	if got := allText(e.Handle(ctx, *res.Session, false, menu)); strings.Contains(got, note) {
+		t.Errorf("reminder after the end: %q", got)
 	}
 }
