@@ -295,3 +295,39 @@ func TestBot_HandoverBatching(t *testing.T) {
 		return false
 	})
 }
+
+// TestBot_HandoverPersonBlocked: a person who has blocked the bot cannot
+// be reached; the case manager whose answer Telegram refuses is told so
+// in the group instead of believing it arrived — for text and for media.
+func TestBot_HandoverPersonBlocked(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3401, FirstName: "Samir", LanguageCode: "ar"}
+	card := askForPerson(t, fake, u, "مرحبا")
+	relay := waitIn(t, fake, staffChat, 2)[1]
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+
+	warned := func(after int) bool {
+		for _, m := range inChat(fake.Sent(), staffChat)[after:] {
+			if strings.HasPrefix(m.Text, "⚠️") && strings.Contains(m.Text, "#1") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		method string
+		send   func()
+	}{
+		{"sendMessage", func() { fake.ReplyTo(staffGroup, annaUser, relay.MessageID, "هل أنت هناك؟") }},
+		{"copyMessage", func() { fake.SendMediaIn(staffGroup, annaUser, relay.MessageID, "document", "Formular") }},
+	} {
+		staffN := len(inChat(fake.Sent(), staffChat))
+		fake.FailNext(c.method, 1, 403, 0)
+		c.send()
+		waitFor(t, fake, "the warning after a refused "+c.method, func([]telegramtest.Sent) bool { return warned(staffN) })
+	}
+}

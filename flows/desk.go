@@ -192,7 +192,7 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 	}
 	t := e.msgs.For(tk.Lang)
 	r.send(domain.Reply{ChatID: tk.ChatID, Text: t.T("handover.taken", i18n.Data{"Name": st.Name}),
-		Buttons: [][]domain.Button{domain.Row(button(t.T("handover.end", nil), actEndHandover, ""))}})
+		Buttons: [][]domain.Button{domain.Row(button(t.T("handover.end", nil), actEndHandover, ""))}, OnRefused: e.undelivered(tk)})
 	return nil
 }
 
@@ -276,7 +276,9 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request) error {
 	if ev.Kind == domain.EventMedia {
 		e.copyToPerson(r, tk, st.Name, ev)
 	} else {
-		r.send(e.toPerson(ctx, tk, st.Name, ev.Text, ev.MessageID))
+		rep := e.toPerson(ctx, tk, st.Name, ev.Text, ev.MessageID)
+		rep.OnRefused = e.undelivered(tk)
+		r.send(rep)
 	}
 	if gl, ok, err := e.explainTerms(ctx, tk, ev.Text); err != nil {
 		e.log.Warn("glossary terms not explained", "ticket", id, "err", err)
@@ -305,7 +307,14 @@ func (e *Engine) copyToPerson(r *Request, tk domain.Ticket, name string, ev doma
 	} else {
 		r.send(domain.Reply{ChatID: tk.ChatID, Text: head})
 	}
-	r.send(domain.Reply{ChatID: tk.ChatID, Copy: cp})
+	r.send(domain.Reply{ChatID: tk.ChatID, Copy: cp, OnRefused: e.undelivered(tk)})
+}
+
+// undelivered tells the group that Telegram refused an answer to the
+// person of tk: most often they have blocked the bot, and no answer
+// through Lotse will reach them.
+func (e *Engine) undelivered(tk domain.Ticket) *domain.Reply {
+	return &domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.undelivered", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})}
 }
 
 // maxCaption is Telegram's limit on a caption, in UTF-16 code units.

@@ -99,7 +99,7 @@ func (e *Engine) sendCurated(ctx context.Context, r *Request, st Staff, id int64
 	}
 	msgID := CuratedReplies[n-1]
 	text := e.msgs.For(tk.Lang).T(msgID, nil)
-	r.send(domain.Reply{ChatID: tk.ChatID, Text: "👤 " + st.Name + "\n" + text})
+	r.send(domain.Reply{ChatID: tk.ChatID, Text: "👤 " + st.Name + "\n" + text, OnRefused: e.undelivered(tk)})
 	// Only the office terms the person's text keeps in German need
 	// explaining: the note says they appear in the person's messages.
 	if gl, ok, err := e.explainTerms(ctx, tk, text); err != nil {
