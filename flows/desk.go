@@ -38,6 +38,7 @@ func (e *Engine) deskRoutes(t *table) {
 	t.staffButton(actClose, e.closeCard)
 	t.staffOn(domain.EventText, e.answerPerson)
 	t.staffOn(domain.EventMedia, e.answerPerson)
+	t.staffOn(domain.EventEdited, e.editedAnswer)
 	t.staffOn(domain.EventStaleButton, e.staleStaffButton)
 }
 
@@ -290,6 +291,21 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request) error {
 		return err
 	}
 	return e.tickets.Touch(ctx, id, r.now, 0)
+}
+
+// editedAnswer answers a case manager who edits an answer already sent:
+// the person keeps the first version, so a corrected date or address
+// must go out as a new reply.
+func (e *Engine) editedAnswer(ctx context.Context, r *Request) error {
+	id, err := e.tickets.RelayedTicket(ctx, r.Event.MessageID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil // not an answer: staff talking among themselves
+	}
+	if err != nil {
+		return fmt.Errorf("desk: edited answer: %w", err)
+	}
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.edit_not_sent", i18n.Data{"ID": id})})
+	return nil
 }
 
 // copyToPerson passes a case manager's photo, voice message or file on

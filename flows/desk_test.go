@@ -237,3 +237,30 @@ func TestDesk_TapBeforeCardStored(t *testing.T) {
 		}
 	}
 }
+
+// TestDesk_EditedAnswer: a case manager who edits an answer the person
+// has already received is told that the person still sees the first
+// version; edits of the team's own chatter stay unanswered.
+func TestDesk_EditedAnswer(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	id := repliesTo(openFor(t, e, "ar", 701), staffChat)[0].Ticket
+	if err := tickets.Relay(ctx, 800, id, true); err != nil { // the relayed description
+		t.Fatal(err)
+	}
+	answer := domain.Event{Kind: domain.EventText, ChatID: staffChat, UserID: anna.UserID, ReplyTo: 800, MessageID: 801, Text: "Termin am Dienstag"}
+	if res := e.HandleStaff(ctx, answer); len(repliesTo(res, 701)) == 0 {
+		t.Fatalf("answer not delivered: %+v", res.Replies)
+	}
+	edited := answer
+	edited.Kind, edited.Text = domain.EventEdited, "Termin am Mittwoch"
+	res := e.HandleStaff(ctx, edited)
+	if got := repliesTo(res, staffChat); len(got) != 1 || !strings.Contains(got[0].Text, "#"+ticketID(id)) || len(repliesTo(res, 701)) != 0 {
+		t.Errorf("edited answer: %+v, want one note in the group", res.Replies)
+	}
+	chatter := domain.Event{Kind: domain.EventEdited, ChatID: staffChat, UserID: anna.UserID, MessageID: 802, Text: "Kaffee?"}
+	if res := e.HandleStaff(ctx, chatter); len(res.Replies) != 0 {
+		t.Errorf("edited chatter answered: %+v", res.Replies)
+	}
+}
