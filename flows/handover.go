@@ -184,13 +184,22 @@ func (e *Engine) relayToStaff(ctx context.Context, r *Request, tk domain.Ticket)
 		// Collected until a case manager takes the ticket, then posted as
 		// one batch: many waiting people must not flood the group past
 		// Telegram's 20 messages a minute.
-		if err := e.collect(ctx, r, tk); err != nil {
+		err := e.collect(ctx, r, tk)
+		switch {
+		case err == nil:
+			r.Say(r.T.T("handover.passed_on", nil))
+			return e.tickets.Touch(ctx, tk.ID, r.now, 0)
+		case errors.Is(err, domain.ErrTicketClosed), errors.Is(err, domain.ErrNotFound):
+			// Ended just now: the message is for the bot again.
+			r.Session.Handover = ""
+			return e.table.routeOf(r.Event)(ctx, r)
+		case !errors.Is(err, domain.ErrTicketTaken):
 			return err
 		}
-		r.Say(r.T.T("handover.passed_on", nil))
-	} else {
-		e.relay(ctx, r, tk)
+		// Taken just now, the collected messages posted already: this
+		// one goes straight to the case manager.
 	}
+	e.relay(ctx, r, tk)
 	return e.tickets.Touch(ctx, tk.ID, r.now, 0)
 }
 

@@ -509,3 +509,68 @@ func TestHandover_CommandsDoWhatTheySay(t *testing.T) {
 		t.Errorf("reminder after the end: %q", got)
 	}
 }
+
+// takenWhileCollecting is a ticket store in which a case manager takes
+// the ticket — and the bot posts what was collected — just after the
+// person's message found it waiting and before it is collected: the two
+// chats are handled at the same time, by different workers.
+type takenWhileCollecting struct {
+	domain.TicketStore
+	take func()
+}
+
+func (s *takenWhileCollecting) Collect(ctx context.Context, ticket int64, item string) error {
+	if s.take != nil {
+		s.take()
+		s.take = nil
+	}
+	return s.TicketStore.Collect(ctx, ticket, item)
+}
+
+// TestHandover_TakenWhileWriting: a message written in the moment a case
+// manager takes the request reaches them — it is neither kept for a batch
+// already posted nor lost.
+func TestHandover_TakenWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	store := &takenWhileCollecting{TicketStore: redistest.Must(t).Store(redisstore.Options{}).Tickets(0)}
+	e := mustEngineWith(t, store)
+	s := amalSession()
+	s.Handover = "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	var taken domain.Result
+	store.take = func() { taken = e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10))) }
+	res = e.Handle(ctx, s, false, personText("الرسالة وصلت اليوم"))
+	if store.take != nil {
+		t.Fatal("the message was not collected: the race was not staged")
+	}
+	var got int
+	for _, r := range append(repliesTo(taken, staffChat), repliesTo(res, staffChat)...) {
+		if strings.Contains(r.Text, "الرسالة وصلت اليوم") {
+			got++
+		}
+	}
+	if got != 1 {
+		t.Errorf("the message reached the team %d times: taken %+v, person %+v", got, taken.Replies, res.Replies)
+	}
+}
+
+// TestHandover_ClosedWhileWriting: a message written in the moment the
+// request is closed is answered by the bot, not kept for nobody.
+func TestHandover_ClosedWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	store := &takenWhileCollecting{TicketStore: redistest.Must(t).Store(redisstore.Options{}).Tickets(0)}
+	e := mustEngineWith(t, store)
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	store.take = func() { e.HandleStaff(ctx, staffPress(anna.UserID, "X", strconv.FormatInt(s.Ticket, 10))) }
+	res = e.Handle(ctx, s, false, personText("How do I apply for a Wohnberechtigungsschein?"))
+	if strings.Contains(allText(res), mustBundle(t).For("en").T("handover.passed_on", nil)) || res.Session.Handover != "" {
+		t.Errorf("message to a closed request: %q, %+v", allText(res), res.Session)
+	}
+	if len(repliesTo(res, 0)) == 0 {
+		t.Error("the bot did not answer")
+	}
+}

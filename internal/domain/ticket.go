@@ -86,8 +86,10 @@ type TicketStore interface {
 	// staff-group messages recorded for them and who helped them. It
 	// returns what the staff group still shows of them.
 	Forget(ctx context.Context, chatID int64, ticket int64) (Forgotten, error)
-	// Collect keeps what a person sends while their ticket waits; Collected
-	// returns it in order and forgets it.
+	// Collect keeps what a person sends while their ticket waits:
+	// ErrTicketTaken once a case manager has it (send it to them instead),
+	// ErrTicketClosed or ErrNotFound once it has ended. Collected returns
+	// what was kept, in order, and forgets it.
 	Collect(ctx context.Context, ticket int64, item string) error
 	Collected(ctx context.Context, ticket int64) ([]string, error)
 	// FirstNotice reports whether a non-staff user in the staff group is

@@ -355,14 +355,29 @@ func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) (domai
 	return out, nil
 }
 
+// collectScript: KEYS ticket, collected; ARGV item, ttl s. Returns 0
+// collected, 1 no longer waiting, 2 closed, 3 missing. The status is read
+// in the same step: an item pushed after a take had posted the collected
+// ones would never be posted.
+var collectScript = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return 3 end
+if st == 'closed' then return 2 end
+if st ~= 'waiting' then return 1 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 0
+`)
+
 // Collect implements domain.TicketStore.
 func (t *Tickets) Collect(ctx context.Context, ticket int64, item string) error {
-	k := t.key("w", strconv.FormatInt(ticket, 10))
-	pipe := t.rdb.TxPipeline()
-	pipe.RPush(ctx, k, item)
-	pipe.Expire(ctx, k, t.Retention)
-	if _, err := pipe.Exec(ctx); err != nil {
+	n, err := collectScript.Run(ctx, t.rdb, []string{t.ticketKey(ticket), t.key("w", strconv.FormatInt(ticket, 10))},
+		item, int64(t.Retention.Seconds())).Int64()
+	if err != nil {
 		return fmt.Errorf("redisstore: collect: %w", err)
+	}
+	if kind := map[int64]error{1: domain.ErrTicketTaken, 2: domain.ErrTicketClosed, 3: domain.ErrNotFound}[n]; kind != nil {
+		return fmt.Errorf("redisstore: collect for ticket %d: %w", ticket, kind)
 	}
 	return nil
 }

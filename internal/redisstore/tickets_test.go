@@ -38,6 +38,9 @@ func TestTickets_Lifecycle(t *testing.T) {
 	if q, _ := ts.Queue(ctx); len(q) != 1 {
 		t.Fatalf("queue = %+v", q)
 	}
+	if err := ts.Collect(ctx, tk.ID, `{"t":"first"}`); err != nil {
+		t.Fatalf("collect while waiting: %v", err)
+	}
 	t.Run("TakeOnce", func(t *testing.T) {
 		var wins atomic.Int32
 		var wg sync.WaitGroup
@@ -60,6 +63,21 @@ func TestTickets_Lifecycle(t *testing.T) {
 		}
 	})
 	owner, _ := ts.Get(ctx, tk.ID)
+	t.Run("CollectOnlyWhileWaiting", func(t *testing.T) {
+		// Posted by the take; a message after it goes to the case manager.
+		if items, err := ts.Collected(ctx, tk.ID); err != nil || len(items) != 1 {
+			t.Fatalf("collected = %v, %v", items, err)
+		}
+		if err := ts.Collect(ctx, tk.ID, `{"t":"late"}`); !errors.Is(err, domain.ErrTicketTaken) {
+			t.Errorf("collect for a taken ticket: %v", err)
+		}
+		if items, _ := ts.Collected(ctx, tk.ID); len(items) != 0 {
+			t.Errorf("kept for a taken ticket: %v", items)
+		}
+		if err := ts.Collect(ctx, 999999, `{"t":"x"}`); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("collect for no ticket: %v", err)
+		}
+	})
 	t.Run("TakeOver", func(t *testing.T) {
 		other := owner.Owner%20 + 1
 		if _, err := ts.Take(ctx, tk.ID, other, "Omar", false, now); !errors.Is(err, domain.ErrTicketTaken) {
@@ -90,6 +108,9 @@ func TestTickets_Lifecycle(t *testing.T) {
 		}
 		if _, err := ts.Close(ctx, tk.ID, "staff", "", now); !errors.Is(err, domain.ErrTicketClosed) {
 			t.Fatalf("second close: %v", err)
+		}
+		if err := ts.Collect(ctx, tk.ID, `{"t":"after"}`); !errors.Is(err, domain.ErrTicketClosed) {
+			t.Errorf("collect for a closed ticket: %v", err)
 		}
 		if _, err := ts.Take(ctx, tk.ID, 5, "X", true, now); !errors.Is(err, domain.ErrTicketClosed) {
 			t.Fatalf("take closed: %v", err)
