@@ -331,3 +331,36 @@ func TestBot_HandoverPersonBlocked(t *testing.T) {
 		waitFor(t, fake, "the warning after a refused "+c.method, func([]telegramtest.Sent) bool { return warned(staffN) })
 	}
 }
+
+// TestBot_HandoverCommands: /help and /start typed during a hand-over are
+// answered by the bot and never reach the staff group.
+func TestBot_HandoverCommands(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3501, FirstName: "Olena", LanguageCode: "uk"}
+	card := askForPerson(t, fake, u, "Допоможіть, будь ласка")
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+	staffN := len(inChat(fake.Sent(), staffChat))
+	fake.SendText(u, "/help")
+	fake.SendText(u, "/start")
+	fake.SendText(u, "дякую")
+	waitFor(t, fake, "the thanks relayed", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, staffChat)[staffN:] {
+			if strings.Contains(m.Text, "дякую") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, m := range inChat(fake.Sent(), staffChat)[staffN:] {
+		if strings.Contains(m.Text, "/help") || strings.Contains(m.Text, "/start") {
+			t.Errorf("a command reached the staff group: %q", m.Text)
+		}
+	}
+	if got := len(inChat(fake.Sent(), u.ID)); got < 7 {
+		t.Errorf("the person got %d messages, want help and greeting after the 5 before", got)
+	}
+}
