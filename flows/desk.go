@@ -352,8 +352,13 @@ func (e *Engine) showQueue(ctx context.Context, r *Request) error {
 		if tk.Status == domain.TicketTaken {
 			owner = tk.OwnerName
 		}
+		topic := e.topicName(tk.Topic)
+		if topic == "" {
+			topic = "—"
+		}
 		lines = append(lines, e.staff.T("staff.queue_line", i18n.Data{
-			"ID": tk.ID, "Name": personName(tk.FirstName), "Lang": tk.Lang, "Owner": owner, "Minutes": int(r.now.Sub(tk.Created).Minutes()),
+			"ID": tk.ID, "Name": personName(tk.FirstName), "Lang": e.langName(tk.Lang), "Topic": topic, "Owner": owner,
+			"Minutes": int(r.now.Sub(tk.Created).Minutes()),
 		}))
 	}
 	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n")})

@@ -264,3 +264,42 @@ func TestDesk_EditedAnswer(t *testing.T) {
 		t.Errorf("edited chatter answered: %+v", res.Replies)
 	}
 }
+
+// TestDesk_Queue: /queue shows who waits, in which language (by name, as
+// the card does), about what, with whom and for how long, longest first.
+func TestDesk_Queue(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	queue := domain.Event{Kind: domain.EventCommand, Command: "queue", ChatID: staffChat, UserID: anna.UserID}
+	if got := repliesTo(e.HandleStaff(ctx, queue), staffChat); len(got) != 1 || !strings.Contains(got[0].Text, "No open requests") {
+		t.Errorf("empty queue: %+v", got)
+	}
+	s := amalSession()
+	s.Handover = "describe"
+	first := e.Handle(ctx, s, false, personPress("hs", "")).Session.Ticket
+	s = domain.Session{Lang: "uk", Epoch: 1, PrivacyAck: clock, Handover: "describe"}
+	ev := personPress("hs", "")
+	ev.ChatID = 702
+	second := e.Handle(ctx, s, false, ev).Session.Ticket
+	e.HandleStaff(ctx, staffPress(omar.UserID, "T", ticketID(second)))
+
+	got := repliesTo(e.HandleStaff(ctx, queue), staffChat)
+	if len(got) != 1 {
+		t.Fatalf("queue: %+v", got)
+	}
+	lines := strings.Split(got[0].Text, "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "#"+ticketID(first)) || !strings.HasPrefix(lines[2], "#"+ticketID(second)) {
+		t.Fatalf("queue = %q", got[0].Text)
+	}
+	for _, want := range []string{"Amal", "Arabic", "Housing", "waiting"} {
+		if !strings.Contains(lines[1], want) {
+			t.Errorf("waiting line lacks %q: %q", want, lines[1])
+		}
+	}
+	for _, want := range []string{"Ukrainian", omar.Name} {
+		if !strings.Contains(lines[2], want) {
+			t.Errorf("taken line lacks %q: %q", want, lines[2])
+		}
+	}
+}
