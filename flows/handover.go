@@ -141,6 +141,32 @@ func stillOpen(r *Request) string {
 	return "\n\n" + r.T.T("handover.still_open", i18n.Data{"Ticket": r.Session.Ticket})
 }
 
+// followLanguage gives the person's open ticket the language they have
+// just switched to, so the team's messages reach them in it, and tells the
+// group. A failure is logged: the person's own event went through.
+func (e *Engine) followLanguage(ctx context.Context, r *Request) {
+	s := r.Session
+	if s.Handover != handoverOpen || s.Ticket == 0 || e.tickets == nil {
+		return
+	}
+	tk, err := e.tickets.Get(ctx, s.Ticket)
+	if err != nil || tk.Lang == s.Lang || tk.Status == domain.TicketClosed {
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			e.log.Warn("ticket language not followed", "ticket", s.Ticket, "err", err)
+		}
+		return
+	}
+	tk, err = e.tickets.SetLanguage(ctx, tk.ID, s.Lang)
+	if err != nil {
+		if !errors.Is(err, domain.ErrTicketClosed) && !errors.Is(err, domain.ErrNotFound) {
+			e.log.Warn("ticket language not followed", "ticket", s.Ticket, "err", err)
+		}
+		return
+	}
+	e.sendCard(r, e.cardUpdate(tk))
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.person_language", i18n.Data{"ID": tk.ID, "Lang": e.langName(tk.Lang)})})
+}
+
 // openTicket announces the request in the staff group with its card, relays
 // the description if there is one, and tells the person what happens next.
 func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription bool) error {

@@ -574,3 +574,45 @@ func TestHandover_ClosedWhileWriting(t *testing.T) {
 		t.Error("the bot did not answer")
 	}
 }
+
+// TestHandover_LanguageFollowsThePerson: a person who switches language
+// during a hand-over reads the team's messages in the new one from then
+// on; the card and the group say so.
+func TestHandover_LanguageFollowsThePerson(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Handover = "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	tickets.Touch(ctx, s.Ticket, clock, 300) // as the bot adapter records the sent card
+	e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10)))
+
+	res = e.Handle(ctx, s, false, personPress("L", "en"))
+	if res.Session.Lang != "en" || res.Session.Handover != "open" {
+		t.Fatalf("switch: %+v", res.Session)
+	}
+	group := repliesTo(res, staffChat)
+	var told, card bool
+	for _, rep := range group {
+		told = told || strings.Contains(rep.Text, "#"+strconv.FormatInt(s.Ticket, 10)) && strings.Contains(rep.Text, "English") && rep.EditID == 0
+		card = card || rep.EditID == 300 && strings.Contains(rep.Text, "English")
+	}
+	if !told || !card {
+		t.Errorf("group not told of the new language (note %v, card %v): %+v", told, card, group)
+	}
+	if tk, _ := tickets.Get(ctx, s.Ticket); tk.Lang != "en" {
+		t.Errorf("ticket language = %q, want en", tk.Lang)
+	}
+	// A language picked again, the same, tells nobody.
+	if got := repliesTo(e.Handle(ctx, *res.Session, false, personPress("L", "en")), staffChat); len(got) != 0 {
+		t.Errorf("group told without a change: %+v", got)
+	}
+	// The team's close reaches the person in English.
+	closed := e.HandleStaff(ctx, staffPress(anna.UserID, "X", strconv.FormatInt(s.Ticket, 10)))
+	en := mustBundle(t).For("en")
+	if got := repliesTo(closed, amalChat); len(got) != 1 || !strings.Contains(got[0].Text, en.T("handover.closed_by_staff", nil)) {
+		t.Errorf("close after the switch: %+v", got)
+	}
+}

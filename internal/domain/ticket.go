@@ -68,6 +68,10 @@ type TicketStore interface {
 	Touch(ctx context.Context, id int64, now time.Time, cardID int) error
 	// Close closes the ticket; closing twice returns ErrTicketClosed.
 	Close(ctx context.Context, id int64, by, note string, now time.Time) (Ticket, error)
+	// SetLanguage records the language the person now reads, for what the
+	// team sends them from then on; ErrTicketClosed or ErrNotFound once
+	// the ticket has ended.
+	SetLanguage(ctx context.Context, id int64, lang string) (Ticket, error)
 	// Rate stores the person's rating of a closed ticket.
 	Rate(ctx context.Context, id int64, rating int) (Ticket, error)
 	// Open tickets, oldest first.

@@ -197,6 +197,24 @@ func (t *Tickets) Close(ctx context.Context, id int64, by, note string, now time
 	return ticketResult(res, "close", id)
 }
 
+// langScript: KEYS ticket; ARGV lang. Answers as closeScript does.
+var langScript = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {3} end
+if st == 'closed' then return {2, unpack(redis.call('HGETALL', KEYS[1]))} end
+redis.call('HSET', KEYS[1], 'lang', ARGV[1])
+return {0, unpack(redis.call('HGETALL', KEYS[1]))}
+`)
+
+// SetLanguage implements domain.TicketStore.
+func (t *Tickets) SetLanguage(ctx context.Context, id int64, lang string) (domain.Ticket, error) {
+	res, err := langScript.Run(ctx, t.rdb, []string{t.ticketKey(id)}, lang).Slice()
+	if err != nil {
+		return domain.Ticket{}, fmt.Errorf("redisstore: set language of ticket %d: %w", id, err)
+	}
+	return ticketResult(res, "set language of", id)
+}
+
 // Rate implements domain.TicketStore.
 func (t *Tickets) Rate(ctx context.Context, id int64, rating int) (domain.Ticket, error) {
 	k := t.ticketKey(id)

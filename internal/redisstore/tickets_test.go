@@ -100,6 +100,14 @@ func TestTickets_Lifecycle(t *testing.T) {
 			t.Fatalf("unknown message: %v", err)
 		}
 	})
+	t.Run("SetLanguage", func(t *testing.T) {
+		if got, err := ts.SetLanguage(ctx, tk.ID, "en"); err != nil || got.Lang != "en" || got.Status != domain.TicketTaken {
+			t.Fatalf("set language = %+v, %v", got, err)
+		}
+		if _, err := ts.SetLanguage(ctx, 999999, "en"); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("set language of no ticket: %v", err)
+		}
+	})
 	t.Run("Close", func(t *testing.T) {
 		ts.Collect(ctx, tk.ID, `{"t":"written while waiting"}`)
 		closed, err := ts.Close(ctx, tk.ID, "staff", "done", now)
@@ -108,6 +116,9 @@ func TestTickets_Lifecycle(t *testing.T) {
 		}
 		if _, err := ts.Close(ctx, tk.ID, "staff", "", now); !errors.Is(err, domain.ErrTicketClosed) {
 			t.Fatalf("second close: %v", err)
+		}
+		if _, err := ts.SetLanguage(ctx, tk.ID, "fr"); !errors.Is(err, domain.ErrTicketClosed) {
+			t.Errorf("set language of a closed ticket: %v", err)
 		}
 		if err := ts.Collect(ctx, tk.ID, `{"t":"after"}`); !errors.Is(err, domain.ErrTicketClosed) {
 			t.Errorf("collect for a closed ticket: %v", err)
