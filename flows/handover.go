@@ -206,10 +206,11 @@ func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription boo
 // relayToStaff passes what the person sends to the case managers. Urgent
 // words have already got their help first (urgentFirst).
 func (e *Engine) relayToStaff(ctx context.Context, r *Request, tk domain.Ticket) error {
-	if tk.Status == domain.TicketWaiting {
+	waiting := tk.Status == domain.TicketWaiting
+	if waiting && r.urgent == 0 {
 		// Collected until a case manager takes the ticket, then posted as
 		// one batch: many waiting people must not flood the group past
-		// Telegram's 20 messages a minute.
+		// Telegram's 20 messages a minute. An emergency goes at once.
 		err := e.collect(ctx, r, tk)
 		switch {
 		case err == nil:
@@ -224,8 +225,12 @@ func (e *Engine) relayToStaff(ctx context.Context, r *Request, tk domain.Ticket)
 		}
 		// Taken just now, the collected messages posted already: this
 		// one goes straight to the case manager.
+		waiting = false
 	}
 	e.relay(ctx, r, tk)
+	if waiting {
+		r.Say(r.T.T("handover.passed_on", nil))
+	}
 	return e.tickets.Touch(ctx, tk.ID, r.now, 0)
 }
 
@@ -297,6 +302,10 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 // media as media; text and captions with their German translation.
 func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
 	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+	if r.urgent != 0 {
+		// The person has been shown the emergency numbers already.
+		head = e.staff.T("staff.relay_urgent", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+	}
 	ev := r.Event
 	switch {
 	case ev.Kind == domain.EventMedia && captionable[ev.Media]:

@@ -616,3 +616,27 @@ func TestHandover_LanguageFollowsThePerson(t *testing.T) {
 		t.Errorf("close after the switch: %+v", got)
 	}
 }
+
+// TestHandover_UrgentWhileWaiting: an emergency written while the request
+// waits gets the numbers first and reaches the team at once, marked,
+// rather than waiting in the batch until someone takes the request.
+func TestHandover_UrgentWhileWaiting(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Lang, s.Handover = "de", "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	res = e.Handle(ctx, s, false, personText("ich will nicht mehr leben"))
+	if len(res.Replies) == 0 || !strings.Contains(res.Replies[0].Text, "0800 111 0 111") {
+		t.Fatalf("first reply is not the crisis line: %+v", res.Replies)
+	}
+	group := repliesTo(res, staffChat)
+	if len(group) != 1 || !strings.HasPrefix(group[0].Text, "🚨") || !strings.Contains(group[0].Text, "ich will nicht mehr leben") || group[0].Ticket != s.Ticket {
+		t.Errorf("the team did not get the urgent message at once: %+v", group)
+	}
+	// A calm message still waits for the batch.
+	if got := repliesTo(e.Handle(ctx, s, false, personText("Danke")), staffChat); len(got) != 0 {
+		t.Errorf("calm message posted while waiting: %+v", got)
+	}
+}
