@@ -26,6 +26,7 @@ const (
 	actConfirmOver = "Y"
 	actKeepOwner   = "N"
 	actClose       = "X"
+	actHandBack    = "G"
 )
 
 func (e *Engine) deskRoutes(t *table) {
@@ -36,6 +37,7 @@ func (e *Engine) deskRoutes(t *table) {
 	t.staffButton(actConfirmOver, e.confirmTakeOver)
 	t.staffButton(actKeepOwner, e.keepOwner)
 	t.staffButton(actClose, e.closeCard)
+	t.staffButton(actHandBack, e.handBack)
 	t.staffOn(domain.EventText, e.answerPerson)
 	t.staffOn(domain.EventMedia, e.answerPerson)
 	t.staffOn(domain.EventEdited, e.editedAnswer)
@@ -194,6 +196,32 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 	t := e.msgs.For(tk.Lang)
 	r.send(domain.Reply{ChatID: tk.ChatID, Text: t.T("handover.taken", i18n.Data{"Name": st.Name}),
 		Buttons: [][]domain.Button{domain.Row(button(t.T("handover.end", nil), actEndHandover, ""))}, OnRefused: e.undelivered(tk)})
+	return nil
+}
+
+// handBack gives a taken ticket back to the team, by its owner: it waits
+// again, announced in the group, and the person is told. What they write
+// from now on is collected for whoever takes it next.
+func (e *Engine) handBack(ctx context.Context, r *Request) error {
+	id := cardTicket(r)
+	tk, err := e.tickets.Release(ctx, id, r.staff.UserID, r.now)
+	switch {
+	case errors.Is(err, domain.ErrTicketTaken):
+		r.toast = e.staff.T("staff.hand_back_not_yours", i18n.Data{"ID": id})
+		return nil
+	case errors.Is(err, domain.ErrTicketClosed), errors.Is(err, domain.ErrNotFound):
+		r.toast = e.staff.T("staff.gone", nil)
+		return nil
+	case err != nil:
+		return fmt.Errorf("desk: hand back ticket %d: %w", id, err)
+	}
+	e.sendCard(r, e.cardUpdate(tk))
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
+		Text:    e.staff.T("staff.handed_back", i18n.Data{"ID": tk.ID, "Name": r.staff.Name}),
+		Buttons: [][]domain.Button{domain.Row(button(e.staff.T("staff.take", nil), actTake, strconv.FormatInt(tk.ID, 10)))}})
+	t := e.msgs.For(tk.Lang)
+	r.send(domain.Reply{ChatID: tk.ChatID, Text: t.T("handover.handed_back", nil),
+		Buttons: [][]domain.Button{domain.Row(button(t.T("handover.cancel", nil), actCancelReq, strconv.FormatInt(tk.ID, 10)))}})
 	return nil
 }
 
@@ -441,7 +469,8 @@ func (e *Engine) cardUpdate(tk domain.Ticket) domain.Reply {
 		rows = append(rows, domain.Row(button(s.T("staff.take", nil), actTake, id), button(s.T("staff.close", nil), actClose, id)))
 	case domain.TicketTaken:
 		lines = append(lines, s.T("staff.card_taken", i18n.Data{"Name": tk.OwnerName, "Time": e.clock(tk.Taken)}))
-		rows = append(rows, domain.Row(button(s.T("staff.takeover", nil), actTakeOver, id), button(s.T("staff.close", nil), actClose, id)))
+		rows = append(rows, domain.Row(button(s.T("staff.takeover", nil), actTakeOver, id), button(s.T("staff.close", nil), actClose, id)),
+			domain.Row(button(s.T("staff.hand_back", nil), actHandBack, id)))
 	case domain.TicketClosed:
 		if tk.OwnerName != "" {
 			lines = append(lines, s.T("staff.card_taken", i18n.Data{"Name": tk.OwnerName, "Time": e.clock(tk.Taken)}))

@@ -303,3 +303,69 @@ func TestDesk_Queue(t *testing.T) {
 		}
 	}
 }
+
+// TestDesk_HandBack: a case manager who cannot go on with a request (the
+// wrong card taken, the end of a shift) hands it back: it waits again for
+// anyone to take, the person is told, and what they write meanwhile is
+// kept for whoever takes it next. Only the owner can hand it back.
+func TestDesk_HandBack(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	id := ticketID(s.Ticket)
+	tickets.Touch(ctx, s.Ticket, clock, 300) // as the bot adapter records the sent card
+	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", id))
+	back := ""
+	for _, rep := range repliesTo(res, staffChat) {
+		for _, row := range rep.Buttons {
+			for _, b := range row {
+				if b.Action.Name == "G" && rep.EditID == 300 {
+					back = b.Action.Arg
+				}
+			}
+		}
+	}
+	if back == "" {
+		t.Fatalf("the taken card offers no way to hand it back: %+v", res.Replies)
+	}
+	if res := e.HandleStaff(ctx, staffPress(omar.UserID, "G", back)); res.Toast == "" || len(repliesTo(res, amalChat)) != 0 {
+		t.Errorf("a colleague handed back Anna's request: %+v", res)
+	}
+	if tk, _ := tickets.Get(ctx, s.Ticket); tk.Owner != anna.UserID {
+		t.Fatalf("owner after a colleague's press: %+v", tk)
+	}
+
+	res = e.HandleStaff(ctx, staffPress(anna.UserID, "G", back))
+	tk, _ := tickets.Get(ctx, s.Ticket)
+	if tk.Status != domain.TicketWaiting || tk.Owner != 0 {
+		t.Fatalf("not waiting again: %+v", tk)
+	}
+	en := mustBundle(t).For("en")
+	if got := repliesTo(res, amalChat); len(got) != 1 || !strings.Contains(got[0].Text, en.T("handover.handed_back", nil)) {
+		t.Errorf("person not told: %+v", got)
+	}
+	var card, announced bool
+	for _, rep := range repliesTo(res, staffChat) {
+		takeButton := len(rep.Buttons) > 0 && rep.Buttons[0][0].Action.Name == "T"
+		card = card || rep.EditID == 300 && takeButton
+		announced = announced || rep.EditID == 0 && takeButton && strings.Contains(rep.Text, "#"+id)
+	}
+	if !card || !announced {
+		t.Errorf("group: card waiting %v, announced %v: %+v", card, announced, res.Replies)
+	}
+	// Waiting again: collected for the next case manager, who gets it.
+	if got := repliesTo(e.Handle(ctx, s, false, personText("Are you still there?")), staffChat); len(got) != 0 {
+		t.Errorf("posted while waiting again: %+v", got)
+	}
+	res = e.HandleStaff(ctx, staffPress(omar.UserID, "T", id))
+	if !strings.Contains(allText(res), "Are you still there?") || !strings.Contains(allText(res), omar.Name) {
+		t.Errorf("next take: %+v", res.Replies)
+	}
+	// A second press of the old button: no longer Anna's.
+	if res := e.HandleStaff(ctx, staffPress(anna.UserID, "G", back)); res.Toast == "" || len(repliesTo(res, amalChat)) != 0 {
+		t.Errorf("stale hand-back: %+v", res)
+	}
+}

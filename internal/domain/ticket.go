@@ -64,6 +64,9 @@ type TicketStore interface {
 	// Take gives the ticket to a case manager atomically. With takeOver
 	// false it fails with ErrTicketTaken if someone else has it.
 	Take(ctx context.Context, id, staff int64, name string, takeOver bool, now time.Time) (Ticket, error)
+	// Release hands a taken ticket back by its owner: it waits again for
+	// anyone to take. ErrTicketTaken if staff does not own it (any more).
+	Release(ctx context.Context, id, staff int64, now time.Time) (Ticket, error)
 	// Touch records activity (and the card id, if not 0).
 	Touch(ctx context.Context, id int64, now time.Time, cardID int) error
 	// Close closes the ticket; closing twice returns ErrTicketClosed.

@@ -147,6 +147,28 @@ func (t *Tickets) Take(ctx context.Context, id, staff int64, name string, takeOv
 	return ticketResult(res, "take", id)
 }
 
+// handBackScript: KEYS ticket; ARGV staff id, now. Answers as takeScript
+// does. Waiting again, it is announced again from now.
+var handBackScript = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {3} end
+if st == 'closed' then return {2, unpack(redis.call('HGETALL', KEYS[1]))} end
+if st ~= 'taken' or redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
+  return {1, unpack(redis.call('HGETALL', KEYS[1]))}
+end
+redis.call('HSET', KEYS[1], 'status', 'waiting', 'owner', 0, 'owner_name', '', 'announced', ARGV[2], 'activity', ARGV[2])
+return {0, unpack(redis.call('HGETALL', KEYS[1]))}
+`)
+
+// Release implements domain.TicketStore.
+func (t *Tickets) Release(ctx context.Context, id, staff int64, now time.Time) (domain.Ticket, error) {
+	res, err := handBackScript.Run(ctx, t.rdb, []string{t.ticketKey(id)}, staff, now.Unix()).Slice()
+	if err != nil {
+		return domain.Ticket{}, fmt.Errorf("redisstore: release ticket %d: %w", id, err)
+	}
+	return ticketResult(res, "release", id)
+}
+
 // ticketResult reads a take or close script's answer: a code, then the
 // ticket's fields.
 func ticketResult(res []any, op string, id int64) (domain.Ticket, error) {

@@ -100,6 +100,22 @@ func TestTickets_Lifecycle(t *testing.T) {
 			t.Fatalf("unknown message: %v", err)
 		}
 	})
+	t.Run("Release", func(t *testing.T) {
+		cur, _ := ts.Get(ctx, tk.ID)
+		if _, err := ts.Release(ctx, tk.ID, cur.Owner+1, now); !errors.Is(err, domain.ErrTicketTaken) {
+			t.Fatalf("released by someone else: %v", err)
+		}
+		back, err := ts.Release(ctx, tk.ID, cur.Owner, now.Add(time.Minute))
+		if err != nil || back.Status != domain.TicketWaiting || back.Owner != 0 || back.OwnerName != "" || !back.Announced.Equal(now.Add(time.Minute)) {
+			t.Fatalf("release = %+v, %v", back, err)
+		}
+		if _, err := ts.Release(ctx, tk.ID, cur.Owner, now); !errors.Is(err, domain.ErrTicketTaken) {
+			t.Errorf("released twice: %v", err)
+		}
+		if _, err := ts.Take(ctx, tk.ID, cur.Owner, cur.OwnerName, false, now); err != nil {
+			t.Fatalf("take again: %v", err)
+		}
+	})
 	t.Run("SetLanguage", func(t *testing.T) {
 		if got, err := ts.SetLanguage(ctx, tk.ID, "en"); err != nil || got.Lang != "en" || got.Status != domain.TicketTaken {
 			t.Fatalf("set language = %+v, %v", got, err)
