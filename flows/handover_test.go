@@ -640,3 +640,22 @@ func TestHandover_UrgentWhileWaiting(t *testing.T) {
 		t.Errorf("calm message posted while waiting: %+v", got)
 	}
 }
+
+// TestHandover_EditedMessage: a person who changes a message they sent
+// to the team is told the team does not see the change, rather than that
+// the bot wants their question again.
+func TestHandover_EditedMessage(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	en := mustBundle(t).For("en")
+	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventEdited, Text: "my appointment is on Tuesday", ChatID: amalChat, MessageID: 50})
+	if got := allText(res); !strings.Contains(got, en.T("handover.edited", nil)) || strings.Contains(got, en.T("input.edited", nil)) {
+		t.Errorf("edit during a hand-over: %q", got)
+	}
+	if len(repliesTo(res, staffChat)) != 0 || res.Session.Handover != "open" {
+		t.Errorf("edit: %+v", res)
+	}
+}
