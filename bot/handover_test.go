@@ -364,3 +364,34 @@ func TestBot_HandoverCommands(t *testing.T) {
 		t.Errorf("the person got %d messages, want help and greeting after the 5 before", got)
 	}
 }
+
+// TestBot_NotOwnerWithoutPrivateChat: a colleague who answers a request
+// someone else has is told privately — or, when Telegram refuses the
+// private message because they never started the bot, in the group.
+func TestBot_NotOwnerWithoutPrivateChat(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3601, FirstName: "Yusuf", LanguageCode: "tr"}
+	card := askForPerson(t, fake, u, "Merhaba")
+	relay := waitIn(t, fake, staffChat, 2)[1]
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+	staffN := len(inChat(fake.Sent(), staffChat))
+	fake.FailNext("sendMessage", 1, 403, 0)
+	fake.ReplyTo(staffGroup, omarUser, relay.MessageID, "Ich mach das")
+	waitFor(t, fake, "the group told whose request it is", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, staffChat)[staffN:] {
+			if strings.Contains(m.Text, "Anna Becker") && strings.Contains(m.Text, "#1") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, m := range inChat(fake.Sent(), u.ID) {
+		if strings.Contains(m.Text, "Ich mach das") {
+			t.Errorf("a colleague's answer reached the person")
+		}
+	}
+}

@@ -102,6 +102,13 @@ func (e *Engine) staffMember(userID int64) (Staff, bool) {
 	return Staff{}, false
 }
 
+// toStaffMember is a private note to a case manager; Telegram refuses it
+// until they have started a chat with the bot, and then it is said in the
+// group, addressed to them, rather than lost.
+func (e *Engine) toStaffMember(st Staff, text string) domain.Reply {
+	return domain.Reply{ChatID: st.UserID, Text: text, OnRefused: &domain.Reply{ChatID: e.set.StaffChatID, Text: st.Name + ": " + text}}
+}
+
 // refuseNonStaff ignores someone in the staff group who is not configured
 // staff, and tells them so privately, once.
 func (e *Engine) refuseNonStaff(ctx context.Context, r *Request) error {

@@ -600,7 +600,7 @@ func (e *Engine) sendOffer(ctx context.Context, r *Request) error {
 		return nil
 	}
 	if tk.Status == domain.TicketTaken && tk.Owner != st.UserID {
-		r.send(domain.Reply{ChatID: st.UserID, Text: e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})})
+		r.send(e.toStaffMember(st, e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})))
 		return nil
 	}
 	t := e.msgs.For(tk.Lang)

@@ -129,7 +129,7 @@ func (e *Engine) answerable(ctx context.Context, r *Request, st Staff, id int64)
 		return tk, true, nil
 	}
 	if tk.Status == domain.TicketTaken {
-		r.send(domain.Reply{ChatID: st.UserID, Text: e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})})
+		r.send(e.toStaffMember(st, e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})))
 		return tk, false, nil
 	}
 	// Answering a waiting ticket takes it.
