@@ -364,6 +364,14 @@ func (e *Engine) endHandover(ctx context.Context, r *Request) error {
 		r.Say(r.T.T("handover.none", nil), e.menuRow(r))
 		return nil
 	}
+	switch tk, err := e.tickets.Get(ctx, s.Ticket); {
+	case err != nil && !errors.Is(err, domain.ErrNotFound):
+		return fmt.Errorf("handover: end ticket %d: %w", s.Ticket, err)
+	case err == nil && tk.Status == domain.TicketWaiting:
+		// Nobody has answered yet: nothing to rate, the request is
+		// withdrawn.
+		return e.withdraw(ctx, r)
+	}
 	tk, err := e.closeByPerson(ctx, r, "person", "staff.person_ended")
 	if err != nil {
 		return err
@@ -389,6 +397,12 @@ func (e *Engine) cancelRequest(ctx context.Context, r *Request) error {
 		}
 		return e.staleButton(ctx, r) // that request has ended already
 	}
+	return e.withdraw(ctx, r)
+}
+
+// withdraw closes the person's request, if one is open, as withdrawn.
+func (e *Engine) withdraw(ctx context.Context, r *Request) error {
+	s := r.Session
 	if s.Handover == handoverOpen && s.Ticket != 0 {
 		if _, err := e.closeByPerson(ctx, r, "cancelled", "staff.person_cancelled"); err != nil {
 			return err

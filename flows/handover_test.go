@@ -659,3 +659,27 @@ func TestHandover_EditedMessage(t *testing.T) {
 		t.Errorf("edit: %+v", res)
 	}
 }
+
+// TestHandover_EndBeforeAnyoneAnswered: /end on a request nobody has
+// taken yet withdraws it: no rating of a conversation that never was.
+func TestHandover_EndBeforeAnyoneAnswered(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	end := command("end")
+	end.ChatID = amalChat
+	res := e.Handle(ctx, s, false, end)
+	en := mustBundle(t).For("en")
+	if got := allText(res); hasAction(res, "hr") || !strings.Contains(got, en.T("handover.cancelled", nil)) {
+		t.Errorf("/end while waiting: %q", got)
+	}
+	if res.Session.Handover != "" {
+		t.Errorf("session: %+v", res.Session)
+	}
+	if tk, _ := tickets.Get(ctx, s.Ticket); tk.Status != domain.TicketClosed || tk.ClosedBy != "cancelled" {
+		t.Errorf("ticket: %+v", tk)
+	}
+}
