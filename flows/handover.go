@@ -279,7 +279,9 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 			continue
 		}
 		if !captionable[it.Media] {
-			media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}})
+			// No caption to carry the label: a line before it, as live.
+			media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head},
+				domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}})
 			continue
 		}
 		head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})

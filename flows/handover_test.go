@@ -683,3 +683,29 @@ func TestHandover_EndBeforeAnyoneAnswered(t *testing.T) {
 		t.Errorf("ticket: %+v", tk)
 	}
 }
+
+// TestHandover_WaitingLocationLabelled: a location (or sticker, contact)
+// sent while the request waits is posted, once taken, under the request's
+// label as it would be live — not bare among other requests' messages.
+func TestHandover_WaitingLocationLabelled(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Handover = "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	e.Handle(ctx, s, false, domain.Event{Kind: domain.EventMedia, Media: "location", ChatID: amalChat, FirstName: "Amal", MessageID: 70,
+		Location: &domain.Location{Lat: 52.5, Lon: 13.4}})
+	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10)))
+	group := repliesTo(res, staffChat)
+	for i, rep := range group {
+		if rep.Copy == nil || rep.Copy.MessageID != 70 {
+			continue
+		}
+		label := "#" + strconv.FormatInt(s.Ticket, 10)
+		if rep.Copy.Caption == "" && (i == 0 || !strings.HasPrefix(group[i-1].Text, label)) {
+			t.Errorf("location posted without the request's label: %+v", group)
+		}
+		return
+	}
+	t.Fatalf("location not posted: %+v", group)
+}
