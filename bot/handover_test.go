@@ -395,3 +395,56 @@ func TestBot_NotOwnerWithoutPrivateChat(t *testing.T) {
 		}
 	}
 }
+
+// TestBot_HandBack: over HTTP, the case manager who has a request hands it
+// back from the card; the person is told, and a colleague takes it from
+// the announcement and gets what the person wrote meanwhile.
+func TestBot_HandBack(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3701, FirstName: "Hawre", LanguageCode: "ku"}
+	card := askForPerson(t, fake, u, "Silav")
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+	var current telegramtest.Sent
+	waitFor(t, fake, "the taken card", func([]telegramtest.Sent) bool {
+		for _, m := range fake.BotMessages(staffChat) {
+			if m.MessageID == card.MessageID && strings.Contains(m.Text, "Taken by") {
+				current = m
+				return true
+			}
+		}
+		return false
+	})
+	staffN := len(inChat(fake.Sent(), staffChat))
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, current, "↩️"))
+	msgs := waitIn(t, fake, u.ID, 6)
+	if !strings.HasPrefix(msgs[5].Text, "↩️") {
+		t.Fatalf("person not told: %q", msgs[5].Text)
+	}
+	fake.SendText(u, "Hûn li wir in?")
+	waitIn(t, fake, u.ID, 7) // passed on, collected
+	var again telegramtest.Sent
+	for _, m := range inChat(fake.Sent(), staffChat)[staffN:] {
+		if m.Method == "sendMessage" && strings.HasPrefix(m.Text, "↩️") {
+			again = m
+		}
+	}
+	if again.MessageID == 0 {
+		t.Fatal("the request was not announced again")
+	}
+	fake.PressIn(staffGroup, omarUser, again.MessageID, button(t, again, "🙋"))
+	waitFor(t, fake, "the collected message for Omar", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, staffChat)[staffN:] {
+			if strings.Contains(m.Text, "Hûn li wir in?") {
+				return true
+			}
+		}
+		return false
+	})
+	if msgs := waitIn(t, fake, u.ID, 8); !strings.Contains(msgs[7].Text, "Omar") {
+		t.Errorf("person not told who took over: %q", msgs[7].Text)
+	}
+}
