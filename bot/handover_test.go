@@ -448,3 +448,27 @@ func TestBot_HandBack(t *testing.T) {
 		t.Errorf("person not told who took over: %q", msgs[7].Text)
 	}
 }
+
+// TestBot_PersonBlocksDuringHandover: a person who blocks the bot during
+// a hand-over can no longer be reached: the request is closed at once and
+// the team told, instead of answering into the void until it times out.
+func TestBot_PersonBlocksDuringHandover(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3801, FirstName: "Dawit", LanguageCode: "ti"}
+	card := askForPerson(t, fake, u, "ሰላም")
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+	staffN := len(inChat(fake.Sent(), staffChat))
+	fake.Block(u)
+	waitFor(t, fake, "the group told and the card closed", func(s []telegramtest.Sent) bool {
+		var told, closed bool
+		for _, m := range inChat(s, staffChat)[staffN:] {
+			told = told || m.Method == "sendMessage" && strings.Contains(m.Text, "#1") && strings.Contains(m.Text, "blocked")
+			closed = closed || m.MessageID == card.MessageID && strings.Contains(m.Text, "🔒")
+		}
+		return told && closed
+	})
+}

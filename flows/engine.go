@@ -195,6 +195,9 @@ func Commands() []string {
 // Handle runs one event against a copy of the session. isNew says the
 // session did not exist before (first contact, or after erasure/expiry).
 func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) domain.Result {
+	if ev.Kind == domain.EventBlocked && isNew {
+		return domain.Result{} // blocked before writing: nothing to keep
+	}
 	lang := s.Lang
 	switchedFrom := e.resolveLanguage(&s, ev)
 	before := s.Clone()

@@ -35,6 +35,7 @@ func (e *Engine) handoverRoutes(t *table) {
 	t.button(actEndHandover, e.endHandover, crossChat)
 	t.button(actRate, e.rate, crossChat)
 	t.button(actSkip, e.skipFeedback, crossChat)
+	t.on(domain.EventBlocked, e.personBlocked)
 }
 
 // requestPerson leads to a case manager: reachable from every screen and
@@ -382,6 +383,20 @@ func (e *Engine) endHandover(ctx context.Context, r *Request) error {
 	rep := e.askRating(r.T, tk)
 	rep.Text = r.T.T("handover.ended", nil) + "\n\n" + rep.Text
 	r.send(rep)
+	return nil
+}
+
+// personBlocked: the person has blocked the bot, and nothing reaches them
+// any more. An open request is closed and the team told, so nobody answers
+// into the void; the person is told nothing, as they cannot receive it.
+func (e *Engine) personBlocked(ctx context.Context, r *Request) error {
+	s := r.Session
+	if s.Handover == handoverOpen && s.Ticket != 0 {
+		if _, err := e.closeByPerson(ctx, r, "blocked", "staff.person_blocked"); err != nil {
+			return err
+		}
+	}
+	s.Handover = ""
 	return nil
 }
 

@@ -709,3 +709,33 @@ func TestHandover_WaitingLocationLabelled(t *testing.T) {
 	}
 	t.Fatalf("location not posted: %+v", group)
 }
+
+// TestHandover_PersonBlocked: the person blocks the bot during a
+// hand-over: the request is closed and the team told; nothing is said to
+// the person, who can no longer receive it. Someone who blocks the bot
+// without ever having written leaves no session behind.
+func TestHandover_PersonBlocked(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Handover = "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	blocked := domain.Event{Kind: domain.EventBlocked, ChatID: amalChat}
+	res := e.Handle(ctx, s, false, blocked)
+	if len(repliesTo(res, 0)) != 0 || len(repliesTo(res, amalChat)) != 0 {
+		t.Errorf("said something to someone who blocked the bot: %+v", res.Replies)
+	}
+	if got := repliesTo(res, staffChat); len(got) == 0 || !strings.Contains(got[len(got)-1].Text, "blocked") {
+		t.Errorf("team not told: %+v", got)
+	}
+	if tk, _ := tickets.Get(ctx, s.Ticket); tk.Status != domain.TicketClosed || tk.ClosedBy != "blocked" {
+		t.Errorf("ticket: %+v", tk)
+	}
+	if res.Session == nil || res.Session.Handover != "" {
+		t.Errorf("session: %+v", res.Session)
+	}
+	if res := e.Handle(ctx, domain.Session{}, true, blocked); res.Session != nil || len(res.Replies) != 0 || len(res.Counts) != 0 {
+		t.Errorf("a stranger's block: %+v", res)
+	}
+}
