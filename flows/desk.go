@@ -310,7 +310,7 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request) error {
 		return err
 	}
 	if ev.Kind == domain.EventMedia {
-		e.copyToPerson(r, tk, st.Name, ev)
+		e.copyToPerson(ctx, r, tk, st.Name, ev)
 	} else {
 		rep := e.toPerson(ctx, tk, st.Name, ev.Text, ev.MessageID)
 		rep.OnRefused = e.undelivered(tk)
@@ -345,20 +345,27 @@ func (e *Engine) editedAnswer(ctx context.Context, r *Request) error {
 
 // copyToPerson passes a case manager's photo, voice message or file on
 // with their name, as their texts go: in the caption where the medium has
-// one and the name fits Telegram's limit, else on a line before it.
-func (e *Engine) copyToPerson(r *Request, tk domain.Ticket, name string, ev domain.Event) {
-	head := fromStaff(name)
-	caption := head
+// one and the name fits Telegram's limit, else on a line before it. A
+// caption is translated as a text reply is, the original one tap away.
+func (e *Engine) copyToPerson(ctx context.Context, r *Request, tk domain.Ticket, name string, ev domain.Event) {
+	plain := fromStaff(name)
+	head := domain.Reply{ChatID: tk.ChatID, Text: plain}
 	if ev.Text != "" {
-		caption += "\n" + ev.Text
+		head = e.toPerson(ctx, tk, name, ev.Text, ev.MessageID)
 	}
 	cp := &domain.Copy{FromChatID: e.set.StaffChatID, MessageID: ev.MessageID}
-	if captionable[ev.Media] && i18n.UTF16Len(caption) <= maxCaption {
-		cp.Caption = caption
-	} else {
-		r.send(domain.Reply{ChatID: tk.ChatID, Text: head})
+	rep := domain.Reply{ChatID: tk.ChatID, Copy: cp, OnRefused: e.undelivered(tk)}
+	switch {
+	case captionable[ev.Media] && i18n.UTF16Len(head.Text) <= maxCaption:
+		cp.Caption, rep.Buttons = head.Text, head.Buttons
+	case ev.Text != "" && head.Text != plain+"\n"+ev.Text:
+		// Translated (or noted): said before the copy, which keeps its
+		// original caption.
+		r.send(head)
+	default:
+		r.send(domain.Reply{ChatID: tk.ChatID, Text: plain})
 	}
-	r.send(domain.Reply{ChatID: tk.ChatID, Copy: cp, OnRefused: e.undelivered(tk)})
+	r.send(rep)
 }
 
 // undelivered tells the group that Telegram refused an answer to the
