@@ -507,6 +507,17 @@ func (e *Engine) clock(t time.Time) string {
 	return t.In(e.set.Hours.loc()).Format("02.01. 15:04")
 }
 
+// quietSince is when a ticket's quiet time began: its last activity, or,
+// for a request nobody has taken, the team's next opening after it — the
+// person was told the team answers then, and a long weekend must not
+// close it before anyone could.
+func (e *Engine) quietSince(tk domain.Ticket) time.Time {
+	if tk.Status != domain.TicketWaiting {
+		return tk.Activity
+	}
+	return e.set.Hours.NextOpen(tk.Activity)
+}
+
 // Sweep re-announces tickets nobody took and closes tickets nobody wrote
 // in; the scheduler calls it every minute in one replica.
 func (e *Engine) Sweep(ctx context.Context) (domain.Result, error) {
@@ -520,7 +531,7 @@ func (e *Engine) Sweep(ctx context.Context) (domain.Result, error) {
 	}
 	for _, tk := range q {
 		switch {
-		case r.now.Sub(tk.Activity) >= e.set.CloseInactiveAfter:
+		case r.now.Sub(e.quietSince(tk)) >= e.set.CloseInactiveAfter:
 			closed, err := e.tickets.Close(ctx, tk.ID, "timeout", "", r.now)
 			if errors.Is(err, domain.ErrTicketClosed) || errors.Is(err, domain.ErrNotFound) {
 				continue // closed meanwhile

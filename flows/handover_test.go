@@ -739,3 +739,39 @@ func TestHandover_PersonBlocked(t *testing.T) {
 		t.Errorf("a stranger's block: %+v", res)
 	}
 }
+
+// TestHandover_SweepWaitsForTheTeam: a request made after the team's last
+// hours of the week is not closed for inactivity before the team has been
+// back for the whole time: the person was told when the team answers.
+func TestHandover_SweepWaitsForTheTeam(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	defer func(c time.Time) { clock = c }(clock)
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	// Office hours on Mondays only; the clock is a Monday morning.
+	e := mustEngineWith(t, tickets, func(set *flows.Settings) {
+		set.Hours = flows.Hours{Loc: loc, Rules: []flows.HoursRule{{Days: []time.Weekday{time.Monday}, From: 8 * time.Hour, To: 12 * time.Hour}}}
+	})
+	clock = clock.Add(6 * time.Hour) // Monday afternoon: closed until next Monday
+	s := amalSession()
+	s.Handover = "describe"
+	id := e.Handle(ctx, s, false, personPress("hs", "")).Session.Ticket
+
+	clock = clock.Add(73 * time.Hour) // Thursday: nobody could have taken it
+	res, err := e.Sweep(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repliesTo(res, amalChat)) != 0 {
+		t.Fatalf("closed while the team was away: %+v", res.Replies)
+	}
+	if tk, _ := tickets.Get(ctx, id); tk.Status == domain.TicketClosed {
+		t.Fatalf("ticket closed: %+v", tk)
+	}
+	// Back on Monday 08:00; 72 hours after that, still untouched: closed.
+	back := time.Date(2026, 11, 30, 8, 0, 0, 0, loc)
+	clock = back.Add(72 * time.Hour)
+	if res, _ = e.Sweep(ctx); len(repliesTo(res, amalChat)) != 1 {
+		t.Errorf("not closed 72 h after the team was back: %+v", res.Replies)
+	}
+}
