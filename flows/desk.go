@@ -547,7 +547,9 @@ func (e *Engine) Sweep(ctx context.Context) (domain.Result, error) {
 			rep.Text = t.T("handover.closed_inactive", nil) + "\n\n" + rep.Text
 			r.send(rep)
 			r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
-		case tk.Status == domain.TicketWaiting && r.now.Sub(tk.Announced) >= e.set.ReannounceAfter:
+		case tk.Status == domain.TicketWaiting && r.now.Sub(tk.Announced) >= e.set.ReannounceAfter && e.set.Hours.Open(r.now):
+			// Only while the team is at work: not every half hour through
+			// the night.
 			if err := e.tickets.Announced(ctx, tk.ID, r.now); err != nil {
 				return domain.Result{}, err
 			}

@@ -775,3 +775,30 @@ func TestHandover_SweepWaitsForTheTeam(t *testing.T) {
 		t.Errorf("not closed 72 h after the team was back: %+v", res.Replies)
 	}
 }
+
+// TestHandover_NoReannounceWhileClosed: a waiting request is announced
+// again only while the team is at work, not every half hour through the
+// night and the weekend.
+func TestHandover_NoReannounceWhileClosed(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	defer func(c time.Time) { clock = c }(clock)
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	e := mustEngineWith(t, tickets, func(set *flows.Settings) {
+		set.Hours = flows.Hours{Loc: loc, Rules: []flows.HoursRule{{Days: []time.Weekday{time.Monday, time.Tuesday}, From: 8 * time.Hour, To: 12 * time.Hour}}}
+	})
+	clock = clock.Add(6 * time.Hour) // Monday 17:00 in Berlin: closed
+	s := amalSession()
+	s.Handover = "describe"
+	e.Handle(ctx, s, false, personPress("hs", ""))
+	for _, later := range []time.Duration{31 * time.Minute, 2 * time.Hour, 10 * time.Hour} {
+		clock = clock.Add(later)
+		if res, _ := e.Sweep(ctx); len(res.Replies) != 0 {
+			t.Errorf("announced again at %s, while closed: %+v", clock.In(loc).Format("Mon 15:04"), res.Replies)
+		}
+	}
+	clock = time.Date(2026, 11, 24, 8, 0, 0, 0, loc) // Tuesday 08:00
+	if res, _ := e.Sweep(ctx); len(res.Replies) != 1 {
+		t.Errorf("not announced again when the team is back: %+v", res.Replies)
+	}
+}
