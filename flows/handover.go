@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
@@ -261,42 +262,74 @@ func (e *Engine) collect(ctx context.Context, r *Request, tk domain.Ticket) erro
 }
 
 // flushCollected posts what the person sent while waiting, once a case
-// manager has taken the ticket: all texts in one message, media as media.
+// manager has taken the ticket, in the order it was sent: the texts
+// between two media as one message, media as media. Everything is
+// translated at once, so the take waits for one translation at most.
 func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticket) error {
 	items, err := e.tickets.Collected(ctx, tk.ID)
 	if err != nil || len(items) == 0 {
 		return err
 	}
-	head := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
-	var texts []string
-	var media []domain.Reply
+	// parts are runs of texts, and single media, in order.
+	type part struct {
+		texts []string
+		media *collected
+	}
+	var parts []part
 	for _, raw := range items {
 		var it collected
 		if json.Unmarshal([]byte(raw), &it) != nil {
 			continue
 		}
-		if it.Message == 0 {
-			texts = append(texts, "• "+i18n.StripOverrides(it.Text))
+		switch {
+		case it.Message != 0:
+			parts = append(parts, part{media: &it})
+		case len(parts) > 0 && parts[len(parts)-1].media == nil:
+			last := &parts[len(parts)-1]
+			last.texts = append(last.texts, "• "+i18n.StripOverrides(it.Text))
+		default:
+			parts = append(parts, part{texts: []string{"• " + i18n.StripOverrides(it.Text)}})
+		}
+	}
+	german := make([]string, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		src := strings.Join(p.texts, "\n")
+		if p.media != nil {
+			src = p.media.Caption
+		}
+		if strings.TrimSpace(src) == "" {
 			continue
 		}
-		if !captionable[it.Media] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			german[i] = e.toGerman(ctx, tk, src)
+		}()
+	}
+	wg.Wait()
+	waiting := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+	live := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+	for i, p := range parts {
+		switch it := p.media; {
+		case it == nil:
+			text := waiting + "\n" + strings.Join(p.texts, "\n")
+			if german[i] != "" {
+				text += "\n\n" + german[i]
+			}
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: text})
+		case !captionable[it.Media]:
 			// No caption to carry the label: a line before it, as live.
-			media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: head},
-				domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}})
-			continue
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: waiting})
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}})
+		default:
+			body := i18n.StripOverrides(it.Caption)
+			if german[i] != "" {
+				body += "\n\n" + german[i]
+			}
+			r.replies = append(r.replies, e.relayMedia(tk, it.Chat, it.Message, live, body)...)
 		}
-		head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
-		media = append(media, e.relayMedia(tk, it.Chat, it.Message, head, i18n.StripOverrides(it.Caption))...)
 	}
-	if len(texts) > 0 {
-		text := head + "\n" + strings.Join(texts, "\n")
-		// One translation for the whole batch: one wait at most.
-		if de := e.toGerman(ctx, tk, strings.Join(texts, "\n")); de != "" {
-			text += "\n\n" + de
-		}
-		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: text})
-	}
-	r.replies = append(r.replies, media...)
 	return nil
 }
 

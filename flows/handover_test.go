@@ -802,3 +802,35 @@ func TestHandover_NoReannounceWhileClosed(t *testing.T) {
 		t.Errorf("not announced again when the team is back: %+v", res.Replies)
 	}
 }
+
+// TestHandover_WaitingInOrder: what the person sent while waiting reaches
+// the case manager in the order it was sent — "here is the letter",
+// the photo, "and this is page two" — texts between media kept together.
+func TestHandover_WaitingInOrder(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Handover = "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	photo := func(id int) domain.Event {
+		return domain.Event{Kind: domain.EventMedia, Media: "photo", ChatID: amalChat, FirstName: "Amal", MessageID: id}
+	}
+	for _, ev := range []domain.Event{personText("هذه الرسالة"), personText("الصفحة الأولى"), photo(81), personText("والصفحة الثانية"), photo(82)} {
+		e.Handle(ctx, s, false, ev)
+	}
+	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10)))
+	var order []string
+	for _, rep := range repliesTo(res, staffChat) {
+		switch {
+		case rep.Copy != nil:
+			order = append(order, strconv.Itoa(rep.Copy.MessageID))
+		case strings.Contains(rep.Text, "والصفحة الثانية"):
+			order = append(order, "page two")
+		case strings.Contains(rep.Text, "هذه الرسالة") && strings.Contains(rep.Text, "الصفحة الأولى"):
+			order = append(order, "letter")
+		}
+	}
+	if got := strings.Join(order, ", "); got != "letter, 81, page two, 82" {
+		t.Errorf("posted in the order %q, want %q", got, "letter, 81, page two, 82")
+	}
+}
