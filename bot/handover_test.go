@@ -472,3 +472,30 @@ func TestBot_PersonBlocksDuringHandover(t *testing.T) {
 		return told && closed
 	})
 }
+
+// TestBot_TakeRetried: Telegram fails for a moment while the bot posts
+// what the person wrote while waiting; the take is tried again, and what
+// was collected still reaches the case manager, and the person is told
+// who took over — nothing is lost to the retry.
+func TestBot_TakeRetried(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3901, FirstName: "Ali", LanguageCode: "fa"}
+	card := askForPerson(t, fake, u, "سلام")
+	fake.SendText(u, "پیام در انتظار")
+	waitIn(t, fake, u.ID, 5)
+	fake.FailNext("sendMessage", 1, 502, 0)
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitFor(t, fake, "collected posted and person told", func(s []telegramtest.Sent) bool {
+		var posted, told bool
+		for _, m := range inChat(s, staffChat) {
+			posted = posted || strings.Contains(m.Text, "پیام در انتظار")
+		}
+		for _, m := range inChat(s, u.ID) {
+			told = told || strings.Contains(m.Text, "Anna Becker")
+		}
+		return posted && told
+	})
+}

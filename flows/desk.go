@@ -179,7 +179,10 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 		r.toast = e.staff.T("staff.reserved", i18n.Data{"ID": id, "Name": prev.Name, "Minutes": minutes})
 		return nil
 	}
-	tk, err := e.tickets.Take(ctx, id, st.UserID, st.Name, takeOver, r.now)
+	// The update that took it from the queue, processed again because its
+	// replies did not all go out: the take's work is done again.
+	retry := r.Event.UpdateID != 0 && before.TakeUpdate == r.Event.UpdateID && before.Owner == st.UserID
+	tk, err := e.tickets.Take(ctx, id, st.UserID, st.Name, takeOver, r.now, r.Event.UpdateID)
 	switch {
 	case errors.Is(err, domain.ErrTicketTaken):
 		r.toast = e.staff.T("staff.taken_by", i18n.Data{"ID": id, "Name": tk.OwnerName})
@@ -191,11 +194,13 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 		return fmt.Errorf("desk: take ticket %d: %w", id, err)
 	}
 	e.sendCard(r, e.cardUpdate(tk))
-	if before.Owner == st.UserID {
+	if before.Owner == st.UserID && !retry {
 		return nil // already theirs: a double tap
 	}
 	if before.Status == domain.TicketWaiting {
 		r.events = append(r.events, domain.TicketEvent{Kind: "taken", Lang: tk.Lang, Wait: r.now.Sub(tk.Created)})
+	}
+	if before.Status == domain.TicketWaiting || retry {
 		if err := e.flushCollected(ctx, r, tk); err != nil {
 			return err
 		}

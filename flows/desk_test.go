@@ -85,7 +85,7 @@ func TestDesk_PreviousFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tickets.Take(ctx, before.ID, anna.UserID, anna.Name, false, clock.Add(-47*time.Hour)); err != nil {
+	if _, err := tickets.Take(ctx, before.ID, anna.UserID, anna.Name, false, clock.Add(-47*time.Hour), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tickets.Close(ctx, before.ID, "staff", "", clock.Add(-46*time.Hour)); err != nil {
@@ -367,5 +367,30 @@ func TestDesk_HandBack(t *testing.T) {
 	// A second press of the old button: no longer Anna's.
 	if res := e.HandleStaff(ctx, staffPress(anna.UserID, "G", back)); res.Toast == "" || len(repliesTo(res, amalChat)) != 0 {
 		t.Errorf("stale hand-back: %+v", res)
+	}
+}
+
+// TestDesk_TakeProcessedAgain: the take's update processed again (its
+// replies did not all go out) posts what was collected and tells the
+// person again; a second tap, another update, does neither.
+func TestDesk_TakeProcessedAgain(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Handover = "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	e.Handle(ctx, s, false, personText("ما زلت أنتظر"))
+	take := staffPress(anna.UserID, "T", ticketID(s.Ticket))
+	take.UpdateID = 900
+	for i := 0; i < 2; i++ {
+		res := e.HandleStaff(ctx, take)
+		if !strings.Contains(allText(res), "ما زلت أنتظر") || len(repliesTo(res, amalChat)) != 1 {
+			t.Errorf("take, attempt %d: %+v", i+1, res.Replies)
+		}
+	}
+	tap := take
+	tap.UpdateID = 901
+	if res := e.HandleStaff(ctx, tap); strings.Contains(allText(res), "ما زلت أنتظر") || len(repliesTo(res, amalChat)) != 0 {
+		t.Errorf("second tap: %+v", res.Replies)
 	}
 }

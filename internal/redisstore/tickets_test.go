@@ -48,7 +48,7 @@ func TestTickets_Lifecycle(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := ts.Take(ctx, tk.ID, staff, "Staff", false, now)
+				_, err := ts.Take(ctx, tk.ID, staff, "Staff", false, now, 0)
 				switch {
 				case err == nil:
 					wins.Add(1)
@@ -71,8 +71,9 @@ func TestTickets_Lifecycle(t *testing.T) {
 		if err := ts.Collect(ctx, tk.ID, `{"t":"late"}`); !errors.Is(err, domain.ErrTicketTaken) {
 			t.Errorf("collect for a taken ticket: %v", err)
 		}
-		if items, _ := ts.Collected(ctx, tk.ID); len(items) != 0 {
-			t.Errorf("kept for a taken ticket: %v", items)
+		// Asked again (a retried take): the same items, nothing added.
+		if items, _ := ts.Collected(ctx, tk.ID); len(items) != 1 || items[0] != `{"t":"first"}` {
+			t.Errorf("collected again = %v, want the first item only", items)
 		}
 		if err := ts.Collect(ctx, 999999, `{"t":"x"}`); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("collect for no ticket: %v", err)
@@ -80,10 +81,10 @@ func TestTickets_Lifecycle(t *testing.T) {
 	})
 	t.Run("TakeOver", func(t *testing.T) {
 		other := owner.Owner%20 + 1
-		if _, err := ts.Take(ctx, tk.ID, other, "Omar", false, now); !errors.Is(err, domain.ErrTicketTaken) {
+		if _, err := ts.Take(ctx, tk.ID, other, "Omar", false, now, 0); !errors.Is(err, domain.ErrTicketTaken) {
 			t.Fatalf("take without take-over: %v", err)
 		}
-		tk2, err := ts.Take(ctx, tk.ID, other, "Omar", true, now)
+		tk2, err := ts.Take(ctx, tk.ID, other, "Omar", true, now, 0)
 		if err != nil || tk2.Owner != other || tk2.OwnerName != "Omar" {
 			t.Fatalf("take over = %+v, %v", tk2, err)
 		}
@@ -109,11 +110,19 @@ func TestTickets_Lifecycle(t *testing.T) {
 		if err != nil || back.Status != domain.TicketWaiting || back.Owner != 0 || back.OwnerName != "" || !back.Announced.Equal(now.Add(time.Minute)) {
 			t.Fatalf("release = %+v, %v", back, err)
 		}
+		// What the last take posted is not posted again by the next.
+		if items, _ := ts.Collected(ctx, tk.ID); len(items) != 0 {
+			t.Errorf("collected after a hand-back = %v", items)
+		}
 		if _, err := ts.Release(ctx, tk.ID, cur.Owner, now); !errors.Is(err, domain.ErrTicketTaken) {
 			t.Errorf("released twice: %v", err)
 		}
-		if _, err := ts.Take(ctx, tk.ID, cur.Owner, cur.OwnerName, false, now); err != nil {
-			t.Fatalf("take again: %v", err)
+		again, err := ts.Take(ctx, tk.ID, cur.Owner, cur.OwnerName, false, now, 77)
+		if err != nil || again.TakeUpdate != 77 {
+			t.Fatalf("take again = %+v, %v", again, err)
+		}
+		if again, _ = ts.Take(ctx, tk.ID, cur.Owner, cur.OwnerName, false, now, 78); again.TakeUpdate != 77 {
+			t.Errorf("a tap on a taken ticket changed the take's update: %d", again.TakeUpdate)
 		}
 	})
 	t.Run("SetLanguage", func(t *testing.T) {
@@ -139,7 +148,7 @@ func TestTickets_Lifecycle(t *testing.T) {
 		if err := ts.Collect(ctx, tk.ID, `{"t":"after"}`); !errors.Is(err, domain.ErrTicketClosed) {
 			t.Errorf("collect for a closed ticket: %v", err)
 		}
-		if _, err := ts.Take(ctx, tk.ID, 5, "X", true, now); !errors.Is(err, domain.ErrTicketClosed) {
+		if _, err := ts.Take(ctx, tk.ID, 5, "X", true, now, 0); !errors.Is(err, domain.ErrTicketClosed) {
 			t.Fatalf("take closed: %v", err)
 		}
 		if rated, err := ts.Rate(ctx, tk.ID, 4); err != nil || rated.Rating != 4 {
