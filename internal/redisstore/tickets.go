@@ -443,10 +443,15 @@ end
 return redis.call('LRANGE', KEYS[2], 0, -1)
 `)
 
+// postedFor is how long the items a take posted are kept for a retry of
+// it: a retry comes within seconds; what the person wrote is not kept
+// longer than that needs.
+const postedFor = time.Hour
+
 // Collected implements domain.TicketStore.
 func (t *Tickets) Collected(ctx context.Context, ticket int64) ([]string, error) {
 	id := strconv.FormatInt(ticket, 10)
-	items, err := collectedScript.Run(ctx, t.rdb, []string{t.key("w", id), t.key("p", id)}, int64(t.Retention.Seconds())).StringSlice()
+	items, err := collectedScript.Run(ctx, t.rdb, []string{t.key("w", id), t.key("p", id)}, int64(postedFor.Seconds())).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: collected: %w", err)
 	}
