@@ -102,9 +102,9 @@ type TicketStore interface {
 	// Collect keeps what a person sends while their ticket waits:
 	// ErrTicketTaken once a case manager has it (send it to them instead),
 	// ErrTicketClosed or ErrNotFound once it has ended. Collected returns
-	// what was kept, in order, and sets it aside: asked again for the same
-	// take (a retry), it returns the same items; a hand-back, the close
-	// or erasure forget them.
+	// what was kept, in order, and sets it aside for a while: asked again
+	// for the same take (a retry), it returns the same items; a hand-back,
+	// the close or erasure forget them.
 	Collect(ctx context.Context, ticket int64, item string) error
 	Collected(ctx context.Context, ticket int64) ([]string, error)
 	// FirstNotice reports whether a non-staff user in the staff group is
