@@ -37,6 +37,11 @@ func decode(u *tgbotapi.Update) (in incoming, ok bool) {
 		in.chatID = u.MyChatMember.Chat.ID
 		in.chatType = u.MyChatMember.Chat.Type
 		st := u.MyChatMember.NewChatMember.Status
+		if in.chatType == "private" && st == "kicked" {
+			// The person blocked the bot: an open hand-over must end.
+			in.event = domain.Event{Kind: domain.EventBlocked, UpdateID: int64(u.UpdateID), ChatID: in.chatID}
+			return in, in.chatID != 0
+		}
 		in.leave = in.chatType != "private" && (st == "member" || st == "administrator")
 		return in, in.chatID != 0 && in.leave
 	case u.ChannelPost != nil && u.ChannelPost.Chat != nil:

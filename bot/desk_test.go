@@ -169,3 +169,29 @@ func TestBot_StaffCommandMenu(t *testing.T) {
 		t.Fatalf("setMyCommands = %+v", reqs)
 	}
 }
+
+// TestBot_DeskCaptionTranslated: a case manager's photo or file with a
+// caption reaches the person with the caption in their language, as a
+// text reply does, the original one tap away.
+func TestBot_DeskCaptionTranslated(t *testing.T) {
+	fake := mustFake(t)
+	tr := translatetest.Start(t)
+	r := redistest.Must(t)
+	in := mustInstance(t, fake, r, setup{pacing: fastPacing, conv: deskEngine(t, r, tr)})
+	in.poll(t, 4)
+	amal := telegramtest.User{ID: 3111, FirstName: "Amal", LanguageCode: "ar"}
+	card := askForPerson(t, fake, amal, "أحتاج مساعدة في استمارة")
+	relay := waitIn(t, fake, staffChat, 2)[1]
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, amal.ID, 5)
+	fake.SendMediaIn(staffGroup, annaUser, relay.MessageID, "document", "Bitte dieses Formular ausfüllen")
+	msgs := waitIn(t, fake, amal.ID, 6)
+	cp := msgs[5]
+	if cp.Method != "copyMessage" || !strings.Contains(cp.Params["caption"], "ar: BITTE DIESES FORMULAR") || !strings.Contains(cp.Params["caption"], "🤖") {
+		t.Fatalf("copy = %s %q", cp.Method, cp.Params["caption"])
+	}
+	fake.Press(amal, cp.MessageID, button(t, cp, "📄"))
+	if orig := waitIn(t, fake, amal.ID, 8)[7]; orig.Method != "copyMessage" || orig.Params["from_chat_id"] != "-1009999" {
+		t.Errorf("original = %+v", orig)
+	}
+}

@@ -295,3 +295,207 @@ func TestBot_HandoverBatching(t *testing.T) {
 		return false
 	})
 }
+
+// TestBot_HandoverPersonBlocked: a person who has blocked the bot cannot
+// be reached; the case manager whose answer Telegram refuses is told so
+// in the group instead of believing it arrived — for text and for media.
+func TestBot_HandoverPersonBlocked(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3401, FirstName: "Samir", LanguageCode: "ar"}
+	card := askForPerson(t, fake, u, "مرحبا")
+	relay := waitIn(t, fake, staffChat, 2)[1]
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+
+	warned := func(after int) bool {
+		for _, m := range inChat(fake.Sent(), staffChat)[after:] {
+			if strings.HasPrefix(m.Text, "⚠️") && strings.Contains(m.Text, "#1") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, c := range []struct {
+		method string
+		send   func()
+	}{
+		{"sendMessage", func() { fake.ReplyTo(staffGroup, annaUser, relay.MessageID, "هل أنت هناك؟") }},
+		{"copyMessage", func() { fake.SendMediaIn(staffGroup, annaUser, relay.MessageID, "document", "Formular") }},
+	} {
+		staffN := len(inChat(fake.Sent(), staffChat))
+		fake.FailNext(c.method, 1, 403, 0)
+		c.send()
+		waitFor(t, fake, "the warning after a refused "+c.method, func([]telegramtest.Sent) bool { return warned(staffN) })
+	}
+}
+
+// TestBot_HandoverCommands: /help and /start typed during a hand-over are
+// answered by the bot and never reach the staff group.
+func TestBot_HandoverCommands(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3501, FirstName: "Olena", LanguageCode: "uk"}
+	card := askForPerson(t, fake, u, "Допоможіть, будь ласка")
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+	staffN := len(inChat(fake.Sent(), staffChat))
+	fake.SendText(u, "/help")
+	fake.SendText(u, "/start")
+	fake.SendText(u, "дякую")
+	waitFor(t, fake, "the thanks relayed", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, staffChat)[staffN:] {
+			if strings.Contains(m.Text, "дякую") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, m := range inChat(fake.Sent(), staffChat)[staffN:] {
+		if strings.Contains(m.Text, "/help") || strings.Contains(m.Text, "/start") {
+			t.Errorf("a command reached the staff group: %q", m.Text)
+		}
+	}
+	if got := len(inChat(fake.Sent(), u.ID)); got < 7 {
+		t.Errorf("the person got %d messages, want help and greeting after the 5 before", got)
+	}
+}
+
+// TestBot_NotOwnerWithoutPrivateChat: a colleague who answers a request
+// someone else has is told privately — or, when Telegram refuses the
+// private message because they never started the bot, in the group.
+func TestBot_NotOwnerWithoutPrivateChat(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3601, FirstName: "Yusuf", LanguageCode: "tr"}
+	card := askForPerson(t, fake, u, "Merhaba")
+	relay := waitIn(t, fake, staffChat, 2)[1]
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+	staffN := len(inChat(fake.Sent(), staffChat))
+	fake.FailNext("sendMessage", 1, 403, 0)
+	fake.ReplyTo(staffGroup, omarUser, relay.MessageID, "Ich mach das")
+	waitFor(t, fake, "the group told whose request it is", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, staffChat)[staffN:] {
+			if strings.Contains(m.Text, "Anna Becker") && strings.Contains(m.Text, "#1") {
+				return true
+			}
+		}
+		return false
+	})
+	for _, m := range inChat(fake.Sent(), u.ID) {
+		if strings.Contains(m.Text, "Ich mach das") {
+			t.Errorf("a colleague's answer reached the person")
+		}
+	}
+}
+
+// TestBot_HandBack: over HTTP, the case manager who has a request hands it
+// back from the card; the person is told, and a colleague takes it from
+// the announcement and gets what the person wrote meanwhile.
+func TestBot_HandBack(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3701, FirstName: "Hawre", LanguageCode: "ku"}
+	card := askForPerson(t, fake, u, "Silav")
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+	var current telegramtest.Sent
+	waitFor(t, fake, "the taken card", func([]telegramtest.Sent) bool {
+		for _, m := range fake.BotMessages(staffChat) {
+			if m.MessageID == card.MessageID && strings.Contains(m.Text, "Taken by") {
+				current = m
+				return true
+			}
+		}
+		return false
+	})
+	staffN := len(inChat(fake.Sent(), staffChat))
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, current, "↩️"))
+	msgs := waitIn(t, fake, u.ID, 6)
+	if !strings.HasPrefix(msgs[5].Text, "↩️") {
+		t.Fatalf("person not told: %q", msgs[5].Text)
+	}
+	fake.SendText(u, "Hûn li wir in?")
+	waitIn(t, fake, u.ID, 7) // passed on, collected
+	var again telegramtest.Sent
+	for _, m := range inChat(fake.Sent(), staffChat)[staffN:] {
+		if m.Method == "sendMessage" && strings.HasPrefix(m.Text, "↩️") {
+			again = m
+		}
+	}
+	if again.MessageID == 0 {
+		t.Fatal("the request was not announced again")
+	}
+	fake.PressIn(staffGroup, omarUser, again.MessageID, button(t, again, "🙋"))
+	waitFor(t, fake, "the collected message for Omar", func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, staffChat)[staffN:] {
+			if strings.Contains(m.Text, "Hûn li wir in?") {
+				return true
+			}
+		}
+		return false
+	})
+	if msgs := waitIn(t, fake, u.ID, 8); !strings.Contains(msgs[7].Text, "Omar") {
+		t.Errorf("person not told who took over: %q", msgs[7].Text)
+	}
+}
+
+// TestBot_PersonBlocksDuringHandover: a person who blocks the bot during
+// a hand-over can no longer be reached: the request is closed at once and
+// the team told, instead of answering into the void until it times out.
+func TestBot_PersonBlocksDuringHandover(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3801, FirstName: "Dawit", LanguageCode: "ti"}
+	card := askForPerson(t, fake, u, "ሰላም")
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, u.ID, 5)
+	staffN := len(inChat(fake.Sent(), staffChat))
+	fake.Block(u)
+	waitFor(t, fake, "the group told and the card closed", func(s []telegramtest.Sent) bool {
+		var told, closed bool
+		for _, m := range inChat(s, staffChat)[staffN:] {
+			told = told || m.Method == "sendMessage" && strings.Contains(m.Text, "#1") && strings.Contains(m.Text, "blocked")
+			closed = closed || m.MessageID == card.MessageID && strings.Contains(m.Text, "🔒")
+		}
+		return told && closed
+	})
+}
+
+// TestBot_TakeRetried: Telegram fails for a moment while the bot posts
+// what the person wrote while waiting; the take is tried again, and what
+// was collected still reaches the case manager, and the person is told
+// who took over — nothing is lost to the retry.
+func TestBot_TakeRetried(t *testing.T) {
+	t.Parallel()
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
+	u := telegramtest.User{ID: 3901, FirstName: "Ali", LanguageCode: "fa"}
+	card := askForPerson(t, fake, u, "سلام")
+	fake.SendText(u, "پیام در انتظار")
+	waitIn(t, fake, u.ID, 5)
+	fake.FailNext("sendMessage", 1, 502, 0)
+	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
+	waitFor(t, fake, "collected posted and person told", func(s []telegramtest.Sent) bool {
+		var posted, told bool
+		for _, m := range inChat(s, staffChat) {
+			posted = posted || strings.Contains(m.Text, "پیام در انتظار")
+		}
+		for _, m := range inChat(s, u.ID) {
+			told = told || strings.Contains(m.Text, "Anna Becker")
+		}
+		return posted && told
+	})
+}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"unicode/utf16"
 
@@ -21,7 +22,8 @@ const maxTextUnits = 4096
 // to other chats with epoch 0. Text goes without parse mode: nothing in it
 // can format, mention or link as the bot.
 func (d *Dispatcher) deliver(ctx context.Context, ownChat int64, pressedMsg int, epoch uint32, bulk bool, replies []domain.Reply) error {
-	for _, r := range replies {
+	for i := 0; i < len(replies); i++ {
+		r := replies[i]
 		chat, ep := r.ChatID, epoch
 		if chat == 0 {
 			chat = ownChat
@@ -35,6 +37,11 @@ func (d *Dispatcher) deliver(ctx context.Context, ownChat int64, pressedMsg int,
 			// Blocked by the person, a message gone, a chat left: retrying
 			// cannot help, and the rest of the replies must still go out.
 			d.log.Warn("reply refused", "chat", d.pseu.Chat(chat), "err", err)
+			if r.OnRefused != nil {
+				// Said after the event's other replies (a confirmation
+				// that it was sent, say), so it is the last word.
+				replies = append(slices.Clip(replies), *r.OnRefused)
+			}
 			continue
 		}
 		if err != nil {

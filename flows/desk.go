@@ -26,6 +26,7 @@ const (
 	actConfirmOver = "Y"
 	actKeepOwner   = "N"
 	actClose       = "X"
+	actHandBack    = "G"
 )
 
 func (e *Engine) deskRoutes(t *table) {
@@ -36,8 +37,10 @@ func (e *Engine) deskRoutes(t *table) {
 	t.staffButton(actConfirmOver, e.confirmTakeOver)
 	t.staffButton(actKeepOwner, e.keepOwner)
 	t.staffButton(actClose, e.closeCard)
+	t.staffButton(actHandBack, e.handBack)
 	t.staffOn(domain.EventText, e.answerPerson)
 	t.staffOn(domain.EventMedia, e.answerPerson)
+	t.staffOn(domain.EventEdited, e.editedAnswer)
 	t.staffOn(domain.EventStaleButton, e.staleStaffButton)
 }
 
@@ -97,6 +100,13 @@ func (e *Engine) staffMember(userID int64) (Staff, bool) {
 		}
 	}
 	return Staff{}, false
+}
+
+// toStaffMember is a private note to a case manager; Telegram refuses it
+// until they have started a chat with the bot, and then it is said in the
+// group, addressed to them, rather than lost.
+func (e *Engine) toStaffMember(st Staff, text string) domain.Reply {
+	return domain.Reply{ChatID: st.UserID, Text: text, OnRefused: &domain.Reply{ChatID: e.set.StaffChatID, Text: st.Name + ": " + text}}
 }
 
 // refuseNonStaff ignores someone in the staff group who is not configured
@@ -169,7 +179,10 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 		r.toast = e.staff.T("staff.reserved", i18n.Data{"ID": id, "Name": prev.Name, "Minutes": minutes})
 		return nil
 	}
-	tk, err := e.tickets.Take(ctx, id, st.UserID, st.Name, takeOver, r.now)
+	// The update that took it from the queue, processed again because its
+	// replies did not all go out: the take's work is done again.
+	retry := r.Event.UpdateID != 0 && before.TakeUpdate == r.Event.UpdateID && before.Owner == st.UserID
+	tk, err := e.tickets.Take(ctx, id, st.UserID, st.Name, takeOver, r.now, r.Event.UpdateID)
 	switch {
 	case errors.Is(err, domain.ErrTicketTaken):
 		r.toast = e.staff.T("staff.taken_by", i18n.Data{"ID": id, "Name": tk.OwnerName})
@@ -181,18 +194,46 @@ func (e *Engine) take(ctx context.Context, r *Request, st Staff, id int64, takeO
 		return fmt.Errorf("desk: take ticket %d: %w", id, err)
 	}
 	e.sendCard(r, e.cardUpdate(tk))
-	if before.Owner == st.UserID {
+	if before.Owner == st.UserID && !retry {
 		return nil // already theirs: a double tap
 	}
 	if before.Status == domain.TicketWaiting {
 		r.events = append(r.events, domain.TicketEvent{Kind: "taken", Lang: tk.Lang, Wait: r.now.Sub(tk.Created)})
+	}
+	if before.Status == domain.TicketWaiting || retry {
 		if err := e.flushCollected(ctx, r, tk); err != nil {
 			return err
 		}
 	}
 	t := e.msgs.For(tk.Lang)
 	r.send(domain.Reply{ChatID: tk.ChatID, Text: t.T("handover.taken", i18n.Data{"Name": st.Name}),
-		Buttons: [][]domain.Button{domain.Row(button(t.T("handover.end", nil), actEndHandover, ""))}})
+		Buttons: [][]domain.Button{domain.Row(button(t.T("handover.end", nil), actEndHandover, ""))}, OnRefused: e.undelivered(tk)})
+	return nil
+}
+
+// handBack gives a taken ticket back to the team, by its owner: it waits
+// again, announced in the group, and the person is told. What they write
+// from now on is collected for whoever takes it next.
+func (e *Engine) handBack(ctx context.Context, r *Request) error {
+	id := cardTicket(r)
+	tk, err := e.tickets.Release(ctx, id, r.staff.UserID, r.now)
+	switch {
+	case errors.Is(err, domain.ErrTicketTaken):
+		r.toast = e.staff.T("staff.hand_back_not_yours", i18n.Data{"ID": id})
+		return nil
+	case errors.Is(err, domain.ErrTicketClosed), errors.Is(err, domain.ErrNotFound):
+		r.toast = e.staff.T("staff.gone", nil)
+		return nil
+	case err != nil:
+		return fmt.Errorf("desk: hand back ticket %d: %w", id, err)
+	}
+	e.sendCard(r, e.cardUpdate(tk))
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID,
+		Text:    e.staff.T("staff.handed_back", i18n.Data{"ID": tk.ID, "Name": r.staff.Name}),
+		Buttons: [][]domain.Button{domain.Row(button(e.staff.T("staff.take", nil), actTake, strconv.FormatInt(tk.ID, 10)))}})
+	t := e.msgs.For(tk.Lang)
+	r.send(domain.Reply{ChatID: tk.ChatID, Text: t.T("handover.handed_back", nil),
+		Buttons: [][]domain.Button{domain.Row(button(t.T("handover.cancel", nil), actCancelReq, strconv.FormatInt(tk.ID, 10)))}})
 	return nil
 }
 
@@ -274,9 +315,11 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request) error {
 		return err
 	}
 	if ev.Kind == domain.EventMedia {
-		e.copyToPerson(r, tk, st.Name, ev)
+		e.copyToPerson(ctx, r, tk, st.Name, ev)
 	} else {
-		r.send(e.toPerson(ctx, tk, st.Name, ev.Text, ev.MessageID))
+		rep := e.toPerson(ctx, tk, st.Name, ev.Text, ev.MessageID)
+		rep.OnRefused = e.undelivered(tk)
+		r.send(rep)
 	}
 	if gl, ok, err := e.explainTerms(ctx, tk, ev.Text); err != nil {
 		e.log.Warn("glossary terms not explained", "ticket", id, "err", err)
@@ -290,22 +333,51 @@ func (e *Engine) answerPerson(ctx context.Context, r *Request) error {
 	return e.tickets.Touch(ctx, id, r.now, 0)
 }
 
+// editedAnswer answers a case manager who edits an answer already sent:
+// the person keeps the first version, so a corrected date or address
+// must go out as a new reply.
+func (e *Engine) editedAnswer(ctx context.Context, r *Request) error {
+	id, err := e.tickets.RelayedTicket(ctx, r.Event.MessageID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil // not an answer: staff talking among themselves
+	}
+	if err != nil {
+		return fmt.Errorf("desk: edited answer: %w", err)
+	}
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.edit_not_sent", i18n.Data{"ID": id})})
+	return nil
+}
+
 // copyToPerson passes a case manager's photo, voice message or file on
 // with their name, as their texts go: in the caption where the medium has
-// one and the name fits Telegram's limit, else on a line before it.
-func (e *Engine) copyToPerson(r *Request, tk domain.Ticket, name string, ev domain.Event) {
-	head := fromStaff(name)
-	caption := head
+// one and the name fits Telegram's limit, else on a line before it. A
+// caption is translated as a text reply is, the original one tap away.
+func (e *Engine) copyToPerson(ctx context.Context, r *Request, tk domain.Ticket, name string, ev domain.Event) {
+	plain := fromStaff(name)
+	head := domain.Reply{ChatID: tk.ChatID, Text: plain}
 	if ev.Text != "" {
-		caption += "\n" + ev.Text
+		head = e.toPerson(ctx, tk, name, ev.Text, ev.MessageID)
 	}
 	cp := &domain.Copy{FromChatID: e.set.StaffChatID, MessageID: ev.MessageID}
-	if captionable[ev.Media] && i18n.UTF16Len(caption) <= maxCaption {
-		cp.Caption = caption
-	} else {
-		r.send(domain.Reply{ChatID: tk.ChatID, Text: head})
+	rep := domain.Reply{ChatID: tk.ChatID, Copy: cp, OnRefused: e.undelivered(tk)}
+	switch {
+	case captionable[ev.Media] && i18n.UTF16Len(head.Text) <= maxCaption:
+		cp.Caption, rep.Buttons = head.Text, head.Buttons
+	case ev.Text != "" && head.Text != plain+"\n"+ev.Text:
+		// Translated (or noted): said before the copy, which keeps its
+		// original caption.
+		r.send(head)
+	default:
+		r.send(domain.Reply{ChatID: tk.ChatID, Text: plain})
 	}
-	r.send(domain.Reply{ChatID: tk.ChatID, Copy: cp})
+	r.send(rep)
+}
+
+// undelivered tells the group that Telegram refused an answer to the
+// person of tk: most often they have blocked the bot, and no answer
+// through Lotse will reach them.
+func (e *Engine) undelivered(tk domain.Ticket) *domain.Reply {
+	return &domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.undelivered", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})}
 }
 
 // maxCaption is Telegram's limit on a caption, in UTF-16 code units.
@@ -327,8 +399,13 @@ func (e *Engine) showQueue(ctx context.Context, r *Request) error {
 		if tk.Status == domain.TicketTaken {
 			owner = tk.OwnerName
 		}
+		topic := e.topicName(tk.Topic)
+		if topic == "" {
+			topic = "—"
+		}
 		lines = append(lines, e.staff.T("staff.queue_line", i18n.Data{
-			"ID": tk.ID, "Name": personName(tk.FirstName), "Lang": tk.Lang, "Owner": owner, "Minutes": int(r.now.Sub(tk.Created).Minutes()),
+			"ID": tk.ID, "Name": personName(tk.FirstName), "Lang": e.langName(tk.Lang), "Topic": topic, "Owner": owner,
+			"Minutes": int(r.now.Sub(tk.Created).Minutes()),
 		}))
 	}
 	r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: strings.Join(lines, "\n")})
@@ -411,7 +488,8 @@ func (e *Engine) cardUpdate(tk domain.Ticket) domain.Reply {
 		rows = append(rows, domain.Row(button(s.T("staff.take", nil), actTake, id), button(s.T("staff.close", nil), actClose, id)))
 	case domain.TicketTaken:
 		lines = append(lines, s.T("staff.card_taken", i18n.Data{"Name": tk.OwnerName, "Time": e.clock(tk.Taken)}))
-		rows = append(rows, domain.Row(button(s.T("staff.takeover", nil), actTakeOver, id), button(s.T("staff.close", nil), actClose, id)))
+		rows = append(rows, domain.Row(button(s.T("staff.takeover", nil), actTakeOver, id), button(s.T("staff.close", nil), actClose, id)),
+			domain.Row(button(s.T("staff.hand_back", nil), actHandBack, id)))
 	case domain.TicketClosed:
 		if tk.OwnerName != "" {
 			lines = append(lines, s.T("staff.card_taken", i18n.Data{"Name": tk.OwnerName, "Time": e.clock(tk.Taken)}))
@@ -434,6 +512,17 @@ func (e *Engine) clock(t time.Time) string {
 	return t.In(e.set.Hours.loc()).Format("02.01. 15:04")
 }
 
+// quietSince is when a ticket's quiet time began: its last activity, or,
+// for a request nobody has taken, the team's next opening after it — the
+// person was told the team answers then, and a long weekend must not
+// close it before anyone could.
+func (e *Engine) quietSince(tk domain.Ticket) time.Time {
+	if tk.Status != domain.TicketWaiting {
+		return tk.Activity
+	}
+	return e.set.Hours.NextOpen(tk.Activity)
+}
+
 // Sweep re-announces tickets nobody took and closes tickets nobody wrote
 // in; the scheduler calls it every minute in one replica.
 func (e *Engine) Sweep(ctx context.Context) (domain.Result, error) {
@@ -447,7 +536,7 @@ func (e *Engine) Sweep(ctx context.Context) (domain.Result, error) {
 	}
 	for _, tk := range q {
 		switch {
-		case r.now.Sub(tk.Activity) >= e.set.CloseInactiveAfter:
+		case r.now.Sub(e.quietSince(tk)) >= e.set.CloseInactiveAfter:
 			closed, err := e.tickets.Close(ctx, tk.ID, "timeout", "", r.now)
 			if errors.Is(err, domain.ErrTicketClosed) || errors.Is(err, domain.ErrNotFound) {
 				continue // closed meanwhile
@@ -463,7 +552,9 @@ func (e *Engine) Sweep(ctx context.Context) (domain.Result, error) {
 			rep.Text = t.T("handover.closed_inactive", nil) + "\n\n" + rep.Text
 			r.send(rep)
 			r.events = append(r.events, domain.TicketEvent{Kind: "closed", Lang: tk.Lang})
-		case tk.Status == domain.TicketWaiting && r.now.Sub(tk.Announced) >= e.set.ReannounceAfter:
+		case tk.Status == domain.TicketWaiting && r.now.Sub(tk.Announced) >= e.set.ReannounceAfter && e.set.Hours.Open(r.now):
+			// Only while the team is at work: not every half hour through
+			// the night.
 			if err := e.tickets.Announced(ctx, tk.ID, r.now); err != nil {
 				return domain.Result{}, err
 			}

@@ -85,7 +85,7 @@ func TestDesk_PreviousFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tickets.Take(ctx, before.ID, anna.UserID, anna.Name, false, clock.Add(-47*time.Hour)); err != nil {
+	if _, err := tickets.Take(ctx, before.ID, anna.UserID, anna.Name, false, clock.Add(-47*time.Hour), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := tickets.Close(ctx, before.ID, "staff", "", clock.Add(-46*time.Hour)); err != nil {
@@ -235,5 +235,162 @@ func TestDesk_TapBeforeCardStored(t *testing.T) {
 		if rep.EditID == 0 && strings.Contains(rep.Text, "Lena") {
 			t.Errorf("a second card names the person: %q", rep.Text)
 		}
+	}
+}
+
+// TestDesk_EditedAnswer: a case manager who edits an answer the person
+// has already received is told that the person still sees the first
+// version; edits of the team's own chatter stay unanswered.
+func TestDesk_EditedAnswer(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	id := repliesTo(openFor(t, e, "ar", 701), staffChat)[0].Ticket
+	if err := tickets.Relay(ctx, 800, id, true); err != nil { // the relayed description
+		t.Fatal(err)
+	}
+	answer := domain.Event{Kind: domain.EventText, ChatID: staffChat, UserID: anna.UserID, ReplyTo: 800, MessageID: 801, Text: "Termin am Dienstag"}
+	if res := e.HandleStaff(ctx, answer); len(repliesTo(res, 701)) == 0 {
+		t.Fatalf("answer not delivered: %+v", res.Replies)
+	}
+	edited := answer
+	edited.Kind, edited.Text = domain.EventEdited, "Termin am Mittwoch"
+	res := e.HandleStaff(ctx, edited)
+	if got := repliesTo(res, staffChat); len(got) != 1 || !strings.Contains(got[0].Text, "#"+ticketID(id)) || len(repliesTo(res, 701)) != 0 {
+		t.Errorf("edited answer: %+v, want one note in the group", res.Replies)
+	}
+	chatter := domain.Event{Kind: domain.EventEdited, ChatID: staffChat, UserID: anna.UserID, MessageID: 802, Text: "Kaffee?"}
+	if res := e.HandleStaff(ctx, chatter); len(res.Replies) != 0 {
+		t.Errorf("edited chatter answered: %+v", res.Replies)
+	}
+}
+
+// TestDesk_Queue: /queue shows who waits, in which language (by name, as
+// the card does), about what, with whom and for how long, longest first.
+func TestDesk_Queue(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	queue := domain.Event{Kind: domain.EventCommand, Command: "queue", ChatID: staffChat, UserID: anna.UserID}
+	if got := repliesTo(e.HandleStaff(ctx, queue), staffChat); len(got) != 1 || !strings.Contains(got[0].Text, "No open requests") {
+		t.Errorf("empty queue: %+v", got)
+	}
+	s := amalSession()
+	s.Handover = "describe"
+	first := e.Handle(ctx, s, false, personPress("hs", "")).Session.Ticket
+	s = domain.Session{Lang: "uk", Epoch: 1, PrivacyAck: clock, Handover: "describe"}
+	ev := personPress("hs", "")
+	ev.ChatID = 702
+	second := e.Handle(ctx, s, false, ev).Session.Ticket
+	e.HandleStaff(ctx, staffPress(omar.UserID, "T", ticketID(second)))
+
+	got := repliesTo(e.HandleStaff(ctx, queue), staffChat)
+	if len(got) != 1 {
+		t.Fatalf("queue: %+v", got)
+	}
+	lines := strings.Split(got[0].Text, "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "#"+ticketID(first)) || !strings.HasPrefix(lines[2], "#"+ticketID(second)) {
+		t.Fatalf("queue = %q", got[0].Text)
+	}
+	for _, want := range []string{"Amal", "Arabic", "Housing", "waiting"} {
+		if !strings.Contains(lines[1], want) {
+			t.Errorf("waiting line lacks %q: %q", want, lines[1])
+		}
+	}
+	for _, want := range []string{"Ukrainian", omar.Name} {
+		if !strings.Contains(lines[2], want) {
+			t.Errorf("taken line lacks %q: %q", want, lines[2])
+		}
+	}
+}
+
+// TestDesk_HandBack: a case manager who cannot go on with a request (the
+// wrong card taken, the end of a shift) hands it back: it waits again for
+// anyone to take, the person is told, and what they write meanwhile is
+// kept for whoever takes it next. Only the owner can hand it back.
+func TestDesk_HandBack(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	id := ticketID(s.Ticket)
+	tickets.Touch(ctx, s.Ticket, clock, 300) // as the bot adapter records the sent card
+	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", id))
+	back := ""
+	for _, rep := range repliesTo(res, staffChat) {
+		for _, row := range rep.Buttons {
+			for _, b := range row {
+				if b.Action.Name == "G" && rep.EditID == 300 {
+					back = b.Action.Arg
+				}
+			}
+		}
+	}
+	if back == "" {
+		t.Fatalf("the taken card offers no way to hand it back: %+v", res.Replies)
+	}
+	if res := e.HandleStaff(ctx, staffPress(omar.UserID, "G", back)); res.Toast == "" || len(repliesTo(res, amalChat)) != 0 {
+		t.Errorf("a colleague handed back Anna's request: %+v", res)
+	}
+	if tk, _ := tickets.Get(ctx, s.Ticket); tk.Owner != anna.UserID {
+		t.Fatalf("owner after a colleague's press: %+v", tk)
+	}
+
+	res = e.HandleStaff(ctx, staffPress(anna.UserID, "G", back))
+	tk, _ := tickets.Get(ctx, s.Ticket)
+	if tk.Status != domain.TicketWaiting || tk.Owner != 0 {
+		t.Fatalf("not waiting again: %+v", tk)
+	}
+	en := mustBundle(t).For("en")
+	if got := repliesTo(res, amalChat); len(got) != 1 || !strings.Contains(got[0].Text, en.T("handover.handed_back", nil)) {
+		t.Errorf("person not told: %+v", got)
+	}
+	var card, announced bool
+	for _, rep := range repliesTo(res, staffChat) {
+		takeButton := len(rep.Buttons) > 0 && rep.Buttons[0][0].Action.Name == "T"
+		card = card || rep.EditID == 300 && takeButton
+		announced = announced || rep.EditID == 0 && takeButton && strings.Contains(rep.Text, "#"+id)
+	}
+	if !card || !announced {
+		t.Errorf("group: card waiting %v, announced %v: %+v", card, announced, res.Replies)
+	}
+	// Waiting again: collected for the next case manager, who gets it.
+	if got := repliesTo(e.Handle(ctx, s, false, personText("Are you still there?")), staffChat); len(got) != 0 {
+		t.Errorf("posted while waiting again: %+v", got)
+	}
+	res = e.HandleStaff(ctx, staffPress(omar.UserID, "T", id))
+	if !strings.Contains(allText(res), "Are you still there?") || !strings.Contains(allText(res), omar.Name) {
+		t.Errorf("next take: %+v", res.Replies)
+	}
+	// A second press of the old button: no longer Anna's.
+	if res := e.HandleStaff(ctx, staffPress(anna.UserID, "G", back)); res.Toast == "" || len(repliesTo(res, amalChat)) != 0 {
+		t.Errorf("stale hand-back: %+v", res)
+	}
+}
+
+// TestDesk_TakeProcessedAgain: the take's update processed again (its
+// replies did not all go out) posts what was collected and tells the
+// person again; a second tap, another update, does neither.
+func TestDesk_TakeProcessedAgain(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Handover = "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	e.Handle(ctx, s, false, personText("ما زلت أنتظر"))
+	take := staffPress(anna.UserID, "T", ticketID(s.Ticket))
+	take.UpdateID = 900
+	for i := 0; i < 2; i++ {
+		res := e.HandleStaff(ctx, take)
+		if !strings.Contains(allText(res), "ما زلت أنتظر") || len(repliesTo(res, amalChat)) != 1 {
+			t.Errorf("take, attempt %d: %+v", i+1, res.Replies)
+		}
+	}
+	tap := take
+	tap.UpdateID = 901
+	if res := e.HandleStaff(ctx, tap); strings.Contains(allText(res), "ما زلت أنتظر") || len(repliesTo(res, amalChat)) != 0 {
+		t.Errorf("second tap: %+v", res.Replies)
 	}
 }

@@ -195,10 +195,18 @@ func Commands() []string {
 // Handle runs one event against a copy of the session. isNew says the
 // session did not exist before (first contact, or after erasure/expiry).
 func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev domain.Event) domain.Result {
+	if ev.Kind == domain.EventBlocked && isNew {
+		return domain.Result{} // blocked before writing: nothing to keep
+	}
+	lang := s.Lang
 	switchedFrom := e.resolveLanguage(&s, ev)
 	before := s.Clone()
 	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now()}
-	if err := e.run(ctx, r); err != nil {
+	err := e.run(ctx, r)
+	if err == nil && r.Session.Lang != lang {
+		e.followLanguage(ctx, r)
+	}
+	if err != nil {
 		e.log.Error("flow failed", "op", e.table.name(ev), "err", err)
 		// Nothing the failed handler decided is kept: the person is where
 		// they were before and can simply try again.

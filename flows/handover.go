@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
@@ -35,6 +36,7 @@ func (e *Engine) handoverRoutes(t *table) {
 	t.button(actEndHandover, e.endHandover, crossChat)
 	t.button(actRate, e.rate, crossChat)
 	t.button(actSkip, e.skipFeedback, crossChat)
+	t.on(domain.EventBlocked, e.personBlocked)
 }
 
 // requestPerson leads to a case manager: reachable from every screen and
@@ -112,7 +114,10 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 				return h // "delete my data" typed acts like /delete
 			}
 		}
-		if textOrMedia || ev.Kind == domain.EventCommand && !e.table.commands[ev.Command].has(duringHandover) {
+		// A command the bot knows does what it says (/help, /menu, /start
+		// …); one it does not know ("/2") is part of the conversation.
+		_, known := e.table.commands[ev.Command]
+		if textOrMedia || ev.Kind == domain.EventCommand && !known {
 			return func(ctx context.Context, r *Request) error { return e.relayToStaff(ctx, r, tk) }
 		}
 	case handoverComment:
@@ -126,6 +131,42 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 		}
 	}
 	return nil
+}
+
+// stillOpen is the reminder, under the menu, the greeting and the help
+// shown while a request is open, that what the person types goes to the
+// team; "" otherwise.
+func stillOpen(r *Request) string {
+	if r.Session.Handover != handoverOpen || r.Session.Ticket == 0 {
+		return ""
+	}
+	return "\n\n" + r.T.T("handover.still_open", i18n.Data{"Ticket": r.Session.Ticket})
+}
+
+// followLanguage gives the person's open ticket the language they have
+// just switched to, so the team's messages reach them in it, and tells the
+// group. A failure is logged: the person's own event went through.
+func (e *Engine) followLanguage(ctx context.Context, r *Request) {
+	s := r.Session
+	if s.Handover != handoverOpen || s.Ticket == 0 || e.tickets == nil {
+		return
+	}
+	tk, err := e.tickets.Get(ctx, s.Ticket)
+	if err != nil || tk.Lang == s.Lang || tk.Status == domain.TicketClosed {
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
+			e.log.Warn("ticket language not followed", "ticket", s.Ticket, "err", err)
+		}
+		return
+	}
+	tk, err = e.tickets.SetLanguage(ctx, tk.ID, s.Lang)
+	if err != nil {
+		if !errors.Is(err, domain.ErrTicketClosed) && !errors.Is(err, domain.ErrNotFound) {
+			e.log.Warn("ticket language not followed", "ticket", s.Ticket, "err", err)
+		}
+		return
+	}
+	e.sendCard(r, e.cardUpdate(tk))
+	r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: e.staff.T("staff.person_language", i18n.Data{"ID": tk.ID, "Lang": e.langName(tk.Lang)})})
 }
 
 // openTicket announces the request in the staff group with its card, relays
@@ -167,16 +208,30 @@ func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription boo
 // relayToStaff passes what the person sends to the case managers. Urgent
 // words have already got their help first (urgentFirst).
 func (e *Engine) relayToStaff(ctx context.Context, r *Request, tk domain.Ticket) error {
-	if tk.Status == domain.TicketWaiting {
+	waiting := tk.Status == domain.TicketWaiting
+	if waiting && r.urgent == 0 {
 		// Collected until a case manager takes the ticket, then posted as
 		// one batch: many waiting people must not flood the group past
-		// Telegram's 20 messages a minute.
-		if err := e.collect(ctx, r, tk); err != nil {
+		// Telegram's 20 messages a minute. An emergency goes at once.
+		err := e.collect(ctx, r, tk)
+		switch {
+		case err == nil:
+			r.Say(r.T.T("handover.passed_on", nil))
+			return e.tickets.Touch(ctx, tk.ID, r.now, 0)
+		case errors.Is(err, domain.ErrTicketClosed), errors.Is(err, domain.ErrNotFound):
+			// Ended just now: the message is for the bot again.
+			r.Session.Handover = ""
+			return e.table.routeOf(r.Event)(ctx, r)
+		case !errors.Is(err, domain.ErrTicketTaken):
 			return err
 		}
+		// Taken just now, the collected messages posted already: this
+		// one goes straight to the case manager.
+		waiting = false
+	}
+	e.relay(ctx, r, tk)
+	if waiting {
 		r.Say(r.T.T("handover.passed_on", nil))
-	} else {
-		e.relay(ctx, r, tk)
 	}
 	return e.tickets.Touch(ctx, tk.ID, r.now, 0)
 }
@@ -207,40 +262,74 @@ func (e *Engine) collect(ctx context.Context, r *Request, tk domain.Ticket) erro
 }
 
 // flushCollected posts what the person sent while waiting, once a case
-// manager has taken the ticket: all texts in one message, media as media.
+// manager has taken the ticket, in the order it was sent: the texts
+// between two media as one message, media as media. Everything is
+// translated at once, so the take waits for one translation at most.
 func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticket) error {
 	items, err := e.tickets.Collected(ctx, tk.ID)
 	if err != nil || len(items) == 0 {
 		return err
 	}
-	head := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
-	var texts []string
-	var media []domain.Reply
+	// parts are runs of texts, and single media, in order.
+	type part struct {
+		texts []string
+		media *collected
+	}
+	var parts []part
 	for _, raw := range items {
 		var it collected
 		if json.Unmarshal([]byte(raw), &it) != nil {
 			continue
 		}
-		if it.Message == 0 {
-			texts = append(texts, "• "+i18n.StripOverrides(it.Text))
+		switch {
+		case it.Message != 0:
+			parts = append(parts, part{media: &it})
+		case len(parts) > 0 && parts[len(parts)-1].media == nil:
+			last := &parts[len(parts)-1]
+			last.texts = append(last.texts, "• "+i18n.StripOverrides(it.Text))
+		default:
+			parts = append(parts, part{texts: []string{"• " + i18n.StripOverrides(it.Text)}})
+		}
+	}
+	german := make([]string, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		src := strings.Join(p.texts, "\n")
+		if p.media != nil {
+			src = p.media.Caption
+		}
+		if strings.TrimSpace(src) == "" {
 			continue
 		}
-		if !captionable[it.Media] {
-			media = append(media, domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}})
-			continue
-		}
-		head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
-		media = append(media, e.relayMedia(tk, it.Chat, it.Message, head, i18n.StripOverrides(it.Caption))...)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			german[i] = e.toGerman(ctx, tk, src)
+		}()
 	}
-	if len(texts) > 0 {
-		text := head + "\n" + strings.Join(texts, "\n")
-		// One translation for the whole batch: one wait at most.
-		if de := e.toGerman(ctx, tk, strings.Join(texts, "\n")); de != "" {
-			text += "\n\n" + de
+	wg.Wait()
+	waiting := e.staff.T("staff.relay_waiting", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+	live := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+	for i, p := range parts {
+		switch it := p.media; {
+		case it == nil:
+			text := waiting + "\n" + strings.Join(p.texts, "\n")
+			if german[i] != "" {
+				text += "\n\n" + german[i]
+			}
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: text})
+		case !captionable[it.Media]:
+			// No caption to carry the label: a line before it, as live.
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: waiting})
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Copy: &domain.Copy{FromChatID: it.Chat, MessageID: it.Message}})
+		default:
+			body := i18n.StripOverrides(it.Caption)
+			if german[i] != "" {
+				body += "\n\n" + german[i]
+			}
+			r.replies = append(r.replies, e.relayMedia(tk, it.Chat, it.Message, live, body)...)
 		}
-		r.send(domain.Reply{ChatID: e.set.StaffChatID, Ticket: tk.ID, Text: text})
 	}
-	r.replies = append(r.replies, media...)
 	return nil
 }
 
@@ -249,6 +338,10 @@ func (e *Engine) flushCollected(ctx context.Context, r *Request, tk domain.Ticke
 // media as media; text and captions with their German translation.
 func (e *Engine) relay(ctx context.Context, r *Request, tk domain.Ticket) {
 	head := e.staff.T("staff.relay", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+	if r.urgent != 0 {
+		// The person has been shown the emergency numbers already.
+		head = e.staff.T("staff.relay_urgent", i18n.Data{"ID": tk.ID, "Name": personName(tk.FirstName)})
+	}
 	ev := r.Event
 	switch {
 	case ev.Kind == domain.EventMedia && captionable[ev.Media]:
@@ -307,6 +400,14 @@ func (e *Engine) endHandover(ctx context.Context, r *Request) error {
 		r.Say(r.T.T("handover.none", nil), e.menuRow(r))
 		return nil
 	}
+	switch tk, err := e.tickets.Get(ctx, s.Ticket); {
+	case err != nil && !errors.Is(err, domain.ErrNotFound):
+		return fmt.Errorf("handover: end ticket %d: %w", s.Ticket, err)
+	case err == nil && tk.Status == domain.TicketWaiting:
+		// Nobody has answered yet: nothing to rate, the request is
+		// withdrawn.
+		return e.withdraw(ctx, r)
+	}
 	tk, err := e.closeByPerson(ctx, r, "person", "staff.person_ended")
 	if err != nil {
 		return err
@@ -315,6 +416,20 @@ func (e *Engine) endHandover(ctx context.Context, r *Request) error {
 	rep := e.askRating(r.T, tk)
 	rep.Text = r.T.T("handover.ended", nil) + "\n\n" + rep.Text
 	r.send(rep)
+	return nil
+}
+
+// personBlocked: the person has blocked the bot, and nothing reaches them
+// any more. An open request is closed and the team told, so nobody answers
+// into the void; the person is told nothing, as they cannot receive it.
+func (e *Engine) personBlocked(ctx context.Context, r *Request) error {
+	s := r.Session
+	if s.Handover == handoverOpen && s.Ticket != 0 {
+		if _, err := e.closeByPerson(ctx, r, "blocked", "staff.person_blocked"); err != nil {
+			return err
+		}
+	}
+	s.Handover = ""
 	return nil
 }
 
@@ -332,6 +447,12 @@ func (e *Engine) cancelRequest(ctx context.Context, r *Request) error {
 		}
 		return e.staleButton(ctx, r) // that request has ended already
 	}
+	return e.withdraw(ctx, r)
+}
+
+// withdraw closes the person's request, if one is open, as withdrawn.
+func (e *Engine) withdraw(ctx context.Context, r *Request) error {
+	s := r.Session
 	if s.Handover == handoverOpen && s.Ticket != 0 {
 		if _, err := e.closeByPerson(ctx, r, "cancelled", "staff.person_cancelled"); err != nil {
 			return err

@@ -203,13 +203,13 @@ func TestHandover_FullCycle(t *testing.T) {
 		t.Errorf("/export in a hand-over: %+v", res.Replies)
 	}
 
-	// A command the bot does not act on in a hand-over reaches Anna as
-	// written.
-	start := command("start")
-	start.ChatID = amalChat
-	res = e.Handle(ctx, s, false, start)
-	if got := repliesTo(res, staffChat); len(got) != 1 || !strings.HasSuffix(got[0].Text, "\n/start") {
-		t.Errorf("relayed command: %+v", got)
+	// A command the bot does not know is part of the conversation: it
+	// reaches Anna as written.
+	numbered := command("2")
+	numbered.ChatID = amalChat
+	res = e.Handle(ctx, s, false, numbered)
+	if got := repliesTo(res, staffChat); len(got) != 1 || !strings.HasSuffix(got[0].Text, "\n/2") {
+		t.Errorf("relayed unknown command: %+v", got)
 	}
 
 	end := command("end")
@@ -452,5 +452,385 @@ func TestHandover_OldCancelButtonWithNothingOpen(t *testing.T) {
 	ar := mustBundle(t).For("ar")
 	if got := allText(res); strings.Contains(got, ar.T("handover.cancelled", nil)) || !strings.Contains(got, ar.T("input.stale_button", nil)) {
 		t.Errorf("old cancel button, nothing open: %q", got)
+	}
+}
+
+// TestHandover_CommandsDoWhatTheySay: /start, /help, /menu and the other
+// commands of the menu do what they say while a request is open, waiting
+// or taken — they are not passed to the case manager as if the person had
+// written them — and the person is reminded that what they type still goes
+// to the team.
+func TestHandover_CommandsDoWhatTheySay(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	en := mustBundle(t).For("en")
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	if s.Handover != "open" {
+		t.Fatalf("not opened: %+v", s)
+	}
+	note := en.T("handover.still_open", map[string]any{"Ticket": s.Ticket})
+	check := func(t *testing.T, s domain.Session) {
+		for _, c := range []struct{ cmd, want string }{
+			{"help", en.T("help.text", nil)},
+			{"start", "Lotse"},
+			{"menu", en.T("menu.title", nil)},
+		} {
+			ev := command(c.cmd)
+			ev.ChatID = amalChat
+			res := e.Handle(ctx, s, false, ev)
+			if got := repliesTo(res, staffChat); len(got) != 0 {
+				t.Errorf("/%s went to the team: %+v", c.cmd, got)
+			}
+			if got := allText(res); !strings.Contains(got, c.want) || !strings.Contains(got, note) {
+				t.Errorf("/%s answered %q, want %q and the reminder %q", c.cmd, got, c.want, note)
+			}
+			if res.Session.Handover != "open" || res.Session.Ticket != s.Ticket {
+				t.Errorf("/%s left the request: %+v", c.cmd, res.Session)
+			}
+		}
+	}
+	t.Run("Waiting", func(t *testing.T) { check(t, s) })
+	if res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10))); len(repliesTo(res, amalChat)) != 1 {
+		t.Fatalf("not taken: %+v", res.Replies)
+	}
+	t.Run("Taken", func(t *testing.T) { check(t, s) })
+
+	// Once the request has ended the menu is the menu, without the note.
+	end := command("end")
+	end.ChatID = amalChat
+	res = e.Handle(ctx, s, false, end)
+	menu := command("menu")
+	menu.ChatID = amalChat
+	if got := allText(e.Handle(ctx, *res.Session, false, menu)); strings.Contains(got, note) {
+		t.Errorf("reminder after the end: %q", got)
+	}
+}
+
+// takenWhileCollecting is a ticket store in which a case manager takes
+// the ticket — and the bot posts what was collected — just after the
+// person's message found it waiting and before it is collected: the two
+// chats are handled at the same time, by different workers.
+type takenWhileCollecting struct {
+	domain.TicketStore
+	take func()
+}
+
+func (s *takenWhileCollecting) Collect(ctx context.Context, ticket int64, item string) error {
+	if s.take != nil {
+		s.take()
+		s.take = nil
+	}
+	return s.TicketStore.Collect(ctx, ticket, item)
+}
+
+// TestHandover_TakenWhileWriting: a message written in the moment a case
+// manager takes the request reaches them — it is neither kept for a batch
+// already posted nor lost.
+func TestHandover_TakenWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	store := &takenWhileCollecting{TicketStore: redistest.Must(t).Store(redisstore.Options{}).Tickets(0)}
+	e := mustEngineWith(t, store)
+	s := amalSession()
+	s.Handover = "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	var taken domain.Result
+	store.take = func() { taken = e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10))) }
+	res = e.Handle(ctx, s, false, personText("الرسالة وصلت اليوم"))
+	if store.take != nil {
+		t.Fatal("the message was not collected: the race was not staged")
+	}
+	var got int
+	for _, r := range append(repliesTo(taken, staffChat), repliesTo(res, staffChat)...) {
+		if strings.Contains(r.Text, "الرسالة وصلت اليوم") {
+			got++
+		}
+	}
+	if got != 1 {
+		t.Errorf("the message reached the team %d times: taken %+v, person %+v", got, taken.Replies, res.Replies)
+	}
+}
+
+// TestHandover_ClosedWhileWriting: a message written in the moment the
+// request is closed is answered by the bot, not kept for nobody.
+func TestHandover_ClosedWhileWriting(t *testing.T) {
+	ctx := context.Background()
+	store := &takenWhileCollecting{TicketStore: redistest.Must(t).Store(redisstore.Options{}).Tickets(0)}
+	e := mustEngineWith(t, store)
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	store.take = func() { e.HandleStaff(ctx, staffPress(anna.UserID, "X", strconv.FormatInt(s.Ticket, 10))) }
+	res = e.Handle(ctx, s, false, personText("How do I apply for a Wohnberechtigungsschein?"))
+	if strings.Contains(allText(res), mustBundle(t).For("en").T("handover.passed_on", nil)) || res.Session.Handover != "" {
+		t.Errorf("message to a closed request: %q, %+v", allText(res), res.Session)
+	}
+	if len(repliesTo(res, 0)) == 0 {
+		t.Error("the bot did not answer")
+	}
+}
+
+// TestHandover_LanguageFollowsThePerson: a person who switches language
+// during a hand-over reads the team's messages in the new one from then
+// on; the card and the group say so.
+func TestHandover_LanguageFollowsThePerson(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Handover = "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	tickets.Touch(ctx, s.Ticket, clock, 300) // as the bot adapter records the sent card
+	e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10)))
+
+	res = e.Handle(ctx, s, false, personPress("L", "en"))
+	if res.Session.Lang != "en" || res.Session.Handover != "open" {
+		t.Fatalf("switch: %+v", res.Session)
+	}
+	group := repliesTo(res, staffChat)
+	var told, card bool
+	for _, rep := range group {
+		told = told || strings.Contains(rep.Text, "#"+strconv.FormatInt(s.Ticket, 10)) && strings.Contains(rep.Text, "English") && rep.EditID == 0
+		card = card || rep.EditID == 300 && strings.Contains(rep.Text, "English")
+	}
+	if !told || !card {
+		t.Errorf("group not told of the new language (note %v, card %v): %+v", told, card, group)
+	}
+	if tk, _ := tickets.Get(ctx, s.Ticket); tk.Lang != "en" {
+		t.Errorf("ticket language = %q, want en", tk.Lang)
+	}
+	// A language picked again, the same, tells nobody.
+	if got := repliesTo(e.Handle(ctx, *res.Session, false, personPress("L", "en")), staffChat); len(got) != 0 {
+		t.Errorf("group told without a change: %+v", got)
+	}
+	// The team's close reaches the person in English.
+	closed := e.HandleStaff(ctx, staffPress(anna.UserID, "X", strconv.FormatInt(s.Ticket, 10)))
+	en := mustBundle(t).For("en")
+	if got := repliesTo(closed, amalChat); len(got) != 1 || !strings.Contains(got[0].Text, en.T("handover.closed_by_staff", nil)) {
+		t.Errorf("close after the switch: %+v", got)
+	}
+}
+
+// TestHandover_UrgentWhileWaiting: an emergency written while the request
+// waits gets the numbers first and reaches the team at once, marked,
+// rather than waiting in the batch until someone takes the request.
+func TestHandover_UrgentWhileWaiting(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Lang, s.Handover = "de", "describe"
+	res := e.Handle(ctx, s, false, personPress("hs", ""))
+	s = *res.Session
+	res = e.Handle(ctx, s, false, personText("ich will nicht mehr leben"))
+	if len(res.Replies) == 0 || !strings.Contains(res.Replies[0].Text, "0800 111 0 111") {
+		t.Fatalf("first reply is not the crisis line: %+v", res.Replies)
+	}
+	group := repliesTo(res, staffChat)
+	if len(group) != 1 || !strings.HasPrefix(group[0].Text, "🚨") || !strings.Contains(group[0].Text, "ich will nicht mehr leben") || group[0].Ticket != s.Ticket {
+		t.Errorf("the team did not get the urgent message at once: %+v", group)
+	}
+	// A calm message still waits for the batch.
+	if got := repliesTo(e.Handle(ctx, s, false, personText("Danke")), staffChat); len(got) != 0 {
+		t.Errorf("calm message posted while waiting: %+v", got)
+	}
+}
+
+// TestHandover_EditedMessage: a person who changes a message they sent
+// to the team is told the team does not see the change, rather than that
+// the bot wants their question again.
+func TestHandover_EditedMessage(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	en := mustBundle(t).For("en")
+	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventEdited, Text: "my appointment is on Tuesday", ChatID: amalChat, MessageID: 50})
+	if got := allText(res); !strings.Contains(got, en.T("handover.edited", nil)) || strings.Contains(got, en.T("input.edited", nil)) {
+		t.Errorf("edit during a hand-over: %q", got)
+	}
+	if len(repliesTo(res, staffChat)) != 0 || res.Session.Handover != "open" {
+		t.Errorf("edit: %+v", res)
+	}
+}
+
+// TestHandover_EndBeforeAnyoneAnswered: /end on a request nobody has
+// taken yet withdraws it: no rating of a conversation that never was.
+func TestHandover_EndBeforeAnyoneAnswered(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Lang, s.Handover = "en", "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	end := command("end")
+	end.ChatID = amalChat
+	res := e.Handle(ctx, s, false, end)
+	en := mustBundle(t).For("en")
+	if got := allText(res); hasAction(res, "hr") || !strings.Contains(got, en.T("handover.cancelled", nil)) {
+		t.Errorf("/end while waiting: %q", got)
+	}
+	if res.Session.Handover != "" {
+		t.Errorf("session: %+v", res.Session)
+	}
+	if tk, _ := tickets.Get(ctx, s.Ticket); tk.Status != domain.TicketClosed || tk.ClosedBy != "cancelled" {
+		t.Errorf("ticket: %+v", tk)
+	}
+}
+
+// TestHandover_WaitingLocationLabelled: a location (or sticker, contact)
+// sent while the request waits is posted, once taken, under the request's
+// label as it would be live — not bare among other requests' messages.
+func TestHandover_WaitingLocationLabelled(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Handover = "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	e.Handle(ctx, s, false, domain.Event{Kind: domain.EventMedia, Media: "location", ChatID: amalChat, FirstName: "Amal", MessageID: 70,
+		Location: &domain.Location{Lat: 52.5, Lon: 13.4}})
+	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10)))
+	group := repliesTo(res, staffChat)
+	for i, rep := range group {
+		if rep.Copy == nil || rep.Copy.MessageID != 70 {
+			continue
+		}
+		label := "#" + strconv.FormatInt(s.Ticket, 10)
+		if rep.Copy.Caption == "" && (i == 0 || !strings.HasPrefix(group[i-1].Text, label)) {
+			t.Errorf("location posted without the request's label: %+v", group)
+		}
+		return
+	}
+	t.Fatalf("location not posted: %+v", group)
+}
+
+// TestHandover_PersonBlocked: the person blocks the bot during a
+// hand-over: the request is closed and the team told; nothing is said to
+// the person, who can no longer receive it. Someone who blocks the bot
+// without ever having written leaves no session behind.
+func TestHandover_PersonBlocked(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	e := mustEngineWith(t, tickets)
+	s := amalSession()
+	s.Handover = "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	blocked := domain.Event{Kind: domain.EventBlocked, ChatID: amalChat}
+	res := e.Handle(ctx, s, false, blocked)
+	if len(repliesTo(res, 0)) != 0 || len(repliesTo(res, amalChat)) != 0 {
+		t.Errorf("said something to someone who blocked the bot: %+v", res.Replies)
+	}
+	if got := repliesTo(res, staffChat); len(got) == 0 || !strings.Contains(got[len(got)-1].Text, "blocked") {
+		t.Errorf("team not told: %+v", got)
+	}
+	if tk, _ := tickets.Get(ctx, s.Ticket); tk.Status != domain.TicketClosed || tk.ClosedBy != "blocked" {
+		t.Errorf("ticket: %+v", tk)
+	}
+	if res.Session == nil || res.Session.Handover != "" {
+		t.Errorf("session: %+v", res.Session)
+	}
+	if res := e.Handle(ctx, domain.Session{}, true, blocked); res.Session != nil || len(res.Replies) != 0 || len(res.Counts) != 0 {
+		t.Errorf("a stranger's block: %+v", res)
+	}
+}
+
+// TestHandover_SweepWaitsForTheTeam: a request made after the team's last
+// hours of the week is not closed for inactivity before the team has been
+// back for the whole time: the person was told when the team answers.
+func TestHandover_SweepWaitsForTheTeam(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	defer func(c time.Time) { clock = c }(clock)
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	// Office hours on Mondays only; the clock is a Monday morning.
+	e := mustEngineWith(t, tickets, func(set *flows.Settings) {
+		set.Hours = flows.Hours{Loc: loc, Rules: []flows.HoursRule{{Days: []time.Weekday{time.Monday}, From: 8 * time.Hour, To: 12 * time.Hour}}}
+	})
+	clock = clock.Add(6 * time.Hour) // Monday afternoon: closed until next Monday
+	s := amalSession()
+	s.Handover = "describe"
+	id := e.Handle(ctx, s, false, personPress("hs", "")).Session.Ticket
+
+	clock = clock.Add(73 * time.Hour) // Thursday: nobody could have taken it
+	res, err := e.Sweep(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repliesTo(res, amalChat)) != 0 {
+		t.Fatalf("closed while the team was away: %+v", res.Replies)
+	}
+	if tk, _ := tickets.Get(ctx, id); tk.Status == domain.TicketClosed {
+		t.Fatalf("ticket closed: %+v", tk)
+	}
+	// Back on Monday 08:00; 72 hours after that, still untouched: closed.
+	back := time.Date(2026, 11, 30, 8, 0, 0, 0, loc)
+	clock = back.Add(72 * time.Hour)
+	if res, _ = e.Sweep(ctx); len(repliesTo(res, amalChat)) != 1 {
+		t.Errorf("not closed 72 h after the team was back: %+v", res.Replies)
+	}
+}
+
+// TestHandover_NoReannounceWhileClosed: a waiting request is announced
+// again only while the team is at work, not every half hour through the
+// night and the weekend.
+func TestHandover_NoReannounceWhileClosed(t *testing.T) {
+	ctx := context.Background()
+	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	defer func(c time.Time) { clock = c }(clock)
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	e := mustEngineWith(t, tickets, func(set *flows.Settings) {
+		set.Hours = flows.Hours{Loc: loc, Rules: []flows.HoursRule{{Days: []time.Weekday{time.Monday, time.Tuesday}, From: 8 * time.Hour, To: 12 * time.Hour}}}
+	})
+	clock = clock.Add(6 * time.Hour) // Monday 17:00 in Berlin: closed
+	s := amalSession()
+	s.Handover = "describe"
+	e.Handle(ctx, s, false, personPress("hs", ""))
+	for _, later := range []time.Duration{31 * time.Minute, 2 * time.Hour, 10 * time.Hour} {
+		clock = clock.Add(later)
+		if res, _ := e.Sweep(ctx); len(res.Replies) != 0 {
+			t.Errorf("announced again at %s, while closed: %+v", clock.In(loc).Format("Mon 15:04"), res.Replies)
+		}
+	}
+	clock = time.Date(2026, 11, 24, 8, 0, 0, 0, loc) // Tuesday 08:00
+	if res, _ := e.Sweep(ctx); len(res.Replies) != 1 {
+		t.Errorf("not announced again when the team is back: %+v", res.Replies)
+	}
+}
+
+// TestHandover_WaitingInOrder: what the person sent while waiting reaches
+// the case manager in the order it was sent — "here is the letter",
+// the photo, "and this is page two" — texts between media kept together.
+func TestHandover_WaitingInOrder(t *testing.T) {
+	ctx := context.Background()
+	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	s := amalSession()
+	s.Handover = "describe"
+	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	photo := func(id int) domain.Event {
+		return domain.Event{Kind: domain.EventMedia, Media: "photo", ChatID: amalChat, FirstName: "Amal", MessageID: id}
+	}
+	for _, ev := range []domain.Event{personText("هذه الرسالة"), personText("الصفحة الأولى"), photo(81), personText("والصفحة الثانية"), photo(82)} {
+		e.Handle(ctx, s, false, ev)
+	}
+	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10)))
+	var order []string
+	for _, rep := range repliesTo(res, staffChat) {
+		switch {
+		case rep.Copy != nil:
+			order = append(order, strconv.Itoa(rep.Copy.MessageID))
+		case strings.Contains(rep.Text, "والصفحة الثانية"):
+			order = append(order, "page two")
+		case strings.Contains(rep.Text, "هذه الرسالة") && strings.Contains(rep.Text, "الصفحة الأولى"):
+			order = append(order, "letter")
+		}
+	}
+	if got := strings.Join(order, ", "); got != "letter, 81, page two, 82" {
+		t.Errorf("posted in the order %q, want %q", got, "letter, 81, page two, 82")
 	}
 }

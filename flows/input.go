@@ -51,6 +51,11 @@ func (e *Engine) onMedia(ctx context.Context, r *Request) error {
 }
 
 func (e *Engine) onEdited(_ context.Context, r *Request) error {
+	if r.Session.Handover == handoverOpen {
+		// Written to a case manager, who sees only the first version.
+		r.Say(r.T.T("handover.edited", nil))
+		return nil
+	}
 	r.Say(r.T.T("input.edited", nil), e.menuRow(r))
 	return nil
 }

@@ -21,7 +21,7 @@ func (e *Engine) showMenu(_ context.Context, r *Request) error {
 	// The menu ends a booking in progress: an old time or book button
 	// pressed later must not finish a move the person walked away from.
 	r.Session.Draft = nil
-	r.Show(r.T.T("menu.title", nil), e.menuRows(r)...)
+	r.Show(r.T.T("menu.title", nil)+stillOpen(r), e.menuRows(r)...)
 	return nil
 }
 

@@ -600,11 +600,12 @@ func (e *Engine) sendOffer(ctx context.Context, r *Request) error {
 		return nil
 	}
 	if tk.Status == domain.TicketTaken && tk.Owner != st.UserID {
-		r.send(domain.Reply{ChatID: st.UserID, Text: e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})})
+		r.send(e.toStaffMember(st, e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})))
 		return nil
 	}
 	t := e.msgs.For(tk.Lang)
-	r.send(domain.Reply{ChatID: tk.ChatID, Text: t.T("offers.from_staff", i18n.Data{"Name": st.Name}) + "\n\n" + e.offerText(t, d, o, -1)})
+	r.send(domain.Reply{ChatID: tk.ChatID, Text: t.T("offers.from_staff", i18n.Data{"Name": st.Name}) + "\n\n" + e.offerText(t, d, o, -1),
+		OnRefused: e.undelivered(tk)})
 	if v := offerVenue(t, o); v != nil {
 		r.send(domain.Reply{ChatID: tk.ChatID, Venue: v})
 	}

@@ -99,7 +99,7 @@ func (e *Engine) sendCurated(ctx context.Context, r *Request, st Staff, id int64
 	}
 	msgID := CuratedReplies[n-1]
 	text := e.msgs.For(tk.Lang).T(msgID, nil)
-	r.send(domain.Reply{ChatID: tk.ChatID, Text: "👤 " + st.Name + "\n" + text})
+	r.send(domain.Reply{ChatID: tk.ChatID, Text: "👤 " + st.Name + "\n" + text, OnRefused: e.undelivered(tk)})
 	// Only the office terms the person's text keeps in German need
 	// explaining: the note says they appear in the person's messages.
 	if gl, ok, err := e.explainTerms(ctx, tk, text); err != nil {
@@ -129,7 +129,7 @@ func (e *Engine) answerable(ctx context.Context, r *Request, st Staff, id int64)
 		return tk, true, nil
 	}
 	if tk.Status == domain.TicketTaken {
-		r.send(domain.Reply{ChatID: st.UserID, Text: e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})})
+		r.send(e.toStaffMember(st, e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})))
 		return tk, false, nil
 	}
 	// Answering a waiting ticket takes it.

@@ -21,8 +21,9 @@ type Handler func(ctx context.Context, r *Request) error
 type routeFlag uint8
 
 const (
-	// duringHandover: a command that still reaches the bot while a case
-	// manager has the chat; any other command is relayed to them.
+	// duringHandover: a typed request (intents.go) the bot still acts on
+	// while a case manager has the chat; other typed text goes to them.
+	// Every command the bot knows acts as it says in a hand-over too.
 	duringHandover routeFlag = 1 << iota
 	// crossChat: a button sent into the person's chat from outside their
 	// own conversation (by a case manager's action or a sweep). It is

@@ -22,12 +22,12 @@ func (e *Engine) start(_ context.Context, r *Request) error {
 	}
 	r.greeted = true
 	r.Session.Screen = screenMenu
-	r.Say(r.T.T("start.greeting", i18n.Data{"Town": e.set.Town}), e.menuRows(r)...)
+	r.Say(r.T.T("start.greeting", i18n.Data{"Town": e.set.Town})+stillOpen(r), e.menuRows(r)...)
 	return nil
 }
 
 func (e *Engine) showHelp(_ context.Context, r *Request) error {
-	r.Say(r.T.T("help.text", nil)+"\n"+r.T.T("help.export", nil), e.menuRow(r))
+	r.Say(r.T.T("help.text", nil)+"\n"+r.T.T("help.export", nil)+stillOpen(r), e.menuRow(r))
 	return nil
 }
 

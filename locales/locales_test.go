@@ -266,7 +266,7 @@ func TestStaffMessages(t *testing.T) {
 	}
 	de, en := read("de"), read("en")
 	used := stringLiterals(t, "..")
-	for _, by := range []string{"staff", "person", "cancelled", "timeout", "erased"} {
+	for _, by := range []string{"staff", "person", "cancelled", "timeout", "erased", "blocked"} {
 		used["staff.closed_by."+by] = true
 	}
 	used["staff.booking_status.attended"], used["staff.booking_status.noshow"] = true, true

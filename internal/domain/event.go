@@ -20,6 +20,9 @@ const (
 	EventMedia
 	// EventEdited is an edit of an earlier message.
 	EventEdited
+	// EventBlocked: the person has blocked the bot; nothing sent to them
+	// arrives any more.
+	EventBlocked
 )
 
 // Event is one thing a person did in a private chat, already decoded from
@@ -79,7 +82,7 @@ type Command struct {
 }
 
 var eventKindNames = [...]string{EventText: "text", EventCommand: "command", EventButton: "button",
-	EventStaleButton: "stale_button", EventMedia: "media", EventEdited: "edited"}
+	EventStaleButton: "stale_button", EventMedia: "media", EventEdited: "edited", EventBlocked: "blocked"}
 
 // String names the kind for logs.
 func (k EventKind) String() string {

@@ -28,6 +28,10 @@ type Reply struct {
 	// Venue sends a map location instead of Text; Document a file.
 	Venue    *Venue
 	Document *Document
+	// OnRefused is sent after the other replies when Telegram refuses
+	// this one for good (the person has blocked the bot or deleted their
+	// account), so a case manager learns that their answer did not arrive.
+	OnRefused *Reply
 }
 
 // Venue is a place on the map.

@@ -40,6 +40,10 @@ type Ticket struct {
 	Previous    int64
 	Appointment time.Time
 	ApptOffice  string
+	// TakeUpdate is the update that took the ticket from the queue: when
+	// that update is processed again (its replies failed to go out), the
+	// take's work is done again rather than taken for a double tap.
+	TakeUpdate int64
 }
 
 // Error kinds of the ticket store.
@@ -62,12 +66,21 @@ type TicketStore interface {
 	// Get returns a ticket; ErrNotFound if it expired or was erased.
 	Get(ctx context.Context, id int64) (Ticket, error)
 	// Take gives the ticket to a case manager atomically. With takeOver
-	// false it fails with ErrTicketTaken if someone else has it.
-	Take(ctx context.Context, id, staff int64, name string, takeOver bool, now time.Time) (Ticket, error)
+	// false it fails with ErrTicketTaken if someone else has it. update is
+	// the update that asks, kept as TakeUpdate when it takes the ticket
+	// from the queue.
+	Take(ctx context.Context, id, staff int64, name string, takeOver bool, now time.Time, update int64) (Ticket, error)
+	// Release hands a taken ticket back by its owner: it waits again for
+	// anyone to take. ErrTicketTaken if staff does not own it (any more).
+	Release(ctx context.Context, id, staff int64, now time.Time) (Ticket, error)
 	// Touch records activity (and the card id, if not 0).
 	Touch(ctx context.Context, id int64, now time.Time, cardID int) error
 	// Close closes the ticket; closing twice returns ErrTicketClosed.
 	Close(ctx context.Context, id int64, by, note string, now time.Time) (Ticket, error)
+	// SetLanguage records the language the person now reads, for what the
+	// team sends them from then on; ErrTicketClosed or ErrNotFound once
+	// the ticket has ended.
+	SetLanguage(ctx context.Context, id int64, lang string) (Ticket, error)
 	// Rate stores the person's rating of a closed ticket.
 	Rate(ctx context.Context, id int64, rating int) (Ticket, error)
 	// Open tickets, oldest first.
@@ -86,8 +99,12 @@ type TicketStore interface {
 	// staff-group messages recorded for them and who helped them. It
 	// returns what the staff group still shows of them.
 	Forget(ctx context.Context, chatID int64, ticket int64) (Forgotten, error)
-	// Collect keeps what a person sends while their ticket waits; Collected
-	// returns it in order and forgets it.
+	// Collect keeps what a person sends while their ticket waits:
+	// ErrTicketTaken once a case manager has it (send it to them instead),
+	// ErrTicketClosed or ErrNotFound once it has ended. Collected returns
+	// what was kept, in order, and sets it aside for a while: asked again
+	// for the same take (a retry), it returns the same items; a hand-back,
+	// the close or erasure forget them.
 	Collect(ctx context.Context, ticket int64, item string) error
 	Collected(ctx context.Context, ticket int64) ([]string, error)
 	// FirstNotice reports whether a non-staff user in the staff group is

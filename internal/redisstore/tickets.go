@@ -106,8 +106,8 @@ func (t *Tickets) Get(ctx context.Context, id int64) (domain.Ticket, error) {
 }
 
 // takeScript: KEYS ticket, last (who helped the person before);
-// ARGV staff id, name, force, now, ttl s. Returns {code, fields...}:
-// 0 taken, 1 held by another, 2 closed, 3 missing.
+// ARGV staff id, name, force, now, ttl s, update id. Returns {code,
+// fields...}: 0 taken, 1 held by another, 2 closed, 3 missing.
 var takeScript = redis.NewScript(`
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {3} end
@@ -119,6 +119,9 @@ end
 if owner ~= ARGV[1] then
   redis.call('HSET', KEYS[1], 'taken', ARGV[4])
 end
+if st == 'waiting' then
+  redis.call('HSET', KEYS[1], 'take_update', ARGV[6])
+end
 redis.call('HSET', KEYS[1], 'status', 'taken', 'owner', ARGV[1], 'owner_name', ARGV[2], 'activity', ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[5] * 3)
@@ -127,7 +130,7 @@ return {0, unpack(redis.call('HGETALL', KEYS[1]))}
 
 // Take implements domain.TicketStore; it is a no-op for the current owner,
 // so a retried call succeeds.
-func (t *Tickets) Take(ctx context.Context, id, staff int64, name string, takeOver bool, now time.Time) (domain.Ticket, error) {
+func (t *Tickets) Take(ctx context.Context, id, staff int64, name string, takeOver bool, now time.Time, update int64) (domain.Ticket, error) {
 	chat, err := t.rdb.HGet(ctx, t.ticketKey(id), "chat").Int64()
 	if errors.Is(err, redis.Nil) {
 		return domain.Ticket{}, fmt.Errorf("redisstore: take ticket %d: %w", id, domain.ErrNotFound)
@@ -140,11 +143,35 @@ func (t *Tickets) Take(ctx context.Context, id, staff int64, name string, takeOv
 		force = "1"
 	}
 	res, err := takeScript.Run(ctx, t.rdb, []string{t.ticketKey(id), t.key("last", t.pseu.Chat(chat))},
-		staff, name, force, now.Unix(), int64(t.Retention.Seconds())).Slice()
+		staff, name, force, now.Unix(), int64(t.Retention.Seconds()), update).Slice()
 	if err != nil {
 		return domain.Ticket{}, fmt.Errorf("redisstore: take ticket %d: %w", id, err)
 	}
 	return ticketResult(res, "take", id)
+}
+
+// handBackScript: KEYS ticket, posted; ARGV staff id, now. Answers as
+// takeScript does. Waiting again, it is announced again from now; what
+// the last take posted is not posted again by the next.
+var handBackScript = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {3} end
+if st == 'closed' then return {2, unpack(redis.call('HGETALL', KEYS[1]))} end
+if st ~= 'taken' or redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
+  return {1, unpack(redis.call('HGETALL', KEYS[1]))}
+end
+redis.call('HSET', KEYS[1], 'status', 'waiting', 'owner', 0, 'owner_name', '', 'announced', ARGV[2], 'activity', ARGV[2])
+redis.call('DEL', KEYS[2])
+return {0, unpack(redis.call('HGETALL', KEYS[1]))}
+`)
+
+// Release implements domain.TicketStore.
+func (t *Tickets) Release(ctx context.Context, id, staff int64, now time.Time) (domain.Ticket, error) {
+	res, err := handBackScript.Run(ctx, t.rdb, []string{t.ticketKey(id), t.key("p", strconv.FormatInt(id, 10))}, staff, now.Unix()).Slice()
+	if err != nil {
+		return domain.Ticket{}, fmt.Errorf("redisstore: release ticket %d: %w", id, err)
+	}
+	return ticketResult(res, "release", id)
 }
 
 // ticketResult reads a take or close script's answer: a code, then the
@@ -174,13 +201,13 @@ func (t *Tickets) Touch(ctx context.Context, id int64, now time.Time, cardID int
 	return nil
 }
 
-// closeScript: KEYS ticket, open, collected; ARGV by, note, now, ttl s.
-// What the person sent while waiting is not kept past the ticket.
+// closeScript: KEYS ticket, open, collected, posted; ARGV by, note, now,
+// ttl s. What the person sent while waiting is not kept past the ticket.
 var closeScript = redis.NewScript(`
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {3} end
 if st == 'closed' then return {2, unpack(redis.call('HGETALL', KEYS[1]))} end
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[4])
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closed_by', ARGV[1], 'note', ARGV[2], 'closed', ARGV[3], 'activity', ARGV[3])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('ZREM', KEYS[2], redis.call('HGET', KEYS[1], 'id'))
@@ -189,12 +216,30 @@ return {0, unpack(redis.call('HGETALL', KEYS[1]))}
 
 // Close implements domain.TicketStore.
 func (t *Tickets) Close(ctx context.Context, id int64, by, note string, now time.Time) (domain.Ticket, error) {
-	res, err := closeScript.Run(ctx, t.rdb, []string{t.ticketKey(id), t.key("open"), t.key("w", strconv.FormatInt(id, 10))},
+	res, err := closeScript.Run(ctx, t.rdb, []string{t.ticketKey(id), t.key("open"), t.key("w", strconv.FormatInt(id, 10)), t.key("p", strconv.FormatInt(id, 10))},
 		by, note, now.Unix(), int64(t.Retention.Seconds())).Slice()
 	if err != nil {
 		return domain.Ticket{}, fmt.Errorf("redisstore: close ticket %d: %w", id, err)
 	}
 	return ticketResult(res, "close", id)
+}
+
+// langScript: KEYS ticket; ARGV lang. Answers as closeScript does.
+var langScript = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {3} end
+if st == 'closed' then return {2, unpack(redis.call('HGETALL', KEYS[1]))} end
+redis.call('HSET', KEYS[1], 'lang', ARGV[1])
+return {0, unpack(redis.call('HGETALL', KEYS[1]))}
+`)
+
+// SetLanguage implements domain.TicketStore.
+func (t *Tickets) SetLanguage(ctx context.Context, id int64, lang string) (domain.Ticket, error) {
+	res, err := langScript.Run(ctx, t.rdb, []string{t.ticketKey(id)}, lang).Slice()
+	if err != nil {
+		return domain.Ticket{}, fmt.Errorf("redisstore: set language of ticket %d: %w", id, err)
+	}
+	return ticketResult(res, "set language of", id)
 }
 
 // Rate implements domain.TicketStore.
@@ -323,7 +368,7 @@ func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) (domai
 	keys := []string{t.key("by", pseu), t.key("last", pseu)}
 	deletable := t.now().Add(-domain.DeletableFor).Unix()
 	for i, id := range ids {
-		keys = append(keys, t.key("t", id), t.key("w", id), t.key("m", id), t.key("g", id))
+		keys = append(keys, t.key("t", id), t.key("w", id), t.key("p", id), t.key("m", id), t.key("g", id))
 		m := hashes[i].Val()
 		if len(m) > 0 {
 			tk := parseTicket(m)
@@ -355,29 +400,62 @@ func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) (domai
 	return out, nil
 }
 
+// collectScript: KEYS ticket, collected; ARGV item, ttl s. Returns 0
+// collected, 1 no longer waiting, 2 closed, 3 missing. The status is read
+// in the same step: an item pushed after a take had posted the collected
+// ones would never be posted.
+var collectScript = redis.NewScript(`
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return 3 end
+if st == 'closed' then return 2 end
+if st ~= 'waiting' then return 1 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 0
+`)
+
 // Collect implements domain.TicketStore.
 func (t *Tickets) Collect(ctx context.Context, ticket int64, item string) error {
-	k := t.key("w", strconv.FormatInt(ticket, 10))
-	pipe := t.rdb.TxPipeline()
-	pipe.RPush(ctx, k, item)
-	pipe.Expire(ctx, k, t.Retention)
-	if _, err := pipe.Exec(ctx); err != nil {
+	n, err := collectScript.Run(ctx, t.rdb, []string{t.ticketKey(ticket), t.key("w", strconv.FormatInt(ticket, 10))},
+		item, int64(t.Retention.Seconds())).Int64()
+	if err != nil {
 		return fmt.Errorf("redisstore: collect: %w", err)
+	}
+	if kind := map[int64]error{1: domain.ErrTicketTaken, 2: domain.ErrTicketClosed, 3: domain.ErrNotFound}[n]; kind != nil {
+		return fmt.Errorf("redisstore: collect for ticket %d: %w", ticket, kind)
 	}
 	return nil
 }
 
-// Collected implements domain.TicketStore; reading and forgetting are one
-// transaction, so two replicas never both hand the same items on.
+// collectedScript: KEYS collected, posted; ARGV ttl s. Moves what was
+// collected to the posted list, in one step, and returns that list: a
+// retried take finds the items it had posted, and the collected list is
+// empty for the next message.
+var collectedScript = redis.NewScript(`
+while true do
+  local v = redis.call('LPOP', KEYS[1])
+  if not v then break end
+  redis.call('RPUSH', KEYS[2], v)
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  redis.call('EXPIRE', KEYS[2], ARGV[1])
+end
+return redis.call('LRANGE', KEYS[2], 0, -1)
+`)
+
+// postedFor is how long the items a take posted are kept for a retry of
+// it: a retry comes within seconds; what the person wrote is not kept
+// longer than that needs.
+const postedFor = time.Hour
+
+// Collected implements domain.TicketStore.
 func (t *Tickets) Collected(ctx context.Context, ticket int64) ([]string, error) {
-	k := t.key("w", strconv.FormatInt(ticket, 10))
-	pipe := t.rdb.TxPipeline()
-	items := pipe.LRange(ctx, k, 0, -1)
-	pipe.Del(ctx, k)
-	if _, err := pipe.Exec(ctx); err != nil {
+	id := strconv.FormatInt(ticket, 10)
+	items, err := collectedScript.Run(ctx, t.rdb, []string{t.key("w", id), t.key("p", id)}, int64(postedFor.Seconds())).StringSlice()
+	if err != nil {
 		return nil, fmt.Errorf("redisstore: collected: %w", err)
 	}
-	return items.Val(), nil
+	return items, nil
 }
 
 // FirstNotice implements domain.TicketStore.
@@ -415,7 +493,7 @@ func parseTicket(m map[string]string) domain.Ticket {
 		Status: domain.TicketStatus(m["status"]), Owner: num("owner"), OwnerName: m["owner_name"],
 		Created: at("created"), Taken: at("taken"), Activity: at("activity"), Announced: at("announced"),
 		CardID: int(num("card")), Closed: at("closed"), ClosedBy: m["closed_by"], Note: m["note"], Rating: int(num("rating")),
-		Previous: num("prev"), Appointment: at("appt"), ApptOffice: m["appt_office"],
+		Previous: num("prev"), Appointment: at("appt"), ApptOffice: m["appt_office"], TakeUpdate: num("take_update"),
 	}
 	json.Unmarshal([]byte(m["steps"]), &tk.Steps)
 	return tk

@@ -38,6 +38,9 @@ func TestTickets_Lifecycle(t *testing.T) {
 	if q, _ := ts.Queue(ctx); len(q) != 1 {
 		t.Fatalf("queue = %+v", q)
 	}
+	if err := ts.Collect(ctx, tk.ID, `{"t":"first"}`); err != nil {
+		t.Fatalf("collect while waiting: %v", err)
+	}
 	t.Run("TakeOnce", func(t *testing.T) {
 		var wins atomic.Int32
 		var wg sync.WaitGroup
@@ -45,7 +48,7 @@ func TestTickets_Lifecycle(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := ts.Take(ctx, tk.ID, staff, "Staff", false, now)
+				_, err := ts.Take(ctx, tk.ID, staff, "Staff", false, now, 0)
 				switch {
 				case err == nil:
 					wins.Add(1)
@@ -60,12 +63,28 @@ func TestTickets_Lifecycle(t *testing.T) {
 		}
 	})
 	owner, _ := ts.Get(ctx, tk.ID)
+	t.Run("CollectOnlyWhileWaiting", func(t *testing.T) {
+		// Posted by the take; a message after it goes to the case manager.
+		if items, err := ts.Collected(ctx, tk.ID); err != nil || len(items) != 1 {
+			t.Fatalf("collected = %v, %v", items, err)
+		}
+		if err := ts.Collect(ctx, tk.ID, `{"t":"late"}`); !errors.Is(err, domain.ErrTicketTaken) {
+			t.Errorf("collect for a taken ticket: %v", err)
+		}
+		// Asked again (a retried take): the same items, nothing added.
+		if items, _ := ts.Collected(ctx, tk.ID); len(items) != 1 || items[0] != `{"t":"first"}` {
+			t.Errorf("collected again = %v, want the first item only", items)
+		}
+		if err := ts.Collect(ctx, 999999, `{"t":"x"}`); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("collect for no ticket: %v", err)
+		}
+	})
 	t.Run("TakeOver", func(t *testing.T) {
 		other := owner.Owner%20 + 1
-		if _, err := ts.Take(ctx, tk.ID, other, "Omar", false, now); !errors.Is(err, domain.ErrTicketTaken) {
+		if _, err := ts.Take(ctx, tk.ID, other, "Omar", false, now, 0); !errors.Is(err, domain.ErrTicketTaken) {
 			t.Fatalf("take without take-over: %v", err)
 		}
-		tk2, err := ts.Take(ctx, tk.ID, other, "Omar", true, now)
+		tk2, err := ts.Take(ctx, tk.ID, other, "Omar", true, now, 0)
 		if err != nil || tk2.Owner != other || tk2.OwnerName != "Omar" {
 			t.Fatalf("take over = %+v, %v", tk2, err)
 		}
@@ -82,6 +101,38 @@ func TestTickets_Lifecycle(t *testing.T) {
 			t.Fatalf("unknown message: %v", err)
 		}
 	})
+	t.Run("Release", func(t *testing.T) {
+		cur, _ := ts.Get(ctx, tk.ID)
+		if _, err := ts.Release(ctx, tk.ID, cur.Owner+1, now); !errors.Is(err, domain.ErrTicketTaken) {
+			t.Fatalf("released by someone else: %v", err)
+		}
+		back, err := ts.Release(ctx, tk.ID, cur.Owner, now.Add(time.Minute))
+		if err != nil || back.Status != domain.TicketWaiting || back.Owner != 0 || back.OwnerName != "" || !back.Announced.Equal(now.Add(time.Minute)) {
+			t.Fatalf("release = %+v, %v", back, err)
+		}
+		// What the last take posted is not posted again by the next.
+		if items, _ := ts.Collected(ctx, tk.ID); len(items) != 0 {
+			t.Errorf("collected after a hand-back = %v", items)
+		}
+		if _, err := ts.Release(ctx, tk.ID, cur.Owner, now); !errors.Is(err, domain.ErrTicketTaken) {
+			t.Errorf("released twice: %v", err)
+		}
+		again, err := ts.Take(ctx, tk.ID, cur.Owner, cur.OwnerName, false, now, 77)
+		if err != nil || again.TakeUpdate != 77 {
+			t.Fatalf("take again = %+v, %v", again, err)
+		}
+		if again, _ = ts.Take(ctx, tk.ID, cur.Owner, cur.OwnerName, false, now, 78); again.TakeUpdate != 77 {
+			t.Errorf("a tap on a taken ticket changed the take's update: %d", again.TakeUpdate)
+		}
+	})
+	t.Run("SetLanguage", func(t *testing.T) {
+		if got, err := ts.SetLanguage(ctx, tk.ID, "en"); err != nil || got.Lang != "en" || got.Status != domain.TicketTaken {
+			t.Fatalf("set language = %+v, %v", got, err)
+		}
+		if _, err := ts.SetLanguage(ctx, 999999, "en"); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("set language of no ticket: %v", err)
+		}
+	})
 	t.Run("Close", func(t *testing.T) {
 		ts.Collect(ctx, tk.ID, `{"t":"written while waiting"}`)
 		closed, err := ts.Close(ctx, tk.ID, "staff", "done", now)
@@ -91,7 +142,13 @@ func TestTickets_Lifecycle(t *testing.T) {
 		if _, err := ts.Close(ctx, tk.ID, "staff", "", now); !errors.Is(err, domain.ErrTicketClosed) {
 			t.Fatalf("second close: %v", err)
 		}
-		if _, err := ts.Take(ctx, tk.ID, 5, "X", true, now); !errors.Is(err, domain.ErrTicketClosed) {
+		if _, err := ts.SetLanguage(ctx, tk.ID, "fr"); !errors.Is(err, domain.ErrTicketClosed) {
+			t.Errorf("set language of a closed ticket: %v", err)
+		}
+		if err := ts.Collect(ctx, tk.ID, `{"t":"after"}`); !errors.Is(err, domain.ErrTicketClosed) {
+			t.Errorf("collect for a closed ticket: %v", err)
+		}
+		if _, err := ts.Take(ctx, tk.ID, 5, "X", true, now, 0); !errors.Is(err, domain.ErrTicketClosed) {
 			t.Fatalf("take closed: %v", err)
 		}
 		if rated, err := ts.Rate(ctx, tk.ID, 4); err != nil || rated.Rating != 4 {

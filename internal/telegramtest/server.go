@@ -302,6 +302,9 @@ func (s *Server) handle(ctx context.Context, name string, params map[string]stri
 		s.failures[key] = f
 		return nil, f.apiError()
 	}
+	if chat, err := strconv.ParseInt(params["chat_id"], 10, 64); err == nil && chat > 0 && s.members[[2]int64{chat, s.bot.ID}] == "kicked" {
+		return nil, failure{code: http.StatusForbidden}.apiError() // blocked by the person (Block)
+	}
 	req := &request{ctx: ctx, params: params, files: files,
 		rec: Sent{Method: m.name, Params: params, At: s.now()}}
 	result, err := m.fn(s, req)

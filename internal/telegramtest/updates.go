@@ -288,6 +288,22 @@ func (s *Server) AddToGroup(c Chat, by User) int64 {
 	}})
 }
 
+// Block injects the my_chat_member update Telegram sends when u blocks
+// the bot in their private chat; from then on whatever the bot sends
+// there is refused with 403, as Telegram does.
+func (s *Server) Block(u User) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.personLocked(privateChat(u), u)
+	s.members[[2]int64{u.ID, s.bot.ID}] = "kicked"
+	bot := userObject(s.bot, true)
+	return s.enqueueLocked(map[string]any{"my_chat_member": map[string]any{
+		"chat": ch.obj, "from": userObject(u, false), "date": s.now().Unix(),
+		"old_chat_member": map[string]any{"user": bot, "status": "member"},
+		"new_chat_member": map[string]any{"user": bot, "status": "kicked", "until_date": 0},
+	}})
+}
+
 // Inject queues a raw update, e.g. {"message": {...}}; the server sets its
 // update_id. It panics if update cannot be marshalled to JSON.
 func (s *Server) Inject(update map[string]any) int64 {
