@@ -27,13 +27,15 @@ import (
 // Normalize is used on both the content and the query, so the folding only
 // has to be consistent, not linguistically exact.
 func Normalize(s string) string {
-	if strings.ContainsRune(s, '´') {
-		// NFKD turns the acute accent into space + combining mark, which
-		// would split a word that used it as an apostrophe.
-		s = strings.ReplaceAll(s, "´", "'")
+	if !isASCII(s) {
+		if strings.ContainsRune(s, '´') {
+			// NFKD turns the acute accent into space + combining mark, which
+			// would split a word that used it as an apostrophe.
+			s = strings.ReplaceAll(s, "´", "'")
+		}
+		// NFKD skips what follows broken UTF-8, so repair it first.
+		s = norm.NFKD.String(strings.ToValidUTF8(s, " "))
 	}
-	// NFKD skips what follows broken UTF-8, so repair it first.
-	s = norm.NFKD.String(strings.ToValidUTF8(s, " "))
 
 	var b strings.Builder
 	b.Grow(len(s))
@@ -59,6 +61,20 @@ func Normalize(s string) string {
 	}
 
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && c != '\'' && c != '`' {
+			// ASCII, most of most messages, without the Unicode tables:
+			// no accents or format characters, no letter to fold.
+			i++
+			switch {
+			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+				write(rune(c))
+			case 'A' <= c && c <= 'Z':
+				write(rune(c + 'a' - 'A'))
+			default:
+				sep()
+			}
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 		switch {
@@ -91,6 +107,16 @@ func Normalize(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// isASCII reports whether s is all ASCII, which NFKD leaves as it is.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // ASCIIDigit is r as an ASCII digit when it is an Arabic-Indic or

@@ -146,21 +146,27 @@ func wordLangs(lists map[string]string) map[string]uint32 {
 // non-Latin scripts, which cannot collide with other languages' words.
 // For an unknown or empty lang, all lists apply.
 func stopMask(lang string) uint32 {
-	var mask uint32
-	known := false
-	for i, l := range stopLangs {
-		if l == lang {
-			known = true
-		}
-		if l == lang || l == lang+"-latn" || !latinScript[l] {
-			mask |= 1 << i
-		}
+	if m, ok := stopMasks[lang]; ok {
+		return m
 	}
-	if !known {
-		return ^uint32(0)
-	}
-	return mask
+	return ^uint32(0)
 }
+
+// stopMasks is stopMask of each language with a list, worked out once:
+// the search asks for every message.
+var stopMasks = func() map[string]uint32 {
+	masks := make(map[string]uint32, len(stopLangs))
+	for _, lang := range stopLangs {
+		var mask uint32
+		for i, l := range stopLangs {
+			if l == lang || l == lang+"-latn" || !latinScript[l] {
+				mask |= 1 << i
+			}
+		}
+		masks[lang] = mask
+	}
+	return masks
+}()
 
 // isStopword reports whether w is a stopword in the lists of mask. Arabic
 // writes the conjunction "و" (and) attached to the next word, so "وانا" is
