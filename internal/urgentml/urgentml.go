@@ -29,6 +29,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -45,6 +46,8 @@ type Model struct {
 	feature table     // feature hash → row in weights
 	weights []float32 // rows of len(kinds) weights
 	bias    []float32 // per class
+	// sets holds *rowSet scratch for Classify, one per concurrent call.
+	sets sync.Pool
 }
 
 // Training settings, chosen by cross-validation on the examples
@@ -210,15 +213,20 @@ const maxWords = 200
 func (m *Model) Classify(text string) (kind string, p float64) {
 	k := len(m.kinds)
 	var s [maxClasses]float64
-	var ids [4 * maxWords * (2 + maxGram - minGram + 1)]int32
-	f := ids[:0]
+	var ids [maxFound]int32
+	set, _ := m.sets.Get().(*rowSet)
+	if set == nil {
+		set = newRowSet(len(m.feature.features))
+	}
+	found := 0
 	words := eachFeature(text, func(h uint64) {
-		if id, ok := m.feature.row(h); ok && len(f) < cap(f) {
-			f = append(f, id)
+		if id, ok := m.feature.row(h); ok && found < maxFound {
+			found++
+			set.add(id)
 		}
 	})
-	slices.Sort(f)
-	f = slices.Compact(f)
+	f := set.drain(ids[:0])
+	m.sets.Put(set)
 	if words < minWords || len(f) == 0 {
 		return "", 0
 	}
@@ -230,6 +238,49 @@ func (m *Model) Classify(text string) (kind string, p float64) {
 		}
 	}
 	return m.kinds[best], s[best]
+}
+
+// maxFound bounds the features of a message that Classify counts,
+// repeats included.
+const maxFound = 4 * maxWords * (2 + maxGram - minGram + 1)
+
+// rowSet is a set of feature rows that gives them back in ascending
+// order, the order probs sums them in: a bit per row and a bit per word
+// of those. A message finds a hundred or two rows, often the same ones
+// again; sorting them cost more than finding them.
+type rowSet struct {
+	words []uint64 // bit r%64 of words[r/64]: row r is in the set
+	top   []uint64 // bit i%64 of top[i/64]: words[i] is not zero
+}
+
+func newRowSet(rows int) *rowSet {
+	n := (rows + 63) / 64
+	return &rowSet{words: make([]uint64, n), top: make([]uint64, (n+63)/64)}
+}
+
+func (s *rowSet) add(row int32) {
+	w := uint(row) / 64
+	s.words[w] |= 1 << (uint(row) % 64)
+	s.top[w/64] |= 1 << (w % 64)
+}
+
+// drain appends the rows in ascending order to f and empties the set.
+func (s *rowSet) drain(f []int32) []int32 {
+	for ti, t := range s.top {
+		if t == 0 {
+			continue
+		}
+		s.top[ti] = 0
+		for ; t != 0; t &= t - 1 {
+			wi := ti*64 + bits.TrailingZeros64(t)
+			w := s.words[wi]
+			s.words[wi] = 0
+			for ; w != 0; w &= w - 1 {
+				f = append(f, int32(wi*64+bits.TrailingZeros64(w)))
+			}
+		}
+	}
+	return f
 }
 
 // eachFeature calls fn with the hash of every feature of a normalized
