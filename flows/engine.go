@@ -265,6 +265,7 @@ type Request struct {
 	// counts are the statistics this event adds (stats.go); holdQuestion
 	// keeps the question just put to the person for consent (consent.go).
 	counts       []stats.Count
+	countBuf     [4]stats.Count // counts' first array: an answer counts two
 	holdQuestion bool
 	// msg is the text being matched, analyzed once (see analyzed), and
 	// reading the typed-request matcher's reading of it (see read).

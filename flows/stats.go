@@ -35,7 +35,12 @@ func (e *Engine) statsRoutes(t *table) {
 }
 
 // count notes counters for this event.
-func (r *Request) count(c ...stats.Count) { r.counts = append(r.counts, c...) }
+func (r *Request) count(c ...stats.Count) {
+	if r.counts == nil {
+		r.counts = r.countBuf[:0]
+	}
+	r.counts = append(r.counts, c...)
+}
 
 // finish counts what every event of a person adds up to — a message in
 // their language, a first contact, urgent help shown — and drops a

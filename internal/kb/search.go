@@ -295,7 +295,7 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	top := best.score
 	// The best possible score: every word matched exactly and often.
 	maxScore := total * (bm25K1 + 1)
-	var res Result
+	res := Result{Best: make([]Match, 0, len(order))}
 	for _, r := range order {
 		if len(res.Best) == 3 || r.score < relCutoff*top {
 			break

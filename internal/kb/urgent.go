@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -494,7 +495,9 @@ func (u *urgentList) matchWords(text string, toks []string, known func(string) b
 			toks = toks[:maxUrgentTokens]
 		}
 	}
-	m := urgentMatch{starts: make([]int32, len(toks)+1)}
+	m := urgentMatches.Get().(*urgentMatch)
+	defer urgentMatches.Put(m)
+	m.reset(len(toks) + 1)
 	var alts [6]string
 	for i, t := range toks {
 		m.starts[i] = int32(len(m.ids))
@@ -502,10 +505,10 @@ func (u *urgentList) matchWords(text string, toks []string, known func(string) b
 		typos := !known(t)
 		_, m.endsOnly = u.known[t]
 		for _, a := range arabicClitics(t, alts[:0]) {
-			u.lookup(&m, a, typos)
+			u.lookup(m, a, typos)
 		}
 		if translit {
-			u.lookupTranslit(&m, t)
+			u.lookupTranslit(m, t)
 		}
 	}
 	m.starts[len(toks)] = int32(len(m.ids))
@@ -516,7 +519,7 @@ func (u *urgentList) matchWords(text string, toks []string, known func(string) b
 		for _, w := range m.at(i) {
 			for _, pid := range u.byFirst[w] {
 				p := &u.patterns[pid]
-				if (explain || !found.Has(p.kind)) && p.matchAt(&m, i) {
+				if (explain || !found.Has(p.kind)) && p.matchAt(m, i) {
 					found |= p.kind
 					if explain {
 						why = append(why, p.src)
@@ -592,6 +595,14 @@ type urgentMatch struct {
 	// matched (urgent_known.go).
 	probeInner, inner bool
 	buf               []byte
+}
+
+// urgentMatches keeps matchWords' buffers from one message to the next.
+var urgentMatches = sync.Pool{New: func() any { return new(urgentMatch) }}
+
+// reset empties m for a message of starts−1 tokens, keeping its buffers.
+func (m *urgentMatch) reset(starts int) {
+	*m = urgentMatch{ids: m.ids[:0], starts: slices.Grow(m.starts[:0], starts)[:starts], buf: m.buf[:0]}
 }
 
 func (m *urgentMatch) at(i int) []int32 { return m.ids[m.starts[i]:m.starts[i+1]] }
