@@ -78,9 +78,9 @@ const fillerTypoMin = fuzzyMin + 1
 // safe for concurrent use.
 type Matcher struct {
 	words    []word
-	exact    map[string][]int32 // whole words by text
-	stems    map[string][]int32 // stems by their first two runes (stemKey)
-	fuzzy    map[rune][]int32   // words of fuzzyMin+ runes by first rune
+	exact    map[string][]int32   // whole words by text
+	stems    map[string][]int32   // stems by their first two runes (stemKey)
+	fuzzy    map[rune][]fuzzyWord // words of fuzzyMin+ runes by first rune
 	patterns []pattern
 	byWord   [][]int32 // word → patterns that use it
 	filler   map[string]bool
@@ -93,6 +93,15 @@ type Matcher struct {
 type word struct {
 	text   string
 	runes  []rune
+	prefix bool
+}
+
+// fuzzyWord is a phrase word lookupTypo compares with: its runes beside
+// its id, so that words of the wrong length are passed over without
+// reading them.
+type fuzzyWord struct {
+	runes  []rune
+	id     int32
 	prefix bool
 }
 
@@ -111,7 +120,7 @@ func Load(b []byte) (*Matcher, error) {
 	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("intent: load: %w", err)
 	}
-	m := &Matcher{exact: map[string][]int32{}, stems: map[string][]int32{}, fuzzy: map[rune][]int32{},
+	m := &Matcher{exact: map[string][]int32{}, stems: map[string][]int32{}, fuzzy: map[rune][]fuzzyWord{},
 		filler: map[string]bool{}, fillerTypo: map[rune][][]rune{}, langs: map[Intent]map[string]int{}}
 	ids := map[string]int32{} // by text, "*" marking a stem
 	// An item several languages share ("randevu* iptal*" in Turkish and
@@ -217,7 +226,7 @@ func (m *Matcher) addWord(w word, typos bool) int32 {
 		m.exact[w.text] = append(m.exact[w.text], id)
 	}
 	if typos && len(w.runes) >= fuzzyMin {
-		m.fuzzy[first] = append(m.fuzzy[first], id)
+		m.fuzzy[first] = append(m.fuzzy[first], fuzzyWord{runes: w.runes, id: id, prefix: w.prefix})
 	}
 	return id
 }
@@ -477,21 +486,24 @@ func (m *Matcher) lookupTypo(t string, out []int32) []int32 {
 		}
 		tr = append(tr, r)
 	}
-	for _, id := range m.fuzzy[tr[0]] {
-		w := m.words[id]
+	for _, w := range m.fuzzy[tr[0]] {
 		if w.prefix {
 			// A stem matches a word that starts with it, typo included.
 			// Its last letter must be right, or "calisab(ilir)" would match
 			// "calisan*" and every inflection one letter off a stem would.
+			if len(w.runes)-1 > len(tr) {
+				continue // too long for any n below
+			}
 			last := w.runes[len(w.runes)-1]
 			for n := len(w.runes) - 1; n <= len(w.runes)+1; n++ {
 				if n <= len(tr) && n >= fuzzyMin-1 && tr[n-1] == last && within1(tr[:n], w.runes) {
-					out = appendNew(out, id)
+					out = appendNew(out, w.id)
 					break
 				}
 			}
-		} else if within1(tr, w.runes) {
-			out = appendNew(out, id)
+		} else if len(w.runes) >= len(tr)-1 && len(w.runes) <= len(tr)+1 && within1(tr, w.runes) {
+			// within1 needs lengths at most one apart.
+			out = appendNew(out, w.id)
 		}
 	}
 	return out

@@ -430,6 +430,7 @@ func (d *Detector) Detect(text string) Result {
 		var dbuf [16]seenWord
 		distinct := dbuf[:0]
 		n := len(m.langs)
+		sc := scores[:n] // rows of n below need no bounds checks
 		var rbuf [64]rune
 		buf := rbuf[:0]
 		for _, c := range kept {
@@ -438,9 +439,9 @@ func (d *Detector) Detect(text string) Result {
 			}
 			w := c.w
 			buf = features(buf[:0], w, best, func(h uint64, weight float64) {
-				row := m.logp[int(h&(buckets-1))*n:][:n]
+				row := m.logp[int(h&(buckets-1))*n:][:len(sc)]
 				for i, lp := range row {
-					scores[i] += weight * float64(lp)
+					sc[i] += weight * float64(lp)
 				}
 			})
 			// Whole words the language's texts have: a message in none of
@@ -556,9 +557,16 @@ func forWords(text string, f func(string)) {
 		}
 		start := -1
 		for i, r := range field {
-			inWord := unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) ||
-				(start >= 0 && (r == '\'' || r == '’') && i+utf8.RuneLen(r) < len(field)) ||
-				letterDigit(field, i, start)
+			var inWord bool
+			if r < utf8.RuneSelf {
+				// ASCII without the Unicode tables: no marks, and its
+				// letters are the Latin ones.
+				inWord = isLatinLetter(byte(r)) || start >= 0 && r == '\'' && i+1 < len(field) ||
+					letterDigit(field, i, start)
+			} else {
+				inWord = unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) ||
+					(start >= 0 && r == '’' && i+utf8.RuneLen(r) < len(field))
+			}
 			if inWord && start < 0 {
 				start = i
 			}

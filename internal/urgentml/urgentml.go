@@ -168,11 +168,12 @@ func Train(examples []Example) (*Model, error) {
 // probs fills p with the class probabilities of a message with features f.
 func (m *Model) probs(f []int32, scale float32, p []float64) {
 	k := len(m.kinds)
-	for c := range k {
+	p = p[:k] // rows of k weights below need no bounds checks
+	for c := range p {
 		p[c] = float64(m.bias[c])
 	}
 	for _, id := range f {
-		row := m.weights[int(id)*k : int(id)*k+k]
+		row := m.weights[int(id)*k:][:len(p)]
 		for c, w := range row {
 			p[c] += float64(w * scale)
 		}
