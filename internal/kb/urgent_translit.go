@@ -57,19 +57,21 @@ func latinSkeleton(dst []byte, s string) ([]byte, bool) {
 		if c < 'a' || c > 'z' {
 			return dst[:start], false
 		}
+		// Digraphs start with s, c, t, z or k; the letter is checked
+		// first, as most letters start none.
 		rest := s[i:]
 		switch {
-		case strings.HasPrefix(rest, "shch"):
+		case c == 's' && strings.HasPrefix(rest, "shch"):
 			dst, i = append(dst, 's'), i+4
-		case strings.HasPrefix(rest, "sch"):
+		case c == 's' && strings.HasPrefix(rest, "sch"):
 			dst, i = append(dst, 's'), i+3
-		case strings.HasPrefix(rest, "sh"):
+		case c == 's' && strings.HasPrefix(rest, "sh"):
 			dst, i = append(dst, 's'), i+2
-		case strings.HasPrefix(rest, "ch"), strings.HasPrefix(rest, "ts"), strings.HasPrefix(rest, "tz"):
+		case c == 'c' && strings.HasPrefix(rest, "ch"), c == 't' && (strings.HasPrefix(rest, "ts") || strings.HasPrefix(rest, "tz")):
 			dst, i = append(dst, 'c'), i+2
-		case strings.HasPrefix(rest, "zh"):
+		case c == 'z' && strings.HasPrefix(rest, "zh"):
 			dst, i = append(dst, 'z'), i+2
-		case strings.HasPrefix(rest, "kh"):
+		case c == 'k' && strings.HasPrefix(rest, "kh"):
 			dst, i = append(dst, 'h'), i+2
 		default:
 			switch c {
