@@ -551,7 +551,7 @@ func (m *model) knownWithoutClitic(buf []rune) uint16 {
 // (and marks, and apostrophes inside a word). Links and addresses are
 // skipped whole.
 func forWords(text string, f func(string)) {
-	for _, field := range strings.Fields(text) {
+	for field := range strings.FieldsSeq(text) {
 		if strings.Contains(field, "://") || strings.Contains(field, "@") || strings.HasPrefix(field, "www.") {
 			continue
 		}
