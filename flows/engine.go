@@ -268,9 +268,11 @@ type Request struct {
 	countBuf     [4]stats.Count // counts' first array: an answer counts two
 	holdQuestion bool
 	// msg is the text being matched, analyzed once (see analyzed), and
-	// reading the typed-request matcher's reading of it (see read).
-	msg     *kb.Message
-	reading *intent.Reading
+	// reading the typed-request matcher's reading of it (see read), once
+	// hasReading.
+	msg        *kb.Message
+	reading    intent.Reading
+	hasReading bool
 	// greeted: the greeting was said in this request (start), so a
 	// photo's caption answered after it is not greeted twice.
 	greeted bool
@@ -282,7 +284,7 @@ type Request struct {
 func (r *Request) analyzed(text string) *kb.Message {
 	if r.msg == nil || r.msg.Text != text {
 		r.msg = kb.NewMessage(text)
-		r.reading = nil
+		r.hasReading = false
 	}
 	return r.msg
 }
@@ -292,11 +294,10 @@ func (r *Request) analyzed(text string) *kb.Message {
 // mentioned flow).
 func (r *Request) read(text string) intent.Reading {
 	msg := r.analyzed(text)
-	if r.reading == nil {
-		rd := intent.Shipped().ReadMessage(msg)
-		r.reading = &rd
+	if !r.hasReading {
+		r.reading, r.hasReading = intent.Shipped().ReadMessage(msg), true
 	}
-	return *r.reading
+	return r.reading
 }
 
 // send adds any reply, e.g. one to another chat.
