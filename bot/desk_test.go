@@ -66,8 +66,7 @@ func TestBot_DeskArabic(t *testing.T) {
 		!strings.Contains(relay.Text, "de: ") || !strings.Contains(relay.Text, "Duldung") {
 		t.Fatalf("relay = %q", relay.Text)
 	}
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, amal.ID, 5)
+	takeRequest(t, fake, annaUser, card, amal)
 
 	staffN := len(inChat(fake.Sent(), staffChat))
 	fake.ReplyTo(staffGroup, annaUser, relay.MessageID, "Bitte bringen Sie die Fiktionsbescheinigung zur Ausländerbehörde.")
@@ -102,18 +101,11 @@ func TestBot_DeskArabic(t *testing.T) {
 	tr.SetDelay(10 * time.Second)
 	start := time.Now()
 	fake.SendText(amal, "هل وصلت رسالتي؟")
-	sent := waitFor(t, fake, "untranslated relay", func(s []telegramtest.Sent) bool {
-		for _, m := range inChat(s, staffChat)[staffN:] {
-			if strings.Contains(m.Text, "هل وصلت رسالتي") {
-				return true
-			}
-		}
-		return false
-	})
+	waitText(t, fake, "untranslated relay", staffChat, staffN, "هل وصلت رسالتي")
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("relay waited %s on the translator", d)
 	}
-	for _, m := range inChat(sent, staffChat)[staffN:] {
+	for _, m := range inChat(fake.Sent(), staffChat)[staffN:] {
 		if strings.Contains(m.Text, "هل وصلت رسالتي") && !strings.Contains(m.Text, "Translation not possible right now") {
 			t.Errorf("relay without the note: %q", m.Text)
 		}
@@ -139,8 +131,7 @@ func TestBot_DeskTigrinya(t *testing.T) {
 	if strings.Contains(relay.Text, "Machine translation") || !strings.Contains(relay.Text, "ሰላም") {
 		t.Errorf("relay = %q", relay.Text)
 	}
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, selam.ID, 5)
+	takeRequest(t, fake, annaUser, card, selam)
 	fake.ReplyTo(staffGroup, annaUser, relay.MessageID, "Bitte kommen Sie morgen mit der Duldung.")
 	msgs := waitIn(t, fake, selam.ID, 7)
 	if !strings.Contains(msgs[5].Text, "Bitte kommen Sie morgen mit der Duldung.") || len(msgs[5].Buttons) != 0 {
@@ -182,8 +173,7 @@ func TestBot_DeskCaptionTranslated(t *testing.T) {
 	amal := telegramtest.User{ID: 3111, FirstName: "Amal", LanguageCode: "ar"}
 	card := askForPerson(t, fake, amal, "أحتاج مساعدة في استمارة")
 	relay := waitIn(t, fake, staffChat, 2)[1]
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, amal.ID, 5)
+	takeRequest(t, fake, annaUser, card, amal)
 	fake.SendMediaIn(staffGroup, annaUser, relay.MessageID, "document", "Bitte dieses Formular ausfüllen")
 	msgs := waitIn(t, fake, amal.ID, 6)
 	cp := msgs[5]
