@@ -44,17 +44,24 @@ func deskEngine(tb testing.TB, r *redistest.Redis, tr *translatetest.Server) *fl
 	})
 }
 
+// mustDesk starts a fake Bot API, the fake translator and one replica, on
+// a Redis of its own, that polls with four workers and translates.
+func mustDesk(t *testing.T) (*telegramtest.Server, *translatetest.Server) {
+	t.Helper()
+	fake := mustFake(t)
+	tr := translatetest.Start(t)
+	r := redistest.Must(t)
+	mustInstance(t, fake, r, setup{pacing: fastPacing, conv: deskEngine(t, r, tr)}).poll(t, 4)
+	return fake, tr
+}
+
 // TestBot_DeskArabic: an Arabic ↔ German conversation over HTTP with the
 // fake translator: the team reads the original and a marked German
 // translation, the person reads the reply in Arabic with the office terms
 // in German, explained once, and the original one tap away; when the
 // translator is slow the original goes out at once with a note.
 func TestBot_DeskArabic(t *testing.T) {
-	fake := mustFake(t)
-	tr := translatetest.Start(t)
-	r := redistest.Must(t)
-	in := mustInstance(t, fake, r, setup{pacing: fastPacing, conv: deskEngine(t, r, tr)})
-	in.poll(t, 4)
+	fake, tr := mustDesk(t)
 	amal := telegramtest.User{ID: 3101, FirstName: "Amal", LanguageCode: "ar"}
 
 	card := askForPerson(t, fake, amal, "عندي Duldung وأحتاج عمل")
@@ -116,11 +123,7 @@ func TestBot_DeskArabic(t *testing.T) {
 // person's message is relayed as it is and never sent to the translator,
 // and the German reply reaches the person unchanged.
 func TestBot_DeskTigrinya(t *testing.T) {
-	fake := mustFake(t)
-	tr := translatetest.Start(t)
-	r := redistest.Must(t)
-	in := mustInstance(t, fake, r, setup{pacing: fastPacing, conv: deskEngine(t, r, tr)})
-	in.poll(t, 4)
+	fake, tr := mustDesk(t)
 	selam := telegramtest.User{ID: 3201, FirstName: "Selam", LanguageCode: "ti"}
 
 	card := askForPerson(t, fake, selam, "ሰላም፣ ብዛዕባ Duldung ሓገዝ የድልየኒ")
@@ -165,11 +168,7 @@ func TestBot_StaffCommandMenu(t *testing.T) {
 // caption reaches the person with the caption in their language, as a
 // text reply does, the original one tap away.
 func TestBot_DeskCaptionTranslated(t *testing.T) {
-	fake := mustFake(t)
-	tr := translatetest.Start(t)
-	r := redistest.Must(t)
-	in := mustInstance(t, fake, r, setup{pacing: fastPacing, conv: deskEngine(t, r, tr)})
-	in.poll(t, 4)
+	fake, _ := mustDesk(t)
 	amal := telegramtest.User{ID: 3111, FirstName: "Amal", LanguageCode: "ar"}
 	card := askForPerson(t, fake, amal, "أحتاج مساعدة في استمارة")
 	relay := waitIn(t, fake, staffChat, 2)[1]
