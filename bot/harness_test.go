@@ -239,6 +239,17 @@ func waitIn(tb testing.TB, fake *telegramtest.Server, chat int64, n int) []teleg
 	return inChat(sent, chat)
 }
 
+// containing lists what the bot sent into chat whose text contains part.
+func containing(sent []telegramtest.Sent, chat int64, part string) []telegramtest.Sent {
+	var out []telegramtest.Sent
+	for _, m := range inChat(sent, chat) {
+		if strings.Contains(m.Text, part) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // waitMessage waits until a message the bot sent into chat, from the
 // from-th on (as inChat counts them), matches; it returns the first that
 // does.
