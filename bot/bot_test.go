@@ -85,9 +85,7 @@ func TestBot_Conversation(t *testing.T) {
 // oversized button data get a calm answer, never an action.
 func TestBot_ForgedButtons(t *testing.T) {
 	t.Parallel()
-	fake := mustFake(t)
-	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
-	in.poll(t, 4)
+	fake := mustPolling(t)
 	u := telegramtest.User{ID: 601, FirstName: "Oleh", LanguageCode: "uk"}
 	other := telegramtest.User{ID: 602, FirstName: "Olena", LanguageCode: "uk"}
 

@@ -44,17 +44,24 @@ func deskEngine(tb testing.TB, r *redistest.Redis, tr *translatetest.Server) *fl
 	})
 }
 
+// mustDesk starts a fake Bot API, the fake translator and one replica, on
+// a Redis of its own, that polls with four workers and translates.
+func mustDesk(t *testing.T) (*telegramtest.Server, *translatetest.Server) {
+	t.Helper()
+	fake := mustFake(t)
+	tr := translatetest.Start(t)
+	r := redistest.Must(t)
+	mustInstance(t, fake, r, setup{pacing: fastPacing, conv: deskEngine(t, r, tr)}).poll(t, 4)
+	return fake, tr
+}
+
 // TestBot_DeskArabic: an Arabic ↔ German conversation over HTTP with the
 // fake translator: the team reads the original and a marked German
 // translation, the person reads the reply in Arabic with the office terms
 // in German, explained once, and the original one tap away; when the
 // translator is slow the original goes out at once with a note.
 func TestBot_DeskArabic(t *testing.T) {
-	fake := mustFake(t)
-	tr := translatetest.Start(t)
-	r := redistest.Must(t)
-	in := mustInstance(t, fake, r, setup{pacing: fastPacing, conv: deskEngine(t, r, tr)})
-	in.poll(t, 4)
+	fake, tr := mustDesk(t)
 	amal := telegramtest.User{ID: 3101, FirstName: "Amal", LanguageCode: "ar"}
 
 	card := askForPerson(t, fake, amal, "عندي Duldung وأحتاج عمل")
@@ -66,8 +73,7 @@ func TestBot_DeskArabic(t *testing.T) {
 		!strings.Contains(relay.Text, "de: ") || !strings.Contains(relay.Text, "Duldung") {
 		t.Fatalf("relay = %q", relay.Text)
 	}
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, amal.ID, 5)
+	takeRequest(t, fake, annaUser, card, amal)
 
 	staffN := len(inChat(fake.Sent(), staffChat))
 	fake.ReplyTo(staffGroup, annaUser, relay.MessageID, "Bitte bringen Sie die Fiktionsbescheinigung zur Ausländerbehörde.")
@@ -102,18 +108,11 @@ func TestBot_DeskArabic(t *testing.T) {
 	tr.SetDelay(10 * time.Second)
 	start := time.Now()
 	fake.SendText(amal, "هل وصلت رسالتي؟")
-	sent := waitFor(t, fake, "untranslated relay", func(s []telegramtest.Sent) bool {
-		for _, m := range inChat(s, staffChat)[staffN:] {
-			if strings.Contains(m.Text, "هل وصلت رسالتي") {
-				return true
-			}
-		}
-		return false
-	})
+	waitText(t, fake, "untranslated relay", staffChat, staffN, "هل وصلت رسالتي")
 	if d := time.Since(start); d > 3*time.Second {
 		t.Errorf("relay waited %s on the translator", d)
 	}
-	for _, m := range inChat(sent, staffChat)[staffN:] {
+	for _, m := range inChat(fake.Sent(), staffChat)[staffN:] {
 		if strings.Contains(m.Text, "هل وصلت رسالتي") && !strings.Contains(m.Text, "Translation not possible right now") {
 			t.Errorf("relay without the note: %q", m.Text)
 		}
@@ -124,11 +123,7 @@ func TestBot_DeskArabic(t *testing.T) {
 // person's message is relayed as it is and never sent to the translator,
 // and the German reply reaches the person unchanged.
 func TestBot_DeskTigrinya(t *testing.T) {
-	fake := mustFake(t)
-	tr := translatetest.Start(t)
-	r := redistest.Must(t)
-	in := mustInstance(t, fake, r, setup{pacing: fastPacing, conv: deskEngine(t, r, tr)})
-	in.poll(t, 4)
+	fake, tr := mustDesk(t)
 	selam := telegramtest.User{ID: 3201, FirstName: "Selam", LanguageCode: "ti"}
 
 	card := askForPerson(t, fake, selam, "ሰላም፣ ብዛዕባ Duldung ሓገዝ የድልየኒ")
@@ -139,8 +134,7 @@ func TestBot_DeskTigrinya(t *testing.T) {
 	if strings.Contains(relay.Text, "Machine translation") || !strings.Contains(relay.Text, "ሰላም") {
 		t.Errorf("relay = %q", relay.Text)
 	}
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, selam.ID, 5)
+	takeRequest(t, fake, annaUser, card, selam)
 	fake.ReplyTo(staffGroup, annaUser, relay.MessageID, "Bitte kommen Sie morgen mit der Duldung.")
 	msgs := waitIn(t, fake, selam.ID, 7)
 	if !strings.Contains(msgs[5].Text, "Bitte kommen Sie morgen mit der Duldung.") || len(msgs[5].Buttons) != 0 {
@@ -174,16 +168,11 @@ func TestBot_StaffCommandMenu(t *testing.T) {
 // caption reaches the person with the caption in their language, as a
 // text reply does, the original one tap away.
 func TestBot_DeskCaptionTranslated(t *testing.T) {
-	fake := mustFake(t)
-	tr := translatetest.Start(t)
-	r := redistest.Must(t)
-	in := mustInstance(t, fake, r, setup{pacing: fastPacing, conv: deskEngine(t, r, tr)})
-	in.poll(t, 4)
+	fake, _ := mustDesk(t)
 	amal := telegramtest.User{ID: 3111, FirstName: "Amal", LanguageCode: "ar"}
 	card := askForPerson(t, fake, amal, "أحتاج مساعدة في استمارة")
 	relay := waitIn(t, fake, staffChat, 2)[1]
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, amal.ID, 5)
+	takeRequest(t, fake, annaUser, card, amal)
 	fake.SendMediaIn(staffGroup, annaUser, relay.MessageID, "document", "Bitte dieses Formular ausfüllen")
 	msgs := waitIn(t, fake, amal.ID, 6)
 	cp := msgs[5]

@@ -18,23 +18,6 @@ var (
 	omarUser   = telegramtest.User{ID: omar.UserID, FirstName: "Omar"}
 )
 
-// inChat lists what the bot sent into one chat (messages, edits, copies).
-func inChat(sent []telegramtest.Sent, chat int64) []telegramtest.Sent {
-	var out []telegramtest.Sent
-	for _, s := range sent {
-		if s.ChatID == chat && (s.Method == "sendMessage" || s.Method == "editMessageText" || s.Method == "copyMessage") {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
-func waitIn(tb testing.TB, fake *telegramtest.Server, chat int64, n int) []telegramtest.Sent {
-	tb.Helper()
-	sent := waitFor(tb, fake, fmt.Sprintf("%d messages in chat %d", n, chat), func(s []telegramtest.Sent) bool { return len(inChat(s, chat)) >= n })
-	return inChat(sent, chat)
-}
-
 // askForPerson takes a person from /person through the privacy notice to
 // a request with a description; it returns the card in the staff group.
 func askForPerson(t *testing.T, fake *telegramtest.Server, u telegramtest.User, description string) telegramtest.Sent {
@@ -55,13 +38,20 @@ func askForPerson(t *testing.T, fake *telegramtest.Server, u telegramtest.User, 
 	return staff[staffBefore]
 }
 
+// takeRequest has a case manager take the request on card, made with
+// askForPerson in a new chat, and waits for the person to be told: the
+// fifth message in their chat.
+func takeRequest(t *testing.T, fake *telegramtest.Server, by telegramtest.User, card telegramtest.Sent, person telegramtest.User) {
+	t.Helper()
+	fake.PressIn(staffGroup, by, card.MessageID, button(t, card, "🙋"))
+	waitIn(t, fake, person.ID, 5)
+}
+
 // TestBot_HandoverCycle: request, card, take, relay both ways with text and
 // media, end, rating — over HTTP with a private chat and a supergroup.
 func TestBot_HandoverCycle(t *testing.T) {
 	t.Parallel()
-	fake := mustFake(t)
-	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
-	in.poll(t, 4)
+	fake := mustPolling(t)
 	amal := telegramtest.User{ID: 3001, FirstName: "Amal", LanguageCode: "ar"}
 
 	card := askForPerson(t, fake, amal, "عندي رسالة من مكتب الأجانب <a href='x'>*bold*</a>")
@@ -83,22 +73,17 @@ func TestBot_HandoverCycle(t *testing.T) {
 	if !strings.Contains(msgs[4].Text, "Anna Becker") {
 		t.Fatalf("person not told who took over: %q", msgs[4].Text)
 	}
-	taken := waitFor(t, fake, "card edit", func(s []telegramtest.Sent) bool {
+	takes := func(s []telegramtest.Sent) (n int) {
 		for _, m := range inChat(s, staffChat) {
 			if m.Method == "editMessageText" && strings.Contains(m.Text, "Taken by") {
-				return true
+				n++
 			}
 		}
-		return false
-	})
-	takes := 0
-	for _, m := range inChat(taken, staffChat) {
-		if m.Method == "editMessageText" && strings.Contains(m.Text, "Taken by") {
-			takes++
-		}
+		return n
 	}
-	if takes != 1 {
-		t.Errorf("card shows %d takes", takes)
+	taken := waitFor(t, fake, "card edit", func(s []telegramtest.Sent) bool { return takes(s) > 0 })
+	if n := takes(taken); n != 1 {
+		t.Errorf("card shows %d takes", n)
 	}
 
 	// The person sends a photo; it reaches the staff group as media.
@@ -133,18 +118,11 @@ func TestBot_HandoverCycle(t *testing.T) {
 	}
 	fake.SendText(amal, "شكرا جزيلا")
 	waitIn(t, fake, amal.ID, 11) // thanks, and the menu
-	waitFor(t, fake, "rating on the card", func(s []telegramtest.Sent) bool {
-		for _, m := range inChat(s, staffChat) {
-			if m.MessageID == card.MessageID && strings.Contains(m.Text, "★★★★★") {
-				return true
-			}
-		}
-		return false
+	waitMessage(t, fake, "rating on the card", staffChat, 0, func(m telegramtest.Sent) bool {
+		return m.MessageID == card.MessageID && strings.Contains(m.Text, "★★★★★")
 	})
-	for _, m := range inChat(fake.Sent(), amal.ID) {
-		if strings.Contains(m.Text, "Kaffee") {
-			t.Errorf("staff chatter reached the person")
-		}
+	if len(containing(fake.Sent(), amal.ID, "Kaffee")) != 0 {
+		t.Errorf("staff chatter reached the person")
 	}
 }
 
@@ -196,15 +174,8 @@ func TestBot_HandoverInterleaved(t *testing.T) {
 		fake.ReplyTo(staffGroup, omarUser, relays[u.ID], "answer for "+u.FirstName)
 	}
 	for _, u := range users {
-		msgs := waitFor(t, fake, "answers", func(s []telegramtest.Sent) bool {
-			for _, m := range inChat(s, u.ID) {
-				if strings.Contains(m.Text, "answer for") {
-					return true
-				}
-			}
-			return false
-		})
-		for _, m := range inChat(msgs, u.ID) {
+		waitText(t, fake, "answers", u.ID, 0, "answer for")
+		for _, m := range inChat(fake.Sent(), u.ID) {
 			if strings.Contains(m.Text, "answer for") && !strings.Contains(m.Text, "answer for "+u.FirstName) {
 				t.Errorf("%s received %q", u.FirstName, m.Text)
 			}
@@ -222,8 +193,7 @@ func TestBot_HandoverRestartAndReplay(t *testing.T) {
 	a.poll(t, 2)
 	u := telegramtest.User{ID: 3201, FirstName: "Nadia", LanguageCode: "fa"}
 	card := askForPerson(t, fake, u, "سلام، کمک لازم دارم")
-	fake.PressIn(staffGroup, omarUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, u.ID, 5)
+	takeRequest(t, fake, omarUser, card, u)
 	a.stop()
 	<-a.done
 
@@ -234,13 +204,7 @@ func TestBot_HandoverRestartAndReplay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	n := 0
-	for _, m := range inChat(fake.Sent(), staffChat) {
-		if strings.Contains(m.Text, "راه‌اندازی") {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := len(containing(fake.Sent(), staffChat, "راه‌اندازی")); n != 1 {
 		t.Errorf("message relayed %d times after restart and replay", n)
 	}
 }
@@ -266,16 +230,9 @@ func TestBot_HandoverBatching(t *testing.T) {
 		t.Fatalf("%d group messages while the ticket waits", got-before)
 	}
 	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	sent := waitFor(t, fake, "the collected texts", func(s []telegramtest.Sent) bool {
-		for _, m := range inChat(s, staffChat) {
-			if strings.Contains(m.Text, fmt.Sprintf("parça %d", n-1)) {
-				return true
-			}
-		}
-		return false
-	})
+	waitText(t, fake, "the collected texts", staffChat, 0, fmt.Sprintf("parça %d", n-1))
 	var batch telegramtest.Sent
-	for _, m := range inChat(sent, staffChat)[before:] {
+	for _, m := range inChat(fake.Sent(), staffChat)[before:] {
 		if strings.Contains(m.Text, "parça 0") {
 			batch = m
 		}
@@ -286,14 +243,7 @@ func TestBot_HandoverBatching(t *testing.T) {
 		}
 	}
 	fake.ReplyTo(staffGroup, annaUser, batch.MessageID, "tamam")
-	waitFor(t, fake, "reply to the batch", func(s []telegramtest.Sent) bool {
-		for _, m := range inChat(s, u.ID) {
-			if strings.Contains(m.Text, "tamam") {
-				return true
-			}
-		}
-		return false
-	})
+	waitText(t, fake, "reply to the batch", u.ID, 0, "tamam")
 }
 
 // TestBot_HandoverPersonBlocked: a person who has blocked the bot cannot
@@ -301,23 +251,12 @@ func TestBot_HandoverBatching(t *testing.T) {
 // in the group instead of believing it arrived — for text and for media.
 func TestBot_HandoverPersonBlocked(t *testing.T) {
 	t.Parallel()
-	fake := mustFake(t)
-	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
-	in.poll(t, 4)
+	fake := mustPolling(t)
 	u := telegramtest.User{ID: 3401, FirstName: "Samir", LanguageCode: "ar"}
 	card := askForPerson(t, fake, u, "مرحبا")
 	relay := waitIn(t, fake, staffChat, 2)[1]
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, u.ID, 5)
+	takeRequest(t, fake, annaUser, card, u)
 
-	warned := func(after int) bool {
-		for _, m := range inChat(fake.Sent(), staffChat)[after:] {
-			if strings.HasPrefix(m.Text, "⚠️") && strings.Contains(m.Text, "#1") {
-				return true
-			}
-		}
-		return false
-	}
 	for _, c := range []struct {
 		method string
 		send   func()
@@ -328,7 +267,9 @@ func TestBot_HandoverPersonBlocked(t *testing.T) {
 		staffN := len(inChat(fake.Sent(), staffChat))
 		fake.FailNext(c.method, 1, 403, 0)
 		c.send()
-		waitFor(t, fake, "the warning after a refused "+c.method, func([]telegramtest.Sent) bool { return warned(staffN) })
+		waitMessage(t, fake, "the warning after a refused "+c.method, staffChat, staffN, func(m telegramtest.Sent) bool {
+			return strings.HasPrefix(m.Text, "⚠️") && strings.Contains(m.Text, "#1")
+		})
 	}
 }
 
@@ -336,25 +277,15 @@ func TestBot_HandoverPersonBlocked(t *testing.T) {
 // answered by the bot and never reach the staff group.
 func TestBot_HandoverCommands(t *testing.T) {
 	t.Parallel()
-	fake := mustFake(t)
-	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
-	in.poll(t, 4)
+	fake := mustPolling(t)
 	u := telegramtest.User{ID: 3501, FirstName: "Olena", LanguageCode: "uk"}
 	card := askForPerson(t, fake, u, "Допоможіть, будь ласка")
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, u.ID, 5)
+	takeRequest(t, fake, annaUser, card, u)
 	staffN := len(inChat(fake.Sent(), staffChat))
 	fake.SendText(u, "/help")
 	fake.SendText(u, "/start")
 	fake.SendText(u, "дякую")
-	waitFor(t, fake, "the thanks relayed", func(s []telegramtest.Sent) bool {
-		for _, m := range inChat(s, staffChat)[staffN:] {
-			if strings.Contains(m.Text, "дякую") {
-				return true
-			}
-		}
-		return false
-	})
+	waitText(t, fake, "the thanks relayed", staffChat, staffN, "дякую")
 	for _, m := range inChat(fake.Sent(), staffChat)[staffN:] {
 		if strings.Contains(m.Text, "/help") || strings.Contains(m.Text, "/start") {
 			t.Errorf("a command reached the staff group: %q", m.Text)
@@ -370,29 +301,17 @@ func TestBot_HandoverCommands(t *testing.T) {
 // private message because they never started the bot, in the group.
 func TestBot_NotOwnerWithoutPrivateChat(t *testing.T) {
 	t.Parallel()
-	fake := mustFake(t)
-	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
-	in.poll(t, 4)
+	fake := mustPolling(t)
 	u := telegramtest.User{ID: 3601, FirstName: "Yusuf", LanguageCode: "tr"}
 	card := askForPerson(t, fake, u, "Merhaba")
 	relay := waitIn(t, fake, staffChat, 2)[1]
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, u.ID, 5)
+	takeRequest(t, fake, annaUser, card, u)
 	staffN := len(inChat(fake.Sent(), staffChat))
 	fake.FailNext("sendMessage", 1, 403, 0)
 	fake.ReplyTo(staffGroup, omarUser, relay.MessageID, "Ich mach das")
-	waitFor(t, fake, "the group told whose request it is", func(s []telegramtest.Sent) bool {
-		for _, m := range inChat(s, staffChat)[staffN:] {
-			if strings.Contains(m.Text, "Anna Becker") && strings.Contains(m.Text, "#1") {
-				return true
-			}
-		}
-		return false
-	})
-	for _, m := range inChat(fake.Sent(), u.ID) {
-		if strings.Contains(m.Text, "Ich mach das") {
-			t.Errorf("a colleague's answer reached the person")
-		}
+	waitText(t, fake, "the group told whose request it is", staffChat, staffN, "Anna Becker", "#1")
+	if len(containing(fake.Sent(), u.ID, "Ich mach das")) != 0 {
+		t.Errorf("a colleague's answer reached the person")
 	}
 }
 
@@ -401,13 +320,10 @@ func TestBot_NotOwnerWithoutPrivateChat(t *testing.T) {
 // the announcement and gets what the person wrote meanwhile.
 func TestBot_HandBack(t *testing.T) {
 	t.Parallel()
-	fake := mustFake(t)
-	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
-	in.poll(t, 4)
+	fake := mustPolling(t)
 	u := telegramtest.User{ID: 3701, FirstName: "Hawre", LanguageCode: "ku"}
 	card := askForPerson(t, fake, u, "Silav")
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, u.ID, 5)
+	takeRequest(t, fake, annaUser, card, u)
 	var current telegramtest.Sent
 	waitFor(t, fake, "the taken card", func([]telegramtest.Sent) bool {
 		for _, m := range fake.BotMessages(staffChat) {
@@ -436,14 +352,7 @@ func TestBot_HandBack(t *testing.T) {
 		t.Fatal("the request was not announced again")
 	}
 	fake.PressIn(staffGroup, omarUser, again.MessageID, button(t, again, "🙋"))
-	waitFor(t, fake, "the collected message for Omar", func(s []telegramtest.Sent) bool {
-		for _, m := range inChat(s, staffChat)[staffN:] {
-			if strings.Contains(m.Text, "Hûn li wir in?") {
-				return true
-			}
-		}
-		return false
-	})
+	waitText(t, fake, "the collected message for Omar", staffChat, staffN, "Hûn li wir in?")
 	if msgs := waitIn(t, fake, u.ID, 8); !strings.Contains(msgs[7].Text, "Omar") {
 		t.Errorf("person not told who took over: %q", msgs[7].Text)
 	}
@@ -454,13 +363,10 @@ func TestBot_HandBack(t *testing.T) {
 // the team told, instead of answering into the void until it times out.
 func TestBot_PersonBlocksDuringHandover(t *testing.T) {
 	t.Parallel()
-	fake := mustFake(t)
-	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
-	in.poll(t, 4)
+	fake := mustPolling(t)
 	u := telegramtest.User{ID: 3801, FirstName: "Dawit", LanguageCode: "ti"}
 	card := askForPerson(t, fake, u, "ሰላም")
-	fake.PressIn(staffGroup, annaUser, card.MessageID, button(t, card, "🙋"))
-	waitIn(t, fake, u.ID, 5)
+	takeRequest(t, fake, annaUser, card, u)
 	staffN := len(inChat(fake.Sent(), staffChat))
 	fake.Block(u)
 	waitFor(t, fake, "the group told and the card closed", func(s []telegramtest.Sent) bool {
@@ -479,9 +385,7 @@ func TestBot_PersonBlocksDuringHandover(t *testing.T) {
 // who took over — nothing is lost to the retry.
 func TestBot_TakeRetried(t *testing.T) {
 	t.Parallel()
-	fake := mustFake(t)
-	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
-	in.poll(t, 4)
+	fake := mustPolling(t)
 	u := telegramtest.User{ID: 3901, FirstName: "Ali", LanguageCode: "fa"}
 	card := askForPerson(t, fake, u, "سلام")
 	fake.SendText(u, "پیام در انتظار")

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -184,6 +185,15 @@ func mustFake(tb testing.TB) *telegramtest.Server {
 	return telegramtest.MustStart(tb, token, telegramtest.WithRetryDelay(20*time.Millisecond))
 }
 
+// mustPolling starts a fake Bot API and one replica, on a Redis of its
+// own, that polls it with four workers.
+func mustPolling(tb testing.TB) *telegramtest.Server {
+	tb.Helper()
+	fake := mustFake(tb)
+	mustInstance(tb, fake, redistest.Must(tb), setup{pacing: fastPacing}).poll(tb, 4)
+	return fake
+}
+
 // waitFor waits until cond holds for the messages sent so far.
 func waitFor(tb testing.TB, fake *telegramtest.Server, what string, cond func([]telegramtest.Sent) bool) []telegramtest.Sent {
 	tb.Helper()
@@ -213,6 +223,66 @@ func messagesTo(sent []telegramtest.Sent, chat int64) []telegramtest.Sent {
 		}
 	}
 	return out
+}
+
+// inChat lists what the bot sent into one chat (messages, edits, copies).
+func inChat(sent []telegramtest.Sent, chat int64) []telegramtest.Sent {
+	var out []telegramtest.Sent
+	for _, s := range sent {
+		if s.ChatID == chat && (s.Method == "sendMessage" || s.Method == "editMessageText" || s.Method == "copyMessage") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func waitIn(tb testing.TB, fake *telegramtest.Server, chat int64, n int) []telegramtest.Sent {
+	tb.Helper()
+	sent := waitFor(tb, fake, fmt.Sprintf("%d messages in chat %d", n, chat), func(s []telegramtest.Sent) bool { return len(inChat(s, chat)) >= n })
+	return inChat(sent, chat)
+}
+
+// containing lists what the bot sent into chat whose text contains part.
+func containing(sent []telegramtest.Sent, chat int64, part string) []telegramtest.Sent {
+	var out []telegramtest.Sent
+	for _, m := range inChat(sent, chat) {
+		if strings.Contains(m.Text, part) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// waitMessage waits until a message the bot sent into chat, from the
+// from-th on (as inChat counts them), matches; it returns the first that
+// does.
+func waitMessage(tb testing.TB, fake *telegramtest.Server, what string, chat int64, from int, match func(telegramtest.Sent) bool) telegramtest.Sent {
+	tb.Helper()
+	var found telegramtest.Sent
+	waitFor(tb, fake, what, func(s []telegramtest.Sent) bool {
+		for _, m := range inChat(s, chat)[from:] {
+			if match(m) {
+				found = m
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// waitText waits until a message the bot sent into chat, from the
+// from-th on, contains every one of parts; it returns the first that does.
+func waitText(tb testing.TB, fake *telegramtest.Server, what string, chat int64, from int, parts ...string) telegramtest.Sent {
+	tb.Helper()
+	return waitMessage(tb, fake, what, chat, from, func(m telegramtest.Sent) bool {
+		for _, p := range parts {
+			if !strings.Contains(m.Text, p) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // waitReplies waits until chat has received at least n messages.

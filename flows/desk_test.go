@@ -13,8 +13,6 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/glossary"
 	"lotse/internal/i18n"
-	"lotse/internal/redisstore"
-	"lotse/internal/redisstore/redistest"
 	"lotse/locales"
 )
 
@@ -40,7 +38,7 @@ func mentioned(rep domain.Reply) map[int64]bool {
 // nobody speaks the person's; a case manager on leave is not mentioned.
 func TestDesk_Routing(t *testing.T) {
 	ru := flows.Staff{UserID: 13, Name: "Olga Petrova", Languages: []string{"de", "ru"}}
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	leave := func(s *flows.Settings) {
 		s.Staff = []flows.Staff{anna, omar, ru}
 		s.Related = flows.DefaultRelated
@@ -78,7 +76,7 @@ func TestDesk_Routing(t *testing.T) {
 // explicitly, or take once the time is up.
 func TestDesk_PreviousFirst(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWithDeps(t, flows.Deps{Tickets: tickets}, func(s *flows.Settings) { s.PreviousFirst = 10 * time.Minute })
 	// Two days ago Anna helped the person.
 	before, err := tickets.Open(ctx, domain.Ticket{ChatID: 601, Lang: "ar", Created: clock.Add(-48 * time.Hour)})
@@ -144,7 +142,7 @@ func TestDesk_CuratedReplies(t *testing.T) {
 		}
 	}
 
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	gloss, err := glossary.Load(locales.FS, "glossary.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -190,7 +188,7 @@ func TestDesk_CuratedReplies(t *testing.T) {
 // TestDesk_Help: /help lists the staff commands in the staff language, and
 // the group's command menu holds the same commands.
 func TestDesk_Help(t *testing.T) {
-	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	e := mustEngineWith(t, mustTickets(t))
 	res := e.HandleStaff(context.Background(), domain.Event{Kind: domain.EventCommand, Command: "help", ChatID: staffChat, UserID: anna.UserID})
 	txt := allText(res)
 	for _, c := range e.StaffCommandMenu() {
@@ -212,7 +210,7 @@ func TestDesk_Help(t *testing.T) {
 // erase their data.
 func TestDesk_TapBeforeCardStored(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWithDeps(t, flows.Deps{Tickets: tickets})
 	card := repliesTo(openFor(t, e, "ar", 701), staffChat)[0]
 	if !card.Card || card.EditID != 0 {
@@ -243,7 +241,7 @@ func TestDesk_TapBeforeCardStored(t *testing.T) {
 // version; edits of the team's own chatter stay unanswered.
 func TestDesk_EditedAnswer(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
 	id := repliesTo(openFor(t, e, "ar", 701), staffChat)[0].Ticket
 	if err := tickets.Relay(ctx, 800, id, true); err != nil { // the relayed description
@@ -269,16 +267,14 @@ func TestDesk_EditedAnswer(t *testing.T) {
 // the card does), about what, with whom and for how long, longest first.
 func TestDesk_Queue(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
 	queue := domain.Event{Kind: domain.EventCommand, Command: "queue", ChatID: staffChat, UserID: anna.UserID}
 	if got := repliesTo(e.HandleStaff(ctx, queue), staffChat); len(got) != 1 || !strings.Contains(got[0].Text, "No open requests") {
 		t.Errorf("empty queue: %+v", got)
 	}
-	s := amalSession()
-	s.Handover = "describe"
-	first := e.Handle(ctx, s, false, personPress("hs", "")).Session.Ticket
-	s = domain.Session{Lang: "uk", Epoch: 1, PrivacyAck: clock, Handover: "describe"}
+	first := openRequest(t, e, "ar").Ticket
+	s := domain.Session{Lang: "uk", Epoch: 1, PrivacyAck: clock, Handover: "describe"}
 	ev := personPress("hs", "")
 	ev.ChatID = 702
 	second := e.Handle(ctx, s, false, ev).Session.Ticket
@@ -310,11 +306,9 @@ func TestDesk_Queue(t *testing.T) {
 // kept for whoever takes it next. Only the owner can hand it back.
 func TestDesk_HandBack(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
-	s := amalSession()
-	s.Lang, s.Handover = "en", "describe"
-	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	s := openRequest(t, e, "en")
 	id := ticketID(s.Ticket)
 	tickets.Touch(ctx, s.Ticket, clock, 300) // as the bot adapter records the sent card
 	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", id))
@@ -375,10 +369,8 @@ func TestDesk_HandBack(t *testing.T) {
 // person again; a second tap, another update, does neither.
 func TestDesk_TakeProcessedAgain(t *testing.T) {
 	ctx := context.Background()
-	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
-	s := amalSession()
-	s.Handover = "describe"
-	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	e := mustEngineWith(t, mustTickets(t))
+	s := openRequest(t, e, "ar")
 	e.Handle(ctx, s, false, personText("ما زلت أنتظر"))
 	take := staffPress(anna.UserID, "T", ticketID(s.Ticket))
 	take.UpdateID = 900

@@ -19,6 +19,21 @@ func amalSession() domain.Session {
 	return domain.Session{Lang: "ar", Epoch: 1, PrivacyAck: clock, Screen: "faq:housing.wbs", Steps: []string{"housing.wbs"}}
 }
 
+// mustTickets is a ticket store on a Redis of the test's own.
+func mustTickets(tb testing.TB) *redisstore.Tickets {
+	tb.Helper()
+	return redistest.Must(tb).Store(redisstore.Options{}).Tickets(0)
+}
+
+// openRequest has Amal, reading lang, send the request she was
+// describing; it returns her session with the ticket open.
+func openRequest(tb testing.TB, e *flows.Engine, lang string) domain.Session {
+	tb.Helper()
+	s := amalSession()
+	s.Lang, s.Handover = lang, "describe"
+	return *e.Handle(context.Background(), s, false, personPress("hs", "")).Session
+}
+
 func personText(s string) domain.Event {
 	return domain.Event{Kind: domain.EventText, Text: s, ChatID: amalChat, FirstName: "Amal", MessageID: 50}
 }
@@ -46,7 +61,7 @@ func repliesTo(r domain.Result, chat int64) []domain.Reply {
 
 func TestHandover_FullCycle(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
 	s := amalSession()
 
@@ -59,7 +74,7 @@ func TestHandover_FullCycle(t *testing.T) {
 	if s.Handover != "open" || s.Ticket == 0 {
 		t.Fatalf("ticket not opened: %+v", s)
 	}
-	id := strconv.FormatInt(s.Ticket, 10)
+	id := ticketID(s.Ticket)
 	staff := repliesTo(res, staffChat)
 	if len(staff) != 2 || !staff[0].Card || staff[0].Ticket != s.Ticket {
 		t.Fatalf("staff group got %+v", staff)
@@ -264,19 +279,16 @@ func TestHandover_OutsideHours(t *testing.T) {
 
 func TestHandover_DeleteClosesTicket(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
-	s := amalSession()
-	s.Handover = "describe"
-	res := e.Handle(ctx, s, false, personPress("hs", ""))
-	s = *res.Session
+	s := openRequest(t, e, "ar")
 	// What the bot adapter records once the card and a relayed message
 	// are sent, and a case manager's reply.
 	tickets.Touch(ctx, s.Ticket, clock, 700)
 	tickets.Relay(ctx, 700, s.Ticket, true)
 	tickets.Relay(ctx, 701, s.Ticket, true)
 	tickets.Relay(ctx, 702, s.Ticket, false)
-	res = e.Handle(ctx, s, false, personPress("dy", strconv.FormatInt(clock.Unix(), 10)))
+	res := e.Handle(ctx, s, false, personPress("dy", strconv.FormatInt(clock.Unix(), 10)))
 	if !res.Erase {
 		t.Fatal("not erased")
 	}
@@ -307,12 +319,9 @@ func TestHandover_DeleteClosesTicket(t *testing.T) {
 
 func TestHandover_Sweep(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
-	s := amalSession()
-	s.Handover = "describe"
-	res := e.Handle(ctx, s, false, personPress("hs", ""))
-	id := res.Session.Ticket
+	id := openRequest(t, e, "ar").Ticket
 	tickets.Touch(ctx, id, clock, 300) // as the bot adapter records the sent card
 
 	defer func(c time.Time) { clock = c }(clock)
@@ -408,7 +417,7 @@ func TestHandover_TypedMenuLeavesDescription(t *testing.T) {
 // person is told which request is open, with its own cancel button.
 func TestHandover_OldCancelButtonKeepsTheOpenRequest(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
 	// The second request, an hour later: a request is one per moment.
 	later := mustEngineWithDeps(t, flows.Deps{Tickets: tickets, Now: func() time.Time { return clock.Add(time.Hour) }})
@@ -438,7 +447,7 @@ func TestHandover_OldCancelButtonKeepsTheOpenRequest(t *testing.T) {
 	if tk, err := tickets.Get(ctx, s.Ticket); err != nil || tk.Status == domain.TicketClosed {
 		t.Fatalf("the open request was closed: %+v %v", tk, err)
 	}
-	if cur := find(t, res, "hc"); cur.Action.Arg != strconv.FormatInt(s.Ticket, 10) {
+	if cur := find(t, res, "hc"); cur.Action.Arg != ticketID(s.Ticket) {
 		t.Errorf("the cancel button offered names request %q, want %d", cur.Action.Arg, s.Ticket)
 	}
 }
@@ -447,7 +456,7 @@ func TestHandover_OldCancelButtonKeepsTheOpenRequest(t *testing.T) {
 // date instead of "your request was withdrawn".
 func TestHandover_OldCancelButtonWithNothingOpen(t *testing.T) {
 	ctx := context.Background()
-	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
+	e := mustEngineWith(t, mustTickets(t))
 	res := e.Handle(ctx, amalSession(), false, personPress("hc", "41"))
 	ar := mustBundle(t).For("ar")
 	if got := allText(res); strings.Contains(got, ar.T("handover.cancelled", nil)) || !strings.Contains(got, ar.T("input.stale_button", nil)) {
@@ -462,13 +471,10 @@ func TestHandover_OldCancelButtonWithNothingOpen(t *testing.T) {
 // to the team.
 func TestHandover_CommandsDoWhatTheySay(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
 	en := mustBundle(t).For("en")
-	s := amalSession()
-	s.Lang, s.Handover = "en", "describe"
-	res := e.Handle(ctx, s, false, personPress("hs", ""))
-	s = *res.Session
+	s := openRequest(t, e, "en")
 	if s.Handover != "open" {
 		t.Fatalf("not opened: %+v", s)
 	}
@@ -494,7 +500,7 @@ func TestHandover_CommandsDoWhatTheySay(t *testing.T) {
 		}
 	}
 	t.Run("Waiting", func(t *testing.T) { check(t, s) })
-	if res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10))); len(repliesTo(res, amalChat)) != 1 {
+	if res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", ticketID(s.Ticket))); len(repliesTo(res, amalChat)) != 1 {
 		t.Fatalf("not taken: %+v", res.Replies)
 	}
 	t.Run("Taken", func(t *testing.T) { check(t, s) })
@@ -502,7 +508,7 @@ func TestHandover_CommandsDoWhatTheySay(t *testing.T) {
 	// Once the request has ended the menu is the menu, without the note.
 	end := command("end")
 	end.ChatID = amalChat
-	res = e.Handle(ctx, s, false, end)
+	res := e.Handle(ctx, s, false, end)
 	menu := command("menu")
 	menu.ChatID = amalChat
 	if got := allText(e.Handle(ctx, *res.Session, false, menu)); strings.Contains(got, note) {
@@ -532,15 +538,12 @@ func (s *takenWhileCollecting) Collect(ctx context.Context, ticket int64, item s
 // already posted nor lost.
 func TestHandover_TakenWhileWriting(t *testing.T) {
 	ctx := context.Background()
-	store := &takenWhileCollecting{TicketStore: redistest.Must(t).Store(redisstore.Options{}).Tickets(0)}
+	store := &takenWhileCollecting{TicketStore: mustTickets(t)}
 	e := mustEngineWith(t, store)
-	s := amalSession()
-	s.Handover = "describe"
-	res := e.Handle(ctx, s, false, personPress("hs", ""))
-	s = *res.Session
+	s := openRequest(t, e, "ar")
 	var taken domain.Result
-	store.take = func() { taken = e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10))) }
-	res = e.Handle(ctx, s, false, personText("الرسالة وصلت اليوم"))
+	store.take = func() { taken = e.HandleStaff(ctx, staffPress(anna.UserID, "T", ticketID(s.Ticket))) }
+	res := e.Handle(ctx, s, false, personText("الرسالة وصلت اليوم"))
 	if store.take != nil {
 		t.Fatal("the message was not collected: the race was not staged")
 	}
@@ -559,14 +562,11 @@ func TestHandover_TakenWhileWriting(t *testing.T) {
 // request is closed is answered by the bot, not kept for nobody.
 func TestHandover_ClosedWhileWriting(t *testing.T) {
 	ctx := context.Background()
-	store := &takenWhileCollecting{TicketStore: redistest.Must(t).Store(redisstore.Options{}).Tickets(0)}
+	store := &takenWhileCollecting{TicketStore: mustTickets(t)}
 	e := mustEngineWith(t, store)
-	s := amalSession()
-	s.Lang, s.Handover = "en", "describe"
-	res := e.Handle(ctx, s, false, personPress("hs", ""))
-	s = *res.Session
-	store.take = func() { e.HandleStaff(ctx, staffPress(anna.UserID, "X", strconv.FormatInt(s.Ticket, 10))) }
-	res = e.Handle(ctx, s, false, personText("How do I apply for a Wohnberechtigungsschein?"))
+	s := openRequest(t, e, "en")
+	store.take = func() { e.HandleStaff(ctx, staffPress(anna.UserID, "X", ticketID(s.Ticket))) }
+	res := e.Handle(ctx, s, false, personText("How do I apply for a Wohnberechtigungsschein?"))
 	if strings.Contains(allText(res), mustBundle(t).For("en").T("handover.passed_on", nil)) || res.Session.Handover != "" {
 		t.Errorf("message to a closed request: %q, %+v", allText(res), res.Session)
 	}
@@ -580,23 +580,20 @@ func TestHandover_ClosedWhileWriting(t *testing.T) {
 // on; the card and the group say so.
 func TestHandover_LanguageFollowsThePerson(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
-	s := amalSession()
-	s.Handover = "describe"
-	res := e.Handle(ctx, s, false, personPress("hs", ""))
-	s = *res.Session
+	s := openRequest(t, e, "ar")
 	tickets.Touch(ctx, s.Ticket, clock, 300) // as the bot adapter records the sent card
-	e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10)))
+	e.HandleStaff(ctx, staffPress(anna.UserID, "T", ticketID(s.Ticket)))
 
-	res = e.Handle(ctx, s, false, personPress("L", "en"))
+	res := e.Handle(ctx, s, false, personPress("L", "en"))
 	if res.Session.Lang != "en" || res.Session.Handover != "open" {
 		t.Fatalf("switch: %+v", res.Session)
 	}
 	group := repliesTo(res, staffChat)
 	var told, card bool
 	for _, rep := range group {
-		told = told || strings.Contains(rep.Text, "#"+strconv.FormatInt(s.Ticket, 10)) && strings.Contains(rep.Text, "English") && rep.EditID == 0
+		told = told || strings.Contains(rep.Text, "#"+ticketID(s.Ticket)) && strings.Contains(rep.Text, "English") && rep.EditID == 0
 		card = card || rep.EditID == 300 && strings.Contains(rep.Text, "English")
 	}
 	if !told || !card {
@@ -610,7 +607,7 @@ func TestHandover_LanguageFollowsThePerson(t *testing.T) {
 		t.Errorf("group told without a change: %+v", got)
 	}
 	// The team's close reaches the person in English.
-	closed := e.HandleStaff(ctx, staffPress(anna.UserID, "X", strconv.FormatInt(s.Ticket, 10)))
+	closed := e.HandleStaff(ctx, staffPress(anna.UserID, "X", ticketID(s.Ticket)))
 	en := mustBundle(t).For("en")
 	if got := repliesTo(closed, amalChat); len(got) != 1 || !strings.Contains(got[0].Text, en.T("handover.closed_by_staff", nil)) {
 		t.Errorf("close after the switch: %+v", got)
@@ -622,12 +619,9 @@ func TestHandover_LanguageFollowsThePerson(t *testing.T) {
 // rather than waiting in the batch until someone takes the request.
 func TestHandover_UrgentWhileWaiting(t *testing.T) {
 	ctx := context.Background()
-	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
-	s := amalSession()
-	s.Lang, s.Handover = "de", "describe"
-	res := e.Handle(ctx, s, false, personPress("hs", ""))
-	s = *res.Session
-	res = e.Handle(ctx, s, false, personText("ich will nicht mehr leben"))
+	e := mustEngineWith(t, mustTickets(t))
+	s := openRequest(t, e, "de")
+	res := e.Handle(ctx, s, false, personText("ich will nicht mehr leben"))
 	if len(res.Replies) == 0 || !strings.Contains(res.Replies[0].Text, "0800 111 0 111") {
 		t.Fatalf("first reply is not the crisis line: %+v", res.Replies)
 	}
@@ -646,10 +640,8 @@ func TestHandover_UrgentWhileWaiting(t *testing.T) {
 // the bot wants their question again.
 func TestHandover_EditedMessage(t *testing.T) {
 	ctx := context.Background()
-	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
-	s := amalSession()
-	s.Lang, s.Handover = "en", "describe"
-	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	e := mustEngineWith(t, mustTickets(t))
+	s := openRequest(t, e, "en")
 	en := mustBundle(t).For("en")
 	res := e.Handle(ctx, s, false, domain.Event{Kind: domain.EventEdited, Text: "my appointment is on Tuesday", ChatID: amalChat, MessageID: 50})
 	if got := allText(res); !strings.Contains(got, en.T("handover.edited", nil)) || strings.Contains(got, en.T("input.edited", nil)) {
@@ -664,11 +656,9 @@ func TestHandover_EditedMessage(t *testing.T) {
 // taken yet withdraws it: no rating of a conversation that never was.
 func TestHandover_EndBeforeAnyoneAnswered(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
-	s := amalSession()
-	s.Lang, s.Handover = "en", "describe"
-	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	s := openRequest(t, e, "en")
 	end := command("end")
 	end.ChatID = amalChat
 	res := e.Handle(ctx, s, false, end)
@@ -689,19 +679,17 @@ func TestHandover_EndBeforeAnyoneAnswered(t *testing.T) {
 // label as it would be live — not bare among other requests' messages.
 func TestHandover_WaitingLocationLabelled(t *testing.T) {
 	ctx := context.Background()
-	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
-	s := amalSession()
-	s.Handover = "describe"
-	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	e := mustEngineWith(t, mustTickets(t))
+	s := openRequest(t, e, "ar")
 	e.Handle(ctx, s, false, domain.Event{Kind: domain.EventMedia, Media: "location", ChatID: amalChat, FirstName: "Amal", MessageID: 70,
 		Location: &domain.Location{Lat: 52.5, Lon: 13.4}})
-	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10)))
+	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", ticketID(s.Ticket)))
 	group := repliesTo(res, staffChat)
 	for i, rep := range group {
 		if rep.Copy == nil || rep.Copy.MessageID != 70 {
 			continue
 		}
-		label := "#" + strconv.FormatInt(s.Ticket, 10)
+		label := "#" + ticketID(s.Ticket)
 		if rep.Copy.Caption == "" && (i == 0 || !strings.HasPrefix(group[i-1].Text, label)) {
 			t.Errorf("location posted without the request's label: %+v", group)
 		}
@@ -716,11 +704,9 @@ func TestHandover_WaitingLocationLabelled(t *testing.T) {
 // without ever having written leaves no session behind.
 func TestHandover_PersonBlocked(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	e := mustEngineWith(t, tickets)
-	s := amalSession()
-	s.Handover = "describe"
-	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	s := openRequest(t, e, "ar")
 	blocked := domain.Event{Kind: domain.EventBlocked, ChatID: amalChat}
 	res := e.Handle(ctx, s, false, blocked)
 	if len(repliesTo(res, 0)) != 0 || len(repliesTo(res, amalChat)) != 0 {
@@ -745,7 +731,7 @@ func TestHandover_PersonBlocked(t *testing.T) {
 // back for the whole time: the person was told when the team answers.
 func TestHandover_SweepWaitsForTheTeam(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	defer func(c time.Time) { clock = c }(clock)
 	loc, _ := time.LoadLocation("Europe/Berlin")
 	// Office hours on Mondays only; the clock is a Monday morning.
@@ -753,9 +739,7 @@ func TestHandover_SweepWaitsForTheTeam(t *testing.T) {
 		set.Hours = flows.Hours{Loc: loc, Rules: []flows.HoursRule{{Days: []time.Weekday{time.Monday}, From: 8 * time.Hour, To: 12 * time.Hour}}}
 	})
 	clock = clock.Add(6 * time.Hour) // Monday afternoon: closed until next Monday
-	s := amalSession()
-	s.Handover = "describe"
-	id := e.Handle(ctx, s, false, personPress("hs", "")).Session.Ticket
+	id := openRequest(t, e, "ar").Ticket
 
 	clock = clock.Add(73 * time.Hour) // Thursday: nobody could have taken it
 	res, err := e.Sweep(ctx)
@@ -781,16 +765,14 @@ func TestHandover_SweepWaitsForTheTeam(t *testing.T) {
 // night and the weekend.
 func TestHandover_NoReannounceWhileClosed(t *testing.T) {
 	ctx := context.Background()
-	tickets := redistest.Must(t).Store(redisstore.Options{}).Tickets(0)
+	tickets := mustTickets(t)
 	defer func(c time.Time) { clock = c }(clock)
 	loc, _ := time.LoadLocation("Europe/Berlin")
 	e := mustEngineWith(t, tickets, func(set *flows.Settings) {
 		set.Hours = flows.Hours{Loc: loc, Rules: []flows.HoursRule{{Days: []time.Weekday{time.Monday, time.Tuesday}, From: 8 * time.Hour, To: 12 * time.Hour}}}
 	})
 	clock = clock.Add(6 * time.Hour) // Monday 17:00 in Berlin: closed
-	s := amalSession()
-	s.Handover = "describe"
-	e.Handle(ctx, s, false, personPress("hs", ""))
+	openRequest(t, e, "ar")
 	for _, later := range []time.Duration{31 * time.Minute, 2 * time.Hour, 10 * time.Hour} {
 		clock = clock.Add(later)
 		if res, _ := e.Sweep(ctx); len(res.Replies) != 0 {
@@ -808,17 +790,15 @@ func TestHandover_NoReannounceWhileClosed(t *testing.T) {
 // the photo, "and this is page two" — texts between media kept together.
 func TestHandover_WaitingInOrder(t *testing.T) {
 	ctx := context.Background()
-	e := mustEngineWith(t, redistest.Must(t).Store(redisstore.Options{}).Tickets(0))
-	s := amalSession()
-	s.Handover = "describe"
-	s = *e.Handle(ctx, s, false, personPress("hs", "")).Session
+	e := mustEngineWith(t, mustTickets(t))
+	s := openRequest(t, e, "ar")
 	photo := func(id int) domain.Event {
 		return domain.Event{Kind: domain.EventMedia, Media: "photo", ChatID: amalChat, FirstName: "Amal", MessageID: id}
 	}
 	for _, ev := range []domain.Event{personText("هذه الرسالة"), personText("الصفحة الأولى"), photo(81), personText("والصفحة الثانية"), photo(82)} {
 		e.Handle(ctx, s, false, ev)
 	}
-	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", strconv.FormatInt(s.Ticket, 10)))
+	res := e.HandleStaff(ctx, staffPress(anna.UserID, "T", ticketID(s.Ticket)))
 	var order []string
 	for _, rep := range repliesTo(res, staffChat) {
 		switch {

@@ -432,12 +432,9 @@ func (m *Matcher) isFiller(t string) bool {
 		return false
 	}
 	var rb [64]rune
-	tr := rb[:0]
-	for _, r := range t {
-		if len(tr) == cap(tr) {
-			return false
-		}
-		tr = append(tr, r)
+	tr, ok := runesIn(t, &rb)
+	if !ok {
+		return false
 	}
 	for _, f := range m.fillerTypo[tr[0]] {
 		if within1(tr, f) {
@@ -445,6 +442,19 @@ func (m *Matcher) isFiller(t string) bool {
 		}
 	}
 	return false
+}
+
+// runesIn decodes t into buf, which keeps it off the heap; ok is false
+// for a word longer than buf, too long to be compared for typos.
+func runesIn(t string, buf *[64]rune) (tr []rune, ok bool) {
+	tr = buf[:0]
+	for _, r := range t {
+		if len(tr) == cap(tr) {
+			return nil, false
+		}
+		tr = append(tr, r)
+	}
+	return tr, true
 }
 
 // lookup appends the phrase words t matches exactly or by stem.
@@ -479,12 +489,9 @@ func stemKey(t string) string {
 // people rarely get it wrong, and it keeps the search short.
 func (m *Matcher) lookupTypo(t string, out []int32) []int32 {
 	var rb [64]rune
-	tr := rb[:0]
-	for _, r := range t {
-		if len(tr) == cap(tr) {
-			return out
-		}
-		tr = append(tr, r)
+	tr, ok := runesIn(t, &rb)
+	if !ok {
+		return out
 	}
 	for _, w := range m.fuzzy[tr[0]] {
 		if w.prefix {
