@@ -163,7 +163,15 @@ func mustInstance(tb testing.TB, fake *telegramtest.Server, r *redistest.Redis, 
 	notPolling := make(chan struct{})
 	close(notPolling)
 	in := &instance{client: client, d: d, store: store, stop: stop, done: notPolling, logs: logs, log: log, tally: tally}
-	tb.Cleanup(func() { in.stop(); <-in.done })
+	tb.Cleanup(func() {
+		in.stop()
+		<-in.done
+		if tb.Failed() {
+			// The replica's own account of a failed test (no message text).
+			logs := in.logs.String()
+			tb.Logf("replica log, last part:\n%s", logs[max(0, len(logs)-6000):])
+		}
+	})
 	return in
 }
 
