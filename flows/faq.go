@@ -195,6 +195,10 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 		if len(res.Also) > 0 {
 			r.Say(t.T("faq.also_asked", nil), questions(res.Also)...)
 		}
+	case (len(main.Best) > 0 || len(res.Also) > 0) && onOffersScreen(r.Session) && e.suggestOffers(r, r.Event.Text):
+		// The offers screen asked them to write what they look for: the
+		// offers that fit answer it, not "I'm not sure what you mean".
+		return nil
 	case len(main.Best) > 0 || len(res.Also) > 0:
 		ids := make([]string, 0, len(main.Best)+len(res.Also))
 		for _, m := range main.Best {

@@ -507,6 +507,12 @@ func shorten(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
+// onOffersScreen reports whether the person is among the offers: their
+// topics, a list or one offer.
+func onOffersScreen(s *domain.Session) bool {
+	return s.Screen == screenOffers || strings.HasPrefix(s.Screen, screenOffers+":")
+}
+
 // isOffersRequest reports whether a message asks for the offers as such
 // ("Angebote", "courses", "دورات"): the trigger words of every language,
 // because people type in the words they know.

@@ -343,3 +343,35 @@ func TestOffers_StaffSendsOffer(t *testing.T) {
 		}
 	})
 }
+
+// TestOffers_TypedOnOffersScreen: the offers screen asks the person to
+// write what they look for; what they write is answered with the offers
+// that fit, not with "I'm not sure what you mean" and questions first.
+func TestOffers_TypedOnOffersScreen(t *testing.T) {
+	e := mustOffersEngine(t)
+	for _, tt := range []struct{ lang, q, want string }{
+		{"de", "Deutschkurs mit Kinderbetreuung", "Deutschkurs mit Kinderbetreuung"},
+		{"ar", "دورة لغة ألمانية مع رعاية الأطفال", "دورة لغة ألمانية مع رعاية الأطفال"},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			s := domain.Session{Lang: tt.lang, LangChosen: true, Epoch: 1}
+			res := e.Handle(context.Background(), s, false, command("offers"))
+			s = *res.Session
+			res = e.Handle(context.Background(), s, false, text(tt.q))
+			var found bool
+			for _, b := range buttons(res) {
+				found = found || b.Action.Name == "oo" && strings.Contains(b.Label, tt.want)
+			}
+			if !found {
+				t.Errorf("%q on the offers screen: no offer %q: %q", tt.q, tt.want, allText(res))
+			}
+			msgs, _, _, err := shipped()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if notSure := msgs.For(tt.lang).T("faq.suggest", nil); strings.Contains(allText(res), notSure) {
+				t.Errorf("%q on the offers screen: answered %q", tt.q, notSure)
+			}
+		})
+	}
+}
