@@ -375,3 +375,27 @@ func TestOffers_TypedOnOffersScreen(t *testing.T) {
 		})
 	}
 }
+
+// TestOffers_LanguageSwitchKeepsList: a language picked while reading a
+// list of offers shows that list (topic and filters) again in the new language, as it does
+// for every other screen, not the main menu.
+func TestOffers_LanguageSwitchKeepsList(t *testing.T) {
+	e := mustOffersEngine(t)
+	s := domain.Session{Lang: "ar", LangChosen: true, Epoch: 1}
+	res := e.Handle(context.Background(), s, false, command("offers"))
+	s = *res.Session
+	res = mustPress(t, e, &s, res, "ol", "دورات اللغة")
+	res = mustPress(t, e, &s, res, "ol", "مجاني")
+	res = e.Handle(context.Background(), s, false, press("L", "uk"))
+	if got := allText(res); !strings.Contains(got, "Мовні курси (8)") || !hasAction(res, "oo") {
+		t.Errorf("after switching to Ukrainian on a list, want that list in Ukrainian:\n%s", got)
+	}
+	t.Run("Topics", func(t *testing.T) {
+		s := domain.Session{Lang: "ar", LangChosen: true, Epoch: 1}
+		res := e.Handle(context.Background(), s, false, command("offers"))
+		res = e.Handle(context.Background(), *res.Session, false, press("L", "uk"))
+		if !hasAction(res, "ol") || res.Session.Screen != "offers" {
+			t.Errorf("after switching to Ukrainian on the offers' topics, want the topics:\n%s", allText(res))
+		}
+	})
+}

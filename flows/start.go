@@ -53,6 +53,8 @@ func (e *Engine) showScreen(ctx context.Context, r *Request) error {
 		return e.showAnswer(ctx, r)
 	case s == screenPrivacy:
 		return e.showPrivacy(ctx, r)
+	case onOffersScreen(r.Session) && e.offerDir() != nil:
+		return e.reopenOffers(ctx, r)
 	case s == screenBooking && r.Session.Draft != nil:
 		// The steps so far were answered in the other language; the
 		// booking starts again in the new one, a move still a move.
