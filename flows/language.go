@@ -125,11 +125,16 @@ func (e *Engine) setLanguage(ctx context.Context, r *Request) error {
 	if !i18n.Shipped(lang) {
 		return e.staleButton(ctx, r)
 	}
+	e.chooseLanguage(r, lang)
+	r.Say(r.T.T("language.changed", nil))
+	return e.showScreen(ctx, r)
+}
+
+// chooseLanguage makes lang the person's pick.
+func (e *Engine) chooseLanguage(r *Request, lang string) {
 	r.Session.Lang, r.Session.LangChosen = lang, true
 	r.Session.LangFrom, r.Session.LangKeep = "", false
 	r.T = e.msgs.For(lang)
-	r.Say(r.T.T("language.changed", nil))
-	return e.showScreen(ctx, r)
 }
 
 // restoreLanguage is the back button after a switch: the person wants the

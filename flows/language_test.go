@@ -273,6 +273,12 @@ func TestLanguage_TypedNamePicksIt(t *testing.T) {
 			}
 		})
 	}
+	t.Run("FirstMessage", func(t *testing.T) {
+		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text("English"), "ar"))
+		if got := allText(res); res.Session.Lang != "en" || !strings.HasPrefix(got, "Hello!") || strings.Contains(got, "مرحب") || len(res.Replies) != 1 {
+			t.Errorf("\"English\" first on an Arabic phone: want one greeting in English, got %q", got)
+		}
+	})
 	// "language" itself still shows the choice.
 	if res := e.Handle(ctx, domain.Session{Lang: "de", Epoch: 1}, false, text("Sprache")); !hasAction(res, "L") {
 		t.Errorf("\"Sprache\" did not show the choice: %q", allText(res))
