@@ -399,3 +399,15 @@ func TestOffers_LanguageSwitchKeepsList(t *testing.T) {
 		}
 	})
 }
+
+// TestOffers_InHelp: /help names /offers where there are offers, as the
+// messenger's command menu does.
+func TestOffers_InHelp(t *testing.T) {
+	res := mustOffersEngine(t).Handle(context.Background(), domain.Session{Lang: "ar", LangChosen: true, Epoch: 1}, false, command("help"))
+	if got := allText(res); !strings.Contains(got, "• /offers – عروض محلية") {
+		t.Errorf("/help lacks /offers: %q", got)
+	}
+	if got := allText(mustEngine(t).Handle(context.Background(), domain.Session{Lang: "ar", Epoch: 1}, false, command("help"))); strings.Contains(got, "/offers") {
+		t.Errorf("/help names /offers without a directory: %q", got)
+	}
+}

@@ -27,7 +27,11 @@ func (e *Engine) start(_ context.Context, r *Request) error {
 }
 
 func (e *Engine) showHelp(_ context.Context, r *Request) error {
-	r.Say(r.T.T("help.text", nil)+"\n"+r.T.T("help.export", nil), e.menuRow(r))
+	text := r.T.T("help.text", nil)
+	if e.offerDir() != nil {
+		text += "\n" + r.T.T("help.offers", nil)
+	}
+	r.Say(text+"\n"+r.T.T("help.export", nil), e.menuRow(r))
 	return nil
 }
 
