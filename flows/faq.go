@@ -100,6 +100,9 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 			return e.consentNo(ctx, r)
 		}
 	}
+	if ok, err := e.typedDeleteAnswer(ctx, r, text); ok {
+		return err
+	}
 	if ok, err := e.typedComing(ctx, r, text); ok {
 		return err
 	}

@@ -41,6 +41,7 @@ const (
 	screenArea     = "area:"
 	screenQuestion = "faq:"
 	screenPrivacy  = "privacy"
+	screenDelete   = "delete" // the delete question, for one message
 	screenBooking  = "booking"
 )
 
@@ -57,6 +58,8 @@ func (e *Engine) showScreen(ctx context.Context, r *Request) error {
 		return e.showAnswer(ctx, r)
 	case s == screenPrivacy:
 		return e.showPrivacy(ctx, r)
+	case s == screenDelete:
+		return e.askDelete(ctx, r)
 	case onOffersScreen(r.Session) && e.offerDir() != nil:
 		return e.reopenOffers(ctx, r)
 	case s == screenBooking && r.Session.Draft != nil:
