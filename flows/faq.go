@@ -29,7 +29,7 @@ func (e *Engine) showAnswer(ctx context.Context, r *Request) error {
 	if !ok || !found {
 		return e.staleButton(ctx, r)
 	}
-	if r.Event.Kind == domain.EventButton && r.Session.Screen == screenSuggest {
+	if r.Event.Kind == domain.EventButton && onSuggestScreen(r.Session) {
 		r.count(stats.SuggestionTaken())
 	}
 	r.count(stats.Answer(id), stats.Area(en.Area))
@@ -102,6 +102,14 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 	}
 	if ok, err := e.typedDeleteAnswer(ctx, r, text); ok {
 		return err
+	}
+	if id := typedSuggestion(r.Session, text); id != "" {
+		r.Event.Action = domain.Action{Name: actQuestion, Arg: id}
+		r.count(stats.SuggestionTaken())
+		return e.showAnswer(ctx, r)
+	}
+	if onSuggestScreen(r.Session) {
+		r.Session.Screen = screenSuggest // numbers count for one message
 	}
 	if ok, err := e.typedComing(ctx, r, text); ok {
 		return err
@@ -214,7 +222,12 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 		}
 		r.Say(t.T("faq.suggest", nil), questions(ids)...)
 		r.count(stats.Suggested(t.Lang()))
-		r.Session.Screen = screenSuggest // so a choice from the list is counted
+		// So a choice from the list is counted, and its number typed
+		// ("2") understood – unless a flow's button comes first.
+		r.Session.Screen = screenSuggest
+		if flow == nil {
+			r.Session.Screen = suggestScreen(e.kb, t.Lang(), ids)
+		}
 	default:
 		r.count(stats.NoMatch(t.Lang()))
 		if !e.suggestOffers(r, r.Event.Text) {
