@@ -244,6 +244,20 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 	return nil
 }
 
+// showSuggestions offers the questions of an unclear message again, after
+// a language switch.
+func (e *Engine) showSuggestions(r *Request, ids []string) error {
+	rows := make([][]domain.Button, 0, len(ids)+1)
+	for _, id := range ids {
+		if txt, ok := e.kb.Text(id, r.T.Lang()); ok {
+			rows = append(rows, domain.Row(button(txt.Question, actQuestion, id)))
+		}
+	}
+	r.Session.Screen = suggestScreen(e.kb, r.T.Lang(), ids)
+	r.Show(r.T.T("faq.suggest", nil), append(rows, e.menuRow(r))...)
+	return nil
+}
+
 // mentionedFlow is the button of the flow a message asks for among other
 // things ("I need an appointment, my landlord wants us out"): too much
 // else to open it as a typed request, so it is offered first, above the

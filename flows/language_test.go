@@ -284,3 +284,31 @@ func TestLanguage_TypedNamePicksIt(t *testing.T) {
 		t.Errorf("\"Sprache\" did not show the choice: %q", allText(res))
 	}
 }
+
+// The way back to the phone's language under the questions offered for
+// an unclear message offers the same questions again, in that language,
+// not the main menu.
+func TestLanguage_BackKeepsSuggestions(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	res := e.Handle(ctx, domain.Session{Lang: "uk", Epoch: 1, Screen: "menu"}, false, withLang(text("Wie finde ich Arbeit und wie lange dauert der Kurs?"), "uk"))
+	var before []string
+	for _, b := range buttons(res) {
+		if b.Action.Name == "q" {
+			before = append(before, b.Action.Arg)
+		}
+	}
+	if res.Session.Lang != "de" || len(before) < 2 || !hasAction(res, "lb") {
+		t.Fatalf("German unclear question on a Ukrainian phone: %+v %q %+v", res.Session, allText(res), buttons(res))
+	}
+	res = e.Handle(ctx, *res.Session, false, press("lb", ""))
+	var after []string
+	for _, b := range buttons(res) {
+		if b.Action.Name == "q" {
+			after = append(after, b.Action.Arg)
+		}
+	}
+	if res.Session.Lang != "uk" || strings.Join(after, ",") != strings.Join(before, ",") || !strings.Contains(allText(res), "Може, це одне з цих запитань?") {
+		t.Errorf("back to Ukrainian: want the questions %v again in Ukrainian, got %v %q", before, after, allText(res))
+	}
+}

@@ -56,6 +56,8 @@ func (e *Engine) showScreen(ctx context.Context, r *Request) error {
 	case strings.HasPrefix(s, screenQuestion):
 		r.Event.Action = domain.Action{Name: actQuestion, Arg: strings.TrimPrefix(s, screenQuestion)}
 		return e.showAnswer(ctx, r)
+	case strings.HasPrefix(s, screenSuggest+":"):
+		return e.showSuggestions(r, strings.Split(strings.TrimPrefix(s, screenSuggest+":"), ","))
 	case s == screenPrivacy:
 		return e.showPrivacy(ctx, r)
 	case s == screenDelete:
