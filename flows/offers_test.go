@@ -411,3 +411,13 @@ func TestOffers_InHelp(t *testing.T) {
 		t.Errorf("/help names /offers without a directory: %q", got)
 	}
 }
+
+// TestOffers_LocationFirst: a location as the very first message is met
+// as every first message is, with the greeting, then the offers near it.
+func TestOffers_LocationFirst(t *testing.T) {
+	ev := domain.Event{Kind: domain.EventMedia, Media: "location", Location: &domain.Location{Lat: 51.96, Lon: 7.62}}
+	res := mustOffersEngine(t).Handle(context.Background(), domain.Session{Epoch: 1}, true, withLang(ev, "ar"))
+	if len(res.Replies) < 2 || !strings.Contains(res.Replies[0].Text, "Musterstadt") || !hasAction(res, "oo") {
+		t.Errorf("location first: want the greeting, then the offers near it: %q", allText(res))
+	}
+}
