@@ -220,7 +220,8 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 	if r.erase {
 		return domain.Result{Replies: r.replies, Erase: true, Events: r.events, Counts: r.counts}
 	}
-	if switchedFrom != "" {
+	if switchedFrom != "" && r.Session.LangFrom == switchedFrom {
+		// Unless the person picked a language meanwhile ("English").
 		e.offerLanguageBack(r.replies, switchedFrom)
 	}
 	return domain.Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events, Counts: r.counts}

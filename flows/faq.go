@@ -29,7 +29,7 @@ func (e *Engine) showAnswer(ctx context.Context, r *Request) error {
 	if !ok || !found {
 		return e.staleButton(ctx, r)
 	}
-	if r.Event.Kind == domain.EventButton && r.Session.Screen == screenSuggest {
+	if r.Event.Kind == domain.EventButton && onSuggestScreen(r.Session) {
 		r.count(stats.SuggestionTaken())
 	}
 	r.count(stats.Answer(id), stats.Area(en.Area))
@@ -99,6 +99,17 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		case sameWord(text, r.T.T("consent.no", nil)):
 			return e.consentNo(ctx, r)
 		}
+	}
+	if ok, err := e.typedDeleteAnswer(ctx, r, text); ok {
+		return err
+	}
+	if id := typedSuggestion(r.Session, text); id != "" {
+		r.Event.Action = domain.Action{Name: actQuestion, Arg: id}
+		r.count(stats.SuggestionTaken())
+		return e.showAnswer(ctx, r)
+	}
+	if onSuggestScreen(r.Session) {
+		r.Session.Screen = screenSuggest // numbers count for one message
 	}
 	if ok, err := e.typedComing(ctx, r, text); ok {
 		return err
@@ -195,6 +206,10 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 		if len(res.Also) > 0 {
 			r.Say(t.T("faq.also_asked", nil), questions(res.Also)...)
 		}
+	case (len(main.Best) > 0 || len(res.Also) > 0) && onOffersScreen(r.Session) && e.suggestOffers(r, r.Event.Text):
+		// The offers screen asked them to write what they look for: the
+		// offers that fit answer it, not "I'm not sure what you mean".
+		return nil
 	case len(main.Best) > 0 || len(res.Also) > 0:
 		ids := make([]string, 0, len(main.Best)+len(res.Also))
 		for _, m := range main.Best {
@@ -207,7 +222,12 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 		}
 		r.Say(t.T("faq.suggest", nil), questions(ids)...)
 		r.count(stats.Suggested(t.Lang()))
-		r.Session.Screen = screenSuggest // so a choice from the list is counted
+		// So a choice from the list is counted, and its number typed
+		// ("2") understood – unless a flow's button comes first.
+		r.Session.Screen = screenSuggest
+		if flow == nil {
+			r.Session.Screen = suggestScreen(e.kb, t.Lang(), ids)
+		}
 	default:
 		r.count(stats.NoMatch(t.Lang()))
 		if !e.suggestOffers(r, r.Event.Text) {
@@ -221,6 +241,20 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 		return nil
 	}
 	e.suggestOffers(r, r.Event.Text) // local offers that fit as well
+	return nil
+}
+
+// showSuggestions offers the questions of an unclear message again, after
+// a language switch.
+func (e *Engine) showSuggestions(r *Request, ids []string) error {
+	rows := make([][]domain.Button, 0, len(ids)+1)
+	for _, id := range ids {
+		if txt, ok := e.kb.Text(id, r.T.Lang()); ok {
+			rows = append(rows, domain.Row(button(txt.Question, actQuestion, id)))
+		}
+	}
+	r.Session.Screen = suggestScreen(e.kb, r.T.Lang(), ids)
+	r.Show(r.T.T("faq.suggest", nil), append(rows, e.menuRow(r))...)
 	return nil
 }
 

@@ -600,3 +600,58 @@ func TestEngine_Interjection(t *testing.T) {
 		}
 	}
 }
+
+// People type the number of a question offered for an unclear message
+// ("2", "٢") instead of tapping it: that is the question chosen, not
+// something to look up, answered with the menu.
+func TestEngine_SuggestionNumberTyped(t *testing.T) {
+	e := mustEngine(t)
+	ctx := context.Background()
+	suggest := func(t *testing.T) (domain.Session, []domain.Button) {
+		t.Helper()
+		res := e.Handle(ctx, domain.Session{Lang: "ar", LangChosen: true, Epoch: 1}, false, text("كيف أجد عمل؟ وكم ساعة الدورة"))
+		var qs []domain.Button
+		for _, b := range buttons(res) {
+			if b.Action.Name == "q" {
+				qs = append(qs, b)
+			}
+		}
+		if len(qs) < 2 {
+			t.Fatalf("no questions offered: %q", allText(res))
+		}
+		return *res.Session, qs
+	}
+	for _, typed := range []string{"2", "٢", " 2. "} {
+		t.Run(typed, func(t *testing.T) {
+			s, qs := suggest(t)
+			res := e.Handle(ctx, s, false, text(typed))
+			if got := allText(res); !strings.Contains(got, "❓ "+qs[1].Label) {
+				t.Errorf("%q typed under the offered questions: want %q, got %q", typed, qs[1].Label, got)
+			}
+			if taken := countOf(res, "suggest_taken"); taken != 1 {
+				t.Errorf("%q typed: suggestion taken counted %d times", typed, taken)
+			}
+		})
+	}
+	s, qs := suggest(t)
+	res := e.Handle(ctx, s, false, text(strconv.Itoa(len(qs)+1)))
+	if strings.Contains(allText(res), "❓") {
+		t.Errorf("a number beyond the list opened an answer: %q", allText(res))
+	}
+	s, _ = suggest(t)
+	res = e.Handle(ctx, s, false, text("كلبي ينبح كل ليلة"))
+	if res = e.Handle(ctx, *res.Session, false, text("2")); strings.Contains(allText(res), "❓") {
+		t.Errorf("a number two messages after the list opened an answer: %q", allText(res))
+	}
+}
+
+// countOf adds up the counter field of a result.
+func countOf(r domain.Result, field string) int64 {
+	var n int64
+	for _, c := range r.Counts {
+		if c.Field == field {
+			n += c.N
+		}
+	}
+	return n
+}

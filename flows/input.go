@@ -19,18 +19,19 @@ func (e *Engine) inputRoutes(t *table) {
 }
 
 func (e *Engine) onMedia(ctx context.Context, r *Request) error {
-	if r.Event.Media == "location" && e.offerDir() != nil {
-		return e.offersNearby(ctx, r)
-	}
 	if r.New {
-		// Someone who starts with a sticker or a voice message meets
-		// Lotse first, as someone who starts with a question does.
+		// Someone who starts with a sticker, a voice message or a
+		// location meets Lotse first, as someone who starts with a
+		// question does.
 		if err := e.start(ctx, r); err != nil {
 			return err
 		}
 		if r.Event.Media == "sticker" || r.Event.Media == "animation" {
 			return nil // a wave: the greeting is the answer
 		}
+	}
+	if r.Event.Media == "location" && e.offerDir() != nil {
+		return e.offersNearby(ctx, r)
 	}
 	id := "input.other"
 	switch r.Event.Media {

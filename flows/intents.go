@@ -36,6 +36,13 @@ func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) 
 	e.log.Debug("typed request", "intent", string(in))
 	r.count(stats.Typed(string(in)))
 	if r.New {
+		if in == intent.Language {
+			if code := e.namedLanguage(text); code != "" {
+				// "English" first: greeted in English, with the menu.
+				e.chooseLanguage(r, code)
+				return true, e.start(ctx, r)
+			}
+		}
 		if err := e.start(ctx, r); err != nil {
 			return true, err
 		}

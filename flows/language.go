@@ -6,6 +6,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/intent"
+	"lotse/internal/kb"
 	"lotse/internal/langid"
 )
 
@@ -78,8 +79,15 @@ func (e *Engine) offerLanguageBack(replies []domain.Reply, from string) {
 	}
 }
 
-// pickLanguage offers every shipped language, each named in itself.
-func (e *Engine) pickLanguage(_ context.Context, r *Request) error {
+// pickLanguage offers every shipped language, each named in itself. A
+// language's own name typed ("English", "دری") is that language picked.
+func (e *Engine) pickLanguage(ctx context.Context, r *Request) error {
+	if r.Event.Kind == domain.EventText {
+		if code := e.namedLanguage(r.Event.Text); code != "" {
+			r.Event.Action = domain.Action{Name: actSetLanguage, Arg: code}
+			return e.setLanguage(ctx, r)
+		}
+	}
 	var rows [][]domain.Button
 	var row []domain.Button
 	for _, l := range i18n.Languages {
@@ -96,6 +104,20 @@ func (e *Engine) pickLanguage(_ context.Context, r *Request) error {
 	return nil
 }
 
+// namedLanguage is the shipped language whose own name text is, or "".
+func (e *Engine) namedLanguage(text string) string {
+	typed := kb.Normalize(text)
+	if typed == "" {
+		return ""
+	}
+	for _, l := range i18n.Languages {
+		if kb.Normalize(e.msgs.For(l.Code).T("language.name", nil)) == typed {
+			return l.Code
+		}
+	}
+	return ""
+}
+
 // setLanguage switches to the picked language and shows again where the
 // person was. A pick is a fresh start: what they write may switch it again.
 func (e *Engine) setLanguage(ctx context.Context, r *Request) error {
@@ -103,11 +125,16 @@ func (e *Engine) setLanguage(ctx context.Context, r *Request) error {
 	if !i18n.Shipped(lang) {
 		return e.staleButton(ctx, r)
 	}
+	e.chooseLanguage(r, lang)
+	r.Say(r.T.T("language.changed", nil))
+	return e.showScreen(ctx, r)
+}
+
+// chooseLanguage makes lang the person's pick.
+func (e *Engine) chooseLanguage(r *Request, lang string) {
 	r.Session.Lang, r.Session.LangChosen = lang, true
 	r.Session.LangFrom, r.Session.LangKeep = "", false
 	r.T = e.msgs.For(lang)
-	r.Say(r.T.T("language.changed", nil))
-	return e.showScreen(ctx, r)
 }
 
 // restoreLanguage is the back button after a switch: the person wants the

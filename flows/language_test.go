@@ -242,3 +242,73 @@ func TestLanguage_BackButton(t *testing.T) {
 		t.Errorf("stale back button changed the session: %+v", res.Session)
 	}
 }
+
+// A language's own name, typed ("English", "دری", "Русский"), picks that
+// language at once: asking to choose again, perhaps in a language the
+// person cannot read or in the wrong one ("دری" reads as Pashto to the
+// detector), is a needless step.
+func TestLanguage_TypedNamePicksIt(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	for _, tt := range []struct{ phone, typed, want, says string }{
+		{"ar", "English", "en", "I will write in English now."},
+		{"de", "دری", "fa", ""},
+		{"de", " русский ", "ru", ""},
+		{"ar", "Deutsch", "de", "Ich schreibe jetzt auf Deutsch."},
+		{"de", "Kurmancî", "ku", ""},
+	} {
+		t.Run(tt.typed, func(t *testing.T) {
+			res := e.Handle(ctx, domain.Session{Lang: tt.phone, Epoch: 1, Screen: "menu"}, false, withLang(text(tt.typed), tt.phone))
+			if res.Session == nil || res.Session.Lang != tt.want || !res.Session.LangChosen {
+				t.Fatalf("%q on a %s phone: session %+v, want %s: %q", tt.typed, tt.phone, res.Session, tt.want, allText(res))
+			}
+			if hasAction(res, "L") {
+				t.Errorf("%q: asked to choose again: %q", tt.typed, allText(res))
+			}
+			if hasAction(res, "lb") {
+				t.Errorf("%q: a way back from the language asked for: %+v", tt.typed, buttons(res))
+			}
+			if tt.says != "" && !strings.Contains(allText(res), tt.says) {
+				t.Errorf("%q: want %q in %q", tt.typed, tt.says, allText(res))
+			}
+		})
+	}
+	t.Run("FirstMessage", func(t *testing.T) {
+		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text("English"), "ar"))
+		if got := allText(res); res.Session.Lang != "en" || !strings.HasPrefix(got, "Hello!") || strings.Contains(got, "مرحب") || len(res.Replies) != 1 {
+			t.Errorf("\"English\" first on an Arabic phone: want one greeting in English, got %q", got)
+		}
+	})
+	// "language" itself still shows the choice.
+	if res := e.Handle(ctx, domain.Session{Lang: "de", Epoch: 1}, false, text("Sprache")); !hasAction(res, "L") {
+		t.Errorf("\"Sprache\" did not show the choice: %q", allText(res))
+	}
+}
+
+// The way back to the phone's language under the questions offered for
+// an unclear message offers the same questions again, in that language,
+// not the main menu.
+func TestLanguage_BackKeepsSuggestions(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	res := e.Handle(ctx, domain.Session{Lang: "uk", Epoch: 1, Screen: "menu"}, false, withLang(text("Wie finde ich Arbeit und wie lange dauert der Kurs?"), "uk"))
+	var before []string
+	for _, b := range buttons(res) {
+		if b.Action.Name == "q" {
+			before = append(before, b.Action.Arg)
+		}
+	}
+	if res.Session.Lang != "de" || len(before) < 2 || !hasAction(res, "lb") {
+		t.Fatalf("German unclear question on a Ukrainian phone: %+v %q %+v", res.Session, allText(res), buttons(res))
+	}
+	res = e.Handle(ctx, *res.Session, false, press("lb", ""))
+	var after []string
+	for _, b := range buttons(res) {
+		if b.Action.Name == "q" {
+			after = append(after, b.Action.Arg)
+		}
+	}
+	if res.Session.Lang != "uk" || strings.Join(after, ",") != strings.Join(before, ",") || !strings.Contains(allText(res), "Може, це одне з цих запитань?") {
+		t.Errorf("back to Ukrainian: want the questions %v again in Ukrainian, got %v %q", before, after, allText(res))
+	}
+}

@@ -200,6 +200,17 @@ func (e *Engine) showOffers(ctx context.Context, r *Request) error {
 	return nil
 }
 
+// reopenOffers shows the offers screen the person was on again: the list
+// with its topic and filters (first page), or the topics.
+func (e *Engine) reopenOffers(ctx context.Context, r *Request) error {
+	if st, ok := strings.CutPrefix(r.Session.Screen, screenOffers+":"); ok {
+		if s, ok := parseListState(st); ok {
+			return e.renderOfferList(r, e.offerDir(), s)
+		}
+	}
+	return e.showOffers(ctx, r)
+}
+
 // showOfferList shows one page of a topic's offers with the filters.
 func (e *Engine) showOfferList(ctx context.Context, r *Request) error {
 	d := e.offerDir()
@@ -505,6 +516,12 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return string([]rune(s)[:n-1]) + "…"
+}
+
+// onOffersScreen reports whether the person is among the offers: their
+// topics, a list or one offer.
+func onOffersScreen(s *domain.Session) bool {
+	return s.Screen == screenOffers || strings.HasPrefix(s.Screen, screenOffers+":")
 }
 
 // isOffersRequest reports whether a message asks for the offers as such

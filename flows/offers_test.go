@@ -343,3 +343,81 @@ func TestOffers_StaffSendsOffer(t *testing.T) {
 		}
 	})
 }
+
+// TestOffers_TypedOnOffersScreen: the offers screen asks the person to
+// write what they look for; what they write is answered with the offers
+// that fit, not with "I'm not sure what you mean" and questions first.
+func TestOffers_TypedOnOffersScreen(t *testing.T) {
+	e := mustOffersEngine(t)
+	for _, tt := range []struct{ lang, q, want string }{
+		{"de", "Deutschkurs mit Kinderbetreuung", "Deutschkurs mit Kinderbetreuung"},
+		{"ar", "دورة لغة ألمانية مع رعاية الأطفال", "دورة لغة ألمانية مع رعاية الأطفال"},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			s := domain.Session{Lang: tt.lang, LangChosen: true, Epoch: 1}
+			res := e.Handle(context.Background(), s, false, command("offers"))
+			s = *res.Session
+			res = e.Handle(context.Background(), s, false, text(tt.q))
+			var found bool
+			for _, b := range buttons(res) {
+				found = found || b.Action.Name == "oo" && strings.Contains(b.Label, tt.want)
+			}
+			if !found {
+				t.Errorf("%q on the offers screen: no offer %q: %q", tt.q, tt.want, allText(res))
+			}
+			msgs, _, _, err := shipped()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if notSure := msgs.For(tt.lang).T("faq.suggest", nil); strings.Contains(allText(res), notSure) {
+				t.Errorf("%q on the offers screen: answered %q", tt.q, notSure)
+			}
+		})
+	}
+}
+
+// TestOffers_LanguageSwitchKeepsList: a language picked while reading a
+// list of offers shows that list (topic and filters) again in the new language, as it does
+// for every other screen, not the main menu.
+func TestOffers_LanguageSwitchKeepsList(t *testing.T) {
+	e := mustOffersEngine(t)
+	s := domain.Session{Lang: "ar", LangChosen: true, Epoch: 1}
+	res := e.Handle(context.Background(), s, false, command("offers"))
+	s = *res.Session
+	res = mustPress(t, e, &s, res, "ol", "دورات اللغة")
+	res = mustPress(t, e, &s, res, "ol", "مجاني")
+	res = e.Handle(context.Background(), s, false, press("L", "uk"))
+	if got := allText(res); !strings.Contains(got, "Мовні курси (8)") || !hasAction(res, "oo") {
+		t.Errorf("after switching to Ukrainian on a list, want that list in Ukrainian:\n%s", got)
+	}
+	t.Run("Topics", func(t *testing.T) {
+		s := domain.Session{Lang: "ar", LangChosen: true, Epoch: 1}
+		res := e.Handle(context.Background(), s, false, command("offers"))
+		res = e.Handle(context.Background(), *res.Session, false, press("L", "uk"))
+		if !hasAction(res, "ol") || res.Session.Screen != "offers" {
+			t.Errorf("after switching to Ukrainian on the offers' topics, want the topics:\n%s", allText(res))
+		}
+	})
+}
+
+// TestOffers_InHelp: /help names /offers where there are offers, as the
+// messenger's command menu does.
+func TestOffers_InHelp(t *testing.T) {
+	res := mustOffersEngine(t).Handle(context.Background(), domain.Session{Lang: "ar", LangChosen: true, Epoch: 1}, false, command("help"))
+	if got := allText(res); !strings.Contains(got, "• /offers – عروض محلية") {
+		t.Errorf("/help lacks /offers: %q", got)
+	}
+	if got := allText(mustEngine(t).Handle(context.Background(), domain.Session{Lang: "ar", Epoch: 1}, false, command("help"))); strings.Contains(got, "/offers") {
+		t.Errorf("/help names /offers without a directory: %q", got)
+	}
+}
+
+// TestOffers_LocationFirst: a location as the very first message is met
+// as every first message is, with the greeting, then the offers near it.
+func TestOffers_LocationFirst(t *testing.T) {
+	ev := domain.Event{Kind: domain.EventMedia, Media: "location", Location: &domain.Location{Lat: 51.96, Lon: 7.62}}
+	res := mustOffersEngine(t).Handle(context.Background(), domain.Session{Epoch: 1}, true, withLang(ev, "ar"))
+	if len(res.Replies) < 2 || !strings.Contains(res.Replies[0].Text, "Musterstadt") || !hasAction(res, "oo") {
+		t.Errorf("location first: want the greeting, then the offers near it: %q", allText(res))
+	}
+}

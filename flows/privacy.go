@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lotse/internal/domain"
+	"lotse/internal/i18n"
 	"lotse/internal/intent"
 )
 
@@ -91,11 +92,39 @@ func (e *Engine) ackPrivacy(ctx context.Context, r *Request) error {
 // askDelete asks once more; the confirmation button carries the time it
 // was offered, so an old "yes" found later in the chat cannot erase.
 func (e *Engine) askDelete(_ context.Context, r *Request) error {
-	t := r.T
-	r.Show(t.T("delete.confirm", nil),
-		domain.Row(button(t.T("delete.yes", nil), actDeleteYes, strconv.FormatInt(r.now.Unix(), 10))),
-		domain.Row(button(t.T("delete.no", nil), actDeleteNo, "")))
+	r.Session.Screen = screenDelete
+	r.Show(r.T.T("delete.confirm", nil), deleteRows(r)...)
 	return nil
+}
+
+func deleteRows(r *Request) [][]domain.Button {
+	t := r.T
+	return [][]domain.Button{
+		domain.Row(button(t.T("delete.yes", nil), actDeleteYes, strconv.FormatInt(r.now.Unix(), 10))),
+		domain.Row(button(t.T("delete.no", nil), actDeleteNo, "")),
+	}
+}
+
+// typedDeleteAnswer answers the delete question of the last reply when
+// the person types rather than taps: "no" keeps everything; "yes" is not
+// taken for the tap – erasing everything stays a button – but shows the
+// button again with a word on it, so it does not look done. Anything
+// else is a new message, and the question is over.
+func (e *Engine) typedDeleteAnswer(ctx context.Context, r *Request, text string) (bool, error) {
+	if r.Session.Screen != screenDelete {
+		return false, nil
+	}
+	r.Session.Screen = screenMenu
+	t := r.T
+	switch {
+	case sameWord(text, t.T("consent.no", nil)) || sameWord(text, t.T("delete.no", nil)):
+		return true, e.cancelDelete(ctx, r)
+	case typedYes(t, text) || sameWord(text, t.T("delete.yes", nil)):
+		r.Session.Screen = screenDelete
+		r.Say(t.T("delete.tap_yes", i18n.Data{"Button": t.T("delete.yes", nil)}), deleteRows(r)...)
+		return true, nil
+	}
+	return false, nil
 }
 
 func (e *Engine) confirmDelete(ctx context.Context, r *Request) error {

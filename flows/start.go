@@ -27,7 +27,11 @@ func (e *Engine) start(_ context.Context, r *Request) error {
 }
 
 func (e *Engine) showHelp(_ context.Context, r *Request) error {
-	r.Say(r.T.T("help.text", nil)+"\n"+r.T.T("help.export", nil)+stillOpen(r), e.menuRow(r))
+	text := r.T.T("help.text", nil)
+	if e.offerDir() != nil {
+		text += "\n" + r.T.T("help.offers", nil)
+	}
+	r.Say(text+"\n"+r.T.T("help.export", nil)+stillOpen(r), e.menuRow(r))
 	return nil
 }
 
@@ -37,6 +41,7 @@ const (
 	screenArea     = "area:"
 	screenQuestion = "faq:"
 	screenPrivacy  = "privacy"
+	screenDelete   = "delete" // the delete question, for one message
 	screenBooking  = "booking"
 )
 
@@ -51,8 +56,14 @@ func (e *Engine) showScreen(ctx context.Context, r *Request) error {
 	case strings.HasPrefix(s, screenQuestion):
 		r.Event.Action = domain.Action{Name: actQuestion, Arg: strings.TrimPrefix(s, screenQuestion)}
 		return e.showAnswer(ctx, r)
+	case strings.HasPrefix(s, screenSuggest+":"):
+		return e.showSuggestions(r, strings.Split(strings.TrimPrefix(s, screenSuggest+":"), ","))
 	case s == screenPrivacy:
 		return e.showPrivacy(ctx, r)
+	case s == screenDelete:
+		return e.askDelete(ctx, r)
+	case onOffersScreen(r.Session) && e.offerDir() != nil:
+		return e.reopenOffers(ctx, r)
 	case s == screenBooking && r.Session.Draft != nil:
 		// The steps so far were answered in the other language; the
 		// booking starts again in the new one, a move still a move.

@@ -6,9 +6,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/kb"
 	"lotse/internal/stats"
 )
 
@@ -21,6 +23,56 @@ import (
 // screenSuggest is the screen while the questions offered for an unclear
 // message are shown; choosing one counts as a suggestion taken.
 const screenSuggest = "suggest"
+
+func onSuggestScreen(s *domain.Session) bool {
+	return s.Screen == screenSuggest || strings.HasPrefix(s.Screen, screenSuggest+":")
+}
+
+// suggestScreen is screenSuggest with the ids of the questions shown, in
+// their order, so a number typed instead of a tap can be understood.
+func suggestScreen(base *kb.KB, lang string, ids []string) string {
+	shown := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if _, ok := base.Text(id, lang); ok {
+			shown = append(shown, id)
+		}
+	}
+	return screenSuggest + ":" + strings.Join(shown, ",")
+}
+
+// typedSuggestion is the question whose number was typed under the
+// offered questions ("2", "٢", "2."), or "".
+func typedSuggestion(s *domain.Session, text string) string {
+	list, ok := strings.CutPrefix(s.Screen, screenSuggest+":")
+	if !ok || list == "" {
+		return ""
+	}
+	text = strings.TrimRight(strings.TrimSpace(text), ".)")
+	if text == "" || utf8.RuneCountInString(text) > 2 {
+		return ""
+	}
+	n := 0
+	for _, c := range text {
+		d := -1
+		switch {
+		case c >= '0' && c <= '9':
+			d = int(c - '0')
+		case c >= '٠' && c <= '٩': // Arabic-Indic
+			d = int(c - '٠')
+		case c >= '۰' && c <= '۹': // Persian
+			d = int(c - '۰')
+		}
+		if d < 0 {
+			return ""
+		}
+		n = n*10 + d
+	}
+	ids := strings.Split(list, ",")
+	if n < 1 || n > len(ids) {
+		return ""
+	}
+	return ids[n-1]
+}
 
 // StatsReader reads the daily counters, for /stats.
 type StatsReader interface {

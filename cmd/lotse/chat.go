@@ -19,7 +19,8 @@ import (
 const chatHelp = `Lotse demo – you are a newcomer writing to the bot. Everything runs in this
 process: an in-memory Redis, a fake Telegram server, the real bot.
 Type a question in any language, a command such as /language, the number
-of a button to press it, or !photo, !voice, !sticker to send media.
+of a button to press it (^3: button 3 of the keyboard before, ^^3 the one
+before that), or !photo, !voice, !sticker to send media.
 Ctrl-D or "exit" ends the demo.
 `
 
@@ -88,11 +89,28 @@ type transcript struct {
 	seen    int
 	buttons []telegramtest.Button
 	msgID   int
+	// earlier keyboards, newest last, for ^N
+	older []keyboard
+}
+
+type keyboard struct {
+	buttons []telegramtest.Button
+	msgID   int
 }
 
 var mediaKinds = []string{"photo", "sticker", "voice", "audio", "video", "video_note", "document", "location", "contact", "animation"}
 
 func (t *transcript) send(ctx context.Context, line string) error {
+	if back := len(line) - len(strings.TrimLeft(line, "^")); back > 0 {
+		n, err := strconv.Atoi(line[back:])
+		if err != nil || back > len(t.older) || n < 1 || n > len(t.older[len(t.older)-back].buttons) {
+			fmt.Fprintln(t.out, "(no such button)")
+			return nil
+		}
+		k := t.older[len(t.older)-back]
+		t.fake.Press(t.user, k.msgID, k.buttons[n-1].CallbackData)
+		return t.printReplies(ctx)
+	}
 	n, err := strconv.Atoi(line)
 	switch {
 	case err == nil && n >= 1 && n <= len(t.buttons):
@@ -142,6 +160,9 @@ func (t *transcript) printReplies(ctx context.Context) error {
 			continue
 		}
 		if len(s.Buttons) > 0 {
+			if t.buttons != nil {
+				t.older = append(t.older, keyboard{t.buttons, t.msgID})
+			}
 			t.buttons, t.msgID = nil, s.MessageID
 			for _, row := range s.Buttons {
 				for _, b := range row {
