@@ -11,6 +11,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
+	"lotse/internal/testclock"
 )
 
 const amalChat = 4242
@@ -752,8 +753,10 @@ func TestHandover_SweepWaitsForTheTeam(t *testing.T) {
 	if tk, _ := tickets.Get(ctx, id); tk.Status == domain.TicketClosed {
 		t.Fatalf("ticket closed: %+v", tk)
 	}
-	// Back on Monday 08:00; 72 hours after that, still untouched: closed.
-	back := time.Date(2026, 11, 30, 8, 0, 0, 0, loc)
+	// Back on the next Monday at 08:00; 72 hours after that, still
+	// untouched: closed. (The clock is a Monday in every test year.)
+	monday := testclock.Start().In(loc).AddDate(0, 0, 7)
+	back := time.Date(monday.Year(), monday.Month(), monday.Day(), 8, 0, 0, 0, loc)
 	clock = back.Add(72 * time.Hour)
 	if res, _ = e.Sweep(ctx); len(repliesTo(res, amalChat)) != 1 {
 		t.Errorf("not closed 72 h after the team was back: %+v", res.Replies)
@@ -779,7 +782,8 @@ func TestHandover_NoReannounceWhileClosed(t *testing.T) {
 			t.Errorf("announced again at %s, while closed: %+v", clock.In(loc).Format("Mon 15:04"), res.Replies)
 		}
 	}
-	clock = time.Date(2026, 11, 24, 8, 0, 0, 0, loc) // Tuesday 08:00
+	tuesday := testclock.Start().In(loc).AddDate(0, 0, 1)
+	clock = time.Date(tuesday.Year(), tuesday.Month(), tuesday.Day(), 8, 0, 0, 0, loc) // Tuesday 08:00
 	if res, _ := e.Sweep(ctx); len(res.Replies) != 1 {
 		t.Errorf("not announced again when the team is back: %+v", res.Replies)
 	}
