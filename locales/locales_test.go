@@ -250,6 +250,33 @@ func TestMessages_RTLIsolation(t *testing.T) {
 	}
 }
 
+// TestMessages_ArrowsFollowReading: "back" points against the reading
+// direction and "next" along it, so in Arabic, Dari and Pashto, read
+// from the right, back is ▶️ and next ◀️ (a reader of Dari met "بعدی ▶️"
+// pointing back).
+func TestMessages_ArrowsFollowReading(t *testing.T) {
+	bundle, err := i18n.Load(locales.FS, "messages", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range i18n.Languages {
+		back, next := "◀️", "▶️"
+		if l.RTL {
+			back, next = next, back
+		}
+		loc := bundle.For(l.Code)
+		for _, id := range []string{"button.back", "booking.cancel_keep", "offers.prev", "offers.back", "offers.next"} {
+			want := back
+			if id == "offers.next" {
+				want = next
+			}
+			if got := loc.T(id, nil); !strings.Contains(got, want) {
+				t.Errorf("%s %s = %q, want %s", l.Code, id, got, want)
+			}
+		}
+	}
+}
+
 // TestStaffMessages: the staff group's texts exist in German and English
 // with the same IDs, all used by the code.
 func TestStaffMessages(t *testing.T) {
