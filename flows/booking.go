@@ -142,6 +142,27 @@ func (e *Engine) onBookingStep(r *Request) bool {
 	return r.Session.Screen == screenBooking && r.Session.Draft != nil && e.bookingEnabled()
 }
 
+// bookingInput reports whether the text is what a button of the booking
+// step on screen says: a topic or office by name, a day, a time of the
+// shown day, or agreement on the check screen. It reads nothing, so it
+// can decide where a message goes before anything is looked up.
+func (e *Engine) bookingInput(r *Request) bool {
+	if !e.onBookingStep(r) {
+		return false
+	}
+	d, text, t := r.Session.Draft, r.Event.Text, r.T
+	switch {
+	case d.Slot != 0 && agreesToBook(t, text):
+		return true
+	case d.Office != "":
+		return e.typedWeekday(t, text) >= 0 || typedDate.MatchString(strings.Map(kb.ASCIIDigit, text)) ||
+			d.Day != "" && len(typedTimes(text)) == 1
+	case d.Topic != "":
+		return slices.ContainsFunc(e.bookableOffices(), func(o Office) bool { return sameWord(text, t.Local(o.Name)) })
+	}
+	return slices.ContainsFunc(e.set.Booking.Topics, func(topic string) bool { return sameWord(text, e.topicLabel(t, topic)) })
+}
+
 // resumeBooking shows the booking's step again after a message that was
 // not a tap. What a button says, typed, is that button: a topic or an
 // office by its name ("Arbeit"), a day by its weekday or date

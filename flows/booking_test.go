@@ -748,11 +748,10 @@ func TestBooking_TypedDayShowsTheStep(t *testing.T) {
 	// Three days on: the nearest day of its weekday, whatever today is.
 	day := clock.In(berlin).AddDate(0, 0, 3)
 	date := fmt.Sprintf("%d.%d.", day.Day(), int(day.Month()))
-	german := []string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}
 	persian := []string{"یکشنبه", "دوشنبه", "سه شنبه", "چهارشنبه", "پنج‌شنبه", "جمعه", "شنبه"}
 	for _, c := range []struct{ lang, typed string }{
-		{"de", german[day.Weekday()]},
-		{"de", "am " + german[day.Weekday()] + " bitte"},
+		{"de", germanWeekdays[day.Weekday()]},
+		{"de", "am " + germanWeekdays[day.Weekday()] + " bitte"},
 		{"de", date},
 		{"de", "geht der " + fmt.Sprintf("%02d.%02d.%d", day.Day(), int(day.Month()), day.Year())},
 		{"fa", persian[day.Weekday()]},
@@ -1016,5 +1015,34 @@ func TestBooking_TypedComing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+var germanWeekdays = []string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}
+
+// TestBooking_DuringHandover: a booking begun while a request waits for
+// the team reads its typed day, time and "ok" as the booking's buttons;
+// before, they went to the case manager. Other text still goes to them.
+func TestBooking_DuringHandover(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	s := openRequest(t, e, "de")
+	res := e.Handle(ctx, s, false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	find(t, res, "bd")
+	day := clock.In(berlin).AddDate(0, 0, 3)
+	for _, step := range []struct{ typed, want string }{{germanWeekdays[day.Weekday()], "bs"}, {"10:30", "bc"}} {
+		res = e.Handle(ctx, *res.Session, false, personText(step.typed))
+		if strings.Contains(allText(res), mustBundle(t).For("de").T("handover.passed_on", nil)) || !hasAction(res, step.want) {
+			t.Fatalf("%q on a booking step during a hand-over: %q; want the next step", step.typed, allText(res))
+		}
+	}
+	res = e.Handle(ctx, *res.Session, false, personText("ok"))
+	if mine, _ := store.Bookings(0).ByPerson(ctx, amalChat); len(mine) != 1 || strings.Contains(allText(domain.Result{Replies: repliesTo(res, staffChat)}), "Amal") {
+		t.Fatalf("\"ok\" on the check during a hand-over: %d booked, %q", len(mine), allText(res))
+	}
+	res = e.Handle(ctx, *res.Session, false, personText("Danke, und am Mittwoch habe ich noch eine Frage"))
+	if !strings.Contains(allText(res), mustBundle(t).For("de").T("handover.passed_on", nil)) {
+		t.Errorf("a message after the booking did not go to the team: %q", allText(res))
 	}
 }

@@ -113,6 +113,11 @@ func (e *Engine) handoverGate(ctx context.Context, r *Request) Handler {
 			if h := e.handoverRequest(r); h != nil {
 				return h // "delete my data" typed acts like /delete
 			}
+			if e.bookingInput(r) {
+				// A booking begun during the hand-over: "Mittwoch" or
+				// "10:30" on its step is for the booking, not the team.
+				return e.resumeBooking
+			}
 		}
 		// A command the bot knows does what it says (/help, /menu, /start
 		// …); one it does not know ("/2") is part of the conversation.
