@@ -72,7 +72,7 @@ var stopwordLists = map[string]string{
 		знаю скажите подскажите означает значит делать сделать если только`,
 	"tr": `efendim hı hm denir söylenir ben sen o biz siz onlar beni bana benim senin onun bizim sizin bu şu bir ve veya ya ama fakat de da ki
 		mi mı mu mü ne neden niye nasıl nerede nereye nereden hangi kim kaç için ile gibi kadar daha çok en
-		var yok değil olarak yapılır evet hayır merhaba selam günaydın iyi teşekkür teşekkürler sağol lütfen yardım soru
+		var yok değil olarak tam yapılır evet hayır merhaba selam günaydın iyi teşekkür teşekkürler sağol lütfen yardım soru
 		istiyorum lazım gerek gerekiyor olur olabilir miyim mıyım yapabilir
 		gece geceler akşamlar günler hoşça görüşürüz verdiler`,
 	"ku": `gotin dibêjin ez tu ew em hûn min te wî wê me we wan vê vî ev û an lê jî ji bi li di de ku ka çi çima çawa kî kengî
