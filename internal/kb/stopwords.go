@@ -80,7 +80,7 @@ var stopwordLists = map[string]string{
 		alîkarî pirs lazim bo bînim bikim wate wateyê wateya`,
 	"ti": `ይበሃል እንታይ ከመይ መዓስ ኣበይ ስለምንታይ መን ኣነ ንስኻ ንስኺ ንሱ ንሳ ንሕና ንስኹም ንሳቶም እዚ እቲ እዩ እያ እየ ኣሎ የለን
 		ኣብ ናብ ካብ ምስ ከም ግን ወይ ድማ ከኣ ክንደይ ሰላም የቐንየለይ በጃኻ በጃኺ ሓገዝ ሕቶ ይኽእል ደሊየ ደልየ እደሊ ክደሊ ኣለኹ የድልየኒ ሓግዙኒ ይሕግዘኒ እንተ ኣለኒ ይብለኒ መጺአ ድዩ
-		ናይ ዘለኹ ኮይኑ ዋላ ናብኡ ይህበኒ ክብል ዝመጽእ ገይረ ድዮም እንከለኹ`,
+		ናይ ዘለኹ ኮይኑ ዋላ ናብኡ ይህበኒ ክብል ዝመጽእ ገይረ ድዮም እንከለኹ ብኸመይ ይርከብ`,
 	"so": `yiraahdaa waa iyo ama laakiin in ka ku u la ee oo aan ma maxaa sidee xagee halkee goorma yaa kee immisa
 		aniga adiga isaga iyada annaga iyaga kan kani kaas tan taas waxaan waxaad wax haa maya
 		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan baahan baahanahay ii maxaan wuu yahay anigoo`,
