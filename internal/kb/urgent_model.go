@@ -21,13 +21,13 @@ import (
 // typed-request tests, which the model never learns from, alarm
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
-// and is re-run after every change of either. Now (ninth pass, the
-// eleventh search round and the entry on a landlord's notice merged):
-// 0.75, 45/9,243 calm alarmed out of fold (0.49 %); 0.74 gives 0.52 %.
+// and is re-run after every change of either. Now (tenth pass and the
+// twelfth search round merged): 0.78, 43/9,493 calm alarmed out of fold
+// (0.45 %); 0.77 gives 0.51 %.
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
-const urgentModelThreshold = 0.75
+const urgentModelThreshold = 0.78
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
