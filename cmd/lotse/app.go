@@ -134,7 +134,7 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	}
 	rdb, err := redisstore.Connect(redisURL, cfg.RedisSentinel, cfg.RedisCluster)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	secret := botSecret(cfg)
 	pseu := domain.NewPseudonyms(secret)

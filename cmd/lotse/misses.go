@@ -63,7 +63,7 @@ func contentMisses(ctx context.Context, args []string, getenv func(string) strin
 	}
 	rdb, err := redisstore.Connect(cfg.RedisURL.Value(), cfg.RedisSentinel, cfg.RedisCluster)
 	if err != nil {
-		return err
+		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	store := redisstore.New(rdb, domain.Pseudonyms{}, redisstore.Options{Prefix: cfg.RedisPrefix, Now: now}) // the questions name nobody
 	defer store.Close()

@@ -186,7 +186,7 @@ func offersImport(ctx context.Context, now func() time.Time, args []string, gete
 	}
 	rdb, err := redisstore.Connect(cfg.RedisURL.Value(), cfg.RedisSentinel, cfg.RedisCluster)
 	if err != nil {
-		return err
+		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	defer rdb.Close()
 	// The offers file names no chat: no pseudonym key is needed.

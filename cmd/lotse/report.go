@@ -45,7 +45,7 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	rdb, err := redisstore.Connect(cfg.RedisURL.Value(), cfg.RedisSentinel, cfg.RedisCluster)
 	if err != nil {
-		return err
+		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	store := redisstore.New(rdb, domain.Pseudonyms{}, redisstore.Options{Prefix: cfg.RedisPrefix}) // the counters name nobody
 	defer store.Close()

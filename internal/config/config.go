@@ -361,11 +361,16 @@ func (f *File) Texts() map[string]i18n.Text {
 // ValidateServe checks what `lotse serve` needs beyond Load.
 func (c *Config) ValidateServe() error {
 	var errs []error
-	if c.Token == "" {
+	switch {
+	case c.Token == "":
 		errs = append(errs, errors.New("TELEGRAM_BOT_TOKEN is required (or TELEGRAM_BOT_TOKEN_FILE)"))
+	case !botToken.MatchString(c.Token.Value()):
+		// Said at once, and without the value, instead of STARTUP_WAIT
+		// spent asking Telegram about a token it cannot know.
+		errs = append(errs, errors.New("TELEGRAM_BOT_TOKEN: not a bot token: want the form 123456789:AAE… that @BotFather gives (digits, a colon, letters, digits, _ or -)"))
 	}
-	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme == "" || u.Host == "" {
-		errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: not an absolute URL: %q", c.APIURL))
+	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: not an absolute http(s) URL: %q", c.APIURL))
 	}
 	if c.Webhook() {
 		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
@@ -380,6 +385,10 @@ func (c *Config) ValidateServe() error {
 	}
 	return errors.Join(errs...)
 }
+
+// botToken is the form of a bot token: the bot's numeric id, a colon, a
+// secret of URL-safe characters.
+var botToken = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
 
 var secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
