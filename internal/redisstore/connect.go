@@ -3,8 +3,8 @@ package redisstore
 import (
 	"errors"
 	"fmt"
-	neturl "net/url"
 	"log/slog"
+	neturl "net/url"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
