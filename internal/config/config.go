@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"regexp"
@@ -406,7 +407,7 @@ func (c *Config) WebhookPath() string {
 func ParseFile(name string, data []byte) (*File, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("config: %s: %w", name, err)
+		return nil, yamlError(name, err)
 	}
 	f := &File{SessionIdle: 30 * 24 * time.Hour, Handover: Handover{
 		StaffLanguage: "de", Timezone: "Europe/Berlin",
@@ -418,8 +419,8 @@ func ParseFile(name string, data []byte) (*File, error) {
 	}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(f); err != nil {
-		return nil, fmt.Errorf("config: %s: %w", name, err)
+	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlError(name, err)
 	}
 	var errs []error
 	bad := func(path, msg string) {
@@ -515,6 +516,48 @@ func ParseFile(name string, data []byte) (*File, error) {
 		return nil, errors.Join(errs...)
 	}
 	return f, nil
+}
+
+// yamlError turns the YAML library's errors into one line per problem in
+// the form of the others, "config: lotse.yaml:4: …", with an unknown key
+// or a wrong value said plainly rather than in Go's type names.
+func yamlError(name string, err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("config: %s", yamlProblem(name, strings.TrimPrefix(err.Error(), "yaml: ")))
+	}
+	errs := make([]error, len(te.Errors))
+	for i, e := range te.Errors {
+		errs[i] = fmt.Errorf("config: %s", yamlProblem(name, e))
+	}
+	return errors.Join(errs...)
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`^line ([0-9]+): (.*)$`)
+	yamlUnknown  = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	yamlBadValue = regexp.MustCompile("^cannot unmarshal !!\\w+ `(.*)` into (\\S+)$")
+	yamlWants    = map[string]string{
+		"time.Duration": "a duration such as 30m, 2h or 720h",
+		"int":           "a whole number",
+		"int64":         "a whole number",
+		"float64":       "a number",
+		"bool":          "true or false",
+	}
+)
+
+func yamlProblem(name, msg string) string {
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		return name + ": " + msg
+	}
+	line, msg := m[1], m[2]
+	if k := yamlUnknown.FindStringSubmatch(msg); k != nil {
+		msg = fmt.Sprintf("unknown key %q (a typo, or a key of another section?)", k[1])
+	} else if v := yamlBadValue.FindStringSubmatch(msg); v != nil && yamlWants[v[2]] != "" {
+		msg = fmt.Sprintf("%q: want %s", v[1], yamlWants[v[2]])
+	}
+	return name + ":" + line + ": " + msg
 }
 
 // phoneNumber is what people can dial: digits with the usual separators,
@@ -677,7 +720,8 @@ func lineOf(root *yaml.Node, path string) int {
 		}
 		n = next
 	}
-	return line
+	return max(line, 1) // an empty file has no line 0
+
 }
 
 // fromEnvOrFile reads NAME, or the file named by NAME_FILE (Docker secrets).
