@@ -462,9 +462,25 @@ func ParseFile(name string, data []byte) (*File, error) {
 	}
 	validateBooking(f, bad)
 	validateEmergency(f.Emergency, bad)
-	staffIDs := map[int64]bool{}
+	staffIDs, staffNames := map[int64]bool{}, map[string]bool{}
 	for i, st := range f.Staff {
 		p := fmt.Sprintf("staff.%d", i)
+		// Hours, closures and the agenda name case managers by id: a
+		// missing or repeated one would merge two people's capacity.
+		switch {
+		case st.ID == "":
+			bad(p+".id", "must not be empty")
+		case staffNames[st.ID]:
+			bad(p+".id", fmt.Sprintf("duplicate staff id %q", st.ID))
+		}
+		staffNames[st.ID] = true
+		for _, l := range st.Languages {
+			// A code of no shipped language ("ua" for uk) would never
+			// match a person: they would never be asked first.
+			if !i18n.Shipped(l) {
+				bad(p+".languages", fmt.Sprintf("unknown language %q: use the codes of the shipped languages (%s)", l, shippedCodes()))
+			}
+		}
 		switch {
 		case st.TelegramID == 0:
 			bad(p+".telegram_id", "the case manager's numeric Telegram user id is required")
@@ -516,6 +532,15 @@ func ParseFile(name string, data []byte) (*File, error) {
 		return nil, errors.Join(errs...)
 	}
 	return f, nil
+}
+
+// shippedCodes lists the shipped languages' codes for an error message.
+func shippedCodes() string {
+	codes := make([]string, len(i18n.Languages))
+	for i, l := range i18n.Languages {
+		codes[i] = l.Code
+	}
+	return strings.Join(codes, " ")
 }
 
 // yamlError turns the YAML library's errors into one line per problem in

@@ -64,6 +64,12 @@ func TestParseFile_Errors(t *testing.T) {
 			"x.yaml:6: emergency.women_shelter.0.phone"},
 		"EmergencyShortPhone": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nemergency:\n  crisis_service:\n    - {name: Krisendienst, phone: \"1\"}\n",
 			"emergency.crisis_service.0.phone"},
+		"StaffNoID": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {name: Anna, telegram_id: 1}\n",
+			"x.yaml:5: staff.0.id: must not be empty"},
+		"StaffDuplicateID": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1}\n  - {id: anna, name: Anna B, telegram_id: 2}\n",
+			`x.yaml:6: staff.1.id: duplicate staff id "anna"`},
+		"StaffUnknownLanguage": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1, languages: [de, ua]}\n",
+			`x.yaml:5: staff.0.languages: unknown language "ua"`},
 		"EmergencyUnknownKind": {"municipality: X\nemergency:\n  police: []\n", `x.yaml:3: unknown key "police"`},
 	}
 	for name, c := range cases {
@@ -75,6 +81,9 @@ func TestParseFile_Errors(t *testing.T) {
 			// One line per problem, each naming the file, in the words of
 			// the file rather than Go's.
 			for _, line := range strings.Split(fmt.Sprint(err), "\n") {
+				if err == nil {
+					break
+				}
 				if !strings.HasPrefix(line, "config: x.yaml:") || strings.Contains(line, "config.File") || strings.Contains(line, "unmarshal") {
 					t.Errorf("error line %q: want config: x.yaml:LINE: problem", line)
 				}
