@@ -104,6 +104,12 @@ func run(ctx context.Context, now func() time.Time, args []string, getenv func(s
 	if len(args) == 0 {
 		return errUsage
 	}
+	if wantsHelp(args[1:]) {
+		// `lotse serve --help` is a question, not a mistake: the answer
+		// goes to stdout and the exit status is 0.
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
 	switch args[0] {
 	case "serve":
 		return serve(ctx, now, args[1:], getenv, stderr)
@@ -120,4 +126,17 @@ func run(ctx context.Context, now func() time.Time, args []string, getenv func(s
 		return nil
 	}
 	return errUsage
+}
+
+// wantsHelp reports whether a subcommand's arguments ask for help.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }

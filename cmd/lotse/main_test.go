@@ -37,6 +37,14 @@ func TestRun_Help(t *testing.T) {
 			t.Errorf("--help does not mention %s", v)
 		}
 	}
+	// Each subcommand's --help answers on stdout and succeeds, so IT can
+	// read it without an error status.
+	for _, args := range [][]string{{"serve", "--help"}, {"content", "-h"}, {"content", "check", "--help"}, {"offers", "import", "-help"}, {"report", "--help"}, {"chat", "--help"}} {
+		var out bytes.Buffer
+		if err := run(context.Background(), time.Now, args, env(nil), nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "lotse serve") {
+			t.Errorf("%v: err = %v, stdout %d bytes", args, err, out.Len())
+		}
+	}
 	if err := run(context.Background(), time.Now, []string{"bogus"}, env(nil), nil, io.Discard, io.Discard); err != errUsage {
 		t.Errorf("unknown command: %v", err)
 	}
