@@ -62,6 +62,7 @@ func TestServe_RefusesBadConfig(t *testing.T) {
 		"BadStaffChat":      {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "STAFF_CHAT_ID": "staff"}, "STAFF_CHAT_ID"},
 		"MissingConfigFile": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOTSE_CONFIG": "/nonexistent/lotse.yaml"}, "/nonexistent/lotse.yaml"},
 		"TokenAndTokenFile": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_BOT_TOKEN_FILE": "/x"}, "both set"},
+		"BadLogLevel":       {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOG_LEVEL": "verbose"}, `LOG_LEVEL: want debug, info, warn or error, got "verbose"`},
 		"MalformedToken":    {map[string]string{"TELEGRAM_BOT_TOKEN": "SECRETTOKEN"}, "TELEGRAM_BOT_TOKEN: not a bot token"},
 		"APIURLNotHTTP":     {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_URL": "ftp://api.example.org"}, "TELEGRAM_API_URL"},
 		"BadRedisURL":       {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REDIS_URL": "redis://:SECRETTOKEN@redis:port/0"}, "REDIS_URL: "},
