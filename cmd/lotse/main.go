@@ -48,6 +48,8 @@ Usage:
   lotse report --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv|xlsx] [-o FILE]
                               the anonymous report of those days from the daily
                               counters in REDIS_URL; counts below 5 as "< 5"
+  lotse health                ask the serve on this machine whether it is alive
+                              (GET /healthz on METRICS_ADDR); the image's HEALTHCHECK
   lotse help                  show this help
 
 Environment (serve):
@@ -121,6 +123,8 @@ func run(ctx context.Context, now func() time.Time, args []string, getenv func(s
 		return runReport(ctx, args[1:], getenv, stdout, stderr)
 	case "offers":
 		return offersCmd(ctx, now, args[1:], getenv, stdout, stderr)
+	case "health":
+		return health(ctx, args[1:], getenv, stdout)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
