@@ -63,6 +63,8 @@ func TestServe_RefusesBadConfig(t *testing.T) {
 		"MissingConfigFile": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOTSE_CONFIG": "/nonexistent/lotse.yaml"}, "/nonexistent/lotse.yaml"},
 		"TokenAndTokenFile": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_BOT_TOKEN_FILE": "/x"}, "both set"},
 		"BadLogLevel":       {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOG_LEVEL": "verbose"}, `LOG_LEVEL: want debug, info, warn or error, got "verbose"`},
+		"BadMetricsAddr":    {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "METRICS_ADDR": "9090"}, `METRICS_ADDR: want host:port`},
+		"BadHTTPAddr":       {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "HTTP_ADDR": "localhost"}, `HTTP_ADDR: want host:port`},
 		"MalformedToken":    {map[string]string{"TELEGRAM_BOT_TOKEN": "SECRETTOKEN"}, "TELEGRAM_BOT_TOKEN: not a bot token"},
 		"APIURLNotHTTP":     {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_URL": "ftp://api.example.org"}, "TELEGRAM_API_URL"},
 		"BadRedisURL":       {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REDIS_URL": "redis://:SECRETTOKEN@redis:port/0"}, "REDIS_URL: "},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -297,6 +298,12 @@ func Load(getenv func(string) string) (*Config, error) {
 			errs = append(errs, fmt.Errorf("REDIS_SYNC_REPLICAS: want a number of replicas (0 or more), got %q", v))
 		}
 		c.RedisSyncReplicas = n
+	}
+	for _, a := range []struct{ name, addr string }{{"HTTP_ADDR", c.HTTPAddr}, {"METRICS_ADDR", c.MetricsAddr}} {
+		// Said at start, not after STARTUP_WAIT when serve opens it.
+		if _, port, err := net.SplitHostPort(a.addr); err != nil || port == "" {
+			errs = append(errs, fmt.Errorf("%s: want host:port such as 127.0.0.1:9090 or :8080, got %q", a.name, a.addr))
+		}
 	}
 	if v := getenv("STAFF_CHAT_ID"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
