@@ -11,5 +11,8 @@ FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/lotse /usr/local/bin/lotse
 USER nonroot:nonroot
 EXPOSE 8080
+# No shell or curl here: the binary asks its own /healthz on METRICS_ADDR.
+# start-period covers STARTUP_WAIT, the time serve waits for Redis.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["/usr/local/bin/lotse", "health"]
 ENTRYPOINT ["/usr/local/bin/lotse"]
 CMD ["serve"]

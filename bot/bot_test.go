@@ -333,6 +333,19 @@ func TestBot_Groups(t *testing.T) {
 			t.Errorf("bot wrote into a stranger's group: %q", s.Text)
 		}
 	}
+	// README, staff group setup: IT reads the group's id (for
+	// STAFF_CHAT_ID) in the log when the bot leaves a group it does not
+	// know. A group's id names no person.
+	named := func() bool {
+		logs := in.logs.String()
+		return strings.Contains(logs, "group_id=-4242") && strings.Contains(logs, "group_id=-4343")
+	}
+	for deadline := time.Now().Add(5 * time.Second); !named() && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !named() {
+		t.Errorf("the log does not name the groups left:\n%s", in.logs.String())
+	}
 }
 
 // TestBot_FloodControl: on 429 the client waits retry_after and the reply

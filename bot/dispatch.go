@@ -558,7 +558,10 @@ func (d *Dispatcher) handleGroup(ctx context.Context, in incoming) error {
 	if err != nil && !(errors.As(err, &apiErr) && apiErr.Permanent()) {
 		return err
 	}
-	d.log.Info("left unknown group", "chat", d.pseu.Chat(in.chatID))
+	// The group's own id, not a pseudonym: it names no person, and it is
+	// what IT puts into STAFF_CHAT_ID after adding the bot to the staff
+	// group (README, staff group setup).
+	d.log.Info("left unknown group", "group_id", in.chatID)
 	d.m.observeUpdate("ignored", 0)
 	return nil
 }

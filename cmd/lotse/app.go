@@ -57,7 +57,7 @@ func (a *app) Close() {
 func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("LOG_LEVEL: %w", err)
+		return nil, fmt.Errorf("LOG_LEVEL: want debug, info, warn or error, got %q", level)
 	}
 	opts := &slog.HandlerOptions{Level: lv}
 	switch format {
@@ -134,7 +134,7 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	}
 	rdb, err := redisstore.Connect(redisURL, cfg.RedisSentinel, cfg.RedisCluster)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
 	secret := botSecret(cfg)
 	pseu := domain.NewPseudonyms(secret)

@@ -51,3 +51,34 @@ func TestCompose_TranslateProfile(t *testing.T) {
 		t.Error("README does not say how to start the translate profile")
 	}
 }
+
+// The image IT runs: not root, no secret baked in, and a HEALTHCHECK that
+// works without a shell (`lotse health`).
+func TestDockerfile(t *testing.T) {
+	docker := string(readFile(t, "../../Dockerfile"))
+	var user, check string
+	for _, line := range strings.Split(docker, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
+			continue
+		}
+		switch strings.ToUpper(f[0]) {
+		case "FROM":
+			user, check = "", "" // only the last stage runs
+		case "USER":
+			user = f[1]
+		case "HEALTHCHECK":
+			check = line
+		case "ENV", "ARG":
+			if u := strings.ToUpper(line); strings.Contains(u, "TOKEN") || strings.Contains(u, "SECRET") || strings.Contains(u, "PASSWORD") || strings.Contains(u, "REDIS_URL") {
+				t.Errorf("a secret is baked into the image: %s", line)
+			}
+		}
+	}
+	if user == "" || strings.HasPrefix(user, "root") || strings.HasPrefix(user, "0") {
+		t.Errorf("the image runs as %q, want a non-root user", user)
+	}
+	if !strings.Contains(check, `CMD ["/usr/local/bin/lotse", "health"]`) {
+		t.Errorf("HEALTHCHECK = %q, want it to run lotse health", check)
+	}
+}

@@ -271,6 +271,11 @@ func openContent(dir string, override bool, contentDir, cfgName string) (*loaded
 		}
 		return c, nil
 	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		// Outside the source tree there is no ./locales: say which flag
+		// to give rather than how loading failed.
+		return nil, fmt.Errorf("content: --dir %s: no such directory; give your content_dir (the config's content_dir)", dir)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "kb", "structure.yaml")); err == nil && !override {
 		k, err := loadKB(os.DirFS(dir), "")
 		if err != nil {

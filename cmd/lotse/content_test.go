@@ -465,6 +465,12 @@ func TestContentImport_Refuses(t *testing.T) {
 	if _, _, err := runContent(t, "import", "--lang", "ar", "--file", file, "--dir", dir); err == nil {
 		t.Error("a Ukrainian file is imported as Arabic")
 	}
+	// A content directory that is not there (the default ./locales
+	// outside the source tree) is named with the flag to give.
+	missing := filepath.Join(work, "locales")
+	if _, _, err := runContent(t, "import", "--lang", "uk", "--file", file, "--dir", missing); err == nil || !strings.Contains(err.Error(), "--dir "+missing+": no such directory") {
+		t.Errorf("import into a missing directory: err = %v", err)
+	}
 
 	// Fixed, it goes into the override directory: only what changed.
 	f.Entries = f.Entries[:len(f.Entries)-1]

@@ -48,6 +48,8 @@ Usage:
   lotse report --from YYYY-MM-DD --to YYYY-MM-DD [--format md|csv|xlsx] [-o FILE]
                               the anonymous report of those days from the daily
                               counters in REDIS_URL; counts below 5 as "< 5"
+  lotse health                ask the serve on this machine whether it is alive
+                              (GET /healthz on METRICS_ADDR); the image's HEALTHCHECK
   lotse help                  show this help
 
 Environment (serve):
@@ -104,6 +106,12 @@ func run(ctx context.Context, now func() time.Time, args []string, getenv func(s
 	if len(args) == 0 {
 		return errUsage
 	}
+	if wantsHelp(args[1:]) {
+		// `lotse serve --help` is a question, not a mistake: the answer
+		// goes to stdout and the exit status is 0.
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
 	switch args[0] {
 	case "serve":
 		return serve(ctx, now, args[1:], getenv, stderr)
@@ -115,9 +123,24 @@ func run(ctx context.Context, now func() time.Time, args []string, getenv func(s
 		return runReport(ctx, args[1:], getenv, stdout, stderr)
 	case "offers":
 		return offersCmd(ctx, now, args[1:], getenv, stdout, stderr)
+	case "health":
+		return health(ctx, args[1:], getenv, stdout)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	return errUsage
+}
+
+// wantsHelp reports whether a subcommand's arguments ask for help.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
 }

@@ -37,6 +37,14 @@ func TestRun_Help(t *testing.T) {
 			t.Errorf("--help does not mention %s", v)
 		}
 	}
+	// Each subcommand's --help answers on stdout and succeeds, so IT can
+	// read it without an error status.
+	for _, args := range [][]string{{"serve", "--help"}, {"content", "-h"}, {"content", "check", "--help"}, {"offers", "import", "-help"}, {"report", "--help"}, {"chat", "--help"}} {
+		var out bytes.Buffer
+		if err := run(context.Background(), time.Now, args, env(nil), nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "lotse serve") {
+			t.Errorf("%v: err = %v, stdout %d bytes", args, err, out.Len())
+		}
+	}
 	if err := run(context.Background(), time.Now, []string{"bogus"}, env(nil), nil, io.Discard, io.Discard); err != errUsage {
 		t.Errorf("unknown command: %v", err)
 	}
@@ -54,6 +62,13 @@ func TestServe_RefusesBadConfig(t *testing.T) {
 		"BadStaffChat":      {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "STAFF_CHAT_ID": "staff"}, "STAFF_CHAT_ID"},
 		"MissingConfigFile": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOTSE_CONFIG": "/nonexistent/lotse.yaml"}, "/nonexistent/lotse.yaml"},
 		"TokenAndTokenFile": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_BOT_TOKEN_FILE": "/x"}, "both set"},
+		"BadLogLevel":       {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "LOG_LEVEL": "verbose"}, `LOG_LEVEL: want debug, info, warn or error, got "verbose"`},
+		"BadMetricsAddr":    {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "METRICS_ADDR": "9090"}, `METRICS_ADDR: want host:port`},
+		"BadHTTPAddr":       {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "HTTP_ADDR": "localhost"}, `HTTP_ADDR: want host:port`},
+		"MalformedToken":    {map[string]string{"TELEGRAM_BOT_TOKEN": "SECRETTOKEN"}, "TELEGRAM_BOT_TOKEN: not a bot token"},
+		"APIURLNotHTTP":     {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "TELEGRAM_API_URL": "ftp://api.example.org"}, "TELEGRAM_API_URL"},
+		"BadRedisURL":       {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REDIS_URL": "redis://:SECRETTOKEN@redis:port/0"}, "REDIS_URL: "},
+		"BadRedisURLEscape": {map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "REDIS_URL": "redis://:%zzSECRETTOKEN@redis:6379/0"}, "REDIS_URL: "},
 		"WrongToken":        {map[string]string{"TELEGRAM_BOT_TOKEN": "1:SECRETTOKEN", "TELEGRAM_API_URL": telegramtest.MustStart(t, "1:other").URL(), "HTTP_ADDR": "127.0.0.1:0"}, "getMe: 401"},
 	}
 	for name, c := range cases {

@@ -63,10 +63,13 @@ func contentMisses(ctx context.Context, args []string, getenv func(string) strin
 	}
 	rdb, err := redisstore.Connect(cfg.RedisURL.Value(), cfg.RedisSentinel, cfg.RedisCluster)
 	if err != nil {
-		return err
+		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	store := redisstore.New(rdb, domain.Pseudonyms{}, redisstore.Options{Prefix: cfg.RedisPrefix, Now: now}) // the questions name nobody
 	defer store.Close()
+	if err := pingTool(ctx, store); err != nil {
+		return err
+	}
 	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	qs, err := store.Questions().Since(rctx, since)

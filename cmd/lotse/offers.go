@@ -186,11 +186,15 @@ func offersImport(ctx context.Context, now func() time.Time, args []string, gete
 	}
 	rdb, err := redisstore.Connect(cfg.RedisURL.Value(), cfg.RedisSentinel, cfg.RedisCluster)
 	if err != nil {
-		return err
+		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	defer rdb.Close()
 	// The offers file names no chat: no pseudonym key is needed.
-	store := redisstore.New(rdb, domain.Pseudonyms{}, redisstore.Options{Prefix: cfg.RedisPrefix}).Offers()
+	base := redisstore.New(rdb, domain.Pseudonyms{}, redisstore.Options{Prefix: cfg.RedisPrefix})
+	if err := pingTool(ctx, base); err != nil {
+		return err
+	}
+	store := base.Offers()
 	if *remove {
 		if err := store.Remove(ctx); err != nil {
 			return err

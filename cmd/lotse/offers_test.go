@@ -388,3 +388,16 @@ func TestOfferDirectory_ContentDir(t *testing.T) {
 		t.Errorf("a deployment without a file shows the sample: %v", err)
 	}
 }
+
+// TestTools_RedisDown: the editors' tools that need the bots' Redis say so
+// at once, naming REDIS_URL, when it does not answer.
+func TestTools_RedisDown(t *testing.T) {
+	t.Parallel()
+	e := env(map[string]string{"REDIS_URL": "redis://" + freeAddr(t) + "/0"})
+	for _, args := range [][]string{{"offers", "import", "--remove"}, {"report", "--from", "2026-11-01", "--to", "2026-11-30"}, {"content", "misses"}} {
+		err := run(context.Background(), time.Now, args, e, nil, io.Discard, io.Discard)
+		if err == nil || !strings.HasPrefix(err.Error(), "REDIS_URL: redis does not answer") {
+			t.Errorf("%v: err = %v", args, err)
+		}
+	}
+}

@@ -45,10 +45,13 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	rdb, err := redisstore.Connect(cfg.RedisURL.Value(), cfg.RedisSentinel, cfg.RedisCluster)
 	if err != nil {
-		return err
+		return fmt.Errorf("REDIS_URL: %w", err)
 	}
 	store := redisstore.New(rdb, domain.Pseudonyms{}, redisstore.Options{Prefix: cfg.RedisPrefix}) // the counters name nobody
 	defer store.Close()
+	if err := pingTool(ctx, store); err != nil {
+		return err
+	}
 	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	days, err := store.Stats(cfg.File.Stats.Kept()).Days(rctx, stats.Days(f, t))
@@ -66,4 +69,15 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, s
 		w = file
 	}
 	return report.Write(w, *format, tables)
+}
+
+// pingTool tells an editor at once, naming the variable, when the Redis of
+// REDIS_URL does not answer, rather than with the first command's error.
+func pingTool(ctx context.Context, store *redisstore.Store) error {
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := store.Ping(pctx); err != nil {
+		return fmt.Errorf("REDIS_URL: redis does not answer: %w", err)
+	}
+	return nil
 }

@@ -5,6 +5,8 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -297,6 +299,12 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 		c.RedisSyncReplicas = n
 	}
+	for _, a := range []struct{ name, addr string }{{"HTTP_ADDR", c.HTTPAddr}, {"METRICS_ADDR", c.MetricsAddr}} {
+		// Said at start, not after STARTUP_WAIT when serve opens it.
+		if _, port, err := net.SplitHostPort(a.addr); err != nil || port == "" {
+			errs = append(errs, fmt.Errorf("%s: want host:port such as 127.0.0.1:9090 or :8080, got %q", a.name, a.addr))
+		}
+	}
 	if v := getenv("STAFF_CHAT_ID"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
@@ -361,11 +369,16 @@ func (f *File) Texts() map[string]i18n.Text {
 // ValidateServe checks what `lotse serve` needs beyond Load.
 func (c *Config) ValidateServe() error {
 	var errs []error
-	if c.Token == "" {
+	switch {
+	case c.Token == "":
 		errs = append(errs, errors.New("TELEGRAM_BOT_TOKEN is required (or TELEGRAM_BOT_TOKEN_FILE)"))
+	case !botToken.MatchString(c.Token.Value()):
+		// Said at once, and without the value, instead of STARTUP_WAIT
+		// spent asking Telegram about a token it cannot know.
+		errs = append(errs, errors.New("TELEGRAM_BOT_TOKEN: not a bot token: want the form 123456789:AAE… that @BotFather gives (digits, a colon, letters, digits, _ or -)"))
 	}
-	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme == "" || u.Host == "" {
-		errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: not an absolute URL: %q", c.APIURL))
+	if u, err := url.Parse(c.APIURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
+		errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: not an absolute http(s) URL: %q", c.APIURL))
 	}
 	if c.Webhook() {
 		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" && u.Scheme != "http" || u.Host == "" {
@@ -380,6 +393,10 @@ func (c *Config) ValidateServe() error {
 	}
 	return errors.Join(errs...)
 }
+
+// botToken is the form of a bot token: the bot's numeric id, a colon, a
+// secret of URL-safe characters.
+var botToken = regexp.MustCompile(`^[0-9]+:[A-Za-z0-9_-]+$`)
 
 var secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
 
@@ -397,7 +414,7 @@ func (c *Config) WebhookPath() string {
 func ParseFile(name string, data []byte) (*File, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("config: %s: %w", name, err)
+		return nil, yamlError(name, err)
 	}
 	f := &File{SessionIdle: 30 * 24 * time.Hour, Handover: Handover{
 		StaffLanguage: "de", Timezone: "Europe/Berlin",
@@ -409,8 +426,8 @@ func ParseFile(name string, data []byte) (*File, error) {
 	}}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(f); err != nil {
-		return nil, fmt.Errorf("config: %s: %w", name, err)
+	if err := dec.Decode(f); err != nil && !errors.Is(err, io.EOF) {
+		return nil, yamlError(name, err)
 	}
 	var errs []error
 	bad := func(path, msg string) {
@@ -452,9 +469,25 @@ func ParseFile(name string, data []byte) (*File, error) {
 	}
 	validateBooking(f, bad)
 	validateEmergency(f.Emergency, bad)
-	staffIDs := map[int64]bool{}
+	staffIDs, staffNames := map[int64]bool{}, map[string]bool{}
 	for i, st := range f.Staff {
 		p := fmt.Sprintf("staff.%d", i)
+		// Hours, closures and the agenda name case managers by id: a
+		// missing or repeated one would merge two people's capacity.
+		switch {
+		case st.ID == "":
+			bad(p+".id", "must not be empty")
+		case staffNames[st.ID]:
+			bad(p+".id", fmt.Sprintf("duplicate staff id %q", st.ID))
+		}
+		staffNames[st.ID] = true
+		for _, l := range st.Languages {
+			// A code of no shipped language ("ua" for uk) would never
+			// match a person: they would never be asked first.
+			if !i18n.Shipped(l) {
+				bad(p+".languages", fmt.Sprintf("unknown language %q: use the codes of the shipped languages (%s)", l, shippedCodes()))
+			}
+		}
 		switch {
 		case st.TelegramID == 0:
 			bad(p+".telegram_id", "the case manager's numeric Telegram user id is required")
@@ -506,6 +539,57 @@ func ParseFile(name string, data []byte) (*File, error) {
 		return nil, errors.Join(errs...)
 	}
 	return f, nil
+}
+
+// shippedCodes lists the shipped languages' codes for an error message.
+func shippedCodes() string {
+	codes := make([]string, len(i18n.Languages))
+	for i, l := range i18n.Languages {
+		codes[i] = l.Code
+	}
+	return strings.Join(codes, " ")
+}
+
+// yamlError turns the YAML library's errors into one line per problem in
+// the form of the others, "config: lotse.yaml:4: …", with an unknown key
+// or a wrong value said plainly rather than in Go's type names.
+func yamlError(name string, err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("config: %s", yamlProblem(name, strings.TrimPrefix(err.Error(), "yaml: ")))
+	}
+	errs := make([]error, len(te.Errors))
+	for i, e := range te.Errors {
+		errs[i] = fmt.Errorf("config: %s", yamlProblem(name, e))
+	}
+	return errors.Join(errs...)
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`^line ([0-9]+): (.*)$`)
+	yamlUnknown  = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
+	yamlBadValue = regexp.MustCompile("^cannot unmarshal !!\\w+ `(.*)` into (\\S+)$")
+	yamlWants    = map[string]string{
+		"time.Duration": "a duration such as 30m, 2h or 720h",
+		"int":           "a whole number",
+		"int64":         "a whole number",
+		"float64":       "a number",
+		"bool":          "true or false",
+	}
+)
+
+func yamlProblem(name, msg string) string {
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		return name + ": " + msg
+	}
+	line, msg := m[1], m[2]
+	if k := yamlUnknown.FindStringSubmatch(msg); k != nil {
+		msg = fmt.Sprintf("unknown key %q (a typo, or a key of another section?)", k[1])
+	} else if v := yamlBadValue.FindStringSubmatch(msg); v != nil && yamlWants[v[2]] != "" {
+		msg = fmt.Sprintf("%q: want %s", v[1], yamlWants[v[2]])
+	}
+	return name + ":" + line + ": " + msg
 }
 
 // phoneNumber is what people can dial: digits with the usual separators,
@@ -668,7 +752,8 @@ func lineOf(root *yaml.Node, path string) int {
 		}
 		n = next
 	}
-	return line
+	return max(line, 1) // an empty file has no line 0
+
 }
 
 // fromEnvOrFile reads NAME, or the file named by NAME_FILE (Docker secrets).

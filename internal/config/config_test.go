@@ -46,29 +46,47 @@ func TestLoad_SecretsFromFilesAreRedacted(t *testing.T) {
 
 func TestParseFile_Errors(t *testing.T) {
 	cases := map[string]struct{ yaml, want string }{
-		"UnknownField": {"municipality: X\nofices: []\n", "line 2"},
+		"UnknownField": {"municipality: X\nofices: []\n", `x.yaml:2: unknown key "ofices"`},
 		"EmptyTown":    {"municipality: \"\"\noffices:\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:1: municipality"},
 		"NoOffices":    {"municipality: X\n", "offices"},
 		"DuplicateID":  {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:4: offices.1.id: duplicate"},
 		"LongID":       {"municipality: X\noffices:\n  - {id: integrationsmanagement-buergerbuero-nord, name: A, address: B, phone: C}\n", "x.yaml:3: offices.0.id: at most 29"},
 		"MissingPhone": {"municipality: X\noffices:\n  - id: a\n    name: A\n    address: B\n", "x.yaml:3: offices.0"},
 		"ShortIdle":    {"municipality: X\nsession_idle: 5m\noffices:\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:2: session_idle"},
-		"BadDuration":  {"municipality: X\nsession_idle: soon\n", "x.yaml"},
+		"BadDuration":  {"municipality: X\nsession_idle: soon\n", `x.yaml:2: "soon": want a duration`},
+		"BadNumber":    {"municipality: X\nbooking:\n  days_ahead: three\n", `x.yaml:3: "three": want a whole number`},
+		"EmptyFile":    {"", "x.yaml:1: municipality: must not be empty"},
 		"NoContentDir": {"municipality: X\ncontent_dir: /nonexistent\noffices:\n  - {id: a, name: A, address: B, phone: C}\n", "x.yaml:2: content_dir"},
-		"BrokenYAML":   {"municipality: [\n", "x.yaml"},
+		"BrokenYAML":   {"municipality: [\n", "x.yaml:1: did not find expected node content"},
 		"EmergencyNoName": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nemergency:\n  legal_help:\n    - {name: \"\", phone: \"030 123\"}\n",
 			"x.yaml:6: emergency.legal_help.0.name"},
 		"EmergencyBadPhone": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nemergency:\n  women_shelter:\n    - {name: Frauenhaus, phone: \"call us\"}\n",
 			"x.yaml:6: emergency.women_shelter.0.phone"},
 		"EmergencyShortPhone": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nemergency:\n  crisis_service:\n    - {name: Krisendienst, phone: \"1\"}\n",
 			"emergency.crisis_service.0.phone"},
-		"EmergencyUnknownKind": {"municipality: X\nemergency:\n  police: []\n", "line 3"},
+		"StaffNoID": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {name: Anna, telegram_id: 1}\n",
+			"x.yaml:5: staff.0.id: must not be empty"},
+		"StaffDuplicateID": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1}\n  - {id: anna, name: Anna B, telegram_id: 2}\n",
+			`x.yaml:6: staff.1.id: duplicate staff id "anna"`},
+		"StaffUnknownLanguage": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1, languages: [de, ua]}\n",
+			`x.yaml:5: staff.0.languages: unknown language "ua"`},
+		"EmergencyUnknownKind": {"municipality: X\nemergency:\n  police: []\n", `x.yaml:3: unknown key "police"`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			_, err := config.ParseFile("x.yaml", []byte(c.yaml))
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("err = %v, want %q", err, c.want)
+			}
+			// One line per problem, each naming the file, in the words of
+			// the file rather than Go's.
+			for _, line := range strings.Split(fmt.Sprint(err), "\n") {
+				if err == nil {
+					break
+				}
+				if !strings.HasPrefix(line, "config: x.yaml:") || strings.Contains(line, "config.File") || strings.Contains(line, "unmarshal") {
+					t.Errorf("error line %q: want config: x.yaml:LINE: problem", line)
+				}
 			}
 		})
 	}

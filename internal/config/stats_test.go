@@ -26,7 +26,7 @@ func TestParseFile_StatsRetention(t *testing.T) {
 	}
 	for _, in := range []string{"7d", "forever", "12x"} {
 		_, err := ParseFile("a.yaml", []byte(base+"stats:\n  retention: "+in+"\n"))
-		if err == nil || !strings.Contains(err.Error(), "a.yaml") || !strings.Contains(err.Error(), "line 4") {
+		if err == nil || !strings.Contains(err.Error(), "a.yaml:4: ") {
 			t.Errorf("%s: err = %v, want it refused with file and line", in, err)
 		}
 	}

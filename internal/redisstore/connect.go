@@ -1,8 +1,10 @@
 package redisstore
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
+	neturl "net/url"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -15,6 +17,12 @@ import (
 func Connect(url, sentinelMaster string, cluster bool) (redis.UniversalClient, error) {
 	o, err := redis.ParseURL(url)
 	if err != nil {
+		// net/url's errors quote the whole URL, password included: keep
+		// only what is wrong with it.
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, fmt.Errorf("redisstore: parse url: %w", err)
 	}
 	return redis.NewUniversalClient(&redis.UniversalOptions{
