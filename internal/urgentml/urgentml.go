@@ -342,28 +342,22 @@ func grams(w string, fn func(uint64)) {
 	starts[n] = padded - 1
 	runes := n + 1
 	starts[runes] = padded
-	// The grams starting at one rune are hashed together, each from the
-	// one a rune shorter, and called in the order of their length then
-	// their start, as when each was hashed on its own (see gramsRef in
-	// the tests): Classify keeps the first maxFound.
-	var hs [maxGram - minGram + 1][len(starts)]uint64
-	for i := 0; i+minGram <= runes; i++ {
-		h := fnvByte(fnvOffset, 'c')
-		for g := 1; g <= maxGram && i+g <= runes; g++ {
-			// The bytes of " w " from starts[i+g-1] to starts[i+g].
-			from, to := starts[i+g-1], starts[i+g]
-			if from == 0 || to == padded {
-				h = fnvByte(h, ' ')
-			} else {
-				h = fnvString(h, w[from-1:to-1])
-			}
-			if g >= minGram {
-				hs[g-minGram][i] = h
-			}
-		}
-	}
 	for g := minGram; g <= maxGram; g++ {
-		for _, h := range hs[g-minGram][:max(runes-g+1, 0)] {
+		for i := 0; i+g <= runes; i++ {
+			h := fnvByte(fnvOffset, 'c')
+			from, to := starts[i], starts[i+g]
+			if from == 0 {
+				h = fnvByte(h, ' ')
+				from = 1
+			}
+			end := to == padded
+			if end {
+				to--
+			}
+			h = fnvString(h, w[from-1:to-1])
+			if end {
+				h = fnvByte(h, ' ')
+			}
 			fn(h)
 		}
 	}
