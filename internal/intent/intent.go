@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -77,10 +78,13 @@ const fillerTypoMin = fuzzyMin + 1
 // Matcher finds the request in a message. It is read-only after Load and
 // safe for concurrent use.
 type Matcher struct {
-	words    []word
-	exact    map[string][]int32   // whole words by text
-	stems    map[string][]int32   // stems by their first two runes (stemKey)
-	fuzzy    map[rune][]fuzzyWord // words of fuzzyMin+ runes by first rune
+	words []word
+	exact map[string][]int32   // whole words by text
+	stems map[string][]int32   // stems by their first two runes (stemKey)
+	fuzzy map[rune][]fuzzyWord // words of fuzzyMin+ runes by first rune
+	// typos is fuzzy indexed for lookupTypo: by first rune, whole words
+	// by length and stems shortest first.
+	typos    map[rune]*typoGroup
 	patterns []pattern
 	byWord   [][]int32 // word → patterns that use it
 	filler   map[string]bool
@@ -103,6 +107,34 @@ type fuzzyWord struct {
 	runes  []rune
 	id     int32
 	prefix bool
+	mask   uint64 // runeMask of runes
+}
+
+// typoGroup holds the fuzzy words of one first rune: whole words by their
+// length in runes, so a word is compared only with those one letter
+// longer or shorter, and stems by length, so the search stops at the
+// first stem too long.
+type typoGroup struct {
+	byLen [][]fuzzyWord
+	stems []fuzzyWord
+}
+
+// runeMask sets one of 64 bits for each rune of r. Words one edit apart
+// (within1) differ in at most one bit each way: a substitution or an
+// added letter brings one rune the other word lacks, a swap none. So
+// words whose masks differ more need no closer look.
+func runeMask(r []rune) uint64 {
+	var m uint64
+	for _, c := range r {
+		m |= 1 << (uint32(c) % 64)
+	}
+	return m
+}
+
+// maskNear reports whether masks a and b differ in at most one bit each
+// way, as words one edit apart do.
+func maskNear(a, b uint64) bool {
+	return bits.OnesCount64(a&^b) <= 1 && bits.OnesCount64(b&^a) <= 1
 }
 
 type pattern struct {
@@ -209,6 +241,7 @@ func Load(b []byte) (*Matcher, error) {
 			}
 		}
 	}
+	m.indexTypos()
 	return m, nil
 }
 
@@ -226,9 +259,29 @@ func (m *Matcher) addWord(w word, typos bool) int32 {
 		m.exact[w.text] = append(m.exact[w.text], id)
 	}
 	if typos && len(w.runes) >= fuzzyMin {
-		m.fuzzy[first] = append(m.fuzzy[first], fuzzyWord{runes: w.runes, id: id, prefix: w.prefix})
+		m.fuzzy[first] = append(m.fuzzy[first], fuzzyWord{runes: w.runes, id: id, prefix: w.prefix, mask: runeMask(w.runes)})
 	}
 	return id
+}
+
+// indexTypos builds m.typos from m.fuzzy.
+func (m *Matcher) indexTypos() {
+	m.typos = make(map[rune]*typoGroup, len(m.fuzzy))
+	for first, ws := range m.fuzzy {
+		g := &typoGroup{}
+		for _, w := range ws {
+			if w.prefix {
+				g.stems = append(g.stems, w)
+				continue
+			}
+			for len(g.byLen) <= len(w.runes) {
+				g.byLen = append(g.byLen, nil)
+			}
+			g.byLen[len(w.runes)] = append(g.byLen[len(w.runes)], w)
+		}
+		slices.SortStableFunc(g.stems, func(a, b fuzzyWord) int { return len(a.runes) - len(b.runes) })
+		m.typos[first] = g
+	}
 }
 
 func parseItem(item string) ([]word, error) {
@@ -487,31 +540,53 @@ func stemKey(t string) string {
 // lookupTypo appends the phrase words t matches with one typo (a letter
 // wrong, missing, added, or two swapped). The first letter must be right:
 // people rarely get it wrong, and it keeps the search short.
+//
+// The words are appended in the order of their ids, the order the
+// unindexed search over m.fuzzy found them in (see lookupTypoAll in the
+// tests), so a full out drops the same ones.
 func (m *Matcher) lookupTypo(t string, out []int32) []int32 {
 	var rb [64]rune
 	tr, ok := runesIn(t, &rb)
 	if !ok {
 		return out
 	}
-	for _, w := range m.fuzzy[tr[0]] {
-		if w.prefix {
-			// A stem matches a word that starts with it, typo included.
-			// Its last letter must be right, or "calisab(ilir)" would match
-			// "calisan*" and every inflection one letter off a stem would.
-			if len(w.runes)-1 > len(tr) {
-				continue // too long for any n below
+	g := m.typos[tr[0]]
+	if g == nil {
+		return out
+	}
+	// pm[n] is the runeMask of tr[:n].
+	var pm [65]uint64
+	for i, r := range tr {
+		pm[i+1] = pm[i] | 1<<(uint32(r)%64)
+	}
+	var fb [16]int32
+	found := fb[:0]
+	// within1 needs lengths at most one apart.
+	for n := max(len(tr)-1, 0); n <= len(tr)+1 && n < len(g.byLen); n++ {
+		for _, w := range g.byLen[n] {
+			if maskNear(pm[len(tr)], w.mask) && within1(tr, w.runes) {
+				found = append(found, w.id)
 			}
-			last := w.runes[len(w.runes)-1]
-			for n := len(w.runes) - 1; n <= len(w.runes)+1; n++ {
-				if n <= len(tr) && n >= fuzzyMin-1 && tr[n-1] == last && within1(tr[:n], w.runes) {
-					out = appendNew(out, w.id)
-					break
-				}
-			}
-		} else if len(w.runes) >= len(tr)-1 && len(w.runes) <= len(tr)+1 && within1(tr, w.runes) {
-			// within1 needs lengths at most one apart.
-			out = appendNew(out, w.id)
 		}
+	}
+	for _, w := range g.stems {
+		// A stem matches a word that starts with it, typo included. Its
+		// last letter must be right, or "calisab(ilir)" would match
+		// "calisan*" and every inflection one letter off a stem would.
+		if len(w.runes)-1 > len(tr) {
+			break // too long for any n below, as are the stems after it
+		}
+		last := w.runes[len(w.runes)-1]
+		for n := len(w.runes) - 1; n <= len(w.runes)+1; n++ {
+			if n <= len(tr) && n >= fuzzyMin-1 && tr[n-1] == last && maskNear(pm[n], w.mask) && within1(tr[:n], w.runes) {
+				found = append(found, w.id)
+				break
+			}
+		}
+	}
+	slices.Sort(found)
+	for _, id := range found {
+		out = appendNew(out, id)
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Parts is the answer to a message that may hold several concerns.
@@ -146,7 +147,7 @@ func clauses(text string) []string {
 // enough words to be a part. Most messages are one question, and
 // splitting them costs more than searching them.
 func mayHaveParts(text string) bool {
-	i := strings.IndexFunc(text, func(r rune) bool { return isSentenceEnd(0, r, 0) || isClauseEnd(0, r, 0) })
+	i := indexPartEnd(text)
 	if i < 0 {
 		return false
 	}
@@ -161,6 +162,36 @@ func mayHaveParts(text string) bool {
 		in = !space
 	}
 	return false
+}
+
+// partEndASCII marks the ASCII characters that may end a sentence or
+// clause: isSentenceEnd or isClauseEnd without neighbours.
+var partEndASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := range rune(utf8.RuneSelf) {
+		t[c] = isSentenceEnd(0, c, 0) || isClauseEnd(0, c, 0)
+	}
+	return t
+}()
+
+// indexPartEnd is the byte index of the first rune of text that may end a
+// sentence or clause (isSentenceEnd or isClauseEnd without neighbours),
+// or -1; ASCII is read byte by byte.
+func indexPartEnd(text string) int {
+	for i := 0; i < len(text); {
+		if c := text[i]; c < utf8.RuneSelf {
+			if partEndASCII[c] {
+				return i
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isSentenceEnd(0, r, 0) || isClauseEnd(0, r, 0) {
+			return i
+		}
+		i += size
+	}
+	return -1
 }
 
 func splitRunes(text string, cut func(prev, r, next rune) bool) []string {

@@ -681,7 +681,8 @@ func (u *urgentList) addTypos(m *urgentMatch, ids []int32, s string) {
 // replaced, added, dropped, or two neighbours swapped – with the same first
 // two letters: "adress" is no typo of "agress".
 func oneTypo(a, b string) bool {
-	ra, rb := []rune(a), []rune(b)
+	var abuf, bbuf [32]rune
+	ra, rb := appendRunes(abuf[:0], a), appendRunes(bbuf[:0], b)
 	if len(ra) < 2 || len(rb) < 2 || ra[0] != rb[0] || ra[1] != rb[1] {
 		return false
 	}
@@ -697,12 +698,12 @@ func oneTypo(a, b string) bool {
 		return len(ra)-len(rb) <= 1
 	case len(ra) == len(rb):
 		// Replaced, or swapped with the next.
-		if string(ra[i+1:]) == string(rb[i+1:]) {
+		if slices.Equal(ra[i+1:], rb[i+1:]) {
 			return true
 		}
-		return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+		return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && slices.Equal(ra[i+2:], rb[i+2:])
 	case len(ra) == len(rb)+1:
-		return string(ra[i+1:]) == string(rb[i:])
+		return slices.Equal(ra[i+1:], rb[i:])
 	}
 	return false
 }

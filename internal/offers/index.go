@@ -39,9 +39,13 @@ const (
 type index struct {
 	terms  []string
 	byTerm map[string]int32
-	sorted []int32     // term ids by text, for prefix scans
-	post   [][]posting // term id → offers
-	pool   sync.Pool   // *scratch sized to the directory
+	sorted []int32 // term ids by text, for prefix scans
+	// parts has the bit partSig(t) set for every term t of four bytes or
+	// more: the parts candidates looks up in byTerm, a dozen or more per
+	// long word, are mostly no term, and most are ruled out here.
+	parts []uint64
+	post  [][]posting // term id → offers
+	pool  sync.Pool   // *scratch sized to the directory
 }
 
 type posting struct {
@@ -154,11 +158,39 @@ func buildIndex(d *Directory) *index {
 		ix.sorted[i] = int32(i)
 	}
 	slices.SortFunc(ix.sorted, func(a, b int32) int { return strings.Compare(ix.terms[a], ix.terms[b]) })
+	ix.parts = make([]uint64, partBits/64)
+	for _, t := range ix.terms {
+		if len(t) >= 4 {
+			h := partSig(t)
+			ix.parts[h/64] |= 1 << (h % 64)
+		}
+	}
 	size := len(d.offers)
 	ix.pool.New = func() any {
 		return &scratch{score: make([]float32, size), matched: make([]uint8, size), best: make([]float32, size), strong: make([]bool, size)}
 	}
 	return ix
+}
+
+// partBits is the size of index.parts, a power of two.
+const partBits = 1 << 16
+
+// partSig hashes a string of four bytes or more by its first four bytes
+// and its length, into [0, partBits).
+func partSig(s string) uint32 {
+	h := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+	h = (h ^ uint32(len(s))*0x9e3779b1) * 0x85ebca6b
+	return h >> (32 - 16)
+}
+
+// part looks a part of a word, of four bytes or more, up as a term, most
+// of those that are none without the map.
+func (ix *index) part(s string) (int32, bool) {
+	if h := partSig(s); ix.parts[h/64]&(1<<(h%64)) == 0 {
+		return 0, false
+	}
+	id, ok := ix.byTerm[s]
+	return id, ok
 }
 
 type cand struct {
@@ -212,13 +244,13 @@ func (ix *index) candidates(q string, out []cand) []cand {
 	// says less than the whole (kindergeld is not about kinder), so it
 	// never counts as a close match.
 	for l := n - 1; l >= 4; l-- {
-		if id, ok := ix.byTerm[q[:at[l]]]; ok {
+		if id, ok := ix.part(q[:at[l]]); ok {
 			add(id, min(strongSim-0.05, 0.5+0.4*float32(l)/float32(n)))
 		}
 	}
 	if first, _ := utf8.DecodeRuneInString(q); n >= 8 && first < 0x0600 {
 		for s := 1; n-s >= 5; s++ {
-			if id, ok := ix.byTerm[q[at[s]:]]; ok {
+			if id, ok := ix.part(q[at[s]:]); ok {
 				add(id, min(strongSim-0.05, 0.5+0.4*float32(n-s)/float32(n)))
 			}
 		}
