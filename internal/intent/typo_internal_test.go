@@ -99,7 +99,14 @@ func typoProbes(t *testing.T, m *Matcher) []string {
 // for all and for only one or two.
 func TestLookupTypo_SameAsAll(t *testing.T) {
 	m := Shipped()
-	probes := typoProbes(t, m)
+	all := typoProbes(t, m)
+	// Every tenth of the 1.35 million edits: the comparison of the two
+	// lookups stays broad, and the race-built suite is not held up by it
+	// (24 s whole).
+	var probes []string
+	for i := 0; i < len(all); i += 10 {
+		probes = append(probes, all[i])
+	}
 	found := 0
 	for _, p := range probes {
 		for _, room := range []int{48, 2, 1} {
