@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -138,8 +139,15 @@ func TestDashboard_MetricsExist(t *testing.T) {
 	vars["TELEGRAM_BOT_TOKEN"], vars["TELEGRAM_API_URL"], vars["METRICS_ADDR"] = "47:dashboard-token", fake.URL(), addr
 	startServe(t, vars, &syncWriter{})
 	waitHTTP(t, "http://"+addr+"/readyz", http.StatusOK)
+	// Ready can come a moment before the first Bot API call has been
+	// counted; the request metrics exist from that call on.
+	metrics := get(t, "http://"+addr+"/metrics")
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(metrics, "lotse_telegram_requests_total") && time.Now().Before(deadline); {
+		time.Sleep(20 * time.Millisecond)
+		metrics = get(t, "http://"+addr+"/metrics")
+	}
 	types := map[string]string{} // metric → counter, gauge, histogram, …
-	for _, line := range strings.Split(get(t, "http://"+addr+"/metrics"), "\n") {
+	for _, line := range strings.Split(metrics, "\n") {
 		if f := strings.Fields(line); len(f) == 4 && f[0] == "#" && f[1] == "TYPE" {
 			types[f[2]] = f[3]
 		}
