@@ -150,17 +150,39 @@ func (e *Engine) bookingInput(r *Request) bool {
 	if !e.onBookingStep(r) {
 		return false
 	}
-	d, text, t := r.Session.Draft, r.Event.Text, r.T
+	d, text := r.Session.Draft, r.Event.Text
 	switch {
-	case d.Slot != 0 && agreesToBook(t, text):
+	case d.Slot != 0 && agreesToBook(r.T, text):
 		return true
 	case d.Office != "":
-		return e.typedWeekday(t, text) >= 0 || typedDate.MatchString(strings.Map(kb.ASCIIDigit, text)) ||
-			d.Day != "" && len(typedTimes(text)) == 1
+		weekday, date := e.namedDay(r.T, text)
+		return weekday >= 0 || date != "" || d.Day != "" && len(typedTimes(text)) == 1
 	case d.Topic != "":
-		return slices.ContainsFunc(e.bookableOffices(), func(o Office) bool { return sameWord(text, t.Local(o.Name)) })
+		_, ok := e.typedOffice(r, text)
+		return ok
 	}
-	return slices.ContainsFunc(e.set.Booking.Topics, func(topic string) bool { return sameWord(text, e.topicLabel(t, topic)) })
+	_, ok := e.typedTopic(r, text)
+	return ok
+}
+
+// typedOffice is the bookable office whose name the text is.
+func (e *Engine) typedOffice(r *Request, text string) (Office, bool) {
+	for _, o := range e.bookableOffices() {
+		if sameWord(text, r.T.Local(o.Name)) {
+			return o, true
+		}
+	}
+	return Office{}, false
+}
+
+// typedTopic is the booking topic whose label the text is.
+func (e *Engine) typedTopic(r *Request, text string) (string, bool) {
+	for _, topic := range e.set.Booking.Topics {
+		if sameWord(text, e.topicLabel(r.T, topic)) {
+			return topic, true
+		}
+	}
+	return "", false
 }
 
 // resumeBooking shows the booking's step again after a message that was
@@ -206,20 +228,16 @@ func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
 		return e.showDays(ctx, r)
 	}
 	if d.Topic != "" {
-		for _, o := range e.bookableOffices() {
-			if sameWord(typed, r.T.Local(o.Name)) {
-				r.Event.Action = domain.Action{Name: actOffice, Arg: o.ID}
-				return e.chooseOffice(ctx, r)
-			}
+		if o, ok := e.typedOffice(r, typed); ok {
+			r.Event.Action = domain.Action{Name: actOffice, Arg: o.ID}
+			return e.chooseOffice(ctx, r)
 		}
 		r.Event.Action = domain.Action{Name: actTopic, Arg: d.Topic}
 		return e.chooseTopic(ctx, r)
 	}
-	for _, topic := range e.set.Booking.Topics {
-		if sameWord(typed, e.topicLabel(r.T, topic)) {
-			r.Event.Action = domain.Action{Name: actTopic, Arg: topic}
-			return e.chooseTopic(ctx, r)
-		}
+	if topic, ok := e.typedTopic(r, typed); ok {
+		r.Event.Action = domain.Action{Name: actTopic, Arg: topic}
+		return e.chooseTopic(ctx, r)
 	}
 	return e.startBooking(ctx, r, true) // a move in progress stays one
 }
@@ -485,12 +503,7 @@ func typedTimes(text string) []int {
 // "Mi", "الأربعاء") or by date ("9.12.", "09.12.2026"): the nearest such
 // day with a free place, or "" with named set when none has one.
 func (e *Engine) typedDay(ctx context.Context, r *Request, d *domain.Draft) (day string, named bool, err error) {
-	weekday, date := e.typedWeekday(r.T, r.Event.Text), ""
-	if m := typedDate.FindStringSubmatch(strings.Map(kb.ASCIIDigit, r.Event.Text)); m != nil {
-		day, _ := strconv.Atoi(m[1])
-		month, _ := strconv.Atoi(m[2])
-		date = fmt.Sprintf("-%02d-%02d", month, day)
-	}
+	weekday, date := e.namedDay(r.T, r.Event.Text)
 	if weekday < 0 && date == "" {
 		return "", false, nil
 	}
@@ -506,6 +519,18 @@ func (e *Engine) typedDay(ctx context.Context, r *Request, d *domain.Draft) (day
 		}
 	}
 	return "", true, nil
+}
+
+// namedDay reads the day text names: a weekday (0 is Sunday, -1 none)
+// and a date as the end of a YYYY-MM-DD date ("-12-09", "" none).
+func (e *Engine) namedDay(t *i18n.Localizer, text string) (weekday int, date string) {
+	weekday = e.typedWeekday(t, text)
+	if m := typedDate.FindStringSubmatch(strings.Map(kb.ASCIIDigit, text)); m != nil {
+		day, _ := strconv.Atoi(m[1])
+		month, _ := strconv.Atoi(m[2])
+		date = fmt.Sprintf("-%02d-%02d", month, day)
+	}
+	return weekday, date
 }
 
 // typedWeekday is the weekday text names (0 is Sunday, -1 none): its
