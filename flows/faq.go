@@ -178,18 +178,6 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error {
 	t := r.T
 	flow := e.mentionedFlow(r)
-	questions := func(ids []string) [][]domain.Button {
-		rows := make([][]domain.Button, 0, len(ids)+2)
-		if flow != nil {
-			rows = append(rows, flow)
-		}
-		for _, id := range ids {
-			if txt, ok := e.kb.Text(id, t.Lang()); ok {
-				rows = append(rows, domain.Row(button(txt.Question, actQuestion, id)))
-			}
-		}
-		return append(rows, e.menuRow(r))
-	}
 	main := res.Main
 	switch {
 	case main.Confident:
@@ -204,7 +192,7 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 			answer.Buttons = append([][]domain.Button{flow}, answer.Buttons...)
 		}
 		if len(res.Also) > 0 {
-			r.Say(t.T("faq.also_asked", nil), questions(res.Also)...)
+			r.Say(t.T("faq.also_asked", nil), e.questionRows(r, flow, res.Also)...)
 		}
 	case (len(main.Best) > 0 || len(res.Also) > 0) && onOffersScreen(r.Session) && e.suggestOffers(r, r.Event.Text):
 		// The offers screen asked them to write what they look for: the
@@ -220,7 +208,7 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 				ids = append(ids, id)
 			}
 		}
-		r.Say(t.T("faq.suggest", nil), questions(ids)...)
+		r.Say(t.T("faq.suggest", nil), e.questionRows(r, flow, ids)...)
 		r.count(stats.Suggested(t.Lang()))
 		// So a choice from the list is counted, and its number typed
 		// ("2") understood – unless a flow's button comes first.
@@ -247,15 +235,24 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 // showSuggestions offers the questions of an unclear message again, after
 // a language switch.
 func (e *Engine) showSuggestions(r *Request, ids []string) error {
-	rows := make([][]domain.Button, 0, len(ids)+1)
+	r.Session.Screen = suggestScreen(e.kb, r.T.Lang(), ids)
+	r.Show(r.T.T("faq.suggest", nil), e.questionRows(r, nil, ids)...)
+	return nil
+}
+
+// questionRows are the buttons of the entries ids, in the person's
+// language, under a flow's button if there is one and above the menu's.
+func (e *Engine) questionRows(r *Request, flow []domain.Button, ids []string) [][]domain.Button {
+	rows := make([][]domain.Button, 0, len(ids)+2)
+	if flow != nil {
+		rows = append(rows, flow)
+	}
 	for _, id := range ids {
 		if txt, ok := e.kb.Text(id, r.T.Lang()); ok {
 			rows = append(rows, domain.Row(button(txt.Question, actQuestion, id)))
 		}
 	}
-	r.Session.Screen = suggestScreen(e.kb, r.T.Lang(), ids)
-	r.Show(r.T.T("faq.suggest", nil), append(rows, e.menuRow(r))...)
-	return nil
+	return append(rows, e.menuRow(r))
 }
 
 // mentionedFlow is the button of the flow a message asks for among other
