@@ -65,6 +65,18 @@ func find(t *testing.T, res domain.Result, action string) domain.Button {
 	return domain.Button{}
 }
 
+// bookTo starts a booking from s and presses the first button of each
+// action in turn ("bt" a topic, "bd" a day, "bs" a time); the last
+// result is on the step the last action opened.
+func bookTo(t *testing.T, e *flows.Engine, s domain.Session, actions ...string) domain.Result {
+	t.Helper()
+	res := e.Handle(context.Background(), s, false, personPress("b", ""))
+	for _, a := range actions {
+		res = e.Handle(context.Background(), *res.Session, false, personPress(a, find(t, res, a).Action.Arg))
+	}
+	return res
+}
+
 func bookFirstSlot(t *testing.T, e *flows.Engine, s domain.Session, chat int64) (domain.Result, domain.Session) {
 	t.Helper()
 	ctx := context.Background()
@@ -413,8 +425,7 @@ func TestBooking_TypedMenuLeaves(t *testing.T) {
 	for _, typed := range []string{"back to menu", "actually cancel, main menu", "cancel", "never mind"} {
 		s := amalSession()
 		s.Lang = "en"
-		res := e.Handle(ctx, s, false, personPress("b", ""))
-		res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+		res := bookTo(t, e, s, "bt")
 		find(t, res, "bd") // on the choice of day
 		res = e.Handle(ctx, *res.Session, false, personText(typed))
 		if !strings.Contains(allText(res), "How can I help") || res.Session.Screen != "menu" {
@@ -440,8 +451,7 @@ func TestBooking_WhatToBring(t *testing.T) {
 			msgs := mustBundle(t).For(c.lang)
 			s := amalSession()
 			s.Lang = c.lang
-			res := e.Handle(ctx, s, false, personPress("b", ""))
-			res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+			res := bookTo(t, e, s, "bt")
 			day := find(t, res, "bd") // on the choice of day
 			res = e.Handle(ctx, *res.Session, false, personText(c.typed))
 			txt := allText(res)
@@ -740,8 +750,7 @@ func TestBooking_TypedDayShowsTheStep(t *testing.T) {
 		t.Helper()
 		s := amalSession()
 		s.Lang = lang
-		res := e.Handle(ctx, s, false, personPress("b", ""))
-		res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+		res := bookTo(t, e, s, "bt")
 		find(t, res, "bd") // on the choice of day
 		return *res.Session
 	}
@@ -833,9 +842,7 @@ func TestBooking_TypedTime(t *testing.T) {
 		t.Helper()
 		s := amalSession()
 		s.Lang = "de"
-		res := e.Handle(ctx, s, false, personPress("b", ""))
-		res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
-		res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
+		res := bookTo(t, e, s, "bt", "bd")
 		find(t, res, "bs") // on the choice of time
 		return *res.Session
 	}
@@ -864,10 +871,7 @@ func TestBooking_TypedYesBooks(t *testing.T) {
 		t.Helper()
 		s := amalSession()
 		s.Lang = lang
-		res := e.Handle(ctx, s, false, personPress("b", ""))
-		res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
-		res = e.Handle(ctx, *res.Session, false, personPress("bd", find(t, res, "bd").Action.Arg))
-		res = e.Handle(ctx, *res.Session, false, personPress("bs", find(t, res, "bs").Action.Arg))
+		res := bookTo(t, e, s, "bt", "bd", "bs")
 		find(t, res, "bc")
 		return *res.Session
 	}
@@ -1026,9 +1030,7 @@ var germanWeekdays = []string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donn
 func TestBooking_DuringHandover(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})
-	s := openRequest(t, e, "de")
-	res := e.Handle(ctx, s, false, personPress("b", ""))
-	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	res := bookTo(t, e, openRequest(t, e, "de"), "bt")
 	find(t, res, "bd")
 	day := clock.In(berlin).AddDate(0, 0, 3)
 	for _, step := range []struct{ typed, want string }{{germanWeekdays[day.Weekday()], "bs"}, {"10:30", "bc"}} {
