@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -156,22 +157,35 @@ func typedYes(t *i18n.Localizer, typed string) bool {
 // typedWord reports whether typed text is one of the comma-separated
 // words of the message id.
 func typedWord(t *i18n.Localizer, id, typed string) bool {
-	for _, w := range strings.Split(t.T(id, nil), ",") {
-		if sameWord(typed, w) {
-			return true
+	list := t.T(id, nil)
+	set, ok := wordSets.Load(list)
+	if !ok {
+		words := map[string]bool{}
+		for _, w := range strings.Split(list, ",") {
+			if l := letters(w); l != "" {
+				words[l] = true
+			}
 		}
+		set, _ = wordSets.LoadOrStore(list, words)
 	}
-	return false
+	return set.(map[string]bool)[letters(typed)]
 }
+
+// wordSets are the typed-word lists as sets of their words' letters, each
+// list split once: "I'll come" is looked for in every message.
+var wordSets sync.Map // list text → map[string]bool
 
 // sameWord reports whether typed text is the word on a button, whatever
 // its case, emoji and punctuation ("ja!" for "✅ Ja").
 func sameWord(typed, label string) bool {
-	letters := func(s string) string {
-		return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-			return !unicode.IsLetter(r) && !unicode.IsMark(r)
-		}), " ")
-	}
 	w := letters(label)
 	return w != "" && letters(typed) == w
+}
+
+// letters is s lower-cased, its words of letters (and their marks) apart
+// by single spaces, without emoji, digits or punctuation.
+func letters(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsMark(r)
+	}), " ")
 }
