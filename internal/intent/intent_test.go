@@ -81,6 +81,9 @@ func TestMatch_Sights(t *testing.T) {
 		// The ninth opened 74 of 120 at first sight; 4 requests went to a
 		// neighbouring flow and 3 questions were taken.
 		{"ninthsight.yaml", 10, 6, floors{minRight: 100, maxWrong: 0, right: 120, wrong: 0}},
+		// The tenth opened 100 of 157 at first sight; 5 requests went to a
+		// neighbouring flow, no question was taken.
+		{"tenthsight.yaml", 7, 6, floors{minRight: 47, maxWrong: 8, right: 100, wrong: 5}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
 			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
