@@ -74,16 +74,17 @@ func TestMatch_Sights(t *testing.T) {
 		{"fifthsight.yaml", 8, 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
 		{"sixthsight.yaml", 8, 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
 		// The seventh was never tuned on: its figures moved only with the
-		// changes the eighth and ninth led to.
-		{"seventhsight.yaml", 8, 8, floors{minRight: 25, maxWrong: 7, right: 52, wrong: 1}},
+		// changes the eighth, ninth and tenth led to.
+		{"seventhsight.yaml", 8, 8, floors{minRight: 25, maxWrong: 7, right: 56, wrong: 1}},
 		// The eighth opened 81 of 120 at first sight, with no wrong flow.
 		{"eighthsight.yaml", 10, 6, floors{minRight: 100, maxWrong: 0, right: 120, wrong: 0}},
 		// The ninth opened 74 of 120 at first sight; 4 requests went to a
 		// neighbouring flow and 3 questions were taken.
 		{"ninthsight.yaml", 10, 6, floors{minRight: 100, maxWrong: 0, right: 120, wrong: 0}},
-		// The tenth opened 100 of 157 at first sight; 5 requests went to a
+		// The tenth (19 requests in fa, ps, ti, so, ku and ar, 7 or 8 in the
+		// others) opened 100 of 157 at first sight; 5 requests went to a
 		// neighbouring flow, no question was taken.
-		{"tenthsight.yaml", 7, 6, floors{minRight: 47, maxWrong: 8, right: 100, wrong: 5}},
+		{"tenthsight.yaml", 7, 6, floors{minRight: 100, maxWrong: 0, right: 157, wrong: 0}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
 			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
@@ -244,6 +245,11 @@ func TestMatch(t *testing.T) {
 		{"HowToUseTheBot", "how do i use the bot", intent.Help},
 		{"NotABot", "хочу человека не бот", intent.Person},
 		{"VaccinationAppointment", "termin für die impfung verschieben", ""},
+		// Tenth round: the new items' neighbours stay questions.
+		{"RussianLivesWithSomeone", "я живу с кем-то", ""},
+		{"FrenchPassportInFrench", "passeport en français", ""},
+		{"UkrainianReturnToUkraine", "повернутися в україну", ""},
+		{"DariINeedAnAppointment", "مه یک وقت ملاقات کار دارم", intent.Booking},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -322,7 +328,8 @@ func TestMention(t *testing.T) {
 		{"ich habe meinen termin beim jobcenter verpasst was passiert jetzt", ""},
 		{"help with the rent please my landlord wants more money", ""},
 		{"wir muessen bald aus dem heim raus und keiner hilft uns", ""},
-		{"ካብ ሃይም ወጺአ ናይ ባዕለይ ገዛ ክሕዝ ይኽእል ዶ", ""}, // ገዛ (house) is no ግዜ (time)
+		{"ካብ ሃይም ወጺአ ናይ ባዕለይ ገዛ ክሕዝ ይኽእል ዶ", ""},       // ገዛ (house) is no ግዜ (time)
+		{"وقتی کیسم باز است اجازه کار دارم یا نه", ""}, // اجازه کار (work permit) is no Dari "I need" (کار دارم)
 	} {
 		if got := m.ReadMessage(kb.NewMessage(c.text)).Mention; got != c.want {
 			t.Errorf("ReadMessage(%q).Mention = %q, want %q", c.text, got, c.want)
