@@ -250,6 +250,7 @@ func TestMatch(t *testing.T) {
 		{"FrenchPassportInFrench", "passeport en français", ""},
 		{"UkrainianReturnToUkraine", "повернутися в україну", ""},
 		{"DariINeedAnAppointment", "مه یک وقت ملاقات کار دارم", intent.Booking},
+		{"PashtoWasCancelled", "زما ملاقات فسخ شو", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
