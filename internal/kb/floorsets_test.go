@@ -14,44 +14,34 @@ import (
 var floorSets = []struct {
 	dir   string
 	floor map[string]int
-	// known is, per language, how many confident answers that are wrong
-	// or to out-of-scope messages the set still has at the end of the
-	// round it was written for; each is named in the comment. More fail.
-	known map[string]int
 }{
 	// Questions typed in Latin letters by people who write Russian,
 	// Ukrainian, Arabic or Dari/Farsi; floors from when the Cyrillic
 	// reading and the romanised phrases were added.
-	{"testdata/romanized", map[string]int{"ru": 18, "uk": 17, "ar": 18, "fa": 18}, nil},
+	{"testdata/romanized", map[string]int{"ru": 18, "uk": 17, "ar": 18, "fa": 18}},
 	// Phone-typed questions that name a status and a topic together
 	// ("can I work, I have a Duldung"), and everyday local questions the
 	// knowledge base does not cover; floors from the end of the eleventh
 	// round (at first sight: en 19, ar 19, fr 18, tr 18, ku 17, de 18).
-	{"testdata/round11", map[string]int{"en": 19, "ar": 19, "fr": 19, "tr": 18, "ku": 19, "de": 18}, nil},
+	{"testdata/round11", map[string]int{"en": 19, "ar": 19, "fr": 19, "tr": 18, "ku": 19, "de": 18}},
 	// Phone-typed questions in the languages weakest on the held-out
 	// sets, every entry about twice; floors from the end of the twelfth
 	// round (at first sight: en 17, tr 18, fr 19, fa 18, so 19).
-	{"testdata/round12", map[string]int{"en": 19, "tr": 19, "fr": 18, "fa": 17, "so": 19}, nil},
+	{"testdata/round12", map[string]int{"en": 19, "tr": 19, "fr": 18, "fa": 17, "so": 19}},
 	// Phone-typed questions in en and fr (every entry), ar and fa, with
 	// two known confident-wrong cases in other words; floors from the end
-	// of the thirteenth round (at first sight: en 37, fr 36, ar 19, fa 20
-	// right first, 4 confident and wrong, 2 out of scope confident). Still
-	// confident at its end: fr "je viens de demenager, ou ... m enregistrer
-	// a la ville" (moving city, not the Anmeldung), fa "Duldung, a bakery
-	// wants to hire me, may I work" (the Beschäftigungsduldung), and a
-	// bank account with a Gestattung (ar, fa: self-employment).
-	{"testdata/round13", map[string]int{"en": 42, "fr": 41, "ar": 20, "fa": 21},
-		map[string]int{"fr": 1, "ar": 1, "fa": 2}},
+	// of the thirteenth round (at first sight: en 37, fr 36, ar 19, fa 20,
+	// four confident and wrong, two out of scope confident).
+	{"testdata/round13", map[string]int{"en": 43, "fr": 42, "ar": 21, "fa": 22}},
 }
 
 // TestKB_SearchRomanized and TestKB_SearchRound11 to 13 hold floorSets.
-func TestKB_SearchRomanized(t *testing.T) { testFloorSet(t, 0) }
-func TestKB_SearchRound11(t *testing.T)   { testFloorSet(t, 1) }
-func TestKB_SearchRound12(t *testing.T)   { testFloorSet(t, 2) }
-func TestKB_SearchRound13(t *testing.T)   { testFloorSet(t, 3) }
+func TestKB_SearchRomanized(t *testing.T) { testFloorSet(t, floorSets[0].dir, floorSets[0].floor) }
+func TestKB_SearchRound11(t *testing.T)   { testFloorSet(t, floorSets[1].dir, floorSets[1].floor) }
+func TestKB_SearchRound12(t *testing.T)   { testFloorSet(t, floorSets[2].dir, floorSets[2].floor) }
+func TestKB_SearchRound13(t *testing.T)   { testFloorSet(t, floorSets[3].dir, floorSets[3].floor) }
 
-func testFloorSet(t *testing.T, i int) {
-	dir, floor, known := floorSets[i].dir, floorSets[i].floor, floorSets[i].known
+func testFloorSet(t *testing.T, dir string, floor map[string]int) {
 	k := MustLoad(t)
 	sets := loadEvalDir(t, dir)
 	for _, lang := range slices.Sorted(maps.Keys(sets)) {
@@ -75,7 +65,7 @@ func testFloorSet(t *testing.T, i int) {
 				}
 				if res.Confident {
 					wrongConfident++
-					t.Logf("confident and wrong %q: want %s, got %+v", c.Q, c.ID, res)
+					t.Errorf("confident and wrong %q: want %s, got %+v", c.Q, c.ID, res)
 					continue
 				}
 				in3 := slices.ContainsFunc(res.Best, func(m Match) bool { return m.ID == c.ID })
@@ -85,16 +75,13 @@ func testFloorSet(t *testing.T, i int) {
 			for _, q := range s.OutOfScope {
 				if res := k.Search(q, lang); res.Confident {
 					oosConfident++
-					t.Logf("out-of-scope %q got a confident match %+v", q, res.Best)
+					t.Errorf("out-of-scope %q got a confident match %+v", q, res.Best)
 				}
 			}
 			t.Logf("%s: right first %d/%d, confident and right %d, confident and wrong %d, out of scope confident %d/%d",
 				lang, hits, len(s.Questions), confident, wrongConfident, oosConfident, len(s.OutOfScope))
 			if hits < floor[lang] {
 				t.Errorf("right first %d, want at least %d", hits, floor[lang])
-			}
-			if n := wrongConfident + oosConfident; n > known[lang] {
-				t.Errorf("%d confident answers wrong or out of scope, want at most %d", n, known[lang])
 			}
 		})
 	}
