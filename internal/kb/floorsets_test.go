@@ -28,13 +28,18 @@ var floorSets = []struct {
 	// sets, every entry about twice; floors from the end of the twelfth
 	// round (at first sight: en 17, tr 18, fr 19, fa 18, so 19).
 	{"testdata/round12", map[string]int{"en": 19, "tr": 19, "fr": 18, "fa": 17, "so": 19}},
+	// Phone-typed questions in en and fr (every entry), ar and fa, with
+	// two known confident-wrong cases in other words; floors from the end
+	// of the thirteenth round (at first sight: en 37, fr 36, ar 19, fa 20,
+	// four confident and wrong, two out of scope confident).
+	{"testdata/round13", map[string]int{"en": 43, "fr": 42, "ar": 21, "fa": 22}},
 }
 
-// TestKB_SearchRomanized, TestKB_SearchRound11 and TestKB_SearchRound12
-// hold floorSets.
+// TestKB_SearchRomanized and TestKB_SearchRound11 to 13 hold floorSets.
 func TestKB_SearchRomanized(t *testing.T) { testFloorSet(t, floorSets[0].dir, floorSets[0].floor) }
 func TestKB_SearchRound11(t *testing.T)   { testFloorSet(t, floorSets[1].dir, floorSets[1].floor) }
 func TestKB_SearchRound12(t *testing.T)   { testFloorSet(t, floorSets[2].dir, floorSets[2].floor) }
+func TestKB_SearchRound13(t *testing.T)   { testFloorSet(t, floorSets[3].dir, floorSets[3].floor) }
 
 func testFloorSet(t *testing.T, dir string, floor map[string]int) {
 	k := MustLoad(t)

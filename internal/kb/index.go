@@ -135,10 +135,43 @@ func analyze(text string, mask uint32) []string {
 	return filterTerms(strings.Fields(Normalize(text)), mask)
 }
 
+// Dari and Farsi say "to work" with a light verb: "کار کنم" (that I
+// work, "may I work"), "کار کردن" (working). Apart, "کار" is the noun
+// that every work entry has, and "کنم" a stopword, so "دولدونگ دارم.
+// میتونم کار کنم؟" (I have a Duldung, may I work?) was the
+// Beschäftigungsduldung, whose question names the Duldung. Read together
+// they are one term, workVerbTerm, that the texts asking whether or how
+// one may work have. "کار میکنم" (I am working) stays apart: people who
+// work ask about staying, not about permission. "چه کار کنم" is "what
+// shall I do".
+const (
+	workNoun     = "کار"
+	workVerbTerm = "کارکردن"
+)
+
+var workVerbForms = map[string]bool{
+	"کنم": true, "کنی": true, "کنه": true, "کند": true, "کنیم": true, "کنید": true, "کنند": true,
+	"بکنم": true, "بکنی": true, "بکنه": true, "بکند": true, "بکنیم": true, "بکنید": true, "بکنند": true,
+	"کردن": true,
+}
+
+// workVerbAt reports whether normalized words i and i+1 are the light
+// verb "to work" (see workVerbTerm).
+func workVerbAt(words []string, i int) bool {
+	return words[i] == workNoun && i+1 < len(words) && workVerbForms[words[i+1]] &&
+		(i == 0 || words[i-1] != "چه")
+}
+
 // filterTerms is analyze on words already normalized and split.
 func filterTerms(words []string, mask uint32) []string {
 	var out []string
-	for _, w := range words {
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if workVerbAt(words, i) {
+			out = append(out, workVerbTerm)
+			i++
+			continue
+		}
 		if utf8.RuneCountInString(w) < 2 || isStopword(w, mask) {
 			continue
 		}
@@ -666,15 +699,28 @@ func splitLang(k *KB, lang string) *langWords {
 	f := k.langs[lang]
 	mask := stopMask(lang)
 	dict := map[string]int32{}
+	// id is the word's entry in terms, analyzed once per distinct word.
+	id := func(w string, terms func() []string) int32 {
+		id, ok := dict[w]
+		if !ok {
+			id = int32(len(l.terms))
+			dict[w] = id
+			l.terms = append(l.terms, terms())
+		}
+		return id
+	}
 	words := func(text string) {
+		var p1, p2 string // the two words before w
 		for w := range strings.FieldsSeq(text) {
-			id, ok := dict[w]
-			if !ok {
-				id = int32(len(l.terms))
-				dict[w] = id
-				l.terms = append(l.terms, analyze(w, mask))
+			// The light verb "to work" is one term (see workVerbAt): the
+			// noun before it is counted as that term instead.
+			if strings.Contains(p1, "ار") && Normalize(p1) == workNoun && workVerbForms[Normalize(w)] && Normalize(p2) != "چه" {
+				l.seq[len(l.seq)-1] = id("\x00"+workVerbTerm, func() []string { return []string{workVerbTerm} })
+				p2, p1 = p1, ""
+				continue
 			}
-			l.seq = append(l.seq, id)
+			l.seq = append(l.seq, id(w, func() []string { return analyze(w, mask) }))
+			p2, p1 = p1, w
 		}
 	}
 	end := func() { l.ends = append(l.ends, int32(len(l.seq))) }

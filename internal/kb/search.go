@@ -716,6 +716,9 @@ func sim(q []rune, qArabic bool, tr []rune, tArabic bool) float32 {
 	case qArabic && tArabic && lq == lt && lq >= 4 && cp == lq-1 && q[cp]+tr[cp] == 'ت'+'ه':
 		return 0.9
 	case qArabic && tArabic && (arPrefixed(q, tr) || arPrefixed(tr, q)):
+		if q[0] == 'ل' || tr[0] == 'ل' {
+			return 0.69
+		}
 		return 0.8
 	}
 	if !qArabic && m >= 5 && hasRuneSuffix(q, tr) {

@@ -193,6 +193,35 @@ func TestKB_ContentWordNotStopword(t *testing.T) {
 	}
 }
 
+// TestKB_DariWorkVerb: "کار کنم" (that I work) is one term, the same in
+// a question and in the texts; "کار میکنم" (I am working) and "چه کار
+// کنم" (what shall I do) are not it. With a Duldung, "may I work" is the
+// work permission, not the Beschäftigungsduldung.
+func TestKB_DariWorkVerb(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text string
+		want bool
+	}{
+		{"میتونم کار کنم؟", true},
+		{"با دولدونگ کار کردن اجازه است", true},
+		{"کار میکنم", false},
+		{"چه کار کنم", false},
+	} {
+		if got := slices.Contains(Terms(c.text, "fa"), workVerbTerm); got != c.want {
+			t.Errorf("%q: terms %q, light verb read %v, want %v", c.text, Terms(c.text, "fa"), got, c.want)
+		}
+	}
+	k := MustLoad(t)
+	const q = "دولدونگ دارم. میتونم کار کنم؟"
+	if res := k.Search(q, "fa"); len(res.Best) == 0 || res.Best[0].ID != "work.permission" {
+		t.Errorf("Search: got %+v, want work.permission first", res)
+	}
+	if p := k.SearchMessage(NewMessage(q), "fa"); len(p.Main.Best) == 0 || p.Main.Best[0].ID != "work.permission" {
+		t.Errorf("SearchMessage: got %+v, want work.permission first", p)
+	}
+}
+
 // TestKB_OwnQuestionConfident: a short question that is mostly the
 // entry's own question is answered directly, though other entries score
 // its one key word as high ("Duldung" is also in Ausbildung's question

@@ -46,13 +46,13 @@ var stopwordLists = map[string]string{
 		مرحبا اهلا أهلا السلام عليكم كيفك كيفكم شلونك حالك شكرا صباح مساء الخير من فضلك لو سمحت ساعدني ساعدوني سؤال اعرف أعرف اعمل نعمل
 		هلق هلا كتير عم رح بس حدا هيك بدو فيني بقدر منيح جيب اجيب بجيب هون لهون صرلي بتعطيني
 		امتى ازاي ايه مش ينفع بيديني جالي عليا مفيش بحكي كام عايزين عايزة لسا
-		يمكنني يمكنك يمكننا بامكاني بإمكاني بعمل بسوي
+		يمكنني يمكنك يمكننا بامكاني بإمكاني بعمل بسوي اذا إذا
 		3andi 3ndi mumkin mumken bdi biddi kif kifak ba3d shu sho 3ala 3alay 7ada eza iza`,
 	"fa": `هان میگن میگویند بگم بگویم من تو او ما شما آنها ایشان این آن که را با از به در برای تا و یا اما ولی هم چه چی چرا کجا کی کدام
 		چطور چگونه چند آیا است هست هستم هستید بود باشد شد شود میشود کرد کنم کنید کردن
 		میخواهم خواهم میخوام باید میتوانم میتونم دارم دارد داریم ندارم نیست
 		سلام ممنون مرسی تشکر لطفا کمک سوال یک یه رو هر دیگر الان امروز خیلی
-		چکار چیکار بکنم میشه دیگه خب انجام بدم داشته باشه`,
+		چکار چیکار بکنم میشه دیگه خب انجام بدم داشته باشه مرا کجاست خواهد کنه`,
 	"ps": `وایي ووایم زه ته هغه هغې موږ تاسو دوی دا دې د په له سره کې څه ولې چیرته چېرته کله څنګه څومره
 		او یا خو هم نه هو دی ده دي وو یم یې مې شي شو کړم غواړم باید لري لرم ستاسو زما مننه سلام ښه مرسته پوښتنه
 		ورور خور ملګری راته ووایه ووایاست اړتیا شم راوستل راوستلی راوستلای راوړم راولم`,
@@ -89,7 +89,7 @@ var stopwordLists = map[string]string{
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant prendre`,
+		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant prendre aller vais`,
 	// Arabic and Dari/Farsi typed in Latin letters (Arabizi, Finglish):
 	// the function words of the romanised questions and phrases.
 	"ar-latn": `ana enta enti inta inti ente howe huwe hiye hiya ne7na e7na intu el il al wel wl we bl bel bil fi fe
