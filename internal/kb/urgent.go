@@ -83,27 +83,112 @@ const (
 // urgentList is the compiled urgent.yaml: a vocabulary of words and stems,
 // indexed for exact, stem and one-typo lookup, and the items built from it.
 type urgentList struct {
-	words      []urgentWord
-	wordID     map[urgentWord]int32
-	exact      map[string][]int32 // whole word → ids
-	stems      map[string][]int32 // stem → ids
-	stemBytes  [64]bool           // byte lengths of stems, to skip useless prefix lookups
-	fuzzyWord  map[string][]int32 // long whole words and their one-letter deletions
-	fuzzyStem  map[string][]int32 // long stems and their one-letter deletions
-	maxStem    int                // longest fuzzy stem, in runes
-	fuzzyLens  [64]bool           // rune lengths of fuzzy stems
-	fuzzyHead  map[[2]rune]bool   // first two letters of fuzzy words and stems
+	words []urgentWord
+	// b holds what adding items needs, nil once the lists are frozen
+	// (freeze) for matching.
+	b          *urgentBuild
+	exact      idTable          // whole word → ids
+	stems      idTable          // stem → ids
+	stemBytes  [64]bool         // byte lengths of stems, to skip useless prefix lookups
+	fuzzyWord  idTable          // long whole words and their one-letter deletions
+	fuzzyStem  idTable          // long stems and their one-letter deletions
+	maxStem    int              // longest fuzzy stem, in runes
+	fuzzyLens  [64]bool         // rune lengths of fuzzy stems
+	fuzzyHead  map[[2]rune]bool // first two letters of fuzzy words and stems
 	patterns   []urgentPattern
-	byFirst    map[int32][]int32 // word id → patterns whose first part can start with it
-	langs      map[string]int    // items per language, for Check
+	byFirst    idLists        // by word id: the patterns whose first part can start with it
+	langs      map[string]int // items per language, for Check
 	categories map[string]Urgency
 	known      knownWords // real words one typo from ours (urgent_known.go)
 
 	// Latin twins of the ru and uk words, as skeletons (urgent_translit.go).
-	latin          map[string][]int32
-	latinStems     map[string][]int32
+	latin          idTable
+	latinStems     idTable
 	latinStemBytes [32]bool
 	latinHead      map[[3]byte]bool // first three letters of twins of 3+ letters
+}
+
+// urgentBuild is the lookup tables of an urgentList as maps, which items
+// are added to, and the words' ids.
+type urgentBuild struct {
+	wordID                                                map[urgentWord]int32
+	exact, stems, fuzzyWord, fuzzyStem, latin, latinStems map[string][]int32
+}
+
+// tables are the list's lookup tables, in the order the cache writes them.
+func (u *urgentList) tables() []*idTable {
+	return []*idTable{&u.exact, &u.stems, &u.fuzzyWord, &u.fuzzyStem, &u.latin, &u.latinStems}
+}
+
+func (b *urgentBuild) maps() []*map[string][]int32 {
+	return []*map[string][]int32{&b.exact, &b.stems, &b.fuzzyWord, &b.fuzzyStem, &b.latin, &b.latinStems}
+}
+
+// building returns the maps to add items to, made again from the tables
+// if the lists were frozen (an override merged after the shipped lists).
+func (u *urgentList) building() *urgentBuild {
+	if u.b != nil {
+		return u.b
+	}
+	b := &urgentBuild{wordID: make(map[urgentWord]int32, len(u.words))}
+	for i, w := range u.words {
+		b.wordID[w] = int32(i)
+	}
+	for i, m := range b.maps() {
+		t := u.tables()[i]
+		*m = make(map[string][]int32, t.len())
+		for k, ids := range t.all() {
+			(*m)[k] = slices.Clone(ids)
+		}
+	}
+	u.b = b
+	return b
+}
+
+// freeze makes the lookup tables of the maps items were added to, and the
+// patterns' index by first word.
+func (u *urgentList) freeze() {
+	if u.b != nil {
+		for i, m := range u.b.maps() {
+			*u.tables()[i] = freezeIDs(*m)
+		}
+		u.b = nil
+	}
+	u.indexFirst()
+}
+
+// indexFirst fills byFirst from the patterns, each pattern once per word,
+// in pattern order.
+func (u *urgentList) indexFirst() {
+	firsts := func(yield func(w, pid int32)) {
+		for pid, p := range u.patterns {
+			slot := p.parts[0][0]
+			for i, w := range slot {
+				if !slices.Contains(slot[:i], w) {
+					yield(w, int32(pid))
+				}
+			}
+		}
+	}
+	l := idLists{end: make([]uint32, len(u.words))}
+	firsts(func(w, _ int32) { l.end[w]++ })
+	n := uint32(0)
+	for i, c := range l.end {
+		n += c
+		l.end[i] = n
+	}
+	l.ids = make([]int32, n)
+	start := make([]uint32, len(u.words))
+	for i := range start {
+		if i > 0 {
+			start[i] = l.end[i-1]
+		}
+	}
+	firsts(func(w, pid int32) {
+		l.ids[start[w]] = pid
+		start[w]++
+	})
+	u.byFirst = l
 }
 
 type urgentWord struct {
@@ -155,11 +240,12 @@ func splitParts(item string) []urgentPart {
 
 func newUrgentList() *urgentList {
 	return &urgentList{
-		wordID: map[urgentWord]int32{}, exact: map[string][]int32{}, stems: map[string][]int32{},
-		fuzzyWord: map[string][]int32{}, fuzzyStem: map[string][]int32{}, byFirst: map[int32][]int32{},
+		b: &urgentBuild{wordID: map[urgentWord]int32{}, exact: map[string][]int32{}, stems: map[string][]int32{},
+			fuzzyWord: map[string][]int32{}, fuzzyStem: map[string][]int32{},
+			latin: map[string][]int32{}, latinStems: map[string][]int32{}},
 		fuzzyHead: map[[2]rune]bool{},
 		langs:     map[string]int{}, categories: map[string]Urgency{},
-		latin: map[string][]int32{}, latinStems: map[string][]int32{}, latinHead: map[[3]byte]bool{},
+		latinHead: map[[3]byte]bool{},
 	}
 }
 
@@ -194,6 +280,9 @@ func (l *urgentLang) UnmarshalYAML(n *yaml.Node) error {
 // merge adds the lists of one urgent.yaml. Overrides add to the shipped
 // lists; they cannot remove.
 func (u *urgentList) merge(b []byte) error {
+	// Frozen after each file, so that the lists match as soon as any is
+	// merged; an override thaws them again.
+	defer u.freeze()
 	var m map[string]urgentLang
 	if err := decodeStrict(b, &m); err != nil {
 		return err
@@ -230,14 +319,9 @@ func (u *urgentList) merge(b []byte) error {
 	return nil
 }
 
+// add appends an item; freeze indexes it.
 func (u *urgentList) add(p urgentPattern) {
-	id := int32(len(u.patterns))
 	u.patterns = append(u.patterns, p)
-	for _, w := range p.parts[0][0] {
-		if !slices.Contains(u.byFirst[w], id) {
-			u.byFirst[w] = append(u.byFirst[w], id)
-		}
-	}
 }
 
 // parse reads one item: parts separated by " & ", each a phrase of slots
@@ -374,12 +458,13 @@ func (u *urgentList) addElision(p *urgentPattern) {
 
 // intern returns the id of w, adding it to the lookup maps once.
 func (u *urgentList) intern(w urgentWord) int32 {
-	if id, ok := u.wordID[w]; ok {
+	b := u.building()
+	if id, ok := b.wordID[w]; ok {
 		return id
 	}
 	id := int32(len(u.words))
 	u.words = append(u.words, w)
-	u.wordID[w] = id
+	b.wordID[w] = id
 	n := utf8.RuneCountInString(w.text)
 	typos := !w.exact && !hasDigit(w.text) && typoScript(w.text)
 	if typos && n >= min(fuzzyWordRunes, fuzzyStemRunes) {
@@ -387,21 +472,21 @@ func (u *urgentList) intern(w urgentWord) int32 {
 	}
 	switch {
 	case w.prefix:
-		u.stems[w.text] = append(u.stems[w.text], id)
+		b.stems[w.text] = append(b.stems[w.text], id)
 		if len(w.text) < len(u.stemBytes) {
 			u.stemBytes[len(w.text)] = true
 		}
 		if typos && n >= fuzzyStemRunes {
-			addDeletions(u.fuzzyStem, w.text, id)
+			addDeletions(b.fuzzyStem, w.text, id)
 			u.maxStem = max(u.maxStem, n)
 			if n < len(u.fuzzyLens) {
 				u.fuzzyLens[n] = true
 			}
 		}
 	default:
-		u.exact[w.text] = append(u.exact[w.text], id)
+		b.exact[w.text] = append(b.exact[w.text], id)
 		if typos && n >= fuzzyWordRunes {
-			addDeletions(u.fuzzyWord, w.text, id)
+			addDeletions(b.fuzzyWord, w.text, id)
 		}
 	}
 	return id
@@ -517,7 +602,7 @@ func (u *urgentList) matchWords(text string, toks []string, known func(string) b
 	var why []string
 	for i := range toks {
 		for _, w := range m.at(i) {
-			for _, pid := range u.byFirst[w] {
+			for _, pid := range u.byFirst.at(int(w)) {
 				p := &u.patterns[pid]
 				if (explain || !found.Has(p.kind)) && p.matchAt(m, i) {
 					found |= p.kind
@@ -620,14 +705,14 @@ func (m *urgentMatch) add(ids []int32) {
 // lookup adds the ids of every word and stem t matches, with one typo for
 // long ones.
 func (u *urgentList) lookup(m *urgentMatch, t string, typos bool) {
-	m.add(u.exact[t])
+	m.add(u.exact.get(t))
 	for i := range t {
 		if i > 0 && i < len(u.stemBytes) && u.stemBytes[i] {
-			m.add(u.stems[t[:i]])
+			m.add(u.stems.get(t[:i]))
 		}
 	}
 	if len(t) < len(u.stemBytes) && u.stemBytes[len(t)] {
-		m.add(u.stems[t])
+		m.add(u.stems.get(t))
 	}
 	n := utf8.RuneCountInString(t)
 	if !typos || hasDigit(t) || n < fuzzyStemRunes-1 || !u.fuzzyHead[head(t)] {
@@ -635,7 +720,7 @@ func (u *urgentList) lookup(m *urgentMatch, t string, typos bool) {
 		return
 	}
 	if n >= fuzzyWordRunes-1 {
-		u.fuzzy(m, u.fuzzyWord, t)
+		u.fuzzy(m, &u.fuzzyWord, t)
 	}
 	// A stem with a typo: try the token's prefixes one rune shorter or
 	// longer than a stem, or as long.
@@ -644,7 +729,7 @@ func (u *urgentList) lookup(m *urgentMatch, t string, typos bool) {
 		_, size := utf8.DecodeRuneInString(t[end:])
 		end += size
 		if r+1 < len(u.fuzzyLens) && (u.fuzzyLens[r-1] || u.fuzzyLens[r] || u.fuzzyLens[r+1]) {
-			u.fuzzy(m, u.fuzzyStem, t[:end])
+			u.fuzzy(m, &u.fuzzyStem, t[:end])
 		}
 	}
 }
@@ -652,15 +737,15 @@ func (u *urgentList) lookup(m *urgentMatch, t string, typos bool) {
 // fuzzy finds the words within one typo of s: candidates share s or one of
 // its one-rune deletions in the index of deletions; each is then checked,
 // since two different deletions can meet two edits apart.
-func (u *urgentList) fuzzy(m *urgentMatch, idx map[string][]int32, s string) {
-	u.addTypos(m, idx[s], s)
+func (u *urgentList) fuzzy(m *urgentMatch, idx *idTable, s string) {
+	u.addTypos(m, idx.get(s), s)
 	for i, r := range s {
 		if i < 2 {
 			continue // people rarely mistype the first two letters
 		}
 		size := utf8.RuneLen(r)
 		m.buf = append(append(m.buf[:0], s[:i]...), s[i+size:]...)
-		u.addTypos(m, idx[string(m.buf)], s)
+		u.addTypos(m, idx.getBytes(m.buf), s)
 	}
 }
 

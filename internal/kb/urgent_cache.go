@@ -33,12 +33,6 @@ const (
 	urgentLatin
 )
 
-// urgentMaps are the lookup maps from text to word ids, in the order
-// they are written.
-func (u *urgentList) urgentMaps() []*map[string][]int32 {
-	return []*map[string][]int32{&u.exact, &u.stems, &u.fuzzyWord, &u.fuzzyStem, &u.latin, &u.latinStems}
-}
-
 // urgent writes u after the model. byFirst and wordID are derived from
 // the items and words when read.
 func (w *rawWriter) urgent(enc *gob.Encoder, u *urgentList) error {
@@ -96,12 +90,13 @@ func (w *rawWriter) urgent(enc *gob.Encoder, u *urgentList) error {
 	w.strs(src)
 	w.u32s(shape)
 
-	for _, m := range u.urgentMaps() {
-		keys := slices.Sorted(maps.Keys(*m))
+	for _, t := range u.tables() {
+		var keys []string
 		var counts, ids []uint32
-		for _, k := range keys {
-			counts = append(counts, uint32(len((*m)[k])))
-			for _, id := range (*m)[k] {
+		for k, l := range t.all() {
+			keys = append(keys, k)
+			counts = append(counts, uint32(len(l)))
+			for _, id := range l {
 				ids = append(ids, uint32(id))
 			}
 		}
@@ -178,10 +173,8 @@ func (r *rawReader) urgent(dec *gob.Decoder) (*urgentList, error) {
 		return nil, errCacheBroken
 	}
 	u.words = make([]urgentWord, len(texts))
-	u.wordID = make(map[urgentWord]int32, len(texts))
 	for i, t := range texts {
 		u.words[i] = urgentWord{text: t, prefix: flags[3*i], exact: flags[3*i+1], latin: flags[3*i+2]}
-		u.wordID[u.words[i]] = int32(i)
 	}
 
 	src, shape := r.strs(), r.u32s()
@@ -251,32 +244,54 @@ func (r *rawReader) urgent(dec *gob.Decoder) (*urgentList, error) {
 		return nil, errCacheBroken
 	}
 
-	for _, m := range u.urgentMaps() {
-		keys, counts, all := r.strs(), r.u32s(), r.u32s()
+	// The tables are read as written, already frozen: keys in one string
+	// cut at their ends, ascending, each with at least one id.
+	u.b = nil
+	for _, t := range u.tables() {
+		keys, keyEnd, counts, all := r.str(), r.u32s(), r.u32s(), r.u32s()
 		if r.err != nil {
 			return nil, r.err
 		}
-		if len(counts) != len(keys) {
+		if len(counts) != len(keyEnd) {
 			return nil, errCacheBroken
 		}
-		ids := make([]int32, len(all))
+		prev := ""
+		for i, end := range keyEnd {
+			if i > 0 && end < keyEnd[i-1] || int(end) > len(keys) {
+				return nil, errCacheBroken
+			}
+			k := keys[:end]
+			if i > 0 {
+				k = keys[keyEnd[i-1]:end]
+				if k <= prev {
+					return nil, errCacheBroken
+				}
+			}
+			prev = k
+		}
+		if len(keyEnd) > 0 && int(keyEnd[len(keyEnd)-1]) != len(keys) || len(keyEnd) == 0 && keys != "" {
+			return nil, errCacheBroken
+		}
+		l := idLists{end: make([]uint32, len(counts)), ids: make([]int32, len(all))}
+		n := uint32(0)
+		for i, c := range counts {
+			if c == 0 || int(n)+int(c) > len(all) {
+				return nil, errCacheBroken
+			}
+			n += c
+			l.end[i] = n
+		}
+		if int(n) != len(all) {
+			return nil, errCacheBroken
+		}
 		for i, id := range all {
 			if int(id) >= len(texts) {
 				return nil, errCacheBroken
 			}
-			ids[i] = int32(id)
+			l.ids[i] = int32(id)
 		}
-		*m = make(map[string][]int32, len(keys))
-		for i, k := range keys {
-			n := int(counts[i])
-			if n == 0 || n > len(ids) {
-				return nil, errCacheBroken
-			}
-			(*m)[k], ids = ids[:n:n], ids[n:]
-		}
-		if len(ids) != 0 {
-			return nil, errCacheBroken
-		}
+		*t = newIDTable(keys, keyEnd, l)
 	}
+	u.indexFirst()
 	return u, nil
 }

@@ -185,15 +185,16 @@ func (u *urgentList) addTranslit(p *urgentPattern, lang string) {
 // latinTwin returns the id of the Latin word or stem with skeleton sk.
 func (u *urgentList) latinTwin(sk string, prefix bool) int32 {
 	w := urgentWord{text: sk, prefix: prefix, latin: true}
-	if id, ok := u.wordID[w]; ok {
+	b := u.building()
+	if id, ok := b.wordID[w]; ok {
 		return id
 	}
 	id := int32(len(u.words))
 	u.words = append(u.words, w)
-	u.wordID[w] = id
-	m := u.latin
+	b.wordID[w] = id
+	m := b.latin
 	if prefix {
-		m = u.latinStems
+		m = b.latinStems
 		if len(sk) < len(u.latinStemBytes) {
 			u.latinStemBytes[len(sk)] = true
 		}
@@ -209,7 +210,7 @@ func (u *urgentList) latinTwin(sk string, prefix bool) int32 {
 // Russian or Ukrainian in Latin letters: it has a gate word, or two words
 // of four letters or more that are Latin twins ("muzhchina s nozhom").
 func (u *urgentList) translitMessage(toks []string) bool {
-	if len(u.latin) == 0 {
+	if u.latin.len() == 0 {
 		return false
 	}
 	var arr [48]byte
@@ -240,11 +241,11 @@ func (u *urgentList) hasTwin(sk []byte) bool {
 	if len(sk) < 3 || !u.latinHead[[3]byte(sk[:3])] {
 		return false // most words of other languages stop here
 	}
-	if len(u.latin[string(sk)]) > 0 {
+	if len(u.latin.getBytes(sk)) > 0 {
 		return true
 	}
 	for n := 3; n <= len(sk) && n < len(u.latinStemBytes); n++ {
-		if u.latinStemBytes[n] && len(u.latinStems[string(sk[:n])]) > 0 {
+		if u.latinStemBytes[n] && len(u.latinStems.getBytes(sk[:n])) > 0 {
 			return true
 		}
 	}
@@ -259,10 +260,10 @@ func (u *urgentList) lookupTranslit(m *urgentMatch, t string) {
 	if !ok {
 		return
 	}
-	m.add(u.latin[string(sk)])
+	m.add(u.latin.getBytes(sk))
 	for n := 3; n <= len(sk) && n < len(u.latinStemBytes); n++ {
 		if u.latinStemBytes[n] {
-			m.add(u.latinStems[string(sk[:n])])
+			m.add(u.latinStems.getBytes(sk[:n]))
 		}
 	}
 }
