@@ -37,8 +37,9 @@ var urgentCases = map[string]struct{ yes, no []string }{
 		no:  []string{"как найти квартиру", "можно ли мне работать", "где джобцентр", "скоро закончится разрешение"},
 	},
 	"tr": {
-		yes: []string{"kocam beni dövüyor", "intihar etmek istiyorum", "ambulans çağırın", "yangın var", "bıçakla tehdit etti"},
-		no:  []string{"nasıl ev bulurum", "çalışma izni nasıl alınır", "acil randevu lazım", "oturma iznim bitiyor"},
+		yes: []string{"kocam beni dövüyor", "intihar etmek istiyorum", "ambulans çağırın", "yangın var", "bıçakla tehdit etti", "babam yere düştü cevap vermiyor"},
+		// "her yere" is everywhere: a flat search, not someone on the floor.
+		no: []string{"nasıl ev bulurum", "çalışma izni nasıl alınır", "acil randevu lazım", "oturma iznim bitiyor", "her yere yazdım cevap yok, ev bulamıyorum"},
 	},
 	"ku": {
 		yes: []string{"mêrê min li min dixe", "ez dixwazim bimirim", "agir heye", "ambulans lazim e"},
