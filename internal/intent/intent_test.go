@@ -85,6 +85,11 @@ func TestMatch_Sights(t *testing.T) {
 		// others) opened 100 of 157 at first sight; 5 requests went to a
 		// neighbouring flow, no question was taken.
 		{"tenthsight.yaml", 7, 6, floors{minRight: 100, maxWrong: 0, right: 157, wrong: 0}},
+		// The eleventh (13 requests in fa, ps, ti, so, ku, ar, uk and ru, 9
+		// in the others) opened 88 of 140 at first sight; no request went
+		// to a neighbouring flow, 2 questions were taken. The 12 it still
+		// misses are longer than MaxWords; each names its flow as a mention.
+		{"eleventhsight.yaml", 9, 6, floors{minRight: 77, maxWrong: 0, right: 128, wrong: 0}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
 			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
@@ -251,6 +256,21 @@ func TestMatch(t *testing.T) {
 		{"UkrainianReturnToUkraine", "повернутися в україну", ""},
 		{"DariINeedAnAppointment", "مه یک وقت ملاقات کار دارم", intent.Booking},
 		{"PashtoWasCancelled", "زما ملاقات فسخ شو", ""},
+		// Eleventh round: Kurmanji "silav" (hello) is no Turkish "sil"
+		// (delete); "book me" is no "my appointments"; "how do I work"
+		// and "if it is cancelled" stay questions.
+		{"KurmanjiHelloAppointment", "silav, randevu dixwazim", intent.Booking},
+		{"KurmanjiHelloWhereIsMyData", "silav daneyen min li ku ne", intent.Privacy},
+		{"TurkishDeleteAppointment", "randevumu silin", intent.Cancel},
+		{"TurkishDeleteData", "verilerimi silebilir misiniz", intent.Delete},
+		{"RussianBookMe", "запишите меня на приём", intent.Booking},
+		{"UkrainianBookMe", "запишіть мене на прийом", intent.Booking},
+		{"RussianIHaveAnAppointment", "у меня запись на завтра", intent.Appointments},
+		{"UkrainianTheyBookedMe", "мене записали", intent.Appointments},
+		{"ArabicHowDoIWork", "كيف بشتغل", ""},
+		{"PashtoIfCancelled", "که ملاقات لغوه شي", ""},
+		{"EnglishDontUnderstandLetter", "i dont understand the letter from the landlord", ""},
+		{"EnglishDontUnderstand", "i dont understand", intent.Language},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
