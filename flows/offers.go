@@ -554,7 +554,7 @@ func (e *Engine) suggestOffers(r *Request, text string) bool {
 	if d == nil {
 		return false
 	}
-	hits := d.SearchMessage(r.analyzed(text), r.T.Lang(), offers.Filter{}, r.now, offerSuggested)
+	hits := d.SearchMessage(r.analyzed(text), r.T.Lang(), offers.Filter{Topic: true}, r.now, offerSuggested)
 	if len(hits) == 0 {
 		return false
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -291,6 +292,41 @@ func TestOffers_FreeText(t *testing.T) {
 	res := e.Handle(context.Background(), domain.Session{Lang: "de", Epoch: 1}, false, text("wie ist das wetter"))
 	if hasAction(res, "oo") {
 		t.Error("offers suggested for small talk")
+	}
+}
+
+// TestOffers_SuggestedForTheTopic: with the shipped sample offers, an
+// answer gets offers that are about what was asked, not offers whose
+// description mentions one of its words in passing.
+func TestOffers_SuggestedForTheTopic(t *testing.T) {
+	list, probs := offers.Parse(offers.SampleName, offers.Sample(), offers.DefaultCategories())
+	if offers.Errors(probs) > 0 {
+		t.Fatal(probs)
+	}
+	live := offers.NewLive(offers.Build(list, offers.DefaultCategories(), "sample"), offers.DefaultCategories(), nil,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	e := mustEngineWithDeps(t, flows.Deps{Offers: live}, noHandover)
+	suggested := func(lang, q string) []string {
+		res := e.Handle(context.Background(), domain.Session{Lang: lang, LangChosen: true, Epoch: 1}, false, text(q))
+		var out []string
+		for _, b := range buttons(res) {
+			if b.Action.Name == "oo" {
+				out = append(out, b.Label)
+			}
+		}
+		return out
+	}
+	if got := suggested("de", "Ich finde keine Wohnung, was soll ich tun?"); !slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, "Wohnungssuche") }) {
+		t.Errorf("flat search: offers %q, want the Wohnungssuche-Sprechstunde", got)
+	}
+	for _, q := range []struct{ lang, q string }{
+		{"en", "deadline for anmeldung"},                        // the Sprachcafé is "ohne Anmeldung"
+		{"fr", "jai recu le bescheid du bamf je comprends pas"}, // the Tafel wants a "Bescheid vom Jobcenter"
+		{"de", "wie bekomme ich meine schufa"},                  // schufa is not Schuhe
+	} {
+		if got := suggested(q.lang, q.q); len(got) > 0 {
+			t.Errorf("%q: offers %q suggested", q.q, got)
+		}
 	}
 }
 

@@ -51,6 +51,9 @@ type index struct {
 type posting struct {
 	offer int32
 	w     float32 // field weight × idf
+	// topic: the term is in the offer's title, target group, category or
+	// tags, not only in its description or district (see Filter.Topic).
+	topic bool
 }
 
 // scratch holds a query's score buffers. They are indexed by offer but
@@ -141,7 +144,7 @@ func buildIndex(d *Directory) *index {
 			}
 		}
 		for id, w := range weights {
-			ix.post[id] = append(ix.post[id], posting{offer: int32(i), w: w})
+			ix.post[id] = append(ix.post[id], posting{offer: int32(i), w: w, topic: w > weightDescription})
 		}
 	}
 	n := float64(len(d.offers))
@@ -237,8 +240,16 @@ func (ix *index) candidates(q string, out []cand) []cand {
 		if t == q {
 			continue
 		}
-		common := commonPrefixRunes(q, t)
-		add(id, 0.5+0.45*float32(common)/float32(max(n, utf8.RuneCountInString(t))))
+		common, m := commonPrefixRunes(q, t), utf8.RuneCountInString(t)
+		sim := 0.5 + 0.45*float32(common)/float32(max(n, m))
+		if common < min(n, m)-1 {
+			// Another ending shares all but the last letter of the
+			// shorter word (kurs, kurse; wohnung, wohnungen). Four
+			// letters in common are no stem: schufa is not schuhe, nor
+			// schutz schule.
+			sim = min(sim, strongSim-0.05)
+		}
+		add(id, sim)
 	}
 	// Compound parts: a known word at the start or the end of q. A part
 	// says less than the whole (kindergeld is not about kinder), so it
@@ -280,6 +291,11 @@ type Filter struct {
 	Lang                   string
 	Free, Women, Childcare bool
 	District               string
+	// Topic counts a word as found only in an offer's title, target
+	// group, category or tags: an offer suggested under an answer must be
+	// about what was asked, not mention it in passing ("ohne Anmeldung",
+	// "für die ganze Familie").
+	Topic bool
 	// Near sorts a list by distance from it and adds distances to hits.
 	Near *Point
 }
@@ -458,7 +474,7 @@ func (d *Directory) searchTerms(terms []string, f Filter, now time.Time, limit i
 					s.word = append(s.word, p.offer)
 				}
 				s.best[p.offer] = max(s.best[p.offer], v)
-				s.strong[p.offer] = s.strong[p.offer] || c.sim >= strongSim
+				s.strong[p.offer] = s.strong[p.offer] || c.sim >= strongSim && (p.topic || !f.Topic)
 			}
 		}
 		for _, o := range s.word {

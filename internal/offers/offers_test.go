@@ -520,3 +520,45 @@ func (s *swapSource) LoadOffers(context.Context) (Imported, error) {
 	defer s.mu.Unlock()
 	return s.imp, nil
 }
+
+// TestSearch_SameStem: another ending of a word shares all but the last
+// letter of the shorter one; four letters in common are no stem.
+func TestSearch_SameStem(t *testing.T) {
+	d := MustSample(t)
+	for _, q := range []string{"wie bekomme ich meine schufa", "subsidiärer schutz"} {
+		for _, h := range d.Search(q, "de", Filter{}, sampleDay, 5) {
+			if h.Offer.ID == "kleiderkammer" || h.Offer.ID == "fussball-kinder" || h.Offer.ID == "jmd" {
+				t.Errorf("%q found %s (schufa is not Schuhe, schutz not Schule)", q, h.Offer.ID)
+			}
+		}
+	}
+	if hits := d.Search("deutschkurse mit kinderbetreuung", "de", Filter{}, sampleDay, 3); len(hits) == 0 || hits[0].Offer.ID != "vhs-dk-kita" {
+		t.Errorf("deutschkurse = %v, want vhs-dk-kita first", ids(hits))
+	}
+}
+
+// TestSearch_Topic: with Filter.Topic, as offers are suggested under an
+// answer, a word counts only where an offer is about it (title, target
+// group, category, tags), not where its description mentions it.
+func TestSearch_Topic(t *testing.T) {
+	d := MustSample(t)
+	tests := []struct {
+		q, lang, offer string
+		topic          bool // found with Topic too
+	}{
+		{"deadline for anmeldung", "en", "sprachcafe-nord", false},              // "ohne Anmeldung"
+		{"jai recu le bescheid du bamf je comprends pas", "fr", "tafel", false}, // "Bescheid … mitbringen"
+		{"ich finde keine wohnung", "de", "wohnraum-beratung", true},
+		{"wo kann ich deutsch sprechen üben", "de", "sprachcafe-nord", true},
+		{"lebensmittel für wenig geld", "de", "tafel", true},
+	}
+	for _, tt := range tests {
+		for _, topic := range []bool{false, true} {
+			found := slices.ContainsFunc(d.Search(tt.q, tt.lang, Filter{Topic: topic}, sampleDay, 3),
+				func(h Hit) bool { return h.Offer.ID == tt.offer })
+			if want := !topic || tt.topic; found != want {
+				t.Errorf("%q, Topic %v: found %s %v, want %v", tt.q, topic, tt.offer, found, want)
+			}
+		}
+	}
+}
