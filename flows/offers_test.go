@@ -323,6 +323,7 @@ func TestOffers_SuggestedForTheTopic(t *testing.T) {
 		{"en", "deadline for anmeldung"},                        // the Sprachcafé is "ohne Anmeldung"
 		{"fr", "jai recu le bescheid du bamf je comprends pas"}, // the Tafel wants a "Bescheid vom Jobcenter"
 		{"de", "wie bekomme ich meine schufa"},                  // schufa is not Schuhe
+		{"de", "meine Aufenthaltserlaubnis läuft bald ab"},      // nor "läuft" a Lauftreff
 	} {
 		if got := suggested(q.lang, q.q); len(got) > 0 {
 			t.Errorf("%q: offers %q suggested", q.q, got)

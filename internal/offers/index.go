@@ -199,6 +199,9 @@ func (ix *index) part(s string) (int32, bool) {
 type cand struct {
 	id  int32
 	sim float32
+	// ending: the term is the word or another ending of it, at most two
+	// letters apart – not a longer word it starts (kinderbetreuung).
+	ending bool
 }
 
 // candidates finds the index terms a query word may mean: itself, the same
@@ -207,17 +210,18 @@ type cand struct {
 // its parts at the start (deutschkurs → deutsch) and end
 // (kinderbetreuung → betreuung).
 func (ix *index) candidates(q string, out []cand) []cand {
-	add := func(id int32, sim float32) {
+	add := func(id int32, sim float32, ending bool) {
 		for i := range out {
 			if out[i].id == id {
 				out[i].sim = max(out[i].sim, sim)
+				out[i].ending = out[i].ending || ending
 				return
 			}
 		}
-		out = append(out, cand{id, sim})
+		out = append(out, cand{id, sim, ending})
 	}
 	if id, ok := ix.byTerm[q]; ok {
-		add(id, 1)
+		add(id, 1, true)
 	}
 	// at[i] is where q's rune i starts: prefixes and suffixes of q are
 	// looked up as substrings, without building strings from runes.
@@ -249,20 +253,20 @@ func (ix *index) candidates(q string, out []cand) []cand {
 			// schutz schule.
 			sim = min(sim, strongSim-0.05)
 		}
-		add(id, sim)
+		add(id, sim, max(n, m)-common <= 2)
 	}
 	// Compound parts: a known word at the start or the end of q. A part
 	// says less than the whole (kindergeld is not about kinder), so it
 	// never counts as a close match.
 	for l := n - 1; l >= 4; l-- {
 		if id, ok := ix.part(q[:at[l]]); ok {
-			add(id, min(strongSim-0.05, 0.5+0.4*float32(l)/float32(n)))
+			add(id, min(strongSim-0.05, 0.5+0.4*float32(l)/float32(n)), false)
 		}
 	}
 	if first, _ := utf8.DecodeRuneInString(q); n >= 8 && first < 0x0600 {
 		for s := 1; n-s >= 5; s++ {
 			if id, ok := ix.part(q[at[s]:]); ok {
-				add(id, min(strongSim-0.05, 0.5+0.4*float32(n-s)/float32(n)))
+				add(id, min(strongSim-0.05, 0.5+0.4*float32(n-s)/float32(n)), false)
 			}
 		}
 	}
@@ -292,9 +296,10 @@ type Filter struct {
 	Free, Women, Childcare bool
 	District               string
 	// Topic counts a word as found only in an offer's title, target
-	// group, category or tags: an offer suggested under an answer must be
-	// about what was asked, not mention it in passing ("ohne Anmeldung",
-	// "für die ganze Familie").
+	// group, category or tags, as itself or with another ending: an offer
+	// suggested under an answer must be about what was asked, not mention
+	// it in passing ("ohne Anmeldung") or start with it ("läuft ab" is no
+	// "Lauftreff").
 	Topic bool
 	// Near sorts a list by distance from it and adds distances to hits.
 	Near *Point
@@ -474,7 +479,7 @@ func (d *Directory) searchTerms(terms []string, f Filter, now time.Time, limit i
 					s.word = append(s.word, p.offer)
 				}
 				s.best[p.offer] = max(s.best[p.offer], v)
-				s.strong[p.offer] = s.strong[p.offer] || c.sim >= strongSim && (p.topic || !f.Topic)
+				s.strong[p.offer] = s.strong[p.offer] || c.sim >= strongSim && (!f.Topic || p.topic && c.ending)
 			}
 		}
 		for _, o := range s.word {
