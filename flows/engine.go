@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"lotse/internal/calendar"
@@ -112,18 +113,21 @@ type Deps struct {
 
 // Engine routes events to handlers. It is safe for concurrent use.
 type Engine struct {
-	msgs     *i18n.Bundle
-	staff    *i18n.Localizer
-	kb       *kb.KB
-	tickets  domain.TicketStore
-	bookings domain.BookingStore
-	remind   domain.ReminderQueue
-	sessions SessionLanguages
-	langs    *langid.Detector
-	set      Settings
-	now      func() time.Time
-	log      *slog.Logger
-	table    *table // routes.go
+	msgs *i18n.Bundle
+	// greetingSet is read from msgs on first use (greetings).
+	greetingsOnce sync.Once
+	greetingSet   *greetingSet
+	staff         *i18n.Localizer
+	kb            *kb.KB
+	tickets       domain.TicketStore
+	bookings      domain.BookingStore
+	remind        domain.ReminderQueue
+	sessions      SessionLanguages
+	langs         *langid.Detector
+	set           Settings
+	now           func() time.Time
+	log           *slog.Logger
+	table         *table // routes.go
 	// answers are the knowledge base answers with local facts filled in,
 	// by language and entry id: rendered once, not per question.
 	answers map[string]map[string]string

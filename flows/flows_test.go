@@ -171,7 +171,7 @@ func TestEngine_FirstContact(t *testing.T) {
 		{"UkrainianRegion", "uk-UA", "/start", "uk", "Musterstadt"},
 		{"DariByPrs", "prs", "salam", "fa", "Musterstadt"},
 		{"KurmanjiByKmr", "kmr", "silav", "ku", "Musterstadt"},
-		{"UnknownFallsBackToGerman", "zz", "hello", "de", "Hallo!"},
+		{"UnknownFallsBackToGerman", "zz", "hi", "de", "Hallo!"},
 		{"NoCodeGerman", "", "hi", "de", "Hallo!"},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"strings"
 
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
@@ -32,6 +33,11 @@ func (e *Engine) languageRoutes(t *table) {
 // scripts, and the person reads the one they have. After the person
 // pressed "back" to a language, only the picker changes it. It returns
 // the language it switched away from, or "".
+//
+// A first message is often a greeting alone, too short for langid to be
+// sure of: a greeting that only one language has ("Bonjour", "Silav",
+// "Salaan", "سلام") names the language while the person has not settled
+// on one (greetingLang).
 func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 	settled := s.LangChosen
 	if !settled {
@@ -46,6 +52,11 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 		return ""
 	}
 	r := e.langs.Detect(ev.Text)
+	if !settled && !r.Sure {
+		if g := e.greetingLang(ev.Text); g != "" && g != s.Lang {
+			r = langid.Result{Lang: g, Sure: true}
+		}
+	}
 	if r.Lang == "" || r.Lang == s.Lang || !i18n.Shipped(r.Lang) {
 		return ""
 	}
@@ -149,4 +160,51 @@ func (e *Engine) restoreLanguage(ctx context.Context, r *Request) error {
 	r.T = e.msgs.For(from)
 	r.Say(r.T.T("language.changed", nil))
 	return e.showScreen(ctx, r)
+}
+
+// greetingLang is the language of a greeting that text starts with, if
+// only one shipped language lists it (language.greeting_words; "سلام",
+// said in Arabic, Dari and Pashto alike, is listed for Dari alone, whose
+// speakers greet with it most, and "hallo", said by everyone in Germany,
+// for none).
+func (e *Engine) greetingLang(text string) string {
+	g := e.greetings()
+	words := strings.Fields(kb.Normalize(text))
+	for n := min(len(words), g.maxWords); n > 0; n-- {
+		if l := g.lang[strings.Join(words[:n], " ")]; l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// greetingSet maps each listed greeting, normalized, to its language; one
+// that two languages list maps to "".
+type greetingSet struct {
+	lang     map[string]string
+	maxWords int
+}
+
+// greetings is the greeting set, made on first use.
+func (e *Engine) greetings() *greetingSet {
+	e.greetingsOnce.Do(func() {
+		g := &greetingSet{lang: map[string]string{}}
+		for _, l := range i18n.Languages {
+			for _, w := range strings.Split(e.msgs.For(l.Code).T("language.greeting_words", nil), ",") {
+				words := strings.Fields(kb.Normalize(w))
+				if len(words) == 0 {
+					continue
+				}
+				key := strings.Join(words, " ")
+				if owner, ok := g.lang[key]; !ok {
+					g.lang[key] = l.Code
+				} else if owner != l.Code {
+					g.lang[key] = ""
+				}
+				g.maxWords = max(g.maxWords, len(words))
+			}
+		}
+		e.greetingSet = g
+	})
+	return e.greetingSet
 }

@@ -66,6 +66,43 @@ func TestLanguage_FollowsWhatIsWritten(t *testing.T) {
 	}
 }
 
+// A first message that is only a greeting is too short for the language
+// detector to be sure of; a greeting that one language alone has names
+// it, on a phone in any other language. Greetings said in several
+// languages, or by everyone in Germany, change nothing, nor does a
+// greeting once the person has settled on a language.
+func TestLanguage_GreetingNamesIt(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	tests := []struct{ code, input, want string }{
+		{"de", "Bonjour", "fr"}, {"de", "bonsoir !", "fr"},
+		{"de", "Merhaba", "tr"}, {"en", "gunaydin", "tr"},
+		{"tr", "Silav", "ku"}, {"de", "rojbaş", "ku"},
+		{"de", "Salaan", "so"}, {"en", "iska warran walaal", "so"},
+		{"de", "ሰላም", "ti"},
+		{"de", "مرحبا", "ar"}, {"en", "صباح الخير", "ar"},
+		{"de", "سلام", "fa"}, {"en", "درود", "fa"},
+		{"de", "ستړي مه شې", "ps"},
+		{"de", "Привет", "ru"}, {"en", "добрый день", "ru"},
+		{"ru", "Привіт", "uk"}, {"de", "добрий день", "uk"},
+		{"en", "Guten Tag", "de"}, {"ar", "moin", "de"},
+		{"de", "hello", "en"},
+		// Said by everyone, or in more than one language: the phone's.
+		{"en", "Hallo", "en"}, {"ar", "hallo", "ar"}, {"de", "salam", "de"}, {"de", "hi", "de"},
+	}
+	for _, tt := range tests {
+		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))
+		if got := res.Session.Lang; got != tt.want {
+			t.Errorf("%q on a %s phone: answered in %s, want %s", tt.input, tt.code, got, tt.want)
+		}
+	}
+	// Settled on Arabic, a French greeting is only a word.
+	res := e.Handle(ctx, domain.Session{Lang: "ar", LangChosen: true, Epoch: 1, Screen: "menu"}, false, withLang(text("Bonjour"), "de"))
+	if res.Session.Lang != "ar" {
+		t.Errorf("settled on ar, \"Bonjour\" switched to %s", res.Session.Lang)
+	}
+}
+
 // Arabic, Russian and Dari typed in Latin letters on a German phone are
 // answered in the language, in its own script (which these writers read),
 // from the first message, with the button back to German; one word or a
