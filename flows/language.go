@@ -53,7 +53,9 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 	}
 	r := e.langs.Detect(ev.Text)
 	if !settled && !r.Sure {
-		if g := e.greetingLang(ev.Text); g != "" && g != s.Lang {
+		// Words after the greeting say more than it does ("سلام ورور" is
+		// Pashto): then it only confirms the detector's guess.
+		if g, alone := e.greetingLang(ev.Text); g != "" && g != s.Lang && (alone || r.Lang == "" || r.Lang == g) {
 			r = langid.Result{Lang: g, Sure: true}
 		}
 	}
@@ -167,15 +169,16 @@ func (e *Engine) restoreLanguage(ctx context.Context, r *Request) error {
 // said in Arabic, Dari and Pashto alike, is listed for Dari alone, whose
 // speakers greet with it most, and "hallo", said by everyone in Germany,
 // for none).
-func (e *Engine) greetingLang(text string) string {
+// It also reports whether the greeting is the whole message.
+func (e *Engine) greetingLang(text string) (lang string, alone bool) {
 	g := e.greetings()
 	words := strings.Fields(kb.Normalize(text))
 	for n := min(len(words), g.maxWords); n > 0; n-- {
 		if l := g.lang[strings.Join(words[:n], " ")]; l != "" {
-			return l
+			return l, n == len(words)
 		}
 	}
-	return ""
+	return "", false
 }
 
 // greetingSet maps each listed greeting, normalized, to its language; one
