@@ -33,13 +33,18 @@ var floorSets = []struct {
 	// of the thirteenth round (at first sight: en 37, fr 36, ar 19, fa 20,
 	// four confident and wrong, two out of scope confident).
 	{"testdata/round13", map[string]int{"en": 43, "fr": 42, "ar": 21, "fa": 22}},
+	// Every entry twice in en and fr, as people type on a phone in a
+	// second language (non-native English, French in SMS spelling), and
+	// near-miss out-of-scope messages; floors at first sight.
+	{"testdata/round14", map[string]int{"en": 82, "fr": 81}},
 }
 
-// TestKB_SearchRomanized and TestKB_SearchRound11 to 13 hold floorSets.
+// TestKB_SearchRomanized and TestKB_SearchRound11 to 14 hold floorSets.
 func TestKB_SearchRomanized(t *testing.T) { testFloorSet(t, floorSets[0].dir, floorSets[0].floor) }
 func TestKB_SearchRound11(t *testing.T)   { testFloorSet(t, floorSets[1].dir, floorSets[1].floor) }
 func TestKB_SearchRound12(t *testing.T)   { testFloorSet(t, floorSets[2].dir, floorSets[2].floor) }
 func TestKB_SearchRound13(t *testing.T)   { testFloorSet(t, floorSets[3].dir, floorSets[3].floor) }
+func TestKB_SearchRound14(t *testing.T)   { testFloorSet(t, floorSets[4].dir, floorSets[4].floor) }
 
 func testFloorSet(t *testing.T, dir string, floor map[string]int) {
 	k := MustLoad(t)
