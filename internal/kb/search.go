@@ -365,7 +365,7 @@ func (c confidence) confident() bool {
 		return true
 	case c.qcov == 1 && c.share >= confAskedShare && (c.lead >= confAskedLead || c.lead == 0 && c.leadAny >= confAskedLead):
 		return true
-	case c.inQ && c.qcov >= confOwnQCover && c.qcov >= confOwnQLead*c.qcovNext && c.share >= confOwnShare:
+	case c.inQ && c.qcov >= confOwnQCover && c.qcov >= confOwnQLead*c.qcovNext && c.share >= confOwnShare && (c.lead == 0 || c.lead >= 1):
 		return true
 	case c.strong < 2 && c.share < confOneWord:
 		// One word of the question carries it ("how do I say thank you

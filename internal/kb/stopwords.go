@@ -89,7 +89,7 @@ var stopwordLists = map[string]string{
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
 		peux peut pouvez pouvoir dois doit devez faut veux veut voulez voudrais besoin faire fais fait
 		dans en sur sous avec sans pour par chez vers à au aux ce cet cette ces ça cela ceci pas ne ni non oui ok
-		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant prendre aller vais`,
+		hein hm hmm bonjour salut bonsoir merci svp plaît aide aider question savoir dire expliquer signifie qu jai cest dun dune maider apporter amener venir maintenant lavoir koi mont donne recu comprends rien plus bout tant prendre aller vais exactement ya davoir eu demain hier aujourdhui`,
 	// Arabic and Dari/Farsi typed in Latin letters (Arabizi, Finglish):
 	// the function words of the romanised questions and phrases.
 	"ar-latn": `ana enta enti inta inti ente howe huwe hiye hiya ne7na e7na intu el il al wel wl we bl bel bil fi fe
