@@ -391,3 +391,15 @@ func testRomanized(t *testing.T, dir string, minN int, floors map[string]int, ma
 	}
 	t.Log(table.String())
 }
+
+// TestDetect_ArabicGreetingNotPashto: a spoken Arabic greeting with a
+// form of address was sure Pashto ("سلام اخي كيفك"): the folded letters
+// of words the standard texts lack leaned that way.
+func TestDetect_ArabicGreetingNotPashto(t *testing.T) {
+	d := MustDefault(t)
+	for _, m := range []string{"سلام اخي كيفك", "كيفك يا خال", "كيفك اخي"} {
+		if r := d.Detect(m); r.Lang != "ar" {
+			t.Errorf("%q: %s (sure %v), want ar", m, r.Lang, r.Sure)
+		}
+	}
+}
