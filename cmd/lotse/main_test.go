@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -81,6 +83,43 @@ func TestServe_RefusesBadConfig(t *testing.T) {
 				t.Errorf("error leaks the token: %v", err)
 			}
 		})
+	}
+}
+
+// TestServe_StartsWithConfigWarnings: a config that earlier versions
+// took — a case manager without an id, a language Lotse does not speak
+// in their list, a staff-group language without texts — is not refused:
+// serve goes on (here up to the Bot API, which refuses the token) and
+// logs each problem with its line and what to write.
+func TestServe_StartsWithConfigWarnings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "lotse.yaml")
+	if err := os.WriteFile(cfg, []byte(`municipality: Musterstadt
+offices:
+  - {id: rathaus, name: Rathaus, address: Marktplatz 1, phone: "+49 1"}
+staff:
+  - {name: Anna Becker, telegram_id: 100001, languages: [de, it]}
+handover:
+  staff_language: ar
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var logs syncWriter
+	err := run(context.Background(), time.Now, []string{"serve"}, env(map[string]string{
+		"TELEGRAM_BOT_TOKEN": "1:wrong", "TELEGRAM_API_URL": telegramtest.MustStart(t, "1:other").URL(),
+		"LOTSE_CONFIG": cfg, "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0", "LOG_FORMAT": "text",
+	}), nil, io.Discard, &logs)
+	if err == nil || !strings.Contains(err.Error(), "getMe: 401") {
+		t.Fatalf("err = %v, want serve to get as far as the Bot API", err)
+	}
+	for _, want := range []string{
+		`msg="config problem, starting anyway" problem="config: ` + cfg + `:5: staff.0.languages: \"it\" is not one of Lotse's languages`,
+		`:7: handover.staff_language: \"ar\": the staff group's texts exist in de and en only; using de — write de or en"`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
 	}
 }
 
