@@ -149,6 +149,34 @@ func TestBooking_BookCancel(t *testing.T) {
 	}
 }
 
+// TestBooking_ExportMarksCancelled: /export after a cancellation lists the
+// appointment (it is kept for the retention) but says it is cancelled —
+// read as it was, it told the person the appointment still stood.
+func TestBooking_ExportMarksCancelled(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	export := domain.Event{Kind: domain.EventCommand, Command: "export", ChatID: amalChat}
+	before := e.Handle(ctx, s, false, export)
+	if txt := allText(before); strings.Contains(txt, "أُلغي") {
+		t.Fatalf("a booked appointment marked cancelled: %s", txt)
+	}
+	if _, err := store.Bookings(0).SetStatus(ctx, mine[0].ID, domain.BookingCancelled); err != nil {
+		t.Fatal(err)
+	}
+	after := e.Handle(ctx, s, false, export)
+	var summary string
+	for _, rep := range after.Replies {
+		if rep.Document == nil {
+			summary += rep.Text
+		}
+	}
+	if !strings.Contains(summary, " – أُلغي") {
+		t.Errorf("cancelled appointment in the export summary not marked:\n%s", summary)
+	}
+}
+
 func TestBooking_SlotJustTaken(t *testing.T) {
 	ctx := context.Background()
 	e, _ := bookingEngine(t, langs{})
