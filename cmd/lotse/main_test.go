@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -249,6 +250,36 @@ func TestChat(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestChat_RepliesUnderTheirInput: a reply of several messages is paced
+// (about one a second in a chat), and its update confirmed to Telegram
+// before the last one goes out; the demo printed that one under the next
+// input, so it looked as if the bot answered a greeting with two menus.
+// The transcript now waits until the bot is through with the update.
+func TestChat_RepliesUnderTheirInput(t *testing.T) {
+	t.Parallel()
+	fake := telegramtest.MustStart(t, "49:chat-token")
+	var out bytes.Buffer
+	var finished atomic.Int64
+	tr := &transcript{fake: fake, user: telegramtest.User{ID: 4242}, out: &out, sent: 1,
+		done: func() int { return int(finished.Load()) }}
+	go func() {
+		// The update is confirmed (nothing pending); the last message of
+		// its reply goes out a moment later, then the bot is done.
+		time.Sleep(300 * time.Millisecond)
+		resp, err := http.PostForm(fake.URL()+"/bot49:chat-token/sendMessage", map[string][]string{"chat_id": {"4242"}, "text": {"the second message"}})
+		if err == nil {
+			resp.Body.Close()
+		}
+		finished.Store(1)
+	}()
+	if err := tr.printReplies(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "the second message") {
+		t.Errorf("the reply's last message not printed under its input: %q", out.String())
 	}
 }
 
