@@ -256,6 +256,34 @@ func TestBooking_ReminderLanguageAndDST(t *testing.T) {
 // TestBooking_ReminderOctober: the clocks go back on the last Sunday of
 // October at 03:00; a Sunday 09:00 appointment is reminded on Saturday at
 // 09:00 local (CEST, 07:00 UTC), not 24 elapsed hours before (10:00 local).
+// TestBooking_ReminderLate: a reminder sent late (the bot was down when it
+// was due) for an appointment less than an hour away said "in 1 hour",
+// and someone could come late for it; it says "less than an hour".
+func TestBooking_ReminderLate(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	_, _ = bookFirstSlot(t, e, amalSession(), amalChat)
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	bk := mine[0]
+	defer func(c time.Time) { clock = c }(clock)
+	for _, c := range []struct {
+		before time.Duration
+		want   string
+	}{
+		{25 * time.Minute, "⏰ تذكير: موعدك بعد أقل من ساعة."},
+		{2 * time.Hour, "⏰ تذكير: موعدك بعد ساعتين (\u20682\u2069)."},
+	} {
+		clock = bk.Start.Add(-c.before)
+		r, err := e.Reminder(ctx, bk.ID+"|1")
+		if err != nil || len(r.Replies) != 1 {
+			t.Fatalf("%v before: reminder %+v, %v", c.before, r, err)
+		}
+		if first, _, _ := strings.Cut(r.Replies[0].Text, "\n"); first != c.want {
+			t.Errorf("%v before: %q, want %q", c.before, first, c.want)
+		}
+	}
+}
+
 func TestBooking_ReminderOctober(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})
