@@ -281,6 +281,10 @@ func (e *Engine) closeTicket(ctx context.Context, r *Request, id int64, note str
 	tk, err := e.tickets.Close(ctx, id, "staff", note, r.now)
 	if errors.Is(err, domain.ErrTicketClosed) || errors.Is(err, domain.ErrNotFound) {
 		r.toast = e.staff.T("staff.gone", nil)
+		if r.Event.Kind != domain.EventButton {
+			// A typed /close has no button to show the toast on.
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: r.toast})
+		}
 		return nil
 	}
 	if err != nil {

@@ -349,6 +349,7 @@ func TestHandover_ReplyAfterErasure(t *testing.T) {
 		{"photo", domain.Event{Kind: domain.EventMedia, Media: "photo", ReplyTo: 701}},
 		{"/reply 1", domain.Event{Kind: domain.EventCommand, Command: "reply", Args: "1", ReplyTo: 701}},
 		{"curated reply button", domain.Event{Kind: domain.EventButton, Action: domain.Action{Name: "R", Arg: id + ":1"}}},
+		{"/replies", domain.Event{Kind: domain.EventCommand, Command: "replies", ReplyTo: 701}},
 	} {
 		ev := c.ev
 		ev.ChatID, ev.UserID, ev.MessageID = staffChat, anna.UserID, 800
@@ -357,9 +358,17 @@ func TestHandover_ReplyAfterErasure(t *testing.T) {
 			t.Errorf("%s: delivered to the erased person: %+v", c.name, got)
 		}
 		group := repliesTo(res, staffChat)
+		if c.name == "/replies" && len(group) > 0 {
+			group = group[1:] // the list of curated replies, then why no buttons
+		}
 		if len(group) != 1 || group[0].Text != want {
 			t.Errorf("%s: group told %+v, want %q", c.name, group, want)
 		}
+	}
+	// A typed /close has no button to show a toast on: the group is told.
+	res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "close", ReplyTo: 701, ChatID: staffChat, UserID: anna.UserID, MessageID: 801})
+	if group := repliesTo(res, staffChat); len(group) != 1 || group[0].Text != "This request is closed or erased." {
+		t.Errorf("/close after the erasure: group told %+v", group)
 	}
 }
 
