@@ -491,7 +491,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 	}
 	validateBooking(f, bad)
 	validateEmergency(f.Emergency, bad)
-	staffIDs, firstWithID, named := map[int64]bool{}, map[string]int{}, staffNamed(f.Booking)
+	staffIDs, firstWithID, named := map[int64]int{}, map[string]int{}, staffNamed(f.Booking)
 	for i, st := range f.Staff {
 		p := fmt.Sprintf("staff.%d", i)
 		// Hours and closures name case managers by id (nothing else
@@ -521,13 +521,13 @@ func ParseFile(name string, data []byte) (*File, error) {
 			warn(p+".languages", notALanguage(l, ", so no request is routed by it"))
 		}
 		f.Staff[i].Languages = langs
-		switch {
-		case st.TelegramID == 0:
+		if j, dup := staffIDs[st.TelegramID]; st.TelegramID == 0 {
 			bad(p+".telegram_id", "the case manager's numeric Telegram user id is required (telegram_id: 123456789; they get it by writing to @userinfobot)")
-		case staffIDs[st.TelegramID]:
-			bad(p+".telegram_id", fmt.Sprintf("duplicate Telegram id %d", st.TelegramID))
+		} else if dup {
+			bad(p+".telegram_id", fmt.Sprintf("%d is also the Telegram id of staff.%d (%s): each case manager needs their own", st.TelegramID, j, f.Staff[j].Name))
+		} else {
+			staffIDs[st.TelegramID] = i
 		}
-		staffIDs[st.TelegramID] = true
 		if strings.TrimSpace(st.Name) == "" {
 			bad(p+".name", "the name people are told must not be empty")
 		}
@@ -586,6 +586,21 @@ func ParseFile(name string, data []byte) (*File, error) {
 		return nil, errors.Join(errs...)
 	}
 	return f, nil
+}
+
+// known lists the ids of a set for an error message, "none" if empty.
+func known(set map[string]bool) string {
+	var ids []string
+	for id, ok := range set {
+		if ok && id != "" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return "none"
+	}
+	slices.Sort(ids)
+	return strings.Join(ids, " ")
 }
 
 // staffNamed maps each staff id that hours or closures name to the first
@@ -765,7 +780,7 @@ func validateBooking(f *File, bad func(path, msg string)) {
 		staff[st.ID] = true
 		for _, o := range st.Offices {
 			if !offices[o] {
-				bad(fmt.Sprintf("staff.%d.offices", i), fmt.Sprintf("unknown office %q", o))
+				bad(fmt.Sprintf("staff.%d.offices", i), fmt.Sprintf("unknown office %q (offices: %s)", o, known(offices)))
 			}
 		}
 	}
@@ -773,7 +788,7 @@ func validateBooking(f *File, bad func(path, msg string)) {
 		for i, h := range list {
 			p := fmt.Sprintf("booking.%s.%d", kind, i)
 			if !offices[h.Office] {
-				bad(p+".office", fmt.Sprintf("unknown office %q", h.Office))
+				bad(p+".office", fmt.Sprintf("unknown office %q (offices: %s)", h.Office, known(offices)))
 			}
 			from, err1 := ParseClock(h.From)
 			to, err2 := ParseClock(h.To)
@@ -800,7 +815,7 @@ func validateBooking(f *File, bad func(path, msg string)) {
 			}
 			for _, s := range h.Staff {
 				if !staff[s] {
-					bad(p+".staff", fmt.Sprintf("unknown staff id %q", s))
+					bad(p+".staff", fmt.Sprintf("unknown staff id %q (staff ids: %s)", s, known(staff)))
 				}
 			}
 		}
@@ -817,10 +832,10 @@ func validateBooking(f *File, bad func(path, msg string)) {
 			bad(p, "date, or from and to, as YYYY-MM-DD with from before to, or as MM-DD for every year")
 		}
 		if c.Office != "" && !offices[c.Office] {
-			bad(p+".office", fmt.Sprintf("unknown office %q", c.Office))
+			bad(p+".office", fmt.Sprintf("unknown office %q (offices: %s)", c.Office, known(offices)))
 		}
 		if c.Staff != "" && !staff[c.Staff] {
-			bad(p+".staff", fmt.Sprintf("unknown staff id %q", c.Staff))
+			bad(p+".staff", fmt.Sprintf("unknown staff id %q (staff ids: %s)", c.Staff, known(staff)))
 		}
 	}
 }
