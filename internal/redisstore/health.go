@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -31,6 +32,10 @@ type Health struct {
 	now func() time.Time
 	log *slog.Logger
 
+	// isDown mirrors down for the hot path: every successful command
+	// asks it, without the lock.
+	isDown atomic.Bool
+
 	mu        sync.Mutex
 	down      bool
 	since     time.Time // when the outage began
@@ -52,11 +57,7 @@ func Monitor(rdb redis.UniversalClient, now func() time.Time, log *slog.Logger) 
 
 // Down reports whether Redis is away right now, as far as the last
 // command knows.
-func (h *Health) Down() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.down
-}
+func (h *Health) Down() bool { return h.isDown.Load() }
 
 // observe records a command's outcome.
 func (h *Health) observe(err error) {
@@ -76,6 +77,7 @@ func (h *Health) fail(err error) {
 	now := h.now()
 	if !h.down {
 		h.down, h.since, h.failed, h.announced = true, now, 0, false
+		h.isDown.Store(true)
 	}
 	h.failed++
 	switch {
@@ -91,12 +93,16 @@ func (h *Health) fail(err error) {
 }
 
 func (h *Health) up() {
+	if !h.isDown.Load() {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if !h.down {
 		return
 	}
 	h.down = false
+	h.isDown.Store(false)
 	if h.announced {
 		h.log.Info("redis reachable again", "down_s", int(h.now().Sub(h.since).Seconds()), "failed_commands", h.failed)
 	}
