@@ -62,6 +62,17 @@ func (e *Engine) onEdited(_ context.Context, r *Request) error {
 }
 
 func (e *Engine) unknownCommand(ctx context.Context, r *Request) error {
+	// "/termin", "/sprache", "/randevu": a command in the person's own
+	// words is the request the words are, as typed without the slash
+	// (not while a case manager has the chat: there typed text is theirs).
+	if r.Event.Kind == domain.EventCommand && r.Session.Handover == "" {
+		text := strings.TrimSpace(strings.ReplaceAll(r.Event.Command, "_", " ") + " " + r.Event.Args)
+		if _, _, ok := e.typedRequest(r, text); ok {
+			r.Event.Kind, r.Event.Text, r.Event.Command, r.Event.Args = domain.EventText, text, "", ""
+			_, err := e.openTypedRequest(ctx, r, text)
+			return err
+		}
+	}
 	if r.New {
 		if err := e.start(ctx, r); err != nil {
 			return err
