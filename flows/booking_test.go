@@ -177,6 +177,26 @@ func TestBooking_ExportMarksCancelled(t *testing.T) {
 	}
 }
 
+// TestBooking_MediaKeepsTheStep: a photo, voice message or sticker sent
+// during a booking got the notice with only "main menu" and "person"
+// under it — the way on was to scroll up to the day buttons. The notice
+// now comes with the step again.
+func TestBooking_MediaKeepsTheStep(t *testing.T) {
+	e, _ := bookingEngine(t, langs{})
+	res := bookTo(t, e, amalSession(), "bt")
+	if !hasAction(res, "bd") {
+		t.Fatalf("no day step: %q", allText(res))
+	}
+	for _, media := range []string{"photo", "voice", "sticker"} {
+		ev := personPress("", "")
+		ev.Kind, ev.Media, ev.Action = domain.EventMedia, media, domain.Action{}
+		got := e.Handle(context.Background(), *res.Session, false, ev)
+		if !hasAction(got, "bd") || got.Session.Draft == nil {
+			t.Errorf("%s during the booking: %q %+v, want the notice and the days again", media, allText(got), buttons(got))
+		}
+	}
+}
+
 func TestBooking_SlotJustTaken(t *testing.T) {
 	ctx := context.Background()
 	e, _ := bookingEngine(t, langs{})

@@ -47,6 +47,13 @@ func (e *Engine) onMedia(ctx context.Context, r *Request) error {
 			return e.onText(ctx, r)
 		}
 	}
+	if e.onBookingStep(r) {
+		// Mid-booking the step comes again under the notice: its
+		// buttons are the way on, not the menu.
+		r.Say(r.T.T(id, nil))
+		r.Event.Text = ""
+		return e.resumeBooking(ctx, r)
+	}
 	r.Say(r.T.T(id, nil), e.menuRow(r))
 	return nil
 }
