@@ -373,7 +373,7 @@ func (d *Dispatcher) drain(ctx context.Context, claim domain.Claim, own *update,
 			d.m.observeUpdate("failed", 0)
 			bg := context.WithoutCancel(ctx)
 			if rerr := d.inbox.Release(bg, lease); rerr != nil {
-				d.log.Warn("lease release failed", "err", rerr)
+				d.log.Log(bg, domain.LogLevel(rerr, slog.LevelWarn), "lease release failed", "err", rerr)
 			}
 			// Tried again soon by whichever replica looks first — the
 			// updates queued behind it were confirmed to Telegram. Our own
@@ -381,7 +381,7 @@ func (d *Dispatcher) drain(ctx context.Context, claim domain.Claim, own *update,
 			// redelivery.
 			if lease.ChatID != 0 {
 				if derr := d.inbox.MarkDue(bg, lease.ChatID, retryAfter); derr != nil {
-					d.log.Warn("chat not marked due", "err", derr)
+					d.log.Log(bg, domain.LogLevel(derr, slog.LevelWarn), "chat not marked due", "err", derr)
 				}
 			}
 			return fmt.Errorf("bot: update %d: %w", p.UpdateID, err)

@@ -3,12 +3,16 @@ package bot
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"sync"
 	"time"
 
 	"lotse/internal/domain"
 )
+
+// dueScanMax bounds the due scan's back-off while Redis is away.
+const dueScanMax = 5 * time.Second
 
 // TakeOverDue runs on every replica until ctx is cancelled: it looks for
 // chats whose waiting updates lost their worker (a replica killed with
@@ -27,14 +31,19 @@ func (d *Dispatcher) TakeOverDue(ctx context.Context) {
 		defer context.AfterFunc(d.client.base, cancel)()
 		defer cancel()
 	}
-	for sleepCtx(ctx, d.opt.DueScan) == nil {
+	// While Redis is away the scan backs off, up to dueScanMax; the
+	// store logs the outage.
+	wait := d.opt.DueScan
+	for sleepCtx(ctx, wait) == nil {
 		due, err := d.inbox.DueChats(ctx, cap(sem))
 		if err != nil {
 			if ctx.Err() == nil {
-				d.log.Warn("due chats not read", "err", err)
+				d.log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "due chats not read", "err", err)
 			}
+			wait = min(2*wait, max(d.opt.DueScan, dueScanMax))
 			continue
 		}
+		wait = d.opt.DueScan
 		for _, c := range due {
 			select {
 			case sem <- struct{}{}:
@@ -45,7 +54,7 @@ func (d *Dispatcher) TakeOverDue(ctx context.Context) {
 			if err != nil || claim.State != domain.ClaimLeased {
 				<-sem
 				if err != nil && ctx.Err() == nil {
-					d.log.Warn("due chat not taken over", "err", err)
+					d.log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "due chat not taken over", "err", err)
 				}
 				continue
 			}
@@ -58,7 +67,7 @@ func (d *Dispatcher) TakeOverDue(ctx context.Context) {
 					}
 				}()
 				if err := d.drain(work, claim, nil, time.Now(), func() {}); err != nil {
-					d.log.Warn("taken-over update failed, tried again", "err", err)
+					d.log.Log(work, domain.LogLevel(err, slog.LevelWarn), "taken-over update failed, tried again", "err", err)
 				}
 			})
 		}

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"strconv"
 	"sync"
+
+	"lotse/internal/domain"
 )
 
 // flight holds the updates the poller has fetched and not yet settled,
@@ -176,7 +179,7 @@ func (f *flight) work(ctx context.Context) {
 		err := f.d.handle(ctx, u, func() { f.settle(u.id) })
 		f.mu.Lock()
 		if err != nil && f.known[u.id] == pending {
-			f.d.log.Warn("update not processed, will be redelivered", "update", u.id, "err", err)
+			f.d.log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "update not processed, will be redelivered", "update", u.id, "err", err)
 			// It and the chat's later updates are dispatched again, in
 			// order, when getUpdates returns them.
 			f.known[u.id] = retry

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"lotse/bot"
+	"lotse/internal/domain"
 	"lotse/internal/redisstore/redistest"
 	"lotse/internal/telegramtest"
 )
@@ -279,5 +281,55 @@ func TestClient_KeepsTheCause(t *testing.T) {
 	_, err = bot.NewClient(token, bot.ClientOptions{APIURL: hang.URL, Base: base}, m, log)
 	if !errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("hard stop: %v; want a cancellation", err)
+	}
+}
+
+// dueInbox answers only DueChats, failing while down as a store does
+// while Redis is away.
+type dueInbox struct {
+	domain.Inbox
+	down  atomic.Bool
+	calls atomic.Int64
+}
+
+func (in *dueInbox) DueChats(ctx context.Context, n int) ([]domain.DueChat, error) {
+	in.calls.Add(1)
+	if in.down.Load() {
+		return nil, fmt.Errorf("due chats: %w", domain.ErrUnavailable)
+	}
+	return nil, nil
+}
+
+// TestDispatcher_DueScanBacksOff: the scan for due chats runs every
+// DueScan (500 ms in serve), on every replica; while Redis is away it backs
+// off instead of failing twice a second, and keeps its pace once Redis
+// answers again.
+func TestDispatcher_DueScanBacksOff(t *testing.T) {
+	t.Parallel()
+	fake := telegramtest.MustStart(t, token)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m := bot.NewMetrics(prometheus.NewRegistry())
+	client, err := bot.NewClient(token, bot.ClientOptions{APIURL: fake.URL()}, m, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &dueInbox{}
+	in.down.Store(true)
+	d := bot.NewDispatcher(client, in, nil, redistest.Pseudonyms, bot.Options{DueScan: 20 * time.Millisecond}, m, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); d.TakeOverDue(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	time.Sleep(time.Second)
+	if n := in.calls.Load(); n > 10 {
+		t.Errorf("%d scans in 1 s of outage at a 20 ms pace; want it to back off", n)
+	}
+	in.down.Store(false)
+	time.Sleep(2 * time.Second) // the longest wait in progress ends
+	before := in.calls.Load()
+	time.Sleep(500 * time.Millisecond)
+	if n := in.calls.Load() - before; n < 10 {
+		t.Errorf("%d scans in 500 ms after the outage at a 20 ms pace; want the pace back", n)
 	}
 }

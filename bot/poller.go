@@ -10,6 +10,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"lotse/internal/domain"
 )
 
 // Leader elects the one replica that may call getUpdates.
@@ -207,7 +209,7 @@ func (p *Poller) elect(ctx context.Context) {
 		// then told their message waits (Dispatcher.tellOutage), and
 		// a second poller would only meet Telegram's 409 Conflict.
 		if ctx.Err() == nil {
-			p.log.Warn("leader election failed", "err", err, "leading", p.leading.Load())
+			p.log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "leader election failed", "err", err, "leading", p.leading.Load())
 		}
 	case ok != p.leading.Load():
 		p.log.Info("poller leadership changed", "leading", ok)

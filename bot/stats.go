@@ -130,7 +130,7 @@ func (t *Tally) Run(ctx context.Context, every time.Duration) {
 			return
 		case <-tick.C:
 			if err := t.Flush(ctx); err != nil {
-				t.log.Warn("statistics flush failed, retrying", "err", err)
+				t.log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "statistics flush failed, retrying", "err", err)
 			}
 		}
 	}

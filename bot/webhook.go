@@ -5,11 +5,14 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"lotse/internal/domain"
 )
 
 // SecretHeader carries the webhook's secret_token on every delivery.
@@ -105,7 +108,7 @@ func (d *Dispatcher) Webhook(secret string) http.Handler {
 		case <-settled:
 		case err := <-result:
 			if err != nil {
-				d.log.Warn("webhook update not processed, Telegram will retry", "err", err)
+				d.log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "webhook update not processed, Telegram will retry", "err", err)
 				w.Header().Set("Retry-After", "1")
 				http.Error(w, "try again", http.StatusServiceUnavailable)
 				return

@@ -1134,8 +1134,14 @@ func (e *Engine) Reminder(ctx context.Context, id string) (domain.Result, error)
 		return domain.Result{}, fmt.Errorf("booking: reminder %s: %w", id, err)
 	}
 	t := e.msgs.For(lang)
-	hours := int(bk.Start.Sub(e.now()).Round(time.Hour) / time.Hour)
-	text := t.N("reminder.hours_left", max(hours, 1), nil) + "\n" + t.T("booking.confirmed", e.when(t, bk.Start, bk.Office))
+	// A reminder sent late (the bot was down when it was due) may come
+	// less than an hour before: "in 1 hour" would make someone late.
+	left := bk.Start.Sub(e.now())
+	head := t.T("reminder.soon", nil)
+	if left >= time.Hour {
+		head = t.N("reminder.hours_left", int(left.Round(time.Hour)/time.Hour), nil)
+	}
+	text := head + "\n" + t.T("booking.confirmed", e.when(t, bk.Start, bk.Office))
 	return domain.Result{Replies: []domain.Reply{{ChatID: bk.ChatID, Text: text, Buttons: [][]domain.Button{
 		domain.Row(button(t.T("reminder.coming", nil), actComing, bk.ID)),
 		domain.Row(button(t.T("reminder.change", nil), actChange, bk.ID)),

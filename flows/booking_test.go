@@ -149,6 +149,54 @@ func TestBooking_BookCancel(t *testing.T) {
 	}
 }
 
+// TestBooking_ExportMarksCancelled: /export after a cancellation lists the
+// appointment (it is kept for the retention) but says it is cancelled —
+// read as it was, it told the person the appointment still stood.
+func TestBooking_ExportMarksCancelled(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	export := domain.Event{Kind: domain.EventCommand, Command: "export", ChatID: amalChat}
+	before := e.Handle(ctx, s, false, export)
+	if txt := allText(before); strings.Contains(txt, "أُلغي") {
+		t.Fatalf("a booked appointment marked cancelled: %s", txt)
+	}
+	if _, err := store.Bookings(0).SetStatus(ctx, mine[0].ID, domain.BookingCancelled); err != nil {
+		t.Fatal(err)
+	}
+	after := e.Handle(ctx, s, false, export)
+	var summary string
+	for _, rep := range after.Replies {
+		if rep.Document == nil {
+			summary += rep.Text
+		}
+	}
+	if !strings.Contains(summary, " – أُلغي") {
+		t.Errorf("cancelled appointment in the export summary not marked:\n%s", summary)
+	}
+}
+
+// TestBooking_MediaKeepsTheStep: a photo, voice message or sticker sent
+// during a booking got the notice with only "main menu" and "person"
+// under it — the way on was to scroll up to the day buttons. The notice
+// now comes with the step again.
+func TestBooking_MediaKeepsTheStep(t *testing.T) {
+	e, _ := bookingEngine(t, langs{})
+	res := bookTo(t, e, amalSession(), "bt")
+	if !hasAction(res, "bd") {
+		t.Fatalf("no day step: %q", allText(res))
+	}
+	for _, media := range []string{"photo", "voice", "sticker"} {
+		ev := personPress("", "")
+		ev.Kind, ev.Media, ev.Action = domain.EventMedia, media, domain.Action{}
+		got := e.Handle(context.Background(), *res.Session, false, ev)
+		if !hasAction(got, "bd") || got.Session.Draft == nil {
+			t.Errorf("%s during the booking: %q %+v, want the notice and the days again", media, allText(got), buttons(got))
+		}
+	}
+}
+
 func TestBooking_SlotJustTaken(t *testing.T) {
 	ctx := context.Background()
 	e, _ := bookingEngine(t, langs{})
@@ -228,6 +276,34 @@ func TestBooking_ReminderLanguageAndDST(t *testing.T) {
 // TestBooking_ReminderOctober: the clocks go back on the last Sunday of
 // October at 03:00; a Sunday 09:00 appointment is reminded on Saturday at
 // 09:00 local (CEST, 07:00 UTC), not 24 elapsed hours before (10:00 local).
+// TestBooking_ReminderLate: a reminder sent late (the bot was down when it
+// was due) for an appointment less than an hour away said "in 1 hour",
+// and someone could come late for it; it says "less than an hour".
+func TestBooking_ReminderLate(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	_, _ = bookFirstSlot(t, e, amalSession(), amalChat)
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	bk := mine[0]
+	defer func(c time.Time) { clock = c }(clock)
+	for _, c := range []struct {
+		before time.Duration
+		want   string
+	}{
+		{25 * time.Minute, "⏰ تذكير: موعدك بعد أقل من ساعة."},
+		{2 * time.Hour, "⏰ تذكير: موعدك بعد ساعتين (\u20682\u2069)."},
+	} {
+		clock = bk.Start.Add(-c.before)
+		r, err := e.Reminder(ctx, bk.ID+"|1")
+		if err != nil || len(r.Replies) != 1 {
+			t.Fatalf("%v before: reminder %+v, %v", c.before, r, err)
+		}
+		if first, _, _ := strings.Cut(r.Replies[0].Text, "\n"); first != c.want {
+			t.Errorf("%v before: %q, want %q", c.before, first, c.want)
+		}
+	}
+}
+
 func TestBooking_ReminderOctober(t *testing.T) {
 	ctx := context.Background()
 	e, store := bookingEngine(t, langs{})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,7 +49,7 @@ func (e *Engine) deskRoutes(t *table) {
 func (e *Engine) HandleStaff(ctx context.Context, ev domain.Event) domain.Result {
 	r := &Request{Event: ev, now: e.now()}
 	if err := e.guard(func() error { return e.handleStaff(ctx, r) }); err != nil {
-		e.log.Error("staff action failed", "op", e.table.staffName(ev), "err", err)
+		e.log.Log(ctx, domain.LogLevel(err, slog.LevelError), "staff action failed", "op", e.table.staffName(ev), "err", err)
 		r.replies, r.events = nil, nil
 		r.toast = e.staff.T("staff.error", nil)
 		if ev.Kind != domain.EventButton && ev.Kind != domain.EventStaleButton {
@@ -281,6 +282,10 @@ func (e *Engine) closeTicket(ctx context.Context, r *Request, id int64, note str
 	tk, err := e.tickets.Close(ctx, id, "staff", note, r.now)
 	if errors.Is(err, domain.ErrTicketClosed) || errors.Is(err, domain.ErrNotFound) {
 		r.toast = e.staff.T("staff.gone", nil)
+		if r.Event.Kind != domain.EventButton {
+			// A typed /close has no button to show the toast on.
+			r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: r.toast})
+		}
 		return nil
 	}
 	if err != nil {

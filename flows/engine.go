@@ -211,7 +211,7 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 		e.followLanguage(ctx, r)
 	}
 	if err != nil {
-		e.log.Error("flow failed", "op", e.table.name(ev), "err", err)
+		e.log.Log(ctx, domain.LogLevel(err, slog.LevelError), "flow failed", "op", e.table.name(ev), "err", err)
 		// Nothing the failed handler decided is kept: the person is where
 		// they were before and can simply try again.
 		*r.Session = before

@@ -177,8 +177,13 @@ func (e *Engine) exportSummary(r *Request, d PersonExport) string {
 	}
 	lines = append(lines, t.T("export.appointments", i18n.Data{"Count": len(d.Appointments)}))
 	for _, a := range d.Appointments {
-		w := e.when(t, a.Start, a.Office)
-		lines = append(lines, fmt.Sprintf("• %v %v, %v", w["Day"], w["Time"], w["Office"]))
+		// Kept for the retention after a cancellation, and said so: a
+		// bare line read as an appointment that still stands.
+		id := "export.appointment"
+		if a.Status == domain.BookingCancelled || a.Status == domain.BookingRemoved {
+			id = "export.appointment_cancelled"
+		}
+		lines = append(lines, t.T(id, e.when(t, a.Start, a.Office)))
 	}
 	lines = append(lines, t.T("export.handovers", i18n.Data{"Count": len(d.Handovers)}))
 	lines = append(lines, t.T("export.questions", i18n.Data{"Count": len(d.Questions)}))

@@ -487,6 +487,38 @@ func TestEngine_FirstContactNotText(t *testing.T) {
 	}
 }
 
+// TestEngine_CommandInOwnWords: people type commands in their language
+// ("/termin", "/sprache", "/randevu"), which Telegram sends as commands;
+// they were told "I do not know this command". A command word that reads
+// as a typed request opens its flow, as the word typed without the slash
+// does; anything else is still an unknown command.
+func TestEngine_CommandInOwnWords(t *testing.T) {
+	e, _ := bookingEngine(t, langs{})
+	for _, c := range []struct {
+		lang, command, args, action string
+	}{
+		{"de", "termin", "", "bt"},
+		{"tr", "randevu", "", "bt"},
+		{"de", "sprache", "", "L"},
+		{"de", "datenschutz", "", "d"},
+	} {
+		s := amalSession()
+		s.Lang, s.LangChosen = c.lang, true
+		ev := domain.Event{Kind: domain.EventCommand, Command: c.command, Args: c.args, ChatID: amalChat}
+		res := e.Handle(context.Background(), s, false, withLang(ev, c.lang))
+		if !hasAction(res, c.action) {
+			t.Errorf("/%s in %s: want a %q button, got %q %+v", c.command, c.lang, c.action, allText(res), buttons(res))
+		}
+	}
+	en := mustBundle(t).For("en")
+	s := amalSession()
+	s.Lang, s.LangChosen = "en", true
+	res := e.Handle(context.Background(), s, false, withLang(domain.Event{Kind: domain.EventCommand, Command: "foo", ChatID: amalChat}, "en"))
+	if got := allText(res); !strings.Contains(got, en.T("input.unknown_command", nil)) {
+		t.Errorf("/foo: %q, want the unknown command", got)
+	}
+}
+
 // A message longer than a thousand letters, a whole story pasted in, is
 // read up to there and answered; the person learns the rest was not read,
 // and only what was read would be kept for the team.

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -315,6 +316,59 @@ func TestHandover_DeleteClosesTicket(t *testing.T) {
 	}
 	if _, err := tickets.Get(ctx, s.Ticket); err == nil {
 		t.Error("ticket survived erasure")
+	}
+}
+
+// TestHandover_ReplyAfterErasure: a case manager who answers a person
+// after they erased their data (the group was told, but may not have
+// read it) is told in the group that the answer was not delivered and
+// why — whether they reply with text, a photo, a curated reply or an
+// offer, to a relayed message, their own earlier answer or the card.
+func TestHandover_ReplyAfterErasure(t *testing.T) {
+	ctx := context.Background()
+	tickets := mustTickets(t)
+	e := mustEngineWith(t, tickets)
+	s := openRequest(t, e, "ar")
+	id := strconv.FormatInt(s.Ticket, 10)
+	tickets.Touch(ctx, s.Ticket, clock, 700)
+	tickets.Relay(ctx, 700, s.Ticket, true)
+	tickets.Relay(ctx, 701, s.Ticket, true)
+	e.HandleStaff(ctx, staffPress(anna.UserID, "T", id))
+	tickets.Relay(ctx, 702, s.Ticket, false)
+	if res := e.Handle(ctx, s, false, personPress("dy", strconv.FormatInt(clock.Unix(), 10))); !res.Erase {
+		t.Fatal("not erased")
+	}
+	want := fmt.Sprintf("⚠️ #%d: the person has erased their data – your message was not delivered. Nothing sent to this request reaches them.", s.Ticket)
+	for _, c := range []struct {
+		name string
+		ev   domain.Event
+	}{
+		{"text to a relayed message", domain.Event{Kind: domain.EventText, ReplyTo: 701, Text: "مرحبا"}},
+		{"text to her own answer", domain.Event{Kind: domain.EventText, ReplyTo: 702, Text: "مرحبا"}},
+		{"text to the card", domain.Event{Kind: domain.EventText, ReplyTo: 700, Text: "مرحبا"}},
+		{"photo", domain.Event{Kind: domain.EventMedia, Media: "photo", ReplyTo: 701}},
+		{"/reply 1", domain.Event{Kind: domain.EventCommand, Command: "reply", Args: "1", ReplyTo: 701}},
+		{"curated reply button", domain.Event{Kind: domain.EventButton, Action: domain.Action{Name: "R", Arg: id + ":1"}}},
+		{"/replies", domain.Event{Kind: domain.EventCommand, Command: "replies", ReplyTo: 701}},
+	} {
+		ev := c.ev
+		ev.ChatID, ev.UserID, ev.MessageID = staffChat, anna.UserID, 800
+		res := e.HandleStaff(ctx, ev)
+		if got := repliesTo(res, amalChat); len(got) != 0 {
+			t.Errorf("%s: delivered to the erased person: %+v", c.name, got)
+		}
+		group := repliesTo(res, staffChat)
+		if c.name == "/replies" && len(group) > 0 {
+			group = group[1:] // the list of curated replies, then why no buttons
+		}
+		if len(group) != 1 || group[0].Text != want {
+			t.Errorf("%s: group told %+v, want %q", c.name, group, want)
+		}
+	}
+	// A typed /close has no button to show a toast on: the group is told.
+	res := e.HandleStaff(ctx, domain.Event{Kind: domain.EventCommand, Command: "close", ReplyTo: 701, ChatID: staffChat, UserID: anna.UserID, MessageID: 801})
+	if group := repliesTo(res, staffChat); len(group) != 1 || group[0].Text != "This request is closed or erased." {
+		t.Errorf("/close after the erasure: group told %+v", group)
 	}
 }
 

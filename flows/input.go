@@ -47,6 +47,13 @@ func (e *Engine) onMedia(ctx context.Context, r *Request) error {
 			return e.onText(ctx, r)
 		}
 	}
+	if e.onBookingStep(r) {
+		// Mid-booking the step comes again under the notice: its
+		// buttons are the way on, not the menu.
+		r.Say(r.T.T(id, nil))
+		r.Event.Text = ""
+		return e.resumeBooking(ctx, r)
+	}
 	r.Say(r.T.T(id, nil), e.menuRow(r))
 	return nil
 }
@@ -62,6 +69,17 @@ func (e *Engine) onEdited(_ context.Context, r *Request) error {
 }
 
 func (e *Engine) unknownCommand(ctx context.Context, r *Request) error {
+	// "/termin", "/sprache", "/randevu": a command in the person's own
+	// words is the request the words are, as typed without the slash
+	// (not while a case manager has the chat: there typed text is theirs).
+	if r.Event.Kind == domain.EventCommand && r.Session.Handover == "" {
+		text := strings.TrimSpace(strings.ReplaceAll(r.Event.Command, "_", " ") + " " + r.Event.Args)
+		if _, _, ok := e.typedRequest(r, text); ok {
+			r.Event.Kind, r.Event.Text, r.Event.Command, r.Event.Args = domain.EventText, text, "", ""
+			_, err := e.openTypedRequest(ctx, r, text)
+			return err
+		}
+	}
 	if r.New {
 		if err := e.start(ctx, r); err != nil {
 			return err

@@ -93,13 +93,22 @@ func (e *Engine) offerLanguageBack(replies []domain.Reply, from string) {
 }
 
 // pickLanguage offers every shipped language, each named in itself. A
-// language's own name typed ("English", "دری") is that language picked.
+// language's own name typed ("English", "دری") is that language picked,
+// and so is one given to the command ("/language ar", "/language
+// Deutsch").
 func (e *Engine) pickLanguage(ctx context.Context, r *Request) error {
-	if r.Event.Kind == domain.EventText {
-		if code := e.namedLanguage(r.Event.Text); code != "" {
-			r.Event.Action = domain.Action{Name: actSetLanguage, Arg: code}
-			return e.setLanguage(ctx, r)
+	code := ""
+	switch r.Event.Kind {
+	case domain.EventText:
+		code = e.namedLanguage(r.Event.Text)
+	case domain.EventCommand:
+		if code = e.namedLanguage(r.Event.Args); code == "" {
+			code = i18n.Match(r.Event.Args)
 		}
+	}
+	if code != "" {
+		r.Event.Action = domain.Action{Name: actSetLanguage, Arg: code}
+		return e.setLanguage(ctx, r)
 	}
 	var rows [][]domain.Button
 	var row []domain.Button

@@ -324,6 +324,38 @@ func TestLanguage_TypedNamePicksIt(t *testing.T) {
 	}
 }
 
+// TestLanguage_CommandWithLanguage: "/language ar", "/language English",
+// "/language Deutsch" switch at once, as the typed names do; before, the
+// argument was ignored and the choice shown again. An argument that names
+// no language shows the choice.
+func TestLanguage_CommandWithLanguage(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	for _, tt := range []struct{ args, want, says string }{
+		{"ar", "ar", "سأكتب لك الآن بالعربية."},
+		{"EN", "en", "I will write in English now."},
+		{"uk-UA", "uk", ""},
+		{"Deutsch", "de", "Ich schreibe jetzt auf Deutsch."},
+		{"دری", "fa", ""},
+	} {
+		ev := command("language")
+		ev.Args = tt.args
+		res := e.Handle(ctx, domain.Session{Lang: "fr", Epoch: 1, Screen: "menu"}, false, withLang(ev, "fr"))
+		if res.Session == nil || res.Session.Lang != tt.want || !res.Session.LangChosen || hasAction(res, "L") {
+			t.Errorf("/language %s: session %+v, want %s at once: %q", tt.args, res.Session, tt.want, allText(res))
+			continue
+		}
+		if tt.says != "" && !strings.Contains(allText(res), tt.says) {
+			t.Errorf("/language %s: want %q in %q", tt.args, tt.says, allText(res))
+		}
+	}
+	ev := command("language")
+	ev.Args = "xx"
+	if res := e.Handle(ctx, domain.Session{Lang: "fr", Epoch: 1}, false, withLang(ev, "fr")); !hasAction(res, "L") || res.Session.Lang != "fr" {
+		t.Errorf("/language xx: want the choice, in French: %q", allText(res))
+	}
+}
+
 // The way back to the phone's language under the questions offered for
 // an unclear message offers the same questions again, in that language,
 // not the main menu.

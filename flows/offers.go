@@ -612,6 +612,10 @@ func (e *Engine) sendOffer(ctx context.Context, r *Request) error {
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return fmt.Errorf("offers: send offer %s to ticket %d: %w", o.ID, id, err)
 	}
+	if errors.Is(err, domain.ErrTicketErased) {
+		r.send(e.erasedReply(id))
+		return nil
+	}
 	if err != nil || tk.Status == domain.TicketClosed {
 		say("staff.reply_closed", i18n.Data{"ID": id})
 		return nil

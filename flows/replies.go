@@ -49,6 +49,10 @@ func (e *Engine) showReplies(ctx context.Context, r *Request) error {
 	if err != nil {
 		return fmt.Errorf("desk: replies: %w", err)
 	}
+	if _, err := e.tickets.Get(ctx, id); errors.Is(err, domain.ErrTicketErased) {
+		r.send(e.erasedReply(id))
+		return nil
+	}
 	var rows [][]domain.Button
 	var row []domain.Button
 	for i := range CuratedReplies {
@@ -113,6 +117,12 @@ func (e *Engine) sendCurated(ctx context.Context, r *Request, st Staff, id int64
 	return e.tickets.Touch(ctx, id, r.now, 0)
 }
 
+// erasedReply tells the group that an answer to ticket id went nowhere:
+// the person erased their data.
+func (e *Engine) erasedReply(id int64) domain.Reply {
+	return domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.reply_erased", i18n.Data{"ID": id})}
+}
+
 // answerable returns the ticket a case manager answers, taking it if it
 // waits; ok is false (and the group or the case manager told why) when
 // the answer must not go out.
@@ -120,6 +130,10 @@ func (e *Engine) answerable(ctx context.Context, r *Request, st Staff, id int64)
 	tk, err := e.tickets.Get(ctx, id)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return tk, false, fmt.Errorf("desk: answer ticket %d: %w", id, err)
+	}
+	if errors.Is(err, domain.ErrTicketErased) {
+		r.send(e.erasedReply(id))
+		return tk, false, nil
 	}
 	if err != nil || tk.Status == domain.TicketClosed {
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.reply_closed", i18n.Data{"ID": id})})

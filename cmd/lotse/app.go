@@ -136,6 +136,8 @@ func newApp(hard context.Context, cfg *config.Config, now func() time.Time, log 
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	// An outage is logged once, then once a minute, and its end.
+	redisstore.Monitor(rdb, now, log)
 	secret := botSecret(cfg)
 	pseu := domain.NewPseudonyms(secret)
 	a.store = redisstore.New(rdb, pseu, redisstore.Options{Prefix: cfg.RedisPrefix, SessionIdle: cfg.File.SessionIdle, Now: now,

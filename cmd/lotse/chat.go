@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"lotse/bot"
 	"lotse/internal/config"
 	"lotse/internal/telegramtest"
@@ -59,7 +61,7 @@ func chat(ctx context.Context, now func() time.Time, args []string, getenv func(
 
 	fmt.Fprint(stdout, chatHelp)
 	user := telegramtest.User{ID: 4242, FirstName: "Demo", LanguageCode: *lang}
-	t := &transcript{fake: fake, user: user, out: stdout}
+	t := &transcript{fake: fake, user: user, out: stdout, done: func() int { return updatesDone(a.registry) }}
 	in := bufio.NewScanner(stdin)
 	fmt.Fprint(stdout, "\n> ")
 	for in.Scan() {
@@ -83,10 +85,15 @@ func chat(ctx context.Context, now func() time.Time, args []string, getenv func(
 // transcript turns terminal lines into Telegram updates and prints what
 // the bot sent, with buttons as numbers.
 type transcript struct {
-	fake    *telegramtest.Server
-	user    telegramtest.User
-	out     io.Writer
-	seen    int
+	fake *telegramtest.Server
+	user telegramtest.User
+	out  io.Writer
+	seen int
+	// sent counts the updates sent, done those the bot is through with:
+	// a reply of several messages is paced, and its update confirmed to
+	// Telegram before the last one goes out.
+	sent    int
+	done    func() int
 	buttons []telegramtest.Button
 	msgID   int
 	// earlier keyboards, newest last, for ^N
@@ -109,6 +116,7 @@ func (t *transcript) send(ctx context.Context, line string) error {
 		}
 		k := t.older[len(t.older)-back]
 		t.fake.Press(t.user, k.msgID, k.buttons[n-1].CallbackData)
+		t.sent++
 		return t.printReplies(ctx)
 	}
 	n, err := strconv.Atoi(line)
@@ -130,6 +138,7 @@ func (t *transcript) send(ctx context.Context, line string) error {
 	default:
 		t.fake.SendText(t.user, line)
 	}
+	t.sent++
 	return t.printReplies(ctx)
 }
 
@@ -138,7 +147,7 @@ func (t *transcript) send(ctx context.Context, line string) error {
 func (t *transcript) printReplies(ctx context.Context) error {
 	wait, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	for t.fake.Pending() > 0 {
+	for t.fake.Pending() > 0 || t.done != nil && t.done() < t.sent {
 		if err := sleep(wait, 10*time.Millisecond); err != nil {
 			return fmt.Errorf("chat: no answer from the bot: %w", err)
 		}
@@ -174,6 +183,27 @@ func (t *transcript) printReplies(ctx context.Context) error {
 	}
 	t.seen = len(sent)
 	return nil
+}
+
+// updatesDone counts the updates the bot is through with, by the
+// outcomes it counts for /metrics.
+func updatesDone(reg *prometheus.Registry) int {
+	families, _ := reg.Gather()
+	n := 0.0
+	for _, f := range families {
+		if f.GetName() != "lotse_updates_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				switch l.GetValue() {
+				case "processed", "ignored", "duplicate", "throttled", "failed":
+					n += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return int(n)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

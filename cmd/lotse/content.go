@@ -104,6 +104,11 @@ func configTexts(cfg *config.File, name string) []kb.Problem {
 				Msg: fmt.Sprintf("no text in %s: German is shown there", strings.Join(missing, ", "))})
 		}
 	}
+	// And what serve starts with but warns about (a staff language Lotse
+	// does not speak, …).
+	for _, w := range cfg.Warnings {
+		out = append(out, kb.Problem{File: fmt.Sprintf("%s:%d", name, w.Line), Key: w.Path, Severity: kb.SeverityWarning, Msg: w.Msg})
+	}
 	return out
 }
 

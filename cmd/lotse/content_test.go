@@ -547,3 +547,31 @@ facts:
 		t.Errorf("an address written once reads the same everywhere and is not reported:\n%s", out)
 	}
 }
+
+// TestContentCheck_ConfigWarnings: what serve starts with but warns about
+// is listed too, with the line and what to write.
+func TestContentCheck_ConfigWarnings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	mustWrite(t, dir, map[string]string{"lotse.yaml": `municipality: Musterstadt
+offices:
+  - {id: rathaus, name: Rathaus, address: Marktplatz 1, phone: "+49 1"}
+staff:
+  - {name: Anna Becker, telegram_id: 100001, languages: [de, ua]}
+handover:
+  staff_language: fr
+`})
+	out, _, err := runContent(t, "check", "--config", filepath.Join(dir, "lotse.yaml"))
+	if err != nil {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+	for _, want := range []string{
+		`lotse.yaml:5: staff.0.languages: "ua" is not one of Lotse's languages`,
+		"for Ukrainian write uk",
+		`lotse.yaml:7: handover.staff_language: "fr": the staff group's texts exist in de and en only; using de — write de or en`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check does not report %q:\n%s", want, out)
+		}
+	}
+}

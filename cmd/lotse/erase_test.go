@@ -144,6 +144,17 @@ func TestServe_DeleteLeavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatalf("relayed copies not deleted: %v", err)
 	}
+	// Anna answers the person's message all the same: the answer goes
+	// nowhere, and the group is told why, in the staff language.
+	next("erased", saying("Gelöscht"))
+	toPerson := len(fake.BotMessages(u.ID))
+	fake.ReplyTo(staff, anna, relayed.MessageID, "Haben Sie noch eine Frage?")
+	inStaff("the answer refused", func(m telegramtest.Sent) bool {
+		return strings.Contains(m.Text, "Die Person hat ihre Daten gelöscht – deine Nachricht wurde nicht zugestellt.")
+	})
+	if got := fake.BotMessages(u.ID); len(got) != toPerson {
+		t.Errorf("an answer after the erasure reached the person: %+v", got[toPerson:])
+	}
 	// The card's edit may come after the deletes; on a busy machine a
 	// stop right after them raced it.
 	for deadline := time.Now().Add(15 * time.Second); staffShows(fake.BotMessages(staff.ID)) && time.Now().Before(deadline); {

@@ -255,3 +255,56 @@ func waitUntil(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
+
+// TestServe_RedisOutageLoggedOnce: while Redis is away, serve's parts
+// keep retrying — the poller's election, the scan for due chats, the
+// reminders, the offers watch — but the log says so once (and once a
+// minute while it lasts), not several times a second, and says when
+// Redis is back; then the bot answers again.
+func TestServe_RedisOutageLoggedOnce(t *testing.T) {
+	t.Parallel()
+	srv := redistest.NewServer(t)
+	srv.Start(t)
+	fake := telegramtest.MustStart(t, "48:outage-token")
+	ops := freeAddr(t)
+	var logs syncWriter
+	stop, _ := startServe(t, map[string]string{
+		"TELEGRAM_BOT_TOKEN": "48:outage-token", "TELEGRAM_API_URL": fake.URL(),
+		"REDIS_URL": srv.URL, "METRICS_ADDR": ops, "STARTUP_WAIT": "10s", "LOG_FORMAT": "text",
+	}, &logs)
+	waitHTTP(t, "http://"+ops+"/readyz", http.StatusOK)
+	waitLog := func(want string, from int) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); !strings.Contains(logs.String()[from:], want); time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %q in the log:\n%s", want, logs.String()[from:])
+			}
+		}
+	}
+	before := len(logs.String())
+	srv.Stop(t)
+	waitLog("redis unreachable", before)
+	// Four seconds of outage: the parts retry many times meanwhile.
+	time.Sleep(4 * time.Second)
+	during := logs.String()[before:]
+	var loud []string
+	for _, line := range strings.Split(during, "\n") {
+		if strings.Contains(line, "level=WARN") || strings.Contains(line, "level=ERROR") {
+			loud = append(loud, line)
+		}
+	}
+	if len(loud) != 1 || !strings.Contains(loud[0], `msg="redis unreachable: retrying; logged again once a minute while it lasts"`) {
+		t.Errorf("%d warnings in 4 s of outage, want the one saying so:\n%s", len(loud), strings.Join(loud, "\n"))
+	}
+	after := len(logs.String())
+	srv.Start(t)
+	waitLog(`msg="redis reachable again"`, after)
+	u := telegramtest.User{ID: 92, LanguageCode: "fr"}
+	fake.SendText(u, "/start")
+	if _, err := fake.WaitFor(timeout(t), func(s []telegramtest.Sent) bool { return len(onlyTo(s, u.ID)) > 0 }); err != nil {
+		t.Fatal(err)
+	}
+	if err, _ := stop(); err != nil {
+		t.Fatal(err)
+	}
+}

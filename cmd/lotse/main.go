@@ -22,7 +22,9 @@ Usage:
   lotse content check [--dir DIR] [--override] [--max-age 365d] [--config FILE]
                               check the knowledge base: the shipped content with
                               the config's content_dir, or DIR (a complete tree
-                              if it has kb/structure.yaml, else an override)
+                              if it has kb/structure.yaml, else an override);
+                              and the config: texts without a language, and the
+                              problems serve starts with but warns about
   lotse content export --lang CODE [--dir DIR] [--since FILE] [-o FILE]
                               write a translator's file: the German text next to
                               the CODE translation; --since: only what changed

@@ -6,8 +6,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,6 +84,43 @@ func TestServe_RefusesBadConfig(t *testing.T) {
 				t.Errorf("error leaks the token: %v", err)
 			}
 		})
+	}
+}
+
+// TestServe_StartsWithConfigWarnings: a config that earlier versions
+// took — a case manager without an id, a language Lotse does not speak
+// in their list, a staff-group language without texts — is not refused:
+// serve goes on (here up to the Bot API, which refuses the token) and
+// logs each problem with its line and what to write.
+func TestServe_StartsWithConfigWarnings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "lotse.yaml")
+	if err := os.WriteFile(cfg, []byte(`municipality: Musterstadt
+offices:
+  - {id: rathaus, name: Rathaus, address: Marktplatz 1, phone: "+49 1"}
+staff:
+  - {name: Anna Becker, telegram_id: 100001, languages: [de, it]}
+handover:
+  staff_language: ar
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var logs syncWriter
+	err := run(context.Background(), time.Now, []string{"serve"}, env(map[string]string{
+		"TELEGRAM_BOT_TOKEN": "1:wrong", "TELEGRAM_API_URL": telegramtest.MustStart(t, "1:other").URL(),
+		"LOTSE_CONFIG": cfg, "HTTP_ADDR": "127.0.0.1:0", "METRICS_ADDR": "127.0.0.1:0", "LOG_FORMAT": "text",
+	}), nil, io.Discard, &logs)
+	if err == nil || !strings.Contains(err.Error(), "getMe: 401") {
+		t.Fatalf("err = %v, want serve to get as far as the Bot API", err)
+	}
+	for _, want := range []string{
+		`msg="config problem, starting anyway" problem="config: ` + cfg + `:5: staff.0.languages: \"it\" is not one of Lotse's languages`,
+		`:7: handover.staff_language: \"ar\": the staff group's texts exist in de and en only; using de — write de or en"`,
+	} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, logs.String())
+		}
 	}
 }
 
@@ -210,6 +250,36 @@ func TestChat(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestChat_RepliesUnderTheirInput: a reply of several messages is paced
+// (about one a second in a chat), and its update confirmed to Telegram
+// before the last one goes out; the demo printed that one under the next
+// input, so it looked as if the bot answered a greeting with two menus.
+// The transcript now waits until the bot is through with the update.
+func TestChat_RepliesUnderTheirInput(t *testing.T) {
+	t.Parallel()
+	fake := telegramtest.MustStart(t, "49:chat-token")
+	var out bytes.Buffer
+	var finished atomic.Int64
+	tr := &transcript{fake: fake, user: telegramtest.User{ID: 4242}, out: &out, sent: 1,
+		done: func() int { return int(finished.Load()) }}
+	go func() {
+		// The update is confirmed (nothing pending); the last message of
+		// its reply goes out a moment later, then the bot is done.
+		time.Sleep(300 * time.Millisecond)
+		resp, err := http.PostForm(fake.URL()+"/bot49:chat-token/sendMessage", map[string][]string{"chat_id": {"4242"}, "text": {"the second message"}})
+		if err == nil {
+			resp.Body.Close()
+		}
+		finished.Store(1)
+	}()
+	if err := tr.printReplies(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "the second message") {
+		t.Errorf("the reply's last message not printed under its input: %q", out.String())
 	}
 }
 

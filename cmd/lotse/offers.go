@@ -327,7 +327,7 @@ func offerDirectory(cfg *config.Config, src offers.Source, log *slog.Logger) (*o
 // until the returned stop is called.
 func watchOffers(ctx context.Context, live *offers.Live, log *slog.Logger) (stop func()) {
 	if err := live.Refresh(ctx); err != nil {
-		log.Warn("offers refresh failed", "err", err)
+		log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "offers refresh failed", "err", err)
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

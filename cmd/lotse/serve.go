@@ -41,6 +41,9 @@ func serve(ctx context.Context, now func() time.Time, args []string, getenv func
 		return err
 	}
 	redisstore.RouteLogs(log)
+	for _, w := range cfg.File.Warnings {
+		log.Warn("config problem, starting anyway", "problem", w.String())
+	}
 	if getenv("GOGC") == "" {
 		// Most of the heap is the knowledge base and the language models,
 		// which live as long as the process: collecting at twice the live

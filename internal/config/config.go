@@ -6,10 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -77,6 +79,23 @@ type File struct {
 	// CacheDir holds the compiled knowledge base (kb.LoadCached); "" for
 	// none. Safe to delete at any time.
 	CacheDir string `yaml:"cache_dir"`
+
+	// Warnings are problems that do not stop Lotse; serve logs them at
+	// start and `lotse content check --config` lists them.
+	Warnings []Warning `yaml:"-"`
+}
+
+// Warning is a problem in the config file that Lotse starts with: what
+// will not work as written, and what to write instead.
+type Warning struct {
+	File string
+	Line int
+	Path string
+	Msg  string
+}
+
+func (w Warning) String() string {
+	return fmt.Sprintf("config: %s:%d: %s: %s", w.File, w.Line, w.Path, w.Msg)
 }
 
 // Emergency are local places to turn to, shown with the national numbers
@@ -433,6 +452,9 @@ func ParseFile(name string, data []byte) (*File, error) {
 	bad := func(path, msg string) {
 		errs = append(errs, fmt.Errorf("config: %s:%d: %s: %s", name, lineOf(&root, path), path, msg))
 	}
+	warn := func(path, msg string) {
+		f.Warnings = append(f.Warnings, Warning{File: name, Line: lineOf(&root, path), Path: path, Msg: msg})
+	}
 	if strings.TrimSpace(f.Municipality) == "" {
 		bad("municipality", "must not be empty")
 	}
@@ -469,40 +491,57 @@ func ParseFile(name string, data []byte) (*File, error) {
 	}
 	validateBooking(f, bad)
 	validateEmergency(f.Emergency, bad)
-	staffIDs, staffNames := map[int64]bool{}, map[string]bool{}
+	staffIDs, firstWithID, named := map[int64]int{}, map[string]int{}, staffNamed(f.Booking)
 	for i, st := range f.Staff {
 		p := fmt.Sprintf("staff.%d", i)
-		// Hours, closures and the agenda name case managers by id: a
-		// missing or repeated one would merge two people's capacity.
-		switch {
-		case st.ID == "":
-			bad(p+".id", "must not be empty")
-		case staffNames[st.ID]:
-			bad(p+".id", fmt.Sprintf("duplicate staff id %q", st.ID))
-		}
-		staffNames[st.ID] = true
-		for _, l := range st.Languages {
-			// A code of no shipped language ("ua" for uk) would never
-			// match a person: they would never be asked first.
-			if !i18n.Shipped(l) {
-				bad(p+".languages", fmt.Sprintf("unknown language %q: use the codes of the shipped languages (%s)", l, shippedCodes()))
+		// Hours and closures name case managers by id (nothing else
+		// does): an id two of them share is ambiguous once something
+		// names it, and harmless until then. A case manager nothing names
+		// needs no id.
+		if j, dup := firstWithID[st.ID]; dup && st.ID != "" {
+			msg := fmt.Sprintf("%q is also the id of staff.%d (%s)", st.ID, j, f.Staff[j].Name)
+			if ref, ok := named[st.ID]; ok {
+				bad(p+".id", msg+", and "+ref+" names it: give each case manager an id of their own")
+			} else {
+				warn(p+".id", msg+": give each case manager an id of their own before hours or closures name it")
 			}
+		} else if st.ID != "" {
+			firstWithID[st.ID] = i
 		}
-		switch {
-		case st.TelegramID == 0:
-			bad(p+".telegram_id", "the case manager's numeric Telegram user id is required")
-		case staffIDs[st.TelegramID]:
-			bad(p+".telegram_id", fmt.Sprintf("duplicate Telegram id %d", st.TelegramID))
+		// Codes are read as the people's languages are: "AR", "ar-SY"
+		// and "prs" are ar and fa. One Lotse does not speak ("it", or
+		// "ua" for uk) matches no person: said, and kept as harmless.
+		langs := make([]string, 0, len(st.Languages))
+		for _, l := range st.Languages {
+			if code := languageCode(l); code != "" {
+				langs = append(langs, code)
+				continue
+			}
+			langs = append(langs, l)
+			warn(p+".languages", notALanguage(l, ", so no request is routed by it"))
 		}
-		staffIDs[st.TelegramID] = true
+		f.Staff[i].Languages = langs
+		if j, dup := staffIDs[st.TelegramID]; st.TelegramID == 0 {
+			bad(p+".telegram_id", "the case manager's numeric Telegram user id is required (telegram_id: 123456789; they get it by writing to @userinfobot)")
+		} else if dup {
+			bad(p+".telegram_id", fmt.Sprintf("%d is also the Telegram id of staff.%d (%s): each case manager needs their own", st.TelegramID, j, f.Staff[j].Name))
+		} else {
+			staffIDs[st.TelegramID] = i
+		}
 		if strings.TrimSpace(st.Name) == "" {
 			bad(p+".name", "the name people are told must not be empty")
 		}
 	}
-	h := f.Handover
-	if h.StaffLanguage != "de" && h.StaffLanguage != "en" {
-		bad("handover.staff_language", "de or en")
+	// The staff group's texts exist in de and en; any other language
+	// leaves the group in German rather than the bot down.
+	switch code := languageCode(f.Handover.StaffLanguage); code {
+	case "de", "en":
+		f.Handover.StaffLanguage = code
+	default:
+		warn("handover.staff_language", fmt.Sprintf("%q: the staff group's texts exist in de and en only; using de — write de or en", f.Handover.StaffLanguage))
+		f.Handover.StaffLanguage = "de"
 	}
+	h := f.Handover
 	if _, err := time.LoadLocation(h.Timezone); err != nil {
 		bad("handover.timezone", fmt.Sprintf("unknown time zone %q", h.Timezone))
 	}
@@ -512,12 +551,20 @@ func ParseFile(name string, data []byte) (*File, error) {
 	if h.PreviousFirst != nil && (*h.PreviousFirst < 0 || *h.PreviousFirst > 24*time.Hour) {
 		bad("handover.previous_first", "between 0 and 24h")
 	}
-	for lang, rel := range h.RelatedLanguages {
-		for _, l := range append([]string{lang}, rel...) {
-			if !i18n.Shipped(l) {
-				bad("handover.related_languages", fmt.Sprintf("unknown language %q", l))
+	related := map[string][]string{}
+	for _, lang := range slices.Sorted(maps.Keys(h.RelatedLanguages)) {
+		var codes []string
+		for _, l := range append([]string{lang}, h.RelatedLanguages[lang]...) {
+			code := languageCode(l)
+			if code == "" {
+				bad("handover.related_languages", notALanguage(l, ""))
 			}
+			codes = append(codes, code)
 		}
+		related[codes[0]] = append(related[codes[0]], codes[1:]...)
+	}
+	if h.RelatedLanguages != nil {
+		f.Handover.RelatedLanguages = related
 	}
 	for i, hr := range h.Hours {
 		p := fmt.Sprintf("handover.hours.%d", i)
@@ -539,6 +586,90 @@ func ParseFile(name string, data []byte) (*File, error) {
 		return nil, errors.Join(errs...)
 	}
 	return f, nil
+}
+
+// known lists the ids of a set for an error message, "none" if empty.
+func known(set map[string]bool) string {
+	var ids []string
+	for id, ok := range set {
+		if ok && id != "" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return "none"
+	}
+	slices.Sort(ids)
+	return strings.Join(ids, " ")
+}
+
+// staffNamed maps each staff id that hours or closures name to the first
+// place naming it.
+func staffNamed(b Booking) map[string]string {
+	named := map[string]string{}
+	add := func(id, path string) {
+		if _, ok := named[id]; !ok && id != "" {
+			named[id] = path
+		}
+	}
+	for kind, list := range map[string][]OfficeHours{"hours": b.Hours, "extra": b.Extra} {
+		for i, h := range list {
+			for _, id := range h.Staff {
+				add(id, fmt.Sprintf("booking.%s.%d.staff", kind, i))
+			}
+		}
+	}
+	for i, c := range b.Closures {
+		add(c.Staff, fmt.Sprintf("booking.closures.%d.staff", i))
+	}
+	return named
+}
+
+// languageCode reads a language as the file may write it — a shipped
+// code in any case, with a region ("ar-SY"), an ISO 639-2/3 code of the
+// same language ("prs", "ukr") or its English name ("Dari") — as the
+// shipped code; "" if Lotse does not speak it.
+func languageCode(l string) string {
+	code := strings.ToLower(strings.TrimSpace(l))
+	if i := strings.IndexAny(code, "-_"); i > 0 {
+		code = code[:i]
+	}
+	if i18n.Shipped(code) {
+		return code
+	}
+	return sameLanguage[code]
+}
+
+// sameLanguage are other names of the shipped languages.
+var sameLanguage = map[string]string{
+	"ara": "ar", "arb": "ar", "arabic": "ar",
+	"ukr": "uk", "ukrainian": "uk",
+	"fas": "fa", "per": "fa", "pes": "fa", "prs": "fa", "farsi": "fa", "persian": "fa", "dari": "fa",
+	"pus": "ps", "pbt": "ps", "pbu": "ps", "pashto": "ps",
+	"tur": "tr", "turkish": "tr",
+	"kur": "ku", "kmr": "ku", "kurmanji": "ku",
+	"tir": "ti", "tigrinya": "ti",
+	"som": "so", "somali": "so",
+	"rus": "ru", "russian": "ru",
+	"fra": "fr", "fre": "fr", "french": "fr",
+	"eng": "en", "english": "en",
+	"deu": "de", "ger": "de", "german": "de", "deutsch": "de",
+}
+
+// countryHints are country codes written for a language.
+var countryHints = map[string][2]string{
+	"ua": {"Ukrainian", "uk"}, "ir": {"Farsi", "fa"}, "sy": {"Arabic", "ar"},
+	"er": {"Tigrinya", "ti"}, "gb": {"English", "en"}, "us": {"English", "en"},
+}
+
+// notALanguage says that l is no language Lotse speaks, what follows
+// from it (effect), and what was likely meant.
+func notALanguage(l, effect string) string {
+	msg := fmt.Sprintf("%q is not one of Lotse's languages (%s)%s", l, shippedCodes(), effect)
+	if h, ok := countryHints[strings.ToLower(strings.TrimSpace(l))]; ok {
+		msg += fmt.Sprintf("; for %s write %s", h[0], h[1])
+	}
+	return msg
 }
 
 // shippedCodes lists the shipped languages' codes for an error message.
@@ -649,7 +780,7 @@ func validateBooking(f *File, bad func(path, msg string)) {
 		staff[st.ID] = true
 		for _, o := range st.Offices {
 			if !offices[o] {
-				bad(fmt.Sprintf("staff.%d.offices", i), fmt.Sprintf("unknown office %q", o))
+				bad(fmt.Sprintf("staff.%d.offices", i), fmt.Sprintf("unknown office %q (offices: %s)", o, known(offices)))
 			}
 		}
 	}
@@ -657,7 +788,7 @@ func validateBooking(f *File, bad func(path, msg string)) {
 		for i, h := range list {
 			p := fmt.Sprintf("booking.%s.%d", kind, i)
 			if !offices[h.Office] {
-				bad(p+".office", fmt.Sprintf("unknown office %q", h.Office))
+				bad(p+".office", fmt.Sprintf("unknown office %q (offices: %s)", h.Office, known(offices)))
 			}
 			from, err1 := ParseClock(h.From)
 			to, err2 := ParseClock(h.To)
@@ -684,7 +815,7 @@ func validateBooking(f *File, bad func(path, msg string)) {
 			}
 			for _, s := range h.Staff {
 				if !staff[s] {
-					bad(p+".staff", fmt.Sprintf("unknown staff id %q", s))
+					bad(p+".staff", fmt.Sprintf("unknown staff id %q (staff ids: %s)", s, known(staff)))
 				}
 			}
 		}
@@ -701,10 +832,10 @@ func validateBooking(f *File, bad func(path, msg string)) {
 			bad(p, "date, or from and to, as YYYY-MM-DD with from before to, or as MM-DD for every year")
 		}
 		if c.Office != "" && !offices[c.Office] {
-			bad(p+".office", fmt.Sprintf("unknown office %q", c.Office))
+			bad(p+".office", fmt.Sprintf("unknown office %q (offices: %s)", c.Office, known(offices)))
 		}
 		if c.Staff != "" && !staff[c.Staff] {
-			bad(p+".staff", fmt.Sprintf("unknown staff id %q", c.Staff))
+			bad(p+".staff", fmt.Sprintf("unknown staff id %q (staff ids: %s)", c.Staff, known(staff)))
 		}
 	}
 }

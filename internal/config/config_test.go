@@ -64,12 +64,16 @@ func TestParseFile_Errors(t *testing.T) {
 			"x.yaml:6: emergency.women_shelter.0.phone"},
 		"EmergencyShortPhone": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nemergency:\n  crisis_service:\n    - {name: Krisendienst, phone: \"1\"}\n",
 			"emergency.crisis_service.0.phone"},
-		"StaffNoID": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {name: Anna, telegram_id: 1}\n",
-			"x.yaml:5: staff.0.id: must not be empty"},
-		"StaffDuplicateID": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1}\n  - {id: anna, name: Anna B, telegram_id: 2}\n",
-			`x.yaml:6: staff.1.id: duplicate staff id "anna"`},
-		"StaffUnknownLanguage": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1, languages: [de, ua]}\n",
-			`x.yaml:5: staff.0.languages: unknown language "ua"`},
+		"StaffDuplicateIDNamed": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1}\n  - {id: anna, name: Anna B, telegram_id: 2}\nbooking:\n  closures:\n    - {date: \"12-24\", staff: anna}\n",
+			`x.yaml:6: staff.1.id: "anna" is also the id of staff.0 (Anna), and booking.closures.0.staff names it: give each case manager an id of their own`},
+		"StaffDuplicateTelegramID": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1}\n  - {id: omar, name: Omar, telegram_id: 1}\n",
+			`x.yaml:6: staff.1.telegram_id: 1 is also the Telegram id of staff.0 (Anna): each case manager needs their own`},
+		"StaffUnknownOffice": {"municipality: X\noffices:\n  - {id: rathaus, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1, offices: [rathuas]}\n",
+			`x.yaml:5: staff.0.offices: unknown office "rathuas" (offices: rathaus)`},
+		"HoursUnknownStaff": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nstaff:\n  - {id: anna, name: Anna, telegram_id: 1}\nbooking:\n  hours:\n    - {office: a, days: [mon], from: \"09:00\", to: \"10:00\", slot: 30m, capacity: 1, staff: [ana]}\n",
+			`x.yaml:8: booking.hours.0.staff: unknown staff id "ana" (staff ids: anna)`},
+		"RelatedUnknownLanguage": {"municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\nhandover:\n  related_languages:\n    ua: [ru]\n",
+			`x.yaml:5: handover.related_languages: "ua" is not one of Lotse's languages (ar uk fa ps tr ku ti so ru fr en de); for Ukrainian write uk`},
 		"EmergencyUnknownKind": {"municipality: X\nemergency:\n  police: []\n", `x.yaml:3: unknown key "police"`},
 	}
 	for name, c := range cases {
@@ -87,6 +91,66 @@ func TestParseFile_Errors(t *testing.T) {
 				if !strings.HasPrefix(line, "config: x.yaml:") || strings.Contains(line, "config.File") || strings.Contains(line, "unmarshal") {
 					t.Errorf("error line %q: want config: x.yaml:LINE: problem", line)
 				}
+			}
+		})
+	}
+}
+
+// TestParseFile_StaffLenient: what configs of earlier versions had and
+// what harms nobody starts, with a warning where something will not work
+// as the operator may think — each naming the file, line, key, value and
+// what to write instead: a case manager without an id (an id is needed
+// only where hours or closures name them), an id two case managers share
+// that nothing names, a language Lotse does not speak in a case manager's
+// list, and a staff-group language it has no texts in.
+func TestParseFile_StaffLenient(t *testing.T) {
+	const head = "municipality: X\noffices:\n  - {id: a, name: A, address: B, phone: C}\n"
+	for name, c := range map[string]struct {
+		yaml  string
+		check func(t *testing.T, f *config.File)
+		warns []string
+	}{
+		"NoID": {yaml: head + "staff:\n  - {name: Anna, telegram_id: 1, offices: [a]}\n  - {name: Omar, telegram_id: 2}\n"},
+		"SharedIDNamedNowhere": {yaml: head + "staff:\n  - {id: anna, name: Anna, telegram_id: 1}\n  - {id: anna, name: Anna B, telegram_id: 2}\n",
+			warns: []string{`config: x.yaml:6: staff.1.id: "anna" is also the id of staff.0 (Anna): give each case manager an id of their own before hours or closures name it`}},
+		"Languages": {yaml: head + "staff:\n  - {id: anna, name: Anna, telegram_id: 1, languages: [de, AR, ua, it, prs]}\n",
+			check: func(t *testing.T, f *config.File) {
+				if got := strings.Join(f.Staff[0].Languages, " "); got != "de ar ua it fa" {
+					t.Errorf("languages = %s, want de ar ua it fa (AR and prs read as ar and fa)", got)
+				}
+			},
+			warns: []string{
+				`config: x.yaml:5: staff.0.languages: "ua" is not one of Lotse's languages (ar uk fa ps tr ku ti so ru fr en de), so no request is routed by it; for Ukrainian write uk`,
+				`config: x.yaml:5: staff.0.languages: "it" is not one of Lotse's languages (ar uk fa ps tr ku ti so ru fr en de), so no request is routed by it`,
+			}},
+		"StaffLanguageUnshipped": {yaml: head + "handover:\n  staff_language: fr\n",
+			check: func(t *testing.T, f *config.File) {
+				if f.Handover.StaffLanguage != "de" {
+					t.Errorf("staff language = %q, want the fallback de", f.Handover.StaffLanguage)
+				}
+			},
+			warns: []string{`config: x.yaml:5: handover.staff_language: "fr": the staff group's texts exist in de and en only; using de — write de or en`}},
+		"StaffLanguageSpelt": {yaml: head + "handover:\n  staff_language: EN\n",
+			check: func(t *testing.T, f *config.File) {
+				if f.Handover.StaffLanguage != "en" {
+					t.Errorf("staff language = %q, want en", f.Handover.StaffLanguage)
+				}
+			}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			f, err := config.ParseFile("x.yaml", []byte(c.yaml))
+			if err != nil {
+				t.Fatalf("refused: %v", err)
+			}
+			if c.check != nil {
+				c.check(t, f)
+			}
+			var got []string
+			for _, w := range f.Warnings {
+				got = append(got, w.String())
+			}
+			if strings.Join(got, "\n") != strings.Join(c.warns, "\n") {
+				t.Errorf("warnings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.warns, "\n"))
 			}
 		})
 	}

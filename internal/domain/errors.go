@@ -1,6 +1,9 @@
 package domain
 
-import "errors"
+import (
+	"errors"
+	"log/slog"
+)
 
 // Error kinds shared across packages, checked with errors.Is.
 var (
@@ -13,3 +16,17 @@ var (
 	// ErrUnsupported: the messenger server does not know the method.
 	ErrUnsupported = errors.New("unsupported")
 )
+
+// ErrUnavailable marks an error of the store being unreachable (Redis
+// down, failing over). The store logs the outage itself, once and then
+// once a minute; the parts that retry log such errors at debug level.
+var ErrUnavailable = errors.New("store unavailable")
+
+// LogLevel is the level to log a failure at: level, or debug when err is
+// the store's outage, which the store logs itself.
+func LogLevel(err error, level slog.Level) slog.Level {
+	if errors.Is(err, ErrUnavailable) {
+		return slog.LevelDebug
+	}
+	return level
+}

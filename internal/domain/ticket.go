@@ -54,6 +54,15 @@ var (
 	ErrTicketClosed = ticketError("ticket closed")
 )
 
+// ErrTicketErased: the person erased their data, and the ticket with it.
+// It is also ErrNotFound.
+var ErrTicketErased error = erasedError{}
+
+type erasedError struct{}
+
+func (erasedError) Error() string        { return "ticket erased at the person's request" }
+func (erasedError) Is(target error) bool { return target == ErrNotFound }
+
 type ticketError string
 
 func (e ticketError) Error() string { return string(e) }
@@ -63,7 +72,8 @@ func (e ticketError) Error() string { return string(e) }
 type TicketStore interface {
 	// Open creates a ticket and returns it with its number.
 	Open(ctx context.Context, t Ticket) (Ticket, error)
-	// Get returns a ticket; ErrNotFound if it expired or was erased.
+	// Get returns a ticket; ErrNotFound if it expired, ErrTicketErased
+	// (also ErrNotFound) if the person erased their data.
 	Get(ctx context.Context, id int64) (Ticket, error)
 	// Take gives the ticket to a case manager atomically. With takeOver
 	// false it fails with ErrTicketTaken if someone else has it. update is
@@ -97,7 +107,11 @@ type TicketStore interface {
 	LastCaseManager(ctx context.Context, chatID int64) (int64, error)
 	// Forget erases what is stored about the person: their tickets, the
 	// staff-group messages recorded for them and who helped them. It
-	// returns what the staff group still shows of them.
+	// returns what the staff group still shows of them. The tickets'
+	// numbers stay known as erased for the retention, and so do the
+	// staff-group messages that belonged to them (message and ticket
+	// number, nothing of the person): a case manager who answers one is
+	// told why the answer goes nowhere.
 	Forget(ctx context.Context, chatID int64, ticket int64) (Forgotten, error)
 	// Collect keeps what a person sends while their ticket waits:
 	// ErrTicketTaken once a case manager has it (send it to them instead),

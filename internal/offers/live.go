@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"sync/atomic"
 	"time"
+
+	"lotse/internal/domain"
 )
 
 // Imported is an editors' file as `lotse offers import` stored it for the
@@ -115,7 +117,7 @@ func (l *Live) Watch(ctx context.Context, every time.Duration) {
 			return
 		case <-t.C:
 			if err := l.Refresh(ctx); err != nil && ctx.Err() == nil {
-				l.log.Warn("offers refresh failed", "err", err)
+				l.log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "offers refresh failed", "err", err)
 			}
 		}
 	}

@@ -26,5 +26,11 @@ func (a logAdapter) Printf(ctx context.Context, format string, args ...any) {
 			break
 		}
 	}
-	a.log.WarnContext(ctx, "redis client message", attrs...)
+	level := slog.LevelWarn
+	if strings.Contains(format, "failed to dial") {
+		// One per failed command while Redis is away: Health logs the
+		// outage instead.
+		level = slog.LevelDebug
+	}
+	a.log.Log(ctx, level, "redis client message", attrs...)
 }

@@ -52,6 +52,9 @@ func (t *Tickets) key(parts ...string) string {
 
 func (t *Tickets) ticketKey(id int64) string { return t.key("t", strconv.FormatInt(id, 10)) }
 
+// erasedKey marks a ticket number whose person erased their data.
+func (t *Tickets) erasedKey(id int64) string { return t.key("erased", strconv.FormatInt(id, 10)) }
+
 // openScript: KEYS seq, open, request, byPerson; ARGV ttl s, created unix,
 // ticket key prefix, then field/value pairs. The request key makes a
 // retried call return the ticket the first one created. The ticket's own
@@ -100,6 +103,13 @@ func (t *Tickets) Get(ctx context.Context, id int64) (domain.Ticket, error) {
 		return domain.Ticket{}, fmt.Errorf("redisstore: get ticket %d: %w", id, err)
 	}
 	if len(m) == 0 {
+		n, err := t.rdb.Exists(ctx, t.erasedKey(id)).Result()
+		if err != nil {
+			return domain.Ticket{}, fmt.Errorf("redisstore: get ticket %d: %w", id, err)
+		}
+		if n > 0 {
+			return domain.Ticket{}, fmt.Errorf("redisstore: ticket %d: %w", id, domain.ErrTicketErased)
+		}
 		return domain.Ticket{}, fmt.Errorf("redisstore: ticket %d: %w", id, domain.ErrNotFound)
 	}
 	return parseTicket(m), nil
@@ -341,8 +351,12 @@ func (t *Tickets) LastCaseManager(ctx context.Context, chatID int64) (int64, err
 }
 
 // Forget implements domain.TicketStore: every ticket of the person with
-// its request key, what they sent while waiting, the staff-group message
-// links, the index of them and who helped them.
+// its request key, what they sent while waiting, the index of their
+// staff-group messages and who helped them. What stays, for the
+// retention: each ticket's number marked erased, and the links of its
+// staff-group messages to that number (message id → ticket number, no
+// chat, pseudonym or name), so that an answer to one of them is
+// refused with the reason.
 func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) (domain.Forgotten, error) {
 	pseu := t.pseu.Chat(chatID)
 	ids, err := t.rdb.SMembers(ctx, t.key("by", pseu)).Result()
@@ -380,7 +394,6 @@ func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) (domai
 		for _, z := range msgs[i].Val() {
 			member, _ := z.Member.(string)
 			who, msgID, _ := strings.Cut(member, ":")
-			keys = append(keys, t.key("relay", msgID))
 			n, _ := strconv.Atoi(msgID)
 			card := len(m) > 0 && m["card"] == msgID
 			if who == "b" && !card && int64(z.Score) > deletable {
@@ -393,6 +406,8 @@ func (t *Tickets) Forget(ctx context.Context, chatID int64, ticket int64) (domai
 	tx.Del(ctx, keys...)
 	for _, id := range ids {
 		tx.ZRem(ctx, t.key("open"), id)
+		n, _ := strconv.ParseInt(id, 10, 64)
+		tx.Set(ctx, t.erasedKey(n), 1, t.Retention)
 	}
 	if _, err := tx.Exec(ctx); err != nil {
 		return domain.Forgotten{}, fmt.Errorf("redisstore: forget: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -183,8 +184,8 @@ func TestTickets_Lifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := ts.Get(ctx, tk.ID); !errors.Is(err, domain.ErrNotFound) {
-			t.Fatalf("ticket survived: %v", err)
+		if _, err := ts.Get(ctx, tk.ID); !errors.Is(err, domain.ErrTicketErased) || !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("ticket after erasure: %v, want ErrTicketErased (and ErrNotFound)", err)
 		}
 		if last, _ := ts.LastCaseManager(ctx, 42); last != 0 {
 			t.Error("last case manager survived")
@@ -197,13 +198,30 @@ func TestTickets_Lifecycle(t *testing.T) {
 		if want := []int{301, 900}; !slices.Equal(sorted(gone.Copies), want) {
 			t.Errorf("copies to delete = %v, want %v", gone.Copies, want)
 		}
-		for _, id := range []int{300, 301, 900, 902} {
-			if _, err := ts.RelayedTicket(ctx, id); !errors.Is(err, domain.ErrNotFound) {
-				t.Errorf("staff message %d still links to the person's ticket: %v", id, err)
+		// The staff-group messages still name the ticket's number, so an
+		// answer to one is refused with the reason; the number leads to
+		// nothing of the person.
+		for msg, want := range map[int]int64{300: old.ID, 301: old.ID, 900: tk.ID, 902: tk.ID} {
+			id, err := ts.RelayedTicket(ctx, msg)
+			if err != nil || id != want {
+				t.Errorf("staff message %d: ticket %d, %v; want %d", msg, id, err, want)
+				continue
+			}
+			if _, err := ts.Get(ctx, id); !errors.Is(err, domain.ErrTicketErased) {
+				t.Errorf("staff message %d: ticket %d reads %v, want ErrTicketErased", msg, id, err)
 			}
 		}
-		if keys := r.Keys(t); len(keys) != 1 {
-			t.Errorf("keys left after forgetting the only person: %v (only the ticket counter may stay)", keys)
+		for k, ttl := range r.Keys(t) {
+			kind := strings.Split(k, ":")
+			switch name := kind[len(kind)-2]; {
+			case strings.HasSuffix(k, ":seq"):
+			case name == "relay" || name == "erased":
+				if ttl <= 0 {
+					t.Errorf("key %s has no TTL", k)
+				}
+			default:
+				t.Errorf("key left after forgetting the only person: %s (only the counter, erased numbers and message links may stay)", k)
+			}
 		}
 	})
 	t.Run("ForgetSkipsCopiesTooOldToDelete", func(t *testing.T) {

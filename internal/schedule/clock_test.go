@@ -1,11 +1,16 @@
 package schedule
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"testing"
 	"time"
+
+	"lotse/internal/domain"
 )
 
 type claims map[string]time.Time
@@ -37,5 +42,40 @@ func TestScheduler_InjectedClock(t *testing.T) {
 	s.runEvery("sweep", time.Minute, func(context.Context) error { ran = true; return nil })
 	if !ran || !c["sweep"].Equal(time.Date(2030, 12, 31, 23, 30, 0, 0, time.UTC)) {
 		t.Errorf("tick claimed %v (ran %v); want 23:30 UTC of the injected day", c["sweep"], ran)
+	}
+}
+
+// failingClaims fails every claim as a store does while Redis is away.
+type failingClaims struct{ err error }
+
+func (c failingClaims) Claim(context.Context, string, time.Time, time.Duration) (bool, error) {
+	return false, c.err
+}
+
+// TestScheduler_OutageQuiet: while Redis is away every tick of every job
+// fails; the store logs the outage once a minute, so the scheduler logs
+// such failures at debug level only — and any other failure as before.
+func TestScheduler_OutageQuiet(t *testing.T) {
+	away := fmt.Errorf("claim: %w", domain.ErrUnavailable)
+	for _, c := range []struct {
+		name   string
+		err    error
+		quiet  bool
+		claims Claimer
+	}{
+		{"ClaimOutage", away, true, failingClaims{away}},
+		{"JobOutage", away, true, claims{}},
+		{"ClaimOther", errors.New("WRONGTYPE"), false, failingClaims{errors.New("WRONGTYPE")}},
+		{"JobOther", errors.New("boom"), false, claims{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			s := New(context.Background(), c.claims, slog.New(slog.NewTextHandler(&buf, nil)))
+			s.Now = func() time.Time { return time.Date(2030, 3, 1, 9, 0, 0, 0, time.UTC) }
+			s.runEvery("sweep", time.Minute, func(context.Context) error { return c.err })
+			if quiet := buf.Len() == 0; quiet != c.quiet {
+				t.Errorf("logged %q; want quiet %v", buf.String(), c.quiet)
+			}
+		})
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"lotse/internal/domain"
 )
 
 // Claimer lets one replica claim a job's tick (a Redis SET NX keyed on the
@@ -72,14 +74,14 @@ func (s *Scheduler) runEvery(name string, interval time.Duration, job func(ctx c
 	tick := s.Now().UTC().Round(interval)
 	ok, err := s.claim.Claim(s.ctx, name, tick, 2*interval)
 	if err != nil {
-		s.log.Warn("job claim failed", "job", name, "err", err)
+		s.log.Log(s.ctx, domain.LogLevel(err, slog.LevelWarn), "job claim failed", "job", name, "err", err)
 		return
 	}
 	if !ok {
 		return // another replica has this tick
 	}
 	if err := job(s.ctx); err != nil {
-		s.log.Error("job failed", "job", name, "err", err)
+		s.log.Log(s.ctx, domain.LogLevel(err, slog.LevelError), "job failed", "job", name, "err", err)
 	}
 }
 
@@ -88,7 +90,7 @@ func (s *Scheduler) runEvery(name string, interval time.Duration, job func(ctx c
 func (s *Scheduler) Tick(name string, interval time.Duration, job func(ctx context.Context) error) error {
 	_, err := s.c.AddFunc(fmt.Sprintf("@every %s", interval), func() {
 		if err := job(s.ctx); err != nil {
-			s.log.Error("job failed", "job", name, "err", err)
+			s.log.Log(s.ctx, domain.LogLevel(err, slog.LevelError), "job failed", "job", name, "err", err)
 		}
 	})
 	if err != nil {

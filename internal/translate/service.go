@@ -150,7 +150,7 @@ func (s *Service) Translate(ctx context.Context, text, from, to string) (domain.
 	key := cacheKey(p.Text, from, to)
 	if s.cache != nil {
 		if v, ok, err := s.cache.Get(ctx, key); err != nil {
-			s.opt.Log.Warn("translation cache unavailable", "err", err)
+			s.opt.Log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "translation cache unavailable", "err", err)
 		} else if ok {
 			var c cached
 			if json.Unmarshal([]byte(v), &c) == nil {
@@ -183,7 +183,7 @@ func (s *Service) Translate(ctx context.Context, text, from, to string) (domain.
 	if s.cache != nil {
 		raw, _ := json.Marshal(cached{Text: res.Text, From: res.From})
 		if err := s.cache.Set(ctx, key, string(raw)); err != nil {
-			s.opt.Log.Warn("translation not cached", "err", err)
+			s.opt.Log.Log(ctx, domain.LogLevel(err, slog.LevelWarn), "translation not cached", "err", err)
 		}
 	}
 	return domain.Translation{Text: p.Restore(res.Text), From: res.From}, nil
