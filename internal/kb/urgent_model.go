@@ -21,13 +21,14 @@ import (
 // typed-request tests, which the model never learns from, alarm
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
-// and is re-run after every change of either. Now (eleventh pass, both
-// parts): 0.78, 49/9,931 calm alarmed out of fold (0.49 %); 0.77 gives
-// 0.52 %. (0.77 after its part 1: 47/9,760, 0.48 %.)
+// and is re-run after every change of either. Now (twelfth pass, both
+// parts): 0.73, 51/10,432 calm alarmed out of fold (0.49 %); 0.72 gives
+// 0.53 %. (0.74 after its part 1: 51/10,274, 0.50 %; 0.78 after the
+// eleventh pass: 49/9,931, 0.49 %.)
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
-const urgentModelThreshold = 0.78
+const urgentModelThreshold = 0.73
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same

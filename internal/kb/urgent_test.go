@@ -9,12 +9,15 @@ import (
 // trigger and ordinary questions that must not.
 var urgentCases = map[string]struct{ yes, no []string }{
 	"de": {
-		yes: []string{"Mein Mann schlägt mich", "weil er mich schlägt", "ich will mich umbringen", "Wo ist die Notaufnahme?", "bitte krankenwagen", "er bringt mich um", "Suizidgedanken", "mein kind ist bewusstlos", "es brennt in der unterkunft", "jemand bedroht mich mit einem messer", "Selbstmord", "mein Nachbar hat gedroht mich umzubringen"},
-		no:  []string{"Wie finde ich eine Wohnung?", "Ich habe eine Notiz vom Amt", "Die Heizung ist kaputt", "Vorschlag für einen Termin", "Wo ist die Feuerwehrstraße", "Brandenburg Umzug", "Ich brauche Hilfe bei der Anmeldung", "Mein Vater ist Notar", "der Vermieter hat gedroht uns rauszuwerfen"},
+		yes: []string{"Mein Mann schlägt mich", "weil er mich schlägt", "ich will mich umbringen", "Wo ist die Notaufnahme?", "bitte krankenwagen", "er bringt mich um", "Suizidgedanken", "mein kind ist bewusstlos", "es brennt in der unterkunft", "jemand bedroht mich mit einem messer", "Selbstmord", "mein Nachbar hat gedroht mich umzubringen", "er sagt er bringt mich um wenn ich zu spät heimkomme"},
+		no:  []string{"Wie finde ich eine Wohnung?", "Ich habe eine Notiz vom Amt", "Die Heizung ist kaputt", "Vorschlag für einen Termin", "Wo ist die Feuerwehrstraße", "Brandenburg Umzug", "Ich brauche Hilfe bei der Anmeldung", "Mein Vater ist Notar", "der Vermieter hat gedroht uns rauszuwerfen", "der vermieter bringt mich um wenn die miete zu spät kommt haha"},
 	},
 	"en": {
-		yes: []string{"my husband hits me", "I want to kill myself", "call an ambulance please", "she is not breathing", "there is a fire in my building", "he threatened me with a knife", "I feel suicidal", "I was raped"},
-		no:  []string{"the heating is broken", "I got a notice from the office", "I was fired from my job", "can I work part time", "how do I find a flat", "what is the deadline", "the hearing is tomorrow", "I hit my deadline"},
+		// A threat that names coming home late stays urgent; a landlord and
+		// the rent rule "will kill me" out, and "department" (one letter
+		// from deport*) is no deportation.
+		yes: []string{"my husband hits me", "I want to kill myself", "call an ambulance please", "she is not breathing", "there is a fire in my building", "he threatened me with a knife", "I feel suicidal", "I was raped", "he said he will kill me if i come home late"},
+		no:  []string{"the heating is broken", "I got a notice from the office", "I was fired from my job", "can I work part time", "how do I find a flat", "what is the deadline", "the hearing is tomorrow", "I hit my deadline", "the landlord will kill me if rent is late haha", "fire department inspection in our building tomorrow"},
 	},
 	"ar": {
 		yes: []string{"زوجي يضربني", "بدي انتحر", "اتصل بالإسعاف", "في حريق بالبيت", "أنا في خطر", "أريد أن أموت", "طفلي فاقد الوعي", "تهديد بالقتل"},
