@@ -390,8 +390,8 @@ func TestBot_Export(t *testing.T) {
 	if kept, _ := in.store.Questions().Since(context.Background(), r.Now().Add(-time.Hour)); len(kept) != 0 {
 		t.Errorf("question kept after /delete: %+v", kept)
 	}
-	if !strings.Contains(summary, "📦") {
-		t.Errorf("summary after /delete = %q", summary)
+	if !strings.Contains(summary, "📦") || strings.Contains(summary, "/delete") {
+		t.Errorf("summary after /delete = %q, want nothing stored and no /delete to offer", summary)
 	}
 }
 

@@ -168,7 +168,9 @@ func (e *Engine) collectExport(ctx context.Context, r *Request) (PersonExport, e
 func (e *Engine) exportSummary(r *Request, d PersonExport) string {
 	t := r.T
 	if d.Conversation == nil {
-		return t.T("export.nothing", nil) + "\n\n" + t.T("export.file", nil)
+		// The file lists nothing too; "everything in detail" and "/delete"
+		// would promise what is not there.
+		return t.T("export.nothing", nil) + " " + t.T("export.file_empty", nil)
 	}
 	lines := []string{t.T("export.title", nil), "",
 		t.T("export.language", i18n.Data{"Lang": e.msgs.For(d.Conversation.Language).T("language.name", nil)})}
