@@ -2,13 +2,9 @@ package flows_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
-	"lotse/flows"
 	"lotse/internal/domain"
-	"lotse/internal/offers"
 )
 
 // BenchmarkEngine_Question is the conversation's part of an ordinary
@@ -18,13 +14,7 @@ import (
 //
 //	go test -run '^$' -bench Engine_Question -benchmem ./flows/
 func BenchmarkEngine_Question(b *testing.B) {
-	list, probs := offers.Parse(offers.SampleName, offers.Sample(), offers.DefaultCategories())
-	if offers.Errors(probs) > 0 {
-		b.Fatal(probs)
-	}
-	live := offers.NewLive(offers.Build(list, offers.DefaultCategories(), "sample"), offers.DefaultCategories(), nil,
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	e := mustEngineWithDeps(b, flows.Deps{Offers: live}, noHandover)
+	e := mustSampleOffersEngine(b)
 	questions := []string{
 		"Darf ich mit Duldung arbeiten?",
 		"Wo bekomme ich einen Wohnberechtigungsschein?",

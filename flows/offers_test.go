@@ -299,13 +299,7 @@ func TestOffers_FreeText(t *testing.T) {
 // answer gets offers that are about what was asked, not offers whose
 // description mentions one of its words in passing.
 func TestOffers_SuggestedForTheTopic(t *testing.T) {
-	list, probs := offers.Parse(offers.SampleName, offers.Sample(), offers.DefaultCategories())
-	if offers.Errors(probs) > 0 {
-		t.Fatal(probs)
-	}
-	live := offers.NewLive(offers.Build(list, offers.DefaultCategories(), "sample"), offers.DefaultCategories(), nil,
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	e := mustEngineWithDeps(t, flows.Deps{Offers: live}, noHandover)
+	e := mustSampleOffersEngine(t)
 	suggested := func(lang, q string) []string {
 		res := e.Handle(context.Background(), domain.Session{Lang: lang, LangChosen: true, Epoch: 1}, false, text(q))
 		var out []string
@@ -457,4 +451,17 @@ func TestOffers_LocationFirst(t *testing.T) {
 	if len(res.Replies) < 2 || !strings.Contains(res.Replies[0].Text, "Musterstadt") || !hasAction(res, "oo") {
 		t.Errorf("location first: want the greeting, then the offers near it: %q", allText(res))
 	}
+}
+
+// mustSampleOffersEngine is an engine without hand-over whose directory
+// is the shipped sample offers, as lotse serve has them without a config.
+func mustSampleOffersEngine(tb testing.TB) *flows.Engine {
+	tb.Helper()
+	list, probs := offers.Parse(offers.SampleName, offers.Sample(), offers.DefaultCategories())
+	if offers.Errors(probs) > 0 {
+		tb.Fatal(probs)
+	}
+	live := offers.NewLive(offers.Build(list, offers.DefaultCategories(), "sample"), offers.DefaultCategories(), nil,
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return mustEngineWithDeps(tb, flows.Deps{Offers: live}, noHandover)
 }
