@@ -2,6 +2,7 @@ package flows
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"lotse/internal/domain"
@@ -55,7 +56,7 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 	if !settled && !r.Sure {
 		// Words after the greeting say more than it does ("سلام ورور" is
 		// Pashto): then it only confirms the detector's guess.
-		if g, alone := e.greetingLang(ev.Text); g != "" && g != s.Lang && (alone || r.Lang == "" || r.Lang == g) {
+		if g, alone := e.greetingLang(ev.Text, s.Lang); g != "" && g != s.Lang && (alone || r.Lang == "" || r.Lang == g) {
 			r = langid.Result{Lang: g, Sure: true}
 		}
 	}
@@ -173,45 +174,71 @@ func (e *Engine) restoreLanguage(ctx context.Context, r *Request) error {
 	return e.showScreen(ctx, r)
 }
 
-// greetingLang is the language of a greeting that text starts with, if
-// only one shipped language lists it (language.greeting_words; "سلام",
-// said in Arabic, Dari and Pashto alike, is listed for Dari alone, whose
-// speakers greet with it most, and "hallo", said by everyone in Germany,
-// for none).
-// It also reports whether the greeting is the whole message.
-func (e *Engine) greetingLang(text string) (lang string, alone bool) {
+// greetingLang is the language a greeting that text starts with names
+// (language.greeting_words): none if the person's current language says
+// it too ("سلام" on an Arabic or Pashto phone, "merhaba" on a Kurmanji
+// one); else the one language that lists it, or, of several, the one
+// that marks it "*" as its own ("*سلام" in Dari/Farsi, whose speakers
+// greet with it most; "*merhaba" in Turkish). "hallo", said by everyone in
+// Germany, is listed for none. It also reports whether the greeting is the
+// whole message.
+func (e *Engine) greetingLang(text, current string) (lang string, alone bool) {
 	g := e.greetings()
 	words := strings.Fields(kb.Normalize(text))
 	for n := min(len(words), g.maxWords); n > 0; n-- {
-		if l := g.lang[strings.Join(words[:n], " ")]; l != "" {
-			return l, n == len(words)
+		gr, ok := g.byText[strings.Join(words[:n], " ")]
+		if !ok {
+			continue
 		}
+		alone = n == len(words)
+		switch {
+		case slices.Contains(gr.langs, current):
+			return "", alone
+		case gr.own != "":
+			return gr.own, alone
+		case len(gr.langs) == 1:
+			return gr.langs[0], alone
+		}
+		return "", alone
 	}
 	return "", false
 }
 
-// greetingSet maps each listed greeting, normalized, to its language; one
-// that two languages list maps to "".
+// greetingSet holds the listed greetings, normalized.
 type greetingSet struct {
-	lang     map[string]string
+	byText   map[string]*greeting
 	maxWords int
+}
+
+// greeting is who says a greeting: every language that lists it, and
+// the one that marks it as its own.
+type greeting struct {
+	langs []string
+	own   string
 }
 
 // greetings is the greeting set, made on first use.
 func (e *Engine) greetings() *greetingSet {
 	e.greetingsOnce.Do(func() {
-		g := &greetingSet{lang: map[string]string{}}
+		g := &greetingSet{byText: map[string]*greeting{}}
 		for _, l := range i18n.Languages {
 			for _, w := range strings.Split(e.msgs.For(l.Code).T("language.greeting_words", nil), ",") {
+				w, own := strings.CutPrefix(strings.TrimSpace(w), "*")
 				words := strings.Fields(kb.Normalize(w))
 				if len(words) == 0 {
 					continue
 				}
 				key := strings.Join(words, " ")
-				if owner, ok := g.lang[key]; !ok {
-					g.lang[key] = l.Code
-				} else if owner != l.Code {
-					g.lang[key] = ""
+				gr := g.byText[key]
+				if gr == nil {
+					gr = &greeting{}
+					g.byText[key] = gr
+				}
+				if !slices.Contains(gr.langs, l.Code) {
+					gr.langs = append(gr.langs, l.Code)
+				}
+				if own {
+					gr.own = l.Code
 				}
 				g.maxWords = max(g.maxWords, len(words))
 			}

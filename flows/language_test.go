@@ -87,6 +87,8 @@ func TestLanguage_GreetingNamesIt(t *testing.T) {
 		{"ru", "Привіт", "uk"}, {"de", "добрий день", "uk"},
 		{"en", "Guten Tag", "de"}, {"ar", "moin", "de"},
 		{"de", "hello", "en"},
+		// A greeting the phone's language says too keeps it.
+		{"ar", "سلام", "ar"}, {"ps", "سلام", "ps"}, {"ku", "merhaba", "ku"}, {"tr", "merhaba", "tr"},
 		// Words after a greeting say more than it does.
 		{"de", "سلام ورور", "ps"}, {"de", "سلام برادر", "fa"}, {"de", "Salaan walaal", "so"},
 		// Said by everyone, or in more than one language: the phone's.
