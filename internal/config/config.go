@@ -499,7 +499,9 @@ func ParseFile(name string, data []byte) (*File, error) {
 		// names it, and harmless until then. A case manager nothing names
 		// needs no id.
 		if j, dup := firstWithID[st.ID]; dup && st.ID != "" {
-			msg := fmt.Sprintf("%q is also the id of staff.%d (%s)", st.ID, j, f.Staff[j].Name)
+			// Entries are named by number, not by the case manager's
+			// name: serve logs these lines.
+			msg := fmt.Sprintf("%q is also the id of staff.%d", st.ID, j)
 			if ref, ok := named[st.ID]; ok {
 				bad(p+".id", msg+", and "+ref+" names it: give each case manager an id of their own")
 			} else {
@@ -524,7 +526,7 @@ func ParseFile(name string, data []byte) (*File, error) {
 		if j, dup := staffIDs[st.TelegramID]; st.TelegramID == 0 {
 			bad(p+".telegram_id", "the case manager's numeric Telegram user id is required (telegram_id: 123456789; they get it by writing to @userinfobot)")
 		} else if dup {
-			bad(p+".telegram_id", fmt.Sprintf("%d is also the Telegram id of staff.%d (%s): each case manager needs their own", st.TelegramID, j, f.Staff[j].Name))
+			bad(p+".telegram_id", fmt.Sprintf("%d is also the Telegram id of staff.%d: each case manager needs their own", st.TelegramID, j))
 		} else {
 			staffIDs[st.TelegramID] = i
 		}
@@ -551,17 +553,26 @@ func ParseFile(name string, data []byte) (*File, error) {
 	if h.PreviousFirst != nil && (*h.PreviousFirst < 0 || *h.PreviousFirst > 24*time.Hour) {
 		bad("handover.previous_first", "between 0 and 24h")
 	}
+	// A code Lotse does not speak relates nothing, as in staff.languages:
+	// said, and left out.
 	related := map[string][]string{}
 	for _, lang := range slices.Sorted(maps.Keys(h.RelatedLanguages)) {
 		var codes []string
 		for _, l := range append([]string{lang}, h.RelatedLanguages[lang]...) {
 			code := languageCode(l)
 			if code == "" {
-				bad("handover.related_languages", notALanguage(l, ""))
+				warn("handover.related_languages", notALanguage(l, ", so it relates no language"))
 			}
 			codes = append(codes, code)
 		}
-		related[codes[0]] = append(related[codes[0]], codes[1:]...)
+		if codes[0] == "" {
+			continue
+		}
+		for _, c := range codes[1:] {
+			if c != "" {
+				related[codes[0]] = append(related[codes[0]], c)
+			}
+		}
 	}
 	if h.RelatedLanguages != nil {
 		f.Handover.RelatedLanguages = related

@@ -112,39 +112,43 @@ func buildIndex(d *Directory) *index {
 	}
 
 	weights := map[int32]float32{}
-	add := func(id int32, w float32) {
+	topics := map[int32]bool{} // in the title, target group, category or tags
+	add := func(id int32, w float32, topic bool) {
 		if weights[id] < w {
 			weights[id] = w
 		}
+		topics[id] = topics[id] || topic
 	}
 	for i := range d.offers {
 		o := &d.offers[i]
 		clear(weights)
+		clear(topics)
 		for lang, t := range o.Texts {
 			for _, f := range []struct {
-				text string
-				w    float32
-			}{{t.Title, weightTitle}, {t.TargetGroup, weightTarget}, {t.Description, weightDescription}} {
+				text  string
+				w     float32
+				topic bool
+			}{{t.Title, weightTitle, true}, {t.TargetGroup, weightTarget, true}, {t.Description, weightDescription, false}} {
 				for _, term := range kb.Terms(f.text, lang) {
-					add(intern(term), f.w)
+					add(intern(term), f.w, f.topic)
 				}
 			}
 		}
 		for _, id := range sharedTerms("c:"+o.Category, cats[o.Category]) {
-			add(id, weightCategory)
+			add(id, weightCategory, true)
 		}
 		for _, tg := range o.Tags {
 			for _, id := range sharedTerms("t:"+tg, knownTags[tg]) {
-				add(id, weightTag)
+				add(id, weightTag, true)
 			}
 		}
 		if o.District != "" {
 			for _, id := range sharedTerms("d:"+o.District, o.District) {
-				add(id, weightDistrict)
+				add(id, weightDistrict, false)
 			}
 		}
 		for id, w := range weights {
-			ix.post[id] = append(ix.post[id], posting{offer: int32(i), w: w, topic: w > weightDescription})
+			ix.post[id] = append(ix.post[id], posting{offer: int32(i), w: w, topic: topics[id]})
 		}
 	}
 	n := float64(len(d.offers))
