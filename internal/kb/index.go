@@ -155,11 +155,19 @@ var workVerbForms = map[string]bool{
 	"کردن": true,
 }
 
-// workVerbAt reports whether normalized words i and i+1 are the light
-// verb "to work" (see workVerbTerm).
+// workVerb reports whether the normalized words noun and verb, after the
+// word before, are the light verb "to work" (see workVerbTerm).
+func workVerb(before, noun, verb string) bool {
+	return noun == workNoun && workVerbForms[verb] && before != "چه"
+}
+
+// workVerbAt is workVerb at normalized words i and i+1.
 func workVerbAt(words []string, i int) bool {
-	return words[i] == workNoun && i+1 < len(words) && workVerbForms[words[i+1]] &&
-		(i == 0 || words[i-1] != "چه")
+	before := ""
+	if i > 0 {
+		before = words[i-1]
+	}
+	return i+1 < len(words) && workVerb(before, words[i], words[i+1])
 }
 
 // filterTerms is analyze on words already normalized and split.
@@ -712,9 +720,10 @@ func splitLang(k *KB, lang string) *langWords {
 	words := func(text string) {
 		var p1, p2 string // the two words before w
 		for w := range strings.FieldsSeq(text) {
-			// The light verb "to work" is one term (see workVerbAt): the
-			// noun before it is counted as that term instead.
-			if strings.Contains(p1, "ار") && Normalize(p1) == workNoun && workVerbForms[Normalize(w)] && Normalize(p2) != "چه" {
+			// The light verb "to work" is one term (see workVerb): the
+			// noun before it is counted as that term instead. Only a word
+			// that can be the noun is normalized for the check.
+			if strings.Contains(p1, "ار") && workVerb(Normalize(p2), Normalize(p1), Normalize(w)) {
 				l.seq[len(l.seq)-1] = id("\x00"+workVerbTerm, func() []string { return []string{workVerbTerm} })
 				p2, p1 = p1, ""
 				continue

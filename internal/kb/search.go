@@ -366,6 +366,9 @@ func (c confidence) confident() bool {
 	case c.qcov == 1 && c.share >= confAskedShare && (c.lead >= confAskedLead || c.lead == 0 && c.leadAny >= confAskedLead):
 		return true
 	case c.inQ && c.qcov >= confOwnQCover && c.qcov >= confOwnQLead*c.qcovNext && c.share >= confOwnShare && (c.lead == 0 || c.lead >= 1):
+		// Its own question covered, and not behind another entry's score
+		// ("jai eu un accident de travail" covered the work permission's
+		// question while the accident entry scored higher).
 		return true
 	case c.strong < 2 && c.share < confOneWord:
 		// One word of the question carries it ("how do I say thank you
@@ -717,6 +720,10 @@ func sim(q []rune, qArabic bool, tr []rune, tArabic bool) float32 {
 		return 0.9
 	case qArabic && tArabic && (arPrefixed(q, tr) || arPrefixed(tr, q)):
 		if q[0] == 'ل' || tr[0] == 'ل' {
+			// ل is also the preposition "for, to" joined to a word: a
+			// match through it is weaker than a strong one (below strongSim),
+			// or "حساب" (an account) was "لحساب" (on one's own account,
+			// self-employment).
 			return 0.69
 		}
 		return 0.8
