@@ -608,20 +608,13 @@ func (e *Engine) sendOffer(ctx context.Context, r *Request) error {
 	if err != nil {
 		return fmt.Errorf("offers: send offer %s: %w", o.ID, err)
 	}
-	tk, err := e.tickets.Get(ctx, id)
-	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return fmt.Errorf("offers: send offer %s to ticket %d: %w", o.ID, id, err)
+	// An offer is a hint, not an answer: it does not take a waiting
+	// ticket.
+	tk, ok, err := e.reachable(ctx, r, st, id)
+	if err != nil {
+		return fmt.Errorf("offers: send offer %s: %w", o.ID, err)
 	}
-	if errors.Is(err, domain.ErrTicketErased) {
-		r.send(e.erasedReply(id))
-		return nil
-	}
-	if err != nil || tk.Status == domain.TicketClosed {
-		say("staff.reply_closed", i18n.Data{"ID": id})
-		return nil
-	}
-	if tk.Status == domain.TicketTaken && tk.Owner != st.UserID {
-		r.send(e.toStaffMember(st, e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})))
+	if !ok {
 		return nil
 	}
 	t := e.msgs.For(tk.Lang)

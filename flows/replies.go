@@ -123,13 +123,13 @@ func (e *Engine) erasedReply(id int64) domain.Reply {
 	return domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.reply_erased", i18n.Data{"ID": id})}
 }
 
-// answerable returns the ticket a case manager answers, taking it if it
-// waits; ok is false (and the group or the case manager told why) when
-// the answer must not go out.
-func (e *Engine) answerable(ctx context.Context, r *Request, st Staff, id int64) (domain.Ticket, bool, error) {
+// reachable returns ticket id if the case manager may send its person
+// something: it exists, is open and is not another's. Otherwise ok is
+// false and the group or the case manager is told why.
+func (e *Engine) reachable(ctx context.Context, r *Request, st Staff, id int64) (domain.Ticket, bool, error) {
 	tk, err := e.tickets.Get(ctx, id)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return tk, false, fmt.Errorf("desk: answer ticket %d: %w", id, err)
+		return tk, false, fmt.Errorf("desk: ticket %d: %w", id, err)
 	}
 	if errors.Is(err, domain.ErrTicketErased) {
 		r.send(e.erasedReply(id))
@@ -139,12 +139,20 @@ func (e *Engine) answerable(ctx context.Context, r *Request, st Staff, id int64)
 		r.send(domain.Reply{ChatID: e.set.StaffChatID, Text: e.staff.T("staff.reply_closed", i18n.Data{"ID": id})})
 		return tk, false, nil
 	}
-	if tk.Owner == st.UserID {
-		return tk, true, nil
-	}
-	if tk.Status == domain.TicketTaken {
+	if tk.Status == domain.TicketTaken && tk.Owner != st.UserID {
 		r.send(e.toStaffMember(st, e.staff.T("staff.not_owner", i18n.Data{"ID": id, "Name": tk.OwnerName})))
 		return tk, false, nil
+	}
+	return tk, true, nil
+}
+
+// answerable returns the ticket a case manager answers, taking it if it
+// waits; ok is false (and the group or the case manager told why) when
+// the answer must not go out.
+func (e *Engine) answerable(ctx context.Context, r *Request, st Staff, id int64) (domain.Ticket, bool, error) {
+	tk, ok, err := e.reachable(ctx, r, st, id)
+	if !ok || tk.Owner == st.UserID {
+		return tk, ok, err
 	}
 	// Answering a waiting ticket takes it.
 	if err := e.take(ctx, r, st, id, false); err != nil {
