@@ -133,9 +133,8 @@ func unreachable(err error) bool {
 // and also domain.ErrUnavailable.
 type outage struct{ err error }
 
-func (o outage) Error() string        { return o.err.Error() }
-func (o outage) Unwrap() []error      { return []error{o.err, domain.ErrUnavailable} }
-func (o outage) Is(target error) bool { return target == domain.ErrUnavailable }
+func (o outage) Error() string   { return o.err.Error() }
+func (o outage) Unwrap() []error { return []error{o.err, domain.ErrUnavailable} }
 
 type healthHook struct{ h *Health }
 
