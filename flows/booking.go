@@ -50,6 +50,7 @@ func (e *Engine) bookingRoutes(t *table) {
 	// The list has a cancel button next to each appointment.
 	t.typedAs("appointments", intent.Appointments, intent.Cancel)
 	t.typedTo(intent.Bring, e.answerBring)
+	t.typedTo(intent.Late, e.answerLate)
 	t.button(actBooking, e.requestBooking, crossChat)
 	t.button(actTopic, e.chooseTopic)
 	t.button(actOffice, e.chooseOffice)
@@ -956,6 +957,38 @@ func (e *Engine) showAppointments(ctx context.Context, r *Request) error {
 	}
 	rows = append(rows, e.menuRow(r))
 	r.Show(strings.Join(lines, "\n"), rows...)
+	return nil
+}
+
+// answerLate answers "I'll be late": call the office, as nobody there
+// reads the chat in time, and a place may be given away after a long
+// wait; with the next appointment named and buttons to move or cancel it.
+// Without one it is the appointments screen ("no appointments", book).
+func (e *Engine) answerLate(ctx context.Context, r *Request) error {
+	if !e.bookingEnabled() {
+		return e.showOffices(r, "contact.booking")
+	}
+	list, err := e.upcoming(ctx, r.Event.ChatID)
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		return e.showAppointments(ctx, r)
+	}
+	t := r.T
+	bk := list[0] // the soonest: the one a person can be late for
+	o, _ := e.office(bk.Office)
+	data := e.when(t, bk.Start, bk.Office)
+	data["Phone"] = o.Phone
+	key := "booking.late"
+	if o.Phone == "" {
+		key = "booking.late_no_phone"
+	}
+	r.Say(t.T(key, data),
+		domain.Row(
+			button(t.T("booking.reschedule_button", nil), actReschedule, bk.ID),
+			button(t.T("booking.cancel_button", nil), actCancelAppt, bk.ID)),
+		e.menuRow(r))
 	return nil
 }
 

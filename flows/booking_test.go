@@ -1124,3 +1124,43 @@ func TestBooking_DuringHandover(t *testing.T) {
 		t.Errorf("a message after the booking did not go to the team: %q", allText(res))
 	}
 }
+
+// TestBooking_TypedLate: "I'll be late" names the appointment, says to
+// call the office, with its phone, and offers to move or cancel it;
+// without one it is the appointments screen with the booking button. A
+// question that merely says "late" is not taken for it.
+func TestBooking_TypedLate(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	for _, c := range []struct{ lang, typed string }{
+		{"de", "ich komme später"}, {"de", "ich verspäte mich"}, {"en", "I'll be late"},
+		{"uk", "я запізнюся"}, {"ar", "رح اتأخر"}, {"fa", "دیر میرسم"}, {"tr", "geç kalacağım"},
+	} {
+		msgs := mustBundle(t).For(c.lang)
+		s := amalSession()
+		s.Lang = c.lang
+		res := e.Handle(ctx, s, false, personText(c.typed))
+		if !strings.Contains(allText(res), msgs.T("booking.none", nil)) || !hasAction(res, "b") {
+			t.Errorf("%s %q without an appointment: %q, want none booked and the booking button", c.lang, c.typed, allText(res))
+		}
+		bookFirstSlot(t, e, s, amalChat)
+		res = e.Handle(ctx, s, false, personText(c.typed))
+		txt := allText(res)
+		if !strings.Contains(txt, "+49 1") || !strings.Contains(txt, "Rathaus") || !hasAction(res, "ar") || !hasAction(res, "ac") {
+			t.Errorf("%s %q with an appointment: %q, want the office, its phone and move/cancel", c.lang, c.typed, txt)
+		}
+		mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+		for _, bk := range mine {
+			if _, err := store.Bookings(0).SetStatus(ctx, bk.ID, domain.BookingCancelled); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s := amalSession()
+	s.Lang = "en"
+	bookFirstSlot(t, e, s, amalChat)
+	res := e.Handle(ctx, s, false, personText("what if I am late with the rent"))
+	if hasAction(res, "ar") {
+		t.Errorf("a question about late rent: %q, want no late reply", allText(res))
+	}
+}

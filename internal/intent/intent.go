@@ -39,6 +39,7 @@ const (
 	Delete       Intent = "delete"       // erase my data
 	Cancel       Intent = "cancel"       // cancel an appointment
 	Bring        Intent = "bring"        // what to bring to an appointment, and where
+	Late         Intent = "late"         // "I'll be late" to my appointment
 	Appointments Intent = "appointments" // see or move my appointments
 	Person       Intent = "person"       // talk to a case manager
 	Booking      Intent = "booking"      // book an appointment
@@ -52,7 +53,7 @@ const (
 )
 
 // All lists every intent in tie-break order.
-var All = []Intent{End, Delete, Cancel, Bring, Appointments, Person, Booking, Language, Privacy, Help, Menu, Thanks}
+var All = []Intent{End, Delete, Cancel, Bring, Late, Appointments, Person, Booking, Language, Privacy, Help, Menu, Thanks}
 
 // MaxWords is the longest message (in normalized words) taken as a typed
 // request; longer ones are questions or stories for the knowledge base.
@@ -393,9 +394,10 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 	// the request: "arapça" (a language) or "Almanya" (one typo from
 	// "almanca") beside an appointment, "ښه" (thanks; here "improve")
 	// beside "language".
-	var covered uint32
+	var covered, blocked uint32
 	var coveredStrict [16]uint32
 	var best *pattern
+	var lateUsed uint32 // tokens of the late items that matched
 	var seen [64]int32
 	checked := seen[:0]
 	for i := range toks {
@@ -413,7 +415,14 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 					continue
 				}
 				if p.intent == "" {
-					return "", 0, false // a block word: the message is about something else
+					// A block word: the message is about something
+					// else, unless it is the word of "I'll be late"
+					// itself (see below).
+					blocked |= used
+					continue
+				}
+				if p.intent == Late {
+					lateUsed |= used
 				}
 				if strict[p.intent] {
 					coveredStrict[slices.Index(All, p.intent)] |= used
@@ -426,7 +435,12 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 			}
 		}
 	}
-	if best == nil {
+	// The words that keep "I missed my appointment" or "termin verspätet"
+	// from opening the booking ("late", "verspät*", "geç kal*") are the
+	// words of the late request: a block word among a late item's own
+	// words does not block late; any other block word still does ("late
+	// at the Jobcenter").
+	if best == nil || blocked != 0 && (best.intent != Late || blocked&^lateUsed != 0) {
 		return "", 0, false
 	}
 	if strict[best.intent] {
