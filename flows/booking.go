@@ -965,14 +965,15 @@ func (e *Engine) showAppointments(ctx context.Context, r *Request) error {
 // wait; with the next appointment named and buttons to move or cancel it.
 // Without one it is the appointments screen ("no appointments", book).
 func (e *Engine) answerLate(ctx context.Context, r *Request) error {
-	if !e.bookingEnabled() {
-		return e.showOffices(r, "contact.booking")
-	}
-	list, err := e.upcoming(ctx, r.Event.ChatID)
-	if err != nil {
-		return err
+	var list []domain.Booking
+	if e.bookingEnabled() {
+		var err error
+		if list, err = e.upcoming(ctx, r.Event.ChatID); err != nil {
+			return err
+		}
 	}
 	if len(list) == 0 {
+		// The offices' contacts without booking, else "none" and booking.
 		return e.showAppointments(ctx, r)
 	}
 	t := r.T
