@@ -51,7 +51,9 @@ func takeRequest(t *testing.T, fake *telegramtest.Server, by telegramtest.User, 
 // media, end, rating — over HTTP with a private chat and a supergroup.
 func TestBot_HandoverCycle(t *testing.T) {
 	t.Parallel()
-	fake := mustPolling(t)
+	fake := mustFake(t)
+	in := mustInstance(t, fake, redistest.Must(t), setup{pacing: fastPacing})
+	in.poll(t, 4)
 	amal := telegramtest.User{ID: 3001, FirstName: "Amal", LanguageCode: "ar"}
 
 	card := askForPerson(t, fake, amal, "عندي رسالة من مكتب الأجانب <a href='x'>*bold*</a>")
@@ -95,6 +97,7 @@ func TestBot_HandoverCycle(t *testing.T) {
 	}
 
 	// Anna answers the photo with text and with a photo of her own.
+	waitRelayed(t, in, copied.MessageID)
 	fake.ReplyTo(staffGroup, annaUser, copied.MessageID, "شكرا، سأتصل بك غدا")
 	msgs = waitIn(t, fake, amal.ID, 6)
 	if !strings.Contains(msgs[5].Text, "Anna Becker") || !strings.Contains(msgs[5].Text, "غدا") {
@@ -171,6 +174,7 @@ func TestBot_HandoverInterleaved(t *testing.T) {
 		t.Fatalf("relayed %d of %d questions", len(relays), people)
 	}
 	for _, u := range users {
+		waitRelayed(t, in, relays[u.ID])
 		fake.ReplyTo(staffGroup, omarUser, relays[u.ID], "answer for "+u.FirstName)
 	}
 	for _, u := range users {

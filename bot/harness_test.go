@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 
 	"lotse/bot"
 	"lotse/flows"
+	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
 	"lotse/internal/kb/kbtest"
@@ -200,6 +202,27 @@ func mustPolling(tb testing.TB) *telegramtest.Server {
 	fake := mustFake(tb)
 	mustInstance(tb, fake, redistest.Must(tb), setup{pacing: fastPacing}).poll(tb, 4)
 	return fake
+}
+
+// waitRelayed waits until in has recorded staff message msgID as a
+// request's. The bot records a relay once its send has returned; a case
+// manager answers seconds later, a test at once – and an answer to a
+// message not yet recorded is staff talking among themselves.
+func waitRelayed(tb testing.TB, in *instance, msgID int) {
+	tb.Helper()
+	tickets := in.store.Tickets(0)
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		_, err := tickets.RelayedTicket(context.Background(), msgID)
+		switch {
+		case err == nil:
+			return
+		case !errors.Is(err, domain.ErrNotFound):
+			tb.Fatalf("waitRelayed: %v", err)
+		case time.Now().After(deadline):
+			tb.Fatalf("staff message %d never recorded as a request's", msgID)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // waitFor waits until cond holds for the messages sent so far.
