@@ -60,6 +60,13 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 			r = langid.Result{Lang: g, Sure: true}
 		}
 	}
+	if !settled && !r.Sure && r.Script == langid.ScriptLatin && r.Known > 0 && strings.ContainsAny(strings.ToLower(ev.Text), ownLetters[r.Lang]) {
+		// A letter only the guessed language's alphabet has, among the
+		// shipped Latin ones ("yardım lazım"), is typed on that
+		// language's keyboard – not how Arabic or Russian is romanised –
+		// in a word of that language ("äääää" is none).
+		r.Sure = true
+	}
 	if r.Lang == "" || r.Lang == s.Lang || !i18n.Shipped(r.Lang) {
 		return ""
 	}
@@ -172,6 +179,16 @@ func (e *Engine) restoreLanguage(ctx context.Context, r *Request) error {
 	r.T = e.msgs.For(from)
 	r.Say(r.T.T("language.changed", nil))
 	return e.showScreen(ctx, r)
+}
+
+// ownLetters are the letters of each Latin-script language that no other
+// shipped Latin-script language writes (Kurmanji's ê î û: French has them
+// too, but only when langid already leans to Kurmanji do they count).
+var ownLetters = map[string]string{
+	"tr": "ığ",
+	"ku": "êîû",
+	"fr": "éèàùœâôëï",
+	"de": "äß",
 }
 
 // greetingLang is the language a greeting that text starts with names

@@ -107,6 +107,30 @@ func TestLanguage_GreetingNamesIt(t *testing.T) {
 	}
 }
 
+// A first message of two words langid is not sure of switches when it
+// has a letter only the guessed language writes: a Turkish or Kurmanji
+// keyboard, not romanised Arabic. Without one, or once settled, nothing
+// changes.
+func TestLanguage_OwnLettersOnFirstMessage(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	tests := []struct{ code, input, want string }{
+		{"de", "yardım lazım", "tr"}, {"en", "alîkarî dixwazim", "ku"}, {"en", "yardım edin", "tr"},
+		{"de", "merci beaucoup", "de"}, {"de", "bitte helfen", "de"}, {"de", "ana bdi", "de"},
+		{"en", strings.Repeat("ä", 50), "en"}, // no word of any language
+	}
+	for _, tt := range tests {
+		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))
+		if got := res.Session.Lang; got != tt.want {
+			t.Errorf("%q on a %s phone: answered in %s, want %s", tt.input, tt.code, got, tt.want)
+		}
+	}
+	res := e.Handle(ctx, domain.Session{Lang: "de", LangChosen: true, Epoch: 1, Screen: "menu"}, false, withLang(text("yardım lazım"), "de"))
+	if res.Session.Lang != "de" {
+		t.Errorf("settled on de, \"yardım lazım\" switched to %s", res.Session.Lang)
+	}
+}
+
 // Arabic, Russian and Dari typed in Latin letters on a German phone are
 // answered in the language, in its own script (which these writers read),
 // from the first message, with the button back to German; one word or a
