@@ -428,9 +428,15 @@ func (e *Engine) endHandover(ctx context.Context, r *Request) error {
 // any more. An open request is closed and the team told, so nobody answers
 // into the void; the person is told nothing, as they cannot receive it.
 func (e *Engine) personBlocked(ctx context.Context, r *Request) error {
+	return e.leaveHandover(ctx, r, "blocked", "staff.person_blocked")
+}
+
+// leaveHandover closes the person's request, if one is open, as by the
+// person (see closeByPerson), and ends the hand-over in their session.
+func (e *Engine) leaveHandover(ctx context.Context, r *Request, by, staffNote string) error {
 	s := r.Session
 	if s.Handover == handoverOpen && s.Ticket != 0 {
-		if _, err := e.closeByPerson(ctx, r, "blocked", "staff.person_blocked"); err != nil {
+		if _, err := e.closeByPerson(ctx, r, by, staffNote); err != nil {
 			return err
 		}
 	}
@@ -457,13 +463,9 @@ func (e *Engine) cancelRequest(ctx context.Context, r *Request) error {
 
 // withdraw closes the person's request, if one is open, as withdrawn.
 func (e *Engine) withdraw(ctx context.Context, r *Request) error {
-	s := r.Session
-	if s.Handover == handoverOpen && s.Ticket != 0 {
-		if _, err := e.closeByPerson(ctx, r, "cancelled", "staff.person_cancelled"); err != nil {
-			return err
-		}
+	if err := e.leaveHandover(ctx, r, "cancelled", "staff.person_cancelled"); err != nil {
+		return err
 	}
-	s.Handover = ""
 	r.Say(r.T.T("handover.cancelled", nil))
 	return e.showMenu(ctx, r)
 }
