@@ -188,7 +188,13 @@ func (t *transcript) printReplies(ctx context.Context) error {
 // updatesDone counts the updates the bot is through with, by the
 // outcomes it counts for /metrics.
 func updatesDone(reg *prometheus.Registry) int {
-	families, _ := reg.Gather()
+	n, _ := updatesCounted(reg, "processed", "ignored", "duplicate", "throttled", "failed")
+	return n
+}
+
+// updatesCounted sums lotse_updates_total over the given outcomes.
+func updatesCounted(reg *prometheus.Registry, outcomes ...string) (int, error) {
+	families, err := reg.Gather()
 	n := 0.0
 	for _, f := range families {
 		if f.GetName() != "lotse_updates_total" {
@@ -196,14 +202,13 @@ func updatesDone(reg *prometheus.Registry) int {
 		}
 		for _, m := range f.GetMetric() {
 			for _, l := range m.GetLabel() {
-				switch l.GetValue() {
-				case "processed", "ignored", "duplicate", "throttled", "failed":
+				if l.GetName() == "outcome" && slices.Contains(outcomes, l.GetValue()) {
 					n += m.GetCounter().GetValue()
 				}
 			}
 		}
 	}
-	return int(n)
+	return int(n), err
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

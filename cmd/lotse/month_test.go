@@ -331,22 +331,9 @@ func TestReport_SimulatedMonth(t *testing.T) {
 // processed is the number of updates the app has processed so far.
 func processed(t *testing.T, a *app) int {
 	t.Helper()
-	mfs, err := a.registry.Gather()
+	n, err := updatesCounted(a.registry, "processed")
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0.0
-	for _, mf := range mfs {
-		if mf.GetName() != "lotse_updates_total" {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "outcome" && l.GetValue() == "processed" {
-					n += m.GetCounter().GetValue()
-				}
-			}
-		}
-	}
-	return int(n)
+	return n
 }
