@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"lotse/flows"
 	"lotse/internal/domain"
 )
 
@@ -73,8 +74,7 @@ func TestLanguage_FollowsWhatIsWritten(t *testing.T) {
 // greeting once the person has settled on a language.
 func TestLanguage_GreetingNamesIt(t *testing.T) {
 	e := mustEngine(t, noHandover)
-	ctx := context.Background()
-	tests := []struct{ code, input, want string }{
+	tests := []firstMessageCase{
 		{"de", "Bonjour", "fr"}, {"de", "bonsoir !", "fr"},
 		{"de", "Merhaba", "tr"}, {"en", "gunaydin", "tr"},
 		{"tr", "Silav", "ku"}, {"de", "rojbaş", "ku"},
@@ -94,17 +94,9 @@ func TestLanguage_GreetingNamesIt(t *testing.T) {
 		// Said by everyone, or in more than one language: the phone's.
 		{"en", "Hallo", "en"}, {"ar", "hallo", "ar"}, {"de", "salam", "de"}, {"de", "hi", "de"},
 	}
-	for _, tt := range tests {
-		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))
-		if got := res.Session.Lang; got != tt.want {
-			t.Errorf("%q on a %s phone: answered in %s, want %s", tt.input, tt.code, got, tt.want)
-		}
-	}
+	checkFirstMessageLang(t, e, tests)
 	// Settled on Arabic, a French greeting is only a word.
-	res := e.Handle(ctx, domain.Session{Lang: "ar", LangChosen: true, Epoch: 1, Screen: "menu"}, false, withLang(text("Bonjour"), "de"))
-	if res.Session.Lang != "ar" {
-		t.Errorf("settled on ar, \"Bonjour\" switched to %s", res.Session.Lang)
-	}
+	checkSettledKeeps(t, e, "ar", "Bonjour")
 }
 
 // A first message of two words langid is not sure of switches when it
@@ -113,21 +105,36 @@ func TestLanguage_GreetingNamesIt(t *testing.T) {
 // changes.
 func TestLanguage_OwnLettersOnFirstMessage(t *testing.T) {
 	e := mustEngine(t, noHandover)
-	ctx := context.Background()
-	tests := []struct{ code, input, want string }{
+	tests := []firstMessageCase{
 		{"de", "yardım lazım", "tr"}, {"en", "alîkarî dixwazim", "ku"}, {"en", "yardım edin", "tr"},
 		{"de", "merci beaucoup", "de"}, {"de", "bitte helfen", "de"}, {"de", "ana bdi", "de"},
 		{"en", strings.Repeat("ä", 50), "en"}, // no word of any language
 	}
+	checkFirstMessageLang(t, e, tests)
+	checkSettledKeeps(t, e, "de", "yardım lazım")
+}
+
+// firstMessageCase is a first message on a phone set to code, and the
+// language it must be answered in.
+type firstMessageCase struct{ code, input, want string }
+
+// checkFirstMessageLang sends each input as a new person's first message.
+func checkFirstMessageLang(t *testing.T, e *flows.Engine, tests []firstMessageCase) {
+	t.Helper()
 	for _, tt := range tests {
-		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))
+		res := e.Handle(context.Background(), domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))
 		if got := res.Session.Lang; got != tt.want {
 			t.Errorf("%q on a %s phone: answered in %s, want %s", tt.input, tt.code, got, tt.want)
 		}
 	}
-	res := e.Handle(ctx, domain.Session{Lang: "de", LangChosen: true, Epoch: 1, Screen: "menu"}, false, withLang(text("yardım lazım"), "de"))
-	if res.Session.Lang != "de" {
-		t.Errorf("settled on de, \"yardım lazım\" switched to %s", res.Session.Lang)
+}
+
+// checkSettledKeeps: a person settled on lang keeps it after input.
+func checkSettledKeeps(t *testing.T, e *flows.Engine, lang, input string) {
+	t.Helper()
+	res := e.Handle(context.Background(), domain.Session{Lang: lang, LangChosen: true, Epoch: 1, Screen: "menu"}, false, withLang(text(input), "de"))
+	if res.Session.Lang != lang {
+		t.Errorf("settled on %s, %q switched to %s", lang, input, res.Session.Lang)
 	}
 }
 
