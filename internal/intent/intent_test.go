@@ -92,6 +92,13 @@ func TestMatch_Sights(t *testing.T) {
 		// to a neighbouring flow, 2 questions were taken. The 12 it still
 		// misses are longer than MaxWords; each names its flow as a mention.
 		{"eleventhsight.yaml", 9, 6, floors{minRight: 77, maxWrong: 0, right: 128, wrong: 0}},
+		// The twelfth (14 requests in fa, ps, ti, so, ku and ar, 9 in the
+		// others, every flow with late) opened 105 of 138 at first sight
+		// (ru 5/9, ar and fa 9/14 weakest); 1 request went to a
+		// neighbouring flow (ru), no question was taken. The one it still
+		// misses ("ez li vir ci dikarim bikim", what can I do here) holds
+		// "çi bikim", the block words of "what shall I do".
+		{"twelfthsight.yaml", 9, 6, floors{minRight: 92, maxWrong: 0, right: 137, wrong: 0}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
 			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
