@@ -53,20 +53,16 @@ var floorSets = []struct {
 	// Search-box style questions in all twelve languages (keywords only,
 	// unpunctuated dictation, a greeting or story first, German office
 	// words inside; native and second-language English) and near-miss
-	// out-of-scope messages; floors at first sight. At first sight (right
-	// first / confident and right / confident and wrong / out of scope
-	// confident): de 11/10/0/1, en 28/26/0/2, ar 11/7/0/1, fa 11/8/0/0,
-	// ps 12/11/0/1, uk 12/11/0/1, ru 12/9/0/0, tr 12/10/0/1, ku 12/12/0/0,
-	// ti 10/8/1/0, so 12/10/0/0, fr 12/11/0/0.
+	// out-of-scope messages; floors at what the end of the fifteenth round
+	// reached.
+	// At first sight (right first / confident and right / confident and
+	// wrong / out of scope confident): de 11/10/0/1, en 28/26/0/2,
+	// ar 11/7/0/1, fa 11/8/0/0, ps 12/11/0/1, uk 12/11/0/1, ru 12/9/0/0,
+	// tr 12/10/0/1, ku 12/12/0/0, ti 10/8/1/0, so 12/10/0/0, fr 12/11/0/0.
 	{"testdata/round15", map[string]int{
-		"de": 11, "en": 28, "ar": 11, "fa": 11, "ps": 12, "uk": 12,
-		"ru": 12, "tr": 12, "ku": 12, "ti": 10, "so": 12, "fr": 12,
-	}, map[string]string{
-		// "The employer did not give me my salary": at first sight the
-		// salary word (ደሞዝ) pulls the entry on earning next to benefits
-		// and the employer words do not count for the exploitation entry.
-		"ወናኒ ስራሕ ደሞዘይ ኣይሃበንን": "work.benefits_income",
-	}},
+		"de": 12, "en": 30, "ar": 12, "fa": 11, "ps": 12, "uk": 12,
+		"ru": 12, "tr": 12, "ku": 12, "ti": 12, "so": 12, "fr": 12,
+	}, nil},
 }
 
 // TestKB_SearchRomanized and TestKB_SearchRound11 to 15 hold floorSets.
