@@ -50,14 +50,28 @@ var floorSets = []struct {
 		// five by 2022), which the search does not read.
 		"i have duldung since 2 years, is there any way to get real aufenthalt": "status.chancen",
 	}},
+	// Search-box style questions in all twelve languages (keywords only,
+	// unpunctuated dictation, a greeting or story first, German office
+	// words inside; native and second-language English) and near-miss
+	// out-of-scope messages; floors at what the end of the fifteenth round
+	// reached.
+	// At first sight (right first / confident and right / confident and
+	// wrong / out of scope confident): de 11/10/0/1, en 28/26/0/2,
+	// ar 11/7/0/1, fa 11/8/0/0, ps 12/11/0/1, uk 12/11/0/1, ru 12/9/0/0,
+	// tr 12/10/0/1, ku 12/12/0/0, ti 10/8/1/0, so 12/10/0/0, fr 12/11/0/0.
+	{"testdata/round15", map[string]int{
+		"de": 12, "en": 30, "ar": 12, "fa": 11, "ps": 12, "uk": 12,
+		"ru": 12, "tr": 12, "ku": 12, "ti": 12, "so": 12, "fr": 12,
+	}, nil},
 }
 
-// TestKB_SearchRomanized and TestKB_SearchRound11 to 14 hold floorSets.
+// TestKB_SearchRomanized and TestKB_SearchRound11 to 15 hold floorSets.
 func TestKB_SearchRomanized(t *testing.T) { testFloorSet(t, 0) }
 func TestKB_SearchRound11(t *testing.T)   { testFloorSet(t, 1) }
 func TestKB_SearchRound12(t *testing.T)   { testFloorSet(t, 2) }
 func TestKB_SearchRound13(t *testing.T)   { testFloorSet(t, 3) }
 func TestKB_SearchRound14(t *testing.T)   { testFloorSet(t, 4) }
+func TestKB_SearchRound15(t *testing.T)   { testFloorSet(t, 5) }
 
 func testFloorSet(t *testing.T, i int) {
 	dir, floor, known := floorSets[i].dir, floorSets[i].floor, floorSets[i].known
