@@ -209,11 +209,28 @@ const minWords = 2
 // first sentences.
 const maxWords = 200
 
+// Probs is the probability of each class of a model, in the order of
+// Kinds.
+type Probs [maxClasses]float64
+
+// Kinds names the model's classes, calm ("") first. The slice is the
+// model's own: read it, do not change it.
+func (m *Model) Kinds() []string { return m.kinds }
+
 // Classify returns the most likely emergency kind of a normalized text and
 // its probability, or "" and 0 for a text of fewer than two words.
 func (m *Model) Classify(text string) (kind string, p float64) {
+	var s Probs
+	kind, p, _ = m.ClassifyAll(text, &s)
+	return kind, p
+}
+
+// ClassifyAll is Classify that also fills all with the probability of
+// every class, for a caller that weighs a kind other than the likeliest.
+// ok is false, and all is left as it was, for a text the model does not
+// judge.
+func (m *Model) ClassifyAll(text string, all *Probs) (kind string, p float64, ok bool) {
 	k := len(m.kinds)
-	var s [maxClasses]float64
 	var ids [maxFound]int32
 	set, _ := m.sets.Get().(*rowSet)
 	if set == nil {
@@ -229,16 +246,17 @@ func (m *Model) Classify(text string) (kind string, p float64) {
 	f := set.drain(ids[:0])
 	m.sets.Put(set)
 	if words < minWords || len(f) == 0 {
-		return "", 0
+		return "", 0, false
 	}
-	m.probs(f, float32(1/math.Sqrt(float64(len(f)))), s[:k])
+	s := all[:k]
+	m.probs(f, float32(1/math.Sqrt(float64(len(f)))), s)
 	best := 0
 	for c := 1; c < k; c++ {
 		if best == 0 || s[c] > s[best] {
 			best = c
 		}
 	}
-	return m.kinds[best], s[best]
+	return m.kinds[best], s[best], true
 }
 
 // maxFound bounds the features of a message that Classify counts,
