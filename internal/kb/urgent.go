@@ -158,8 +158,11 @@ func (u *urgentList) freeze() {
 }
 
 // indexFirst fills byFirst from the patterns, each pattern once per word,
-// in pattern order.
+// in pattern order, and marks the weak ones.
 func (u *urgentList) indexFirst() {
+	for i := range u.patterns {
+		u.patterns[i].weak = u.weakItem(&u.patterns[i])
+	}
 	firsts := func(yield func(w, pid int32)) {
 		for pid, p := range u.patterns {
 			slot := p.parts[0][0]
@@ -191,6 +194,19 @@ func (u *urgentList) indexFirst() {
 	u.byFirst = l
 }
 
+// weakItem reports whether p is one slot alone: a word, a stem or their
+// alternatives, with or without excluded neighbours, and no number. On
+// messages nobody had tuned on, such an item fired on most false alarms
+// ("the landlord will kill me if the rent is late", "this heat is killing
+// me"), while phrases and "&" items rarely did; a number is only ever in
+// an item as a call of 110 or 112.
+func (u *urgentList) weakItem(p *urgentPattern) bool {
+	if len(p.parts) != 1 || len(p.parts[0]) != 1 {
+		return false
+	}
+	return !slices.ContainsFunc(p.parts[0][0], func(id int32) bool { return hasDigit(u.words[id].text) })
+}
+
 type urgentWord struct {
 	text   string
 	prefix bool
@@ -206,6 +222,9 @@ type urgentPattern struct {
 	not   []urgentPhrase // "!part": words that make the item harmless nearby
 	far   []bool         // per part: "&&", anywhere in the message
 	src   string         // the item as written, for test failures
+	// weak: the item is one word or stem alone (weakItem), which alarms
+	// in a longer message only if the model supports its kind.
+	weak bool
 }
 
 // urgentPhrase is a run of adjacent slots; each slot accepts any of its
@@ -539,8 +558,13 @@ func (k *KB) Urgency(text string) Urgency {
 // UrgencyOf is Urgency(m.Text) on the message's words (see Message).
 func (k *KB) UrgencyOf(m *Message) Urgency {
 	model := k.urgentModel() // the known words too
-	found, _ := k.urgent.matchWords(m.Text, m.Words, k.knownWord, false)
-	return found | k.modelUrgency(model, m.Norm)
+	strong, weak, _ := k.urgent.matchKinds(m.Text, m.Words, k.knownWord, false)
+	if len(m.Words) <= urgentWeakWords {
+		// "call an ambulance please": the model leans to calm in so few
+		// words, and there is no passing mention to tell apart.
+		strong, weak = strong|weak, 0
+	}
+	return strong | k.modelJudge(model, m.Norm, weak&^strong)
 }
 
 // knownWord reports whether w is a word of the knowledge base: a real,
@@ -563,6 +587,13 @@ func (u *urgentList) match(text string, known func(string) bool, explain bool) (
 // matchWords is match with text's words (Normalize) already split; it
 // does not change toks.
 func (u *urgentList) matchWords(text string, toks []string, known func(string) bool, explain bool) (Urgency, []string) {
+	strong, weak, why := u.matchKinds(text, toks, known, explain)
+	return strong | weak, why
+}
+
+// matchKinds is matchWords with the kinds that weak items found apart
+// from those the others found; a kind in strong is not repeated in weak.
+func (u *urgentList) matchKinds(text string, toks []string, known func(string) bool, explain bool) (strong, weak Urgency, why []string) {
 	if len(toks) > maxUrgentTokens {
 		toks = toks[:maxUrgentTokens]
 	}
@@ -598,22 +629,28 @@ func (u *urgentList) matchWords(text string, toks []string, known func(string) b
 	}
 	m.starts[len(toks)] = int32(len(m.ids))
 
-	var found Urgency
-	var why []string
 	for i := range toks {
 		for _, w := range m.at(i) {
 			for _, pid := range u.byFirst.at(int(w)) {
 				p := &u.patterns[pid]
-				if (explain || !found.Has(p.kind)) && p.matchAt(m, i) {
-					found |= p.kind
-					if explain {
-						why = append(why, p.src)
-					}
+				if !explain && (strong.Has(p.kind) || p.weak && weak.Has(p.kind)) {
+					continue
+				}
+				if !p.matchAt(m, i) {
+					continue
+				}
+				if p.weak {
+					weak |= p.kind
+				} else {
+					strong |= p.kind
+				}
+				if explain {
+					why = append(why, p.src)
 				}
 			}
 		}
 	}
-	return found, why
+	return strong, weak &^ strong, why
 }
 
 // arabicClitics returns t and, in Ethiopic script, t without a joined

@@ -1,6 +1,9 @@
 package kb
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/gob"
 	"os"
 	"path/filepath"
 	"slices"
@@ -174,5 +177,86 @@ func TestUrgentModel_LearntOnFirstUse(t *testing.T) {
 	fsys[examplesDir+"/en.yaml"].Data = []byte("urgent:\n  weather: [it rains]\n")
 	if _, err := Load(fsys, ""); err == nil || !strings.Contains(err.Error(), "weather") {
 		t.Fatalf("unknown kind: %v", err)
+	}
+}
+
+// TestKB_UrgencyWeakItems: an item of one word alone alarms in a longer
+// message only if the model gives its kind some support; phrases, "&"
+// items and messages of a few words alarm as the lists say.
+func TestKB_UrgencyWeakItems(t *testing.T) {
+	t.Parallel()
+	u := newUrgentList()
+	if err := u.merge([]byte("en:\n  violence:\n    - kill*\n    - beat* & me\n  fire:\n    - fire\n    - smoke in the kitchen\n")); err != nil {
+		t.Fatal(err)
+	}
+	// Read back from the cache, the items are weak or not as compiled.
+	var buf bytes.Buffer
+	bw := bufio.NewWriter(&buf)
+	if err := (&rawWriter{w: bw}).urgent(gob.NewEncoder(bw), u); err != nil {
+		t.Fatal(err)
+	}
+	bw.Flush()
+	br := bufio.NewReader(bytes.NewReader(buf.Bytes()))
+	cached, err := (&rawReader{r: br, max: uint64(buf.Len())}).urgent(gob.NewDecoder(br))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []*urgentList{u, cached} {
+		for _, p := range l.patterns {
+			if want := !strings.Contains(strings.TrimPrefix(p.src, "en: "), " "); p.weak != want {
+				t.Errorf("%s: weak %v, want %v", p.src, p.weak, want)
+			}
+		}
+	}
+	var ex []urgentml.Example
+	for _, m := range []string{
+		"he wants to kill me he has a knife", "he is going to kill me tonight",
+		"my husband beats me every night", "he beat me and locked me in the room",
+		"he says he will kill me and my children", "please help he hits me",
+	} {
+		ex = append(ex, urgentml.Example{Text: Normalize(m), Kind: "violence"})
+	}
+	for _, m := range []string{
+		"there is a fire in the kitchen", "the house is on fire", "fire in the stairwell help",
+	} {
+		ex = append(ex, urgentml.Example{Text: Normalize(m), Kind: "fire"})
+	}
+	for _, m := range []string{
+		"the landlord wants the rent today", "the rent is late again this month",
+		"my landlord is angry because the rent is late", "when is the rent due",
+		"the landlord did not repair the heating", "can i pay the rent later",
+		"my boss is angry when i am late", "the course starts at nine",
+		"where do i register my address", "the bus is late again",
+	} {
+		ex = append(ex, urgentml.Example{Text: Normalize(m)})
+	}
+	model, err := urgentml.Train(ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := &KB{urgent: cached, urgentReady: func() *urgentml.Model { return model }}
+	for _, c := range []struct {
+		msg  string
+		want Urgency
+	}{
+		// One weak word in passing, which the model does not support.
+		{"the landlord will kill me if the rent is late", 0},
+		// The same word where the model supports it.
+		{"he wants to kill me he has a knife", UrgentViolence},
+		// A phrase and an "&" item stand whatever the model says.
+		{"smoke in the kitchen and the rent is late", UrgentFire},
+		{"the landlord beat me because the rent is late", UrgentViolence},
+		// Too few words to weigh.
+		{"fire", UrgentFire},
+		{"kill me", UrgentViolence},
+	} {
+		lists, _ := u.match(c.msg, func(string) bool { return false }, false)
+		if lists == 0 {
+			t.Errorf("%q: the lists find nothing; the case shows nothing", c.msg)
+		}
+		if got := k.Urgency(c.msg); got != c.want {
+			_, p := model.Classify(Normalize(c.msg))
+			t.Errorf("Urgency(%q) = %q, want %q (lists %q, model %.2f)", c.msg, got, c.want, lists, p)
+		}
 	}
 }
