@@ -70,7 +70,7 @@ func (e *Engine) Urgent(ev domain.Event) bool {
 
 // urgentFirst answers an urgent message before the event is handled any
 // further, and records the kind in r.urgent so that free text is not
-// answered a second time. Everything else (a booking step, a hand-over
+// answered a second time unless the alarm is not firm. Everything else (a booking step, a hand-over
 // relay) still happens after it.
 func (e *Engine) urgentFirst(r *Request) {
 	text := writtenText(r.Event)
@@ -79,11 +79,11 @@ func (e *Engine) urgentFirst(r *Request) {
 	}
 	// Trimmed as onText reads it, so both share one analysis; the
 	// matching does not see surrounding space.
-	u := e.kb.UrgencyOf(r.analyzed(strings.TrimSpace(text)))
+	u, firm := e.kb.Alarm(r.analyzed(strings.TrimSpace(text)))
 	if u == 0 {
 		return
 	}
-	r.urgent = u
+	r.urgent, r.urgentFirm = u, firm
 	e.log.Info("urgent message", "kinds", u.String())
 	e.showEmergency(r, u)
 	r.urgentReplies = len(r.replies)

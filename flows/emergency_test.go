@@ -2,12 +2,14 @@ package flows_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	"lotse/flows"
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
+	"lotse/internal/kb"
 )
 
 func withLocalHelp(s *flows.Settings) {
@@ -154,4 +156,40 @@ func TestEngine_UrgentFirstInEveryState(t *testing.T) {
 			t.Errorf("the failure was not reported: %q", allText(res))
 		}
 	})
+}
+
+// TestEngine_AlarmNotFirmAnswersToo: an alarm that rests on one alarm word
+// in passing, which the urgent model does not back (kb.Alarm), shows the
+// help first and answers the question after it; a firm alarm shows the
+// help alone, so nothing pushes it out of sight.
+func TestEngine_AlarmNotFirmAnswersToo(t *testing.T) {
+	e := mustEngine(t, withLocalHelp)
+	_, _, base, err := shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text string
+		firm bool
+	}{
+		// "The shelter's caretaker will kill me if I don't pay, how do I
+		// find a flat?"
+		{"مشرف السكن بدو يقتلني اذا ما دفعت، كيف احصل على شقة", false},
+		{"زوجي يضربني كل يوم وانا خايفة، كيف احصل على شقة", true},
+	} {
+		// The lists and the model are tuned on: should this message's
+		// alarm change, choose another that shows the case.
+		if u, firm := base.Alarm(kb.NewMessage(tt.text)); u == 0 || firm != tt.firm {
+			t.Fatalf("%q: alarm %q firm %v, want an alarm firm %v", tt.text, u, firm, tt.firm)
+		}
+		res := e.Handle(context.Background(), domain.Session{Lang: "ar", Epoch: 1}, false, text(tt.text))
+		if len(res.Replies) == 0 || !strings.Contains(res.Replies[0].Text, "110") {
+			t.Fatalf("%q: first reply is not the help: %+v", tt.text, res.Replies)
+		}
+		// The answer or the questions it may be, with their buttons.
+		answered := slices.ContainsFunc(buttons(res), func(b domain.Button) bool { return strings.HasPrefix(b.Action.Arg, "housing.") })
+		if answered == tt.firm {
+			t.Errorf("%q (firm %v): answered %v; replies %+v", tt.text, tt.firm, answered, res.Replies)
+		}
+	}
 }

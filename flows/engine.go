@@ -264,8 +264,10 @@ type Request struct {
 	toast   string
 	events  []domain.TicketEvent
 	// urgent is the kind of emergency the person's text signals; its help
-	// is the first urgentReplies replies.
+	// is the first urgentReplies replies. Unless urgentFirm (kb.Alarm),
+	// the text is answered as well.
 	urgent        kb.Urgency
+	urgentFirm    bool
 	urgentReplies int
 	// counts are the statistics this event adds (stats.go); holdQuestion
 	// keeps the question just put to the person for consent (consent.go).

@@ -85,9 +85,12 @@ func (e *Engine) renderAnswers() {
 // onText answers a question typed in the person's own words.
 func (e *Engine) onText(ctx context.Context, r *Request) error {
 	text := strings.TrimSpace(r.Event.Text)
-	if r.urgent != 0 {
+	if r.urgent != 0 && r.urgentFirm {
 		// urgentFirst has answered with help; an answer from the knowledge
-		// base would only push it out of sight.
+		// base would only push it out of sight. An alarm that is not firm
+		// ("the landlord will kill me if the rent is late, how much may
+		// the rent be") is most often a calm question with one alarm word
+		// in passing: it gets the help and its answer.
 		return nil
 	}
 	if r.Session.Question != "" {
@@ -216,6 +219,10 @@ func (e *Engine) answerText(ctx context.Context, r *Request, res kb.Parts) error
 		if flow == nil {
 			r.Session.Screen = suggestScreen(e.kb, t.Lang(), ids)
 		}
+	case r.urgent != 0:
+		// Help is shown (an alarm that is not firm): "no answer" and the
+		// consent question would only push it away.
+		return nil
 	default:
 		r.count(stats.NoMatch(t.Lang()))
 		if !e.suggestOffers(r, r.Event.Text) {

@@ -557,6 +557,19 @@ func (k *KB) Urgency(text string) Urgency {
 
 // UrgencyOf is Urgency(m.Text) on the message's words (see Message).
 func (k *KB) UrgencyOf(m *Message) Urgency {
+	u, _ := k.Alarm(m)
+	return u
+}
+
+// Alarm is UrgencyOf and whether it is firm. It is not when every kind
+// found rests on a weak list item (urgentPattern.weak: one word alone)
+// in a message of more than urgentWeakWords words whose kind the model
+// does not support (urgentWeakSupport): the shape of most false alarms on
+// messages nobody had tuned on ("the landlord will kill me if the rent is
+// late"), and of a few real emergencies ("he's strangling me again, he's
+// drunk"). Help is shown either way; what is not firm is the silence
+// after it, so the person's question is answered too.
+func (k *KB) Alarm(m *Message) (u Urgency, firm bool) {
 	model := k.urgentModel() // the known words too
 	strong, weak, _ := k.urgent.matchKinds(m.Text, m.Words, k.knownWord, false)
 	if len(m.Words) <= urgentWeakWords {
@@ -564,7 +577,8 @@ func (k *KB) UrgencyOf(m *Message) Urgency {
 		// words, and there is no passing mention to tell apart.
 		strong, weak = strong|weak, 0
 	}
-	return strong | k.modelJudge(model, m.Norm, weak&^strong)
+	backed := strong | k.modelJudge(model, m.Norm, weak)
+	return backed | weak, backed != 0 || weak == 0
 }
 
 // knownWord reports whether w is a word of the knowledge base: a real,

@@ -194,17 +194,20 @@ func (k *KB) learnUrgentModel(ex []urgentml.Example) *urgentml.Model {
 	return m
 }
 
-// urgentWeakSupport is how likely the model must find a kind for a weak
-// list item of it (urgentPattern.weak) to alarm in a message of more than
-// urgentWeakWords words. A calm message with one alarm word in passing
-// ("the landlord will kill me if the rent is late") gets little support,
-// a real emergency a fair share. In a few words the model leans to calm
-// ("il y a un incendie": 0.01 fire), while there is no passing mention
-// to silence. Both were chosen on the historical first-sight parts of
-// the seventh to twelfth passes, each scored with the code, lists and
-// model of the commit that added it, never on a held-out set
-// (testdata/urgent/GATE.md): of 419 calm messages alarmed there, 140
-// fewer; of 1,723 urgent ones caught, 6 fewer.
+// urgentWeakSupport is how likely the model must find a kind for an alarm
+// of a weak list item of it (urgentPattern.weak) to be firm (KB.Alarm) in
+// a message of more than urgentWeakWords words. A calm message with one
+// alarm word in passing ("the landlord will kill me if the rent is late")
+// gets little support, a real emergency mostly a fair share. In a few
+// words the model leans to calm ("il y a un incendie": 0.01 fire), while
+// there is no passing mention to tell apart. Both were chosen on the
+// historical first-sight parts of the seventh to twelfth passes, each
+// scored with the code, lists and model of the commit that added it,
+// never on a held-out set (testdata/urgent/GATE.md): of 419 calm messages
+// alarmed there, 140 would no longer be firm; of 1,723 urgent ones
+// caught, 6 – clear threats, smoke, a man on a roof. That is why an alarm
+// that is not firm still shows the help: it only no longer keeps the
+// question from being answered.
 const (
 	urgentWeakSupport = 0.22
 	urgentWeakWords   = 5

@@ -180,9 +180,10 @@ func TestUrgentModel_LearntOnFirstUse(t *testing.T) {
 	}
 }
 
-// TestKB_UrgencyWeakItems: an item of one word alone alarms in a longer
-// message only if the model gives its kind some support; phrases, "&"
-// items and messages of a few words alarm as the lists say.
+// TestKB_UrgencyWeakItems: an alarm of an item of one word alone is firm
+// in a longer message only if the model gives its kind some support;
+// phrases, "&" items and messages of a few words are firm as the lists
+// say. Every alarm stays an alarm.
 func TestKB_UrgencyWeakItems(t *testing.T) {
 	t.Parallel()
 	u := newUrgentList()
@@ -238,25 +239,28 @@ func TestKB_UrgencyWeakItems(t *testing.T) {
 	for _, c := range []struct {
 		msg  string
 		want Urgency
+		firm bool
 	}{
 		// One weak word in passing, which the model does not support.
-		{"the landlord will kill me if the rent is late", 0},
+		{"the landlord will kill me if the rent is late", UrgentViolence, false},
 		// The same word where the model supports it.
-		{"he wants to kill me he has a knife", UrgentViolence},
+		{"he wants to kill me he has a knife", UrgentViolence, true},
 		// A phrase and an "&" item stand whatever the model says.
-		{"smoke in the kitchen and the rent is late", UrgentFire},
-		{"the landlord beat me because the rent is late", UrgentViolence},
+		{"smoke in the kitchen and the rent is late", UrgentFire, true},
+		{"the landlord beat me because the rent is late", UrgentViolence, true},
 		// Too few words to weigh.
-		{"fire", UrgentFire},
-		{"kill me", UrgentViolence},
+		{"fire", UrgentFire, true},
+		{"kill me", UrgentViolence, true},
+		// Nothing found is firm.
+		{"the rent is late again this month", 0, true},
 	} {
-		lists, _ := u.match(c.msg, func(string) bool { return false }, false)
-		if lists == 0 {
-			t.Errorf("%q: the lists find nothing; the case shows nothing", c.msg)
-		}
-		if got := k.Urgency(c.msg); got != c.want {
+		got, firm := k.Alarm(NewMessage(c.msg))
+		if got != c.want || firm != c.firm {
 			_, p := model.Classify(Normalize(c.msg))
-			t.Errorf("Urgency(%q) = %q, want %q (lists %q, model %.2f)", c.msg, got, c.want, lists, p)
+			t.Errorf("Alarm(%q) = %q firm %v, want %q firm %v (model %.2f)", c.msg, got, firm, c.want, c.firm, p)
+		}
+		if u := k.Urgency(c.msg); u != got {
+			t.Errorf("Urgency(%q) = %q, Alarm %q", c.msg, u, got)
 		}
 	}
 }
