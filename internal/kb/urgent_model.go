@@ -22,14 +22,15 @@ import (
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
 // and is re-run after every change of either. Now (thirteenth pass, both
-// parts): 0.73, 51/10,921 calm alarmed out of fold (0.47 %); 0.72 gives
-// 57, 0.52 %. (0.73 after the pass's part 1: 52/10,753, 0.48 %; 0.73
-// after the twelfth pass and the fourteenth search round: 52/10,432,
-// 0.50 %; 0.78 after the eleventh pass: 49/9,931, 0.49 %.)
+// parts and the review of its items): 0.75, 51/10,963 calm alarmed out of
+// fold (0.47 %); 0.74 gives 59, 0.54 %. (0.73 after the pass's part 2,
+// before the review's 42 calm messages: 51/10,921, 0.47 %; 0.73 after
+// the twelfth pass and the fourteenth search round: 52/10,432, 0.50 %;
+// 0.78 after the eleventh pass: 49/9,931, 0.49 %.)
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
-const urgentModelThreshold = 0.73
+const urgentModelThreshold = 0.75
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
