@@ -21,15 +21,16 @@ import (
 // typed-request tests, which the model never learns from, alarm
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
-// and is re-run after every change of either. Now (twelfth pass, both
-// parts, and the fourteenth search round): 0.73, 52/10,432 calm alarmed
-// out of fold (0.50 %); 0.72 gives 56, 0.54 %. (0.74 after the pass's
-// part 1: 51/10,274, 0.50 %; 0.78 after the eleventh pass: 49/9,931,
-// 0.49 %.)
+// and is re-run after every change of either. Now (thirteenth pass, both
+// parts and the review of its items): 0.75, 51/10,963 calm alarmed out of
+// fold (0.47 %); 0.74 gives 59, 0.54 %. (0.73 after the pass's part 2,
+// before the review's 42 calm messages: 51/10,921, 0.47 %; 0.73 after
+// the twelfth pass and the fourteenth search round: 52/10,432, 0.50 %;
+// 0.78 after the eleventh pass: 49/9,931, 0.49 %.)
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
-const urgentModelThreshold = 0.73
+const urgentModelThreshold = 0.75
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
