@@ -70,19 +70,20 @@ var floorSets = []struct {
 	// Out-of-scope near misses (a car's registration, a dog tax, a
 	// fishing licence, a gym contract, a film, a school trip, a car loan,
 	// a tourist visa for a cousin, a foreign driving licence ...), twelve
-	// per language, and four in-scope questions each; floors and
-	// allowances at first sight.
+	// per language, and four in-scope questions each; floors at first
+	// sight, allowances at what the sixteenth round reached.
 	// At first sight (in scope right first / confident and right; out of
 	// scope confident): de 4/4 1, en 4/3 2, ar 4/4 0, fa 4/4 2, ps 3/3 2,
 	// uk 4/4 3, ru 4/4 2, tr 4/4 4, ku 3/3 1, ti 4/4 0, so 4/4 1,
-	// fr 4/4 1 (19 of 144 out of scope confident).
+	// fr 4/4 1 (19 of 144 out of scope confident). After the off-topic
+	// words (offtopic.go): in scope unchanged, out of scope confident 1
+	// of 144, "how to sign up as an uber driver in germany" as
+	// self-employment ("uber" is the German stopword "über", and a
+	// driver on one's own account is the self-employment entry's topic).
 	{"testdata/round16", map[string]int{
 		"de": 4, "en": 4, "ar": 4, "fa": 4, "ps": 3, "uk": 4,
 		"ru": 4, "tr": 4, "ku": 3, "ti": 4, "so": 4, "fr": 4,
-	}, nil, map[string]int{
-		"de": 1, "en": 2, "fa": 2, "ps": 2, "uk": 3,
-		"ru": 2, "tr": 4, "ku": 1, "so": 1, "fr": 1,
-	}},
+	}, nil, map[string]int{"en": 1}},
 }
 
 // TestKB_SearchRomanized and TestKB_SearchRound11 to 16 hold floorSets.
