@@ -24,32 +24,32 @@ import "strings"
 // only, so "car" is not "care" nor "angel" "Angelegenheit".
 var offTopicLists = map[string]string{
 	"de": `auto autos pkw kfz fahrzeug* zulassungsstelle kennzeichen führerschein* fahrschule*
-		hund hunde hundes hundesteuer* katze* haustier* fitnessstudio* fitness* fußball* sportverein*
+		hund hunde hundes hundesteuer* katze* haustier* fitnessstudio* fitness* fußball* sport sportverein*
 		film filme films kino* angeln angelschein* wetter moschee* kirche* gebetszeit*
 		geldbörse* portemonnaie brieftasche fundbüro* bibliothek* bücherei* supermarkt* parkschein* parkplatz*
 		strafzettel* knöllchen klassenfahrt* uber lieferando geburtstag*
 		handyvertrag* prepaid* datenvolumen* simkarte*`,
-	"en": `car cars vehicle* driving dog dogs puppy cat cats pet pets gym fitness* football* soccer
+	"en": `car cars vehicle* driving dog dogs puppy cat cats pet pets gym fitness* football* soccer sport sports
 		film films movie* cinema* netflix fishing hunting weather mosque* church* prayer* wallet
 		library supermarket* grocery groceries parking uber birthday* prepaid`,
-	"fr": `voiture* véhicule* immatricul* conduire chien* chat chats gym fitness* football foot
+	"fr": `voiture* véhicule* immatricul* conduire chien* chat chats gym fitness* football foot sport
 		film films cinéma* pêche météo mosquée* église* prière* portefeuille bibliothèque*
 		supermarché* stationnement uber anniversaire*`,
 	"ar": `سيارة سيارتي سياره سيارات كلب كلبي قطة قطتي جيم نادي فيلم فلم سينما صيد طقس
 		مسجد صلاة كنيسة محفظة محفظتي سوبرماركت سواقة سواقه مباراة كرة`,
-	"fa": `ماشین ماشینم خودرو سگ گربه باشگاه بدنسازی فوتبال فیلم سینما ماهیگیری مسجد نماز
+	"fa": `ماشین ماشینم خودرو سگ گربه باشگاه بدنسازی ورزش ورزشی فوتبال فیلم سینما ماهیگیری مسجد نماز
 		کلیسا کتابخانه سوپرمارکت رانندگی`,
 	"ps": `موټر موټرو سپی سپي فوټبال فلم جومات لمونځ لمانځه ډرایور کتابتون`,
-	"uk": `машин* авто автомобіл* собак* пес кіт кішк* спортзал* фітнес* футбол* фільм* кіно*
+	"uk": `машин* авто автомобіл* собак* пес кіт кішк* спорт* фітнес* футбол* фільм* кіно*
 		риболов* рибал* погод* церкв* мечет* гаманц* гаманець бібліотек* супермаркет* паркуван* водійськ*`,
-	"ru": `машин* автомобил* собак* кошк* фитнес* спортзал* футбол* фильм* кино* рыбалк* рыболов*
+	"ru": `машин* автомобил* собак* кошк* фитнес* спорт* футбол* фильм* кино* рыбалк* рыболов*
 		погод* церкв* мечет* кошел* библиотек* супермаркет* парковк* водительск*`,
-	"tr": `araba arabam* otomobil* köpek* kedi* fitness* futbol* film* sinema* balık* hava
+	"tr": `araba arabam* otomobil* köpek* kedi* fitness* spor futbol* film* sinema* balık* hava
 		cami* namaz* kilise* cüzdan* kütüphane* ehliyet* otopark* paket*`,
-	"ku": `otomobîl* erebe* trimbêl* fîlm* futbol* masî* hewa mizgeft* nimêj* ehliyet* klûb*`,
+	"ku": `otomobîl* erebe* trimbêl* fîlm* futbol* werziş* masî* hewa mizgeft* nimêj* ehliyet* klûb*`,
 	"ti": `መኪና መኪናይ መኪናታት ከልቢ ፊልም ኩዕሶ ዓሳ መስጊድ መንጃ ጂም`,
 	"so": `baabuur* gaari* eey eeyga filim* film* kubadda kalluun* cimilad* masjid* salaad*
-		kaniisad* maktabad* darawal* jimicsi*`,
+		kaniisad* maktabad* darawal* jimicsi* ciyaar*`,
 }
 
 // offTopicSet holds the off-topic words, normalized: whole words, and the
