@@ -96,6 +96,10 @@ func (k *KB) readCyrillic(w, lang string, mask uint32) (string, bool) {
 	if _, ok := k.idx.lookup(n); ok {
 		return "", false
 	}
+	// An off-topic word is known too ("Klassenfahrt" is not "классенфахрт").
+	if offTopic.has(n) {
+		return "", false
+	}
 	return latinToCyrillic(strings.ToLower(w), lang == "uk"), true
 }
 

@@ -9,7 +9,7 @@ import (
 // floorSets are question sets held at a floor: per language, how many
 // questions must have the right entry first; none may be answered
 // confidently with a wrong entry, nor an out-of-scope message
-// confidently at all. Each floor is one below the figure measured when
+// confidently at all (beyond a set's oosAllowed). Each floor is one below the figure measured when
 // the set was tuned on.
 var floorSets = []struct {
 	dir   string
@@ -19,25 +19,29 @@ var floorSets = []struct {
 	// fails, and so does a known one that is no longer confidently wrong
 	// (then take it off the list).
 	known map[string]string
+	// oosAllowed is, per language, how many out-of-scope messages may
+	// still be answered confidently (nil: none); each one is still
+	// logged, and more than allowed fails.
+	oosAllowed map[string]int
 }{
 	// Questions typed in Latin letters by people who write Russian,
 	// Ukrainian, Arabic or Dari/Farsi; floors from when the Cyrillic
 	// reading and the romanised phrases were added.
-	{"testdata/romanized", map[string]int{"ru": 18, "uk": 17, "ar": 18, "fa": 18}, nil},
+	{"testdata/romanized", map[string]int{"ru": 18, "uk": 17, "ar": 18, "fa": 18}, nil, nil},
 	// Phone-typed questions that name a status and a topic together
 	// ("can I work, I have a Duldung"), and everyday local questions the
 	// knowledge base does not cover; floors from the end of the eleventh
 	// round (at first sight: en 19, ar 19, fr 18, tr 18, ku 17, de 18).
-	{"testdata/round11", map[string]int{"en": 19, "ar": 19, "fr": 19, "tr": 18, "ku": 19, "de": 18}, nil},
+	{"testdata/round11", map[string]int{"en": 19, "ar": 19, "fr": 19, "tr": 18, "ku": 19, "de": 18}, nil, nil},
 	// Phone-typed questions in the languages weakest on the held-out
 	// sets, every entry about twice; floors from the end of the twelfth
 	// round (at first sight: en 17, tr 18, fr 19, fa 18, so 19).
-	{"testdata/round12", map[string]int{"en": 19, "tr": 19, "fr": 18, "fa": 17, "so": 19}, nil},
+	{"testdata/round12", map[string]int{"en": 19, "tr": 19, "fr": 18, "fa": 17, "so": 19}, nil, nil},
 	// Phone-typed questions in en and fr (every entry), ar and fa, with
 	// two known confident-wrong cases in other words; floors from the end
 	// of the thirteenth round (at first sight: en 37, fr 36, ar 19, fa 20,
 	// four confident and wrong, two out of scope confident).
-	{"testdata/round13", map[string]int{"en": 43, "fr": 42, "ar": 21, "fa": 22}, nil},
+	{"testdata/round13", map[string]int{"en": 43, "fr": 42, "ar": 21, "fa": 22}, nil, nil},
 	// Every entry twice in en and fr, as people type on a phone in a
 	// second language (non-native English, French in SMS spelling), and
 	// near-miss out-of-scope messages; floors from the end of the
@@ -49,7 +53,7 @@ var floorSets = []struct {
 		// entry; only the number of years tells them apart (Chancen needed
 		// five by 2022), which the search does not read.
 		"i have duldung since 2 years, is there any way to get real aufenthalt": "status.chancen",
-	}},
+	}, nil},
 	// Search-box style questions in all twelve languages (keywords only,
 	// unpunctuated dictation, a greeting or story first, German office
 	// words inside; native and second-language English) and near-miss
@@ -62,19 +66,38 @@ var floorSets = []struct {
 	{"testdata/round15", map[string]int{
 		"de": 12, "en": 30, "ar": 12, "fa": 11, "ps": 12, "uk": 12,
 		"ru": 12, "tr": 12, "ku": 12, "ti": 12, "so": 12, "fr": 12,
-	}, nil},
+	}, nil, nil},
+	// Out-of-scope near misses (a car's registration, a dog tax, a
+	// fishing licence, a gym contract, a film, a school trip, a car loan,
+	// a tourist visa for a cousin, a foreign driving licence ...), twelve
+	// per language, and four in-scope questions each; floors at first
+	// sight, allowances at what the sixteenth round reached.
+	// At first sight (in scope right first / confident and right; out of
+	// scope confident): de 4/4 1, en 4/3 2, ar 4/4 0, fa 4/4 2, ps 3/3 2,
+	// uk 4/4 3, ru 4/4 2, tr 4/4 4, ku 3/3 1, ti 4/4 0, so 4/4 1,
+	// fr 4/4 1 (19 of 144 out of scope confident). After the off-topic
+	// words (offtopic.go): in scope unchanged, out of scope confident 1
+	// of 144, "how to sign up as an uber driver in germany" as
+	// self-employment ("uber" is the German stopword "über", and a
+	// driver on one's own account is the self-employment entry's topic).
+	{"testdata/round16", map[string]int{
+		"de": 4, "en": 4, "ar": 4, "fa": 4, "ps": 3, "uk": 4,
+		"ru": 4, "tr": 4, "ku": 3, "ti": 4, "so": 4, "fr": 4,
+	}, nil, map[string]int{"en": 1}},
 }
 
-// TestKB_SearchRomanized and TestKB_SearchRound11 to 15 hold floorSets.
+// TestKB_SearchRomanized and TestKB_SearchRound11 to 16 hold floorSets.
 func TestKB_SearchRomanized(t *testing.T) { testFloorSet(t, 0) }
 func TestKB_SearchRound11(t *testing.T)   { testFloorSet(t, 1) }
 func TestKB_SearchRound12(t *testing.T)   { testFloorSet(t, 2) }
 func TestKB_SearchRound13(t *testing.T)   { testFloorSet(t, 3) }
 func TestKB_SearchRound14(t *testing.T)   { testFloorSet(t, 4) }
 func TestKB_SearchRound15(t *testing.T)   { testFloorSet(t, 5) }
+func TestKB_SearchRound16(t *testing.T)   { testFloorSet(t, 6) }
 
 func testFloorSet(t *testing.T, i int) {
 	dir, floor, known := floorSets[i].dir, floorSets[i].floor, floorSets[i].known
+	oosAllowed := floorSets[i].oosAllowed
 	k := MustLoad(t)
 	sets := loadEvalDir(t, dir)
 	for _, lang := range slices.Sorted(maps.Keys(sets)) {
@@ -114,7 +137,7 @@ func testFloorSet(t *testing.T, i int) {
 			for _, q := range s.OutOfScope {
 				if res := k.Search(q, lang); res.Confident {
 					oosConfident++
-					t.Errorf("out-of-scope %q got a confident match %+v", q, res.Best)
+					t.Logf("out-of-scope %q got a confident match %+v", q, res.Best)
 				}
 			}
 			for _, c := range s.Questions {
@@ -124,6 +147,9 @@ func testFloorSet(t *testing.T, i int) {
 			}
 			t.Logf("%s: right first %d/%d, confident and right %d, confident and wrong %d, out of scope confident %d/%d",
 				lang, hits, len(s.Questions), confident, wrongConfident, oosConfident, len(s.OutOfScope))
+			if oosConfident > oosAllowed[lang] {
+				t.Errorf("out of scope confident %d, want at most %d", oosConfident, oosAllowed[lang])
+			}
 			if hits < floor[lang] {
 				t.Errorf("right first %d, want at least %d", hits, floor[lang])
 			}

@@ -337,6 +337,11 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 		}
 		res.Confident = c.confident()
 	}
+	// A word naming a topic the base does not cover (a car, a dog, a gym
+	// ...): the entries share the query's office words, not its topic.
+	if res.Confident && offTopic.anyOffTopic(toks) {
+		res.Confident = false
+	}
 	return res, c
 }
 
