@@ -78,6 +78,9 @@ func (k *KB) searchParts(query string, whole Result, wholeCover float64, lang st
 		if len(res.Best) == 0 {
 			continue
 		}
+		if res.Confident && offTopicClause(query, p, lang) {
+			res.Confident = false
+		}
 		// A clear sentence is answered instead of the whole message,
 		// unless the whole message's best entry explains nearly all of it
 		// and the sentence's entry is none of its suggestions: in "can I
@@ -118,6 +121,24 @@ func (k *KB) searchParts(query string, whole Result, wholeCover float64, lang st
 		}
 	}
 	return out
+}
+
+// offTopicClause reports whether part was cut at a comma from a sentence
+// of query that names a topic the base does not cover (offTopic): such a
+// clause is no question of its own. In "we watched a film where the
+// police beat a man, is that allowed in germany" the second clause asks
+// about the film, not about moving to another city.
+func offTopicClause(query, part, lang string) bool {
+	for _, s := range splitRunes(query, isSentenceEnd) {
+		s = strings.TrimSpace(s)
+		switch {
+		case s == part:
+			return false
+		case strings.Contains(s, part):
+			return offTopic.anyOffTopic(analyze(s, stopMask(baseLang(lang))))
+		}
+	}
+	return false
 }
 
 // clauses cuts a message into sentences (and long sentences at commas),

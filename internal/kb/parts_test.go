@@ -103,6 +103,21 @@ func TestKB_SearchParts_StatusAsContext(t *testing.T) {
 	}
 }
 
+// TestKB_SearchParts_OffTopicClause: a clause cut at a comma from a
+// sentence about a topic the base does not cover is not answered on its
+// own; a sentence of its own still is.
+func TestKB_SearchParts_OffTopicClause(t *testing.T) {
+	k := MustLoad(t)
+	film := "we watched a film where the police beat a man, is that allowed in germany"
+	if p := k.SearchParts(film, "en"); p.Main.Confident {
+		t.Errorf("%q: a confident %s", film, p.Main.Best[0].ID)
+	}
+	car := "My car broke down last week. Where do I get a Wohnberechtigungsschein for a bigger flat?"
+	if p := k.SearchParts(car, "en"); !p.Main.Confident || p.Main.Best[0].ID != "housing.wbs" {
+		t.Errorf("%q: main %+v, want a confident housing.wbs", car, p.Main)
+	}
+}
+
 func TestClauses(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
