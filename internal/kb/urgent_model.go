@@ -21,17 +21,19 @@ import (
 // typed-request tests, which the model never learns from, alarm
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
-// and is re-run after every change of either. Now (thirteenth pass, both
-// parts and the review of its items, with the fifteenth search round):
-// 0.75, 50/10,963 calm alarmed out of fold (0.46 %); 0.74 gives 57,
-// 0.52 %. (0.75 on the pass alone: 51, 0.47 %; 0.73 after the pass's part 2,
-// before the review's 42 calm messages: 51/10,921, 0.47 %; 0.73 after
-// the twelfth pass and the fourteenth search round: 52/10,432, 0.50 %;
-// 0.78 after the eleventh pass: 49/9,931, 0.49 %.)
+// and is re-run after every change of either. Now (fourteenth pass, both
+// parts and the review of its items): 0.74, 57/11,482 calm alarmed out of
+// fold (0.50 %, 0.496); 0.73 gives 63, 0.55 %. (0.75 after the pass's two
+// parts, before the review's 45 calm messages: 53/11,437, 0.46 %, where
+// 0.74 gave 60, 0.52 %; 0.75 after the thirteenth pass, the review of its items and the fifteenth search
+// round: 50/10,963, 0.46 %; 0.75 on that pass alone: 51, 0.47 %; 0.73
+// after its part 2, before the review's 42 calm messages: 51/10,921,
+// 0.47 %; 0.73 after the twelfth pass and the fourteenth search round:
+// 52/10,432, 0.50 %; 0.78 after the eleventh pass: 49/9,931, 0.49 %.)
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
-const urgentModelThreshold = 0.75
+const urgentModelThreshold = 0.74
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
