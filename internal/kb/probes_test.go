@@ -37,6 +37,9 @@ func TestKB_PhoneProbes(t *testing.T) {
 		{"صاحب الشغل ما دفعلي", "ar", "work.exploitation"},
 		// "the landlord wants to put us out of the flat": defects first.
 		{"ev sahibi evden çıkarmak istiyor", "tr", "housing.notice"},
+		// "I want to know about the Jobcenter": the Jobcenter and Agentur
+		// third, after the extra earnings and the rent limit.
+		{"بدي اعرف عن الجوب سنتر", "ar", "work.offices"},
 	} {
 		res := k.Search(c.q, c.lang)
 		if len(res.Best) == 0 || res.Best[0].ID != c.id {
