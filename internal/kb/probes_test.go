@@ -40,6 +40,11 @@ func TestKB_PhoneProbes(t *testing.T) {
 		// "I want to know about the Jobcenter": the Jobcenter and Agentur
 		// third, after the extra earnings and the rent limit.
 		{"بدي اعرف عن الجوب سنتر", "ar", "work.offices"},
+		// "letter from the BAMF": a confident answer about a rejection
+		// (German), the change of address first (Arabic); the decision
+		// entry explains what such a letter says.
+		{"brief vom bamf", "de", "status.decision"},
+		{"رسالة من البامف", "ar", "status.decision"},
 	} {
 		res := k.Search(c.q, c.lang)
 		if len(res.Best) == 0 || res.Best[0].ID != c.id {
