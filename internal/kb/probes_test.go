@@ -45,6 +45,9 @@ func TestKB_PhoneProbes(t *testing.T) {
 		// entry explains what such a letter says.
 		{"brief vom bamf", "de", "status.decision"},
 		{"رسالة من البامف", "ar", "status.decision"},
+		// "who pays the deposit" with the loanword deebaaji: the camp and
+		// work rights, the deposit not in the three.
+		{"deebaajiga yaa bixiya", "so", "housing.deposit"},
 	} {
 		res := k.Search(c.q, c.lang)
 		if len(res.Best) == 0 || res.Best[0].ID != c.id {
