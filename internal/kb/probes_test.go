@@ -48,6 +48,9 @@ func TestKB_PhoneProbes(t *testing.T) {
 		// "who pays the deposit" with the loanword deebaaji: the camp and
 		// work rights, the deposit not in the three.
 		{"deebaajiga yaa bixiya", "so", "housing.deposit"},
+		// Arabizi "can I work with a Duldung" on a German phone: a
+		// confident answer on what a Duldung is ("ashtghil" unknown).
+		{"mumkin ashtghil ma3 duldung", "de", "work.permission"},
 	} {
 		res := k.Search(c.q, c.lang)
 		if len(res.Best) == 0 || res.Best[0].ID != c.id {
