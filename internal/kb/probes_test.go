@@ -51,6 +51,11 @@ func TestKB_PhoneProbes(t *testing.T) {
 		// Arabizi "can I work with a Duldung" on a German phone: a
 		// confident answer on what a Duldung is ("ashtghil" unknown).
 		{"mumkin ashtghil ma3 duldung", "de", "work.permission"},
+		// "récépissé", the French word for the paper while a permit is
+		// being renewed: no match at all.
+		{"récépissé c quoi", "fr", "status.fiktion"},
+		// "the residence permit has ended": the settlement permit first.
+		{"ፍቓድ መንበሪ ኣብቂዑ", "ti", "status.renew_permit"},
 	} {
 		res := k.Search(c.q, c.lang)
 		if len(res.Best) == 0 || res.Best[0].ID != c.id {
