@@ -56,6 +56,9 @@ func TestKB_PhoneProbes(t *testing.T) {
 		{"récépissé c quoi", "fr", "status.fiktion"},
 		// "the residence permit has ended": the settlement permit first.
 		{"ፍቓድ መንበሪ ኣብቂዑ", "ti", "status.renew_permit"},
+		// "unemployed" was read as "(self-)employed": a confident answer
+		// about starting a business.
+		{"register unemployed", "en", "work.offices"},
 	} {
 		res := k.Search(c.q, c.lang)
 		if len(res.Best) == 0 || res.Best[0].ID != c.id {
