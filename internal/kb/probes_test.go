@@ -59,6 +59,12 @@ func TestKB_PhoneProbes(t *testing.T) {
 		// "unemployed" was read as "(self-)employed": a confident answer
 		// about starting a business.
 		{"register unemployed", "en", "work.offices"},
+		// Pashto "I am an asylum seeker, can I work": a confident answer on
+		// the Gestattung paper.
+		{"زه پناه غوښتونکی یم کار کولی شم", "ps", "work.permission"},
+		// "how do I find (ومومم) a house": کور read as کورس and کورنۍ
+		// (course, family), the flat search not in the three.
+		{"کور څنګه ومومم", "ps", "housing.find_flat"},
 	} {
 		res := k.Search(c.q, c.lang)
 		if len(res.Best) == 0 || res.Best[0].ID != c.id {
