@@ -65,6 +65,17 @@ func TestKB_PhoneProbes(t *testing.T) {
 		// "how do I find (ومومم) a house": کور read as کورس and کورنۍ
 		// (course, family), the flat search not in the three.
 		{"کور څنګه ومومم", "ps", "housing.find_flat"},
+		// "I am an asylum seeker / a refugee, can I work" in ku, so, ti:
+		// the work permission not in the three, or after the Gestattung.
+		{"ez penaber im dikarim kar bikim", "ku", "work.permission"},
+		{"magangalyo ayaan ahay shaqo ma qaban karaa", "so", "work.permission"},
+		{"ሓታቲ ዑቕባ እየ ክሰርሕ ይኽእል ዶ", "ti", "work.permission"},
+		// "my visa ran out" (vîze for the residence permit): family reunion.
+		{"vîzeya min qediya", "ku", "status.renew_permit"},
+		// "a letter came from the BAMF": the broadcasting fee or the change
+		// of address first.
+		{"warqad bamf ayaa ii timid", "so", "status.decision"},
+		{"ካብ bamf ደብዳበ መጺኡኒ", "ti", "status.decision"},
 	} {
 		res := k.Search(c.q, c.lang)
 		if len(res.Best) == 0 || res.Best[0].ID != c.id {
