@@ -532,6 +532,17 @@ func TestSearch_SameStem(t *testing.T) {
 			}
 		}
 	}
+	// Ukrainian "дозвіл" (a permit) is not "дозвілля" (leisure), which the
+	// sport category's title said.
+	for _, q := range []string{"мій дозвіл закінчується, що робити", "дозвіл на роботу"} {
+		for _, topic := range []bool{false, true} {
+			for _, h := range d.Search(q, "uk", Filter{Topic: topic}, sampleDay, 5) {
+				if h.Offer.Category == "sport" {
+					t.Errorf("%q (Topic %v) found %s (a permit is not leisure)", q, topic, h.Offer.ID)
+				}
+			}
+		}
+	}
 	if hits := d.Search("deutschkurse mit kinderbetreuung", "de", Filter{}, sampleDay, 3); len(hits) == 0 || hits[0].Offer.ID != "vhs-dk-kita" {
 		t.Errorf("deutschkurse = %v, want vhs-dk-kita first", ids(hits))
 	}
