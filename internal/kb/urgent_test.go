@@ -142,7 +142,10 @@ func TestUrgentList_Parse(t *testing.T) {
 func TestKB_UrgentNoFalseFriends(t *testing.T) {
 	t.Parallel()
 	k := MustLoad(t)
-	for _, q := range []string{"kac gun surer", "kaç gün sürer oturum izni", "3 gün sonra randevum var"} {
+	// Kurmanji "bigrim" (that I take) is one letter from "bimrim" (that I
+	// die): "I want to take an appointment" got the crisis line.
+	for _, q := range []string{"kac gun surer", "kaç gün sürer oturum izni", "3 gün sonra randevum var",
+		"ez dixwazim randevû bigrim", "silav ez dixwazim randevûyekê bigrim"} {
 		if k.Urgent(q) {
 			t.Errorf("Urgent(%q) = true", q)
 		}
