@@ -16,6 +16,11 @@ func TestKB_PhoneProbes(t *testing.T) {
 	for _, c := range []struct {
 		q, lang, id string
 	}{
+		// A greeting in Latin letters first: "salam" was read as Kurmanji
+		// "salan" (years), and the flat search left the three; with
+		// "darf ich arbeiten" it was a confident answer about benefits.
+		{"salam i need flat", "en", "housing.find_flat"},
+		{"salam, darf ich arbeiten", "de", "work.permission"},
 		// "hello, how does one get a house": ይረክብ (gets) pulled the
 		// recognition of qualifications; the flat search was not in the three.
 		{"ሰላም ገዛ ከመይ ይረክብ", "ti", "housing.find_flat"},
