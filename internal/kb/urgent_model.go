@@ -21,9 +21,11 @@ import (
 // typed-request tests, which the model never learns from, alarm
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
-// and is re-run after every change of either. Now (fourteenth pass, both
-// parts and the review of its items): 0.74, 57/11,482 calm alarmed out of
-// fold (0.50 %, 0.496); 0.73 gives 63, 0.55 %. (0.75 after the pass's two
+// and is re-run after every change of either. Now (fourteenth pass,
+// merged with the QA pass's phrases and requests and two Kurmanji calm
+// requests): 0.73, 56/11,484 calm alarmed out of fold (0.49 %); 0.72
+// gives 58, 0.51 %. (0.74 on the fourteenth pass and the review of its
+// items alone: 57/11,482, 0.496 %, where 0.73 gave 63, 0.55 %; 0.75 after the pass's two
 // parts, before the review's 45 calm messages: 53/11,437, 0.46 %, where
 // 0.74 gave 60, 0.52 %; 0.75 after the thirteenth pass, the review of its items and the fifteenth search
 // round: 50/10,963, 0.46 %; 0.75 on that pass alone: 51, 0.47 %; 0.73
@@ -33,7 +35,7 @@ import (
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
-const urgentModelThreshold = 0.74
+const urgentModelThreshold = 0.73
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
