@@ -380,10 +380,10 @@ func TestBot_Pacing(t *testing.T) {
 	}
 	msgs := waitReplies(t, fake, u.ID, 8)
 	// 8 messages, burst 2, then 10/s: the last one leaves 6/10 s after
-	// the first. The fake stamps a message when it arrives, and on a busy
-	// machine the first one's request took 44 ms longer than the last's
-	// (a span of 256 ms at 20/s): so a slower rate and room for 150 ms.
-	// Unpaced, eight replies take a few milliseconds each.
+	// the first. The fake stamps a message when it arrives; on a busy
+	// machine the first one was held 44 ms longer on its way than the
+	// last (a span of 256 ms at 20/s): so a slower rate and room for
+	// 150 ms. Unpaced, the eight replies arrive within 20 ms.
 	if span := msgs[7].At.Sub(msgs[0].At); span < 450*time.Millisecond {
 		t.Errorf("8 messages to one chat within %v: not paced", span)
 	}
