@@ -397,7 +397,7 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 	var covered, blocked uint32
 	var coveredStrict [16]uint32
 	var best *pattern
-	var lateUsed uint32 // tokens of the late items that matched
+	var usedBy [16]uint32 // tokens the items of each request matched
 	var seen [64]int32
 	checked := seen[:0]
 	for i := range toks {
@@ -421,9 +421,7 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 					blocked |= used
 					continue
 				}
-				if p.intent == Late {
-					lateUsed |= used
-				}
+				usedBy[slices.Index(All, p.intent)] |= used
 				if strict[p.intent] {
 					coveredStrict[slices.Index(All, p.intent)] |= used
 				} else {
@@ -437,10 +435,11 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 	}
 	// The words that keep "I missed my appointment" or "termin verspätet"
 	// from opening the booking ("late", "verspät*", "geç kal*") are the
-	// words of the late request: a block word among a late item's own
-	// words does not block late; any other block word still does ("late
-	// at the Jobcenter").
-	if best == nil || blocked != 0 && (best.intent != Late || blocked&^lateUsed != 0) {
+	// words of the late request, and "forget" (I forgot my appointment)
+	// is a word of "forget me" (delete my data): a block word among the
+	// matched request's own item words does not block it; any other
+	// block word still does ("late at the Jobcenter").
+	if best == nil || blocked&^usedBy[slices.Index(All, best.intent)] != 0 {
 		return "", 0, false
 	}
 	if strict[best.intent] {
