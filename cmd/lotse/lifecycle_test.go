@@ -62,11 +62,7 @@ func TestServe_WaitsForRedis(t *testing.T) {
 	// Redis comes up only once the bot has given up a first try and said
 	// it waits: then answering proves the wait. (A fixed sleep raced with
 	// the Redis client's own dial retries on a busy machine.)
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(logs.String(), "dependency not ready, retrying"); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no retry logged while Redis was down:\n%s", logs.String())
-		}
-	}
+	logs.waitFor(t, "dependency not ready, retrying", 0)
 	srv.Start(t)
 	waitHTTP(t, "http://"+ops+"/readyz", http.StatusOK)
 	u := telegramtest.User{ID: 91, LanguageCode: "uk"}
@@ -273,17 +269,9 @@ func TestServe_RedisOutageLoggedOnce(t *testing.T) {
 		"REDIS_URL": srv.URL, "METRICS_ADDR": ops, "STARTUP_WAIT": "10s", "LOG_FORMAT": "text",
 	}, &logs)
 	waitHTTP(t, "http://"+ops+"/readyz", http.StatusOK)
-	waitLog := func(want string, from int) {
-		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); !strings.Contains(logs.String()[from:], want); time.Sleep(20 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("no %q in the log:\n%s", want, logs.String()[from:])
-			}
-		}
-	}
 	before := len(logs.String())
 	srv.Stop(t)
-	waitLog("redis unreachable", before)
+	logs.waitFor(t, "redis unreachable", before)
 	// Four seconds of outage: the parts retry many times meanwhile.
 	time.Sleep(4 * time.Second)
 	during := logs.String()[before:]
@@ -298,7 +286,7 @@ func TestServe_RedisOutageLoggedOnce(t *testing.T) {
 	}
 	after := len(logs.String())
 	srv.Start(t)
-	waitLog(`msg="redis reachable again"`, after)
+	logs.waitFor(t, `msg="redis reachable again"`, after)
 	u := telegramtest.User{ID: 92, LanguageCode: "fr"}
 	fake.SendText(u, "/start")
 	if _, err := fake.WaitFor(timeout(t), func(s []telegramtest.Sent) bool { return len(onlyTo(s, u.ID)) > 0 }); err != nil {

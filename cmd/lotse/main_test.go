@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -338,6 +339,18 @@ func (w *syncWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.buf.Write(p)
+}
+
+// waitFor waits (waitUntil) until the log written from byte from on
+// holds want, and shows that log if it never does.
+func (w *syncWriter) waitFor(t *testing.T, want string, from int) {
+	t.Helper()
+	defer func() {
+		if t.Failed() {
+			t.Logf("the log:\n%s", w.String()[from:])
+		}
+	}()
+	waitUntil(t, fmt.Sprintf("%q in the log", want), func() bool { return strings.Contains(w.String()[from:], want) })
 }
 
 func (w *syncWriter) String() string {
