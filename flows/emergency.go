@@ -70,8 +70,8 @@ func (e *Engine) Urgent(ev domain.Event) bool {
 
 // urgentFirst answers an urgent message before the event is handled any
 // further, and records the kind in r.urgent so that free text is not
-// answered a second time unless the alarm is not firm. Everything else (a booking step, a hand-over
-// relay) still happens after it.
+// answered a second time unless the alarm is not firm. Everything else
+// (a booking step, a hand-over relay) still happens after it.
 func (e *Engine) urgentFirst(r *Request) {
 	text := writtenText(r.Event)
 	if text == "" {

@@ -222,8 +222,9 @@ type urgentPattern struct {
 	not   []urgentPhrase // "!part": words that make the item harmless nearby
 	far   []bool         // per part: "&&", anywhere in the message
 	src   string         // the item as written, for test failures
-	// weak: the item is one word or stem alone (weakItem), which alarms
-	// in a longer message only if the model supports its kind.
+	// weak: the item is one word or stem alone (weakItem); its alarm in
+	// a longer message is firm only if the model supports its kind
+	// (KB.Alarm).
 	weak bool
 }
 

@@ -21,17 +21,9 @@ import (
 // typed-request tests, which the model never learns from, alarm
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
-// and is re-run after every change of either. Now (fourteenth pass,
-// merged with the QA pass's phrases and requests and two Kurmanji calm
-// requests): 0.73, 56/11,484 calm alarmed out of fold (0.49 %); 0.72
-// gives 58, 0.51 %. (0.74 on the fourteenth pass and the review of its
-// items alone: 57/11,482, 0.496 %, where 0.73 gave 63, 0.55 %; 0.75 after the pass's two
-// parts, before the review's 45 calm messages: 53/11,437, 0.46 %, where
-// 0.74 gave 60, 0.52 %; 0.75 after the thirteenth pass, the review of its items and the fifteenth search
-// round: 50/10,963, 0.46 %; 0.75 on that pass alone: 51, 0.47 %; 0.73
-// after its part 2, before the review's 42 calm messages: 51/10,921,
-// 0.47 %; 0.73 after the twelfth pass and the fourteenth search round:
-// 52/10,432, 0.50 %; 0.78 after the eleventh pass: 49/9,931, 0.49 %.)
+// and is re-run after every change of either (README, "Emergencies",
+// has each pass's figures). Now: 0.73, 56/11,484 calm alarmed out
+// of fold (0.49 %); 0.72 gives 58, 0.51 %.
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
