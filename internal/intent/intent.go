@@ -395,9 +395,8 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 	// "almanca") beside an appointment, "ښه" (thanks; here "improve")
 	// beside "language".
 	var covered, blocked uint32
-	var coveredStrict [16]uint32
 	var best *pattern
-	var usedBy [16]uint32 // tokens the items of each request matched
+	var usedBy [16]uint32 // tokens the items of each request matched, by All
 	var seen [64]int32
 	checked := seen[:0]
 	for i := range toks {
@@ -416,15 +415,13 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 				}
 				if p.intent == "" {
 					// A block word: the message is about something
-					// else, unless it is the word of "I'll be late"
+					// else, unless it is a word of the request
 					// itself (see below).
 					blocked |= used
 					continue
 				}
 				usedBy[slices.Index(All, p.intent)] |= used
-				if strict[p.intent] {
-					coveredStrict[slices.Index(All, p.intent)] |= used
-				} else {
+				if !strict[p.intent] {
 					covered |= used
 				}
 				if best == nil || better(p, best) {
@@ -439,11 +436,15 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 	// is a word of "forget me" (delete my data): a block word among the
 	// matched request's own item words does not block it; any other
 	// block word still does ("late at the Jobcenter").
-	if best == nil || blocked&^usedBy[slices.Index(All, best.intent)] != 0 {
+	if best == nil {
+		return "", 0, false
+	}
+	own := usedBy[slices.Index(All, best.intent)]
+	if blocked&^own != 0 {
 		return "", 0, false
 	}
 	if strict[best.intent] {
-		covered = coveredStrict[slices.Index(All, best.intent)] // better: no other request matched
+		covered = own // better: no other request matched
 	}
 	for i, t := range toks {
 		if covered&(1<<i) == 0 && !m.isFiller(t) {
