@@ -38,7 +38,12 @@ var stopwordLists = map[string]string{
 		not no nor yes ok okay please pls plz thanks thank thx hello hi hey dear good morning evening afternoon huh hm hmm
 		sir madam help info information question questions know tell explain mean means meaning
 		some any all much many more lot lots someone something anything anyone im ive dont cant
-		wont doesnt didnt isnt ur bring come comes coming whats wheres hows thats theres whos u r
+		wont doesnt didnt isnt ur bring come comes coming whats wheres hows thats theres whos u r` +
+		// The English list applies to queries in every language (stopMask),
+		// so it holds the greetings people type in Latin letters whatever
+		// their language: "salam, darf ich arbeiten" read "salam" as
+		// Kurmanji "salan", years.
+		`
 		salam salaam slm asc merhaba selam silav slav`,
 	"ar": `هاه ها بقول يقول تقول قول بيقولوا في من على الى إلى عن مع هذا هذه ذلك تلك هو هي هم هن انا أنا انت أنت انتي نحن انتم أنتم
 		كيف ماذا ما متى أين اين لماذا ليش هل كم اي أي او أو و ثم لكن لا نعم ليس كان يكون كانت
@@ -140,10 +145,6 @@ func wordLangs(lists map[string]string) map[string]uint32 {
 	}
 	return m
 }
-
-// (The English list applies to queries in every language, so it holds the
-// greetings people type in Latin letters whatever their language:
-// "salam, darf ich arbeiten" read "salam" as Kurmanji "salan", years.)
 
 // stopMask returns the stopword lists that apply to a text in lang, a query
 // or a piece of content:
