@@ -55,3 +55,28 @@ func TestOffTopic_NotInQuestions(t *testing.T) {
 		}
 	}
 }
+
+// TestKB_TopiclessNotConfident: "is it allowed?" says what the person
+// wants to know but not about what; it fit "Am I allowed to work?" word
+// for word and was answered with it. Beside a topic the words count.
+func TestKB_TopiclessNotConfident(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range [][2]string{
+		{"en", "is it allowed?"}, {"en", "is that allowed"}, {"en", "is this legal"},
+		{"de", "ist das erlaubt?"}, {"fr", "c'est autorisé ?"}, {"ar", "هل هذا مسموح"},
+		{"ru", "это разрешено?"}, {"uk", "це дозволено?"}, {"tr", "bu yasal mı"},
+		{"ku", "ev destûr e?"}, {"ps", "ایا دا اجازه ده"}, {"fa", "این مجاز است؟"},
+	} {
+		if r := k.Search(c[1], c[0]); r.Confident {
+			t.Errorf("%s %q: a confident %s", c[0], c[1], r.Best[0].ID)
+		}
+	}
+	for _, c := range [][3]string{
+		{"en", "allowed to work with duldung", "work.permission"},
+		{"de", "ist arbeiten mit duldung erlaubt", "work.permission"},
+	} {
+		if r := k.Search(c[1], c[0]); !r.Confident || r.Best[0].ID != c[2] {
+			t.Errorf("%s %q: %+v, want a confident %s", c[0], c[1], r, c[2])
+		}
+	}
+}

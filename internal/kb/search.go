@@ -342,6 +342,10 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	if res.Confident && offTopic.anyOffTopic(toks) {
 		res.Confident = false
 	}
+	// "Is it allowed?" names no topic: the entries it reaches are choices.
+	if res.Confident && topicless.allTopicless(toks) {
+		res.Confident = false
+	}
 	return res, c
 }
 
