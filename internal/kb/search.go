@@ -566,6 +566,7 @@ func (ix *index) candidates(q string, out []cand) []cand {
 	qr := appendRunes(qbuf[:0], q)
 	ar := isArabicScript(q)
 	var tbuf [32]rune
+	group := apart[q]
 	add := func(id int32) {
 		for i := range out {
 			if out[i].id == id {
@@ -573,6 +574,9 @@ func (ix *index) candidates(q string, out []cand) []cand {
 			}
 		}
 		t := &ix.terms[id]
+		if group != 0 && apart[t.text] == group && t.text != q {
+			return
+		}
 		if s := sim(qr, ar, appendRunes(tbuf[:0], t.text), t.arabic); s >= minSim {
 			out = append(out, cand{id: id, sim: s})
 		}
