@@ -147,6 +147,10 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 	bare := onlyNumbersOrLinks(text)
 	msg := r.analyzed(text)
 	res := e.kb.SearchMessage(msg, r.T.Lang())
+	if prev, ok := strings.CutPrefix(r.Session.Screen, screenQuestion); ok {
+		// Right after an answer: "and with a Duldung?" asks about it.
+		res = e.kb.FollowUp(msg, prev, r.T.Lang(), res)
+	}
 	// Nothing to look up – "hello", "thanks", "ok", an emoji, a lone "?":
 	// not a question without an answer, so no "no answer" and no asking
 	// to keep it, which is asked only once and would be spent on it.

@@ -687,3 +687,34 @@ func countOf(r domain.Result, field string) int64 {
 	}
 	return n
 }
+
+// TestEngine_FollowUp: right after the answer "Am I allowed to work?",
+// "and with a Duldung?" asks about working with a Duldung. Alone it got
+// the Duldung's own entry; now the work permission is answered again and
+// the Duldung offered beside it. After the menu, the same words are the
+// Duldung's.
+func TestEngine_FollowUp(t *testing.T) {
+	e := mustEngine(t)
+	ctx := context.Background()
+	s := domain.Session{Lang: "en", Epoch: 1}
+	res := e.Handle(ctx, s, false, text("Am I allowed to work?"))
+	if res.Session.Screen != "faq:work.permission" {
+		t.Fatalf("first answer: screen %q, %q", res.Session.Screen, allText(res))
+	}
+	res = e.Handle(ctx, *res.Session, false, text("and with a duldung?"))
+	if res.Session.Screen != "faq:work.permission" {
+		t.Errorf("follow-up: screen %q, want the work permission again; %q", res.Session.Screen, allText(res))
+	}
+	offered := false
+	for _, b := range buttons(res) {
+		offered = offered || b.Action.Arg == "status.duldung"
+	}
+	if !offered {
+		t.Errorf("follow-up: the Duldung is not offered beside: %q", allText(res))
+	}
+	s.Screen = "menu"
+	res = e.Handle(ctx, s, false, text("and with a duldung?"))
+	if res.Session.Screen != "faq:status.duldung" {
+		t.Errorf("after the menu: screen %q, want the Duldung", res.Session.Screen)
+	}
+}
