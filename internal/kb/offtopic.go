@@ -7,7 +7,7 @@ import "strings"
 // registration or driving licence, a dog or a cat, a gym, football or a
 // sports club, a film or the cinema, fishing, the weather, prayer times,
 // a lost wallet, a library, supermarket prices, parking, a school trip, a
-// ride or delivery app. A query with one of them is not answered
+// ride or delivery app, a place in a day nursery, child benefit. A query with one of them is not answered
 // confidently: the entries it reaches share its office words ("register",
 // "contract", "tax", "licence") but not its topic, so "köpek vergisi"
 // (dog tax) is not the tax ID and "договор в фитнес клубе" (a gym
@@ -19,33 +19,38 @@ import "strings"
 // starts so (inflection, compounds); the rest are whole words. None may
 // be a word that in-scope questions use for their own topic ("internet"
 // finds flats, "school" and "visa" are the Ausbildung and family reunion,
-// "bank" is told about a new address, a taxi driver may be
-// self-employed, "جامعية" is a university degree), and short words are whole words
-// only, so "car" is not "care" nor "angel" "Angelegenheit".
+// the bank and the Familienkasse are told about a new address, a taxi
+// driver may be self-employed, "جامعية" is a university degree), and
+// short words are whole words only, so "car" is not "care" nor "angel"
+// "Angelegenheit". "Kindergarten" is one such word, told a new address
+// too; a place in one was the family reunion, confidently.
 var offTopicLists = map[string]string{
 	"de": `auto autos pkw kfz fahrzeug* zulassungsstelle kennzeichen führerschein* fahrschule*
 		hund hunde hundes hundesteuer* katze* haustier* fitnessstudio* fitness* fußball* sport sportverein*
 		film filme films kino* angeln angelschein* wetter moschee* kirche* gebetszeit*
 		geldbörse* portemonnaie brieftasche fundbüro* bibliothek* bücherei* supermarkt* parkschein* parkplatz*
 		strafzettel* knöllchen klassenfahrt* uber lieferando geburtstag*
-		handyvertrag* prepaid* datenvolumen* simkarte*`,
+		handyvertrag* prepaid* datenvolumen* simkarte*
+		kita kitas kitaplatz* krippe* kindergeld* elterngeld* einschulung* grundschul*`,
 	"en": `car cars vehicle* driving dog dogs puppy cat cats pet pets gym fitness* football* soccer sport sports
 		film films movie* cinema* netflix fishing hunting weather mosque* church* prayer* wallet
-		library supermarket* grocery groceries parking uber birthday* prepaid`,
+		library supermarket* grocery groceries parking uber birthday* prepaid
+		daycare nursery kindergarten*`,
 	"fr": `voiture* véhicule* immatricul* conduire chien* chat chats gym fitness* football foot sport
 		film films cinéma* pêche météo mosquée* église* prière* portefeuille bibliothèque*
-		supermarché* stationnement uber anniversaire*`,
+		supermarché* stationnement uber anniversaire* crèche* maternelle garderie*`,
 	"ar": `سيارة سيارتي سياره سيارات كلب كلبي قطة قطتي جيم نادي فيلم فلم سينما صيد طقس
-		مسجد صلاة كنيسة محفظة محفظتي سوبرماركت سواقة سواقه مباراة كرة`,
+		مسجد صلاة كنيسة محفظة محفظتي سوبرماركت سواقة سواقه مباراة كرة روضة حضانة`,
 	"fa": `ماشین ماشینم خودرو سگ گربه باشگاه بدنسازی ورزش ورزشی فوتبال فیلم سینما ماهیگیری مسجد نماز
-		کلیسا کتابخانه سوپرمارکت رانندگی`,
+		کلیسا کتابخانه سوپرمارکت رانندگی مهدکودک کیندرگلد*`,
 	"ps": `موټر موټرو سپی سپي فوټبال فلم جومات لمونځ لمانځه ډرایور کتابتون`,
 	"uk": `машин* авто автомобіл* собак* пес кіт кішк* спорт* фітнес* футбол* фільм* кіно*
-		риболов* рибал* погод* церкв* мечет* гаманц* гаманець бібліотек* супермаркет* паркуван* водійськ*`,
+		риболов* рибал* погод* церкв* мечет* гаманц* гаманець бібліотек* супермаркет* паркуван* водійськ*
+		садоч* дитсад*`,
 	"ru": `машин* автомобил* собак* кошк* фитнес* спорт* футбол* фильм* кино* рыбалк* рыболов*
-		погод* церкв* мечет* кошел* библиотек* супермаркет* парковк* водительск*`,
+		погод* церкв* мечет* кошел* библиотек* супермаркет* парковк* водительск* детсад* садик*`,
 	"tr": `araba arabam* otomobil* köpek* kedi* fitness* spor futbol* film* sinema* balık* hava
-		cami* namaz* kilise* cüzdan* kütüphane* ehliyet* otopark* paket*`,
+		cami* namaz* kilise* cüzdan* kütüphane* ehliyet* otopark* paket* anaokul*`,
 	"ku": `otomobîl* erebe* trimbêl* fîlm* futbol* werziş* masî* hewa mizgeft* nimêj* ehliyet* klûb*`,
 	"ti": `መኪና መኪናይ መኪናታት ከልቢ ፊልም ኩዕሶ ዓሳ መስጊድ መንጃ ጂም`,
 	"so": `baabuur* gaari* eey eeyga filim* film* kubadda kalluun* cimilad* masjid* salaad*

@@ -80,3 +80,19 @@ func TestKB_TopiclessNotConfident(t *testing.T) {
 		}
 	}
 }
+
+// TestKB_OffTopicChildcare: a place in a day nursery and child benefit
+// are not in the base; "kindergarten place for my daughter" was family
+// reunification, confidently.
+func TestKB_OffTopicChildcare(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range [][2]string{
+		{"en", "kindergarten place for my daughter"}, {"de", "kita platz für meinen sohn"},
+		{"de", "kindergeld beantragen wie"}, {"fa", "برای کیندرگلد کجا برم"},
+		{"ru", "как получить место в детском саду"}, {"tr", "anaokulu kaydı nasıl yapılır"},
+	} {
+		if r := k.Search(c[1], c[0]); r.Confident {
+			t.Errorf("%s %q: a confident %s", c[0], c[1], r.Best[0].ID)
+		}
+	}
+}
