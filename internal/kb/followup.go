@@ -91,6 +91,12 @@ func (k *KB) FollowUp(m *Message, prev, lang string, alone Parts) Parts {
 	if !ok {
 		return alone
 	}
+	if !k.knowsAny(terms) {
+		// Words no entry knows ("blorf zamzam") are no follow-up but a
+		// question without an answer, which the team may be allowed to
+		// read.
+		return alone
+	}
 	both := k.Search(txt.Question+" "+m.Text, lang)
 	if len(both.Best) == 0 || !both.Confident && (!condition || alone.Main.Confident) {
 		return alone
@@ -113,4 +119,16 @@ func (k *KB) FollowUp(m *Message, prev, lang string, alone Parts) Parts {
 		}
 	}
 	return Parts{Main: choices, Also: alone.Also}
+}
+
+// knowsAny reports whether a word of the knowledge base is like one of
+// terms.
+func (k *KB) knowsAny(terms []string) bool {
+	var buf [16]cand
+	for _, t := range terms {
+		if len(k.idx.candidates(t, buf[:0])) > 0 {
+			return true
+		}
+	}
+	return false
 }

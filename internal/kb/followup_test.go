@@ -103,3 +103,16 @@ func TestKB_FollowUp(t *testing.T) {
 		t.Errorf("right first %d, below the floor of %d", right, followUpFloor)
 	}
 }
+
+// TestKB_FollowUpUnknownWords: words no entry knows, right after an
+// answer, are a question without an answer as anywhere else – not the
+// answer's entry offered again, which hid the "no answer" and the
+// question whether the team may read it.
+func TestKB_FollowUpUnknownWords(t *testing.T) {
+	k := MustLoad(t)
+	m := NewMessage("بلورف زمزم كواكسل")
+	alone := k.SearchMessage(m, "ar")
+	if got := k.FollowUp(m, "housing.find_flat", "ar", alone); len(got.Main.Best) != len(alone.Main.Best) {
+		t.Errorf("unknown words after an answer: %+v, alone %+v", got.Main, alone.Main)
+	}
+}
