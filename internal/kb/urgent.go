@@ -634,7 +634,13 @@ func (u *urgentList) matchKinds(text string, toks []string, known func(string) b
 		m.starts[i] = int32(len(m.ids))
 		m.cur = m.starts[i]
 		typos := !known(t)
-		_, m.endsOnly = u.known[t]
+		// The known words are none of the index's and all can be read
+		// with a typo (mayTypo): most words need no look here, which in
+		// a live bot is a read from main memory or two.
+		m.endsOnly = false
+		if typos && len(t) >= fuzzyStemRunes-1 && typoScript(t) {
+			_, m.endsOnly = u.known[t]
+		}
 		for _, a := range arabicClitics(t, alts[:0]) {
 			u.lookup(m, a, typos)
 		}
