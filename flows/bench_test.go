@@ -2,7 +2,15 @@ package flows_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	"lotse/internal/domain"
 )
@@ -30,6 +38,105 @@ func BenchmarkEngine_Question(b *testing.B) {
 		ev.ChatID = 42
 		if r := e.Handle(ctx, s, false, ev); len(r.Replies) == 0 {
 			b.Fatal("no reply")
+		}
+	}
+}
+
+// BenchmarkEngine_Cold is an ordinary question as a live bot meets it:
+// between one person's messages the process has served others, so the
+// knowledge base, the urgent lists and model and the search index are
+// no longer in the CPU's caches. Each message of a mix in all twelve
+// languages (the search evaluation's and round fifteen's questions) is
+// preceded by a walk over a buffer larger than the L2 cache (cold:
+// LOTSE_COLD_MB, default 32 MB) or by nothing (warm). ns/msg is the time
+// of Handle alone, on average, med-ns/msg its median, which on a shared
+// machine moves less; ns/op includes the walk.
+//
+//	go test -run '^$' -bench Engine_Cold -benchmem ./flows/
+func BenchmarkEngine_Cold(b *testing.B) {
+	e := mustSampleOffersEngine(b)
+	msgs := coldMix(b)
+	mb := 32
+	if v, err := strconv.Atoi(os.Getenv("LOTSE_COLD_MB")); err == nil && v > 0 {
+		mb = v
+	}
+	buf := make([]uint64, mb<<20/8)
+	ctx := context.Background()
+	times := make([]time.Duration, 0, 1<<17) // no allocation while timed
+	for _, mode := range []string{"warm", "cold"} {
+		b.Run(mode, func(b *testing.B) {
+			b.ReportAllocs()
+			var in time.Duration
+			each := times[:0]
+			i := 0
+			for b.Loop() {
+				m := msgs[i%len(msgs)]
+				i++
+				if mode == "cold" {
+					for j := 0; j < len(buf); j += 8 { // one write per 64-byte line
+						buf[j]++
+					}
+				}
+				ev := withLang(text(m.q), m.lang)
+				ev.ChatID = 42
+				t0 := time.Now()
+				r := e.Handle(ctx, domain.Session{Lang: m.lang, LangChosen: true, Epoch: 1}, false, ev)
+				d := time.Since(t0)
+				in += d
+				each = append(each, d)
+				if len(r.Replies) == 0 {
+					b.Fatal("no reply")
+				}
+			}
+			b.ReportMetric(float64(in.Nanoseconds())/float64(i), "ns/msg")
+			slices.Sort(each)
+			b.ReportMetric(float64(each[len(each)/2].Nanoseconds()), "med-ns/msg")
+		})
+	}
+}
+
+type coldMsg struct{ lang, q string }
+
+// coldMix reads the questions of the search evaluation and of round
+// fifteen in every language, interleaved so that consecutive messages
+// are in different languages.
+func coldMix(tb testing.TB) []coldMsg {
+	tb.Helper()
+	var byLang [][]coldMsg
+	for _, dir := range []string{"eval", "round15"} {
+		files, err := filepath.Glob(filepath.Join("..", "internal", "kb", "testdata", dir, "*.yaml"))
+		if err != nil || len(files) == 0 {
+			tb.Fatal("no question files", err)
+		}
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			var set struct {
+				Questions []struct{ Q string } `yaml:"questions"`
+			}
+			if err := yaml.Unmarshal(raw, &set); err != nil {
+				tb.Fatal(f, err)
+			}
+			lang := strings.TrimSuffix(filepath.Base(f), ".yaml")
+			var l []coldMsg
+			for _, q := range set.Questions {
+				l = append(l, coldMsg{lang, q.Q})
+			}
+			byLang = append(byLang, l)
+		}
+	}
+	var out []coldMsg
+	for k := 0; ; k++ {
+		added := false
+		for _, l := range byLang {
+			if k < len(l) {
+				out, added = append(out, l[k]), true
+			}
+		}
+		if !added {
+			return out
 		}
 	}
 }

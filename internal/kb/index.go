@@ -44,7 +44,8 @@ type index struct {
 	// id and of the reversed text of rsorted[i]: a binary search reads
 	// these instead of a term's text at every step.
 	skeys, rkeys []uint32
-	dels         delIndex // term minus one rune -> terms, for typos
+	dels         delIndex  // term minus one rune -> terms, for typos
+	exact        termTable // term text -> term, by its hash
 	// post[postStart[id]:postStart[id+1]] are the entries containing term
 	// id, at most maxPostings: one array, not a slice per term.
 	post      []posting
@@ -398,9 +399,11 @@ func buildIndex(k *KB) *index {
 }
 
 // derive builds what the cache does not store because it is quickly
-// computed from the terms and texts: the search keys and qLang.
+// computed from the terms and texts: the search keys, the terms' table
+// and qLang.
 func (ix *index) derive(k *KB) {
 	ix.qLang = questionLangs(k)
+	ix.exact = newTermTable(ix.terms)
 	ix.skeys = make([]uint32, len(ix.terms))
 	for id, t := range ix.terms {
 		ix.skeys[id] = key4(t.text)
@@ -514,21 +517,70 @@ func (ix *index) lookup(key string) (int32, bool) {
 	return lookupHash(ix, key, fnv64(key))
 }
 
-// lookupHash is lookup with key's fnv64 already known.
+// lookupHash is lookup with key's fnv64 already known. The term is known
+// by its hash alone (see termTable); key itself is not read.
 func lookupHash[S ~string | ~[]byte](ix *index, key S, h uint64) (int32, bool) {
-	d := &ix.dels
-	if len(d.slots) == 0 {
+	return ix.exact.get(h)
+}
+
+// termTable finds a term by the fnv64 of its text: open addressing with
+// linear probing, at most half full, each slot a term's whole hash and
+// its id. Every word of every message is looked up here, by the urgent
+// lists (known words) and the search, and in a live bot the index is
+// rarely still in the CPU's caches when the next message comes: the
+// deletion index found a term in a bucket, then its slot, then the term,
+// then its text, each from main memory in turn; here one place is read.
+// Two of the shipped terms and a message's word share a hash with a
+// chance of about one in 10^15.
+type termTable struct {
+	slots []termSlot
+	shift uint // 64 − log2(len(slots))
+}
+
+// termSlot is a term's hash and its id + 1; 0 is an empty slot.
+type termSlot struct {
+	hash uint64
+	id1  int32
+}
+
+func newTermTable(terms []term) termTable {
+	size := 16
+	for size < 2*len(terms) {
+		size *= 2
+	}
+	t := termTable{slots: make([]termSlot, size), shift: 64}
+	for s := size; s > 1; s >>= 1 {
+		t.shift--
+	}
+	for id, tm := range terms {
+		h := fnv64(tm.text)
+		if _, dup := t.get(h); dup {
+			continue // the first term of a hash, as the deletion index had it
+		}
+		j := t.slot(h)
+		for t.slots[j].id1 != 0 {
+			j = (j + 1) & (len(t.slots) - 1)
+		}
+		t.slots[j] = termSlot{h, int32(id) + 1}
+	}
+	return t
+}
+
+func (t *termTable) slot(h uint64) int { return int((h * 0x9e3779b97f4a7c15) >> t.shift) }
+
+func (t *termTable) get(h uint64) (int32, bool) {
+	if len(t.slots) == 0 {
 		return 0, false
 	}
-	b := h >> d.shift
-	for s := d.start[b]; s < d.start[b+1]; s++ {
-		if v := d.slots[s]; uint32(v>>32) == uint32(h) && v&exactSlot != 0 {
-			if id := int32(v &^ exactSlot); ix.terms[id].text == string(key) {
-				return id, true
-			}
+	for j := t.slot(h); ; j = (j + 1) & (len(t.slots) - 1) {
+		s := &t.slots[j]
+		switch {
+		case s.id1 == 0:
+			return 0, false
+		case s.hash == h:
+			return s.id1 - 1, true
 		}
 	}
-	return 0, false
 }
 
 // idf is BM25's inverse document frequency, always positive.

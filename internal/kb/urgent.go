@@ -634,7 +634,13 @@ func (u *urgentList) matchKinds(text string, toks []string, known func(string) b
 		m.starts[i] = int32(len(m.ids))
 		m.cur = m.starts[i]
 		typos := !known(t)
-		_, m.endsOnly = u.known[t]
+		// The known words are none of the index's and all can be read
+		// with a typo (mayTypo): most words need no look here, which in
+		// a live bot is a read from main memory or two.
+		m.endsOnly = false
+		if typos && len(t) >= fuzzyStemRunes-1 && typoScript(t) {
+			_, m.endsOnly = u.known[t]
+		}
 		for _, a := range arabicClitics(t, alts[:0]) {
 			u.lookup(m, a, typos)
 		}
@@ -732,6 +738,10 @@ type urgentMatch struct {
 	// matched (urgent_known.go).
 	probeInner, inner bool
 	buf               []byte
+	// hs holds the hashes of the keys fuzzy looks up; sink the slots
+	// touch read, kept so that the reads are not left out.
+	hs   []uint64
+	sink uint64
 }
 
 // urgentMatches keeps matchWords' buffers from one message to the next.
@@ -739,7 +749,7 @@ var urgentMatches = sync.Pool{New: func() any { return new(urgentMatch) }}
 
 // reset empties m for a message of starts−1 tokens, keeping its buffers.
 func (m *urgentMatch) reset(starts int) {
-	*m = urgentMatch{ids: m.ids[:0], starts: slices.Grow(m.starts[:0], starts)[:starts], buf: m.buf[:0]}
+	*m = urgentMatch{ids: m.ids[:0], starts: slices.Grow(m.starts[:0], starts)[:starts], buf: m.buf[:0], hs: m.hs[:0], sink: m.sink}
 }
 
 func (m *urgentMatch) at(i int) []int32 { return m.ids[m.starts[i]:m.starts[i+1]] }
@@ -757,21 +767,37 @@ func (m *urgentMatch) add(ids []int32) {
 // lookup adds the ids of every word and stem t matches, with one typo for
 // long ones.
 func (u *urgentList) lookup(m *urgentMatch, t string, typos bool) {
-	m.add(u.exact.get(t))
+	// The hashes of t and of its prefixes a stem may be, in one pass (the
+	// FNV-1a of a prefix is the hash so far), their slots read together
+	// (idTable.touch), then looked up in order.
+	var hs [len(u.stemBytes) + 1]uint64
+	var ends [len(u.stemBytes)]int
+	n, h, done := 0, uint64(fnvOffset), 0
 	for i := range t {
 		if i > 0 && i < len(u.stemBytes) && u.stemBytes[i] {
-			m.add(u.stems.get(t[:i]))
+			h, done = fnvAppend(h, t[done:i]), i
+			hs[n], ends[n] = h, i
+			n++
 		}
 	}
+	full := fnvAppend(h, t[done:])
 	if len(t) < len(u.stemBytes) && u.stemBytes[len(t)] {
-		m.add(u.stems.get(t))
+		hs[n], ends[n] = full, len(t)
+		n++
 	}
-	n := utf8.RuneCountInString(t)
-	if !typos || hasDigit(t) || n < fuzzyStemRunes-1 || !u.fuzzyHead[head(t)] {
+	m.sink ^= u.stems.touch(hs[:n])
+	hs[n] = full
+	m.sink ^= u.exact.touch(hs[n : n+1])
+	m.add(getIDs(&u.exact, t, full))
+	for j := range n {
+		m.add(getIDs(&u.stems, t[:ends[j]], hs[j]))
+	}
+	runes := utf8.RuneCountInString(t)
+	if !typos || hasDigit(t) || runes < fuzzyStemRunes-1 || !u.fuzzyHead[head(t)] {
 		// Typos keep the first two letters: most words are ruled out here.
 		return
 	}
-	if n >= fuzzyWordRunes-1 {
+	if runes >= fuzzyWordRunes-1 {
 		u.fuzzy(m, &u.fuzzyWord, t)
 	}
 	// A stem with a typo: try the token's prefixes one rune shorter or
@@ -786,18 +812,47 @@ func (u *urgentList) lookup(m *urgentMatch, t string, typos bool) {
 	}
 }
 
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnvAppend is the fnv64 of a string that continues one whose hash is h.
+func fnvAppend(h uint64, s string) uint64 {
+	for i := range len(s) {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
 // fuzzy finds the words within one typo of s: candidates share s or one of
 // its one-rune deletions in the index of deletions; each is then checked,
 // since two different deletions can meet two edits apart.
 func (u *urgentList) fuzzy(m *urgentMatch, idx *idTable, s string) {
-	u.addTypos(m, idx.get(s), s)
+	// The hashes of s and of its deletions first, their slots read
+	// together (idTable.touch), then looked up in order. A deletion's
+	// hash goes on from the hash of the prefix before it.
+	hs := append(m.hs[:0], fnv64(s))
+	h, done := uint64(fnvOffset), 0
 	for i, r := range s {
 		if i < 2 {
 			continue // people rarely mistype the first two letters
 		}
+		h, done = fnvAppend(h, s[done:i]), i
+		hs = append(hs, fnvAppend(h, s[i+utf8.RuneLen(r):]))
+	}
+	m.hs = hs
+	m.sink ^= idx.touch(hs)
+	u.addTypos(m, getIDs(idx, s, hs[0]), s)
+	j := 1
+	for i, r := range s {
+		if i < 2 {
+			continue
+		}
 		size := utf8.RuneLen(r)
 		m.buf = append(append(m.buf[:0], s[:i]...), s[i+size:]...)
-		u.addTypos(m, idx.getBytes(m.buf), s)
+		u.addTypos(m, getIDs(idx, m.buf, hs[j]), s)
+		j++
 	}
 }
 
