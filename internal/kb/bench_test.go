@@ -128,7 +128,11 @@ func BenchmarkKB_Load(b *testing.B) {
 			size += len(f.Data)
 		}
 		for _, mode := range []string{"files", "cold", "warm"} {
-			b.Run(fmt.Sprintf("entries=%d/%s", max(n, 43), mode), func(b *testing.B) {
+			entries := n
+			if n == 0 {
+				entries = len(MustLoad(b).entries)
+			}
+			b.Run(fmt.Sprintf("entries=%d/%s", entries, mode), func(b *testing.B) {
 				load := func() *KB {
 					dir := ""
 					if mode != "files" {
