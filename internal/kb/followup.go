@@ -84,7 +84,10 @@ func (k *KB) FollowUp(m *Message, prev, lang string, alone Parts) Parts {
 		return alone
 	}
 	condition := hasCondition(m.Words)
-	if alone.Main.Confident && !condition {
+	if alone.Main.Confident && (!condition || len(terms) > 1) {
+		// Clear alone, and with a topic of its own beside the condition:
+		// "Darf ich mit Duldung arbeiten?" after the Gestattung's answer
+		// is a new question, not one about the Gestattung.
 		return alone
 	}
 	txt, ok := k.Text(prev, lang)

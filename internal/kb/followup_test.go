@@ -116,3 +116,26 @@ func TestKB_FollowUpUnknownWords(t *testing.T) {
 		t.Errorf("unknown words after an answer: %+v, alone %+v", got.Main, alone.Main)
 	}
 }
+
+// TestKB_FollowUpOwnTopic: a question clear alone that names its own
+// topic beside a condition word is a new question. The load harness
+// found "Darf ich mit Duldung arbeiten?" after the Gestattung's answer
+// read as a follow-up to it, with a second message for what it found
+// alone.
+func TestKB_FollowUpOwnTopic(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range [][3]string{
+		{"de", "status.gestattung", "Darf ich mit Duldung arbeiten?"},
+		{"en", "housing.find_flat", "can i work with a duldung"},
+		{"fr", "status.travel", "est-ce que je peux travailler avec une duldung"},
+	} {
+		m := NewMessage(c[2])
+		alone := k.SearchMessage(m, c[0])
+		if !alone.Main.Confident {
+			t.Fatalf("%q is not clear alone: choose another", c[2])
+		}
+		if got := k.FollowUp(m, c[1], c[0], alone); got.Main.Best[0].ID != alone.Main.Best[0].ID || len(got.Also) != len(alone.Also) {
+			t.Errorf("%q after %s: %+v, alone %+v", c[2], c[1], got, alone)
+		}
+	}
+}

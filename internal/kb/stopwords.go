@@ -76,7 +76,7 @@ var stopwordLists = map[string]string{
 		в во на с со к ко от для по про при за под над через без после перед между о об у из
 		привет здравствуйте добрый день утро вечер спасибо пожалуйста помогите помочь вопрос
 		знаю скажите подскажите означает значит делать сделать если только`,
-	"tr": `efendim hı hm denir söylenir ben sen o biz siz onlar beni bana benim senin onun bizim sizin bu şu bir ve veya ya ama fakat de da ki
+	"tr": `efendim peki hı hm denir söylenir ben sen o biz siz onlar beni bana benim senin onun bizim sizin bu şu bir ve veya ya ama fakat de da ki
 		mi mı mu mü ne neden niye nasıl nerede nereye nereden hangi kim kaç için ile gibi kadar daha çok en
 		var yok değil olarak tam yapılır evet hayır merhaba selam günaydın iyi teşekkür teşekkürler sağol lütfen yardım soru
 		istiyorum lazım gerek gerekiyor olur olabilir miyim mıyım yapabilir
@@ -89,7 +89,7 @@ var stopwordLists = map[string]string{
 		ናይ ዘለኹ ኮይኑ ዋላ ናብኡ ይህበኒ ክብል ዝመጽእ ገይረ ድዮም እንከለኹ ብኸመይ ይርከብ`,
 	"so": `yiraahdaa waa iyo ama laakiin in ka ku u la ee oo aan ma maxaa sidee xagee halkee goorma yaa kee immisa
 		aniga adiga isaga iyada annaga iyaga kan kani kaas tan taas waxaan waxaad wax haa maya
-		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan baahan baahanahay ii maxaan wuu yahay anigoo`,
+		salaan mahadsanid fadlan caawimo caawin karaa rabaa doonayaa baan baad ayaan ayaa sida si hadda maanta maxay tahay dhigan baahan baahanahay ii maxaan wuu yahay anigoo haysto haystaa`,
 	"fr": `dit dis je tu il elle on nous vous ils elles me te se moi toi lui leur mon ma mes ton ta tes son sa ses notre votre
 		le la les un une des du de et ou mais aussi encore seulement très si comment que quoi qui où quand pourquoi
 		quel quelle quels quelles combien est sont suis es être ai as avons avez ont avoir
