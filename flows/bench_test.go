@@ -2,16 +2,11 @@ package flows_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
+	"lotse/internal/coldcache"
 	"lotse/internal/domain"
 )
 
@@ -55,12 +50,8 @@ func BenchmarkEngine_Question(b *testing.B) {
 //	go test -run '^$' -bench Engine_Cold -benchmem ./flows/
 func BenchmarkEngine_Cold(b *testing.B) {
 	e := mustSampleOffersEngine(b)
-	msgs := coldMix(b)
-	mb := 32
-	if v, err := strconv.Atoi(os.Getenv("LOTSE_COLD_MB")); err == nil && v > 0 {
-		mb = v
-	}
-	buf := make([]uint64, mb<<20/8)
+	msgs := coldcache.Questions(b, "../internal/kb/testdata/eval", "../internal/kb/testdata/round15")
+	buf := coldcache.Buffer()
 	ctx := context.Background()
 	times := make([]time.Duration, 0, 1<<17) // no allocation while timed
 	for _, mode := range []string{"warm", "cold"} {
@@ -73,14 +64,12 @@ func BenchmarkEngine_Cold(b *testing.B) {
 				m := msgs[i%len(msgs)]
 				i++
 				if mode == "cold" {
-					for j := 0; j < len(buf); j += 8 { // one write per 64-byte line
-						buf[j]++
-					}
+					coldcache.Evict(buf)
 				}
-				ev := withLang(text(m.q), m.lang)
+				ev := withLang(text(m.Q), m.Lang)
 				ev.ChatID = 42
 				t0 := time.Now()
-				r := e.Handle(ctx, domain.Session{Lang: m.lang, LangChosen: true, Epoch: 1}, false, ev)
+				r := e.Handle(ctx, domain.Session{Lang: m.Lang, LangChosen: true, Epoch: 1}, false, ev)
 				d := time.Since(t0)
 				in += d
 				each = append(each, d)
@@ -92,51 +81,5 @@ func BenchmarkEngine_Cold(b *testing.B) {
 			slices.Sort(each)
 			b.ReportMetric(float64(each[len(each)/2].Nanoseconds()), "med-ns/msg")
 		})
-	}
-}
-
-type coldMsg struct{ lang, q string }
-
-// coldMix reads the questions of the search evaluation and of round
-// fifteen in every language, interleaved so that consecutive messages
-// are in different languages.
-func coldMix(tb testing.TB) []coldMsg {
-	tb.Helper()
-	var byLang [][]coldMsg
-	for _, dir := range []string{"eval", "round15"} {
-		files, err := filepath.Glob(filepath.Join("..", "internal", "kb", "testdata", dir, "*.yaml"))
-		if err != nil || len(files) == 0 {
-			tb.Fatal("no question files", err)
-		}
-		for _, f := range files {
-			raw, err := os.ReadFile(f)
-			if err != nil {
-				tb.Fatal(err)
-			}
-			var set struct {
-				Questions []struct{ Q string } `yaml:"questions"`
-			}
-			if err := yaml.Unmarshal(raw, &set); err != nil {
-				tb.Fatal(f, err)
-			}
-			lang := strings.TrimSuffix(filepath.Base(f), ".yaml")
-			var l []coldMsg
-			for _, q := range set.Questions {
-				l = append(l, coldMsg{lang, q.Q})
-			}
-			byLang = append(byLang, l)
-		}
-	}
-	var out []coldMsg
-	for k := 0; ; k++ {
-		added := false
-		for _, l := range byLang {
-			if k < len(l) {
-				out, added = append(out, l[k]), true
-			}
-		}
-		if !added {
-			return out
-		}
 	}
 }
