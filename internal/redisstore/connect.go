@@ -58,15 +58,17 @@ func StartEmbedded(now func() time.Time, log *slog.Logger) (*Embedded, error) {
 	}
 	log.Warn("REDIS_URL not set: using an embedded in-memory Redis; all state is lost on exit", "addr", srv.Addr())
 	e := &Embedded{srv: srv, stop: make(chan struct{}), done: make(chan struct{})}
-	go e.age(now)
+	// The clock's start is read here, not in the goroutine: started late
+	// on a busy machine, it read a clock already moved on, and a key
+	// set before that move never expired.
+	go e.age(now, now())
 	return e, nil
 }
 
-func (e *Embedded) age(now func() time.Time) {
+func (e *Embedded) age(now func() time.Time, last time.Time) {
 	defer close(e.done)
 	t := time.NewTicker(agePeriod)
 	defer t.Stop()
-	last := now()
 	for {
 		select {
 		case <-e.stop:
