@@ -74,11 +74,11 @@ func (k *KB) searchParts(query string, whole Result, wholeCover float64, lang st
 	var hits []hit
 	main := whole
 	for _, p := range parts {
-		res := k.Search(p, lang)
+		res := k.Search(p.text, lang)
 		if len(res.Best) == 0 {
 			continue
 		}
-		if res.Confident && offTopicClause(query, p, lang) {
+		if res.Confident && p.offTopic(lang) {
 			res.Confident = false
 		}
 		// A clear sentence is answered instead of the whole message,
@@ -123,41 +123,37 @@ func (k *KB) searchParts(query string, whole Result, wholeCover float64, lang st
 	return out
 }
 
-// offTopicClause reports whether part was cut at a comma from a sentence
-// of query that names a topic the base does not cover (offTopic): such a
-// clause is no question of its own. In "we watched a film where the
-// police beat a man, is that allowed in germany" the second clause asks
-// about the film, not about moving to another city.
-func offTopicClause(query, part, lang string) bool {
-	for _, s := range splitRunes(query, isSentenceEnd) {
-		s = strings.TrimSpace(s)
-		switch {
-		case s == part:
-			return false
-		case strings.Contains(s, part):
-			return offTopic.anyOffTopic(analyze(s, stopMask(baseLang(lang))))
-		}
-	}
-	return false
+// clause is a part of a message searched on its own: a whole sentence,
+// or a piece of a long sentence cut at a comma, with the sentence it was
+// cut from.
+type clause struct{ text, sentence string }
+
+// offTopic reports whether c was cut from a sentence that names a topic
+// the base does not cover (offTopic): such a clause is no question of its
+// own. In "we watched a film where the police beat a man, is that allowed
+// in germany" the second clause asks about the film, not about moving to
+// another city.
+func (c clause) offTopic(lang string) bool {
+	return c.sentence != "" && offTopic.anyOffTopic(analyze(c.sentence, stopMask(baseLang(lang))))
 }
 
 // clauses cuts a message into sentences (and long sentences at commas),
 // keeping those with enough words to stand as a question. A full stop
 // between digits ("18.36", "3.000") does not end a sentence.
-func clauses(text string) []string {
-	var out []string
-	add := func(s string) {
+func clauses(text string) []clause {
+	var out []clause
+	add := func(s, sentence string) {
 		if len(out) < maxParts && len(strings.Fields(s)) >= minPartWords {
-			out = append(out, strings.TrimSpace(s))
+			out = append(out, clause{strings.TrimSpace(s), sentence})
 		}
 	}
 	for _, sentence := range splitRunes(text, isSentenceEnd) {
 		if len(strings.Fields(sentence)) <= longSentence {
-			add(sentence)
+			add(sentence, "")
 			continue
 		}
 		for _, c := range splitRunes(sentence, isClauseEnd) {
-			add(c)
+			add(c, strings.TrimSpace(sentence))
 		}
 	}
 	return out

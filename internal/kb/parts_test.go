@@ -131,7 +131,11 @@ func TestClauses(t *testing.T) {
 		{"one two three four five six seven eight nine ten eleven twelve thirteen, and the part after the comma",
 			[]string{"one two three four five six seven eight nine ten eleven twelve thirteen", "and the part after the comma"}},
 	} {
-		if got := clauses(tt.in); !slices.Equal(got, tt.want) {
+		var got []string
+		for _, c := range clauses(tt.in) {
+			got = append(got, c.text)
+		}
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("clauses(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
