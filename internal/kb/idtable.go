@@ -127,14 +127,14 @@ func (t *idTable) key(i int) string {
 func (t *idTable) len() int { return len(t.keyEnd) }
 
 // get returns the ids of key, nil if it is not in the table.
-func (t *idTable) get(key string) []int32 { return getIDs(t, key, fnv64(key)) }
+func (t *idTable) get(key string) []int32 { return t.getHash(fnv64(key)) }
 
 // getBytes is get for a key being built in a buffer.
-func (t *idTable) getBytes(key []byte) []int32 { return getIDs(t, key, fnv64(key)) }
+func (t *idTable) getBytes(key []byte) []int32 { return t.getHash(fnv64(key)) }
 
-// getIDs is get with key's fnv64 h already known; key itself is not
-// read (see idTable).
-func getIDs[S ~string | ~[]byte](t *idTable, key S, h uint64) []int32 {
+// getHash is get for the key whose fnv64 is h: the key is known by its
+// hash alone (see idTable).
+func (t *idTable) getHash(h uint64) []int32 {
 	if len(t.slots) == 0 {
 		return nil
 	}

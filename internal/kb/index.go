@@ -514,13 +514,7 @@ func compareRev(s, p string) int {
 
 // lookup returns the id of the term with text key.
 func (ix *index) lookup(key string) (int32, bool) {
-	return lookupHash(ix, key, fnv64(key))
-}
-
-// lookupHash is lookup with key's fnv64 already known. The term is known
-// by its hash alone (see termTable); key itself is not read.
-func lookupHash[S ~string | ~[]byte](ix *index, key S, h uint64) (int32, bool) {
-	return ix.exact.get(h)
+	return ix.exact.get(fnv64(key))
 }
 
 // termTable finds a term by the fnv64 of its text: open addressing with
@@ -708,13 +702,19 @@ func oneMore(long string, short []byte) bool {
 // fnv64 is FNV-1a: stable across runs, unlike maphash, and quick for the
 // few bytes of a word.
 func fnv64[S ~string | ~[]byte](b S) uint64 {
-	h := uint64(14695981039346656037)
+	h := uint64(fnvOffset)
 	for i := range len(b) {
 		h ^= uint64(b[i])
-		h *= 1099511628211
+		h *= fnvPrime
 	}
 	return h
 }
+
+// FNV-1a's 64-bit offset basis and prime.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
 
 // postings returns the entries containing term id, strongest first.
 func (ix *index) postings(id int32) []posting {

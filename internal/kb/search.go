@@ -628,7 +628,7 @@ func (ix *index) candidates(q string, out []cand) []cand {
 		for i := range qr {
 			b := append(append(buf[:0], q[:at(i)]...), q[at(i+1):]...)
 			h := fnv64(b)
-			if id, ok := lookupHash(ix, b, h); ok {
+			if id, ok := ix.exact.get(h); ok {
 				add(id)
 			}
 			ix.eachDel(b, h, add)
@@ -639,7 +639,7 @@ func (ix *index) candidates(q string, out []cand) []cand {
 		var b [64]byte
 		if last := qr[n-1]; last == 'ت' || last == 'ه' {
 			alt := utf8.AppendRune(append(b[:0], q[:at(n-1)]...), 'ت'+'ه'-last)
-			if id, ok := lookupHash(ix, alt, fnv64(alt)); ok {
+			if id, ok := ix.exact.get(fnv64(alt)); ok {
 				add(id)
 			}
 		}
@@ -653,7 +653,7 @@ func (ix *index) candidates(q string, out []cand) []cand {
 		}
 		for _, p := range arLetterPrefixes {
 			w := append(utf8.AppendRune(b[:0], p), q...)
-			if id, ok := lookupHash(ix, w, fnv64(w)); ok {
+			if id, ok := ix.exact.get(fnv64(w)); ok {
 				add(id)
 			}
 		}

@@ -788,9 +788,9 @@ func (u *urgentList) lookup(m *urgentMatch, t string, typos bool) {
 	m.sink ^= u.stems.touch(hs[:n])
 	hs[n] = full
 	m.sink ^= u.exact.touch(hs[n : n+1])
-	m.add(getIDs(&u.exact, t, full))
-	for j := range n {
-		m.add(getIDs(&u.stems, t[:ends[j]], hs[j]))
+	m.add(u.exact.getHash(full))
+	for _, h := range hs[:n] {
+		m.add(u.stems.getHash(h))
 	}
 	runes := utf8.RuneCountInString(t)
 	if !typos || hasDigit(t) || runes < fuzzyStemRunes-1 || !u.fuzzyHead[head(t)] {
@@ -811,11 +811,6 @@ func (u *urgentList) lookup(m *urgentMatch, t string, typos bool) {
 		}
 	}
 }
-
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
 
 // fnvAppend is the fnv64 of a string that continues one whose hash is h.
 func fnvAppend(h uint64, s string) uint64 {
@@ -843,16 +838,8 @@ func (u *urgentList) fuzzy(m *urgentMatch, idx *idTable, s string) {
 	}
 	m.hs = hs
 	m.sink ^= idx.touch(hs)
-	u.addTypos(m, getIDs(idx, s, hs[0]), s)
-	j := 1
-	for i, r := range s {
-		if i < 2 {
-			continue
-		}
-		size := utf8.RuneLen(r)
-		m.buf = append(append(m.buf[:0], s[:i]...), s[i+size:]...)
-		u.addTypos(m, getIDs(idx, m.buf, hs[j]), s)
-		j++
+	for _, h := range hs {
+		u.addTypos(m, idx.getHash(h), s)
 	}
 }
 

@@ -64,7 +64,7 @@ func BenchmarkKB_UrgencyParts(b *testing.B) {
 		m := k.urgentModel()
 		for b.Loop() {
 			for _, n := range norms {
-				k.modelUrgency(m, n)
+				k.modelJudge(m, n, 0)
 			}
 		}
 	})

@@ -211,15 +211,10 @@ const (
 	urgentWeakWords   = 5
 )
 
-// modelUrgency is the kind the model is sure of in a normalized text, or 0.
-func (k *KB) modelUrgency(m *urgentml.Model, norm string) Urgency {
-	return k.modelJudge(m, norm, 0)
-}
-
-// modelJudge is modelUrgency and, of the kinds weak items found, those
-// the model supports in norm (urgentWeakSupport). A kind the model has no
-// class for (no examples of it) is supported by the chance of any
-// emergency, 1 − P(calm). Without a model, or in a text the model does
+// modelJudge is the kind the model is sure of in a normalized text (or
+// 0) and, of the kinds weak items found, those the model supports in
+// norm (urgentWeakSupport). A kind the model has no class for (no
+// examples of it) is supported by the chance of any emergency, 1 − P(calm). Without a model, or in a text the model does
 // not judge, weak kinds stand, as they did before the model.
 func (k *KB) modelJudge(m *urgentml.Model, norm string, weak Urgency) Urgency {
 	if m == nil {

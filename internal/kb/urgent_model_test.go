@@ -118,7 +118,7 @@ func TestUrgentModel_Calm(t *testing.T) {
 		t.Fatalf("only %d calm questions and requests", len(calm))
 	}
 	for _, q := range calm {
-		if u := k.modelUrgency(k.urgentModel(), Normalize(q)); u != 0 {
+		if u := k.modelJudge(k.urgentModel(), Normalize(q), 0); u != 0 {
 			t.Errorf("model alarms (%s) on %q", u, q)
 		}
 	}
