@@ -446,17 +446,17 @@ func FromParts(p Parts) (*Model, error) {
 
 // table finds a feature's row by its hash: open addressing with linear
 // probing over an array of hashes at most 4/7 full (the shipped model's
-// is 0.54: a miss mostly reads one or two slots of the same line). Classify looks up a
-// few hundred hashes per message, most of them features no example had;
-// a Go map read two places in memory for each (its control word and its
-// slot), here a miss usually reads one cache line, and a hit the same
-// one, as the row is kept beside the hash.
+// is 0.54: a miss mostly reads one or two slots of the same line).
+// Classify looks up a few hundred hashes per message, most of them
+// features no example had; a Go map read two places in memory for each
+// (its control word and its slot), here a miss usually reads one cache
+// line, and a hit the same one, as the row is kept beside the hash.
 type table struct {
-	slots    []slot // hash 0: empty
-	shift    uint   // 64 − log2(len(slots))
-	zeroRow  int32  // row of the hash 0, −1 if none
-	n        int    // distinct hashes
-	features []uint64
+	slots    []slot   // hash 0: empty
+	shift    uint     // 64 − log2(len(slots))
+	zeroRow  int32    // row of the hash 0, −1 if none
+	n        int      // distinct hashes
+	features []uint64 // hash of each row
 }
 
 // slot is a feature's hash and its row.
