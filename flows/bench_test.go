@@ -2,9 +2,7 @@ package flows_test
 
 import (
 	"context"
-	"slices"
 	"testing"
-	"time"
 
 	"lotse/internal/coldcache"
 	"lotse/internal/domain"
@@ -42,44 +40,19 @@ func BenchmarkEngine_Question(b *testing.B) {
 // knowledge base, the urgent lists and model and the search index are
 // no longer in the CPU's caches. Each message of a mix in all twelve
 // languages (the search evaluation's and round fifteen's questions) is
-// preceded by a walk over a buffer larger than the L2 cache (cold:
-// LOTSE_COLD_MB, default 32 MB) or by nothing (warm). ns/msg is the time
-// of Handle alone, on average, med-ns/msg its median, which on a shared
-// machine moves less; ns/op includes the walk.
+// handled with the caches cold or warm (coldcache.Run).
 //
 //	go test -run '^$' -bench Engine_Cold -benchmem ./flows/
 func BenchmarkEngine_Cold(b *testing.B) {
 	e := mustSampleOffersEngine(b)
 	msgs := coldcache.Questions(b, "../internal/kb/testdata/eval", "../internal/kb/testdata/round15")
-	buf := coldcache.Buffer()
 	ctx := context.Background()
-	times := make([]time.Duration, 0, 1<<17) // no allocation while timed
-	for _, mode := range []string{"warm", "cold"} {
-		b.Run(mode, func(b *testing.B) {
-			b.ReportAllocs()
-			var in time.Duration
-			each := times[:0]
-			i := 0
-			for b.Loop() {
-				m := msgs[i%len(msgs)]
-				i++
-				if mode == "cold" {
-					coldcache.Evict(buf)
-				}
-				ev := withLang(text(m.Q), m.Lang)
-				ev.ChatID = 42
-				t0 := time.Now()
-				r := e.Handle(ctx, domain.Session{Lang: m.Lang, LangChosen: true, Epoch: 1}, false, ev)
-				d := time.Since(t0)
-				in += d
-				each = append(each, d)
-				if len(r.Replies) == 0 {
-					b.Fatal("no reply")
-				}
-			}
-			b.ReportMetric(float64(in.Nanoseconds())/float64(i), "ns/msg")
-			slices.Sort(each)
-			b.ReportMetric(float64(each[len(each)/2].Nanoseconds()), "med-ns/msg")
-		})
-	}
+	coldcache.Run(b, len(msgs), func(b *testing.B, i int) {
+		m := msgs[i]
+		ev := withLang(text(m.Q), m.Lang)
+		ev.ChatID = 42
+		if r := e.Handle(ctx, domain.Session{Lang: m.Lang, LangChosen: true, Epoch: 1}, false, ev); len(r.Replies) == 0 {
+			b.Fatal("no reply")
+		}
+	})
 }

@@ -1,9 +1,7 @@
 package kb
 
 import (
-	"slices"
 	"testing"
-	"time"
 
 	"lotse/internal/coldcache"
 )
@@ -17,9 +15,8 @@ type coldQuestion struct {
 // BenchmarkKB_Cold splits the knowledge base's part of an ordinary
 // message (flows' BenchmarkEngine_Cold) into the urgent lists, the
 // urgent model, both (Alarm) and the search, each timed alone on the
-// same mix of questions in all languages, with the caches cold (a walk
-// over coldcache.Buffer before each part) or warm. ns/msg is the part alone, on average; med-ns/msg
-// its median, which on a shared machine moves less.
+// same mix of questions in all languages, with the caches cold or warm
+// (coldcache.Run).
 //
 //	go test -run '^$' -bench KB_Cold ./internal/kb
 func BenchmarkKB_Cold(b *testing.B) {
@@ -28,7 +25,6 @@ func BenchmarkKB_Cold(b *testing.B) {
 	for _, q := range coldcache.Questions(b, evalDir, "testdata/round15") {
 		qs = append(qs, coldQuestion{q.Lang, NewMessage(q.Q)})
 	}
-	buf := coldcache.Buffer()
 	model := k.urgentModel()
 	parts := []struct {
 		name string
@@ -39,34 +35,9 @@ func BenchmarkKB_Cold(b *testing.B) {
 		{"alarm", func(q coldQuestion) { k.Alarm(q.m) }},
 		{"search", func(q coldQuestion) { k.SearchMessage(q.m, q.lang) }},
 	}
-	times := make([]time.Duration, 0, 1<<17) // no allocation while timed
 	for _, p := range parts {
-		for _, cold := range []bool{false, true} {
-			name := p.name + "/warm"
-			if cold {
-				name = p.name + "/cold"
-			}
-			b.Run(name, func(b *testing.B) {
-				b.ReportAllocs()
-				var in time.Duration
-				each := times[:0]
-				i := 0
-				for b.Loop() {
-					q := qs[i%len(qs)]
-					i++
-					if cold {
-						coldcache.Evict(buf)
-					}
-					t0 := time.Now()
-					p.run(q)
-					d := time.Since(t0)
-					in += d
-					each = append(each, d)
-				}
-				b.ReportMetric(float64(in.Nanoseconds())/float64(i), "ns/msg")
-				slices.Sort(each)
-				b.ReportMetric(float64(each[len(each)/2].Nanoseconds()), "med-ns/msg")
-			})
-		}
+		b.Run(p.name, func(b *testing.B) {
+			coldcache.Run(b, len(qs), func(_ *testing.B, i int) { p.run(qs[i]) })
+		})
 	}
 }
