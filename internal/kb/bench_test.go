@@ -127,11 +127,11 @@ func BenchmarkKB_Load(b *testing.B) {
 		for _, f := range fsys {
 			size += len(f.Data)
 		}
+		entries := n
+		if n == 0 {
+			entries = len(MustLoad(b).entries)
+		}
 		for _, mode := range []string{"files", "cold", "warm"} {
-			entries := n
-			if n == 0 {
-				entries = len(MustLoad(b).entries)
-			}
 			b.Run(fmt.Sprintf("entries=%d/%s", entries, mode), func(b *testing.B) {
 				load := func() *KB {
 					dir := ""
