@@ -216,7 +216,7 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	}
 
 	// Only the entries some query word touches are visited, in buffers
-	// reused across queries, so a query costs the same in a base of 46
+	// reused across queries, so a query costs the same in a base of 47
 	// entries as in one of thousands: what grows is only the postings of
 	// the words asked.
 	sc := ix.scratch.Get().(*scratch)
