@@ -18,7 +18,7 @@ import (
 	"sync"
 	"time"
 
-	"lotse/internal/urgentml"
+	"lotse/internal/classify"
 )
 
 // cacheFormat changes with the layout of cacheFile. The key also holds a
@@ -395,8 +395,8 @@ type cacheModel struct {
 }
 
 // model writes m (nil: none) after the postings.
-func (w *rawWriter) model(enc *gob.Encoder, m *urgentml.Model) error {
-	var p urgentml.Parts
+func (w *rawWriter) model(enc *gob.Encoder, m *classify.Model) error {
+	var p classify.Parts
 	if m != nil {
 		p = m.Parts()
 	}
@@ -409,16 +409,16 @@ func (w *rawWriter) model(enc *gob.Encoder, m *urgentml.Model) error {
 	return w.err
 }
 
-func (r *rawReader) model(dec *gob.Decoder) (*urgentml.Model, error) {
+func (r *rawReader) model(dec *gob.Decoder) (*classify.Model, error) {
 	var c cacheModel
 	if err := dec.Decode(&c); err != nil {
 		return nil, err
 	}
-	p := urgentml.Parts{Kinds: c.Kinds, Features: r.u64s(), Weights: r.f32s(), Bias: r.f32s()}
+	p := classify.Parts{Kinds: c.Kinds, Features: r.u64s(), Weights: r.f32s(), Bias: r.f32s()}
 	if r.err != nil || c.Kinds == nil {
 		return nil, r.err
 	}
-	return urgentml.FromParts(p)
+	return classify.FromParts(p)
 }
 
 func writeCache(dir, name string, key [sha256.Size]byte, k *KB) error {
@@ -677,7 +677,7 @@ func decodeCache(dec *gob.Decoder, raw *rawReader, key [sha256.Size]byte) (*KB, 
 	if err != nil {
 		return nil, err
 	}
-	k.urgentReady = func() *urgentml.Model { return m }
+	k.urgentReady = func() *classify.Model { return m }
 	if k.urgent, err = raw.urgent(dec); err != nil {
 		return nil, err
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"lotse/internal/urgentml"
+	"lotse/internal/classify"
 )
 
 // Entry is the language-independent part of one knowledge-base answer.
@@ -56,7 +56,7 @@ type KB struct {
 	// urgentReady builds the urgent lists' known words and learns the
 	// urgent model (nil without examples) on its first call
 	// (urgent_model.go).
-	urgentReady func() *urgentml.Model
+	urgentReady func() *classify.Model
 
 	// problems found while loading that do not stop loading (duplicate ids,
 	// stray files); Check reports them.

@@ -4,7 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"lotse/internal/urgentml"
+	"lotse/internal/classify"
 )
 
 // BenchmarkKB_Urgency measures urgent detection, which runs on every
@@ -83,7 +83,7 @@ func BenchmarkUrgentModel_Train(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := urgentml.Train(append(ex, k.kbCalm()...)); err != nil {
+		if _, err := classify.Train(append(ex, k.kbCalm()...)); err != nil {
 			b.Fatal(err)
 		}
 	}

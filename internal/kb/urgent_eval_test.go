@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"lotse/internal/urgentml"
+	"lotse/internal/classify"
 )
 
 // urgentScore is what one language scored.
@@ -222,7 +222,7 @@ func TestUrgentSets_Dir(t *testing.T) {
 	}
 	both := scoreUrgentSets(t, k, dir)
 	k.Prepare()
-	k.urgentReady = func() *urgentml.Model { return nil }
+	k.urgentReady = func() *classify.Model { return nil }
 	lists := scoreUrgentSets(t, k, dir)
 	var b strings.Builder
 	b.WriteString("| lang | caught, lists | lists + model | calm alarmed, lists | lists + model |\n|---|---|---|---|---|\n")

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"lotse/internal/urgentml"
+	"lotse/internal/classify"
 )
 
 // urgentModelThreshold is how sure the model must be of an emergency kind
@@ -58,7 +58,7 @@ func readLangFiles(fsys fs.FS, dir string) ([]langSource, error) {
 // parseExamples reads the examples of all trees as training data (the
 // text normalized as Urgency sees it, the kind by its urgent.yaml name)
 // and the calm ones as written, for the known words.
-func parseExamples(trees []*tree) (out []urgentml.Example, calm []string, err error) {
+func parseExamples(trees []*tree) (out []classify.Example, calm []string, err error) {
 	for _, t := range trees {
 		for _, l := range t.examples {
 			var set urgentExamples
@@ -77,11 +77,11 @@ func parseExamples(trees []*tree) (out []urgentml.Example, calm []string, err er
 			slices.Sort(kinds)
 			for _, kind := range kinds {
 				for _, m := range set.Urgent[kind] {
-					out = append(out, urgentml.Example{Text: Normalize(m), Kind: kind})
+					out = append(out, classify.Example{Text: Normalize(m), Kind: kind})
 				}
 			}
 			for _, m := range set.Calm {
-				out = append(out, urgentml.Example{Text: Normalize(m)})
+				out = append(out, classify.Example{Text: Normalize(m)})
 			}
 			calm = append(calm, set.Calm...)
 		}
@@ -103,8 +103,8 @@ const maxCalmPerLang = 1000
 // examples hold. A question or phrase the lists find urgent (a help
 // entry's "my husband hits me") is left out. Above maxCalmPerLang texts a
 // language, evenly spaced ones in entry order are taken.
-func (k *KB) kbCalm() []urgentml.Example {
-	var out []urgentml.Example
+func (k *KB) kbCalm() []classify.Example {
+	var out []classify.Example
 	for _, lang := range k.files {
 		f := k.langs[lang]
 		var texts []string
@@ -116,7 +116,7 @@ func (k *KB) kbCalm() []urgentml.Example {
 		for i := range n {
 			m := NewMessage(texts[i*len(texts)/n])
 			if found, _ := k.urgent.matchWords(m.Text, m.Words, k.knownWord, false); found == 0 && strings.TrimSpace(m.Text) != "" {
-				out = append(out, urgentml.Example{Text: m.Norm})
+				out = append(out, classify.Example{Text: m.Norm})
 			}
 		}
 	}
@@ -132,7 +132,7 @@ const maxUrgentModels = 4
 
 var urgentModels struct {
 	sync.Mutex
-	byKey map[[sha256.Size]byte]*urgentml.Model
+	byKey map[[sha256.Size]byte]*classify.Model
 }
 
 // prepareUrgency reads the trees' examples, so that a broken file stops
@@ -147,7 +147,7 @@ func (k *KB) prepareUrgency(trees []*tree) error {
 	if err != nil {
 		return err
 	}
-	k.urgentReady = sync.OnceValue(func() *urgentml.Model {
+	k.urgentReady = sync.OnceValue(func() *classify.Model {
 		k.buildKnownWords(trees, calm)
 		if len(ex) == 0 {
 			return nil
@@ -162,11 +162,11 @@ func (k *KB) Prepare() { k.urgentModel() }
 
 // urgentModel is the urgent model, nil without examples; the known words
 // are ready once it returns.
-func (k *KB) urgentModel() *urgentml.Model { return k.urgentReady() }
+func (k *KB) urgentModel() *classify.Model { return k.urgentReady() }
 
 // learnUrgentModel learns the model from the examples and the knowledge
 // base's texts, or takes it from urgentModels.
-func (k *KB) learnUrgentModel(ex []urgentml.Example) *urgentml.Model {
+func (k *KB) learnUrgentModel(ex []classify.Example) *classify.Model {
 	ex = append(ex, k.kbCalm()...)
 	h := sha256.New()
 	for _, e := range ex {
@@ -181,12 +181,12 @@ func (k *KB) learnUrgentModel(ex []urgentml.Example) *urgentml.Model {
 	}
 	// Train fails only for more kinds than a model holds; parseExamples
 	// takes the kinds' names from the fixed list of urgency kinds.
-	m, err := urgentml.Train(ex)
+	m, err := classify.Train(ex)
 	if err != nil {
 		panic(fmt.Sprintf("kb: learn the urgent model: %v", err))
 	}
 	if urgentModels.byKey == nil || len(urgentModels.byKey) >= maxUrgentModels {
-		urgentModels.byKey = map[[sha256.Size]byte]*urgentml.Model{}
+		urgentModels.byKey = map[[sha256.Size]byte]*classify.Model{}
 	}
 	urgentModels.byKey[key] = m
 	return m
@@ -216,11 +216,11 @@ const (
 // norm (urgentWeakSupport). A kind the model has no class for (no
 // examples of it) is supported by the chance of any emergency, 1 − P(calm). Without a model, or in a text the model does
 // not judge, weak kinds stand, as they did before the model.
-func (k *KB) modelJudge(m *urgentml.Model, norm string, weak Urgency) Urgency {
+func (k *KB) modelJudge(m *classify.Model, norm string, weak Urgency) Urgency {
 	if m == nil {
 		return weak
 	}
-	var all urgentml.Probs
+	var all classify.Probs
 	kind, p, ok := m.ClassifyAll(norm, &all)
 	if !ok {
 		return weak

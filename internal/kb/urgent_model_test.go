@@ -12,7 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"lotse/internal/urgentml"
+	"lotse/internal/classify"
 )
 
 // TestUrgentModel_CrossValidation measures the model on examples it has
@@ -46,7 +46,7 @@ func TestUrgentModel_CrossValidation(t *testing.T) {
 				train = append(train, e)
 			}
 		}
-		m, err := urgentml.Train(train)
+		m, err := classify.Train(train)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -209,18 +209,18 @@ func TestKB_UrgencyWeakItems(t *testing.T) {
 			}
 		}
 	}
-	var ex []urgentml.Example
+	var ex []classify.Example
 	for _, m := range []string{
 		"he wants to kill me he has a knife", "he is going to kill me tonight",
 		"my husband beats me every night", "he beat me and locked me in the room",
 		"he says he will kill me and my children", "please help he hits me",
 	} {
-		ex = append(ex, urgentml.Example{Text: Normalize(m), Kind: "violence"})
+		ex = append(ex, classify.Example{Text: Normalize(m), Kind: "violence"})
 	}
 	for _, m := range []string{
 		"there is a fire in the kitchen", "the house is on fire", "fire in the stairwell help",
 	} {
-		ex = append(ex, urgentml.Example{Text: Normalize(m), Kind: "fire"})
+		ex = append(ex, classify.Example{Text: Normalize(m), Kind: "fire"})
 	}
 	for _, m := range []string{
 		"the landlord wants the rent today", "the rent is late again this month",
@@ -229,13 +229,13 @@ func TestKB_UrgencyWeakItems(t *testing.T) {
 		"my boss is angry when i am late", "the course starts at nine",
 		"where do i register my address", "the bus is late again",
 	} {
-		ex = append(ex, urgentml.Example{Text: Normalize(m)})
+		ex = append(ex, classify.Example{Text: Normalize(m)})
 	}
-	model, err := urgentml.Train(ex)
+	model, err := classify.Train(ex)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := &KB{urgent: cached, urgentReady: func() *urgentml.Model { return model }}
+	k := &KB{urgent: cached, urgentReady: func() *classify.Model { return model }}
 	for _, c := range []struct {
 		msg  string
 		want Urgency

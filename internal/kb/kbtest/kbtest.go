@@ -62,7 +62,7 @@ var program = sync.OnceValues(func() ([]byte, error) {
 	field([]byte(runtime.Version()))
 	field([]byte(runtime.GOARCH))
 	var sources []string
-	for _, dir := range []string{"internal/kb", "internal/urgentml"} {
+	for _, dir := range []string{"internal/kb", "internal/classify"} {
 		files, err := filepath.Glob(filepath.Join(root, dir, "*.go"))
 		if err != nil {
 			return nil, err

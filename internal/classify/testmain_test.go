@@ -1,4 +1,4 @@
-package urgentml
+package classify
 
 import (
 	"testing"

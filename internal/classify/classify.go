@@ -1,25 +1,27 @@
-// Package urgentml is a statistical second opinion on whether a message is
-// an emergency, beside the word lists of internal/kb.
+// Package classify is a small statistical text classifier: the second
+// opinion beside Lotse's word lists, for emergencies (internal/kb) and for
+// typed requests (internal/intent).
 //
-// The lists catch what they were written for and little else: on messages
-// nobody had seen, about half of the emergencies. People write emergencies
-// in endless ways, but those ways share words and pieces of words with the
-// thousands of urgent and calm examples Lotse keeps (locales/urgent_examples).
-// A multinomial logistic regression over those pieces – normalized words,
-// pairs of adjacent words and the character n-grams inside words, which
-// carry typos, inflections and joined particles – learns which of them
-// point to which kind of emergency and which to a calm look-alike ("110
-// euros", "this bureaucracy is killing me").
+// Lists catch what they were written for and little else: on messages
+// nobody had seen, about half of the emergencies, and of the typed requests
+// about two in three. People write in endless ways, but those ways share
+// words and pieces of words with the thousands of labelled examples Lotse
+// keeps (locales/urgent_examples, locales/intent_examples). A multinomial
+// logistic regression over those pieces – normalized words, pairs of
+// adjacent words and the character n-grams inside words, which carry
+// typos, inflections and joined particles – learns which of them point to
+// which kind and which to a calm look-alike ("110 euros", "this
+// bureaucracy is killing me", "cancel my gym contract").
 //
 // The model is trained when it is built, from the examples, with a fixed
 // order and no randomness, so the same examples always give the same
 // model; there is no model file to keep in step with them. Classify costs
 // a few microseconds and is safe for concurrent use.
 //
-// urgentml knows nothing of the kinds' meaning or of normalization: the
-// caller passes normalized text and kind names. It imports only the
-// standard library.
-package urgentml
+// classify knows nothing of the kinds' meaning or of normalization: the
+// caller passes normalized text and kind names; kind "" is calm, the
+// class of everything else. It imports only the standard library.
+package classify
 
 import (
 	"cmp"
@@ -83,7 +85,7 @@ func Train(examples []Example) (*Model, error) {
 		c, ok := class[ex.Kind]
 		if !ok {
 			if len(m.kinds) == maxClasses {
-				return nil, fmt.Errorf("urgentml: train: more than %d kinds", maxClasses-1)
+				return nil, fmt.Errorf("classify: train: more than %d kinds", maxClasses-1)
 			}
 			c = len(m.kinds)
 			class[ex.Kind] = c
@@ -201,12 +203,12 @@ func softmax(p []float64) {
 const maxClasses = 16
 
 // minWords is the fewest words the model judges. One word alone ("help",
-// "fire") gives it too little to be sure of, and the lists know the ones
-// that are urgent on their own.
+// "fire", "termin") gives it too little to be sure of, and the lists know
+// the ones that mean something on their own.
 const minWords = 2
 
-// maxWords bounds the work per message; an emergency is told in its
-// first sentences.
+// maxWords bounds the work per message; what a message is about is told
+// in its first sentences.
 const maxWords = 200
 
 // Probs is the probability of each class of a model, in the order of
@@ -217,8 +219,9 @@ type Probs [maxClasses]float64
 // model's own: read it, do not change it.
 func (m *Model) Kinds() []string { return m.kinds }
 
-// Classify returns the most likely emergency kind of a normalized text and
-// its probability, or "" and 0 for a text of fewer than two words.
+// Classify returns the most likely kind other than calm of a normalized
+// text and its probability, or "" and 0 for a text of fewer than two
+// words.
 func (m *Model) Classify(text string) (kind string, p float64) {
 	var s Probs
 	kind, p, _ = m.ClassifyAll(text, &s)
@@ -432,14 +435,14 @@ func FromParts(p Parts) (*Model, error) {
 	k := len(p.Kinds)
 	switch {
 	case k == 0 || k > maxClasses || p.Kinds[0] != "":
-		return nil, fmt.Errorf("urgentml: model parts: %d kinds", k)
+		return nil, fmt.Errorf("classify: model parts: %d kinds", k)
 	case len(p.Bias) != k || len(p.Weights) != len(p.Features)*k:
-		return nil, fmt.Errorf("urgentml: model parts: %d weights and %d biases for %d features of %d kinds",
+		return nil, fmt.Errorf("classify: model parts: %d weights and %d biases for %d features of %d kinds",
 			len(p.Weights), len(p.Bias), len(p.Features), k)
 	}
 	t := newTable(p.Features)
 	if t.n != len(p.Features) {
-		return nil, fmt.Errorf("urgentml: model parts: %d features, %d distinct", len(p.Features), t.n)
+		return nil, fmt.Errorf("classify: model parts: %d features, %d distinct", len(p.Features), t.n)
 	}
 	return &Model{kinds: p.Kinds, feature: t, weights: p.Weights, bias: p.Bias}, nil
 }
