@@ -162,6 +162,9 @@ func New(d Deps, set Settings) *Engine {
 	if e.tickets == nil || e.staff == nil {
 		e.set.StaffChatID = 0
 	}
+	// The typed requests' model is learnt now (about 0.1 s, once per
+	// process), not at someone's first message.
+	intent.Shipped()
 	e.renderAnswers()
 	e.table = e.routes()
 	return e

@@ -5,11 +5,12 @@
 //
 // A request is recognised only when the message is mainly that request
 // (see the top of locales/intents.yaml): a question that merely mentions an
-// appointment still goes to the knowledge base.
+// appointment still goes to the knowledge base. Where the lists take no
+// request, a model learnt from locales/intent_examples may (model.go).
 //
 // It imports kb only for Normalize and Message, so phrases and messages
-// fold the same way as the search does; it must not import flows, bot or
-// any store.
+// fold the same way as the search does, and classify for the model; it
+// must not import flows, bot or any store.
 package intent
 
 import (
@@ -25,6 +26,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"lotse/internal/classify"
 	"lotse/internal/kb"
 	"lotse/locales"
 )
@@ -93,6 +95,9 @@ type Matcher struct {
 	// filler typed with one typo ("plese") is no word beyond a request.
 	fillerTypo map[rune][][]rune
 	langs      map[Intent]map[string]int // items per intent and language, for tests
+	// model is the second opinion where the lists find nothing (see
+	// modelSure); nil for lists alone.
+	model *classify.Model
 }
 
 type word struct {
@@ -302,8 +307,9 @@ func parseItem(item string) ([]word, error) {
 	return out, nil
 }
 
-// Shipped returns the matcher for the phrase lists embedded in the binary.
-// They are checked by this package's tests, so a broken list cannot ship.
+// Shipped returns the matcher for the phrase lists embedded in the binary,
+// with the model learnt from the embedded examples. Both are checked by
+// this package's tests, so a broken list or example file cannot ship.
 var Shipped = sync.OnceValue(func() *Matcher {
 	b, err := locales.FS.ReadFile("intents.yaml")
 	if err != nil {
@@ -313,12 +319,20 @@ var Shipped = sync.OnceValue(func() *Matcher {
 	if err != nil {
 		panic(fmt.Sprintf("intent: shipped phrases: %v", err))
 	}
+	ex, err := readExamples(locales.FS, "intent_examples")
+	if err == nil {
+		err = m.Learn(ex)
+	}
+	if err != nil {
+		panic(fmt.Sprintf("intent: shipped examples: %v", err))
+	}
 	return m
 })
 
 // Match returns the request text is mainly made of, if any.
 func (m *Matcher) Match(text string) (Intent, bool) {
-	r := m.read(strings.Fields(kb.Normalize(text)))
+	norm := kb.Normalize(text)
+	r := m.read(norm, strings.Fields(norm))
 	return r.Request, r.Request != ""
 }
 
@@ -336,36 +350,58 @@ type Reading struct {
 
 // ReadMessage reads the message's words, normalized once for every
 // matcher (see kb.Message).
-func (m *Matcher) ReadMessage(msg *kb.Message) Reading { return m.read(msg.Words) }
+func (m *Matcher) ReadMessage(msg *kb.Message) Reading { return m.read(msg.Norm, msg.Words) }
 
-func (m *Matcher) read(toks []string) Reading {
+// read reads a normalized message and its words.
+func (m *Matcher) read(norm string, toks []string) Reading {
 	whole := len(toks) <= MaxWords
 	if !whole {
 		toks = toks[:MaxWords]
 	}
-	in, other, ok := m.best(toks)
+	in, other, what := m.best(toks)
 	var r Reading
-	if !ok {
+	switch what {
+	case foundBlock:
+		return r
+	case foundRequest:
+		limit := slack
+		if strict[in] {
+			limit = 0
+		} else {
+			r.Mention = in
+		}
+		if whole && other <= limit {
+			r.Request = in
+			return r
+		}
+	}
+	// The lists take no request: the model's opinion (see modelSure).
+	if !whole {
 		return r
 	}
-	limit := slack
-	if strict[in] {
-		limit = 0
-	} else {
-		r.Mention = in
-	}
-	if whole && other <= limit {
-		r.Request = in
+	if g := m.guess(norm); g != "" {
+		r.Request = g
+		if !strict[g] {
+			r.Mention = g
+		}
 	}
 	return r
 }
 
+// found is what best found in a message.
+type found int
+
+const (
+	foundNothing found = iota // no item matched
+	foundBlock                // a block word not of the request's own items
+	foundRequest
+)
+
 // best finds the request the words match best and counts the words beyond
-// it; ok is false when none matches or a block word occurs. At most
-// MaxWords words.
-func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
+// it. At most MaxWords words.
+func (m *Matcher) best(toks []string) (in Intent, other int, f found) {
 	if len(toks) == 0 || len(toks) > MaxWords {
-		return "", 0, false
+		return "", 0, foundNothing
 	}
 	// Which phrase words each token matches, as indexes into m.words.
 	var hits [MaxWords][]int32
@@ -437,11 +473,14 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 	// matched request's own item words does not block it; any other
 	// block word still does ("late at the Jobcenter").
 	if best == nil {
-		return "", 0, false
+		if blocked != 0 {
+			return "", 0, foundBlock
+		}
+		return "", 0, foundNothing
 	}
 	own := usedBy[slices.Index(All, best.intent)]
 	if blocked&^own != 0 {
-		return "", 0, false
+		return "", 0, foundBlock
 	}
 	if strict[best.intent] {
 		covered = own // better: no other request matched
@@ -451,7 +490,7 @@ func (m *Matcher) best(toks []string) (in Intent, other int, ok bool) {
 			other++
 		}
 	}
-	return best.intent, other, true
+	return best.intent, other, foundRequest
 }
 
 // better reports whether p is a more specific match than q: a specific

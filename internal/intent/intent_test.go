@@ -1,7 +1,9 @@
 package intent_test
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"lotse/internal/i18n"
 	"lotse/internal/intent"
 	"lotse/internal/kb"
+	"lotse/locales"
 )
 
 type testSet map[string]struct {
@@ -25,12 +28,16 @@ func mustTestSet(tb testing.TB) testSet {
 	return mustReadSet(tb, "requests.yaml", "bring.yaml", "late.yaml")
 }
 
-// mustReadSet reads test files from testdata into one set.
+// mustReadSet reads sets into one: the ones the lists and the model were
+// tuned on from locales/intent_examples, the others from testdata.
 func mustReadSet(tb testing.TB, names ...string) testSet {
 	tb.Helper()
 	set := testSet{}
 	for _, name := range names {
-		b, err := os.ReadFile(filepath.Join("testdata", name))
+		b, err := fs.ReadFile(locales.FS, "intent_examples/"+name)
+		if errors.Is(err, fs.ErrNotExist) {
+			b, err = os.ReadFile(filepath.Join("testdata", name))
+		}
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -76,8 +83,9 @@ func TestMatch_Sights(t *testing.T) {
 		{"fifthsight.yaml", 8, 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
 		{"sixthsight.yaml", 8, 8, floors{minRight: 100, maxWrong: 0, right: 96, wrong: 0}},
 		// The seventh was never tuned on: its figures moved only with the
-		// changes the eighth, ninth and tenth led to.
-		{"seventhsight.yaml", 8, 8, floors{minRight: 25, maxWrong: 7, right: 56, wrong: 1}},
+		// changes the eighth, ninth and tenth led to, and with the model
+		// (60 → 67 right; one more question taken, 2 wrong flows in all).
+		{"seventhsight.yaml", 8, 8, floors{minRight: 25, maxWrong: 7, right: 67, wrong: 2}},
 		// The eighth opened 81 of 120 at first sight, with no wrong flow.
 		{"eighthsight.yaml", 10, 6, floors{minRight: 100, maxWrong: 0, right: 120, wrong: 0}},
 		// The ninth opened 74 of 120 at first sight; 4 requests went to a
@@ -99,6 +107,12 @@ func TestMatch_Sights(t *testing.T) {
 		// misses ("ez li vir ci dikarim bikim", what can I do here) holds
 		// "çi bikim", the block words of "what shall I do".
 		{"twelfthsight.yaml", 9, 6, floors{minRight: 92, maxWrong: 0, right: 137, wrong: 0}},
+		// The thirteenth (12 requests and 6 questions per language) was
+		// the first measured with the model: at first sight the lists
+		// alone opened 76 of 144 (ps 4, uk and ru 5), with the model 96
+		// (58–83 % per language); 4 requests went to a neighbouring flow
+		// and 1 question was taken, all by the lists.
+		{"thirteenthsight.yaml", 12, 6, floors{minRight: 58, maxWrong: 6, right: 96, wrong: 5}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
 			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
@@ -229,7 +243,9 @@ func TestMatch(t *testing.T) {
 		{"GermanWasCancelled", "mein Termin wurde abgesagt", ""},
 		{"TypoInLongFiller", "plese help", intent.Help},
 		{"TypoInLongFillerSomali", "fadlaan luuqada bedel", intent.Language},
-		{"TypoInShortFillerCounts", "bitet sprache ändern", ""},
+		// A short filler with a typo is a word beyond the request for the
+		// lists; the model reads the request all the same.
+		{"TypoInShortFillerModelReads", "bitet sprache ändern", intent.Language},
 		// Tried from outside through the bot, none opened its flow before.
 		{"DeleteAllAboutMe", "lösch bitte alles was ihr über mich habt", intent.Delete},
 		{"RussianSwapLanguage", "поменять язык", intent.Language},
@@ -242,7 +258,10 @@ func TestMatch(t *testing.T) {
 		// and the same words in questions still go to the knowledge base.
 		{"HelpWithFlat", "помощь с квартирой", ""},
 		{"WhatAboutFlats", "was habt ihr über Wohnungen und Miete", ""},
-		{"WhatIsPrivacy", "was bedeutet Datenschutz", ""},
+		// The knowledge base has no entry on data protection in general;
+		// the model takes the question for the privacy notice, which says
+		// what Lotse keeps and for how long.
+		{"WhatIsPrivacy", "was bedeutet Datenschutz", intent.Privacy},
 		// Typed in Latin letters: Arabizi, Persian, Pashto, Tigrinya.
 		{"ArabiziAppointment", "bdi maw3id", intent.Booking},
 		{"ArabiziSomeone", "bdi 7ada yesa3edni", intent.Person},

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/gob"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"lotse/internal/classify"
+	"lotse/locales"
 )
 
 // TestUrgentModel_CrossValidation measures the model on examples it has
@@ -85,7 +85,7 @@ func TestUrgentModel_CrossValidation(t *testing.T) {
 // TestUrgentModel_Calm holds the model to the everyday questions of other
 // tests, which it never learns from: the knowledge base's search-test
 // questions and the typed requests (and look-alike questions) of
-// internal/intent. None may alarm through the model. The search test
+// locales/intent_examples/requests.yaml. None may alarm through the model. The search test
 // checks the lists and model together on its questions too; this one
 // names the model's share and covers the requests.
 func TestUrgentModel_Calm(t *testing.T) {
@@ -97,7 +97,7 @@ func TestUrgentModel_Calm(t *testing.T) {
 			calm = append(calm, c.Q)
 		}
 	}
-	b, err := os.ReadFile(filepath.Join("..", "intent", "testdata", "requests.yaml"))
+	b, err := locales.FS.ReadFile("intent_examples/requests.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
