@@ -111,8 +111,11 @@ func TestMatch_Sights(t *testing.T) {
 		// the first measured with the model: at first sight the lists
 		// alone opened 76 of 144 (ps 4, uk and ru 5), with the model 96
 		// (58–83 % per language); 4 requests went to a neighbouring flow
-		// and 1 question was taken, all by the lists.
-		{"thirteenthsight.yaml", 12, 6, floors{minRight: 58, maxWrong: 6, right: 96, wrong: 5}},
+		// and 1 question was taken, all by the lists. Then the lists
+		// learnt the social worker by name and "call me back" (101); the
+		// model does not learn from it, so it keeps measuring the model
+		// on messages it has not seen.
+		{"thirteenthsight.yaml", 12, 6, floors{minRight: 58, maxWrong: 6, right: 101, wrong: 5}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
 			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
