@@ -74,7 +74,7 @@ func (e *Engine) unknownCommand(ctx context.Context, r *Request) error {
 	// (not while a case manager has the chat: there typed text is theirs).
 	if r.Event.Kind == domain.EventCommand && r.Session.Handover == "" {
 		text := strings.TrimSpace(strings.ReplaceAll(r.Event.Command, "_", " ") + " " + r.Event.Args)
-		if _, _, ok := e.typedRequest(r, text); ok {
+		if _, _, ok := e.typedRequest(r, text, true); ok {
 			r.Event.Kind, r.Event.Text, r.Event.Command, r.Event.Args = domain.EventText, text, "", ""
 			_, err := e.openTypedRequest(ctx, r, text)
 			return err

@@ -15,10 +15,13 @@ import (
 // message is mainly such a request.
 
 // typedRequest is the route a typed request opens (see
-// table.typed), if the text is mainly one.
-func (e *Engine) typedRequest(r *Request, text string) (intent.Intent, route, bool) {
-	in := r.read(text).Request
-	if in == "" {
+// table.typed), if the text is mainly one. guesses takes the model's
+// requests too (intent.Reading.Guessed): where a message misread would
+// only open a flow, not where it would be lost to a case manager.
+func (e *Engine) typedRequest(r *Request, text string, guesses bool) (intent.Intent, route, bool) {
+	rd := r.read(text)
+	in := rd.Request
+	if in == "" || rd.Guessed && !guesses {
 		return "", route{}, false
 	}
 	rt, ok := e.table.typed[in]
@@ -29,7 +32,7 @@ func (e *Engine) typedRequest(r *Request, text string) (intent.Intent, route, bo
 // the text was one. On first contact the person is greeted first, as for
 // any message.
 func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) (bool, error) {
-	in, rt, ok := e.typedRequest(r, text)
+	in, rt, ok := e.typedRequest(r, text, true)
 	if !ok {
 		return false, nil
 	}
@@ -59,7 +62,7 @@ func (e *Engine) openTypedRequest(ctx context.Context, r *Request, text string) 
 // manager. Urgent text is left to the relay, which shows the numbers first
 // (urgentFirst has checked the text already).
 func (e *Engine) handoverRequest(r *Request) Handler {
-	_, rt, ok := e.typedRequest(r, strings.TrimSpace(r.Event.Text))
+	_, rt, ok := e.typedRequest(r, strings.TrimSpace(r.Event.Text), false)
 	if !ok || !rt.has(duringHandover) || r.urgent != 0 {
 		return nil
 	}
@@ -72,6 +75,6 @@ func (e *Engine) typedMenu(r *Request) bool {
 	if r.Event.Kind != domain.EventText {
 		return false
 	}
-	in, _, ok := e.typedRequest(r, strings.TrimSpace(r.Event.Text))
+	in, _, ok := e.typedRequest(r, strings.TrimSpace(r.Event.Text), false)
 	return ok && in == intent.Menu
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"lotse/internal/domain"
+	"lotse/internal/intent"
+	"lotse/internal/kb"
 	"lotse/internal/redisstore"
 	"lotse/internal/redisstore/redistest"
 )
@@ -152,12 +154,15 @@ func TestIntents_States(t *testing.T) {
 			{"I want an appointment", ""},
 			{"menu", ""},
 			{"ich möchte mit einem Menschen sprechen", ""},
+			// The model alone takes it for "change the language"; written
+			// to a case manager, it is theirs.
+			{"botun dilini turkce olarak degistir", ""},
 		} {
 			res := e.Handle(ctx, s, false, personText(tt.text))
 			// While nobody has taken the request, what the person writes
 			// is collected for the case manager, not posted yet.
 			relayed := res.Session.Handover == "open" && !hasAction(res, "bt") && !hasAction(res, "a") && !hasAction(res, "hs")
-			if tt.action == "" && !relayed {
+			if tt.action == "" && (!relayed || hasAction(res, "L") || hasAction(res, "dy") || hasAction(res, "d")) {
 				t.Errorf("%q: want passed on to the case manager, got %+v %v", tt.text, res.Session, shape(res))
 			}
 			if tt.action != "" && !hasAction(res, tt.action) {
@@ -170,6 +175,32 @@ func TestIntents_States(t *testing.T) {
 			t.Errorf("typed end: %+v", res.Session)
 		}
 	})
+}
+
+// TestTypedRequest_Guessed: a request only the model reads opens its flow
+// from the conversation, but never takes the place of a matter being
+// described for the team.
+func TestTypedRequest_Guessed(t *testing.T) {
+	ctx := context.Background()
+	const lang, menu = "botun dilini turkce olarak degistir", "menuyu tekrar ac"
+	for _, m := range []string{lang, menu} {
+		if rd := intent.Shipped().ReadMessage(kb.NewMessage(m)); !rd.Guessed {
+			t.Fatalf("%q: %+v, want a request only the model reads", m, rd)
+		}
+	}
+	e := mustEngine(t)
+	s := domain.Session{Lang: "tr", Epoch: 1, PrivacyAck: clock}
+	if res := e.Handle(ctx, s, false, text(lang)); !hasAction(res, "L") {
+		t.Errorf("%q: want the languages, got %v", lang, shape(res))
+	}
+	res := e.Handle(ctx, amalSession(), false, personPress("h", ""))
+	if res.Session.Handover != "describe" {
+		t.Fatalf("not asked to describe: %+v", res.Session)
+	}
+	res = e.Handle(ctx, *res.Session, false, personText(menu))
+	if res.Session.Handover == "" || strings.Contains(allText(res), "How can I help") {
+		t.Errorf("%q while describing a matter left the step: %+v %q", menu, res.Session, allText(res))
+	}
 }
 
 // TestTypedRequest_MentionedFlowOffered: a message that asks for an

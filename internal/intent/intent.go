@@ -346,6 +346,11 @@ func (m *Matcher) Match(text string) (Intent, bool) {
 type Reading struct {
 	Request Intent // "" if the message is not mainly a request
 	Mention Intent // "" if it names none
+	// Guessed is set when Request is the model's opinion, not the lists'
+	// (see modelSure). Where a misread message would be lost – written to
+	// a case manager, or describing a matter for the team – a caller
+	// takes the lists' requests only.
+	Guessed bool
 }
 
 // ReadMessage reads the message's words, normalized once for every
@@ -380,7 +385,7 @@ func (m *Matcher) read(norm string, toks []string) Reading {
 		return r
 	}
 	if g := m.guess(norm); g != "" {
-		r.Request = g
+		r.Request, r.Guessed = g, true
 		if !strict[g] {
 			r.Mention = g
 		}
