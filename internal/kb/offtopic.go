@@ -7,7 +7,8 @@ import "strings"
 // registration or driving licence, a dog or a cat, a gym, football or a
 // sports club, a film or the cinema, fishing, the weather, prayer times,
 // a lost wallet, a library, supermarket prices, parking, a school trip, a
-// ride or delivery app, a place in a day nursery, child benefit. A query with one of them is not answered
+// ride or delivery app, a place in a day nursery, child benefit, a
+// child's school (in German; elsewhere "school" is the Ausbildung's). A query with one of them is not answered
 // confidently: the entries it reaches share its office words ("register",
 // "contract", "tax", "licence") but not its topic, so "köpek vergisi"
 // (dog tax) is not the tax ID and "договор в фитнес клубе" (a gym
@@ -31,7 +32,8 @@ var offTopicLists = map[string]string{
 		geldbörse* portemonnaie brieftasche fundbüro* bibliothek* bücherei* supermarkt* parkschein* parkplatz*
 		strafzettel* knöllchen klassenfahrt* uber lieferando geburtstag*
 		handyvertrag* prepaid* datenvolumen* simkarte*
-		kita kitas kitaplatz* krippe* kindergeld* elterngeld* einschulung* grundschul*`,
+		kita kitas kitaplatz* krippe* kindergeld* elterngeld* einschulung* grundschul*
+		schule schulen schulanmeldung* schulplatz* schulpflicht*`,
 	"en": `car cars vehicle* driving dog dogs puppy cat cats pet pets gym fitness* football* soccer sport sports
 		film films movie* cinema* netflix fishing hunting weather mosque* church* prayer* wallet
 		library supermarket* grocery groceries parking uber birthday* prepaid

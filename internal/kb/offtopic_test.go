@@ -17,6 +17,11 @@ func TestOffTopic(t *testing.T) {
 		{"سيارتي", true},
 		{"ماشینم رو چطور ثبت کنم", true},
 		{"we watched a film where the police beat a man", true},
+		// A child's school: "Kind" is the English "kind" of "what kind of
+		// protection" too, and with "Schule" the BAMF decision was
+		// answered, confidently.
+		{"Schule anmelden Kind", true},
+		{"Berufsschule und Ausbildung", false},
 		// Whole words only where a beginning would take other words.
 		{"hundert euro miete", false},
 		{"meine angelegenheit beim amt", false},
