@@ -114,8 +114,17 @@ func TestMatch_Sights(t *testing.T) {
 		// and 1 question was taken, all by the lists. Then the lists
 		// learnt the social worker by name and "call me back" (101); the
 		// model does not learn from it, so it keeps measuring the model
-		// on messages it has not seen.
-		{"thirteenthsight.yaml", 12, 6, floors{minRight: 58, maxWrong: 6, right: 101, wrong: 5}},
+		// on messages it has not seen. Then privacy and help asked as a
+		// question (116).
+		{"thirteenthsight.yaml", 12, 6, floors{minRight: 66, maxWrong: 6, right: 116, wrong: 5}},
+		// The asks set (privacy and help asked as a question, 4 requests,
+		// and 4 look-alikes about someone else's data or help per
+		// language; testdata, so the model does not learn from it) opened
+		// 10 of 48 at first sight; 1 request went to a neighbouring flow
+		// (ps, person) and 2 questions were taken ("who can help me with
+		// the rent" in de and ps, for a person). The 4 it still misses ask
+		// whether data go to "someone", a person word (ar, ps, ku, ti).
+		{"asks.yaml", 4, 4, floors{minRight: 75, maxWrong: 13, right: 44, wrong: 1}},
 	} {
 		t.Run(strings.TrimSuffix(c.file, ".yaml"), func(t *testing.T) {
 			testAccuracy(t, mustReadSet(t, c.file), c.minReq, c.minQ, c.floors)
