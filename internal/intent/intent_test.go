@@ -274,6 +274,18 @@ func TestMatch(t *testing.T) {
 		// the model takes the question for the privacy notice, which says
 		// what Lotse keeps and for how long.
 		{"WhatIsPrivacy", "was bedeutet Datenschutz", intent.Privacy},
+		// Found by a QA pass: a household's size is no person ("personen"
+		// was French "personne" with a typo), thanks in Latin letters, a
+		// Somali "cut my appointment", what to bring "to the appointment".
+		{"CountingPeople", "und für 4 personen", ""},
+		{"CountingPersons", "and for 4 persons?", ""},
+		{"OnePerson", "une personne svp", intent.Person},
+		{"RussianLatinThanks", "ok spasibo bolshoe", intent.Thanks},
+		{"UkrainianLatinThanks", "dyakuyu", intent.Thanks},
+		{"TigrinyaLatinThanks", "yekenyeley", intent.Thanks},
+		{"SomaliCutAppointment", "ballanta iga jar", intent.Cancel},
+		{"FrenchBringToAppointment", "qu est ce que je dois amener au rendez vous", intent.Bring},
+		{"LevantineBringToTermin", "شو لازم اجيب معي عالتيرمين", intent.Bring},
 		// Typed in Latin letters: Arabizi, Persian, Pashto, Tigrinya.
 		{"ArabiziAppointment", "bdi maw3id", intent.Booking},
 		{"ArabiziSomeone", "bdi 7ada yesa3edni", intent.Person},
