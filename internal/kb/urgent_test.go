@@ -272,3 +272,32 @@ func TestEndEdit(t *testing.T) {
 		}
 	}
 }
+
+// TestKB_UrgencyPoisoningOutweighsSuicide: a child or relative who
+// swallowed pills is a poisoning, 112 first, not the crisis line, even
+// where an item reads pills and "swallowed" as the person's own overdose;
+// the person's own overdose stays suicide.
+func TestKB_UrgencyPoisoningOutweighsSuicide(t *testing.T) {
+	t.Parallel()
+	k := MustLoad(t)
+	for _, c := range []struct {
+		msg  string
+		want Urgency
+	}{
+		{"ребенок наглотался таблеток", UrgentMedical},
+		{"дитина наковталася таблеток що робити", UrgentMedical},
+		{"ውላደይ ከኒና ውሒጡ እንታይ ክገብር", UrgentMedical},
+		{"my son swallow my pills what do i do", UrgentMedical},
+		{"I took all my pills", UrgentSuicide},
+		{"i swallow all my pills", UrgentSuicide},
+	} {
+		if got := k.Urgency(c.msg); got != c.want {
+			_, why := k.urgent.match(c.msg, k.knownWord, true)
+			t.Errorf("Urgency(%q) = %q, want %q (items: %v)", c.msg, got, c.want, why)
+		}
+	}
+	// The mark itself is never a kind.
+	if got := (urgentPoisoning | UrgentSuicide).othersFirst(); got != UrgentMedical {
+		t.Errorf("othersFirst = %q, want medical", got)
+	}
+}
