@@ -242,8 +242,10 @@ type urgentPattern struct {
 	kind  Urgency
 	parts []urgentPhrase
 	not   []urgentPhrase // "!part": words that make the item harmless nearby
-	far   []bool         // per part: "&&", anywhere in the message
-	src   string         // the item as written, for test failures
+	// notFar per not part: "&& !part", harmless anywhere in the message
+	notFar []bool
+	far    []bool // per part: "&&", anywhere in the message
+	src    string // the item as written, for test failures
 	// weak: the item is one word or stem alone (weakItem); its alarm in
 	// a longer message is firm only if the model supports its kind
 	// (KB.Alarm).
@@ -415,6 +417,7 @@ func (u *urgentList) parse(item string) (*urgentPattern, error) {
 		case len(ph) == 0:
 		case neg:
 			p.not = append(p.not, ph)
+			p.notFar = append(p.notFar, far)
 		default:
 			p.parts = append(p.parts, ph)
 			p.far = append(p.far, far)
@@ -955,8 +958,12 @@ func (p *urgentPattern) matchAt(m *urgentMatch, i int) bool {
 			return false
 		}
 	}
-	for _, ph := range p.not {
-		for j := lo; j <= hi; j++ {
+	for k, ph := range p.not {
+		from, to := lo, hi
+		if p.notFar[k] {
+			from, to = 0, n-1
+		}
+		for j := from; j <= to; j++ {
 			if ph.matchAt(m, j, n) {
 				return false
 			}
