@@ -24,7 +24,7 @@ import (
 // cacheFormat changes with the layout of cacheFile. The key also holds a
 // hash of the running program, so a build that reads or indexes text
 // differently never uses another build's cache.
-const cacheFormat = "lotse-kb-cache-7"
+const cacheFormat = "lotse-kb-cache-8"
 
 // LoadCached is Load with a compiled cache in cacheDir: the parsed texts
 // and the built index, saved after a load and read instead of parsing and

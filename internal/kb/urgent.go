@@ -26,13 +26,35 @@ const (
 	// UrgentGeneral is a call for help without a kind ("Notfall", "call
 	// 112"): all national numbers.
 	UrgentGeneral
+	// urgentOthers marks a "poisoning" item of urgent.yaml: a child or
+	// relative swallowed pills, medicine or a cleaning liquid. That is a
+	// poisoning, medical, and it outweighs suicide: pills and "took" alone
+	// read as the person's own overdose, so a suicide kind found beside it
+	// is dropped (othersFirst). Never a kind of its own.
+	urgentOthers
 )
 
-// urgencyNames are the category keys of urgent.yaml, in display order.
-var urgencyNames = []struct {
+// urgentPoisoning is what a "poisoning" item finds: medical, and suicide
+// not, whatever else found it.
+const urgentPoisoning = UrgentMedical | urgentOthers
+
+// othersFirst settles what was found: after a poisoning item (a child or
+// relative swallowed something) the help is 112, not the crisis line
+// first, so suicide goes, and so does the mark.
+func (u Urgency) othersFirst() Urgency {
+	if u.Has(urgentOthers) {
+		u &^= UrgentSuicide | urgentOthers
+	}
+	return u
+}
+
+type urgencyName struct {
 	name string
 	u    Urgency
-}{
+}
+
+// urgencyNames are the category keys of urgent.yaml, in display order.
+var urgencyNames = []urgencyName{
 	{"suicide", UrgentSuicide}, {"medical", UrgentMedical}, {"violence", UrgentViolence},
 	{"fire", UrgentFire}, {"legal", UrgentLegal}, {"general", UrgentGeneral},
 }
@@ -220,8 +242,10 @@ type urgentPattern struct {
 	kind  Urgency
 	parts []urgentPhrase
 	not   []urgentPhrase // "!part": words that make the item harmless nearby
-	far   []bool         // per part: "&&", anywhere in the message
-	src   string         // the item as written, for test failures
+	// notFar per not part: "&& !part", harmless anywhere in the message
+	notFar []bool
+	far    []bool // per part: "&&", anywhere in the message
+	src    string // the item as written, for test failures
 	// weak: the item is one word or stem alone (weakItem); its alarm in
 	// a longer message is firm only if the model supports its kind
 	// (KB.Alarm).
@@ -269,6 +293,10 @@ func newUrgentList() *urgentList {
 	}
 }
 
+// urgentCategories are the category keys of urgent.yaml: the kinds, and
+// "poisoning", medical items that outweigh suicide (urgentOthers).
+var urgentCategories = append(slices.Clip(urgencyNames), urgencyName{"poisoning", urgentPoisoning})
+
 // urgentLang is one language of urgent.yaml: either a plain list (the
 // older format, read as "general") or lists by category.
 type urgentLang map[Urgency][]string
@@ -288,11 +316,11 @@ func (l *urgentLang) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	for name, items := range m {
-		u, ok := ParseUrgency(name)
-		if !ok {
-			return fmt.Errorf("line %d: unknown category %q (want suicide, medical, violence, fire, legal or general)", n.Line, name)
+		i := slices.IndexFunc(urgentCategories, func(c urgencyName) bool { return c.name == name })
+		if i < 0 {
+			return fmt.Errorf("line %d: unknown category %q (want suicide, medical, violence, fire, legal, general or poisoning)", n.Line, name)
 		}
-		(*l)[u] = items
+		(*l)[urgentCategories[i].u] = items
 	}
 	return nil
 }
@@ -313,7 +341,7 @@ func (u *urgentList) merge(b []byte) error {
 	}
 	slices.Sort(langs)
 	for _, lang := range langs {
-		for _, n := range urgencyNames {
+		for _, n := range urgentCategories {
 			for _, item := range m[lang][n.u] {
 				p, err := u.parse(item)
 				if err != nil {
@@ -332,7 +360,7 @@ func (u *urgentList) merge(b []byte) error {
 				}
 				u.add(*p)
 				u.langs[lang]++
-				u.categories[lang] |= n.u
+				u.categories[lang] |= n.u &^ urgentOthers
 			}
 		}
 	}
@@ -389,6 +417,7 @@ func (u *urgentList) parse(item string) (*urgentPattern, error) {
 		case len(ph) == 0:
 		case neg:
 			p.not = append(p.not, ph)
+			p.notFar = append(p.notFar, far)
 		default:
 			p.parts = append(p.parts, ph)
 			p.far = append(p.far, far)
@@ -579,7 +608,8 @@ func (k *KB) Alarm(m *Message) (u Urgency, firm bool) {
 		strong, weak = strong|weak, 0
 	}
 	backed := strong | k.modelJudge(model, m.Norm, weak)
-	return backed | weak, backed != 0 || weak == 0
+	// A poisoning item outweighs suicide found by the model too.
+	return (backed | weak).othersFirst(), backed != 0 || weak == 0
 }
 
 // knownWord reports whether w is a word of the knowledge base: a real,
@@ -603,11 +633,12 @@ func (u *urgentList) match(text string, known func(string) bool, explain bool) (
 // does not change toks.
 func (u *urgentList) matchWords(text string, toks []string, known func(string) bool, explain bool) (Urgency, []string) {
 	strong, weak, why := u.matchKinds(text, toks, known, explain)
-	return strong | weak, why
+	return (strong | weak).othersFirst(), why
 }
 
 // matchKinds is matchWords with the kinds that weak items found apart
 // from those the others found; a kind in strong is not repeated in weak.
+// Either may hold urgentOthers, which the caller settles (othersFirst).
 func (u *urgentList) matchKinds(text string, toks []string, known func(string) bool, explain bool) (strong, weak Urgency, why []string) {
 	if len(toks) > maxUrgentTokens {
 		toks = toks[:maxUrgentTokens]
@@ -654,7 +685,9 @@ func (u *urgentList) matchKinds(text string, toks []string, known func(string) b
 		for _, w := range m.at(i) {
 			for _, pid := range u.byFirst.at(int(w)) {
 				p := &u.patterns[pid]
-				if !explain && (strong.Has(p.kind) || p.weak && weak.Has(p.kind)) {
+				// All of the item's kind: a poisoning item still counts
+				// after a medical one.
+				if !explain && (strong&p.kind == p.kind || p.weak && weak&p.kind == p.kind) {
 					continue
 				}
 				if !p.matchAt(m, i) {
@@ -925,8 +958,12 @@ func (p *urgentPattern) matchAt(m *urgentMatch, i int) bool {
 			return false
 		}
 	}
-	for _, ph := range p.not {
-		for j := lo; j <= hi; j++ {
+	for k, ph := range p.not {
+		from, to := lo, hi
+		if p.notFar[k] {
+			from, to = 0, n-1
+		}
+		for j := from; j <= to; j++ {
 			if ph.matchAt(m, j, n) {
 				return false
 			}

@@ -58,8 +58,9 @@ func (w *rawWriter) urgent(enc *gob.Encoder, u *urgentList) error {
 	w.bools(flags)
 
 	// The items as one stream: kind, then per part whether it is far and
-	// its phrase, then the excluded phrases; a phrase is its number of
-	// slots, then each slot's number of ids and the ids.
+	// its phrase, then the excluded phrases, each with whether it is far;
+	// a phrase is its number of slots, then each slot's number of ids and
+	// the ids.
 	var shape []uint32
 	phrase := func(ph urgentPhrase) {
 		shape = append(shape, uint32(len(ph)))
@@ -83,7 +84,12 @@ func (w *rawWriter) urgent(enc *gob.Encoder, u *urgentList) error {
 			phrase(ph)
 		}
 		shape = append(shape, uint32(len(p.not)))
-		for _, ph := range p.not {
+		for j, ph := range p.not {
+			far := uint32(0)
+			if p.notFar[j] {
+				far = 1
+			}
+			shape = append(shape, far)
 			phrase(ph)
 		}
 	}
@@ -230,8 +236,9 @@ func (r *rawReader) urgent(dec *gob.Decoder) (*urgentList, error) {
 		case n > len(shape):
 			broken = true
 		case n > 0:
-			p.not = make([]urgentPhrase, n)
+			p.not, p.notFar = make([]urgentPhrase, n), make([]bool, n)
 			for j := range n {
+				p.notFar[j] = next() != 0
 				p.not[j] = phrase()
 			}
 		}

@@ -135,6 +135,27 @@ func TestUrgentList_Parse(t *testing.T) {
 			t.Fatal("a two-word alternative was accepted")
 		}
 	})
+	t.Run("excluded near and far", func(t *testing.T) {
+		u := newUrgentList()
+		if err := u.merge([]byte("en:\n  medical:\n    - swallowed & pills & !water && !die\n")); err != nil {
+			t.Fatal(err)
+		}
+		p := u.patterns[0]
+		if len(p.not) != 2 || p.notFar[0] || !p.notFar[1] {
+			t.Fatalf("not = %v, far %v", p.not, p.notFar)
+		}
+		none := func(string) bool { return false }
+		for msg, want := range map[string]Urgency{
+			"my son swallowed my pills":                             UrgentMedical,
+			"my son swallowed my pills with water":                  0,
+			"my son swallowed my pills, one two three four and die": 0,
+			"water, one two three four five six, swallowed pills":   UrgentMedical,
+		} {
+			if got, _ := u.match(msg, none, false); got != want {
+				t.Errorf("match(%q) = %q, want %q", msg, got, want)
+			}
+		}
+	})
 }
 
 // TestKB_UrgentNoFalseFriends: words of one language that fold to an
@@ -270,5 +291,39 @@ func TestEndEdit(t *testing.T) {
 		if got := endEdit(c.a, c.b); got != c.want {
 			t.Errorf("endEdit(%q, %q) = %v, want %v", c.a, c.b, got, c.want)
 		}
+	}
+}
+
+// TestKB_UrgencyPoisoningOutweighsSuicide: a child or relative who
+// swallowed pills is a poisoning, 112 first, not the crisis line, even
+// where an item reads pills and "swallowed" as the person's own overdose;
+// the person's own overdose stays suicide, and so does a relative's said
+// with the wish to die.
+func TestKB_UrgencyPoisoningOutweighsSuicide(t *testing.T) {
+	t.Parallel()
+	k := MustLoad(t)
+	for _, c := range []struct {
+		msg  string
+		want Urgency
+	}{
+		{"ребенок наглотался таблеток", UrgentMedical},
+		{"дитина наковталася таблеток що робити", UrgentMedical},
+		{"ውላደይ ከኒና ውሒጡ እንታይ ክገብር", UrgentMedical},
+		{"my son swallow my pills what do i do", UrgentMedical},
+		{"I took all my pills", UrgentSuicide},
+		{"i swallow all my pills", UrgentSuicide},
+		// Said to want to die, anywhere in the message ("&& !"): the
+		// crisis line stays, beside 112.
+		{"my daughter swallowed all her pills she wants to die", UrgentSuicide | UrgentMedical},
+		{"mon fils a avale tous mes cachets il veut mourir", UrgentSuicide | UrgentMedical},
+	} {
+		if got := k.Urgency(c.msg); got != c.want {
+			_, why := k.urgent.match(c.msg, k.knownWord, true)
+			t.Errorf("Urgency(%q) = %q, want %q (items: %v)", c.msg, got, c.want, why)
+		}
+	}
+	// The mark itself is never a kind.
+	if got := (urgentPoisoning | UrgentSuicide).othersFirst(); got != UrgentMedical {
+		t.Errorf("othersFirst = %q, want medical", got)
 	}
 }
