@@ -101,3 +101,24 @@ func TestKB_OffTopicChildcare(t *testing.T) {
 		}
 	}
 }
+
+// TestKB_OffTopicLittleElse: a question about a topic the base lacks,
+// with little else in it, gets no suggestions – "no answer" is honest,
+// and the weather tomorrow is not the length of an asylum procedure. One
+// that also asks about something the base has keeps them.
+func TestKB_OffTopicLittleElse(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range []struct {
+		q, lang string
+		want    bool // suggestions
+	}{
+		{"yarin hava nasil", "tr", false},
+		{"hava durumu nasil olacak bu hafta", "tr", false},
+		{"kira sözleşmesi ve köpek", "tr", true},
+	} {
+		res := k.Search(c.q, c.lang)
+		if got := len(res.Best) > 0; got != c.want || res.Confident {
+			t.Errorf("%q: suggestions %v (confident %v), want suggestions %v", c.q, res.Best, res.Confident, c.want)
+		}
+	}
+}

@@ -111,6 +111,10 @@ const (
 	confOwnQCover = 0.5
 	confOwnQLead  = 2.0
 	confOwnShare  = 0.4
+
+	// offTopicCover: a query with an off-topic word (offtopic.go) gets no
+	// suggestions when its best entry explains less of it than this.
+	offTopicCover = 0.5
 )
 
 // Search finds the entries that fit a question typed in any language,
@@ -339,8 +343,14 @@ func (k *KB) searchTerms(terms []string, lang string) (Result, confidence) {
 	}
 	// A word naming a topic the base does not cover (a car, a dog, a gym
 	// ...): the entries share the query's office words, not its topic.
-	if res.Confident && offTopic.anyOffTopic(toks) {
+	if offTopic.anyOffTopic(toks) {
 		res.Confident = false
+		if c.coverage < offTopicCover {
+			// Little besides the topic the base lacks ("yarin hava
+			// nasil", the weather tomorrow): what the other words reach
+			// is no help, and "no answer" is the honest reply.
+			res.Best = nil
+		}
 	}
 	// "Is it allowed?" names no topic: the entries it reaches are choices.
 	if res.Confident && topicless.allTopicless(toks) {
