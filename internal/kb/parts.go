@@ -153,10 +153,53 @@ func clauses(text string) []clause {
 			continue
 		}
 		for _, c := range splitRunes(sentence, isClauseEnd) {
-			add(c, strings.TrimSpace(sentence))
+			for _, j := range splitJoined(c) {
+				add(j, strings.TrimSpace(sentence))
+			}
 		}
 	}
 	return out
+}
+
+// joiners are the words that start another concern inside a long run-on
+// sentence, as people write without commas ("badi a3ref kif ale2i shoghl
+// w kaman el heim fi ktir 3afan"): "and also" and its kin, normalized.
+// Single words only where they cannot be anything else.
+var joiners = func() map[string]bool {
+	m := map[string]bool{}
+	for _, j := range []string{
+		"und auch", "außerdem", "ausserdem", "und noch", "and also", "also i", "et aussi", "et puis",
+		"w kaman", "wkaman", "u kaman", "و كمان", "وكمان", "و ايضا", "وايضا",
+		"و همچنین", "همچنین", "و همینطور", "hamchenin", "او همدارنګه", "همدارنګه",
+		"і ще", "а також", "и ещё", "и еще", "а также",
+		"bir de", "ayrıca", "û her wiha", "herwiha", "herweha", "sidoo kale",
+	} {
+		m[Normalize(j)] = true
+	}
+	return m
+}()
+
+// splitJoined cuts a piece of a sentence longer than longSentence words
+// before each joiner of one or two words; shorter pieces are left whole.
+func splitJoined(piece string) []string {
+	words := strings.Fields(piece)
+	if len(words) <= longSentence {
+		return []string{piece}
+	}
+	var out []string
+	start := 0
+	for i := 1; i < len(words); i++ {
+		one := Normalize(words[i])
+		two := one
+		if i+1 < len(words) {
+			two += " " + Normalize(words[i+1])
+		}
+		if joiners[one] || joiners[two] {
+			out = append(out, strings.Join(words[start:i], " "))
+			start = i
+		}
+	}
+	return append(out, strings.Join(words[start:], " "))
 }
 
 // mayHaveParts reports false when clauses(text) cannot find two parts:

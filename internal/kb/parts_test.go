@@ -130,6 +130,11 @@ func TestClauses(t *testing.T) {
 		{"ንስድራይ ዝኸውን ገዛ ኣበይ ክረኽብ። anmeldung ክንደይ መዓልቲ ግዜ ኣለኒ", []string{"ንስድራይ ዝኸውን ገዛ ኣበይ ክረኽብ", "anmeldung ክንደይ መዓልቲ ግዜ ኣለኒ"}},
 		{"one two three four five six seven eight nine ten eleven twelve thirteen, and the part after the comma",
 			[]string{"one two three four five six seven eight nine ten eleven twelve thirteen", "and the part after the comma"}},
+		// A run-on sentence is cut before "and also" and its kin; a short
+		// one is not.
+		{"Salam. badi a3ref kif ale2i shoghl w kaman el heim fi ktir 3afan w badi 2etla3 mn el heim",
+			[]string{"badi a3ref kif ale2i shoghl", "w kaman el heim fi ktir 3afan w badi 2etla3 mn el heim"}},
+		{"Hallo. ich suche arbeit und auch eine wohnung", []string{"ich suche arbeit und auch eine wohnung"}},
 	} {
 		var got []string
 		for _, c := range clauses(tt.in) {
