@@ -107,6 +107,12 @@ func (k *KB) FollowUp(m *Message, prev, lang string, alone Parts) Parts {
 	first := both.Best[0]
 	if condition && both.Confident {
 		out := Parts{Main: Result{Best: []Match{first}, Confident: true}}
+		if !alone.Main.Confident {
+			// What the words found alone is no topic of their own ("what
+			// if we are 5 people" reached the people from Ukraine): the
+			// answer stands by itself.
+			return out
+		}
 		for _, b := range alone.Main.Best {
 			if b.ID != first.ID {
 				out.Also = append(out.Also, b.ID)

@@ -139,3 +139,25 @@ func TestKB_FollowUpOwnTopic(t *testing.T) {
 		}
 	}
 }
+
+// TestKB_FollowUpNoStrayAlso: a follow-up answered with its context
+// offers what its words found alone only when that is clear on its own:
+// "and with a Duldung?" offers the Duldung, "what if we are 5 people"
+// after the rent limit offers nothing beside the answer (alone it reached
+// the people from Ukraine).
+func TestKB_FollowUpNoStrayAlso(t *testing.T) {
+	k := MustLoad(t)
+	for _, c := range []struct {
+		q, prev, want string
+		also          bool
+	}{
+		{"what if we are 5 people", "housing.rent_limit", "housing.rent_limit", false},
+		{"and with a duldung?", "work.permission", "work.permission", true},
+	} {
+		m := NewMessage(c.q)
+		p := k.FollowUp(m, c.prev, "en", k.SearchMessage(m, "en"))
+		if len(p.Main.Best) == 0 || p.Main.Best[0].ID != c.want || !p.Main.Confident || (len(p.Also) > 0) != c.also {
+			t.Errorf("%q after %s: %+v, want a confident %s, also offered %v", c.q, c.prev, p, c.want, c.also)
+		}
+	}
+}
