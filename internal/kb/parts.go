@@ -137,8 +137,8 @@ func (c clause) offTopic(lang string) bool {
 	return c.sentence != "" && offTopic.anyOffTopic(analyze(c.sentence, stopMask(baseLang(lang))))
 }
 
-// clauses cuts a message into sentences (and long sentences at commas),
-// keeping those with enough words to stand as a question. A full stop
+// clauses cuts a message into sentences (and long sentences at commas and
+// before joiners), keeping those with enough words to stand as a question. A full stop
 // between digits ("18.36", "3.000") does not end a sentence.
 func clauses(text string) []clause {
 	var out []clause
