@@ -71,6 +71,7 @@ type result struct {
 	cpu, redisCPU  time.Duration // per answered message
 	harnessCPU     time.Duration // the harness's own (Bot API and people), per answered message
 	cmds           float64       // Redis commands per answered message
+	served, polls  float64       // updates getUpdates carried, and its answers, per answered message
 	rssIdle, rssHi int64         // KiB
 	lost           int64
 	instr          float64 // instructions per message (callgrind)
@@ -193,8 +194,8 @@ func (m *multiFlag) String() string     { return strings.Join(*m, " ") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func (h *harness) print(round int, mode string, r result) {
-	fmt.Fprintf(h.out, "round %d %-9s %-6s %5d people: %6.0f replies/s (%6.0f sends/s)  p50 %6.2f ms  p99 %7.2f ms  bot %4.0f µs/reply  Redis %3.0f µs/reply  harness %3.0f µs/reply  %4.1f Redis cmds/msg  RSS %3.0f→%3.0f MB  lost %d\n",
-		round, mode, r.bot, r.people, r.replies, r.sends, ms(r.p50), ms(r.p99), us(r.cpu), us(r.redisCPU), us(r.harnessCPU), r.cmds,
+	fmt.Fprintf(h.out, "round %d %-9s %-6s %5d people: %6.0f replies/s (%6.0f sends/s)  p50 %6.2f ms  p99 %7.2f ms  bot %4.0f µs/reply  Redis %3.0f µs/reply  harness %3.0f µs/reply  %4.1f Redis cmds/msg  %4.2f updates fetched/msg in %5.3f polls  RSS %3.0f→%3.0f MB  lost %d\n",
+		round, mode, r.bot, r.people, r.replies, r.sends, ms(r.p50), ms(r.p99), us(r.cpu), us(r.redisCPU), us(r.harnessCPU), r.cmds, r.served, r.polls,
 		float64(r.rssIdle)/1024, float64(r.rssHi)/1024, r.lost)
 }
 
@@ -323,6 +324,7 @@ func (h *harness) run(bot string, n int, wrap []string) (result, error) {
 	c.setWindow(from, to)
 	time.Sleep(time.Until(from))
 	cpu0, rs0, self0 := cpuTime(pid), h.redis.stats(), cpuTime(os.Getpid())
+	served0, polls0 := api.served.Load(), api.polls.Load()
 	if len(wrap) > 0 {
 		exec.Command("callgrind_control", "-i", "on", strconv.Itoa(pid)).Run()
 	}
@@ -344,6 +346,7 @@ func (h *harness) run(bot string, n int, wrap []string) (result, error) {
 		exec.Command("callgrind_control", "-i", "off", strconv.Itoa(pid)).Run()
 	}
 	cpu1, rs1, self1 := cpuTime(pid), h.redis.stats(), cpuTime(os.Getpid())
+	served1, polls1 := api.served.Load(), api.polls.Load()
 	res.rssHi = memKB(pid, "VmHWM")
 	<-ran
 	stopProcess(cmd)
@@ -357,6 +360,8 @@ func (h *harness) run(bot string, n int, wrap []string) (result, error) {
 		res.redisCPU = time.Duration(float64(rs1.cpu-rs0.cpu) / answered)
 		res.harnessCPU = time.Duration(float64(self1-self0) / answered)
 		res.cmds = float64(rs1.calls-rs0.calls) / answered
+		res.served = float64(served1-served0) / answered
+		res.polls = float64(polls1-polls0) / answered
 	}
 	if len(wrap) > 0 {
 		ir, err := callgrindTotal(fmt.Sprintf("callgrind.out.%d", pid))

@@ -150,12 +150,21 @@ func (s *Server) Pending() int {
 	return len(s.queue)
 }
 
+// Handed counts the updates getUpdates answers carried, counting an update
+// again each time it came again unconfirmed.
+func (s *Server) Handed() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.handedOut
+}
+
 // Reset forgets recorded calls, call counts and deliveries. Chats, messages
 // and pending updates stay.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.log, s.deliveries = nil, nil
+	s.handedOut = 0
 	clear(s.calls)
 }
 

@@ -124,6 +124,7 @@ type Server struct {
 	allowed      []string  // allowed_updates; nil means Telegram's default
 	wake         chan struct{}
 	pollGen      int // identifies the newest getUpdates call
+	handedOut    int // updates getUpdates returned, again-returned ones included
 	hook         webhook
 	chats        map[int64]*chatState
 	users        map[int64]User

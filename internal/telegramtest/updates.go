@@ -429,6 +429,7 @@ func getUpdates(s *Server, r *request) (any, *apiError) {
 			for _, q := range s.queue[:min(int(limit), len(s.queue))] {
 				updates = append(updates, q.body)
 				q.handed = true
+				s.handedOut++
 			}
 			return updates, nil
 		}
