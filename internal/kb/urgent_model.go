@@ -22,13 +22,14 @@ import (
 // (TestUrgentModel_Calm). The knowledge base's texts are calm examples
 // too, so the rule moves with new examples and with new search phrases
 // and is re-run after every change of either (README, "Emergencies",
-// has each pass's figures). Now, after the calm pills part of 3
-// December: 0.74, 54/11,599 calm alarmed out of fold (0.47 %); 0.73
-// gives 60, 0.52 %.
+// has each pass's figures). Now, after the evening QA pass of 3
+// December ("I don't want" and "I get" in Latin-letter Dari, Levantine
+// "enough, I don't want it"): 0.76, 58/11,633 calm alarmed out of fold
+// (0.50 %); 0.75 gives 62, 0.53 %.
 // Learning without the knowledge base's texts would free it from content
 // edits, but then 0.89 is needed and everyday questions of other tests
 // still alarm.
-const urgentModelThreshold = 0.74
+const urgentModelThreshold = 0.76
 
 // urgentExamples is one language's file in urgent_examples/: messages by
 // the kind of help they need, and calm ones that must not alarm. The same
