@@ -47,8 +47,8 @@ func (e *Engine) bookingRoutes(t *table) {
 	t.command("appointment", e.requestBooking)
 	t.command("appointments", e.showAppointments)
 	t.typedAs("appointment", intent.Booking)
-	// The list has a cancel button next to each appointment.
-	t.typedAs("appointments", intent.Appointments, intent.Cancel)
+	t.typedAs("appointments", intent.Appointments)
+	t.typedTo(intent.Cancel, e.answerCancel)
 	t.typedTo(intent.Bring, e.answerBring)
 	t.typedTo(intent.Late, e.answerLate)
 	t.button(actBooking, e.requestBooking, crossChat)
@@ -1032,10 +1032,50 @@ func (e *Engine) askCancelAppointment(ctx context.Context, r *Request) error {
 		return err
 	}
 	t := r.T
+	r.Session.Screen = screenCancel + bk.ID
 	r.Show(t.T("booking.cancel_confirm", e.when(t, bk.Start, bk.Office)),
 		domain.Row(button(t.T("booking.cancel_yes", nil), actCancelYes, bk.ID)),
 		domain.Row(button(t.T("booking.cancel_keep", nil), actAppointments, "")))
 	return nil
+}
+
+// answerCancel answers "cancel my appointment" typed: with one
+// appointment ahead, its cancel question at once, which a typed "yes"
+// answers; with more, the list, whose buttons say which.
+func (e *Engine) answerCancel(ctx context.Context, r *Request) error {
+	if !e.bookingEnabled() {
+		return e.showAppointments(ctx, r)
+	}
+	list, err := e.upcoming(ctx, r.Event.ChatID)
+	if err != nil {
+		return err
+	}
+	if len(list) != 1 {
+		return e.showAppointments(ctx, r)
+	}
+	r.Event.Action = domain.Action{Name: actCancelAppt, Arg: list[0].ID}
+	return e.askCancelAppointment(ctx, r)
+}
+
+// typedCancelAnswer answers the cancel question of the last reply when
+// the person types rather than taps: "yes" cancels, "no" keeps it and
+// shows the appointments. Anything else is a new message, and the
+// question is over; so is a tap on any button (Engine.run).
+func (e *Engine) typedCancelAnswer(ctx context.Context, r *Request, text string) (bool, error) {
+	id, ok := strings.CutPrefix(r.Session.Screen, screenCancel)
+	if !ok {
+		return false, nil
+	}
+	r.Session.Screen = screenMenu
+	t := r.T
+	switch {
+	case typedYes(t, text) || sameWord(text, t.T("booking.cancel_yes", nil)):
+		r.Event.Action = domain.Action{Name: actCancelYes, Arg: id}
+		return true, e.cancelAppointment(ctx, r)
+	case sameWord(text, t.T("consent.no", nil)) || sameWord(text, t.T("booking.cancel_keep", nil)):
+		return true, e.showAppointments(ctx, r)
+	}
+	return false, nil
 }
 
 func (e *Engine) cancelAppointment(ctx context.Context, r *Request) error {

@@ -1164,3 +1164,36 @@ func TestBooking_TypedLate(t *testing.T) {
 		t.Errorf("a question about late rent: %q, want no late reply", allText(res))
 	}
 }
+
+// TestBooking_TypedCancel: "cancel my appointment" typed with one
+// appointment ahead asks its cancel question at once, and a typed "yes"
+// cancels it (the QA pass found the "yes" lost: the list was shown, and
+// the "yes" went to the menu while the appointment stood). A "yes" typed
+// after another tap does not cancel.
+func TestBooking_TypedCancel(t *testing.T) {
+	ctx := context.Background()
+	e, store := bookingEngine(t, langs{})
+	_, s := bookFirstSlot(t, e, amalSession(), amalChat)
+	mine, _ := store.Bookings(0).ByPerson(ctx, amalChat)
+	if len(mine) != 1 {
+		t.Fatalf("bookings = %+v", mine)
+	}
+	res := e.Handle(ctx, s, false, personText("بدي الغي موعدي"))
+	if find(t, res, "ay").Action.Arg != mine[0].ID {
+		t.Fatalf("typed cancel: no cancel question for the one appointment: %q %+v", allText(res), buttons(res))
+	}
+	// A tap elsewhere ends the question: a "yes" after it cancels nothing.
+	res = e.Handle(ctx, *res.Session, false, personPress("ba", ""))
+	res = e.Handle(ctx, *res.Session, false, personText("نعم"))
+	if got, _ := store.Bookings(0).Get(ctx, mine[0].ID); got.Status != domain.BookingBooked {
+		t.Fatalf("a yes after another tap cancelled: %+v", got)
+	}
+	res = e.Handle(ctx, *res.Session, false, personText("بدي الغي موعدي"))
+	res = e.Handle(ctx, *res.Session, false, personText("نعم"))
+	if got, _ := store.Bookings(0).Get(ctx, mine[0].ID); got.Status != domain.BookingCancelled {
+		t.Fatalf("typed yes did not cancel: %+v; replies %q", got, allText(res))
+	}
+	if len(res.Replies) == 0 {
+		t.Error("no reply to the cancellation")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -238,6 +239,11 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 func (e *Engine) run(ctx context.Context, r *Request) error {
 	return e.guard(func() error {
 		e.urgentFirst(r)
+		if (r.Event.Kind != domain.EventText || r.urgent != 0) && strings.HasPrefix(r.Session.Screen, screenCancel) {
+			// A cancel question is answered by the next message only: a
+			// "yes" typed after a tap or an emergency must not cancel.
+			r.Session.Screen = screenMenu
+		}
 		h := e.table.routeOf(r.Event)
 		if gate := e.handoverGate(ctx, r); gate != nil {
 			h = gate

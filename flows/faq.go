@@ -106,6 +106,9 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 	if ok, err := e.typedDeleteAnswer(ctx, r, text); ok {
 		return err
 	}
+	if ok, err := e.typedCancelAnswer(ctx, r, text); ok {
+		return err
+	}
 	if id := typedSuggestion(r.Session, text); id != "" {
 		r.Event.Action = domain.Action{Name: actQuestion, Arg: id}
 		r.count(stats.SuggestionTaken())

@@ -41,7 +41,8 @@ const (
 	screenArea     = "area:"
 	screenQuestion = "faq:"
 	screenPrivacy  = "privacy"
-	screenDelete   = "delete" // the delete question, for one message
+	screenDelete   = "delete"  // the delete question, for one message
+	screenCancel   = "cancel:" // an appointment's cancel question, for one message
 	screenBooking  = "booking"
 )
 
