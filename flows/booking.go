@@ -166,24 +166,60 @@ func (e *Engine) bookingInput(r *Request) bool {
 	return ok
 }
 
-// typedOffice is the bookable office whose name the text is.
+// typedOffice is the bookable office the text names (see namedLabel).
 func (e *Engine) typedOffice(r *Request, text string) (Office, bool) {
-	for _, o := range e.bookableOffices() {
-		if sameWord(text, r.T.Local(o.Name)) {
-			return o, true
-		}
+	offices := e.bookableOffices()
+	names := make([]string, len(offices))
+	for i, o := range offices {
+		names[i] = r.T.Local(o.Name)
+	}
+	if i := namedLabel(text, names); i >= 0 {
+		return offices[i], true
 	}
 	return Office{}, false
 }
 
-// typedTopic is the booking topic whose label the text is.
+// typedTopic is the booking topic the text names (see namedLabel).
 func (e *Engine) typedTopic(r *Request, text string) (string, bool) {
-	for _, topic := range e.set.Booking.Topics {
-		if sameWord(text, e.topicLabel(r.T, topic)) {
-			return topic, true
-		}
+	topics := e.set.Booking.Topics
+	labels := make([]string, len(topics))
+	for i, topic := range topics {
+		labels[i] = e.topicLabel(r.T, topic)
+	}
+	if i := namedLabel(text, labels); i >= 0 {
+		return topics[i], true
 	}
 	return "", false
+}
+
+// namedLabel is the index of the button label a short typed text names,
+// or -1: the whole label ("🏠 Wohnen" for "wohnen"), or else a word of
+// four letters or more of exactly one label, accents aside ("rathaus" or
+// "im Rathaus" for "Rathaus Musterstadt", "xani" for "🏠 Xanî"). The QA
+// pass typed those and got the same question again.
+func namedLabel(text string, labels []string) int {
+	for i, l := range labels {
+		if sameWord(text, l) {
+			return i
+		}
+	}
+	typed := strings.Fields(kb.Normalize(text))
+	if len(typed) == 0 || len(typed) > 3 {
+		return -1
+	}
+	found := -1
+	for i, l := range labels {
+		for _, w := range strings.Fields(kb.Normalize(l)) {
+			if utf8.RuneCountInString(w) < 4 || !slices.Contains(typed, w) {
+				continue
+			}
+			if found >= 0 && found != i {
+				return -1 // a word of two labels names neither
+			}
+			found = i
+		}
+	}
+	return found
 }
 
 // resumeBooking shows the booking's step again after a message that was

@@ -172,7 +172,12 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 	if e.onBookingStep(r) && !res.Main.Confident {
 		// Mostly a day or a time typed instead of tapped ("Mittwoch",
 		// "9.12."): not a question to look up or to keep, and "no
-		// answer" would push the booking out of sight.
+		// answer" would push the booking out of sight. Text that is no
+		// answer to the step either is said to be unclear, or the step
+		// would come again as if nothing had been read.
+		if !e.bookingInput(r) && !agreesToBook(r.T, text) {
+			r.Say(r.T.T("booking.not_understood", nil))
+		}
 		return e.resumeBooking(ctx, r)
 	}
 	if nothing {
