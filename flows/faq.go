@@ -180,6 +180,16 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		}
 		return e.resumeBooking(ctx, r)
 	}
+	if r.Session.Screen == screenPrivacy && r.Session.Pending != "" && !r.Session.Acknowledged() && !res.Main.Confident {
+		// Under the notice a booking or a request for a person waits for
+		// ("about my flat" typed instead of "understood"): the way on is
+		// one tap, and a search's guesses would leave the request behind.
+		t := r.T
+		ack := t.T("privacy.ack", nil)
+		r.Say(t.T("privacy.tap_ack", i18n.Data{"Button": ack}),
+			domain.Row(button(ack, actPrivacyAck, "")), e.menuRow(r))
+		return nil
+	}
 	if nothing {
 		r.Say(r.T.T("menu.title", nil), e.menuRows(r)...)
 		return nil

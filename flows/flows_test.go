@@ -356,6 +356,19 @@ func TestEngine_Privacy(t *testing.T) {
 			}
 		}
 	})
+	t.Run("TypedUnderTheNotice", func(t *testing.T) {
+		// Something unclear typed under the notice a booking asked for: the
+		// way on is the button, and the booking still waits for it.
+		res := e.Handle(ctx, s, false, press("b", ""))
+		res = e.Handle(ctx, *res.Session, false, text("its about the thing from before"))
+		if res.Session.Pending != "b" || !hasAction(res, "pa") {
+			t.Fatalf("typed under the notice: %q %+v, want the ack button and the booking waiting", allText(res), res.Session)
+		}
+		res = e.Handle(ctx, *res.Session, false, press("pa", ""))
+		if !strings.Contains(allText(res), "Marktplatz 1") {
+			t.Errorf("booking did not continue after the ack: %s", allText(res))
+		}
+	})
 	t.Run("BookingAsksFirst", func(t *testing.T) {
 		res := e.Handle(ctx, s, false, press("b", ""))
 		if res.Session.Pending != "b" || !hasAction(res, "pa") {
