@@ -175,6 +175,8 @@ type model struct {
 	logp []float32
 	// unseen[i] is logp of a feature langs[i]'s texts never had.
 	unseen []float32
+	// arLatn is the index of romanised Arabic in langs, -1 if none.
+	arLatn int
 }
 
 var (
@@ -313,7 +315,7 @@ func Train(texts map[string][]string) (*Detector, error) {
 			// fixed arrays: more would be read past their end.
 			return nil, fmt.Errorf("langid: %d languages of one script, at most %d", len(langs), maxLangs)
 		}
-		m := &model{langs: langs}
+		m := &model{langs: langs, arLatn: slices.Index(langs, "ar"+latn)}
 		d.models[s] = m
 		if len(langs) == 1 {
 			continue // nothing to choose: the script decides
@@ -431,6 +433,7 @@ func (d *Detector) Detect(text string) Result {
 		distinct := dbuf[:0]
 		n := len(m.langs)
 		sc := scores[:n] // rows of n below need no bounds checks
+		arabizi := 0     // words with a letter digit between letters
 		var rbuf [64]rune
 		buf := rbuf[:0]
 		for _, c := range kept {
@@ -467,9 +470,22 @@ func (d *Detector) Detect(text string) Result {
 					}
 				}
 			}
+			// A digit between two letters ("dafa3t", "sha2a", "ma3ak")
+			// is how Arabizi writes ع ح ء خ; Somali writes digits only
+			// before a word's letters ("2aad"), and the n-grams fold
+			// digits away, so "dafa3t … w ma raddo" was sure Somali.
+			if best == ScriptLatin && m.arLatn >= 0 && innerArabiziDigit(w) {
+				arabizi++
+			}
 			if !slices.ContainsFunc(distinct, func(sw seenWord) bool { return sw.w == w }) {
 				distinct = append(distinct, seenWord{w: w, knownBy: knownBy, special: strings.ContainsFunc(w, nonASCII)})
 			}
+		}
+		if arabizi > 0 {
+			// Romanised Arabic leads, whatever the n-grams of the rest
+			// said, by a known word's weight for each such word and at
+			// least by the margin of a sure result.
+			scores[m.arLatn] = slices.Max(sc) + max(wordBonus*float64(arabizi), minMargin*float64(res.Words))
 		}
 		first, second := 0, -1
 		for i := 1; i < n; i++ {
@@ -579,6 +595,20 @@ func forWords(text string, f func(string)) {
 			emit(field[start:], f)
 		}
 	}
+}
+
+// innerArabiziDigit reports whether w has one of Arabizi's letter digits
+// (2 3 5 7 9) between two Latin letters.
+func innerArabiziDigit(w string) bool {
+	for i := 1; i+1 < len(w); i++ {
+		switch w[i] {
+		case '2', '3', '5', '7', '9':
+			if isLatinLetter(w[i-1]) && isLatinLetter(w[i+1]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // letterDigit says the digit at field[i] is a letter of a word typed in

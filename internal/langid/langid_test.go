@@ -403,3 +403,22 @@ func TestDetect_ArabicGreetingNotPashto(t *testing.T) {
 		}
 	}
 }
+
+// TestDetect_ArabiziDigits: a digit between two letters ("dafa3t",
+// "a3mel") is Arabizi's letter, which no other candidate writes; the QA
+// pass's "dafa3t 110 euro lel Jobcenter w ma raddo" was sure Somali and
+// got Somali answers. Somali writes digits before a word ("2aad").
+func TestDetect_ArabiziDigits(t *testing.T) {
+	d := MustDefault(t)
+	for _, msg := range []string{
+		"dafa3t 110 euro lel Jobcenter w ma raddo",
+		"ana sakin shari3 Bahnhofstr 112 kif a3mel Anmeldung",
+	} {
+		if r := d.Detect(msg); r.Lang != "ar" || !r.Romanized {
+			t.Errorf("%q: %s (sure %v), want romanised Arabic", msg, r.Lang, r.Sure)
+		}
+	}
+	if r := d.Detect("wiilkayga wuxuu dhigtaa fasalka 2aad ee dugsiga"); r.Lang != "so" {
+		t.Errorf("a Somali ordinal: %s, want so", r.Lang)
+	}
+}
