@@ -559,15 +559,33 @@ func (e *Engine) typedDay(ctx context.Context, r *Request, d *domain.Draft) (day
 }
 
 // namedDay reads the day text names: a weekday (0 is Sunday, -1 none)
-// and a date as the end of a YYYY-MM-DD date ("-12-09", "" none).
+// and a date as the end of a YYYY-MM-DD date ("-12-09", "" none), also
+// "today" or "tomorrow" ("yarın", "bukra"), which name a date.
 func (e *Engine) namedDay(t *i18n.Localizer, text string) (weekday int, date string) {
 	weekday = e.typedWeekday(t, text)
 	if m := typedDate.FindStringSubmatch(strings.Map(kb.ASCIIDigit, text)); m != nil {
 		day, _ := strconv.Atoi(m[1])
 		month, _ := strconv.Atoi(m[2])
 		date = fmt.Sprintf("-%02d-%02d", month, day)
+	} else if ahead := typedRelativeDay(t, text); ahead >= 0 && weekday < 0 {
+		date = e.set.Booking.Calendar.Date(e.now().AddDate(0, 0, ahead))[4:]
 	}
 	return weekday, date
+}
+
+// typedRelativeDay is how many days ahead text names: 0 for "today", 1
+// for "tomorrow" (input.relative_day_words: today's words, then
+// tomorrow's), -1 for neither.
+func typedRelativeDay(t *i18n.Localizer, text string) int {
+	padded := " " + kb.Normalize(text) + " "
+	for ahead, words := range strings.Split(t.T("input.relative_day_words", nil), ",") {
+		for _, w := range strings.Split(words, "/") {
+			if n := kb.Normalize(w); n != "" && strings.Contains(padded, " "+n+" ") {
+				return ahead
+			}
+		}
+	}
+	return -1
 }
 
 // typedWeekday is the weekday text names (0 is Sunday, -1 none): its

@@ -876,6 +876,22 @@ func TestBooking_TypedDayShowsTheStep(t *testing.T) {
 			t.Errorf("%q: want the step as a new message after %d: %+v", typed, want-1, res.Replies)
 		}
 	}
+	// "tomorrow" names tomorrow's date: its times, or that nothing is
+	// free then (the QA's "yarın" and "bukra" got the days again).
+	tomorrow := clock.In(berlin).AddDate(0, 0, 1)
+	for _, c := range []struct{ lang, typed string }{{"en", "tomorrow please"}, {"tr", "yarın"}, {"ar", "bukra el sob7"}} {
+		res := e.Handle(ctx, onDays(c.lang), false, personText(c.typed))
+		if i := slices.IndexFunc(buttons(res), func(b domain.Button) bool { return b.Action.Name == "bs" }); i >= 0 {
+			slot := buttons(res)[i]
+			unix, _, _ := strings.Cut(slot.Action.Arg, ".")
+			sec, _ := strconv.ParseInt(unix, 10, 64)
+			if got := time.Unix(sec, 0).In(berlin); got.YearDay() != tomorrow.YearDay() {
+				t.Errorf("%s %q: times of %s, want tomorrow", c.lang, c.typed, got.Format("Mon 02.01."))
+			}
+		} else if !strings.Contains(allText(res), mustBundle(t).For(c.lang).T("booking.day_not_free", nil)) {
+			t.Errorf("%s %q: %q, want tomorrow's times or that nothing is free", c.lang, c.typed, allText(res))
+		}
+	}
 	// A topic typed as its button says is chosen.
 	s := amalSession()
 	s.Lang = "de"
