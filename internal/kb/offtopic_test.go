@@ -71,6 +71,9 @@ func TestKB_TopiclessNotConfident(t *testing.T) {
 		{"de", "ist das erlaubt?"}, {"fr", "c'est autorisé ?"}, {"ar", "هل هذا مسموح"},
 		{"ru", "это разрешено?"}, {"uk", "це дозволено?"}, {"tr", "bu yasal mı"},
 		{"ku", "ev destûr e?"}, {"ps", "ایا دا اجازه ده"}, {"fa", "این مجاز است؟"},
+		// A price without what it is for (the QA pass: confident
+		// Grundsicherung and rent limit).
+		{"so", "lacag ma la bixiyaa?"}, {"de", "kostet das geld?"},
 	} {
 		if r := k.Search(c[1], c[0]); r.Confident {
 			t.Errorf("%s %q: a confident %s", c[0], c[1], r.Best[0].ID)
@@ -79,6 +82,7 @@ func TestKB_TopiclessNotConfident(t *testing.T) {
 	for _, c := range [][3]string{
 		{"en", "allowed to work with duldung", "work.permission"},
 		{"de", "ist arbeiten mit duldung erlaubt", "work.permission"},
+		{"en", "does the integration course cost money", "work.integration_course"},
 	} {
 		if r := k.Search(c[1], c[0]); !r.Confident || r.Best[0].ID != c[2] {
 			t.Errorf("%s %q: %+v, want a confident %s", c[0], c[1], r, c[2])

@@ -7,24 +7,25 @@ package kb
 // (they fit the work permission's "Am I allowed to work?" word for
 // word); the entries they reach are offered as choices instead. With a
 // topic word beside them ("allowed to work with a Duldung") they count as
-// any other word.
+// any other word. So are the words of a price ("kostet das Geld?",
+// "lacag ma la bixiyaa?"): which fee is meant needs the topic beside them.
 //
 // Written and read as the off-topic lists are (see offTopicLists). None
 // may name a topic itself: "Erlaubnis", "permis", "izin" and "اجازه" are
 // also the permits people ask about.
 var topiclessLists = map[string]string{
-	"de": `erlaubt verboten möglich legal illegal problem probleme frage fragen hilfe ok okay geht`,
-	"en": `allowed permitted forbidden possible legal illegal problem problems question questions help ok okay`,
-	"fr": `autorisé autorisée interdit interdite possible légal légale illégal problème problèmes question questions aide`,
-	"ar": `مسموح ممنوع يجوز ممكن قانوني مشكلة مشكله سؤال مساعدة مساعده`,
-	"fa": `مجاز ممنوع ممکن قانونی غیرقانونی مشکل سوال سؤال کمک`,
-	"ps": `اجازه منع ممکن قانوني ستونزه پوښتنه مرسته`,
-	"uk": `дозволено заборонено можливо законно незаконно проблема питання допомога`,
-	"ru": `разрешено запрещено можно возможно законно незаконно проблема вопрос помощь`,
-	"tr": `serbest yasak mümkün yasal yasadışı sorun problem soru yardım`,
-	"ku": `destûr qedexe mimkun qanûnî pirsgirêk pirs alîkarî`,
-	"ti": `ፍቑድ ክልኩል ሕጋዊ ጸገም ሕቶ ሓገዝ`,
-	"so": `ogol mamnuuc suurtagal sharci dhibaato su'aal caawimaad`,
+	"de": `erlaubt verboten möglich legal illegal problem probleme frage fragen hilfe ok okay geht kostet kosten geld kostenlos gratis umsonst bezahlen zahlen`,
+	"en": `allowed permitted forbidden possible legal illegal problem problems question questions help ok okay cost costs money free pay paid`,
+	"fr": `autorisé autorisée interdit interdite possible légal légale illégal problème problèmes question questions aide coûte coûter payant payante gratuit gratuite argent payer`,
+	"ar": `مسموح ممنوع يجوز ممكن قانوني مشكلة مشكله سؤال مساعدة مساعده مصاري فلوس مجاني مجانا ببلاش يكلف تكلفة`,
+	"fa": `مجاز ممنوع ممکن قانونی غیرقانونی مشکل سوال سؤال کمک پول هزینه رایگان مجانی`,
+	"ps": `اجازه منع ممکن قانوني ستونزه پوښتنه مرسته پیسې وړیا`,
+	"uk": `дозволено заборонено можливо законно незаконно проблема питання допомога коштує платно безкоштовно гроші платити`,
+	"ru": `разрешено запрещено можно возможно законно незаконно проблема вопрос помощь стоит платно бесплатно деньги платить`,
+	"tr": `serbest yasak mümkün yasal yasadışı sorun problem soru yardım ücretli ücretsiz para ödemek bedava`,
+	"ku": `destûr qedexe mimkun qanûnî pirsgirêk pirs alîkarî pere belaş`,
+	"ti": `ፍቑድ ክልኩል ሕጋዊ ጸገም ሕቶ ሓገዝ ገንዘብ ብነጻ`,
+	"so": `ogol mamnuuc suurtagal sharci dhibaato su'aal caawimaad lacag bilaash bixi*`,
 }
 
 var topicless = buildOffTopic(topiclessLists)
