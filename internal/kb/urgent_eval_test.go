@@ -210,6 +210,9 @@ func TestUrgentSets_HeldOut3(t *testing.T) {
 // examples, and how the held-out sets are read for the lists alone:
 //
 //	URGENT_SET=/path/to/round go test -run UrgentSets_Dir -v ./internal/kb
+//
+// URGENT_SHOW=1 also prints the messages missed and alarmed (lists and
+// model) – for a new round being tuned, never for a held-out set.
 func TestUrgentSets_Dir(t *testing.T) {
 	t.Parallel()
 	dir := os.Getenv("URGENT_SET")
@@ -236,4 +239,14 @@ func TestUrgentSets_Dir(t *testing.T) {
 	}
 	fmt.Fprintf(&b, "| all | %d/%d | %d/%d | %d/%d | %d/%d |\n", l.caught, l.urgent, m.caught, l.urgent, l.alarms, l.calm, m.alarms, l.calm)
 	t.Logf("%s:\n%s", dir, b.String())
+	if os.Getenv("URGENT_SHOW") != "" {
+		for _, s := range both {
+			for _, m := range s.missed {
+				t.Logf("%s missed: %s", s.lang, m)
+			}
+			for _, m := range s.falseAlarms {
+				t.Logf("%s alarmed: %s", s.lang, m)
+			}
+		}
+	}
 }
