@@ -138,7 +138,7 @@ func checkSettledKeeps(t *testing.T, e *flows.Engine, lang, input string) {
 	}
 }
 
-// Arabic, Russian and Dari typed in Latin letters on a German phone are
+// Arabic, Russian, Dari and Tigrinya typed in Latin letters on a German phone are
 // answered in the language, in its own script (which these writers read),
 // from the first message, with the button back to German; one word or a
 // romanised language of the script the person already has does not
@@ -152,6 +152,7 @@ func TestLanguage_RomanizedAnsweredInOwnScript(t *testing.T) {
 		{"Arabizi", "marhaba, ana bdi es2al 3an el sakan", "ar", "أنا Lotse"},
 		{"RussianTranslit", "zdravstvuyte, mne nuzhna pomoshch s kvartiroy", "ru", "Я Lotse"},
 		{"Finglish", "salam, man ye khune mikham baraye khanevadam", "fa", "من Lotse"},
+		{"TigrinyaLatin", "selam, kemey aleka, ane kab Eritrea eye", "ti", "ኣነ Lotse"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

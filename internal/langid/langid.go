@@ -5,16 +5,16 @@
 // letters picks the candidates (Ge'ez: Tigrinya; Cyrillic: Ukrainian or
 // Russian; Arabic script: Arabic, Dari/Farsi or Pashto; Latin: German,
 // English, French, Turkish, Kurmanji or Somali, and Arabic, Dari/Farsi,
-// Pashto, Russian and Ukrainian as people type them in Latin letters –
-// Arabizi "ana bdi sha2a", Finglish "mikham ye khune", "mne nuzhna
-// pomosh"), and a naive Bayes model of character n-grams decides among
+// Pashto, Russian, Ukrainian and Tigrinya as people type them in Latin
+// letters – Arabizi "ana bdi sha2a", Finglish "mikham ye khune", "mne
+// nuzhna pomosh", "gza ydli eye"), and a naive Bayes model of character n-grams decides among
 // them. A romanised result is reported as the language itself, with
 // Result.Romanized: those writers read their own script. The model is
 // trained when the detector is built, from Lotse's own texts in locales/
 // (knowledge base and messages, real text in every shipped language), the
 // everyday words in colloquial/ that those standard-language texts lack,
-// the Russian and Ukrainian texts transliterated by rule and hand-written
-// romanised word lists for Arabic, Dari/Farsi and Pashto
+// the Russian and Ukrainian texts and the Tigrinya messages
+// transliterated by rule, and hand-written romanised word lists
 // (colloquial/<lang>-latn.txt); there is no model file to keep in step
 // with the texts. Digits inside a Latin word are letters (Arabizi 3 7 2). A whole word some
 // candidates' texts have and the others' lack adds to their score. Letters that only some languages
@@ -94,7 +94,7 @@ func ScriptOf(lang string) Script { return langScript[lang] }
 // Russian "mne nuzhna pomosh"). Their romanised forms are candidates of
 // the Latin model, named lang+latn inside the detector and reported as
 // the language itself: these writers read their own script.
-var romanized = []string{"ar", "fa", "ps", "ru", "uk"}
+var romanized = []string{"ar", "fa", "ps", "ru", "uk", "ti"}
 
 const latn = "-Latn"
 
@@ -214,7 +214,16 @@ func New(fsys fs.FS) (*Detector, error) {
 			if err := yaml.Unmarshal(b, &n); err != nil {
 				return nil, fmt.Errorf("langid: parse %s: %w", f, err)
 			}
+			n0 := len(texts[lang])
 			texts[lang] = appendScalars(texts[lang], &n, dir == "messages")
+			if lang == "ti" && dir == "messages" {
+				// Tigrinya typed in Latin letters, learnt from the everyday
+				// wording of the messages spelt out letter by letter. Not
+				// the knowledge base: its long, formal texts made the
+				// romanised candidate so broad that it outscored Arabizi
+				// and Finglish on their own words.
+				texts["ti"+latn] = append(texts["ti"+latn], transliterate("ti", texts[lang][n0:])...)
+			}
 		}
 	}
 	lists, err := fs.Glob(colloquial, "colloquial/*.txt")
