@@ -327,3 +327,25 @@ func TestKB_UrgencyPoisoningOutweighsSuicide(t *testing.T) {
 		t.Errorf("othersFirst = %q, want medical", got)
 	}
 }
+
+// A bare cry for help – "SOS", "au secours", "imdat", "спасите",
+// "рятуйте", "الحقوني" – gets every national number (QA, 4 December);
+// "Hilfe" alone opens the menu, and SOS as a name or Turkish "sos"
+// (sauce) stays calm. Kept out of the model's examples: as two-word
+// examples they moved its out-of-fold calm alarms past the rule.
+func TestKB_BareCryForHelp(t *testing.T) {
+	t.Parallel()
+	k := MustLoad(t)
+	for _, m := range []string{"SOS", "sos!!! bitte", "au secours", "au secours svp vite", "imdat", "imdat!!! lutfen",
+		"спасите", "spasite pozhaluysta", "рятуйте", "ryatuite", "الحقوني", "il7a2ouni"} {
+		if got := k.Urgency(m); got != UrgentGeneral {
+			t.Errorf("%q: %v, want general", m, got)
+		}
+	}
+	for _, m := range []string{"Hilfe", "help", "SOS Kinderdorf hat wegen einem Platz angerufen", "wo ist die SOS Beratung fuer Familien",
+		"au secours ce formulaire mdr", "domates sos nasil yapilir", "sos childrens village called about a place"} {
+		if got := k.Urgency(m); got != 0 {
+			t.Errorf("%q: %v, want calm", m, got)
+		}
+	}
+}
