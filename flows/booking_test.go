@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"lotse/flows"
 	"lotse/internal/calendar"
@@ -1242,6 +1243,26 @@ func TestBooking_OfficeNamedByAWord(t *testing.T) {
 		}
 		if res.Session.Draft == nil || res.Session.Draft.Office != want || !hasAction(res, "bd") {
 			t.Errorf("%q on the choice of office: %q, want the days of %s", typed, allText(res), want)
+		}
+	}
+}
+
+// A topic's label typed at the choice of topic is that topic, even where
+// the search would answer it as a question ("logement", "Wohnen"): the
+// booking goes on instead of giving way to an answer (QA, 4 December).
+func TestBooking_TopicLabelTyped(t *testing.T) {
+	ctx := context.Background()
+	store := mustStore(t)
+	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, withNord)
+	for _, lang := range []string{"de", "fr", "ru"} {
+		s := amalSession()
+		s.Lang = lang
+		res := e.Handle(ctx, s, false, personPress("b", ""))
+		topic := find(t, res, "bt")
+		label := strings.TrimSpace(strings.TrimLeftFunc(topic.Label, func(r rune) bool { return !unicode.IsLetter(r) }))
+		res = e.Handle(ctx, *res.Session, false, personText(label))
+		if res.Session.Draft == nil || res.Session.Draft.Topic != topic.Action.Arg || !hasAction(res, "bo") {
+			t.Errorf("%s: %q typed at the choice of topic: %q, want the offices for %s", lang, label, allText(res), topic.Action.Arg)
 		}
 	}
 }

@@ -126,9 +126,11 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		// hand-over that asked for it goes on.
 		return e.ackPrivacy(ctx, r)
 	}
-	if e.onBookingStep(r) && (agreesToBook(r.T, text) || r.read(text).Request == intent.Thanks) {
+	if e.onBookingStep(r) && (agreesToBook(r.T, text) || r.read(text).Request == intent.Thanks || e.bookingInput(r)) {
 		// "ok", "yes" or "thanks" while booking is no way back to the
 		// menu: it shows the step again, and on the check screen it books.
+		// A button's label typed is that button, even where it is also a
+		// question the search answers ("Wohnen" at the choice of topic).
 		return e.resumeBooking(ctx, r)
 	}
 	if ok, err := e.openTypedRequest(ctx, r, text); ok {
