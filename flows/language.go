@@ -80,6 +80,15 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 	if r.Romanized && langid.ScriptOf(r.Lang) == langid.ScriptOf(s.Lang) {
 		return ""
 	}
+	if r.Script == langid.ScriptLatin && !r.Romanized && !r.Wide() && !strings.ContainsAny(strings.ToLower(ev.Text), ownLetters[r.Lang]) {
+		// Sure of Turkish, Somali or Kurmanji by a narrow lead and without
+		// their letters, a Latin message is as often Pashto, Dari or
+		// Arabic typed in Latin letters ("kor ke or lagedale", "farda
+		// polis miad mano deport kone"): nearly every message of those
+		// languages themselves leads widely. Emergency help in a language
+		// the person does not read is worse than in their phone's.
+		return ""
+	}
 	from := s.Lang
 	s.Lang, s.LangChosen, s.LangFrom = r.Lang, true, from
 	return from

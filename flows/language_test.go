@@ -417,3 +417,24 @@ func TestLanguage_BackKeepsSuggestions(t *testing.T) {
 		t.Errorf("back to Ukrainian: want the questions %v again in Ukrainian, got %v %q", before, after, allText(res))
 	}
 }
+
+// Pashto, Dari or Arabic typed in Latin letters that the detector takes
+// for Turkish or Somali by a narrow lead does not switch: in the middle
+// of a Dari conversation "the police come tomorrow to deport me" got
+// the legal help in Turkish (QA, 4 December). Those languages' own
+// messages lead widely and still switch.
+func TestLanguage_NarrowLatinLeadKeepsLanguage(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	checkSettledKeeps(t, e, "fa", "farda polis miad mano deport kone")
+	checkFirstMessageLang(t, e, []firstMessageCase{
+		{"de", "kor ke or lagedale", "de"},
+		{"de", "ma baddi 3ish", "ar"},
+		{"de", "merhaba ben ev ariyorum yardim eder misiniz", "tr"},
+		{"de", "waxaan raadinayaa guri cusub oo magaalada ah", "so"},
+	})
+	res := e.Handle(context.Background(), domain.Session{Lang: "fa", LangChosen: true, Epoch: 1, Screen: "menu"}, false,
+		withLang(text("merhaba, ben Türkçe konuşuyorum, ev arıyorum"), "de"))
+	if res.Session.Lang != "tr" {
+		t.Errorf("clear Turkish after Dari: %s, want tr", res.Session.Lang)
+	}
+}

@@ -127,6 +127,12 @@ type Result struct {
 	distinct, evidence int
 }
 
+// Wide reports a sure result with a wide lead over the runner-up, as
+// nearly every message of three or more words in a Latin-script language
+// has; a narrow one in Latin letters is often another language
+// romanised in words the detector does not know.
+func (r Result) Wide() bool { return r.Sure && r.Margin >= guessMargin }
+
 type seenWord struct {
 	w       string
 	knownBy uint16 // bit i: in the texts of model.langs[i]
@@ -151,6 +157,9 @@ const (
 	// letterWeight scales the raw special-letter features: each is one
 	// character but says as much about orthography as a word.
 	letterWeight = 2
+	// tiLatnMargin: the per-word lead a romanised Tigrinya result needs
+	// to be sure (see Detect).
+	tiLatnMargin = 8.0
 	// guessMargin: below this per-word lead, a message with at most one
 	// word of evidence is a guess (see Detect).
 	guessMargin = 16.0
@@ -483,7 +492,7 @@ func (d *Detector) Detect(text string) Result {
 			// is how Arabizi writes ع ح ء خ; Somali writes digits only
 			// before a word's letters ("2aad"), and the n-grams fold
 			// digits away, so "dafa3t … w ma raddo" was sure Somali.
-			if best == ScriptLatin && m.arLatn >= 0 && innerArabiziDigit(w) {
+			if best == ScriptLatin && m.arLatn >= 0 && arabiziDigit(w) {
 				arabizi++
 			}
 			if !slices.ContainsFunc(distinct, func(sw seenWord) bool { return sw.w == w }) {
@@ -531,7 +540,15 @@ func (d *Detector) Detect(text string) Result {
 	// where n-grams alone pick a language. Turkish typed
 	// without its letters has the same few known words but a wide lead.
 	unknown = unknown || best == ScriptLatin && len(m.langs) > 1 && res.evidence <= 1 && res.distinct >= 3 && res.Margin < guessMargin
-	res.Sure = raw >= 3 && res.Words >= 2 && !mixed && !unknown && res.Margin >= minMargin
+	need := minMargin
+	if res.Romanized && res.Lang == "ti" {
+		// Romanised Tigrinya shares words with Arabizi ("bet", "fi",
+		// "ana", "men") and is learnt from far more text than Arabizi's
+		// list: "el bet fi dokhan ktir" (smoke in the house) was sure
+		// Tigrinya and got the fire help in Ge'ez.
+		need = tiLatnMargin
+	}
+	res.Sure = raw >= 3 && res.Words >= 2 && !mixed && !unknown && res.Margin >= need
 	return res
 }
 
@@ -606,9 +623,11 @@ func forWords(text string, f func(string)) {
 	}
 }
 
-// innerArabiziDigit reports whether w has one of Arabizi's letter digits
-// (2 3 5 7 9) between two Latin letters.
-func innerArabiziDigit(w string) bool {
+// arabiziDigit reports whether w has one of Arabizi's letter digits
+// (2 3 5 7 9) between two Latin letters ("dafa3t"), or leading a word of
+// at least three letters that is no ordinal ("7ubub", "3ish", "3alaykom";
+// not Somali "2aad" or "3rd", "2nd", "5th", "3ème", "2te").
+func arabiziDigit(w string) bool {
 	for i := 1; i+1 < len(w); i++ {
 		switch w[i] {
 		case '2', '3', '5', '7', '9':
@@ -617,8 +636,21 @@ func innerArabiziDigit(w string) bool {
 			}
 		}
 	}
-	return false
+	if len(w) < 4 || !strings.ContainsRune("23579", rune(w[0])) {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if !isLatinLetter(w[i]) {
+			return false
+		}
+	}
+	return !slices.Contains(ordinalSuffixes, w[1:])
 }
+
+// ordinalSuffixes follow a digit in the shipped Latin-script languages'
+// ordinals: Somali 2aad, English 3rd, German 2te, French 2eme, Turkish 3ncü
+// typed without its letters.
+var ordinalSuffixes = []string{"aad", "aadka", "aadna", "st", "nd", "rd", "th", "te", "ter", "ten", "tes", "eme", "ème", "er", "ere", "nci", "ncu", "ncü", "inci", "uncu"}
 
 // letterDigit says the digit at field[i] is a letter of a word typed in
 // Latin letters: Arabizi writes ع ح ق خ as 3 7 9 5 ("ma3", "7abibi",
