@@ -76,7 +76,26 @@ const argBack = "back"
 // (the command, a menu button) drops a move the person walked away from,
 // or the booking it ends with would silently cancel that appointment.
 func (e *Engine) requestBooking(ctx context.Context, r *Request) error {
+	if r.Event.Kind == domain.EventButton && r.Event.Action.Arg == argGoOn && e.onBookingStep(r) {
+		r.Event.Text = ""
+		return e.resumeBooking(ctx, r)
+	}
 	return e.startBooking(ctx, r, r.Event.Kind == domain.EventButton && r.Event.Action.Arg == argBack)
+}
+
+// argGoOn marks the booking button that shows the step the booking is
+// at again, after an emergency reply came between.
+const argGoOn = "on"
+
+// offerBookingBack follows the crisis help given in the middle of a
+// booking: "ich will nicht mehr", "je veux plus, merci" there are as
+// often about the appointment as about life (QA, 4 December). The help
+// stays first; the booking is neither dropped nor pushed on.
+func (e *Engine) offerBookingBack(r *Request) {
+	t := r.T
+	r.Say(t.T("booking.after_urgent", nil), domain.Row(
+		button(t.T("booking.stop", nil), actMenu, ""),
+		button(t.T("booking.go_on", nil), actBooking, argGoOn)))
 }
 
 // startBooking shows the topics; keepMove carries a move in progress on.

@@ -1266,3 +1266,29 @@ func TestBooking_TopicLabelTyped(t *testing.T) {
 		}
 	}
 }
+
+// "ich will nicht mehr" in the middle of a booking gets the crisis help
+// first, then the choice to stop booking or go on; going on shows the
+// step the booking was at (QA, 4 December).
+func TestBooking_CrisisWordsKeepTheBooking(t *testing.T) {
+	ctx := context.Background()
+	store := mustStore(t)
+	e := bookingEngineWith(t, store, store.Bookings(0), langs{}, withNord)
+	s := amalSession()
+	s.Lang = "de"
+	res := e.Handle(ctx, s, false, personPress("b", ""))
+	res = e.Handle(ctx, *res.Session, false, personPress("bt", find(t, res, "bt").Action.Arg))
+	find(t, res, "bo")
+	res = e.Handle(ctx, *res.Session, false, personText("ich will nicht mehr, danke"))
+	if !strings.Contains(allText(res), "0800 111 0 111") {
+		t.Fatalf("replies %q, want the crisis line first", allText(res))
+	}
+	goOn := find(t, res, "b")
+	if goOn.Action.Arg != "on" || !hasAction(res, "m") {
+		t.Fatalf("buttons of %q: want stop and go on", allText(res))
+	}
+	res = e.Handle(ctx, *res.Session, false, personPress("b", goOn.Action.Arg))
+	if res.Session.Draft == nil || res.Session.Draft.Topic == "" || !hasAction(res, "bo") {
+		t.Errorf("going on: %q, want the choice of office again with the topic kept", allText(res))
+	}
+}

@@ -91,6 +91,9 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		// ("the landlord will kill me if the rent is late, how much may
 		// the rent be") is most often a calm question with one alarm word
 		// in passing: it gets the help and its answer.
+		if r.urgent == kb.UrgentSuicide && e.onBookingStep(r) {
+			e.offerBookingBack(r)
+		}
 		return nil
 	}
 	if r.Session.Question != "" {
