@@ -6,6 +6,7 @@ import (
 	"lotse/internal/domain"
 	"lotse/internal/i18n"
 	"lotse/internal/kb"
+	"lotse/internal/langid"
 )
 
 // Urgent help comes before anything else, in every state: in menus, while
@@ -85,8 +86,45 @@ func (e *Engine) urgentFirst(r *Request) {
 	}
 	r.urgent, r.urgentFirm = u, firm
 	e.log.Info("urgent message", "kinds", u.String())
+	e.urgentLanguage(r)
 	e.showEmergency(r, u)
 	r.urgentReplies = len(r.replies)
+}
+
+// urgentLanguage answers an emergency typed in Latin letters in the
+// language whose romanised words raised it, when the language detector
+// was not sure of any: "wedey aytenesin" (my son does not wake up,
+// Tigrinya) on a German phone got the help in German (QA, 4 December).
+// The words that fired are those of one language's list; only a
+// language of another script than the person's counts (romanised Arabic
+// does not move a Dari speaker), and the one with the most items.
+func (e *Engine) urgentLanguage(r *Request) {
+	s := r.Session
+	if r.Event.Kind != domain.EventText || s.LangKeep || r.langFrom != "" || e.langs == nil {
+		return
+	}
+	d := e.langs.Detect(r.Event.Text)
+	if d.Script != langid.ScriptLatin || d.Wide() || d.Sure && d.Romanized {
+		return // resolveLanguage has decided on it
+	}
+	to, most, tie := "", 0, false
+	for l, n := range e.kb.UrgentLangs(r.msg) {
+		if langid.ScriptOf(l) == langid.ScriptLatin || langid.ScriptOf(l) == langid.ScriptOf(s.Lang) || !i18n.Shipped(l) {
+			continue
+		}
+		switch {
+		case n > most:
+			to, most, tie = l, n, false
+		case n == most:
+			tie = true
+		}
+	}
+	if to == "" || tie {
+		return // no romanised words, or as many of two languages
+	}
+	r.langFrom = s.Lang
+	s.Lang, s.LangChosen, s.LangFrom = to, true, s.Lang
+	r.T = e.msgs.For(to)
 }
 
 // showEmergency says what to do for each kind of emergency found, most

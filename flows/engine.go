@@ -209,7 +209,7 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 	lang := s.Lang
 	switchedFrom := e.resolveLanguage(&s, ev)
 	before := s.Clone()
-	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now()}
+	r := &Request{Event: ev, Session: &s, New: isNew, T: e.msgs.For(s.Lang), now: e.now(), langFrom: switchedFrom}
 	err := e.run(ctx, r)
 	if err == nil && r.Session.Lang != lang {
 		e.followLanguage(ctx, r)
@@ -228,9 +228,9 @@ func (e *Engine) Handle(ctx context.Context, s domain.Session, isNew bool, ev do
 	if r.erase {
 		return domain.Result{Replies: r.replies, Erase: true, Events: r.events, Counts: r.counts}
 	}
-	if switchedFrom != "" && r.Session.LangFrom == switchedFrom {
+	if r.langFrom != "" && r.Session.LangFrom == r.langFrom {
 		// Unless the person picked a language meanwhile ("English").
-		e.offerLanguageBack(r.replies, switchedFrom)
+		e.offerLanguageBack(r.replies, r.langFrom)
 	}
 	return domain.Result{Replies: r.replies, Session: r.Session, Toast: r.toast, Events: r.events, Counts: r.counts}
 }
@@ -266,12 +266,15 @@ type Request struct {
 	New     bool
 	T       *i18n.Localizer
 	// staff is the case manager acting in the staff group.
-	staff   Staff
-	now     time.Time
-	replies []domain.Reply
-	erase   bool
-	toast   string
-	events  []domain.TicketEvent
+	staff Staff
+	// langFrom is the language this event switched away from, if any
+	// (resolveLanguage, urgentLanguage): the first reply offers it back.
+	langFrom string
+	now      time.Time
+	replies  []domain.Reply
+	erase    bool
+	toast    string
+	events   []domain.TicketEvent
 	// urgent is the kind of emergency the person's text signals; its help
 	// is the first urgentReplies replies. Unless urgentFirm (kb.Alarm),
 	// the text is answered as well.

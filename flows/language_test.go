@@ -427,7 +427,9 @@ func TestLanguage_NarrowLatinLeadKeepsLanguage(t *testing.T) {
 	e := mustEngine(t, noHandover)
 	checkSettledKeeps(t, e, "fa", "farda polis miad mano deport kone")
 	checkFirstMessageLang(t, e, []firstMessageCase{
-		{"de", "kor ke or lagedale", "de"},
+		// Not Turkish; Pashto by the words of its urgent list that fired
+		// (TestLanguage_UrgentInRomanisedWords).
+		{"de", "kor ke or lagedale", "ps"},
 		{"de", "ma baddi 3ish", "ar"},
 		{"de", "merhaba ben ev ariyorum yardim eder misiniz", "tr"},
 		{"de", "waxaan raadinayaa guri cusub oo magaalada ah", "so"},
@@ -437,4 +439,32 @@ func TestLanguage_NarrowLatinLeadKeepsLanguage(t *testing.T) {
 	if res.Session.Lang != "tr" {
 		t.Errorf("clear Turkish after Dari: %s, want tr", res.Session.Lang)
 	}
+}
+
+// An emergency typed in romanised words the detector is not sure of is
+// answered in the language whose urgent list those words are from, with
+// the way back; only a language of another script than the person's,
+// and only when one language's words fired most (QA, 4 December).
+func TestLanguage_UrgentInRomanisedWords(t *testing.T) {
+	e := mustEngine(t, noHandover)
+	ctx := context.Background()
+	for _, tt := range []struct{ input, want, script string }{
+		{"khone atish gerefte", "fa", "آتش"},
+		{"el bet fi dokhan ktir", "ar", "الإطفاء"},
+		{"jozi bi2otelni", "ar", "110"},
+	} {
+		res := e.Handle(ctx, domain.Session{Epoch: 1}, true, withLang(text(tt.input), "de"))
+		if res.Session.Lang != tt.want || res.Session.LangFrom != "de" {
+			t.Errorf("%q on a German phone: answered in %s (from %q), want %s", tt.input, res.Session.Lang, res.Session.LangFrom, tt.want)
+			continue
+		}
+		if got := allText(res); !strings.Contains(got, tt.script) {
+			t.Errorf("%q: replies %q, want the help in %s", tt.input, got, tt.want)
+		}
+		if b, first := backButton(res); !first || !strings.Contains(b.Label, "Deutsch") {
+			t.Errorf("%q: back button %+v (first %v), want one to Deutsch", tt.input, b, first)
+		}
+	}
+	// A Dari speaker's romanised Arabic words do not make them Arabic.
+	checkSettledKeeps(t, e, "fa", "jozi bi2otelni")
 }

@@ -612,6 +612,20 @@ func (k *KB) Alarm(m *Message) (u Urgency, firm bool) {
 	return (backed | weak).othersFirst(), backed != 0 || weak == 0
 }
 
+// UrgentLangs counts, by language, the items of that language's list
+// that fire on m. It reads every item that fires, so it is for the rare
+// message that is urgent, not for every one.
+func (k *KB) UrgentLangs(m *Message) map[string]int {
+	_, _, why := k.urgent.matchKinds(m.Text, m.Words, k.knownWord, true)
+	langs := map[string]int{}
+	for _, src := range why {
+		if lang, _, ok := strings.Cut(src, ": "); ok {
+			langs[lang]++
+		}
+	}
+	return langs
+}
+
 // knownWord reports whether w is a word of the knowledge base: a real,
 // harmless word that must not be read as a typo of an urgent one
 // ("adresse" is not a typo of "agress*").
