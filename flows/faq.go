@@ -162,7 +162,8 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 	// Nothing to look up – "hello", "thanks", "ok", an emoji, a lone "?":
 	// not a question without an answer, so no "no answer" and no asking
 	// to keep it, which is asked only once and would be spent on it.
-	nothing := bare || len(msg.Terms(r.T.Lang())) == 0 && len(res.Main.Best) == 0 && len(res.Also) == 0
+	nothing := bare || len(msg.Terms(r.T.Lang())) == 0 && len(res.Main.Best) == 0 && len(res.Also) == 0 ||
+		!res.Main.Confident && e.onlyGreeting(text)
 	if r.New {
 		// First contact: greet in their language first, then answer what
 		// they wrote – the question is never lost behind the greeting,

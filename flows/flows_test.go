@@ -447,6 +447,11 @@ func TestEngine_FirstMessageIsAnswered(t *testing.T) {
 		{"UnclearQuestion", "en", "wbs duldung", true, false},
 		{"NoAnswer", "en", "who won the football match yesterday evening", false, true},
 		{"Greeting", "de", "Hallo", false, false},
+		// Greetings in words the search does not know (QA, 4 December:
+		// "no answer" and the question whether to keep it).
+		{"IslamicGreeting", "de", "salam 3alaykom", false, false},
+		{"TigrinyaGreeting", "de", "selam nkhulkhum", false, false},
+		{"TranslitGreeting", "de", "dobryi den", false, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			res := e.Handle(context.Background(), domain.Session{Epoch: 1}, true, withLang(text(tt.input), tt.code))

@@ -230,6 +230,27 @@ func (e *Engine) greetingLang(text, current string) (lang string, alone bool) {
 	return "", false
 }
 
+// onlyGreeting reports whether text is nothing but listed greetings, in
+// any language ("salam 3alaykom", "selam, kemey aleka"): no question to
+// look up, so no "no answer" and no asking to keep it.
+func (e *Engine) onlyGreeting(text string) bool {
+	g := e.greetings()
+	words := strings.Fields(kb.Normalize(text))
+	for len(words) > 0 {
+		n := min(len(words), g.maxWords)
+		for ; n > 0; n-- {
+			if _, ok := g.byText[strings.Join(words[:n], " ")]; ok {
+				break
+			}
+		}
+		if n == 0 {
+			return false
+		}
+		words = words[n:]
+	}
+	return true
+}
+
 // greetingSet holds the listed greetings, normalized.
 type greetingSet struct {
 	byText   map[string]*greeting
