@@ -118,6 +118,10 @@ type Engine struct {
 	// greetingSet is read from msgs on first use (greetings).
 	greetingsOnce sync.Once
 	greetingSet   *greetingSet
+	// langNames maps a word naming a language, in any language, to it
+	// (namedLanguage), read from msgs on first use.
+	langNamesOnce sync.Once
+	langNames     map[string]string
 	staff         *i18n.Localizer
 	kb            *kb.KB
 	tickets       domain.TicketStore

@@ -143,7 +143,9 @@ func (e *Engine) pickLanguage(ctx context.Context, r *Request) error {
 	return nil
 }
 
-// namedLanguage is the shipped language whose own name text is, or "".
+// namedLanguage is the shipped language whose own name text is, or the
+// one language a word of text names in any language ("arabic please",
+// "mozhno po russki?", "af soomaali"; language.name_words), or "".
 func (e *Engine) namedLanguage(text string) string {
 	typed := kb.Normalize(text)
 	if typed == "" {
@@ -154,7 +156,26 @@ func (e *Engine) namedLanguage(text string) string {
 			return l.Code
 		}
 	}
-	return ""
+	e.langNamesOnce.Do(func() {
+		e.langNames = map[string]string{}
+		for _, l := range i18n.Languages {
+			for _, w := range strings.Split(e.msgs.For(l.Code).T("language.name_words", nil), ",") {
+				if w = kb.Normalize(w); w != "" {
+					e.langNames[w] = l.Code
+				}
+			}
+		}
+	})
+	named := ""
+	for _, w := range strings.Fields(typed) {
+		if l, ok := e.langNames[w]; ok && l != named {
+			if named != "" {
+				return "" // "English or German?": the picker
+			}
+			named = l
+		}
+	}
+	return named
 }
 
 // setLanguage switches to the picked language and shows again where the

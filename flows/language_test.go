@@ -329,6 +329,13 @@ func TestLanguage_TypedNamePicksIt(t *testing.T) {
 		{"de", " русский ", "ru", ""},
 		{"ar", "Deutsch", "de", "Ich schreibe jetzt auf Deutsch."},
 		{"de", "Kurmancî", "ku", ""},
+		// Named in another language, in a request (QA, 4 December: the
+		// choice came again, in German).
+		{"de", "arabic please", "ar", ""},
+		{"de", "mozhno po russki?", "ru", ""},
+		{"de", "af soomaali", "so", ""},
+		{"en", "parlez francais svp", "fr", ""},
+		{"de", "farsi lotfan", "fa", ""},
 	} {
 		t.Run(tt.typed, func(t *testing.T) {
 			res := e.Handle(ctx, domain.Session{Lang: tt.phone, Epoch: 1, Screen: "menu"}, false, withLang(text(tt.typed), tt.phone))
@@ -352,6 +359,10 @@ func TestLanguage_TypedNamePicksIt(t *testing.T) {
 			t.Errorf("\"English\" first on an Arabic phone: want one greeting in English, got %q", got)
 		}
 	})
+	// Two languages named: the choice.
+	if res := e.Handle(ctx, domain.Session{Lang: "de", Epoch: 1, Screen: "menu"}, false, text("english or arabic language?")); !hasAction(res, "L") {
+		t.Errorf("two languages named did not show the choice: %q", allText(res))
+	}
 	// "language" itself still shows the choice.
 	if res := e.Handle(ctx, domain.Session{Lang: "de", Epoch: 1}, false, text("Sprache")); !hasAction(res, "L") {
 		t.Errorf("\"Sprache\" did not show the choice: %q", allText(res))
