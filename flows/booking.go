@@ -176,7 +176,8 @@ func (e *Engine) bookingInput(r *Request) bool {
 		return true
 	case d.Office != "":
 		weekday, date := e.namedDay(r.T, text)
-		return weekday >= 0 || date != "" || d.Day != "" && len(typedTimes(text)) == 1
+		_, clock := typedTime(r.T, text)
+		return weekday >= 0 || date != "" || d.Day != "" && clock
 	case d.Topic != "":
 		_, ok := e.typedOffice(r, text)
 		return ok
@@ -262,6 +263,13 @@ func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
 			if ok {
 				r.Event.Action = domain.Action{Name: actSlot, Arg: slotArg(start, d.Office)}
 				return e.confirmSlot(ctx, r)
+			}
+			if at, named := typedTime(r.T, typed); named {
+				// A time that is taken or outside the hours: said, and the
+				// free times of the day shown, not the same keys silently.
+				r.Say(r.T.T("booking.time_not_free", i18n.Data{"Time": fmt.Sprintf("%d:%02d", at/60, at%60)}))
+				r.Event.Action = domain.Action{Name: actDay, Arg: dayArg(d.Day, d.Office)}
+				return e.showTimes(ctx, r)
 			}
 		}
 		day, named, err := e.typedDay(ctx, r, d)
@@ -522,8 +530,8 @@ func (e *Engine) typedSlot(ctx context.Context, r *Request, d *domain.Draft) (ti
 	if err != nil {
 		return time.Time{}, false, nil
 	}
-	times := typedTimes(r.Event.Text)
-	if len(times) != 1 {
+	at, ok := typedTime(r.T, r.Event.Text)
+	if !ok {
 		return time.Time{}, false, nil
 	}
 	free, err := e.offeredSlots(ctx, r, d.Office, day, day.AddDate(0, 0, 1))
@@ -531,11 +539,47 @@ func (e *Engine) typedSlot(ctx context.Context, r *Request, d *domain.Draft) (ti
 		return time.Time{}, false, err
 	}
 	for _, s := range free {
-		if at := s.Start.In(cal.Loc); at.Hour()*60+at.Minute() == times[0] {
+		if st := s.Start.In(cal.Loc); st.Hour()*60+st.Minute() == at {
 			return s.Start, true, nil
 		}
 	}
 	return time.Time{}, false, nil
+}
+
+// typedTime is the one clock time (minutes after midnight) text names:
+// in digits ("10:30", "10 Uhr", "10h"), or as an hour in words in the
+// person's language ("at ten", "الساعة عشرة", "saat on"; input.hour_words),
+// which office hours put between 7 and 18 ("two" is 14:00), in a short
+// message only.
+func typedTime(t *i18n.Localizer, text string) (int, bool) {
+	switch times := typedTimes(text); len(times) {
+	case 1:
+		return times[0], true
+	case 0:
+	default:
+		return 0, false
+	}
+	norm := kb.Normalize(text)
+	if len(strings.Fields(norm)) > 4 {
+		return 0, false // "I have one more question": no time
+	}
+	padded := " " + norm + " "
+	hour, best := 0, 0
+	for i, words := range strings.Split(t.T("input.hour_words", nil), ",") {
+		for _, w := range strings.Split(words, "/") {
+			// The longest name found: "on bir" (eleven) is not "on" (ten).
+			if n := kb.Normalize(w); len(n) > best && strings.Contains(padded, " "+n+" ") {
+				hour, best = i+1, len(n)
+			}
+		}
+	}
+	if hour == 0 {
+		return 0, false
+	}
+	if hour < 7 {
+		hour += 12
+	}
+	return hour * 60, true
 }
 
 // typedTimes lists the distinct clock times (minutes after midnight) in

@@ -947,16 +947,22 @@ func TestBooking_TypedTime(t *testing.T) {
 		find(t, res, "bs") // on the choice of time
 		return *res.Session
 	}
-	for typed, want := range map[string]string{"10:30": "10:30", "um 10 Uhr bitte": "10:00", "٩:٣٠": "09:30", "9.30": "09:30"} {
+	for typed, want := range map[string]string{"10:30": "10:30", "um 10 Uhr bitte": "10:00", "٩:٣٠": "09:30", "9.30": "09:30",
+		// An hour in words (QA, 4 December: the times came again).
+		"um zehn": "10:00", "neun bitte": "09:00"} {
 		res := e.Handle(ctx, times(), false, personText(typed))
 		if !hasAction(res, "bc") || !strings.Contains(allText(res), want) {
 			t.Errorf("%q on the choice of time: %q, want the confirmation of %s", typed, allText(res), want)
 		}
 	}
-	for _, typed := range []string{"welche gibt es noch", "15:00", "10 oder 11"} {
+	notFree := mustBundle(t).For("de").T("booking.time_not_free", i18n.Data{"Time": "15:00"})
+	for typed, says := range map[string]string{"welche gibt es noch": "", "15:00": notFree, "um drei": notFree, "10 oder 11": ""} {
 		res := e.Handle(ctx, times(), false, personText(typed))
 		if !hasAction(res, "bs") || hasAction(res, "bc") {
 			t.Errorf("%q on the choice of time: %q, want the day's times again", typed, allText(res))
+		}
+		if says != "" && !strings.Contains(allText(res), says) {
+			t.Errorf("%q, a time not free: %q, want it said (%q)", typed, allText(res), says)
 		}
 	}
 }
