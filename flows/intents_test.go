@@ -56,6 +56,11 @@ func TestIntents_OpenTheButtonFlow(t *testing.T) {
 		{"BookingIntegrationTeam", "en", "can i get an appointment with the integration team", "appointment", "bt"},
 		{"CancelCantCome", "en", "i cant come to my appointment, cancel it", "appointments", "ay"},
 		{"CancelNichtKommen", "de", "ich kann nicht kommen termin absagen", "appointments", "ay"},
+		// QA, 4 December: a suggestion to book, or a new booking.
+		{"CancelDontWant", "en", "i dont want the appointment anymore", "appointments", "ay"},
+		{"CancelVeuxPlus", "fr", "je veux plus le rdv", "appointments", "ay"},
+		{"MoveOtherDay", "en", "can i come other day, monday not possible for me", "appointments", "ac"},
+		{"MoveRussian", "ru", "можно перенести на другое время?", "appointments", "ac"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
