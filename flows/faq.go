@@ -196,6 +196,17 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 			domain.Row(button(ack, actPrivacyAck, "")), e.menuRow(r))
 		return nil
 	}
+	if prev, ok := strings.CutPrefix(r.Session.Screen, screenQuestion); ok && nothing && !bare && strings.ContainsAny(text, "?؟፧") {
+		// "how much?", "where?", "ne kadar?" right after an answer ask on
+		// about it in words that name nothing: the menu alone would be a
+		// step back without a word (QA, 4 December).
+		if txt, ok := e.kb.Text(prev, r.T.Lang()); ok {
+			t := r.T
+			r.Say(t.T("faq.followup_unclear", i18n.Data{"Question": txt.Question}),
+				domain.Row(button(txt.Question, actQuestion, prev)), e.menuRow(r))
+			return nil
+		}
+	}
 	if nothing {
 		r.Say(r.T.T("menu.title", nil), e.menuRows(r)...)
 		return nil

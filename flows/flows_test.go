@@ -736,3 +736,37 @@ func TestEngine_FollowUp(t *testing.T) {
 		t.Errorf("after the menu: screen %q, want the Duldung", res.Session.Screen)
 	}
 }
+
+// TestEngine_FollowUpInWordsThatNameNothing: "how much?", "ne kadar?"
+// right after an answer ask on about it; they got the menu without a
+// word (QA, 4 December). Now they are asked what exactly, with the
+// answer one tap away; "ok" still shows the menu.
+func TestEngine_FollowUpInWordsThatNameNothing(t *testing.T) {
+	e := mustEngine(t)
+	ctx := context.Background()
+	for _, tt := range []struct{ lang, q, then string }{
+		{"en", "Am I allowed to work?", "how much?"},
+		{"tr", "çalışabilir miyim?", "ne kadar?"},
+	} {
+		res := e.Handle(ctx, domain.Session{Lang: tt.lang, LangChosen: true, Epoch: 1}, false, text(tt.q))
+		prev, ok := strings.CutPrefix(res.Session.Screen, "faq:")
+		if !ok {
+			t.Fatalf("%q: not answered: %q", tt.q, allText(res))
+		}
+		after := e.Handle(ctx, *res.Session, false, text(tt.then))
+		want := strings.SplitN(mustBundle(t).For(tt.lang).T("faq.followup_unclear", i18n.Data{"Question": "X"}), "\n", 2)[1]
+		if !strings.Contains(allText(after), want) {
+			t.Errorf("%q after %q: %q, want asked what exactly", tt.then, tt.q, allText(after))
+		}
+		again := false
+		for _, b := range buttons(after) {
+			again = again || b.Action.Name == "q" && b.Action.Arg == prev
+		}
+		if !again {
+			t.Errorf("%q after %q: no way back to the answer in %v", tt.then, tt.q, buttons(after))
+		}
+		if ok := e.Handle(ctx, *res.Session, false, text("ok")); strings.Contains(allText(ok), want) {
+			t.Errorf("\"ok\" after an answer asked what exactly: %q", allText(ok))
+		}
+	}
+}

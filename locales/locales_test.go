@@ -200,7 +200,7 @@ func TestMessages_Render(t *testing.T) {
 		"Crisis2": "0800 111 0 222", "Crisis3": "116 123", "Hours": "Mo–Fr 9–16",
 		"Name": "Rathaus", "Address": "Marktplatz 1", "Phone": "+49 1234", "Day": "01", "Month": "11", "Year": "2026",
 		"Ticket": 12, "Back": "24.11.2026 08:00", "Time": "09:30", "Office": "Rathaus", "Things": "Pass",
-		"Lang": "Deutsch", "Count": 2, "Button": "🗑 Ja"}
+		"Lang": "Deutsch", "Count": 2, "Button": "🗑 Ja", "Question": "Darf ich arbeiten?"}
 	for _, l := range i18n.Languages {
 		loc := bundle.For(l.Code)
 		for id, v := range source {

@@ -41,8 +41,32 @@ var conditionLists = map[string]string{
 	"so": `haddii leh`,
 }
 
+// familyLists are the people a person asks for after an answer – "and
+// my wife?", "ومرتي؟", "а дружині?" – which put a condition on it as
+// "with" does: does the same hold for them (QA, 4 December: family
+// reunion came instead).
+var familyLists = map[string]string{
+	"de": `frau ehefrau mann ehemann kind kinder sohn tochter familie mutter vater`,
+	"en": `wife husband child children kid kids son daughter family mother father`,
+	"fr": `femme mari enfant enfants fils fille famille mere pere`,
+	"ar": `زوجتي مرتي مراتي زوجي جوزي ولادي اولادي ابني بنتي عيلتي عائلتي امي ابوي`,
+	"fa": `زنم خانمم شوهرم بچه بچه‌هایم بچه‌هام پسرم دخترم خانواده‌ام مادرم پدرم zanam shoharam`,
+	"ps": `ښځه میرمن خاوند ماشوم ماشومان زوی لور کورنۍ مور پلار khaza`,
+	"uk": `дружина дружині чоловік чоловіку дитина діти дітям син сину донька доньці сім'я`,
+	"ru": `жена жене муж мужу ребенок ребёнку дети детям сын сыну дочь дочери семья`,
+	"tr": `eşim esim karım karim kocam çocuğum cocugum çocuklarım cocuklarim oğlum oglum kızım kizim ailem`,
+	"ku": `jina jinê mêrê zarok zarokên kurê keça malbat`,
+	"ti": `ሰበይተይ ንሰበይተይ ሰብኣየይ ቆልዑ ውላደይ ወደይ ጓለይ ስድራ`,
+	"so": `xaaskayga xaaskeyga ninkayga carruurta caruurta wiilkayga gabadhayda qoyska`,
+}
+
 var conditionWords = func() map[string]bool {
 	m := map[string]bool{}
+	for _, list := range familyLists {
+		for _, w := range strings.Fields(Normalize(list)) {
+			m[w] = true
+		}
+	}
 	for _, list := range conditionLists {
 		for _, w := range strings.Fields(Normalize(list)) {
 			m[w] = true

@@ -46,9 +46,10 @@ type followUpCase struct {
 // among the answer and the choices; the count of right entries first is
 // held at a floor (at first sight 49 of 55, with four of the misses
 // confident; then the context leads the choices instead when the message
-// is not clear alone).
+// is not clear alone; 55 of 60 once a family member – "and my wife?" –
+// counted as a condition).
 func TestKB_FollowUp(t *testing.T) {
-	const followUpFloor = 49
+	const followUpFloor = 55
 	k := MustLoad(t)
 	files, err := filepath.Glob("testdata/followup/*.yaml")
 	if err != nil || len(files) == 0 {
