@@ -198,13 +198,16 @@ func (e *Engine) openTicket(ctx context.Context, r *Request, withDescription boo
 	}
 	s.Handover, s.Ticket = handoverOpen, tk.ID
 	t := r.T
+	// Withdrawing comes last: the button above it was "send", and a
+	// second tap in the same place must not take the request back (QA,
+	// 4 December).
 	cancel := domain.Row(button(t.T("handover.cancel", nil), actCancelReq, strconv.FormatInt(tk.ID, 10)))
 	if e.set.Hours.Open(r.now) {
-		r.Say(t.T("handover.queued_open", i18n.Data{"Ticket": tk.ID}), cancel)
+		r.Say(t.T("handover.queued_open", i18n.Data{"Ticket": tk.ID}), domain.Row(button(t.T("button.menu", nil), actMenu, "")), cancel)
 	} else {
 		back := e.set.Hours.NextOpen(r.now).In(e.set.Hours.loc())
 		r.Say(t.T("handover.queued_closed", i18n.Data{"Ticket": tk.ID, "Back": formatDate(t, back) + " " + back.Format("15:04")}),
-			cancel, domain.Row(button(t.T("menu.booking", nil), actBooking, "")))
+			domain.Row(button(t.T("menu.booking", nil), actBooking, "")), cancel)
 	}
 	r.events = append(r.events, domain.TicketEvent{Kind: "opened", Lang: s.Lang})
 	return nil
