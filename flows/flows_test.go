@@ -770,3 +770,19 @@ func TestEngine_FollowUpInWordsThatNameNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestEngine_ThanksThankedBack: "danke" after an answer gets "you're
+// welcome" over the menu, not the menu alone (QA, 4 December).
+func TestEngine_ThanksThankedBack(t *testing.T) {
+	e := mustEngine(t)
+	ctx := context.Background()
+	de := mustBundle(t).For("de")
+	res := e.Handle(ctx, domain.Session{Lang: "de", LangChosen: true, Epoch: 1}, false, text("darf ich mit duldung arbeiten"))
+	res = e.Handle(ctx, *res.Session, false, text("danke"))
+	if got := allText(res); !strings.Contains(got, de.T("menu.welcome", nil)) || !hasAction(res, "a") {
+		t.Errorf("\"danke\" after an answer: %q, want thanked back over the menu", got)
+	}
+	if res := e.Handle(ctx, domain.Session{Lang: "de", LangChosen: true, Epoch: 1}, false, text("menü")); strings.Contains(allText(res), de.T("menu.welcome", nil)) {
+		t.Errorf("\"menü\" thanked back: %q", allText(res))
+	}
+}

@@ -290,7 +290,10 @@ func (e *Engine) greetings() *greetingSet {
 	e.greetingsOnce.Do(func() {
 		g := &greetingSet{byText: map[string]*greeting{}}
 		for _, l := range i18n.Languages {
-			for _, w := range strings.Split(e.msgs.For(l.Code).T("language.greeting_words", nil), ",") {
+			// Thanks count as greetings here: "spasibo" alone names
+			// Russian, and is no question either.
+			words := e.msgs.For(l.Code).T("language.greeting_words", nil) + "," + e.msgs.For(l.Code).T("language.thanks_words", nil)
+			for _, w := range strings.Split(words, ",") {
 				w, own := strings.CutPrefix(strings.TrimSpace(w), "*")
 				words := strings.Fields(kb.Normalize(w))
 				if len(words) == 0 {

@@ -87,6 +87,9 @@ func TestLanguage_GreetingNamesIt(t *testing.T) {
 		{"ru", "Привіт", "uk"}, {"de", "добрий день", "uk"},
 		{"en", "Guten Tag", "de"}, {"ar", "moin", "de"},
 		{"de", "hello", "en"},
+		// Thanks in one language only name it too (QA, 4 December).
+		{"de", "spasibo", "ru"}, {"de", "tesekkurler", "tr"}, {"de", "dyakuyu", "uk"},
+		{"de", "mahadsanid", "so"}, {"en", "vielen dank", "de"},
 		// A greeting the phone's language says too keeps it.
 		{"ar", "سلام", "ar"}, {"ps", "سلام", "ps"}, {"ku", "merhaba", "ku"}, {"tr", "merhaba", "tr"},
 		// Words after a greeting say more than it does.

@@ -21,7 +21,13 @@ func (e *Engine) showMenu(_ context.Context, r *Request) error {
 	// The menu ends a booking in progress: an old time or book button
 	// pressed later must not finish a move the person walked away from.
 	r.Session.Draft = nil
-	r.Show(r.T.T("menu.title", nil)+stillOpen(r), e.menuRows(r)...)
+	title := r.T.T("menu.title", nil)
+	if r.Event.Kind == domain.EventText && r.read(r.Event.Text).Request == intent.Thanks {
+		// "danke", "spasibo" after an answer: thanked back, not only the
+		// menu (QA, 4 December).
+		title = r.T.T("menu.welcome", nil)
+	}
+	r.Show(title+stillOpen(r), e.menuRows(r)...)
 	return nil
 }
 
