@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"net/http"
 	"os"
 	"regexp"
 	"slices"
@@ -137,8 +136,9 @@ func TestDashboard_MetricsExist(t *testing.T) {
 	addr := freeAddr(t)
 	vars := r.Env()
 	vars["TELEGRAM_BOT_TOKEN"], vars["TELEGRAM_API_URL"], vars["METRICS_ADDR"] = "47:dashboard-token", fake.URL(), addr
-	startServe(t, vars, &syncWriter{})
-	waitHTTP(t, "http://"+addr+"/readyz", http.StatusOK)
+	logs := &syncWriter{}
+	_, done := startServe(t, vars, logs)
+	waitServing(t, "http://"+addr+"/readyz", done, logs)
 	// Ready can come a moment before the first Bot API call has been
 	// counted; the request metrics exist from that call on.
 	metrics := get(t, "http://"+addr+"/metrics")

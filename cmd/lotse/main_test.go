@@ -319,6 +319,29 @@ func waitHTTP(t *testing.T, url string, status int) {
 	t.Fatalf("%s never answered %d", url, status)
 }
 
+// waitServing is waitHTTP for 200 from a serve started with startServe:
+// if serve ends first, or never answers, it says why, with its log (a
+// serve that could not start would otherwise be a minute's silence).
+func waitServing(t *testing.T, url string, done <-chan error, logs *syncWriter) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("serve ended before %s answered: %v\nthe log:\n%s", url, err, logs.String())
+		default:
+		}
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s never answered 200\nthe log:\n%s", url, logs.String())
+}
+
 func get(t *testing.T, url string) string {
 	t.Helper()
 	resp, err := http.Get(url)
