@@ -230,7 +230,7 @@ func namedLabel(text string, labels []string) int {
 	found := -1
 	for i, l := range labels {
 		for _, w := range strings.Fields(kb.Normalize(l)) {
-			if utf8.RuneCountInString(w) < 4 || !slices.Contains(typed, w) {
+			if utf8.RuneCountInString(w) < 4 || !slices.ContainsFunc(typed, func(t string) bool { return sameLabelWord(t, w) }) {
 				continue
 			}
 			if found >= 0 && found != i {
@@ -240,6 +240,25 @@ func namedLabel(text string, labels []string) int {
 		}
 	}
 	return found
+}
+
+// sameLabelWord reports whether a typed word is a word of a button's
+// label as people type it: without the Arabic article ("اقامة" for
+// "الإقامة") or with another ending ("shaqo" for "Shaqada", "arbeiten"
+// for "Arbeit") – the same first letters, all but at most one of the
+// shorter word's, and at least four (QA, 4 December).
+func sameLabelWord(typed, label string) bool {
+	typed, label = strings.TrimPrefix(typed, "ال"), strings.TrimPrefix(label, "ال")
+	if typed == label {
+		return true
+	}
+	a, b := []rune(typed), []rune(label)
+	short := min(len(a), len(b))
+	common := 0
+	for common < short && a[common] == b[common] {
+		common++
+	}
+	return short >= 4 && common >= 4 && common >= short-1
 }
 
 // resumeBooking shows the booking's step again after a message that was

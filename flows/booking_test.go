@@ -1271,6 +1271,19 @@ func TestBooking_TopicLabelTyped(t *testing.T) {
 			t.Errorf("%s: %q typed at the choice of topic: %q, want the offices for %s", lang, label, allText(res), topic.Action.Arg)
 		}
 	}
+	// A word of the label as people type it: without the article, with
+	// another ending.
+	for _, tt := range []struct{ lang, typed, topic string }{
+		{"ar", "اقامة", "status"}, {"so", "shaqo", "work"}, {"de", "arbeiten", "work"},
+	} {
+		s := amalSession()
+		s.Lang = tt.lang
+		res := e.Handle(ctx, s, false, personPress("b", ""))
+		res = e.Handle(ctx, *res.Session, false, personText(tt.typed))
+		if res.Session.Draft == nil || res.Session.Draft.Topic != tt.topic || !hasAction(res, "bo") {
+			t.Errorf("%s: %q at the choice of topic: %q, want the offices for %s", tt.lang, tt.typed, allText(res), tt.topic)
+		}
+	}
 }
 
 // "ich will nicht mehr" in the middle of a booking gets the crisis help

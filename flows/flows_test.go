@@ -786,3 +786,20 @@ func TestEngine_ThanksThankedBack(t *testing.T) {
 		t.Errorf("\"menü\" thanked back: %q", allText(res))
 	}
 }
+
+// TestEngine_YesToTheChoices: "yes" under "is it one of these
+// questions?" gets the choices again with "which one?", not "no answer"
+// and the question whether to keep it (QA, 4 December).
+func TestEngine_YesToTheChoices(t *testing.T) {
+	e := mustEngine(t)
+	ctx := context.Background()
+	en := mustBundle(t).For("en")
+	res := e.Handle(ctx, domain.Session{Lang: "en", LangChosen: true, Epoch: 1}, false, text("problem papers"))
+	if !strings.HasPrefix(res.Session.Screen, "suggest:") {
+		t.Fatalf("no choices for %q: %q", "problem papers", allText(res))
+	}
+	res = e.Handle(ctx, *res.Session, false, text("yes"))
+	if got := allText(res); !strings.Contains(got, en.T("faq.tap_one", nil)) || !hasAction(res, "q") || strings.Contains(got, en.T("faq.no_match", nil)) {
+		t.Errorf("\"yes\" under the choices: %q, want them again with \"which one?\"", got)
+	}
+}

@@ -61,6 +61,8 @@ func TestIntents_OpenTheButtonFlow(t *testing.T) {
 		{"CancelVeuxPlus", "fr", "je veux plus le rdv", "appointments", "ay"},
 		{"MoveOtherDay", "en", "can i come other day, monday not possible for me", "appointments", "ac"},
 		{"MoveRussian", "ru", "можно перенести на другое время?", "appointments", "ac"},
+		{"DeleteArabizi", "ar", "im7u kel ma3lumati", "delete", "dy"},
+		{"DeletePashtoLatin", "ps", "zama malumat lare kra", "delete", "dy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
