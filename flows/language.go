@@ -60,6 +60,13 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 			r = langid.Result{Lang: g, Sure: true}
 		}
 	}
+	if !settled && !r.Sure && r.Romanized && r.Words <= 2 && r.WideGuess() {
+		// One or two words of a romanised language, far ahead of every
+		// other candidate ("badi maw3ad", "wakht ghwaram", "qotsera
+		// delye"): too short to be sure, but on a German phone the German
+		// booking that followed was read by nobody (QA, 4 December).
+		r.Sure = true
+	}
 	if !settled && !r.Sure && r.Script == langid.ScriptLatin && r.Known > 0 && strings.ContainsAny(strings.ToLower(ev.Text), ownLetters[r.Lang]) {
 		// A letter only the guessed language's alphabet has, among the
 		// shipped Latin ones ("yardım lazım"), is typed on that

@@ -87,6 +87,10 @@ func TestLanguage_GreetingNamesIt(t *testing.T) {
 		{"ru", "Привіт", "uk"}, {"de", "добрий день", "uk"},
 		{"en", "Guten Tag", "de"}, {"ar", "moin", "de"},
 		{"de", "hello", "en"},
+		// Two words of a romanised language with a wide lead (QA, 4
+		// December); office words and thanks said by everyone do not.
+		{"de", "badi maw3ad", "ar"}, {"de", "wakht ghwaram", "ps"}, {"de", "qotsera delye", "ti"},
+		{"de", "termin bitte", "de"}, {"en", "ok thanks", "en"}, {"de", "jobcenter brief", "de"},
 		// Thanks in one language only name it too (QA, 4 December).
 		{"de", "spasibo", "ru"}, {"de", "tesekkurler", "tr"}, {"de", "dyakuyu", "uk"},
 		{"de", "mahadsanid", "so"}, {"en", "vielen dank", "de"},

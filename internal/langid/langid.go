@@ -133,6 +133,11 @@ type Result struct {
 // romanised in words the detector does not know.
 func (r Result) Wide() bool { return r.Sure && r.Margin >= guessMargin }
 
+// WideGuess reports a result not sure, for too few words, that still
+// leads widely and has a word of its language's texts: "badi maw3ad"
+// (two words of Arabizi) is no guess like "asdf qwer".
+func (r Result) WideGuess() bool { return r.Margin >= guessMargin && r.Known > 0 }
+
 type seenWord struct {
 	w       string
 	knownBy uint16 // bit i: in the texts of model.langs[i]
