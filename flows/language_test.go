@@ -82,7 +82,7 @@ func TestLanguage_GreetingNamesIt(t *testing.T) {
 		{"de", "ሰላም", "ti"},
 		{"de", "مرحبا", "ar"}, {"en", "صباح الخير", "ar"},
 		{"de", "سلام", "fa"}, {"en", "درود", "fa"},
-		{"de", "ستړي مه شې", "ps"},
+		{"de", "ستړي مه شې", "ps"}, {"de", "sta sanga ye", "ps"},
 		{"de", "Привет", "ru"}, {"en", "добрый день", "ru"},
 		{"ru", "Привіт", "uk"}, {"de", "добрий день", "uk"},
 		{"en", "Guten Tag", "de"}, {"ar", "moin", "de"},
