@@ -109,6 +109,12 @@ var stopwordLists = map[string]string{
 		hasti nist mikham mikhaham mikhay mitoonam mitunam mitavanam mitanam mishe mishavad bayad daram dari dare darim
 		konam kardan kard mikonam mikone bokonam shod shode shavad begam migan lotfan mamnoon tashakor salam ye yek
 		yeki hich khob are bale na inja unja alan`,
+	// Tigrinya typed in Latin letters: "entay" (what) and "eyu" (is) in
+	// the phrases of one entry drew "my residence permit ends, what do I
+	// do" to the Gestattung.
+	"ti-latn": `ane ana nsika nseki nsikum nsu nsa nhna ezi ezia eziom ezom eta eti etom nay nai kab ab abti
+		nab nabti entay intay ntay nmntay abey abay kemey kamay kemay kndey meas men eye iye eyu iyu eya ina do dyu
+		aleni aleku alo alewo yelen ydli ydeli yideli delye bejaka bejaki bejakum selam yekenyeley yeqenyeley`,
 }
 
 // latinScript are the languages whose stopwords can be real words in
@@ -116,10 +122,10 @@ var stopwordLists = map[string]string{
 // "house"). Their lists apply only to queries in that language; the
 // romanised lists (ar-latn, fa-latn) to queries and texts in the language
 // whose romanisation they are.
-var latinScript = map[string]bool{"fr": true, "tr": true, "ku": true, "so": true, "ar-latn": true, "fa-latn": true}
+var latinScript = map[string]bool{"fr": true, "tr": true, "ku": true, "so": true, "ar-latn": true, "fa-latn": true, "ti-latn": true}
 
 // stopLangs gives each list a bit.
-var stopLangs = []string{"de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ku", "ti", "so", "fr", "ar-latn", "fa-latn"}
+var stopLangs = []string{"de", "en", "ar", "fa", "ps", "uk", "ru", "tr", "ku", "ti", "so", "fr", "ar-latn", "fa-latn", "ti-latn"}
 
 // stopwords maps a normalized word to the languages it is a stopword in.
 var stopwords = wordLangs(stopwordLists)
