@@ -275,15 +275,15 @@ func (e *Engine) resumeBooking(ctx context.Context, r *Request) error {
 	}
 	if d.Office != "" {
 		if d.Day != "" {
-			start, ok, err := e.typedSlot(ctx, r, d)
+			start, at, named, err := e.typedSlot(ctx, r, d)
 			if err != nil {
 				return err
 			}
-			if ok {
+			if !start.IsZero() {
 				r.Event.Action = domain.Action{Name: actSlot, Arg: slotArg(start, d.Office)}
 				return e.confirmSlot(ctx, r)
 			}
-			if at, named := typedTime(r.T, typed); named {
+			if named {
 				// A time that is taken or outside the hours: said, and the
 				// free times of the day shown, not the same keys silently.
 				r.Say(r.T.T("booking.time_not_free", i18n.Data{"Time": fmt.Sprintf("%d:%02d", at/60, at%60)}))
@@ -542,27 +542,30 @@ func (e *Engine) offerDays(ctx context.Context, r *Request, prompt string) error
 
 // typedSlot is the free time of the shown day that the message names, if
 // it names exactly one: "10:30", "10.30", "10 Uhr" or "10", also in
-// Arabic or Persian digits. A date ("9.12.") names no time that is free.
-func (e *Engine) typedSlot(ctx context.Context, r *Request, d *domain.Draft) (time.Time, bool, error) {
+// Arabic or Persian digits, or an hour in words (typedTime). A date
+// ("9.12.") names no time. It also gives back the time named, free or not
+// (at, named), so that a taken time can be said so; start is zero when it
+// is not free.
+func (e *Engine) typedSlot(ctx context.Context, r *Request, d *domain.Draft) (start time.Time, at int, named bool, err error) {
+	at, named = typedTime(r.T, r.Event.Text)
+	if !named {
+		return time.Time{}, 0, false, nil
+	}
 	cal := e.set.Booking.Calendar
 	day, err := cal.DayStart(d.Day)
 	if err != nil {
-		return time.Time{}, false, nil
-	}
-	at, ok := typedTime(r.T, r.Event.Text)
-	if !ok {
-		return time.Time{}, false, nil
+		return time.Time{}, at, true, nil
 	}
 	free, err := e.offeredSlots(ctx, r, d.Office, day, day.AddDate(0, 0, 1))
 	if err != nil {
-		return time.Time{}, false, err
+		return time.Time{}, at, true, err
 	}
 	for _, s := range free {
 		if st := s.Start.In(cal.Loc); st.Hour()*60+st.Minute() == at {
-			return s.Start, true, nil
+			return s.Start, at, true, nil
 		}
 	}
-	return time.Time{}, false, nil
+	return time.Time{}, at, true, nil
 }
 
 // typedTime is the one clock time (minutes after midnight) text names:

@@ -117,10 +117,10 @@ func (e *Engine) onText(ctx context.Context, r *Request) error {
 		r.count(stats.SuggestionTaken())
 		return e.showAnswer(ctx, r)
 	}
-	if list, ok := strings.CutPrefix(r.Session.Screen, screenSuggest+":"); ok && list != "" && typedYes(r.T, text) {
+	if ids := shownSuggestions(r.Session); ids != nil && typedYes(r.T, text) {
 		// "yes" to "is it one of these questions?": which one is a tap
 		// away, not "no answer" (QA, 4 December).
-		r.Say(r.T.T("faq.tap_one", nil), e.questionRows(r, nil, strings.Split(list, ","))...)
+		r.Say(r.T.T("faq.tap_one", nil), e.questionRows(r, nil, ids)...)
 		return nil
 	}
 	if onSuggestScreen(r.Session) {

@@ -67,7 +67,7 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 		// booking that followed was read by nobody (QA, 4 December).
 		r.Sure = true
 	}
-	if !settled && !r.Sure && r.Script == langid.ScriptLatin && r.Known > 0 && strings.ContainsAny(strings.ToLower(ev.Text), ownLetters[r.Lang]) {
+	if !settled && !r.Sure && r.Script == langid.ScriptLatin && r.Known > 0 && hasOwnLetter(ev.Text, r.Lang) {
 		// A letter only the guessed language's alphabet has, among the
 		// shipped Latin ones ("yardım lazım"), is typed on that
 		// language's keyboard – not how Arabic or Russian is romanised –
@@ -87,7 +87,7 @@ func (e *Engine) resolveLanguage(s *domain.Session, ev domain.Event) string {
 	if r.Romanized && langid.ScriptOf(r.Lang) == langid.ScriptOf(s.Lang) {
 		return ""
 	}
-	if r.Script == langid.ScriptLatin && !r.Romanized && !r.Wide() && !strings.ContainsAny(strings.ToLower(ev.Text), ownLetters[r.Lang]) {
+	if r.Script == langid.ScriptLatin && !r.Romanized && !r.Wide() && !hasOwnLetter(ev.Text, r.Lang) {
 		// Sure of Turkish, Somali or Kurmanji by a narrow lead and without
 		// their letters, a Latin message is as often Pashto, Dari or
 		// Arabic typed in Latin letters ("kor ke or lagedale", "farda
@@ -216,6 +216,12 @@ func (e *Engine) restoreLanguage(ctx context.Context, r *Request) error {
 	r.T = e.msgs.For(from)
 	r.Say(r.T.T("language.changed", nil))
 	return e.showScreen(ctx, r)
+}
+
+// hasOwnLetter reports whether text has a letter of lang's alphabet that
+// no other shipped Latin-script language writes (ownLetters).
+func hasOwnLetter(text, lang string) bool {
+	return strings.ContainsAny(strings.ToLower(text), ownLetters[lang])
 }
 
 // ownLetters are the letters of each Latin-script language that no other

@@ -40,11 +40,21 @@ func suggestScreen(base *kb.KB, lang string, ids []string) string {
 	return screenSuggest + ":" + strings.Join(shown, ",")
 }
 
+// shownSuggestions are the ids of the questions suggestScreen recorded,
+// in their order, or none.
+func shownSuggestions(s *domain.Session) []string {
+	list, ok := strings.CutPrefix(s.Screen, screenSuggest+":")
+	if !ok || list == "" {
+		return nil
+	}
+	return strings.Split(list, ",")
+}
+
 // typedSuggestion is the question whose number was typed under the
 // offered questions ("2", "٢", "2."), or "".
 func typedSuggestion(s *domain.Session, text string) string {
-	list, ok := strings.CutPrefix(s.Screen, screenSuggest+":")
-	if !ok || list == "" {
+	ids := shownSuggestions(s)
+	if ids == nil {
 		return ""
 	}
 	text = strings.TrimRight(strings.TrimSpace(text), ".)")
@@ -67,7 +77,6 @@ func typedSuggestion(s *domain.Session, text string) string {
 		}
 		n = n*10 + d
 	}
-	ids := strings.Split(list, ",")
 	if n < 1 || n > len(ids) {
 		return ""
 	}
